@@ -1,0 +1,136 @@
+//! Provider adapters: each speaks one provider's real HTTP API (or the sandbox's, which is the
+//! same API on another base URL) and maps its statuses and errors into the contract's words.
+
+pub mod yabetoo;
+pub mod yassir;
+
+use async_trait::async_trait;
+use checkout_contract::{CaptureMethod, MobileMoneyDetails, PaymentStatus, SupportInfo};
+
+pub use yabetoo::{YabetooClient, YabetooConfig};
+pub use yassir::{YassirClient, YassirConfig};
+
+/// What the server asks a provider to create for one payment attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateIntent {
+    /// Our payment id; unique per attempt (Yassir's `actionId`, Yabetoo's `metadata.paymentId`).
+    pub payment_id: String,
+    pub order: String,
+    pub description: String,
+    pub amount_minor: i64,
+    /// ISO 4217, upper case.
+    pub currency: String,
+    /// Yassir: ISO 3166-1 alpha-3 of the merchant's country (`DZA`, `MAR`).
+    pub country_alpha3: String,
+    /// Yassir: the shopper's wallet phone in `+213…` form (registered as a customer, then `userId`).
+    pub customer_phone: Option<String>,
+    pub capture: CaptureMethod,
+}
+
+/// The provider's side of a created intent, kept by the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderIntent {
+    pub intent_id: String,
+    /// Yassir: payment-scoped and safe in the browser. Yabetoo: server-only.
+    pub client_secret: String,
+    /// RFC 3339, when the provider gives one.
+    pub expires_at: Option<String>,
+}
+
+/// How the server refers to an existing intent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntentRef {
+    pub intent_id: String,
+    pub client_secret: String,
+    pub currency: String,
+    /// Yassir: ISO alpha-3 country of the intent (`x-country-code`).
+    pub country_alpha3: String,
+}
+
+/// The method details that start a payment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubmitDetails {
+    YassirCash,
+    MobileMoney(MobileMoneyDetails),
+}
+
+/// A provider's answer mapped into the contract.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderStatus {
+    pub status: PaymentStatus,
+    /// Yassir statusCode 12: where to send the shopper.
+    pub pay_url: Option<String>,
+    pub end_user_message: Option<String>,
+    pub support: Option<SupportInfo>,
+    /// Set when the status is not a success: a stable code and the provider's message.
+    pub failure: Option<(String, String)>,
+    /// The provider's raw status, for the history (`statusCode 12`, `succeeded`).
+    pub raw: String,
+}
+
+impl ProviderStatus {
+    /// A status with nothing else to say.
+    pub fn plain(status: PaymentStatus, raw: impl Into<String>) -> Self {
+        Self { status, pay_url: None, end_user_message: None, support: None, failure: None, raw: raw.into() }
+    }
+}
+
+/// Everything that can go wrong talking to a provider.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// Our credentials were refused (401): a configuration error, never the shopper's.
+    #[error("the provider refused our credentials: {0}")]
+    Unauthorized(String),
+    /// The provider does not know this intent (404).
+    #[error("the provider does not know this payment: {0}")]
+    NotFound(String),
+    /// The provider refused the request as invalid or not permitted (400, 409, 422).
+    #[error("the provider refused the request: {message}")]
+    Refused { code: String, message: String },
+    /// The provider failed (5xx) or answered something unreadable.
+    #[error("the provider is unavailable: {0}")]
+    Unavailable(String),
+    /// The provider did not answer in time.
+    #[error("the provider did not answer in time")]
+    Timeout,
+    /// The provider answered a status code we do not know: never treated as a success.
+    #[error("the provider answered an unknown status: {0}")]
+    UnknownStatus(String),
+    /// The operation does not exist at this provider (Yabetoo refunds are not in its API).
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl From<reqwest::Error> for ProviderError {
+    fn from(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            ProviderError::Timeout
+        } else {
+            ProviderError::Unavailable(error.to_string())
+        }
+    }
+}
+
+/// One provider's operations, as the payment service uses them.
+#[async_trait]
+pub trait PaymentProvider: Send + Sync {
+    /// `yassir` or `yabetoo`.
+    fn name(&self) -> &'static str;
+    async fn create_intent(&self, request: &CreateIntent) -> Result<ProviderIntent, ProviderError>;
+    /// Yassir: proceed with `WALLET_V2`. Yabetoo: confirm with mobile money (may block until the
+    /// shopper answers on the phone; the service runs it in the background).
+    async fn submit(&self, intent: &IntentRef, details: &SubmitDetails) -> Result<ProviderStatus, ProviderError>;
+    /// Yassir: check. Yabetoo: retrieve.
+    async fn check(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError>;
+    /// Full capture when `amount_minor` is `None`; a partial capture releases the rest.
+    async fn capture(&self, intent: &IntentRef, amount_minor: Option<i64>) -> Result<ProviderStatus, ProviderError>;
+    async fn release(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError>;
+    /// Full refund of what remains when `amount_minor` is `None`.
+    async fn refund(
+        &self,
+        intent: &IntentRef,
+        amount_minor: Option<i64>,
+        description: &str,
+        reason: Option<&str>,
+    ) -> Result<ProviderStatus, ProviderError>;
+}
