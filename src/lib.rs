@@ -1,1 +1,8 @@
-//! The checkout widget.
+//! The checkout widget: a pure core (validation, the checkout state machine, URLs, polling
+//! schedule, texts) that builds and is tested natively, and the browser edge in [`web`] (yew
+//! views, HTTP, storage, navigation) that only exists on wasm.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,4 +1,84 @@
 //! The reference merchant backend: implements the checkout contract against the real provider
 //! APIs, and mounts a sandbox of both providers for demos and tests.
 
+pub mod api;
+pub mod config;
+mod demo;
+pub mod orders;
 pub mod providers;
+pub mod service;
+pub mod store;
+mod validate;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{HeaderName, HeaderValue, Method};
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+use config::{Config, ProviderMode};
+use orders::DemoCatalog;
+use providers::{YabetooClient, YassirClient};
+use service::PaymentService;
+use store::{PaymentStore, SqliteStore, StoreError};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub service: PaymentService,
+    pub admin_token: Arc<str>,
+    pub redirect_origins: Arc<[String]>,
+}
+
+/// Builds the service from the configuration: store, order book, provider adapters.
+pub fn build_state(config: &Config) -> Result<AppState, StoreError> {
+    let store: Arc<dyn PaymentStore> = Arc::new(SqliteStore::open_url(&config.database_url)?);
+    Ok(build_state_with_store(config, store))
+}
+
+pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> AppState {
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .pool_idle_timeout(Duration::from_secs(30))
+        .build()
+        .expect("HTTP client");
+    let service = PaymentService::new(
+        store,
+        Arc::new(DemoCatalog::default()),
+        Arc::new(YassirClient::new(config.yassir.clone(), http.clone())),
+        Arc::new(YabetooClient::new(config.yabetoo.clone(), http)),
+        config.mode == ProviderMode::Sandbox,
+        config.check_interval,
+    );
+    AppState {
+        service,
+        admin_token: config.admin_token.as_str().into(),
+        redirect_origins: config.redirect_origins.clone().into(),
+    }
+}
+
+/// The whole HTTP application: contract API, demo pages and, in sandbox mode, the sandbox.
+pub fn app(config: &Config, state: AppState) -> Router {
+    let mut router = api::router().layer(cors(&config.cors_origins)).with_state(state);
+    if config.mode == ProviderMode::Sandbox {
+        router = router.merge(checkout_sandbox::router(config.sandbox.clone()));
+    }
+    router
+        .merge(demo::router(&config.widget_dir))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Lets a merchant's page on another origin call the shopper API, when configured.
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|origin| origin.parse().ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            axum::http::header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .max_age(Duration::from_secs(600))
+}

@@ -1,1 +1,65 @@
-fn main() {}
+use checkout_server::config::{Config, ProviderMode};
+use checkout_server::{app, build_state};
+use tracing_subscriber::EnvFilter;
+
+const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
+        .init();
+
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("configuration error: {error}");
+            std::process::exit(2);
+        }
+    };
+    let state = match build_state(&config) {
+        Ok(state) => state,
+        Err(error) => {
+            eprintln!("cannot open the database `{}`: {error}", config.database_url);
+            std::process::exit(2);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(config.bind).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("cannot listen on {}: {error} (set PORT or BIND)", config.bind);
+            std::process::exit(2);
+        }
+    };
+
+    match config.mode {
+        ProviderMode::Sandbox => tracing::info!(
+            "checkout server on {} (sandbox mode; admin token `{}`)",
+            config.public_url,
+            config.admin_token
+        ),
+        ProviderMode::Live => tracing::info!("checkout server on {} (live providers)", config.public_url),
+    }
+
+    // Payments in flight are followed up even when no widget polls them any more (a shopper who
+    // closed the tab, a restart during a mobile-money confirm): none is forgotten. The first
+    // round runs once the server listens, since the sandbox they may talk to is this server.
+    let service = state.service.clone();
+    tokio::spawn(async move {
+        let mut rounds = tokio::time::interval(RECONCILE_EVERY);
+        loop {
+            rounds.tick().await;
+            service.reconcile_in_flight().await;
+        }
+    });
+
+    let router = app(&config, state);
+    if let Err(error) = axum::serve(listener, router).with_graceful_shutdown(shutdown()).await {
+        eprintln!("server error: {error}");
+        std::process::exit(1);
+    }
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,6 +1,23 @@
 //! Yabetoo Pay adapter (payment intents, mobile money confirm and retrieve).
+//!
+//! - create: `POST /v1/payment-intents` with the amount in XAF francs (XAF has no minor unit).
+//! - submit: `POST /v1/payment-intents/{id}/confirm` with `payment_method_data.momo`. Yabetoo
+//!   holds this request until the shopper answers the prompt (up to ~90 s), so it gets its own
+//!   timeout; on a timeout the intent may still settle, and `check` finds out.
+//! - check: `GET /v1/payment-intents/{id}`.
+//! - capture, release, refund: not in Yabetoo's API (mobile money is captured at once; refunds
+//!   go through Yabetoo support).
+//!
+//! The client secret Yabetoo returns is server-only: it authorises confirm.
 
 use std::time::Duration;
+
+use async_trait::async_trait;
+use checkout_contract::{minor_unit_exponent, MobileMoneyDetails, PaymentStatus};
+use reqwest::{RequestBuilder, StatusCode, Url};
+use serde_json::{json, Map, Value};
+
+use super::{CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, ProviderStatus, SubmitDetails};
 
 /// Where and how to reach Yabetoo. From `YABETOO_*` environment variables in production.
 #[derive(Debug, Clone)]
@@ -26,5 +43,416 @@ pub struct YabetooClient {
 impl YabetooClient {
     pub fn new(config: YabetooConfig, http: reqwest::Client) -> Self {
         Self { config, http }
+    }
+
+    /// The base URL with `segments` appended, each percent-encoded as needed.
+    fn url(&self, segments: &[&str]) -> Result<Url, ProviderError> {
+        let mut url = Url::parse(&self.config.base_url)
+            .map_err(|error| ProviderError::Unavailable(format!("invalid Yabetoo base URL: {error}")))?;
+        url.path_segments_mut()
+            .map_err(|()| ProviderError::Unavailable("invalid Yabetoo base URL".into()))?
+            .pop_if_empty()
+            .extend(segments);
+        Ok(url)
+    }
+
+    /// Sends an authenticated request and reads a successful JSON answer; any other answer
+    /// becomes the matching [`ProviderError`].
+    async fn send(&self, request: RequestBuilder) -> Result<Value, ProviderError> {
+        let response = request.bearer_auth(&self.config.secret_key).send().await?;
+        let status = response.status();
+        let text = response.text().await?;
+        if !status.is_success() {
+            let error = error_from_response(status, &text);
+            tracing::warn!(%status, %error, "Yabetoo refused a request");
+            return Err(error);
+        }
+        serde_json::from_str(&text).map_err(|_| {
+            ProviderError::Unavailable(format!("Yabetoo answered HTTP {status} with a body that is not JSON"))
+        })
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for YabetooClient {
+    fn name(&self) -> &'static str {
+        "yabetoo"
+    }
+
+    async fn create_intent(&self, request: &CreateIntent) -> Result<ProviderIntent, ProviderError> {
+        // Yabetoo amounts are whole units; only zero-decimal currencies (XAF) can be sent as is.
+        if minor_unit_exponent(&request.currency) != Some(0) {
+            return Err(ProviderError::Refused {
+                code: "unsupported_currency".into(),
+                message: format!("Yabetoo takes XAF in whole francs, not {}", request.currency),
+            });
+        }
+        let body = json!({
+            "amount": request.amount_minor,
+            "currency": request.currency.to_ascii_lowercase(),
+            "description": request.description,
+            "metadata": { "paymentId": request.payment_id, "order": request.order },
+        });
+        let url = self.url(&["v1", "payment-intents"])?;
+        let answer = self.send(self.http.post(url).timeout(self.config.timeout).json(&body)).await?;
+        let intent_id = text(&answer, &["id"])
+            .ok_or_else(|| ProviderError::Unavailable("Yabetoo's create answer has no intent id".into()))?;
+        let client_secret = text(&answer, &["clientSecret", "client_secret"])
+            .ok_or_else(|| ProviderError::Unavailable("Yabetoo's create answer has no client secret".into()))?;
+        Ok(ProviderIntent {
+            intent_id: intent_id.to_owned(),
+            client_secret: client_secret.to_owned(),
+            expires_at: None,
+        })
+    }
+
+    async fn submit(&self, intent: &IntentRef, details: &SubmitDetails) -> Result<ProviderStatus, ProviderError> {
+        let SubmitDetails::MobileMoney(details) = details else {
+            return Err(ProviderError::Unsupported("Yabetoo takes mobile money only, not Yassir Cash".into()));
+        };
+        let url = self.url(&["v1", "payment-intents", &intent.intent_id, "confirm"])?;
+        let body = confirm_body(&intent.client_secret, details);
+        let answer = self.send(self.http.post(url).timeout(self.config.confirm_timeout).json(&body)).await?;
+        status_from_body(Source::Confirm, &answer)
+    }
+
+    async fn check(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError> {
+        let url = self.url(&["v1", "payment-intents", &intent.intent_id])?;
+        let answer = self.send(self.http.get(url).timeout(self.config.timeout)).await?;
+        status_from_body(Source::Retrieve, &answer)
+    }
+
+    async fn capture(&self, _intent: &IntentRef, _amount_minor: Option<i64>) -> Result<ProviderStatus, ProviderError> {
+        Err(ProviderError::Unsupported(
+            "Yabetoo captures mobile money when the shopper approves: there is nothing to capture".into(),
+        ))
+    }
+
+    async fn release(&self, _intent: &IntentRef) -> Result<ProviderStatus, ProviderError> {
+        Err(ProviderError::Unsupported("Yabetoo does not reserve funds: there is nothing to release".into()))
+    }
+
+    async fn refund(
+        &self,
+        _intent: &IntentRef,
+        _amount_minor: Option<i64>,
+        _description: &str,
+        _reason: Option<&str>,
+    ) -> Result<ProviderStatus, ProviderError> {
+        Err(ProviderError::Unsupported("Yabetoo has no refund API: refunds go through Yabetoo support".into()))
+    }
+}
+
+/// The confirm body: the intent's client secret, the shopper's optional names and receipt email,
+/// and the mobile-money details (the MSISDN as the shopper gave it, in international form).
+pub fn confirm_body(client_secret: &str, details: &MobileMoneyDetails) -> Value {
+    let mut body = Map::new();
+    body.insert("client_secret".into(), json!(client_secret));
+    let optional = [
+        ("first_name", &details.first_name),
+        ("last_name", &details.last_name),
+        ("receipt_email", &details.receipt_email),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value.as_deref().map(str::trim).filter(|value| !value.is_empty()) {
+            body.insert(key.into(), json!(value));
+        }
+    }
+    body.insert(
+        "payment_method_data".into(),
+        json!({
+            "type": "momo",
+            "momo": {
+                "country": details.country.to_ascii_lowercase(),
+                "msisdn": details.msisdn,
+                "operator_name": details.operator.as_str(),
+            }
+        }),
+    );
+    Value::Object(body)
+}
+
+/// Which answer a status comes from: confirm reports the charge it made, retrieve the intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Confirm,
+    Retrieve,
+}
+
+/// The first of `keys` that holds a non-empty string. Yabetoo's pages disagree on casing
+/// (`failureMessage` / `failure_message`), so callers list both.
+fn text<'a>(body: &'a Value, keys: &[&str]) -> Option<&'a str> {
+    keys.iter().filter_map(|key| body.get(key)?.as_str()).find(|value| !value.trim().is_empty())
+}
+
+/// Maps a confirm or retrieve body into the contract's words.
+pub fn status_from_body(source: Source, body: &Value) -> Result<ProviderStatus, ProviderError> {
+    let status = text(body, &["status"])
+        .ok_or_else(|| ProviderError::Unavailable("Yabetoo answered without a status".into()))?;
+    let last_error = body.get("last_payment_error").or_else(|| body.get("lastPaymentError"));
+    let failure_code =
+        text(body, &["failureCode", "failure_code"]).or_else(|| last_error.and_then(|error| text(error, &["code"])));
+    let failure_message = text(body, &["failureMessage", "failure_message"])
+        .or_else(|| last_error.and_then(|error| error.as_str().or_else(|| text(error, &["message"]))));
+    map_status(source, status, failure_code, failure_message)
+}
+
+/// Maps a Yabetoo status (and failure reason) into the contract's words. An unknown status is
+/// an error, never a success.
+pub fn map_status(
+    source: Source,
+    status: &str,
+    failure_code: Option<&str>,
+    failure_message: Option<&str>,
+) -> Result<ProviderStatus, ProviderError> {
+    let raw = match failure_code {
+        Some(code) => format!("{status} ({code})"),
+        None => status.to_owned(),
+    };
+    let mapped = match (status.to_ascii_lowercase().as_str(), source) {
+        // Confirm answering `pending` means the prompt is on the phone; retrieve answers
+        // `pending` for an intent nobody has confirmed yet.
+        ("pending", Source::Confirm) | ("processing", _) => PaymentStatus::AwaitingApproval,
+        ("pending" | "requires_payment_method" | "requires_confirmation", _) => PaymentStatus::Created,
+        ("succeeded", _) => PaymentStatus::Succeeded,
+        ("failed", _) => PaymentStatus::Rejected,
+        ("expired", _) => PaymentStatus::Expired,
+        ("canceled" | "cancelled", _) => PaymentStatus::Canceled,
+        _ => {
+            tracing::error!(status, ?source, "Yabetoo answered a status this adapter does not know");
+            return Err(ProviderError::UnknownStatus(raw));
+        }
+    };
+    let failure = match mapped {
+        PaymentStatus::Rejected => Some((
+            failure_code.map_or_else(|| "failed".to_owned(), stable_failure_code),
+            failure_message.or(failure_code).unwrap_or("The payment failed").to_owned(),
+        )),
+        PaymentStatus::Expired => Some((
+            "expired".to_owned(),
+            failure_message.unwrap_or("The shopper did not approve the payment in time").to_owned(),
+        )),
+        PaymentStatus::Canceled => {
+            Some(("canceled".to_owned(), failure_message.unwrap_or("The payment was canceled").to_owned()))
+        }
+        _ => None,
+    };
+    Ok(ProviderStatus { failure, ..ProviderStatus::plain(mapped, raw) })
+}
+
+/// The contract's stable code for a Yabetoo failure code: a low balance becomes
+/// `insufficient_funds`; the others keep Yabetoo's own code (`APPROVAL_REJECTED`, …).
+fn stable_failure_code(code: &str) -> String {
+    if code.to_ascii_uppercase().starts_with("LOW_BALANCE") {
+        "insufficient_funds".to_owned()
+    } else {
+        code.to_owned()
+    }
+}
+
+/// Maps an error answer. Yabetoo uses several body shapes (`{"errors":[…]}`, `{"error":…}`,
+/// `{"message":…}`, `{code, message, detail}`), so each field is looked for in all of them.
+pub fn error_from_response(status: StatusCode, body: &str) -> ProviderError {
+    let body: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let nested = body.get("error");
+    let field_errors: Vec<String> = body
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|error| {
+                    let message = text(error, &["message"]).or_else(|| text(error, &["rule"])).unwrap_or("invalid");
+                    match text(error, &["field"]) {
+                        Some(field) => format!("{field}: {message}"),
+                        None => message.to_owned(),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let message = text(&body, &["detail"])
+        .map(str::to_owned)
+        .or_else(|| (!field_errors.is_empty()).then(|| field_errors.join("; ")))
+        .or_else(|| text(&body, &["message"]).map(str::to_owned))
+        .or_else(|| nested.and_then(|error| error.as_str().or_else(|| text(error, &["message"]))).map(str::to_owned))
+        .unwrap_or_else(|| format!("HTTP {status}"));
+
+    match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ProviderError::Unauthorized(message),
+        StatusCode::NOT_FOUND => ProviderError::NotFound(message),
+        StatusCode::BAD_REQUEST | StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY => {
+            let code = text(&body, &["code"])
+                .or_else(|| nested.and_then(|error| text(error, &["code"])))
+                .or_else(|| body.pointer("/errors/0/rule").and_then(Value::as_str))
+                .unwrap_or("invalid_request");
+            ProviderError::Refused { code: code.to_owned(), message }
+        }
+        StatusCode::TOO_MANY_REQUESTS => ProviderError::Unavailable(format!("rate limited: {message}")),
+        _ => ProviderError::Unavailable(format!("HTTP {status}: {message}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use checkout_contract::Operator;
+
+    fn status(source: Source, body: Value) -> ProviderStatus {
+        status_from_body(source, &body).unwrap()
+    }
+
+    #[test]
+    fn retrieve_pending_is_created_but_confirm_pending_awaits_approval() {
+        assert_eq!(status(Source::Retrieve, json!({ "status": "pending" })).status, PaymentStatus::Created);
+        assert_eq!(status(Source::Confirm, json!({ "status": "pending" })).status, PaymentStatus::AwaitingApproval);
+    }
+
+    #[test]
+    fn waiting_statuses_carry_no_failure() {
+        for raw in ["requires_payment_method", "requires_confirmation"] {
+            let mapped = status(Source::Retrieve, json!({ "status": raw }));
+            assert_eq!((mapped.status, mapped.failure), (PaymentStatus::Created, None));
+        }
+        let processing = status(Source::Retrieve, json!({ "status": "processing" }));
+        assert_eq!((processing.status, processing.failure), (PaymentStatus::AwaitingApproval, None));
+    }
+
+    #[test]
+    fn succeeded_is_a_success_without_failure() {
+        let mapped = status(Source::Confirm, json!({ "status": "succeeded", "captured": true }));
+        assert_eq!(mapped.status, PaymentStatus::Succeeded);
+        assert_eq!(mapped.failure, None);
+        assert_eq!(mapped.raw, "succeeded");
+    }
+
+    #[test]
+    fn failed_keeps_the_providers_code_and_message() {
+        let mapped = status(
+            Source::Confirm,
+            json!({ "status": "failed", "failureCode": "APPROVAL_REJECTED", "failureMessage": "The payer rejected the payment" }),
+        );
+        assert_eq!(mapped.status, PaymentStatus::Rejected);
+        assert_eq!(mapped.failure, Some(("APPROVAL_REJECTED".into(), "The payer rejected the payment".into())));
+        assert_eq!(mapped.raw, "failed (APPROVAL_REJECTED)");
+    }
+
+    #[test]
+    fn low_balance_becomes_insufficient_funds() {
+        let mapped = status(
+            Source::Retrieve,
+            json!({ "status": "failed", "failure_code": "LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED", "failure_message": "Balance too low" }),
+        );
+        assert_eq!(mapped.failure, Some(("insufficient_funds".into(), "Balance too low".into())));
+        let short = map_status(Source::Confirm, "failed", Some("LOW_BALANCE"), None).unwrap();
+        assert_eq!(short.failure, Some(("insufficient_funds".into(), "LOW_BALANCE".into())));
+    }
+
+    #[test]
+    fn failed_without_reason_still_says_failed() {
+        let mapped = status(Source::Retrieve, json!({ "status": "failed" }));
+        assert_eq!(mapped.failure, Some(("failed".into(), "The payment failed".into())));
+    }
+
+    #[test]
+    fn expired_is_expired_with_the_providers_message() {
+        let mapped = status(
+            Source::Confirm,
+            json!({ "status": "expired", "failureMessage": "Transaction timed out", "failureCode": "Transaction timed out" }),
+        );
+        assert_eq!(mapped.status, PaymentStatus::Expired);
+        assert_eq!(mapped.failure, Some(("expired".into(), "Transaction timed out".into())));
+    }
+
+    #[test]
+    fn canceled_is_canceled() {
+        assert_eq!(status(Source::Retrieve, json!({ "status": "canceled" })).status, PaymentStatus::Canceled);
+    }
+
+    #[test]
+    fn unknown_status_is_an_error_never_a_success() {
+        let error = status_from_body(Source::Retrieve, &json!({ "status": "paid" })).unwrap_err();
+        assert!(matches!(error, ProviderError::UnknownStatus(raw) if raw == "paid"));
+        assert!(matches!(
+            status_from_body(Source::Confirm, &json!({ "captured": true })),
+            Err(ProviderError::Unavailable(_))
+        ));
+    }
+
+    #[test]
+    fn confirm_body_sends_the_msisdn_as_given_and_only_the_names_present() {
+        let details = MobileMoneyDetails {
+            country: "CG".into(),
+            operator: Operator::Airtel,
+            msisdn: "+242055000001".into(),
+            first_name: Some("Jean".into()),
+            last_name: None,
+            receipt_email: Some(" ".into()),
+        };
+        assert_eq!(
+            confirm_body("pi_1_secret_2", &details),
+            json!({
+                "client_secret": "pi_1_secret_2",
+                "first_name": "Jean",
+                "payment_method_data": {
+                    "type": "momo",
+                    "momo": { "country": "cg", "msisdn": "+242055000001", "operator_name": "airtel" }
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn not_permitted_422_is_refused_with_its_code_and_detail() {
+        let body = r#"{"status":422,"path":"/v1/payment-intents/pi_x/confirm","timestamp":"2026-02-16T15:54:49.730+00:00",
+            "code":"E_OPERATION_NOT_PERMITTED","message":"Operation not permitted","detail":"You are not permitted to perform this operation."}"#;
+        match error_from_response(StatusCode::UNPROCESSABLE_ENTITY, body) {
+            ProviderError::Refused { code, message } => {
+                assert_eq!(code, "E_OPERATION_NOT_PERMITTED");
+                assert_eq!(message, "You are not permitted to perform this operation.");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn validation_422_is_refused_with_the_first_rule_and_the_fields() {
+        let body = r#"{"errors":[{"rule":"required","field":"currency","message":"required validation failed"}]}"#;
+        match error_from_response(StatusCode::UNPROCESSABLE_ENTITY, body) {
+            ProviderError::Refused { code, message } => {
+                assert_eq!(code, "required");
+                assert_eq!(message, "currency: required validation failed");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_error_status_maps_to_its_kind() {
+        assert!(matches!(
+            error_from_response(StatusCode::UNAUTHORIZED, r#"{"error":{"message":"Unauthorized","code":"Unauthorized"}}"#),
+            ProviderError::Unauthorized(message) if message == "Unauthorized"
+        ));
+        assert!(matches!(
+            error_from_response(StatusCode::UNAUTHORIZED, r#"{"error":"Unauthorized"}"#),
+            ProviderError::Unauthorized(message) if message == "Unauthorized"
+        ));
+        assert!(matches!(
+            error_from_response(StatusCode::NOT_FOUND, r#"{"message":"Row not found"}"#),
+            ProviderError::NotFound(message) if message == "Row not found"
+        ));
+        assert!(matches!(
+            error_from_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                r#"{"status":500,"code":"E_INTERNAL","message":"Internal server error"}"#
+            ),
+            ProviderError::Unavailable(_)
+        ));
+        assert!(matches!(error_from_response(StatusCode::BAD_GATEWAY, "<html>"), ProviderError::Unavailable(_)));
+        assert!(matches!(error_from_response(StatusCode::TOO_MANY_REQUESTS, ""), ProviderError::Unavailable(_)));
+        assert!(matches!(
+            error_from_response(StatusCode::BAD_REQUEST, "not json"),
+            ProviderError::Refused { code, .. } if code == "invalid_request"
+        ));
     }
 }

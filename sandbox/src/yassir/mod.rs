@@ -1,0 +1,69 @@
+//! Simulator of Yassir's Payment Intents API (Yassir Cash, `WALLET_V2`).
+//!
+//! It serves every documented route both under `/api/v1` (the current docs) and without a prefix
+//! (the staging docs), plus the OTP page that a `payUrl` points to. Requests are validated in a
+//! fixed order, like the real gateway's middleware stack: credentials, then required headers, then
+//! the route and ids, then the body.
+//!
+//! Outcomes are chosen by the wallet phone (`userId`), see [`Scenario`]; the OTP page accepts
+//! [`OTP_SUCCESS_CODE`] and [`OTP_INSUFFICIENT_FUNDS_CODE`].
+
+mod api;
+mod customers;
+mod model;
+mod otp;
+mod payments;
+
+pub use model::Scenario;
+
+use crate::SandboxConfig;
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The sandbox merchant's client id.
+pub const CLIENT_ID: &str = "test_client";
+/// The sandbox merchant's client secret.
+pub const CLIENT_SECRET: &str = "test_secret";
+/// The OTP that approves a payment on the sandbox OTP page.
+pub const OTP_SUCCESS_CODE: &str = "123456";
+/// The OTP that makes the wallet refuse the payment for lack of balance.
+pub const OTP_INSUFFICIENT_FUNDS_CODE: &str = "999999";
+/// Wrong OTPs accepted before the payment is rejected.
+pub const OTP_MAX_ATTEMPTS: u32 = 3;
+
+/// Shared state of one simulator instance.
+#[derive(Clone)]
+struct Sim {
+    config: Arc<SandboxConfig>,
+    store: Arc<Mutex<model::Store>>,
+}
+
+impl Sim {
+    /// The store is never held across an `.await`, so a poisoned lock only means a handler
+    /// panicked mid-update; the data is still usable for a simulator.
+    fn lock(&self) -> MutexGuard<'_, model::Store> {
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The Yassir simulator, to be nested at [`crate::YASSIR_MOUNT`].
+pub fn router(config: SandboxConfig) -> Router {
+    let sim = Sim { config: Arc::new(config), store: Arc::default() };
+    let api = Router::new()
+        .route("/customers", post(customers::create))
+        .route("/customers/{id}", get(customers::get_by_id))
+        .route("/customers/search/{phone}", get(customers::search))
+        .route("/payments/intents", post(payments::create))
+        .route("/payments/intents/{id}/proceed", post(payments::proceed))
+        .route("/payments/intents/{id}/check", get(payments::check))
+        .route("/payments/intents/{id}/capture", post(payments::capture))
+        .route("/payments/intents/{id}/release", post(payments::release))
+        .route("/payments/{id}/refund", post(payments::refund));
+    Router::new()
+        .nest("/api/v1", api.clone())
+        .merge(api)
+        .route("/otp/verify", get(otp::page).post(otp::submit))
+        .fallback(api::unknown_route)
+        .with_state(sim)
+}

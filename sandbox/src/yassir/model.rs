@@ -1,0 +1,397 @@
+//! The simulator's in-memory state: customers, payment intents and their status codes.
+
+use rand::Rng;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::time::Duration;
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+/// Yassir's timestamps: RFC 3339, UTC, milliseconds (`2026-02-18T10:30:00.000Z`).
+const TIMESTAMP: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+
+/// Lifetime of the intents of the "expiring" test phone, whatever the configured TTL.
+pub(super) const EXPIRING_TTL: Duration = Duration::from_secs(10);
+
+pub(super) fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+pub(super) fn timestamp(at: OffsetDateTime) -> String {
+    at.format(TIMESTAMP).unwrap_or_else(|_| at.unix_timestamp().to_string())
+}
+
+/// An amount in hundredths as a JSON number: `1500` when whole (as in Yassir's check example),
+/// `12.5` otherwise.
+pub(super) fn amount_json(hundredths: i64) -> Value {
+    if hundredths % 100 == 0 {
+        json!(hundredths / 100)
+    } else {
+        json!(hundredths as f64 / 100.0)
+    }
+}
+
+/// An amount in hundredths as text for messages and URLs (`700.00`).
+pub(super) fn amount_text(hundredths: i64) -> String {
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// The digits of a phone number or user id (`+213 555-000002` -> `213555000002`).
+pub(super) fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Yassir's numeric payment status codes. `Initialized` (0) is not in Yassir's docs; integrations
+/// call it `STATUS_INITIALIZED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Code {
+    Initialized,
+    Succeeded,
+    Rejected,
+    Refunded,
+    Reversed,
+    RequiresAction,
+    PreAuthorized,
+    PartiallyRefunded,
+}
+
+impl Code {
+    pub(super) fn number(self) -> u16 {
+        match self {
+            Code::Initialized => 0,
+            Code::Succeeded => 2,
+            Code::Rejected => 3,
+            Code::Refunded => 4,
+            Code::Reversed => 10,
+            Code::RequiresAction => 12,
+            Code::PreAuthorized => 13,
+            Code::PartiallyRefunded => 16,
+        }
+    }
+
+    /// The `status` text Yassir sends with each code.
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Code::Initialized => "Payment initialized",
+            Code::Succeeded => "The amount was deposited successfully",
+            Code::Rejected => "Transaction was rejected",
+            Code::Refunded => "Transaction was refunded",
+            Code::Reversed => "Reversed",
+            Code::RequiresAction => "Require Authentication Action",
+            Code::PreAuthorized => "Pre-authorized",
+            Code::PartiallyRefunded => "Transaction was partially refunded",
+        }
+    }
+}
+
+/// Messages for the shopper (`endUserMessage`).
+pub(super) mod messages {
+    pub const INITIALIZED: &str = "Payment initialized";
+    pub const AWAITING_OTP: &str = "Enter the code sent to your phone to confirm the payment";
+    pub const SUCCEEDED: &str = "Payment completed successfully";
+    pub const RESERVED: &str = "The amount is reserved in your Yassir Cash wallet";
+    pub const REJECTED_BY_WALLET: &str = "Transaction was rejected by the wallet";
+    pub const INSUFFICIENT_FUNDS: &str = "Insufficient balance in your Yassir Cash wallet";
+    pub const CANCELLED: &str = "Payment cancelled by the customer";
+    pub const TOO_MANY_CODES: &str = "Too many wrong codes";
+    pub const EXPIRED: &str = "The payment request has expired";
+    pub const RELEASED: &str = "The reserved amount was released to your wallet";
+    pub const REFUNDED: &str = "The payment was refunded";
+    pub const PARTIALLY_REFUNDED: &str = "The payment was partially refunded";
+}
+
+/// What a wallet phone (`userId`) makes the simulator do, chosen by its last six digits
+/// (`00000N`) so that `+213555000002`, `213555000002` and `+212600000002` behave alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// `…000001` and every other id: proceed asks for an OTP (12).
+    Otp,
+    /// `…000002`: paid at once (2, or 13 for a reservation).
+    Succeed,
+    /// `…000003`: rejected at once by the wallet (3).
+    Reject,
+    /// `…000004`: rejected at once for lack of balance (3).
+    InsufficientFunds,
+    /// `…000005`: proceed fails with HTTP 500.
+    ProviderError,
+    /// `…000006`: proceed waits `slow_delay`, then asks for an OTP.
+    Slow,
+    /// `…000007`: the intent expires 10 seconds after creation; proceed asks for an OTP.
+    Expiring,
+}
+
+impl Scenario {
+    /// The scenario of a wallet phone or user id.
+    pub fn for_user(user_id: &str) -> Self {
+        let digits = digits(user_id);
+        let Some(tail) = digits.len().checked_sub(6).map(|start| &digits[start..]) else {
+            return Scenario::Otp;
+        };
+        match tail.strip_prefix("00000") {
+            Some("2") => Scenario::Succeed,
+            Some("3") => Scenario::Reject,
+            Some("4") => Scenario::InsufficientFunds,
+            Some("5") => Scenario::ProviderError,
+            Some("6") => Scenario::Slow,
+            Some("7") => Scenario::Expiring,
+            _ => Scenario::Otp,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CaptureMethod {
+    Direct,
+    Reservation,
+}
+
+/// A registered (or automatically created) wallet customer.
+#[derive(Debug, Clone)]
+pub(super) struct Customer {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: String,
+    pub is_active: bool,
+}
+
+impl Customer {
+    pub(super) fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "phone": self.phone,
+            "isActive": self.is_active,
+        })
+    }
+}
+
+/// What a create request asks for, once validated.
+#[derive(Debug, Clone)]
+pub(super) struct NewIntent {
+    pub action_id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub user_id: String,
+    pub capture: CaptureMethod,
+}
+
+/// One payment intent. Amounts are in hundredths of the currency.
+#[derive(Debug, Clone)]
+pub(super) struct Intent {
+    pub id: String,
+    pub client_secret: String,
+    pub request: NewIntent,
+    pub code: Code,
+    pub end_user_message: &'static str,
+    /// Set once the intent passed `expires_at` before a decision.
+    pub expired: bool,
+    pub expires_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    /// Fixed at the first proceed, so proceeding again returns the same link.
+    pub pay_url: Option<String>,
+    pub otp_attempts_left: u32,
+    pub reserved: i64,
+    pub captured: i64,
+    pub refunded: i64,
+}
+
+impl Intent {
+    pub(super) fn new(request: NewIntent, ttl: Duration, at: OffsetDateTime) -> Self {
+        let id = uuid::Uuid::new_v4().to_string();
+        let secret_bytes: [u8; 12] = rand::thread_rng().gen();
+        let secret_hex: String = secret_bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+        let ttl = if Scenario::for_user(&request.user_id) == Scenario::Expiring { EXPIRING_TTL } else { ttl };
+        Self {
+            client_secret: format!("pa_{}_secret_{secret_hex}", &id[..8]),
+            id,
+            request,
+            code: Code::Initialized,
+            end_user_message: messages::INITIALIZED,
+            expired: false,
+            expires_at: at + ttl,
+            updated_at: at,
+            pay_url: None,
+            otp_attempts_left: super::OTP_MAX_ATTEMPTS,
+            reserved: 0,
+            captured: 0,
+            refunded: 0,
+        }
+    }
+
+    /// Whether a replayed create describes this same payment.
+    pub(super) fn is_same_payment(&self, other: &NewIntent) -> bool {
+        let mine = &self.request;
+        mine.amount == other.amount
+            && mine.currency == other.currency
+            && mine.user_id == other.user_id
+            && mine.capture == other.capture
+    }
+
+    /// Lazily moves an undecided intent to rejected once `expires_at` has passed.
+    pub(super) fn refresh_expiry(&mut self, at: OffsetDateTime) {
+        let undecided = matches!(self.code, Code::Initialized | Code::RequiresAction);
+        if undecided && at >= self.expires_at {
+            self.expired = true;
+            self.set(Code::Rejected, messages::EXPIRED, at);
+        }
+    }
+
+    pub(super) fn set(&mut self, code: Code, end_user_message: &'static str, at: OffsetDateTime) {
+        self.code = code;
+        self.end_user_message = end_user_message;
+        self.updated_at = at;
+    }
+
+    /// The wallet approved: paid for a direct capture, reserved for a reservation.
+    pub(super) fn approve(&mut self, at: OffsetDateTime) {
+        match self.request.capture {
+            CaptureMethod::Direct => {
+                self.captured = self.request.amount;
+                self.set(Code::Succeeded, messages::SUCCEEDED, at);
+            }
+            CaptureMethod::Reservation => {
+                self.reserved = self.request.amount;
+                self.set(Code::PreAuthorized, messages::RESERVED, at);
+            }
+        }
+    }
+
+    pub(super) fn reject(&mut self, end_user_message: &'static str, at: OffsetDateTime) {
+        self.set(Code::Rejected, end_user_message, at);
+    }
+
+    /// The create response, identical on replays.
+    pub(super) fn created_body(&self) -> Value {
+        json!({
+            "data": {
+                "paymentId": self.id,
+                "clientSecret": self.client_secret,
+                "status": "CREATED",
+                "amount": amount_json(self.request.amount),
+                "currency": self.request.currency,
+                "expiresAt": timestamp(self.expires_at),
+            },
+            "message": "payment initiated successfully",
+        })
+    }
+
+    /// The proceed response for the intent's current code.
+    pub(super) fn proceeded_body(&self) -> Value {
+        json!({
+            "data": {
+                "require3DS": self.code == Code::RequiresAction,
+                "statusCode": self.code.number(),
+                "status": self.code.label(),
+                "metadata": { "payUrl": self.pay_url.as_deref().filter(|_| self.code == Code::RequiresAction).unwrap_or("") },
+            },
+            "message": "payment proceeded successfully",
+        })
+    }
+
+    /// The check response.
+    pub(super) fn checked_body(&self) -> Value {
+        let mut data = json!({
+            "statusCode": self.code.number(),
+            "paymentMethodName": "WALLET_V2",
+            "amount": amount_json(self.request.amount),
+            "currencyCode": self.request.currency,
+            "endUserMessage": self.end_user_message,
+            "supportInfo": { "email": "support@yassir.com", "phoneNumber": "+213000000000" },
+            "lastUpdate": timestamp(self.updated_at),
+        });
+        if self.expired {
+            data["status"] = json!("Transaction expired");
+        }
+        json!({ "data": data, "message": "payment status retrieved successfully" })
+    }
+}
+
+/// Everything the simulator remembers, behind one lock.
+#[derive(Debug, Default)]
+pub(super) struct Store {
+    pub intents: HashMap<String, Intent>,
+    /// `actionId` -> payment id, for idempotent creates.
+    pub by_action: HashMap<String, String>,
+    pub customers: HashMap<String, Customer>,
+    /// [`phone_key`] -> customer id.
+    pub customer_by_phone: HashMap<String, String>,
+}
+
+impl Store {
+    pub(super) fn customer_by_phone(&self, phone: &str) -> Option<&Customer> {
+        self.customer_by_phone.get(&phone_key(phone)).and_then(|id| self.customers.get(id))
+    }
+
+    pub(super) fn add_customer(
+        &mut self,
+        name: String,
+        email: Option<String>,
+        phone: String,
+        is_active: bool,
+    ) -> Customer {
+        let customer = Customer { id: uuid::Uuid::new_v4().to_string(), name, email, phone, is_active };
+        self.customer_by_phone.insert(phone_key(&customer.phone), customer.id.clone());
+        self.customers.insert(customer.id.clone(), customer.clone());
+        customer
+    }
+
+    /// Intents create their customer on the fly, as Yassir's newer docs describe.
+    pub(super) fn ensure_customer(&mut self, user_id: &str) {
+        if self.customer_by_phone(user_id).is_none() {
+            self.add_customer(user_id.to_string(), None, user_id.to_string(), true);
+        }
+    }
+}
+
+/// Phones compare by their digits (`+213…` and `213…` are one customer); other ids as given.
+fn phone_key(phone: &str) -> String {
+    let phone = phone.trim();
+    let body = phone.strip_prefix('+').unwrap_or(phone);
+    if !body.is_empty() && body.bytes().all(|byte| byte.is_ascii_digit()) {
+        body.to_string()
+    } else {
+        phone.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenario_follows_the_last_six_digits() {
+        assert_eq!(Scenario::for_user("+213555000002"), Scenario::Succeed);
+        assert_eq!(Scenario::for_user("213555000002"), Scenario::Succeed);
+        assert_eq!(Scenario::for_user("+212600000002"), Scenario::Succeed);
+        assert_eq!(Scenario::for_user("+213555000005"), Scenario::ProviderError);
+        assert_eq!(Scenario::for_user("+213555000001"), Scenario::Otp);
+        assert_eq!(Scenario::for_user("+213555123452"), Scenario::Otp);
+        assert_eq!(Scenario::for_user("+213555000012"), Scenario::Otp);
+        assert_eq!(Scenario::for_user("000002"), Scenario::Succeed);
+        assert_eq!(Scenario::for_user("user_abc123"), Scenario::Otp);
+    }
+
+    #[test]
+    fn amounts_print_like_yassir() {
+        assert_eq!(amount_json(150000), json!(1500));
+        assert_eq!(amount_json(1050), json!(10.5));
+        assert_eq!(amount_text(70000), "700.00");
+        assert_eq!(amount_text(5), "0.05");
+    }
+
+    #[test]
+    fn timestamps_have_milliseconds_and_z() {
+        let at = OffsetDateTime::from_unix_timestamp(1_771_410_600).unwrap();
+        assert_eq!(timestamp(at), "2026-02-18T10:30:00.000Z");
+    }
+
+    #[test]
+    fn phones_match_with_or_without_plus() {
+        assert_eq!(phone_key("+213555000001"), phone_key("213555000001"));
+        assert_eq!(phone_key("user_abc123"), "user_abc123");
+    }
+}

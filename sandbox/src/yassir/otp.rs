@@ -1,0 +1,299 @@
+//! The OTP page a `payUrl` points to: `GET /otp/verify` shows it, `POST /otp/verify` decides.
+//!
+//! It works without JavaScript. The page trusts only the intent it looks up by `requestId`: the
+//! amount and phone in the link are for show in Yassir's links and are ignored here. After a
+//! decision the shopper is sent back to `returnUrl` unchanged, with no result in the URL, so the
+//! merchant has to ask the API (Check) what happened.
+
+use super::model::{amount_text, digits, messages, now, Code, Intent};
+use super::{Sim, OTP_INSUFFICIENT_FUNDS_CODE, OTP_SUCCESS_CODE};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Form;
+use std::collections::HashMap;
+
+type Params = HashMap<String, String>;
+
+/// Why the page cannot go on, shown as a page of its own.
+struct Problem {
+    status: StatusCode,
+    title: &'static str,
+    text: &'static str,
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        message_page(self.status, self.title, self.text, None)
+    }
+}
+
+/// `GET /otp/verify?requestId=…&returnUrl=…`.
+pub(super) async fn page(State(sim): State<Sim>, Query(params): Query<Params>) -> Response {
+    let return_url = match return_url(&params) {
+        Ok(url) => url,
+        Err(problem) => return problem.into_response(),
+    };
+    let mut store = sim.lock();
+    let intent = match find_intent(&mut store.intents, &params) {
+        Ok(intent) => intent,
+        Err(problem) => return problem.into_response(),
+    };
+    match intent.code {
+        Code::RequiresAction => code_form(intent, return_url.as_deref(), None),
+        Code::Initialized => not_awaiting_code(),
+        _ => decided(intent, return_url.as_deref()),
+    }
+}
+
+/// `POST /otp/verify`, form fields `requestId`, `code`, `returnUrl`, `action=verify|cancel`.
+pub(super) async fn submit(State(sim): State<Sim>, Form(form): Form<Params>) -> Response {
+    let return_url = match return_url(&form) {
+        Ok(url) => url,
+        Err(problem) => return problem.into_response(),
+    };
+    let mut store = sim.lock();
+    let intent = match find_intent(&mut store.intents, &form) {
+        Ok(intent) => intent,
+        Err(problem) => return problem.into_response(),
+    };
+    match intent.code {
+        Code::RequiresAction => {}
+        Code::Initialized => return not_awaiting_code(),
+        // Already decided (a second click): go where the first decision went.
+        _ => return finish(intent, return_url),
+    }
+    let at = now();
+    match form.get("action").map(String::as_str).unwrap_or("verify") {
+        "cancel" => intent.reject(messages::CANCELLED, at),
+        "verify" => match form.get("code").map(|code| code.trim()).unwrap_or("") {
+            OTP_SUCCESS_CODE => intent.approve(at),
+            OTP_INSUFFICIENT_FUNDS_CODE => intent.reject(messages::INSUFFICIENT_FUNDS, at),
+            _ => {
+                intent.otp_attempts_left = intent.otp_attempts_left.saturating_sub(1);
+                if intent.otp_attempts_left == 0 {
+                    intent.reject(messages::TOO_MANY_CODES, at);
+                } else {
+                    let left = intent.otp_attempts_left;
+                    let error = format!("Wrong code, {left} attempt{} left", if left == 1 { "" } else { "s" });
+                    return code_form(intent, return_url.as_deref(), Some(&error));
+                }
+            }
+        },
+        other => {
+            let text = format!("The action must be verify or cancel (got “{}”).", escape(other));
+            return message_page(StatusCode::BAD_REQUEST, "Invalid request", &text, None);
+        }
+    }
+    finish(intent, return_url)
+}
+
+/// The optional `returnUrl`: absolute http(s), printable ASCII only (it becomes a `Location`).
+fn return_url(params: &Params) -> Result<Option<String>, Problem> {
+    let Some(url) = params.get("returnUrl").map(|url| url.trim()).filter(|url| !url.is_empty()) else {
+        return Ok(None);
+    };
+    let lower = url.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    let has_host = rest.is_some_and(|rest| !rest.split(['/', '?', '#']).next().unwrap_or("").is_empty());
+    let printable = url.bytes().all(|byte| byte.is_ascii_graphic());
+    if has_host && printable {
+        Ok(Some(url.to_string()))
+    } else {
+        Err(Problem {
+            status: StatusCode::BAD_REQUEST,
+            title: "Invalid return address",
+            text: "The returnUrl parameter must be an absolute http:// or https:// URL. Go back to the merchant and try again.",
+        })
+    }
+}
+
+fn find_intent<'a>(intents: &'a mut HashMap<String, Intent>, params: &Params) -> Result<&'a mut Intent, Problem> {
+    let Some(id) = params.get("requestId").filter(|id| !id.is_empty()) else {
+        return Err(Problem {
+            status: StatusCode::BAD_REQUEST,
+            title: "Invalid request",
+            text: "The requestId parameter is missing.",
+        });
+    };
+    let Some(intent) = intents.get_mut(id) else {
+        return Err(Problem {
+            status: StatusCode::NOT_FOUND,
+            title: "Payment not found",
+            text: "This payment request does not exist.",
+        });
+    };
+    intent.refresh_expiry(now());
+    if intent.expired {
+        return Err(Problem {
+            status: StatusCode::GONE,
+            title: "Payment request expired",
+            text: "This payment request has expired. Go back to the merchant to start a new payment.",
+        });
+    }
+    Ok(intent)
+}
+
+/// After a decision: back to the merchant, or a closing page when there is nowhere to go.
+fn finish(intent: &Intent, return_url: Option<String>) -> Response {
+    let Some(url) = return_url else {
+        return decided(intent, None);
+    };
+    match HeaderValue::from_str(&url) {
+        Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
+        Err(_) => decided(intent, None),
+    }
+}
+
+fn decided(intent: &Intent, return_url: Option<&str>) -> Response {
+    let (title, text) = match intent.code {
+        Code::Succeeded | Code::PreAuthorized => ("Payment confirmed", intent.end_user_message),
+        _ => ("Payment not completed", intent.end_user_message),
+    };
+    let text = match return_url {
+        Some(_) => escape(text),
+        None => format!("{}. You can close this page.", escape(text.trim_end_matches('.'))),
+    };
+    message_page(StatusCode::OK, title, &text, return_url)
+}
+
+fn not_awaiting_code() -> Response {
+    message_page(
+        StatusCode::CONFLICT,
+        "Nothing to confirm",
+        "This payment is not waiting for a verification code.",
+        None,
+    )
+}
+
+fn code_form(intent: &Intent, return_url: Option<&str>, error: Option<&str>) -> Response {
+    let amount = format!("{} {}", amount_text(intent.request.amount), escape(&intent.request.currency));
+    let error = error
+        .map(|error| format!(r#"<p class="error" role="alert" id="error">{}</p>"#, escape(error)))
+        .unwrap_or_default();
+    let described_by = if error.is_empty() { "hint" } else { "error hint" };
+    let return_field = return_url
+        .map(|url| format!(r#"<input type="hidden" name="returnUrl" value="{}">"#, escape(url)))
+        .unwrap_or_default();
+    let body = format!(
+        r#"<h1>Confirm your payment</h1>
+<p class="amount">{amount}</p>
+<p>We sent a 6-digit code by SMS to {phone}.</p>
+{error}
+<form method="post" action="verify">
+<input type="hidden" name="requestId" value="{id}">
+{return_field}
+<label for="code">Verification code</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" minlength="6" maxlength="6" required autofocus aria-describedby="{described_by}">
+<p class="hint" id="hint">Sandbox: {ok} confirms the payment, {funds} fails for insufficient balance.</p>
+<div class="actions">
+<button type="submit" name="action" value="verify">Verify</button>
+<button type="submit" name="action" value="cancel" class="secondary" formnovalidate>Cancel</button>
+</div>
+</form>"#,
+        phone = masked_phone(&intent.request.user_id),
+        id = escape(&intent.id),
+        ok = OTP_SUCCESS_CODE,
+        funds = OTP_INSUFFICIENT_FUNDS_CODE,
+    );
+    render(StatusCode::OK, "Confirm your payment", &body)
+}
+
+/// A page with a title, a message (already escaped) and an optional link back to the merchant.
+fn message_page(status: StatusCode, title: &str, text: &str, return_url: Option<&str>) -> Response {
+    let link = return_url
+        .map(|url| format!(r#"<p><a class="button" href="{}">Return to the merchant</a></p>"#, escape(url)))
+        .unwrap_or_default();
+    let body = format!("<h1>{}</h1>\n<p>{text}</p>\n{link}", escape(title));
+    render(status, title, &body)
+}
+
+fn render(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title} · Yassir Cash (sandbox)</title>
+<style>
+body{{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f4f4f6;color:#1d1d1f}}
+main{{max-width:24rem;margin:3rem auto;padding:1.5rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}}
+h1{{font-size:1.3rem;margin:0 0 .5rem}}
+.sandbox{{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:#6b21a8;margin:0 0 1rem}}
+.amount{{font-size:1.6rem;font-weight:700;margin:.25rem 0}}
+label{{display:block;font-weight:600;margin:1rem 0 .25rem}}
+input{{box-sizing:border-box;width:100%;font-size:1.4rem;letter-spacing:.3em;padding:.5rem;border:1px solid #888;border-radius:8px}}
+input:focus,button:focus,a:focus{{outline:3px solid #6b21a8;outline-offset:2px}}
+.hint{{font-size:.85rem;color:#555}}
+.error{{color:#b00020;font-weight:600}}
+.actions{{display:flex;gap:.75rem;margin-top:1rem}}
+button,.button{{flex:1;font-size:1rem;padding:.7rem;border:0;border-radius:8px;background:#6b21a8;color:#fff;cursor:pointer;text-align:center;text-decoration:none;display:inline-block}}
+button.secondary{{background:#e5e5ea;color:#1d1d1f}}
+</style>
+</head>
+<body>
+<main>
+<p class="sandbox">Yassir Cash · sandbox, no real money moves</p>
+{body}
+</main>
+</body>
+</html>
+"#,
+        title = escape(title),
+    );
+    (status, Html(html)).into_response()
+}
+
+/// `+213•••••••01`: enough for the shopper to recognise their number.
+fn masked_phone(user_id: &str) -> String {
+    let digits = digits(user_id);
+    if digits.len() < 6 {
+        return "your Yassir Cash wallet phone".to_string();
+    }
+    let hidden = "•".repeat(digits.len() - 5);
+    format!("+{}{hidden}{}", &digits[..3], &digits[digits.len() - 2..])
+}
+
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_all_but_the_country_code_and_last_two_digits() {
+        assert_eq!(masked_phone("+213555000001"), "+213•••••••01");
+        assert_eq!(masked_phone("user_abc123"), "your Yassir Cash wallet phone");
+    }
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+
+    #[test]
+    fn return_url_must_be_absolute_http() {
+        let params = |url: &str| Params::from([("returnUrl".to_string(), url.to_string())]);
+        assert!(return_url(&params("https://shop.example/return?x=1")).is_ok());
+        assert!(return_url(&params("http://127.0.0.1:8787/")).is_ok());
+        assert!(return_url(&params("/relative")).is_err());
+        assert!(return_url(&params("javascript:alert(1)")).is_err());
+        assert!(return_url(&params("https:///nohost")).is_err());
+        assert_eq!(return_url(&Params::new()).ok(), Some(None));
+    }
+}

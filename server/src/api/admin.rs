@@ -1,0 +1,110 @@
+//! The merchant's own operations, behind the admin token: never reachable by a shopper.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::Json;
+use checkout_contract::{CaptureRequest, PaymentList, PaymentRecord, PaymentStatus, RefundRequest};
+use serde::Deserialize;
+
+use super::{ApiError, AppJson, AppQuery};
+use crate::store::ListFilter;
+use crate::AppState;
+
+/// Proof that the request carries the admin token.
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let presented = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if constant_time_eq(presented.as_bytes(), state.admin_token.as_bytes()) {
+            Ok(Admin)
+        } else {
+            Err(ApiError::Unauthorized)
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    order: Option<String>,
+    limit: Option<u32>,
+}
+
+/// `GET /api/v1/admin/payments?status=&order=&limit=`: newest first.
+pub async fn payments_list(
+    _: Admin,
+    State(state): State<AppState>,
+    AppQuery(query): AppQuery<ListQuery>,
+) -> Result<Json<PaymentList>, ApiError> {
+    let status = match query.status {
+        Some(value) => Some(value.parse::<PaymentStatus>().map_err(|message| ApiError::bad_request("status", message))?),
+        None => None,
+    };
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request("limit", "limit must be between 1 and 1000"));
+    }
+    let payments = state.service.admin_list(ListFilter { status, order_ref: query.order, limit }).await?;
+    Ok(Json(PaymentList { payments }))
+}
+
+pub async fn payments_get(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PaymentRecord>, ApiError> {
+    Ok(Json(state.service.admin_get(&id).await?))
+}
+
+/// `POST /api/v1/admin/payments/{id}/capture`; an empty body captures everything reserved.
+pub async fn payments_capture(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<PaymentRecord>, ApiError> {
+    let request: CaptureRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        CaptureRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(ApiError::from_json)?
+    };
+    Ok(Json(state.service.capture(&id, request.amount_minor).await?))
+}
+
+pub async fn payments_release(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PaymentRecord>, ApiError> {
+    Ok(Json(state.service.release(&id).await?))
+}
+
+pub async fn payments_refund(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AppJson(request): AppJson<RefundRequest>,
+) -> Result<Json<PaymentRecord>, ApiError> {
+    let description = request.description.trim();
+    if description.is_empty() {
+        return Err(ApiError::bad_request("description", "description is required: why the money goes back"));
+    }
+    let record = state
+        .service
+        .refund(&id, request.amount_minor, description, request.reason.as_deref())
+        .await?;
+    Ok(Json(record))
+}

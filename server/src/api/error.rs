@@ -1,0 +1,184 @@
+//! The one error type of the HTTP API: it decides the status code and what the caller sees.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use checkout_contract::{ErrorBody, ErrorResponse};
+
+use crate::providers::ProviderError;
+use crate::store::StoreError;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// The request is malformed or a field breaks a rule (400).
+    BadRequest { field: Option<String>, message: String },
+    /// The request is well formed but cannot be done (422).
+    Unprocessable { code: &'static str, field: Option<String>, message: String },
+    /// Unknown payment or order (404).
+    NotFound(String),
+    /// The payment is not in a state that allows this (409).
+    Conflict { code: &'static str, message: String },
+    /// The admin token is missing or wrong (401).
+    Unauthorized,
+    Provider(ProviderError),
+    Store(StoreError),
+}
+
+impl ApiError {
+    pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
+        ApiError::BadRequest { field: Some(field.into()), message: message.into() }
+    }
+
+    pub fn unprocessable(code: &'static str, field: Option<&str>, message: impl Into<String>) -> Self {
+        ApiError::Unprocessable { code, field: field.map(Into::into), message: message.into() }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::NotFound(message.into())
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Conflict { code, message: message.into() }
+    }
+
+    /// A body that is not the JSON the endpoint takes.
+    pub fn from_json(error: serde_json::Error) -> Self {
+        let message = format!("the body is not valid: {error}");
+        ApiError::BadRequest { field: field_of(&message), message }
+    }
+
+    /// The field at fault, if the error names one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::BadRequest { field, .. } | ApiError::Unprocessable { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, String) {
+        match self {
+            ApiError::BadRequest { message, .. } => (StatusCode::BAD_REQUEST, "invalid_request", message.clone()),
+            ApiError::Unprocessable { code, message, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone()),
+            ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
+            ApiError::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone()),
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "send the admin token as `Authorization: Bearer <token>`".into(),
+            ),
+            ApiError::Provider(error) => match error {
+                ProviderError::Unauthorized(_) => (
+                    StatusCode::BAD_GATEWAY,
+                    "provider_misconfigured",
+                    "the payment provider refused the merchant's credentials".into(),
+                ),
+                ProviderError::NotFound(_) => (
+                    StatusCode::BAD_GATEWAY,
+                    "provider_not_found",
+                    "the payment provider does not know this payment".into(),
+                ),
+                ProviderError::Refused { message, .. } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "provider_refused",
+                    format!("the payment provider refused the request: {message}"),
+                ),
+                ProviderError::Unavailable(_) => (
+                    StatusCode::BAD_GATEWAY,
+                    "provider_unavailable",
+                    "the payment provider is unavailable; try again in a moment".into(),
+                ),
+                ProviderError::Timeout => (
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "provider_timeout",
+                    "the payment provider did not answer in time; try again in a moment".into(),
+                ),
+                ProviderError::UnknownStatus(_) => (
+                    StatusCode::BAD_GATEWAY,
+                    "provider_unknown_status",
+                    "the payment provider answered a status this server does not know".into(),
+                ),
+                ProviderError::Unsupported(message) => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "unsupported_by_provider", message.clone())
+                }
+            },
+            ApiError::Store(StoreError::Conflict) => (
+                StatusCode::CONFLICT,
+                "concurrent_update",
+                "the payment was changed by another request; retry".into(),
+            ),
+            ApiError::Store(StoreError::Database(_)) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "something went wrong".into())
+            }
+        }
+    }
+}
+
+impl From<ProviderError> for ApiError {
+    fn from(error: ProviderError) -> Self {
+        ApiError::Provider(error)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        ApiError::Store(error)
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let message = match &rejection {
+            JsonRejection::MissingJsonContentType(_) => "send the body as JSON with `Content-Type: application/json`".into(),
+            other => other.body_text(),
+        };
+        ApiError::BadRequest { field: field_of(&message), message }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        let message = rejection.body_text();
+        ApiError::BadRequest { field: field_of(&message), message }
+    }
+}
+
+/// serde names the culprit as "missing field `order`" or "at line 1 column 9: unknown variant";
+/// pass the field on when it does.
+fn field_of(message: &str) -> Option<String> {
+    let start = message.find("field `")? + "field `".len();
+    let end = message[start..].find('`')? + start;
+    Some(message[start..end].to_string())
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = self.parts();
+        match &self {
+            ApiError::Provider(error) => tracing::warn!(%error, "provider error"),
+            ApiError::Store(error) => tracing::error!(%error, "store error"),
+            _ => {}
+        }
+        let body = ErrorResponse {
+            error: ErrorBody { code: code.into(), message, field: self.field().map(Into::into) },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_field_names_are_passed_on() {
+        assert_eq!(field_of("Failed to deserialize the JSON body into the target type: missing field `order` at line 1"), Some("order".into()));
+        assert_eq!(field_of("expected value at line 1 column 1"), None);
+    }
+
+    #[test]
+    fn provider_timeouts_are_504() {
+        assert_eq!(ApiError::Provider(ProviderError::Timeout).parts().0, StatusCode::GATEWAY_TIMEOUT);
+        assert_eq!(ApiError::Provider(ProviderError::Unavailable("boom".into())).parts().0, StatusCode::BAD_GATEWAY);
+    }
+}

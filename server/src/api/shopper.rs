@@ -1,0 +1,114 @@
+//! Endpoints the widget calls on behalf of the shopper.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use checkout_contract::{
+    CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, Payment, SubmitRequest, IDEMPOTENCY_HEADER,
+};
+use serde::Deserialize;
+
+use super::{ApiError, AppJson, AppQuery};
+use crate::providers::SubmitDetails;
+use crate::service::{Created, NewPayment};
+use crate::{validate, AppState};
+
+#[derive(Deserialize)]
+pub struct CheckoutQuery {
+    order: Option<String>,
+}
+
+fn order_ref(value: Option<String>) -> Result<String, ApiError> {
+    value
+        .map(|order| order.trim().to_string())
+        .filter(|order| !order.is_empty())
+        .ok_or_else(|| ApiError::bad_request("order", "order is required: the reference of the order to pay"))
+}
+
+fn unknown_order(reference: &str) -> ApiError {
+    ApiError::not_found(format!("no order `{reference}`"))
+}
+
+/// `GET /api/v1/checkout?order=REF`: the order and the methods offered for it.
+pub async fn checkout_get(
+    State(state): State<AppState>,
+    AppQuery(query): AppQuery<CheckoutQuery>,
+) -> Result<Json<CheckoutSession>, ApiError> {
+    let reference = order_ref(query.order)?;
+    let order = state.service.find_order(&reference).ok_or_else(|| unknown_order(&reference))?;
+    Ok(Json(CheckoutSession {
+        methods: order.methods(),
+        order: order.summary(),
+        test_mode: state.service.test_mode(),
+        redirect_origins: state.redirect_origins.to_vec(),
+    }))
+}
+
+/// `POST /api/v1/payments`: one payment per `Idempotency-Key`.
+pub async fn payments_create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    AppJson(request): AppJson<CreatePaymentRequest>,
+) -> Result<(StatusCode, Json<Payment>), ApiError> {
+    let key = headers.get(IDEMPOTENCY_HEADER).map(|value| value.to_str().unwrap_or("\u{0}"));
+    let idempotency_key = validate::idempotency_key(key)?;
+    let reference = order_ref(Some(request.order))?;
+    let order = state.service.find_order(&reference).ok_or_else(|| unknown_order(&reference))?;
+    if !order.offers(request.method) {
+        return Err(ApiError::unprocessable(
+            "method_not_offered",
+            Some("method"),
+            format!("method `{}` is not offered for order `{reference}` ({})", request.method.as_str(), order.currency),
+        ));
+    }
+    let phone = match request.method {
+        MethodKind::YassirCash => {
+            let dial_codes: Vec<String> = order
+                .methods()
+                .into_iter()
+                .find_map(|offer| match offer {
+                    MethodOffer::YassirCash { countries } => Some(countries),
+                    MethodOffer::MobileMoney { .. } => None,
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .map(|country| country.dial_code)
+                .collect();
+            Some(validate::wallet_phone(request.phone.as_deref(), &dial_codes)?)
+        }
+        MethodKind::MobileMoney => {
+            if request.phone.is_some() {
+                return Err(ApiError::bad_request(
+                    "phone",
+                    "phone is for Yassir Cash only; mobile-money numbers go in the submit request's msisdn",
+                ));
+            }
+            None
+        }
+    };
+    let new = NewPayment { idempotency_key, order, method: request.method, phone };
+    Ok(match state.service.create(new).await? {
+        Created::New(payment) => (StatusCode::CREATED, Json(payment)),
+        Created::Replayed(payment) => (StatusCode::OK, Json(payment)),
+    })
+}
+
+/// `POST /api/v1/payments/{id}/submit`: proceed (Yassir Cash) or confirm (mobile money).
+pub async fn payments_submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AppJson(request): AppJson<SubmitRequest>,
+) -> Result<Json<Payment>, ApiError> {
+    let details = match request {
+        SubmitRequest::YassirCash => SubmitDetails::YassirCash,
+        SubmitRequest::MobileMoney(details) => {
+            SubmitDetails::MobileMoney(validate::mobile_money(details, state.service.test_mode())?)
+        }
+    };
+    Ok(Json(state.service.submit(&id, details).await?))
+}
+
+/// `GET /api/v1/payments/{id}`: what the widget polls.
+pub async fn payments_get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Payment>, ApiError> {
+    Ok(Json(state.service.status(&id).await?))
+}

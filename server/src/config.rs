@@ -1,0 +1,231 @@
+//! Configuration from the environment. Everything has a default that runs the demo on the
+//! embedded sandbox; `PROVIDER_MODE=live` switches to the real providers.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use checkout_sandbox::SandboxConfig;
+
+use crate::providers::{YabetooConfig, YassirConfig};
+
+/// Whether the server talks to its own embedded sandbox or to the providers' APIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderMode {
+    Sandbox,
+    Live,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    /// How browsers reach this server (`http://127.0.0.1:8787`).
+    pub public_url: String,
+    pub database_url: String,
+    pub mode: ProviderMode,
+    /// Bearer token of the merchant's admin API.
+    pub admin_token: String,
+    pub yassir: YassirConfig,
+    pub yabetoo: YabetooConfig,
+    pub sandbox: SandboxConfig,
+    /// Origins the widget may follow a `payUrl` to (Yassir's OTP pages).
+    pub redirect_origins: Vec<String>,
+    /// Origins allowed to call the shopper API from another page (CORS); empty = same origin only.
+    pub cors_origins: Vec<String>,
+    /// The widget's release build (trunk's `dist/`), served by the demo when present.
+    pub widget_dir: PathBuf,
+    /// Shortest time between two provider checks of one payment while the widget polls.
+    pub check_interval: Duration,
+}
+
+/// A configuration error, naming the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+/// Sandbox credentials, the same the sandbox accepts.
+pub const SANDBOX_YASSIR_CLIENT_ID: &str = "test_client";
+pub const SANDBOX_YASSIR_CLIENT_SECRET: &str = "test_secret";
+pub const SANDBOX_YABETOO_KEY: &str = "sk_test_sandbox";
+/// The admin token of a sandbox server when `ADMIN_TOKEN` is not set.
+pub const SANDBOX_ADMIN_TOKEN: &str = "admin_test_token";
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let port: u16 = parse(&lookup, "PORT", 8787)?;
+        let host = lookup("BIND").unwrap_or_else(|| "127.0.0.1".into());
+        let bind: SocketAddr = format!("{host}:{port}")
+            .parse()
+            .or_else(|_| format!("[{host}]:{port}").parse())
+            .map_err(|_| ConfigError { variable: "BIND", message: format!("`{host}` is not an IP address") })?;
+        let shown_host = if bind.ip().is_unspecified() { "127.0.0.1".to_string() } else { host.clone() };
+        let public_url = lookup("PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{shown_host}:{port}"))
+            .trim_end_matches('/')
+            .to_string();
+
+        let mode = match lookup("PROVIDER_MODE").as_deref() {
+            None | Some("sandbox") => ProviderMode::Sandbox,
+            Some("live") => ProviderMode::Live,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "PROVIDER_MODE",
+                    message: format!("`{other}` is neither `sandbox` nor `live`"),
+                })
+            }
+        };
+        let timeout = Duration::from_millis(parse(&lookup, "PROVIDER_TIMEOUT_MS", 15_000)?);
+        let confirm_timeout = Duration::from_millis(parse(&lookup, "YABETOO_CONFIRM_TIMEOUT_MS", 120_000)?);
+
+        let sandbox_base = format!("http://127.0.0.1:{port}");
+        let (yassir, yabetoo) = match mode {
+            ProviderMode::Sandbox => (
+                YassirConfig {
+                    base_url: lookup("YASSIR_BASE_URL")
+                        .unwrap_or_else(|| format!("{sandbox_base}{}", checkout_sandbox::YASSIR_MOUNT)),
+                    client_id: lookup("YASSIR_CLIENT_ID").unwrap_or_else(|| SANDBOX_YASSIR_CLIENT_ID.into()),
+                    client_secret: lookup("YASSIR_CLIENT_SECRET")
+                        .unwrap_or_else(|| SANDBOX_YASSIR_CLIENT_SECRET.into()),
+                    service: lookup("YASSIR_SERVICE").unwrap_or_else(|| "EXT_DEMO_SHOP".into()),
+                    timeout,
+                },
+                YabetooConfig {
+                    base_url: lookup("YABETOO_BASE_URL")
+                        .unwrap_or_else(|| format!("{sandbox_base}{}", checkout_sandbox::YABETOO_MOUNT)),
+                    secret_key: lookup("YABETOO_SECRET_KEY").unwrap_or_else(|| SANDBOX_YABETOO_KEY.into()),
+                    timeout,
+                    confirm_timeout,
+                },
+            ),
+            ProviderMode::Live => (
+                YassirConfig {
+                    base_url: required(&lookup, "YASSIR_BASE_URL")?,
+                    client_id: required(&lookup, "YASSIR_CLIENT_ID")?,
+                    client_secret: required(&lookup, "YASSIR_CLIENT_SECRET")?,
+                    service: required(&lookup, "YASSIR_SERVICE")?,
+                    timeout,
+                },
+                YabetooConfig {
+                    base_url: required(&lookup, "YABETOO_BASE_URL")?,
+                    secret_key: required(&lookup, "YABETOO_SECRET_KEY")?,
+                    timeout,
+                    confirm_timeout,
+                },
+            ),
+        };
+
+        let admin_token = match (lookup("ADMIN_TOKEN"), mode) {
+            (Some(token), _) if token.len() >= 16 => token,
+            (Some(_), _) => {
+                return Err(ConfigError { variable: "ADMIN_TOKEN", message: "must be at least 16 characters".into() })
+            }
+            (None, ProviderMode::Sandbox) => SANDBOX_ADMIN_TOKEN.into(),
+            (None, ProviderMode::Live) => {
+                return Err(ConfigError { variable: "ADMIN_TOKEN", message: "is required in live mode".into() })
+            }
+        };
+
+        let redirect_origins = match lookup("REDIRECT_ORIGINS") {
+            Some(list) => split_list(&list),
+            None if mode == ProviderMode::Sandbox => vec![public_url.clone()],
+            None => vec!["https://otp.payment.yassir.io".into()],
+        };
+
+        let sandbox = SandboxConfig {
+            public_base_url: Some(public_url.clone()),
+            momo_settle_delay: Duration::from_millis(parse(&lookup, "SANDBOX_SETTLE_DELAY_MS", 3_000)?),
+            momo_prompt_timeout: Duration::from_millis(parse(&lookup, "SANDBOX_PROMPT_TIMEOUT_MS", 90_000)?),
+            slow_delay: Duration::from_millis(parse(&lookup, "SANDBOX_SLOW_DELAY_MS", 30_000)?),
+            ..SandboxConfig::default()
+        };
+
+        Ok(Self {
+            bind,
+            public_url,
+            database_url: lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://checkout.sqlite3".into()),
+            mode,
+            admin_token,
+            yassir,
+            yabetoo,
+            sandbox,
+            redirect_origins,
+            cors_origins: lookup("CORS_ORIGINS").map(|list| split_list(&list)).unwrap_or_default(),
+            widget_dir: lookup("WIDGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("dist")),
+            check_interval: Duration::from_millis(parse(&lookup, "CHECK_INTERVAL_MS", 1_000)?),
+        })
+    }
+}
+
+fn split_list(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|item| item.trim().trim_end_matches('/').to_string())
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
+fn required(lookup: &impl Fn(&str) -> Option<String>, variable: &'static str) -> Result<String, ConfigError> {
+    lookup(variable).ok_or(ConfigError { variable, message: "is required in live mode".into() })
+}
+
+fn parse<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match lookup(variable) {
+        None => Ok(default),
+        Some(value) => value
+            .parse()
+            .map_err(|_| ConfigError { variable, message: format!("`{value}` is not a valid number") }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_the_sandbox_on_8787() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8787");
+        assert_eq!(config.mode, ProviderMode::Sandbox);
+        assert_eq!(config.yassir.base_url, "http://127.0.0.1:8787/sandbox/yassir");
+        assert_eq!(config.yabetoo.base_url, "http://127.0.0.1:8787/sandbox/yabetoo");
+        assert_eq!(config.redirect_origins, vec!["http://127.0.0.1:8787".to_string()]);
+    }
+
+    #[test]
+    fn port_and_bind_move_the_sandbox_too() {
+        let config = config(&[("PORT", "9000"), ("BIND", "0.0.0.0")]).unwrap();
+        assert_eq!(config.bind.to_string(), "0.0.0.0:9000");
+        assert_eq!(config.public_url, "http://127.0.0.1:9000");
+        assert!(config.yassir.base_url.starts_with("http://127.0.0.1:9000/"));
+    }
+
+    #[test]
+    fn live_mode_names_the_missing_variable() {
+        let error = config(&[("PROVIDER_MODE", "live")]).unwrap_err();
+        assert_eq!(error.variable, "YASSIR_BASE_URL");
+    }
+
+    #[test]
+    fn bad_numbers_are_refused() {
+        let error = config(&[("PORT", "eighty")]).unwrap_err();
+        assert_eq!(error.variable, "PORT");
+    }
+}

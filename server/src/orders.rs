@@ -1,0 +1,142 @@
+//! The orders the server knows: the amount and currency always come from here, never from the
+//! browser. The reference server ships a demo catalog; a merchant's backend would look its own
+//! orders up instead, or mint signed order tokens (`order_token`).
+
+use checkout_contract::{CaptureMethod, MethodKind, MobileMoneyCountry, MethodOffer, Operator, OrderSummary, PhoneCountry};
+
+/// An order the shopper can pay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    pub reference: String,
+    pub description: String,
+    pub amount_minor: i64,
+    /// ISO 4217, upper case.
+    pub currency: String,
+    pub capture: CaptureMethod,
+}
+
+impl Order {
+    pub fn summary(&self) -> OrderSummary {
+        OrderSummary {
+            reference: self.reference.clone(),
+            description: self.description.clone(),
+            amount_minor: self.amount_minor,
+            currency: self.currency.clone(),
+        }
+    }
+
+    /// Yassir's country for this order's currency (ISO alpha-3), used as `countryCode`.
+    pub fn yassir_country(&self) -> &'static str {
+        match self.currency.as_str() {
+            "MAD" => "MAR",
+            _ => "DZA",
+        }
+    }
+
+    /// The methods offered for this order: those whose provider takes its currency.
+    pub fn methods(&self) -> Vec<MethodOffer> {
+        let mut methods = Vec::new();
+        if let Some(countries) = yassir_countries(&self.currency) {
+            methods.push(MethodOffer::YassirCash { countries });
+        }
+        if self.currency == "XAF" {
+            methods.push(MethodOffer::MobileMoney { countries: mobile_money_countries() });
+        }
+        methods
+    }
+
+    pub fn offers(&self, method: MethodKind) -> bool {
+        self.methods().iter().any(|offer| offer.kind() == method)
+    }
+}
+
+fn phone_country(code: &str, dial_code: &str) -> PhoneCountry {
+    PhoneCountry { code: code.into(), dial_code: dial_code.into() }
+}
+
+/// Yassir Cash wallets by currency: Algeria (DZD), Morocco (MAD); USD from either.
+fn yassir_countries(currency: &str) -> Option<Vec<PhoneCountry>> {
+    match currency {
+        "DZD" => Some(vec![phone_country("dz", "213")]),
+        "MAD" => Some(vec![phone_country("ma", "212")]),
+        "USD" => Some(vec![phone_country("dz", "213"), phone_country("ma", "212")]),
+        _ => None,
+    }
+}
+
+/// Yabetoo takes XAF: Congo with MTN and Airtel; Cameroon with MTN (Airtel has no network there).
+pub fn mobile_money_countries() -> Vec<MobileMoneyCountry> {
+    vec![
+        MobileMoneyCountry { code: "cg".into(), dial_code: "242".into(), operators: vec![Operator::Mtn, Operator::Airtel] },
+        MobileMoneyCountry { code: "cm".into(), dial_code: "237".into(), operators: vec![Operator::Mtn] },
+    ]
+}
+
+/// Where orders come from.
+pub trait OrderBook: Send + Sync {
+    fn find(&self, reference: &str) -> Option<Order>;
+}
+
+/// The demo shop's orders, one per kind of payment the sandbox can show.
+#[derive(Debug, Clone)]
+pub struct DemoCatalog {
+    orders: Vec<Order>,
+}
+
+impl Default for DemoCatalog {
+    fn default() -> Self {
+        let order = |reference: &str, description: &str, amount_minor, currency: &str, capture| Order {
+            reference: reference.into(),
+            description: description.into(),
+            amount_minor,
+            currency: currency.into(),
+            capture,
+        };
+        Self {
+            orders: vec![
+                order("demo-dz", "Couscous kit and tea set (Algiers)", 150_000, "DZD", CaptureMethod::Direct),
+                order("demo-dz-hotel", "Hotel night, paid at check-in (Oran)", 500_000, "DZD", CaptureMethod::Reservation),
+                order("demo-ma", "Argan oil gift box (Casablanca)", 29_900, "MAD", CaptureMethod::Direct),
+                order("demo-cg", "Wax print fabric, 6 yards (Brazzaville)", 5_000, "XAF", CaptureMethod::Direct),
+                order("demo-cm", "Coffee beans, 1 kg (Douala)", 2_500, "XAF", CaptureMethod::Direct),
+            ],
+        }
+    }
+}
+
+impl DemoCatalog {
+    pub fn orders(&self) -> &[Order] {
+        &self.orders
+    }
+}
+
+impl OrderBook for DemoCatalog {
+    fn find(&self, reference: &str) -> Option<Order> {
+        self.orders.iter().find(|order| order.reference == reference).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dinar_orders_offer_yassir_cash_only() {
+        let order = DemoCatalog::default().find("demo-dz").unwrap();
+        assert!(order.offers(MethodKind::YassirCash));
+        assert!(!order.offers(MethodKind::MobileMoney));
+        assert_eq!(order.yassir_country(), "DZA");
+    }
+
+    #[test]
+    fn franc_orders_offer_mobile_money_only() {
+        let order = DemoCatalog::default().find("demo-cg").unwrap();
+        assert!(order.offers(MethodKind::MobileMoney));
+        assert!(!order.offers(MethodKind::YassirCash));
+    }
+
+    #[test]
+    fn unknown_orders_are_not_found() {
+        assert!(DemoCatalog::default().find("nope").is_none());
+    }
+}

@@ -1,0 +1,173 @@
+//! A real server on a loopback port, in sandbox mode, with its own database file.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use checkout_server::config::Config;
+use serde_json::{json, Value};
+
+pub const ADMIN: &str = "admin_test_token";
+
+pub struct TestServer {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub database: PathBuf,
+    handle: tokio::task::JoinHandle<()>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+/// Starts a server with short sandbox delays; `extra` overrides configuration variables.
+pub async fn start(extra: &[(&str, &str)]) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("checkout.sqlite3");
+    let mut server = start_on(&database, extra).await;
+    server._dir = Some(dir);
+    server
+}
+
+/// Starts a server on an existing database file (to test restarts).
+pub async fn start_on(database: &std::path::Path, extra: &[(&str, &str)]) -> TestServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("PORT".into(), port.to_string()),
+        ("DATABASE_URL".into(), database.display().to_string()),
+        ("SANDBOX_SETTLE_DELAY_MS".into(), "200".into()),
+        ("SANDBOX_PROMPT_TIMEOUT_MS".into(), "5000".into()),
+        ("SANDBOX_SLOW_DELAY_MS".into(), "3000".into()),
+        ("CHECK_INTERVAL_MS".into(), "0".into()),
+        ("WIDGET_DIR".into(), "/nonexistent".into()),
+    ]);
+    for (key, value) in extra {
+        vars.insert(key.to_string(), value.to_string());
+    }
+    let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
+    let state = checkout_server::build_state(&config).unwrap();
+    let router = checkout_server::app(&config, state);
+    let handle = tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    TestServer {
+        base: format!("http://127.0.0.1:{port}"),
+        http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        database: database.to_path_buf(),
+        handle,
+        _dir: None,
+    }
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self.http.get(self.url(path)).send().await.unwrap();
+        read(response).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self.http.post(self.url(path)).json(&body).send().await.unwrap();
+        read(response).await
+    }
+
+    pub async fn create(&self, key: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .http
+            .post(self.url("/api/v1/payments"))
+            .header("Idempotency-Key", key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        read(response).await
+    }
+
+    pub async fn admin_get(&self, path: &str) -> (u16, Value) {
+        let response = self.http.get(self.url(path)).bearer_auth(ADMIN).send().await.unwrap();
+        read(response).await
+    }
+
+    pub async fn admin_post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = self.http.post(self.url(path)).bearer_auth(ADMIN).json(&body).send().await.unwrap();
+        read(response).await
+    }
+
+    pub async fn payment_count(&self) -> usize {
+        let (status, body) = self.admin_get("/api/v1/admin/payments").await;
+        assert_eq!(status, 200, "{body}");
+        body["payments"].as_array().unwrap().len()
+    }
+
+    /// Creates and submits a Yassir Cash payment for `order` with `phone`.
+    pub async fn yassir_payment(&self, order: &str, phone: &str) -> (u16, Value) {
+        let key = format!("key-{}", unique());
+        let (status, created) = self.create(&key, json!({"order": order, "method": "yassir_cash", "phone": phone})).await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["id"].as_str().unwrap().to_string();
+        self.post(&format!("/api/v1/payments/{id}/submit"), json!({"type": "yassir_cash"})).await
+    }
+
+    /// Creates and submits a mobile-money payment for `order` with `msisdn`.
+    pub async fn momo_payment(&self, order: &str, country: &str, operator: &str, msisdn: &str) -> (u16, Value) {
+        let key = format!("key-{}", unique());
+        let (status, created) = self.create(&key, json!({"order": order, "method": "mobile_money"})).await;
+        assert_eq!(status, 201, "{created}");
+        let id = created["id"].as_str().unwrap().to_string();
+        self.post(
+            &format!("/api/v1/payments/{id}/submit"),
+            json!({"type": "mobile_money", "country": country, "operator": operator, "msisdn": msisdn}),
+        )
+        .await
+    }
+
+    /// Polls the payment until its status is final, as the widget does.
+    pub async fn poll_until_final(&self, id: &str) -> Value {
+        for _ in 0..100 {
+            let (status, body) = self.get(&format!("/api/v1/payments/{id}")).await;
+            assert_eq!(status, 200, "{body}");
+            let state = body["status"].as_str().unwrap();
+            if !matches!(state, "created" | "processing" | "requires_action" | "awaiting_approval") {
+                return body;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("payment {id} never reached a final status");
+    }
+
+    /// Types `code` on the sandbox OTP page the payment was sent to.
+    pub async fn answer_otp(&self, pay_url: &str, code: &str) -> reqwest::Response {
+        let parsed = reqwest::Url::parse(pay_url).unwrap();
+        let request_id = parsed.query_pairs().find(|(k, _)| k == "requestId").unwrap().1.to_string();
+        let form = [
+            ("requestId", request_id.as_str()),
+            ("code", code),
+            ("returnUrl", "http://127.0.0.1/shop?checkout_resume=1"),
+            ("action", "verify"),
+        ];
+        let action = format!("{}://{}{}", parsed.scheme(), parsed.host_str().unwrap(), parsed.port().map(|p| format!(":{p}")).unwrap_or_default());
+        self.http.post(format!("{action}{}", parsed.path())).form(&form).send().await.unwrap()
+    }
+}
+
+pub fn unique() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+async fn read(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, body)
+}

@@ -1,0 +1,299 @@
+//! The contract over real HTTP, in sandbox mode: the widget's endpoints end to end.
+
+mod common;
+
+use common::{start, start_on, unique};
+use serde_json::json;
+
+#[tokio::test]
+async fn checkout_lists_the_methods_for_the_order_currency() {
+    let server = start(&[]).await;
+    let (status, body) = server.get("/api/v1/checkout?order=demo-dz").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["order"]["amount_minor"], 150000);
+    assert_eq!(body["order"]["currency"], "DZD");
+    assert_eq!(body["methods"].as_array().unwrap().len(), 1);
+    assert_eq!(body["methods"][0]["type"], "yassir_cash");
+    assert_eq!(body["test_mode"], true);
+    assert_eq!(body["redirect_origins"][0], server.base);
+
+    let (_, body) = server.get("/api/v1/checkout?order=demo-cg").await;
+    assert_eq!(body["methods"][0]["type"], "mobile_money");
+    assert_eq!(body["methods"][0]["countries"][0]["code"], "cg");
+}
+
+#[tokio::test]
+async fn unknown_and_missing_orders_are_named() {
+    let server = start(&[]).await;
+    let (status, body) = server.get("/api/v1/checkout?order=nope").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+    let (status, body) = server.get("/api/v1/checkout").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["field"], "order");
+}
+
+#[tokio::test]
+async fn same_idempotency_key_never_creates_a_second_payment() {
+    let server = start(&[]).await;
+    let body = json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000001"});
+    let (first_status, first) = server.create("attempt-1", body.clone()).await;
+    let (second_status, second) = server.create("attempt-1", body).await;
+    assert_eq!(first_status, 201, "{first}");
+    assert_eq!(second_status, 200, "{second}");
+    assert_eq!(first["id"], second["id"]);
+    assert_eq!(server.payment_count().await, 1);
+
+    let (status, error) = server
+        .create("attempt-1", json!({"order": "demo-ma", "method": "yassir_cash", "phone": "+212600000001"}))
+        .await;
+    assert_eq!(status, 422, "{error}");
+    assert_eq!(error["error"]["code"], "idempotency_key_reused");
+    assert_eq!(server.payment_count().await, 1);
+}
+
+#[tokio::test]
+async fn concurrent_creates_with_one_key_make_one_payment() {
+    let server = start(&[]).await;
+    let body = json!({"order": "demo-cg", "method": "mobile_money"});
+    let (a, b) = tokio::join!(server.create("double-click", body.clone()), server.create("double-click", body));
+    assert_eq!(a.1["id"], b.1["id"], "{} {}", a.1, b.1);
+    assert_eq!(server.payment_count().await, 1);
+}
+
+#[tokio::test]
+async fn bad_create_requests_name_the_field_and_store_nothing() {
+    let server = start(&[]).await;
+    let cases = [
+        (Some("k1"), json!({"order": "demo-dz", "method": "yassir_cash"}), 400, "phone"),
+        (Some("k2"), json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+212600000001"}), 400, "phone"),
+        (Some("k3"), json!({"order": "demo-dz", "method": "yassir_cash", "phone": "0555"}), 400, "phone"),
+        (Some("k4"), json!({"order": "demo-dz", "method": "mobile_money"}), 422, "method"),
+        (Some("k5"), json!({"order": "demo-dz", "method": "cash"}), 400, ""),
+        (Some("k6"), json!({"method": "yassir_cash"}), 400, "order"),
+        (None, json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000001"}), 400, "Idempotency-Key"),
+    ];
+    for (key, body, expected, field) in cases {
+        let mut request = server.http.post(server.url("/api/v1/payments")).json(&body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let error: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(status, expected, "{body} -> {error}");
+        assert!(!error["error"]["message"].as_str().unwrap().is_empty());
+        if !field.is_empty() {
+            assert_eq!(error["error"]["field"], field, "{body} -> {error}");
+        }
+    }
+    let (status, error) = server.create("k7", json!({"order": "nope", "method": "yassir_cash", "phone": "+213555000001"})).await;
+    assert_eq!(status, 404, "{error}");
+    let response = server
+        .http
+        .post(server.url("/api/v1/payments"))
+        .header("Idempotency-Key", "k8")
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    assert_eq!(server.payment_count().await, 0);
+}
+
+#[tokio::test]
+async fn yassir_cash_with_otp_succeeds_only_after_the_check() {
+    let server = start(&[]).await;
+    let (status, payment) = server.yassir_payment("demo-dz", "+213555000001").await;
+    assert_eq!(status, 200, "{payment}");
+    assert_eq!(payment["status"], "requires_action");
+    let pay_url = payment["next_action"]["url"].as_str().unwrap().to_string();
+    assert!(pay_url.starts_with(&format!("{}/sandbox/yassir/", server.base)), "{pay_url}");
+    assert!(payment["client_secret"].as_str().unwrap().starts_with("pa_"));
+
+    let response = server.answer_otp(&pay_url, "123456").await;
+    assert_eq!(response.status().as_u16(), 303);
+
+    let id = payment["id"].as_str().unwrap();
+    let done = server.poll_until_final(id).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    assert!(done.get("next_action").is_none());
+}
+
+#[tokio::test]
+async fn yassir_wrong_codes_then_rejection() {
+    let server = start(&[]).await;
+    let (_, payment) = server.yassir_payment("demo-dz", "+213555000001").await;
+    let pay_url = payment["next_action"]["url"].as_str().unwrap().to_string();
+    for _ in 0..3 {
+        server.answer_otp(&pay_url, "000000").await;
+    }
+    let done = server.poll_until_final(payment["id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "rejected", "{done}");
+}
+
+#[tokio::test]
+async fn yassir_immediate_outcomes_follow_the_test_phones() {
+    let server = start(&[]).await;
+    let (_, success) = server.yassir_payment("demo-dz", "+213555000002").await;
+    assert_eq!(success["status"], "succeeded", "{success}");
+    let (_, rejected) = server.yassir_payment("demo-dz", "+213555000003").await;
+    assert_eq!(rejected["status"], "rejected", "{rejected}");
+    assert_eq!(rejected["failure"]["code"], "rejected");
+    let (_, poor) = server.yassir_payment("demo-ma", "+212600000004").await;
+    assert_eq!(poor["status"], "rejected", "{poor}");
+    assert_eq!(poor["failure"]["code"], "insufficient_funds", "{poor}");
+}
+
+#[tokio::test]
+async fn provider_outage_is_a_502_and_the_payment_is_kept() {
+    let server = start(&[]).await;
+    let key = format!("k-{}", unique());
+    let (_, created) = server.create(&key, json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000005"})).await;
+    let id = created["id"].as_str().unwrap();
+    let (status, error) = server.post(&format!("/api/v1/payments/{id}/submit"), json!({"type": "yassir_cash"})).await;
+    assert_eq!(status, 502, "{error}");
+    assert_eq!(error["error"]["code"], "provider_unavailable");
+    let (status, kept) = server.get(&format!("/api/v1/payments/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(kept["id"], id);
+}
+
+#[tokio::test]
+async fn slow_provider_is_a_504_not_a_hang() {
+    let server = start(&[("PROVIDER_TIMEOUT_MS", "500")]).await;
+    let key = format!("k-{}", unique());
+    let (_, created) = server.create(&key, json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000006"})).await;
+    let id = created["id"].as_str().unwrap();
+    let started = std::time::Instant::now();
+    let (status, error) = server.post(&format!("/api/v1/payments/{id}/submit"), json!({"type": "yassir_cash"})).await;
+    assert_eq!(status, 504, "{error}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn submitting_twice_is_refused() {
+    let server = start(&[]).await;
+    let key = format!("k-{}", unique());
+    let (_, created) = server.create(&key, json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000001"})).await;
+    let id = created["id"].as_str().unwrap();
+    let submit = format!("/api/v1/payments/{id}/submit");
+    let (first, _) = server.post(&submit, json!({"type": "yassir_cash"})).await;
+    let (second, error) = server.post(&submit, json!({"type": "yassir_cash"})).await;
+    assert_eq!(first, 200);
+    assert_eq!(second, 409, "{error}");
+    assert_eq!(error["error"]["code"], "payment_already_submitted");
+}
+
+#[tokio::test]
+async fn mobile_money_returns_at_once_then_settles() {
+    let server = start(&[]).await;
+    let (status, payment) = server.momo_payment("demo-cg", "cg", "airtel", "+242066000001").await;
+    assert_eq!(status, 200, "{payment}");
+    assert_eq!(payment["status"], "awaiting_approval");
+    assert_eq!(payment["next_action"]["type"], "approve_on_phone");
+    assert_eq!(payment["phone"], "242066000001");
+    assert!(payment.get("client_secret").is_none(), "Yabetoo's client secret must stay on the server");
+    let done = server.poll_until_final(payment["id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+}
+
+#[tokio::test]
+async fn mobile_money_approved_by_hand_on_the_phone_page() {
+    let server = start(&[]).await;
+    let (_, payment) = server.momo_payment("demo-cg", "cg", "mtn", "242066594470").await;
+    let id = payment["id"].as_str().unwrap();
+    let mut approved = false;
+    for _ in 0..50 {
+        let (_, prompts) = server.get("/sandbox/yabetoo/phone/prompts").await;
+        if let Some(prompt) = prompts.as_array().and_then(|list| list.iter().find(|p| p["msisdn"].as_str().unwrap_or("").contains("242066594470"))) {
+            let intent = prompt["intentId"].as_str().unwrap();
+            let response = server
+                .http
+                .post(server.url(&format!("/sandbox/yabetoo/phone/prompts/{intent}/approve")))
+                .header("Accept", "application/json")
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+            approved = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(approved, "the prompt never reached the phone page");
+    let done = server.poll_until_final(id).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+}
+
+#[tokio::test]
+async fn mobile_money_failures_carry_the_provider_reason() {
+    let server = start(&[]).await;
+    let (_, rejected) = server.momo_payment("demo-cg", "cg", "mtn", "46733123451").await;
+    let done = server.poll_until_final(rejected["id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "rejected", "{done}");
+    assert_eq!(done["failure"]["code"], "APPROVAL_REJECTED");
+
+    let (_, timeout) = server.momo_payment("demo-cg", "cg", "mtn", "46733123453").await;
+    let done = server.poll_until_final(timeout["id"].as_str().unwrap()).await;
+    assert_eq!(done["status"], "expired", "{done}");
+}
+
+#[tokio::test]
+async fn bad_mobile_money_details_name_the_field() {
+    let server = start(&[]).await;
+    let (_, created) = server.create("momo-bad", json!({"order": "demo-cg", "method": "mobile_money"})).await;
+    let id = created["id"].as_str().unwrap();
+    let submit = format!("/api/v1/payments/{id}/submit");
+    let cases = [
+        (json!({"type": "mobile_money", "country": "cg", "operator": "mtn", "msisdn": "066594470"}), "msisdn"),
+        (json!({"type": "mobile_money", "country": "sn", "operator": "mtn", "msisdn": "242066594470"}), "country"),
+        (json!({"type": "mobile_money", "country": "cm", "operator": "airtel", "msisdn": "237670000001"}), "operator"),
+        (json!({"type": "mobile_money", "country": "cg", "operator": "orange", "msisdn": "242066594470"}), ""),
+        (json!({"type": "mobile_money", "country": "cg", "operator": "mtn", "msisdn": "242066594470", "receipt_email": "nope"}), "receipt_email"),
+        (json!({"type": "yassir_cash"}), "type"),
+    ];
+    for (body, field) in cases {
+        let (status, error) = server.post(&submit, body.clone()).await;
+        assert!(status == 400 || status == 422, "{body} -> {status} {error}");
+        if !field.is_empty() {
+            assert_eq!(error["error"]["field"], field, "{body} -> {error}");
+        }
+    }
+    let (_, still) = server.get(&format!("/api/v1/payments/{id}")).await;
+    assert_eq!(still["status"], "created", "bad details must not start the payment");
+}
+
+#[tokio::test]
+async fn unknown_payments_are_404() {
+    let server = start(&[]).await;
+    let (status, body) = server.get("/api/v1/payments/pay_nope").await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+    let (status, _) = server.post("/api/v1/payments/pay_nope/submit", json!({"type": "yassir_cash"})).await;
+    assert_eq!(status, 404);
+    let (status, _) = server.get("/api/v1/nothing-here").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_restart_keeps_every_payment() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("restart.sqlite3");
+    let ids: Vec<String> = {
+        let server = start_on(&database, &[]).await;
+        let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
+        let (_, waiting) = server.yassir_payment("demo-dz", "+213555000001").await;
+        let (_, created) = server.create("restart-key", json!({"order": "demo-cg", "method": "mobile_money"})).await;
+        vec![paid["id"].as_str().unwrap().into(), waiting["id"].as_str().unwrap().into(), created["id"].as_str().unwrap().into()]
+    };
+    let server = start_on(&database, &[]).await;
+    assert_eq!(server.payment_count().await, 3);
+    let (_, paid) = server.get(&format!("/api/v1/payments/{}", ids[0])).await;
+    assert_eq!(paid["status"], "succeeded");
+    let (_, replay) = server.create("restart-key", json!({"order": "demo-cg", "method": "mobile_money"})).await;
+    assert_eq!(replay["id"], ids[2].as_str(), "the idempotency key survives a restart");
+    let (_, record) = server.admin_get(&format!("/api/v1/admin/payments/{}", ids[0])).await;
+    assert!(record["history"].as_array().unwrap().len() >= 3, "{record}");
+}

@@ -1,0 +1,15 @@
+//! The widget's pure core: no browser APIs, so it builds and is tested natively.
+//!
+//! - [`phone`]: phone numbers as shoppers type them, normalised for each provider.
+//! - [`validate`]: the method form, its errors and the contract requests it becomes.
+//! - [`state`]: the checkout flow as a state machine returning effects for the edge to run.
+//! - [`redirect`]: the OTP round trip as URLs (return URL, allowed origins, resume marker).
+//! - [`backoff`]: how often and how long to poll a pending payment.
+//! - [`i18n`]: every text the widget shows, in English, French and Arabic.
+
+pub mod backoff;
+pub mod i18n;
+pub mod phone;
+pub mod redirect;
+pub mod state;
+pub mod validate;

@@ -1,0 +1,668 @@
+//! The payment-method form: what the shopper typed, which fields are wrong, and the contract
+//! requests a valid form becomes.
+
+use checkout_contract::{
+    CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, MobileMoneyCountry,
+    MobileMoneyDetails, Operator, PhoneCountry, SubmitRequest,
+};
+
+use super::phone::{self, PhoneError};
+
+/// Longest first or last name accepted.
+pub const MAX_NAME_CHARS: usize = 60;
+/// Longest email address (RFC 5321 path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// A field of the form, to look up its error or mark it touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Method,
+    YassirPhone,
+    Country,
+    Operator,
+    Msisdn,
+    FirstName,
+    LastName,
+    ReceiptEmail,
+}
+
+/// What is wrong with one field. The view words it (see `i18n::field_error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldError {
+    /// A choice (method, country, operator) not made yet.
+    Required,
+    /// A choice the merchant does not offer (an operator not taken in the chosen country).
+    NotOffered,
+    /// The phone number cannot be used.
+    Phone(PhoneError),
+    /// Longer than `max` characters.
+    TooLong { max: usize },
+    /// Not an email address.
+    InvalidEmail,
+}
+
+/// Errors by field, in the order the fields appear in the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<(Field, FieldError)>);
+
+impl FieldErrors {
+    /// The error to show under `field`, if any.
+    pub fn get(&self, field: Field) -> Option<FieldError> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, error)| *error)
+    }
+
+    /// True when no field is wrong.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first wrong field, to move the focus to.
+    pub fn first(&self) -> Option<Field> {
+        self.0.first().map(|(field, _)| *field)
+    }
+
+    /// Every error, in form order.
+    pub fn iter(&self) -> impl Iterator<Item = (Field, FieldError)> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+/// The method form's state. Choices count as touched when made; text fields when the view
+/// calls [`MethodForm::touch`] (on blur) or [`MethodForm::touch_all`] (on a Pay press).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MethodForm {
+    order: String,
+    test_mode: bool,
+    yassir_countries: Option<Vec<PhoneCountry>>,
+    momo_countries: Option<Vec<MobileMoneyCountry>>,
+    method: Option<MethodKind>,
+    yassir_phone: String,
+    country: Option<String>,
+    operator: Option<Operator>,
+    operator_chosen: bool,
+    msisdn: String,
+    first_name: String,
+    last_name: String,
+    receipt_email: String,
+    touched: Vec<Field>,
+}
+
+impl MethodForm {
+    /// An empty form for the session's offers. A lone method, the first mobile-money country and
+    /// a country's lone operator are pre-selected.
+    pub fn new(session: &CheckoutSession) -> Self {
+        let mut form = MethodForm {
+            order: session.order.reference.clone(),
+            test_mode: session.test_mode,
+            yassir_countries: None,
+            momo_countries: None,
+            method: None,
+            yassir_phone: String::new(),
+            country: None,
+            operator: None,
+            operator_chosen: false,
+            msisdn: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            receipt_email: String::new(),
+            touched: Vec::new(),
+        };
+        for offer in &session.methods {
+            match offer {
+                MethodOffer::YassirCash { countries } => {
+                    form.yassir_countries = Some(countries.clone())
+                }
+                MethodOffer::MobileMoney { countries } => {
+                    form.momo_countries = Some(countries.clone())
+                }
+            }
+        }
+        if let [only] = session.methods.as_slice() {
+            form.method = Some(only.kind());
+        }
+        form.country = form
+            .momo_countries()
+            .first()
+            .map(|country| country.code.clone());
+        form.suggest_operator();
+        form
+    }
+
+    /// The methods offered, in the session's order.
+    pub fn offered_methods(&self) -> Vec<MethodKind> {
+        let yassir = self
+            .yassir_countries
+            .as_ref()
+            .map(|_| MethodKind::YassirCash);
+        let momo = self
+            .momo_countries
+            .as_ref()
+            .map(|_| MethodKind::MobileMoney);
+        yassir.into_iter().chain(momo).collect()
+    }
+
+    /// The mobile-money countries to choose from.
+    pub fn momo_countries(&self) -> &[MobileMoneyCountry] {
+        self.momo_countries.as_deref().unwrap_or_default()
+    }
+
+    /// The operators offered in the chosen country.
+    pub fn operators(&self) -> &[Operator] {
+        self.chosen_country()
+            .map(|country| country.operators.as_slice())
+            .unwrap_or_default()
+    }
+
+    pub fn method(&self) -> Option<MethodKind> {
+        self.method
+    }
+    pub fn yassir_phone(&self) -> &str {
+        &self.yassir_phone
+    }
+    pub fn country(&self) -> Option<&str> {
+        self.country.as_deref()
+    }
+    /// The operator, picked by hand or suggested from the number's prefix.
+    pub fn operator(&self) -> Option<Operator> {
+        self.operator
+    }
+    pub fn msisdn(&self) -> &str {
+        &self.msisdn
+    }
+    pub fn first_name(&self) -> &str {
+        &self.first_name
+    }
+    pub fn last_name(&self) -> &str {
+        &self.last_name
+    }
+    pub fn receipt_email(&self) -> &str {
+        &self.receipt_email
+    }
+    /// True when the session is a sandbox one (show the test-mode notice).
+    pub fn test_mode(&self) -> bool {
+        self.test_mode
+    }
+
+    pub fn select_method(&mut self, method: MethodKind) {
+        self.method = Some(method);
+        self.touch(Field::Method);
+    }
+
+    pub fn set_yassir_phone(&mut self, value: &str) {
+        self.yassir_phone = value.to_string();
+    }
+
+    /// Picks a mobile-money country; a hand-picked operator the country does not take is dropped.
+    pub fn select_country(&mut self, code: &str) {
+        self.country = Some(code.to_string());
+        self.touch(Field::Country);
+        if self.operator_chosen
+            && !self
+                .operator
+                .is_some_and(|op| self.operators().contains(&op))
+        {
+            self.operator_chosen = false;
+        }
+        self.suggest_operator();
+    }
+
+    /// Updates the number and, until the shopper picks an operator, the operator its prefix
+    /// suggests.
+    pub fn set_msisdn(&mut self, value: &str) {
+        self.msisdn = value.to_string();
+        self.suggest_operator();
+    }
+
+    /// The shopper's own pick, which the number's prefix no longer overrides.
+    pub fn choose_operator(&mut self, operator: Operator) {
+        self.operator = Some(operator);
+        self.operator_chosen = true;
+        self.touch(Field::Operator);
+    }
+
+    pub fn set_first_name(&mut self, value: &str) {
+        self.first_name = value.to_string();
+    }
+    pub fn set_last_name(&mut self, value: &str) {
+        self.last_name = value.to_string();
+    }
+    pub fn set_receipt_email(&mut self, value: &str) {
+        self.receipt_email = value.to_string();
+    }
+
+    /// Marks a field as visited, so its error shows.
+    pub fn touch(&mut self, field: Field) {
+        if !self.touched.contains(&field) {
+            self.touched.push(field);
+        }
+    }
+
+    /// Marks every field as visited: on a Pay press, every error shows.
+    pub fn touch_all(&mut self) {
+        for field in [
+            Field::Method,
+            Field::YassirPhone,
+            Field::Country,
+            Field::Operator,
+            Field::Msisdn,
+            Field::FirstName,
+            Field::LastName,
+            Field::ReceiptEmail,
+        ] {
+            self.touch(field);
+        }
+    }
+
+    /// The errors to show: those of touched fields only.
+    pub fn errors(&self) -> FieldErrors {
+        let all = self.all_errors();
+        FieldErrors(
+            all.0
+                .into_iter()
+                .filter(|(field, _)| self.touched.contains(field))
+                .collect(),
+        )
+    }
+
+    /// Every error, touched or not.
+    pub fn all_errors(&self) -> FieldErrors {
+        let mut errors = Vec::new();
+        let mut check = |field, result: Result<(), FieldError>| {
+            if let Err(error) = result {
+                errors.push((field, error));
+            }
+        };
+        match self.method {
+            None => check(Field::Method, Err(FieldError::Required)),
+            Some(MethodKind::YassirCash) => check(Field::YassirPhone, self.yassir().map(drop)),
+            Some(MethodKind::MobileMoney) => {
+                check(
+                    Field::Country,
+                    self.chosen_country().map(drop).ok_or(self.country_error()),
+                );
+                check(Field::Operator, self.chosen_operator().map(drop));
+                check(Field::Msisdn, self.momo_number().map(drop));
+            }
+        }
+        check(Field::FirstName, check_name(&self.first_name));
+        check(Field::LastName, check_name(&self.last_name));
+        check(Field::ReceiptEmail, check_email(self.receipt_email.trim()));
+        FieldErrors(errors)
+    }
+
+    /// True when the whole form can be sent, touched or not.
+    pub fn is_valid(&self) -> bool {
+        self.all_errors().is_empty()
+    }
+
+    /// The operator the number's prefix suggests when the shopper picked another one: a warning,
+    /// since a ported number keeps its old prefix.
+    pub fn operator_warning(&self) -> Option<Operator> {
+        let msisdn = self.momo_number().ok()?;
+        let chosen = self.operator?;
+        (!phone::operator_matches(&msisdn, chosen)).then_some(msisdn.suggested_operator?)
+    }
+
+    /// The create and submit requests for a valid form, or every error.
+    pub fn to_requests(&self) -> Result<(CreatePaymentRequest, SubmitRequest), FieldErrors> {
+        let errors = self.all_errors();
+        let method = self
+            .method
+            .filter(|_| errors.is_empty())
+            .ok_or(errors.clone())?;
+        let invalid = |_| errors.clone();
+        let create = |phone| CreatePaymentRequest {
+            order: self.order.clone(),
+            method,
+            phone,
+        };
+        match method {
+            MethodKind::YassirCash => {
+                let phone = self.yassir().map_err(invalid)?;
+                Ok((create(Some(phone.e164)), SubmitRequest::YassirCash))
+            }
+            MethodKind::MobileMoney => {
+                let country = self.chosen_country().ok_or(errors.clone())?;
+                let details = MobileMoneyDetails {
+                    country: country.code.clone(),
+                    operator: self.chosen_operator().map_err(invalid)?,
+                    msisdn: self.momo_number().map_err(invalid)?.international,
+                    first_name: non_empty(&self.first_name),
+                    last_name: non_empty(&self.last_name),
+                    receipt_email: non_empty(&self.receipt_email),
+                };
+                Ok((create(None), SubmitRequest::MobileMoney(details)))
+            }
+        }
+    }
+
+    fn chosen_country(&self) -> Option<&MobileMoneyCountry> {
+        let code = self.country.as_deref()?;
+        self.momo_countries()
+            .iter()
+            .find(|country| country.code == code)
+    }
+
+    fn country_error(&self) -> FieldError {
+        if self.country.is_some() {
+            FieldError::NotOffered
+        } else {
+            FieldError::Required
+        }
+    }
+
+    fn chosen_operator(&self) -> Result<Operator, FieldError> {
+        let operator = self.operator.ok_or(FieldError::Required)?;
+        if self.operators().contains(&operator) {
+            Ok(operator)
+        } else {
+            Err(FieldError::NotOffered)
+        }
+    }
+
+    fn yassir(&self) -> Result<phone::NormalizedPhone, FieldError> {
+        let countries = self.yassir_countries.as_deref().unwrap_or_default();
+        phone::validate_yassir_phone(&self.yassir_phone, countries).map_err(FieldError::Phone)
+    }
+
+    fn momo_number(&self) -> Result<phone::Msisdn, FieldError> {
+        let country = self.country.as_deref().unwrap_or_default();
+        phone::validate_msisdn(&self.msisdn, country, self.test_mode).map_err(FieldError::Phone)
+    }
+
+    fn suggest_operator(&mut self) {
+        if self.operator_chosen {
+            return;
+        }
+        let offered = self.operators();
+        let country = self.country.as_deref().unwrap_or_default();
+        let suggested = phone::suggest_operator(&self.msisdn, country, self.test_mode)
+            .filter(|operator| offered.contains(operator));
+        let only = match offered {
+            [only] => Some(*only),
+            _ => None,
+        };
+        self.operator = suggested.or(only);
+    }
+}
+
+fn check_name(name: &str) -> Result<(), FieldError> {
+    if name.trim().chars().count() > MAX_NAME_CHARS {
+        Err(FieldError::TooLong {
+            max: MAX_NAME_CHARS,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Deliberately loose: the receipt is optional and the mail server has the last word.
+fn check_email(email: &str) -> Result<(), FieldError> {
+    if email.is_empty() {
+        return Ok(());
+    }
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(FieldError::TooLong {
+            max: MAX_EMAIL_CHARS,
+        });
+    }
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email
+                    .chars()
+                    .any(|ch| ch.is_whitespace() || ch.is_control())
+        }
+        None => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(FieldError::InvalidEmail)
+    }
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use checkout_contract::OrderSummary;
+
+    fn session(methods: Vec<MethodOffer>) -> CheckoutSession {
+        CheckoutSession {
+            order: OrderSummary {
+                reference: "demo-cg".into(),
+                description: "Order".into(),
+                amount_minor: 5000,
+                currency: "XAF".into(),
+            },
+            methods,
+            test_mode: false,
+            redirect_origins: Vec::new(),
+        }
+    }
+
+    fn yassir_offer() -> MethodOffer {
+        MethodOffer::YassirCash {
+            countries: vec![PhoneCountry {
+                code: "dz".into(),
+                dial_code: "213".into(),
+            }],
+        }
+    }
+
+    fn momo_offer() -> MethodOffer {
+        MethodOffer::MobileMoney {
+            countries: vec![
+                MobileMoneyCountry {
+                    code: "cg".into(),
+                    dial_code: "242".into(),
+                    operators: vec![Operator::Mtn, Operator::Airtel],
+                },
+                MobileMoneyCountry {
+                    code: "cm".into(),
+                    dial_code: "237".into(),
+                    operators: vec![Operator::Mtn],
+                },
+            ],
+        }
+    }
+
+    fn momo_form() -> MethodForm {
+        MethodForm::new(&session(vec![momo_offer()]))
+    }
+
+    #[test]
+    fn lone_method_and_first_country_are_preselected() {
+        let form = momo_form();
+        assert_eq!(form.method(), Some(MethodKind::MobileMoney));
+        assert_eq!(form.country(), Some("cg"));
+        assert_eq!(form.operators(), [Operator::Mtn, Operator::Airtel]);
+        let both = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
+        assert_eq!(both.method(), None);
+        assert_eq!(
+            both.offered_methods(),
+            [MethodKind::YassirCash, MethodKind::MobileMoney]
+        );
+    }
+
+    #[test]
+    fn untouched_fields_show_no_errors_but_block_paying() {
+        let form = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
+        assert!(form.errors().is_empty());
+        assert!(!form.is_valid());
+        assert_eq!(
+            form.all_errors().get(Field::Method),
+            Some(FieldError::Required)
+        );
+    }
+
+    #[test]
+    fn touched_field_shows_its_error() {
+        let mut form = momo_form();
+        form.set_msisdn("0665");
+        assert_eq!(form.errors().get(Field::Msisdn), None);
+        form.touch(Field::Msisdn);
+        assert_eq!(
+            form.errors().get(Field::Msisdn),
+            Some(FieldError::Phone(PhoneError::TooShort { expected: 9 }))
+        );
+    }
+
+    #[test]
+    fn pay_press_reveals_every_error_in_form_order() {
+        let mut form = momo_form();
+        form.set_receipt_email("nope");
+        form.touch_all();
+        let fields: Vec<Field> = form.errors().iter().map(|(field, _)| field).collect();
+        assert_eq!(
+            fields,
+            [Field::Operator, Field::Msisdn, Field::ReceiptEmail]
+        );
+        assert_eq!(form.errors().first(), Some(Field::Operator));
+    }
+
+    #[test]
+    fn operator_follows_the_prefix_until_picked_by_hand() {
+        let mut form = momo_form();
+        form.set_msisdn("05");
+        assert_eq!(form.operator(), Some(Operator::Airtel));
+        form.set_msisdn("066594470");
+        assert_eq!(form.operator(), Some(Operator::Mtn));
+        form.choose_operator(Operator::Airtel);
+        form.set_msisdn("066594471");
+        assert_eq!(form.operator(), Some(Operator::Airtel));
+    }
+
+    #[test]
+    fn overriding_the_suggested_operator_warns_without_blocking() {
+        let mut form = momo_form();
+        form.set_msisdn("066594470");
+        assert_eq!(form.operator_warning(), None);
+        form.choose_operator(Operator::Airtel);
+        assert_eq!(form.operator_warning(), Some(Operator::Mtn));
+        assert!(form.is_valid());
+    }
+
+    #[test]
+    fn country_with_one_operator_selects_it() {
+        let mut form = momo_form();
+        form.choose_operator(Operator::Airtel);
+        form.select_country("cm");
+        assert_eq!(form.operator(), Some(Operator::Mtn));
+        form.set_msisdn("671234567");
+        assert!(form.is_valid());
+    }
+
+    #[test]
+    fn unknown_country_is_not_offered() {
+        let mut form = momo_form();
+        form.select_country("fr");
+        assert_eq!(
+            form.errors().get(Field::Country),
+            Some(FieldError::NotOffered)
+        );
+    }
+
+    #[test]
+    fn names_are_optional_but_bounded() {
+        let mut form = momo_form();
+        form.set_msisdn("066594470");
+        form.set_first_name(&"é".repeat(60));
+        assert!(form.is_valid());
+        form.set_last_name(&"a".repeat(61));
+        assert_eq!(
+            form.all_errors().get(Field::LastName),
+            Some(FieldError::TooLong { max: 60 })
+        );
+    }
+
+    #[test]
+    fn email_is_checked_simply() {
+        for ok in ["", "a@b.co", "  amina.k+shop@mail.example.dz  "] {
+            assert_eq!(check_email(ok.trim()), Ok(()), "{ok}");
+        }
+        for bad in [
+            "a", "a@b", "@b.co", "a@@b.co", "a@b@c.co", "a b@c.co", "a@.co", "a@b.", "a@b.co\n",
+        ] {
+            assert_eq!(check_email(bad), Err(FieldError::InvalidEmail), "{bad:?}");
+        }
+        let long = format!("{}@b.co", "a".repeat(250));
+        assert_eq!(check_email(&long), Err(FieldError::TooLong { max: 254 }));
+    }
+
+    #[test]
+    fn valid_momo_form_builds_both_requests() {
+        let mut form = momo_form();
+        form.set_msisdn("06 659 44 70");
+        form.set_first_name("  Amina ");
+        form.set_receipt_email("amina@example.cg");
+        let (create, submit) = form.to_requests().unwrap();
+        assert_eq!(
+            create,
+            CreatePaymentRequest {
+                order: "demo-cg".into(),
+                method: MethodKind::MobileMoney,
+                phone: None
+            }
+        );
+        assert_eq!(
+            submit,
+            SubmitRequest::MobileMoney(MobileMoneyDetails {
+                country: "cg".into(),
+                operator: Operator::Mtn,
+                msisdn: "242066594470".into(),
+                first_name: Some("Amina".into()),
+                last_name: None,
+                receipt_email: Some("amina@example.cg".into()),
+            })
+        );
+    }
+
+    #[test]
+    fn valid_yassir_form_sends_the_phone_with_the_create() {
+        let mut form = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
+        form.select_method(MethodKind::YassirCash);
+        form.set_yassir_phone("0555 12 34 56");
+        let (create, submit) = form.to_requests().unwrap();
+        assert_eq!(create.phone.as_deref(), Some("+213555123456"));
+        assert_eq!(create.method, MethodKind::YassirCash);
+        assert_eq!(submit, SubmitRequest::YassirCash);
+    }
+
+    #[test]
+    fn invalid_form_builds_no_request() {
+        let mut form = momo_form();
+        form.set_msisdn("691234567");
+        form.select_country("cm");
+        let errors = form.to_requests().unwrap_err();
+        assert!(matches!(
+            errors.get(Field::Msisdn),
+            Some(FieldError::Phone(PhoneError::UnsupportedOperator { .. }))
+        ));
+    }
+
+    #[test]
+    fn sandbox_numbers_are_valid_only_in_a_test_session() {
+        let mut test_session = session(vec![momo_offer()]);
+        test_session.test_mode = true;
+        let mut form = MethodForm::new(&test_session);
+        form.set_msisdn("46733123451");
+        assert_eq!(form.operator(), Some(Operator::Mtn));
+        assert!(form.is_valid());
+        let mut live = momo_form();
+        live.set_msisdn("46733123451");
+        assert!(!live.is_valid());
+    }
+}

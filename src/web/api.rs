@@ -1,0 +1,146 @@
+//! The merchant backend as the widget sees it: the [`Backend`] trait, its HTTP implementation,
+//! and [`WidgetError`]. This is the only module that talks HTTP.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use checkout_contract::{
+    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Payment, SubmitRequest, API_PREFIX,
+    IDEMPOTENCY_HEADER,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+
+use crate::core::redirect::percent_encode;
+use crate::core::state::RequestError;
+
+/// A backend call in flight. Single-threaded like the browser, hence no `Send`.
+pub type BackendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, WidgetError>> + 'a>>;
+
+/// The four contract endpoints the widget calls. The browser uses [`HttpBackend`]; tests answer
+/// from memory.
+pub trait Backend {
+    /// `GET /api/v1/checkout?order=REF`.
+    fn checkout<'a>(&'a self, order: &'a str) -> BackendFuture<'a, CheckoutSession>;
+    /// `POST /api/v1/payments` with the `Idempotency-Key` header (201 new, 200 replayed).
+    fn create_payment<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+        request: &'a CreatePaymentRequest,
+    ) -> BackendFuture<'a, Payment>;
+    /// `POST /api/v1/payments/{id}/submit`.
+    fn submit<'a>(&'a self, payment_id: &'a str, request: &'a SubmitRequest) -> BackendFuture<'a, Payment>;
+    /// `GET /api/v1/payments/{id}`.
+    fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment>;
+}
+
+/// Why a backend call failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WidgetError {
+    /// No answer: offline, DNS, CORS, or the request was aborted.
+    #[error("network error: {0}")]
+    Network(String),
+    /// An error status, with the contract's error body when there was one.
+    #[error("HTTP {status}")]
+    Http { status: u16, body: Option<ErrorResponse> },
+    /// An answer that is not the contract's JSON.
+    #[error("unexpected answer: {0}")]
+    Decode(String),
+}
+
+impl From<gloo_net::Error> for WidgetError {
+    fn from(error: gloo_net::Error) -> Self {
+        match error {
+            gloo_net::Error::SerdeError(error) => WidgetError::Decode(error.to_string()),
+            gloo_net::Error::JsError(error) => WidgetError::Network(error.to_string()),
+            gloo_net::Error::GlooError(message) => WidgetError::Network(message),
+        }
+    }
+}
+
+impl WidgetError {
+    /// The core's view of the failure: whether to retry and what to tell the shopper.
+    pub fn to_request_error(&self) -> RequestError {
+        match self {
+            WidgetError::Network(_) => RequestError::Network,
+            WidgetError::Http { status, body } => {
+                RequestError::Http { status: *status, error: body.as_ref().map(|body| body.error.clone()) }
+            }
+            // A body that is not ours came from something between us and the backend (a proxy
+            // error page): treat it like a bad gateway, which may pass.
+            WidgetError::Decode(message) => RequestError::Http {
+                status: 502,
+                error: Some(ErrorBody { code: "invalid_response".into(), message: message.clone(), field: None }),
+            },
+        }
+    }
+}
+
+/// The merchant backend over HTTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpBackend {
+    /// Origin (and optional path prefix) of the backend; empty for the page's own origin.
+    pub endpoint: String,
+}
+
+impl HttpBackend {
+    pub fn new(endpoint: &str) -> Self {
+        HttpBackend { endpoint: endpoint.trim().trim_end_matches('/').to_string() }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{API_PREFIX}{path}", self.endpoint)
+    }
+}
+
+fn accept_json(builder: RequestBuilder) -> RequestBuilder {
+    builder.header("Accept", "application/json")
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, WidgetError> {
+    Ok(request?.send().await?)
+}
+
+/// The body as `T` on success, the contract's error otherwise.
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, WidgetError> {
+    if response.ok() {
+        return Ok(response.json::<T>().await?);
+    }
+    let status = response.status();
+    let body = response.json::<ErrorResponse>().await.ok();
+    Err(WidgetError::Http { status, body })
+}
+
+impl Backend for HttpBackend {
+    fn checkout<'a>(&'a self, order: &'a str) -> BackendFuture<'a, CheckoutSession> {
+        Box::pin(async move {
+            let url = self.url(&format!("/checkout?order={}", percent_encode(order)));
+            read(send(accept_json(Request::get(&url)).build()).await?).await
+        })
+    }
+
+    fn create_payment<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+        request: &'a CreatePaymentRequest,
+    ) -> BackendFuture<'a, Payment> {
+        Box::pin(async move {
+            let builder = accept_json(Request::post(&self.url("/payments"))).header(IDEMPOTENCY_HEADER, idempotency_key);
+            read(send(builder.json(request)).await?).await
+        })
+    }
+
+    fn submit<'a>(&'a self, payment_id: &'a str, request: &'a SubmitRequest) -> BackendFuture<'a, Payment> {
+        Box::pin(async move {
+            let url = self.url(&format!("/payments/{}/submit", percent_encode(payment_id)));
+            read(send(accept_json(Request::post(&url)).json(request)).await?).await
+        })
+    }
+
+    fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment> {
+        Box::pin(async move {
+            let url = self.url(&format!("/payments/{}", percent_encode(payment_id)));
+            read(send(accept_json(Request::get(&url)).build()).await?).await
+        })
+    }
+}

@@ -1,0 +1,124 @@
+//! Thin wrappers over the browser APIs the widget uses instead of crates: the clock, randomness,
+//! UUIDs, the page URL, page visibility and `Intl` number formatting.
+
+use js_sys::{Array, Date, Function, Intl, Math, Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+fn window() -> web_sys::Window {
+    web_sys::window().expect("the widget runs in a browser window")
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    Date::now() as u64
+}
+
+/// A uniform draw in `[0, 1)`, for polling jitter.
+pub fn random_unit() -> f64 {
+    Math::random()
+}
+
+/// A fresh idempotency key: `crypto.randomUUID()`, or a v4 UUID from `getRandomValues` where
+/// `randomUUID` is missing (pages served over plain HTTP from a non-local host).
+pub fn new_idempotency_key() -> String {
+    let Ok(crypto) = window().crypto() else { return fallback_uuid() };
+    let has_random_uuid = Reflect::get(&crypto, &JsValue::from_str("randomUUID"))
+        .map(|value| value.is_function())
+        .unwrap_or(false);
+    if has_random_uuid {
+        crypto.random_uuid()
+    } else {
+        let mut bytes = [0u8; 16];
+        if crypto.get_random_values_with_u8_array(&mut bytes).is_err() {
+            return fallback_uuid();
+        }
+        uuid_v4(bytes)
+    }
+}
+
+fn fallback_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    for byte in &mut bytes {
+        *byte = (Math::random() * 256.0) as u8;
+    }
+    uuid_v4(bytes)
+}
+
+fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
+/// The page's address (`location.href`).
+pub fn page_href() -> String {
+    window().location().href().unwrap_or_default()
+}
+
+/// Replaces the page's address without a navigation or a history entry.
+pub fn replace_href(href: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(href));
+    }
+}
+
+/// The `name` query parameter of the page's address, read with the browser's URL parser.
+pub fn page_query_param(name: &str) -> Option<String> {
+    let url = web_sys::Url::new(&page_href()).ok()?;
+    url.search_params().get(name).filter(|value| !value.trim().is_empty())
+}
+
+/// True while the page is in a background tab or the screen is off.
+pub fn document_hidden() -> bool {
+    window().document().map(|document| document.hidden()).unwrap_or(false)
+}
+
+/// Resolves once the page is visible (at once if it already is).
+pub async fn until_visible() {
+    while document_hidden() {
+        let Some(document) = window().document() else { return };
+        let changed = Promise::new(&mut |resolve: Function, _reject: Function| {
+            let options = web_sys::AddEventListenerOptions::new();
+            options.set_once(true);
+            let _ = document.add_event_listener_with_callback_and_add_event_listener_options(
+                "visibilitychange",
+                &resolve,
+                &options,
+            );
+        });
+        let _ = JsFuture::from(changed).await;
+    }
+}
+
+/// `amount_minor` in the currency's major unit, formatted for `locale` by `Intl.NumberFormat`
+/// (`1 500,00 DZD`, `5 000 FCFA`). Falls back to the plain decimal form.
+pub fn format_amount(amount_minor: i64, currency: &str, locale: &str) -> String {
+    let exponent = checkout_contract::minor_unit_exponent(currency).unwrap_or(2);
+    let amount = amount_minor as f64 / 10f64.powi(exponent as i32);
+    let options = Object::new();
+    let set = |key: &str, value: JsValue| Reflect::set(&options, &JsValue::from_str(key), &value).is_ok();
+    let ok = set("style", "currency".into())
+        && set("currency", currency.to_ascii_uppercase().into())
+        && set("minimumFractionDigits", exponent.into())
+        && set("maximumFractionDigits", exponent.into());
+    if ok {
+        let locales = Array::of1(&JsValue::from_str(locale));
+        let format = Intl::NumberFormat::new(&locales, &options).format();
+        if let Ok(text) = format.call1(&JsValue::UNDEFINED, &JsValue::from_f64(amount)) {
+            if let Some(text) = text.as_string() {
+                return text;
+            }
+        }
+    }
+    format!("{} {}", checkout_contract::format_minor(amount_minor, currency), currency)
+}
+
+/// Moves the keyboard focus to the element with `id`, if it is on the page.
+pub fn focus_by_id(id: &str) {
+    let element = window().document().and_then(|document| document.get_element_by_id(id));
+    if let Some(element) = element.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}

@@ -1,0 +1,7 @@
+//! Custom hooks, one per file.
+
+pub mod use_checkout;
+pub mod use_now;
+
+pub use use_checkout::{use_checkout, CheckoutHandle, FormEdit, Phase, WidgetState};
+pub use use_now::use_now;

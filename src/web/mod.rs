@@ -1,0 +1,16 @@
+//! The browser side of the widget: views, the hook that runs the core's effects, and the thin
+//! wrappers over HTTP, storage and navigation they use.
+
+pub mod api;
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod entry;
+pub mod hooks;
+pub mod navigate;
+pub mod storage;
+
+pub use api::{Backend, BackendFuture, HttpBackend, WidgetError};
+pub use app::{CheckoutWidget, CheckoutWidgetProps};
+pub use entry::{mount, WidgetOptions};
+pub use navigate::{BrowserNavigator, Navigator};

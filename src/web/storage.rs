@@ -1,0 +1,54 @@
+//! The attempt in flight, kept in `sessionStorage` so it survives the trip to the OTP page and a
+//! reload: on the way back the widget resumes polling it instead of creating another payment.
+
+use checkout_contract::MethodKind;
+use serde::{Deserialize, Serialize};
+
+const KEY_PREFIX: &str = "checkout-widget:attempt:";
+
+/// What the widget remembers about a payment it started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAttempt {
+    pub payment_id: String,
+    pub order: String,
+    pub method: MethodKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub idempotency_key: String,
+    /// Milliseconds since the Unix epoch.
+    pub started_at: u64,
+}
+
+/// How long a saved attempt stays worth resuming: past it the payment is long decided.
+const MAX_AGE_MS: u64 = 24 * 60 * 60 * 1000;
+
+fn session_storage() -> Option<web_sys::Storage> {
+    // Storage can be refused (privacy settings, sandboxed iframes): the widget then works
+    // without resuming.
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn key(order: &str) -> String {
+    format!("{KEY_PREFIX}{order}")
+}
+
+/// Remembers the attempt for its order, replacing an earlier one.
+pub fn save(attempt: &SavedAttempt) {
+    let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(attempt)) else { return };
+    let _ = storage.set_item(&key(&attempt.order), &json);
+}
+
+/// The attempt saved for `order`, if any and recent enough.
+pub fn load(order: &str, now_ms: u64) -> Option<SavedAttempt> {
+    let json = session_storage()?.get_item(&key(order)).ok().flatten()?;
+    let attempt: SavedAttempt = serde_json::from_str(&json).ok()?;
+    let fresh = now_ms.saturating_sub(attempt.started_at) < MAX_AGE_MS;
+    (fresh && attempt.order == order).then_some(attempt)
+}
+
+/// Forgets the attempt saved for `order`.
+pub fn clear(order: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(&key(order));
+    }
+}
