@@ -34,6 +34,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// The widget's release build (trunk's `dist/`), served by the demo when present.
     pub widget_dir: PathBuf,
+    /// Key of the merchant's order tokens; tokens are refused without one.
+    pub order_signing_secret: Option<String>,
     /// Shortest time between two provider checks of one payment while the widget polls.
     pub check_interval: Duration,
 }
@@ -50,6 +52,8 @@ pub struct ConfigError {
 pub const SANDBOX_YASSIR_CLIENT_ID: &str = "test_client";
 pub const SANDBOX_YASSIR_CLIENT_SECRET: &str = "test_secret";
 pub const SANDBOX_YABETOO_KEY: &str = "sk_test_sandbox";
+/// The order-signing secret of a sandbox server when `ORDER_SIGNING_SECRET` is not set.
+pub const SANDBOX_ORDER_SIGNING_SECRET: &str = "sandbox-order-signing-secret-not-for-production";
 /// The admin token of a sandbox server when `ADMIN_TOKEN` is not set.
 pub const SANDBOX_ADMIN_TOKEN: &str = "admin_test_token";
 
@@ -148,8 +152,18 @@ impl Config {
             ..SandboxConfig::default()
         };
 
+        let order_signing_secret = match (lookup("ORDER_SIGNING_SECRET"), mode) {
+            (Some(secret), _) if secret.len() >= 32 => Some(secret),
+            (Some(_), _) => {
+                return Err(ConfigError { variable: "ORDER_SIGNING_SECRET", message: "must be at least 32 characters".into() })
+            }
+            (None, ProviderMode::Sandbox) => Some(SANDBOX_ORDER_SIGNING_SECRET.into()),
+            (None, ProviderMode::Live) => None,
+        };
+
         Ok(Self {
             bind,
+            order_signing_secret,
             public_url,
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://checkout.sqlite3".into()),
             mode,

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod config;
 mod demo;
+pub mod order_token;
 pub mod orders;
 pub mod providers;
 pub mod service;
@@ -19,6 +20,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 use config::{Config, ProviderMode};
+use order_token::OrderSigner;
 use orders::DemoCatalog;
 use providers::{YabetooClient, YassirClient};
 use service::PaymentService;
@@ -47,6 +49,7 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
     let service = PaymentService::new(
         store,
         Arc::new(DemoCatalog::default()),
+        config.order_signing_secret.as_deref().map(|secret| OrderSigner::new(secret.as_bytes())),
         Arc::new(YassirClient::new(config.yassir.clone(), http.clone())),
         Arc::new(YabetooClient::new(config.yabetoo.clone(), http)),
         config.mode == ProviderMode::Sandbox,

@@ -12,6 +12,7 @@ use rand::distributions::Alphanumeric;
 use rand::Rng;
 
 use crate::api::ApiError;
+use crate::order_token::{self, OrderSigner, TokenOrder};
 use crate::orders::{Order, OrderBook};
 use crate::providers::{CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderStatus, SubmitDetails};
 use crate::store::{Inserted, ListFilter, PaymentRow, PaymentStore, StoreError};
@@ -28,6 +29,7 @@ pub struct PaymentService {
 struct Inner {
     store: Arc<dyn PaymentStore>,
     orders: Arc<dyn OrderBook>,
+    order_signer: Option<OrderSigner>,
     yassir: Arc<dyn PaymentProvider>,
     yabetoo: Arc<dyn PaymentProvider>,
     test_mode: bool,
@@ -85,6 +87,7 @@ impl PaymentService {
     pub fn new(
         store: Arc<dyn PaymentStore>,
         orders: Arc<dyn OrderBook>,
+        order_signer: Option<OrderSigner>,
         yassir: Arc<dyn PaymentProvider>,
         yabetoo: Arc<dyn PaymentProvider>,
         test_mode: bool,
@@ -94,6 +97,7 @@ impl PaymentService {
             inner: Arc::new(Inner {
                 store,
                 orders,
+                order_signer,
                 yassir,
                 yabetoo,
                 test_mode,
@@ -108,8 +112,28 @@ impl PaymentService {
         self.inner.test_mode
     }
 
-    pub fn find_order(&self, reference: &str) -> Option<Order> {
-        self.inner.orders.find(reference)
+    /// The order a widget names: a catalog reference, or an order token signed by the merchant.
+    pub fn find_order(&self, reference: &str) -> Result<Order, ApiError> {
+        if OrderSigner::looks_like_token(reference) {
+            let Some(signer) = &self.inner.order_signer else {
+                return Err(ApiError::bad_request(
+                    "order",
+                    "order tokens are not enabled on this server: set ORDER_SIGNING_SECRET",
+                ));
+            };
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            return signer.verify(reference, now).map_err(|error| ApiError::bad_request("order", error.to_string()));
+        }
+        self.inner.orders.find(reference).ok_or_else(|| ApiError::not_found(format!("no order `{reference}`")))
+    }
+
+    /// Mints an order token, for merchants trying tokens out through the admin API.
+    pub fn sign_order(&self, order: &TokenOrder) -> Result<String, ApiError> {
+        let Some(signer) = &self.inner.order_signer else {
+            return Err(ApiError::conflict("order_tokens_disabled", "order tokens are not enabled on this server: set ORDER_SIGNING_SECRET"));
+        };
+        order_token::validate(order).map_err(|error| ApiError::unprocessable("invalid_order", None, error.to_string()))?;
+        Ok(signer.sign(order))
     }
 
     fn provider(&self, method: MethodKind) -> &Arc<dyn PaymentProvider> {
@@ -139,8 +163,10 @@ impl PaymentService {
     /// Creates the payment and its provider intent, once per idempotency key.
     pub async fn create(&self, new: NewPayment) -> Result<Created, ApiError> {
         let fingerprint = format!(
-            "{}|{}|{}",
+            "{}|{}|{}|{}|{}",
             new.order.reference,
+            new.order.amount_minor,
+            new.order.currency,
             new.method.as_str(),
             new.phone.as_deref().unwrap_or("")
         );

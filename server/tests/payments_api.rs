@@ -297,3 +297,33 @@ async fn a_restart_keeps_every_payment() {
     let (_, record) = server.admin_get(&format!("/api/v1/admin/payments/{}", ids[0])).await;
     assert!(record["history"].as_array().unwrap().len() >= 3, "{record}");
 }
+
+#[tokio::test]
+async fn a_signed_order_token_sets_the_amount() {
+    let server = start(&[]).await;
+    let (status, minted) = server
+        .admin_post(
+            "/api/v1/admin/order-tokens",
+            json!({"reference": "INV-2042", "description": "Two concert tickets", "amount_minor": 420000, "currency": "DZD", "expires_in_seconds": 600}),
+        )
+        .await;
+    assert_eq!(status, 201, "{minted}");
+    let token = minted["token"].as_str().unwrap();
+
+    let (status, checkout) = server.get(&format!("/api/v1/checkout?order={token}")).await;
+    assert_eq!(status, 200, "{checkout}");
+    assert_eq!(checkout["order"]["amount_minor"], 420000);
+    assert_eq!(checkout["order"]["reference"], "INV-2042");
+
+    let (status, payment) = server.create("token-1", json!({"order": token, "method": "yassir_cash", "phone": "+213555000002"})).await;
+    assert_eq!(status, 201, "{payment}");
+    assert_eq!(payment["amount_minor"], 420000);
+    assert_eq!(payment["order"], "INV-2042");
+
+    let mut forged = token.to_string();
+    forged.pop();
+    forged.push(if token.ends_with('A') { 'B' } else { 'A' });
+    let (status, error) = server.get(&format!("/api/v1/checkout?order={forged}")).await;
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["error"]["field"], "order");
+}

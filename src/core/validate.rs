@@ -2,8 +2,8 @@
 //! requests a valid form becomes.
 
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, MobileMoneyCountry,
-    MobileMoneyDetails, Operator, PhoneCountry, SubmitRequest,
+    CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, MobileMoneyCountry, MobileMoneyDetails,
+    Operator, PhoneCountry, SubmitRequest,
 };
 
 use super::phone::{self, PhoneError};
@@ -48,10 +48,7 @@ pub struct FieldErrors(Vec<(Field, FieldError)>);
 impl FieldErrors {
     /// The error to show under `field`, if any.
     pub fn get(&self, field: Field) -> Option<FieldError> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, error)| *error)
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, error)| *error)
     }
 
     /// True when no field is wrong.
@@ -112,35 +109,22 @@ impl MethodForm {
         };
         for offer in &session.methods {
             match offer {
-                MethodOffer::YassirCash { countries } => {
-                    form.yassir_countries = Some(countries.clone())
-                }
-                MethodOffer::MobileMoney { countries } => {
-                    form.momo_countries = Some(countries.clone())
-                }
+                MethodOffer::YassirCash { countries } => form.yassir_countries = Some(countries.clone()),
+                MethodOffer::MobileMoney { countries } => form.momo_countries = Some(countries.clone()),
             }
         }
         if let [only] = session.methods.as_slice() {
             form.method = Some(only.kind());
         }
-        form.country = form
-            .momo_countries()
-            .first()
-            .map(|country| country.code.clone());
+        form.country = form.momo_countries().first().map(|country| country.code.clone());
         form.suggest_operator();
         form
     }
 
     /// The methods offered, in the session's order.
     pub fn offered_methods(&self) -> Vec<MethodKind> {
-        let yassir = self
-            .yassir_countries
-            .as_ref()
-            .map(|_| MethodKind::YassirCash);
-        let momo = self
-            .momo_countries
-            .as_ref()
-            .map(|_| MethodKind::MobileMoney);
+        let yassir = self.yassir_countries.as_ref().map(|_| MethodKind::YassirCash);
+        let momo = self.momo_countries.as_ref().map(|_| MethodKind::MobileMoney);
         yassir.into_iter().chain(momo).collect()
     }
 
@@ -151,17 +135,18 @@ impl MethodForm {
 
     /// The operators offered in the chosen country.
     pub fn operators(&self) -> &[Operator] {
-        self.chosen_country()
-            .map(|country| country.operators.as_slice())
-            .unwrap_or_default()
+        self.chosen_country().map(|country| country.operators.as_slice()).unwrap_or_default()
     }
 
+    /// The chosen method.
     pub fn method(&self) -> Option<MethodKind> {
         self.method
     }
+    /// The wallet phone as typed.
     pub fn yassir_phone(&self) -> &str {
         &self.yassir_phone
     }
+    /// The chosen mobile-money country code.
     pub fn country(&self) -> Option<&str> {
         self.country.as_deref()
     }
@@ -169,15 +154,19 @@ impl MethodForm {
     pub fn operator(&self) -> Option<Operator> {
         self.operator
     }
+    /// The mobile-money number as typed.
     pub fn msisdn(&self) -> &str {
         &self.msisdn
     }
+    /// The first name as typed.
     pub fn first_name(&self) -> &str {
         &self.first_name
     }
+    /// The last name as typed.
     pub fn last_name(&self) -> &str {
         &self.last_name
     }
+    /// The receipt email as typed.
     pub fn receipt_email(&self) -> &str {
         &self.receipt_email
     }
@@ -186,11 +175,13 @@ impl MethodForm {
         self.test_mode
     }
 
+    /// Picks the payment method.
     pub fn select_method(&mut self, method: MethodKind) {
         self.method = Some(method);
         self.touch(Field::Method);
     }
 
+    /// Updates the wallet phone as the shopper types.
     pub fn set_yassir_phone(&mut self, value: &str) {
         self.yassir_phone = value.to_string();
     }
@@ -199,11 +190,7 @@ impl MethodForm {
     pub fn select_country(&mut self, code: &str) {
         self.country = Some(code.to_string());
         self.touch(Field::Country);
-        if self.operator_chosen
-            && !self
-                .operator
-                .is_some_and(|op| self.operators().contains(&op))
-        {
+        if self.operator_chosen && !self.operator.is_some_and(|op| self.operators().contains(&op)) {
             self.operator_chosen = false;
         }
         self.suggest_operator();
@@ -223,12 +210,15 @@ impl MethodForm {
         self.touch(Field::Operator);
     }
 
+    /// Updates the first name as the shopper types.
     pub fn set_first_name(&mut self, value: &str) {
         self.first_name = value.to_string();
     }
+    /// Updates the last name as the shopper types.
     pub fn set_last_name(&mut self, value: &str) {
         self.last_name = value.to_string();
     }
+    /// Updates the receipt email as the shopper types.
     pub fn set_receipt_email(&mut self, value: &str) {
         self.receipt_email = value.to_string();
     }
@@ -259,12 +249,7 @@ impl MethodForm {
     /// The errors to show: those of touched fields only.
     pub fn errors(&self) -> FieldErrors {
         let all = self.all_errors();
-        FieldErrors(
-            all.0
-                .into_iter()
-                .filter(|(field, _)| self.touched.contains(field))
-                .collect(),
-        )
+        FieldErrors(all.0.into_iter().filter(|(field, _)| self.touched.contains(field)).collect())
     }
 
     /// Every error, touched or not.
@@ -279,10 +264,7 @@ impl MethodForm {
             None => check(Field::Method, Err(FieldError::Required)),
             Some(MethodKind::YassirCash) => check(Field::YassirPhone, self.yassir().map(drop)),
             Some(MethodKind::MobileMoney) => {
-                check(
-                    Field::Country,
-                    self.chosen_country().map(drop).ok_or(self.country_error()),
-                );
+                check(Field::Country, self.chosen_country().map(drop).ok_or(self.country_error()));
                 check(Field::Operator, self.chosen_operator().map(drop));
                 check(Field::Msisdn, self.momo_number().map(drop));
             }
@@ -309,41 +291,35 @@ impl MethodForm {
     /// The create and submit requests for a valid form, or every error.
     pub fn to_requests(&self) -> Result<(CreatePaymentRequest, SubmitRequest), FieldErrors> {
         let errors = self.all_errors();
-        let method = self
-            .method
-            .filter(|_| errors.is_empty())
-            .ok_or(errors.clone())?;
-        let invalid = |_| errors.clone();
-        let create = |phone| CreatePaymentRequest {
-            order: self.order.clone(),
-            method,
-            phone,
-        };
+        match self.method {
+            Some(method) if errors.is_empty() => self.build_requests(method).ok_or(errors),
+            _ => Err(errors),
+        }
+    }
+
+    fn build_requests(&self, method: MethodKind) -> Option<(CreatePaymentRequest, SubmitRequest)> {
+        let create = |phone| CreatePaymentRequest { order: self.order.clone(), method, phone };
         match method {
             MethodKind::YassirCash => {
-                let phone = self.yassir().map_err(invalid)?;
-                Ok((create(Some(phone.e164)), SubmitRequest::YassirCash))
+                Some((create(Some(self.yassir().ok()?.e164)), SubmitRequest::YassirCash))
             }
             MethodKind::MobileMoney => {
-                let country = self.chosen_country().ok_or(errors.clone())?;
                 let details = MobileMoneyDetails {
-                    country: country.code.clone(),
-                    operator: self.chosen_operator().map_err(invalid)?,
-                    msisdn: self.momo_number().map_err(invalid)?.international,
+                    country: self.chosen_country()?.code.clone(),
+                    operator: self.chosen_operator().ok()?,
+                    msisdn: self.momo_number().ok()?.international,
                     first_name: non_empty(&self.first_name),
                     last_name: non_empty(&self.last_name),
                     receipt_email: non_empty(&self.receipt_email),
                 };
-                Ok((create(None), SubmitRequest::MobileMoney(details)))
+                Some((create(None), SubmitRequest::MobileMoney(details)))
             }
         }
     }
 
     fn chosen_country(&self) -> Option<&MobileMoneyCountry> {
         let code = self.country.as_deref()?;
-        self.momo_countries()
-            .iter()
-            .find(|country| country.code == code)
+        self.momo_countries().iter().find(|country| country.code == code)
     }
 
     fn country_error(&self) -> FieldError {
@@ -391,9 +367,7 @@ impl MethodForm {
 
 fn check_name(name: &str) -> Result<(), FieldError> {
     if name.trim().chars().count() > MAX_NAME_CHARS {
-        Err(FieldError::TooLong {
-            max: MAX_NAME_CHARS,
-        })
+        Err(FieldError::TooLong { max: MAX_NAME_CHARS })
     } else {
         Ok(())
     }
@@ -405,9 +379,7 @@ fn check_email(email: &str) -> Result<(), FieldError> {
         return Ok(());
     }
     if email.chars().count() > MAX_EMAIL_CHARS {
-        return Err(FieldError::TooLong {
-            max: MAX_EMAIL_CHARS,
-        });
+        return Err(FieldError::TooLong { max: MAX_EMAIL_CHARS });
     }
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -416,9 +388,7 @@ fn check_email(email: &str) -> Result<(), FieldError> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !email
-                    .chars()
-                    .any(|ch| ch.is_whitespace() || ch.is_control())
+                && !email.chars().any(|ch| ch.is_whitespace() || ch.is_control())
         }
         None => false,
     };
@@ -455,10 +425,7 @@ mod tests {
 
     fn yassir_offer() -> MethodOffer {
         MethodOffer::YassirCash {
-            countries: vec![PhoneCountry {
-                code: "dz".into(),
-                dial_code: "213".into(),
-            }],
+            countries: vec![PhoneCountry { code: "dz".into(), dial_code: "213".into() }],
         }
     }
 
@@ -491,10 +458,7 @@ mod tests {
         assert_eq!(form.operators(), [Operator::Mtn, Operator::Airtel]);
         let both = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
         assert_eq!(both.method(), None);
-        assert_eq!(
-            both.offered_methods(),
-            [MethodKind::YassirCash, MethodKind::MobileMoney]
-        );
+        assert_eq!(both.offered_methods(), [MethodKind::YassirCash, MethodKind::MobileMoney]);
     }
 
     #[test]
@@ -502,10 +466,7 @@ mod tests {
         let form = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
         assert!(form.errors().is_empty());
         assert!(!form.is_valid());
-        assert_eq!(
-            form.all_errors().get(Field::Method),
-            Some(FieldError::Required)
-        );
+        assert_eq!(form.all_errors().get(Field::Method), Some(FieldError::Required));
     }
 
     #[test]
@@ -526,10 +487,7 @@ mod tests {
         form.set_receipt_email("nope");
         form.touch_all();
         let fields: Vec<Field> = form.errors().iter().map(|(field, _)| field).collect();
-        assert_eq!(
-            fields,
-            [Field::Operator, Field::Msisdn, Field::ReceiptEmail]
-        );
+        assert_eq!(fields, [Field::Operator, Field::Msisdn, Field::ReceiptEmail]);
         assert_eq!(form.errors().first(), Some(Field::Operator));
     }
 
@@ -569,10 +527,7 @@ mod tests {
     fn unknown_country_is_not_offered() {
         let mut form = momo_form();
         form.select_country("fr");
-        assert_eq!(
-            form.errors().get(Field::Country),
-            Some(FieldError::NotOffered)
-        );
+        assert_eq!(form.errors().get(Field::Country), Some(FieldError::NotOffered));
     }
 
     #[test]
@@ -582,10 +537,7 @@ mod tests {
         form.set_first_name(&"é".repeat(60));
         assert!(form.is_valid());
         form.set_last_name(&"a".repeat(61));
-        assert_eq!(
-            form.all_errors().get(Field::LastName),
-            Some(FieldError::TooLong { max: 60 })
-        );
+        assert_eq!(form.all_errors().get(Field::LastName), Some(FieldError::TooLong { max: 60 }));
     }
 
     #[test]
@@ -593,9 +545,7 @@ mod tests {
         for ok in ["", "a@b.co", "  amina.k+shop@mail.example.dz  "] {
             assert_eq!(check_email(ok.trim()), Ok(()), "{ok}");
         }
-        for bad in [
-            "a", "a@b", "@b.co", "a@@b.co", "a@b@c.co", "a b@c.co", "a@.co", "a@b.", "a@b.co\n",
-        ] {
+        for bad in ["a", "a@b", "@b.co", "a@@b.co", "a@b@c.co", "a b@c.co", "a@.co", "a@b.", "a@b.co\n"] {
             assert_eq!(check_email(bad), Err(FieldError::InvalidEmail), "{bad:?}");
         }
         let long = format!("{}@b.co", "a".repeat(250));
@@ -611,11 +561,7 @@ mod tests {
         let (create, submit) = form.to_requests().unwrap();
         assert_eq!(
             create,
-            CreatePaymentRequest {
-                order: "demo-cg".into(),
-                method: MethodKind::MobileMoney,
-                phone: None
-            }
+            CreatePaymentRequest { order: "demo-cg".into(), method: MethodKind::MobileMoney, phone: None }
         );
         assert_eq!(
             submit,

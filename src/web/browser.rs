@@ -122,3 +122,25 @@ pub fn focus_by_id(id: &str) {
         let _ = element.focus();
     }
 }
+
+/// The browser's own reading of `url`'s origin, compared with each allowed origin: a second
+/// opinion on the core's check before the page leaves for `url`.
+pub fn origin_is_allowed(url: &str, allowlist: &[String]) -> bool {
+    let Ok(parsed) = web_sys::Url::new(url) else { return false };
+    let origin = parsed.origin();
+    let scheme_ok = matches!(parsed.protocol().as_str(), "https:" | "http:");
+    scheme_ok
+        && origin != "null"
+        && allowlist.iter().any(|allowed| web_sys::Url::new(allowed).is_ok_and(|allowed| allowed.origin() == origin))
+}
+
+/// The browser's preferred languages (`navigator.languages`), most preferred first.
+pub fn preferred_languages() -> Vec<String> {
+    let navigator = window().navigator();
+    let languages: Vec<String> = navigator.languages().iter().filter_map(|tag| tag.as_string()).collect();
+    if languages.is_empty() {
+        navigator.language().into_iter().collect()
+    } else {
+        languages
+    }
+}

@@ -9,6 +9,7 @@ pub mod entry;
 pub mod hooks;
 pub mod navigate;
 pub mod storage;
+pub mod text;
 
 pub use api::{Backend, BackendFuture, HttpBackend, WidgetError};
 pub use app::{CheckoutWidget, CheckoutWidgetProps};

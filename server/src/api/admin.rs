@@ -5,7 +5,10 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::Json;
 use checkout_contract::{CaptureRequest, PaymentList, PaymentRecord, PaymentStatus, RefundRequest};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use axum::http::StatusCode;
+
+use crate::order_token::TokenOrder;
 
 use super::{ApiError, AppJson, AppQuery};
 use crate::store::ListFilter;
@@ -107,4 +110,36 @@ pub async fn payments_refund(
         .refund(&id, request.amount_minor, description, request.reason.as_deref())
         .await?;
     Ok(Json(record))
+}
+
+#[derive(Deserialize)]
+pub struct OrderTokenRequest {
+    #[serde(flatten)]
+    order: TokenOrder,
+    /// Lifetime of the token; it never expires without one.
+    expires_in_seconds: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct OrderTokenResponse {
+    token: String,
+    order: TokenOrder,
+}
+
+/// `POST /api/v1/admin/order-tokens`: signs an order, as a merchant's backend would, so the
+/// widget can be given `order = <token>`.
+pub async fn order_tokens_create(
+    _: Admin,
+    State(state): State<AppState>,
+    AppJson(request): AppJson<OrderTokenRequest>,
+) -> Result<(StatusCode, Json<OrderTokenResponse>), ApiError> {
+    let mut order = request.order;
+    if let Some(seconds) = request.expires_in_seconds {
+        if seconds <= 0 {
+            return Err(ApiError::bad_request("expires_in_seconds", "expires_in_seconds must be greater than 0"));
+        }
+        order.expires_at = Some(time::OffsetDateTime::now_utc().unix_timestamp() + seconds);
+    }
+    let token = state.service.sign_order(&order)?;
+    Ok((StatusCode::CREATED, Json(OrderTokenResponse { token, order })))
 }

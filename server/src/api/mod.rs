@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/payments/{id}/capture", post(admin::payments_capture))
         .route("/api/v1/admin/payments/{id}/release", post(admin::payments_release))
         .route("/api/v1/admin/payments/{id}/refund", post(admin::payments_refund))
+        .route("/api/v1/admin/order-tokens", post(admin::order_tokens_create))
         .route("/api/{*rest}", any(api_not_found))
 }
 

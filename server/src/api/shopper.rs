@@ -25,17 +25,13 @@ fn order_ref(value: Option<String>) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::bad_request("order", "order is required: the reference of the order to pay"))
 }
 
-fn unknown_order(reference: &str) -> ApiError {
-    ApiError::not_found(format!("no order `{reference}`"))
-}
-
 /// `GET /api/v1/checkout?order=REF`: the order and the methods offered for it.
 pub async fn checkout_get(
     State(state): State<AppState>,
     AppQuery(query): AppQuery<CheckoutQuery>,
 ) -> Result<Json<CheckoutSession>, ApiError> {
     let reference = order_ref(query.order)?;
-    let order = state.service.find_order(&reference).ok_or_else(|| unknown_order(&reference))?;
+    let order = state.service.find_order(&reference)?;
     Ok(Json(CheckoutSession {
         methods: order.methods(),
         order: order.summary(),
@@ -53,7 +49,7 @@ pub async fn payments_create(
     let key = headers.get(IDEMPOTENCY_HEADER).map(|value| value.to_str().unwrap_or("\u{0}"));
     let idempotency_key = validate::idempotency_key(key)?;
     let reference = order_ref(Some(request.order))?;
-    let order = state.service.find_order(&reference).ok_or_else(|| unknown_order(&reference))?;
+    let order = state.service.find_order(&reference)?;
     if !order.offers(request.method) {
         return Err(ApiError::unprocessable(
             "method_not_offered",

@@ -1,0 +1,177 @@
+//! Order tokens signed by the merchant: how a merchant's own backend hands the widget an order
+//! whose amount the browser cannot change. `ot1.<payload>.<signature>`, where the payload is the
+//! base64url JSON of [`TokenOrder`] and the signature is base64url HMAC-SHA256 of
+//! `ot1.<payload>` under `ORDER_SIGNING_SECRET`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use checkout_contract::CaptureMethod;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::orders::Order;
+
+const PREFIX: &str = "ot1.";
+
+/// What a token carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenOrder {
+    pub reference: String,
+    pub description: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    #[serde(default = "direct")]
+    pub capture: CaptureMethod,
+    /// Unix seconds after which the token is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+}
+
+fn direct() -> CaptureMethod {
+    CaptureMethod::Direct
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TokenError {
+    #[error("the order token is malformed: {0}")]
+    Malformed(String),
+    #[error("the order token's signature does not match")]
+    BadSignature,
+    #[error("the order token expired")]
+    Expired,
+    #[error("the order token is invalid: {0}")]
+    Invalid(String),
+}
+
+/// Signs and verifies order tokens with one secret.
+#[derive(Clone)]
+pub struct OrderSigner {
+    secret: Vec<u8>,
+}
+
+impl OrderSigner {
+    pub fn new(secret: &[u8]) -> Self {
+        Self { secret: secret.to_vec() }
+    }
+
+    /// True for strings shaped like a token (as opposed to a catalog reference).
+    pub fn looks_like_token(value: &str) -> bool {
+        value.starts_with(PREFIX)
+    }
+
+    fn mac(&self, signed_part: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(signed_part.as_bytes());
+        mac
+    }
+
+    pub fn sign(&self, order: &TokenOrder) -> String {
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(order).expect("serialisable"));
+        let signed_part = format!("{PREFIX}{payload}");
+        let signature = URL_SAFE_NO_PAD.encode(self.mac(&signed_part).finalize().into_bytes());
+        format!("{signed_part}.{signature}")
+    }
+
+    /// The order a token carries, if its signature, expiry and contents hold.
+    pub fn verify(&self, token: &str, now_unix: i64) -> Result<Order, TokenError> {
+        let rest = token
+            .strip_prefix(PREFIX)
+            .ok_or_else(|| TokenError::Malformed(format!("it must start with `{PREFIX}`")))?;
+        let (payload, signature) = rest
+            .split_once('.')
+            .ok_or_else(|| TokenError::Malformed("it must be `ot1.<payload>.<signature>`".into()))?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| TokenError::Malformed("the signature is not base64url".into()))?;
+        self.mac(&format!("{PREFIX}{payload}"))
+            .verify_slice(&signature)
+            .map_err(|_| TokenError::BadSignature)?;
+        let json = URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|_| TokenError::Malformed("the payload is not base64url".into()))?;
+        let order: TokenOrder =
+            serde_json::from_slice(&json).map_err(|error| TokenError::Malformed(error.to_string()))?;
+        if order.expires_at.is_some_and(|expires_at| expires_at < now_unix) {
+            return Err(TokenError::Expired);
+        }
+        validate(&order)?;
+        Ok(Order {
+            reference: order.reference,
+            description: order.description,
+            amount_minor: order.amount_minor,
+            currency: order.currency.to_ascii_uppercase(),
+            capture: order.capture,
+        })
+    }
+}
+
+/// The rules a token's order must meet, also applied when the admin API mints one.
+pub fn validate(order: &TokenOrder) -> Result<(), TokenError> {
+    if order.reference.trim().is_empty() || order.reference.len() > 100 {
+        return Err(TokenError::Invalid("reference must be 1 to 100 characters".into()));
+    }
+    if order.description.chars().count() > 200 {
+        return Err(TokenError::Invalid("description must be at most 200 characters".into()));
+    }
+    if order.amount_minor <= 0 {
+        return Err(TokenError::Invalid("amount_minor must be greater than 0".into()));
+    }
+    if checkout_contract::minor_unit_exponent(&order.currency).is_none() {
+        return Err(TokenError::Invalid(format!("currency `{}` is not supported", order.currency)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> TokenOrder {
+        TokenOrder {
+            reference: "INV-42".into(),
+            description: "Two tickets".into(),
+            amount_minor: 250_000,
+            currency: "dzd".into(),
+            capture: CaptureMethod::Direct,
+            expires_at: Some(2_000),
+        }
+    }
+
+    #[test]
+    fn a_signed_order_verifies() {
+        let signer = OrderSigner::new(b"a-very-long-merchant-signing-secret");
+        let token = signer.sign(&order());
+        assert!(OrderSigner::looks_like_token(&token));
+        let verified = signer.verify(&token, 1_000).unwrap();
+        assert_eq!(verified.amount_minor, 250_000);
+        assert_eq!(verified.currency, "DZD");
+    }
+
+    #[test]
+    fn a_changed_amount_breaks_the_signature() {
+        let signer = OrderSigner::new(b"a-very-long-merchant-signing-secret");
+        let token = signer.sign(&order());
+        let mut cheaper = order();
+        cheaper.amount_minor = 1;
+        let forged_payload = OrderSigner::new(b"attacker").sign(&cheaper);
+        let payload = forged_payload.split('.').nth(1).unwrap();
+        let signature = token.split('.').nth(2).unwrap();
+        let forged = format!("ot1.{payload}.{signature}");
+        assert_eq!(signer.verify(&forged, 1_000), Err(TokenError::BadSignature));
+    }
+
+    #[test]
+    fn expired_tokens_are_refused() {
+        let signer = OrderSigner::new(b"secret");
+        assert_eq!(signer.verify(&signer.sign(&order()), 3_000), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn malformed_tokens_say_why() {
+        let signer = OrderSigner::new(b"secret");
+        assert!(matches!(signer.verify("ot1.abc", 0), Err(TokenError::Malformed(_))));
+        assert!(matches!(signer.verify("ot1.abc.!!", 0), Err(TokenError::Malformed(_))));
+    }
+}

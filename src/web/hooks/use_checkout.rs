@@ -1,0 +1,473 @@
+//! The checkout's one reducer and its edge.
+//!
+//! The reducer is a thin adapter over the core: form edits go to [`MethodForm`], flow events to
+//! [`transition`]. The effects a transition asks for are queued in an outbox and carried out by
+//! the [`Edge`] right after the dispatch: backend calls, polling (one request at a time, paused
+//! while the page is hidden), the wait's deadline, sessionStorage and the redirect.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use checkout_contract::{CheckoutSession, CreatePaymentRequest, MethodKind, Operator};
+use yew::platform::{spawn_local, time::sleep};
+use yew::prelude::*;
+
+use crate::core::backoff::PollPolicy;
+use crate::core::redirect;
+use crate::core::state::{transition, Checkout, Effect, Event, FlowConfig, Moment, Step};
+use crate::core::validate::{Field, MethodForm};
+use crate::web::api::{Backend, WidgetError};
+use crate::web::browser;
+use crate::web::navigate::Navigator;
+use crate::web::storage::{self, SavedAttempt};
+
+/// Loading the order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Loading,
+    /// The order could not be loaded: nothing can be paid.
+    Failed(WidgetError),
+    Ready,
+}
+
+/// A change the shopper makes to the method form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormEdit {
+    Method(MethodKind),
+    YassirPhone(String),
+    Country(String),
+    Msisdn(String),
+    Operator(Operator),
+    FirstName(String),
+    LastName(String),
+    ReceiptEmail(String),
+    /// The shopper left the field: its error may show.
+    Touch(Field),
+    /// Pay pressed on an invalid form: every error shows.
+    TouchAll,
+}
+
+/// What the reducer does.
+pub enum Action {
+    Loaded { session: CheckoutSession, config: FlowConfig },
+    LoadFailed(WidgetError),
+    Form(FormEdit),
+    Flow(Event, Moment),
+    /// The browser's URL parser disagreed with the core about the OTP page's origin.
+    RedirectBlocked,
+}
+
+/// Work for the edge, queued by the reducer.
+enum Work {
+    Run(Effect),
+    /// The wait's deadline changed (`None`: no wait any more).
+    Deadline(Option<u64>),
+    /// The flow ended: the saved attempt is no longer worth resuming.
+    Forget,
+}
+
+/// Everything the views read.
+#[derive(Clone)]
+pub struct WidgetState {
+    pub phase: Phase,
+    pub session: Option<Rc<CheckoutSession>>,
+    pub form: Option<MethodForm>,
+    pub checkout: Option<Checkout>,
+    pub redirect_blocked: bool,
+    outbox: Rc<RefCell<Vec<Work>>>,
+}
+
+impl WidgetState {
+    fn new(outbox: Rc<RefCell<Vec<Work>>>) -> Self {
+        WidgetState { phase: Phase::Loading, session: None, form: None, checkout: None, redirect_blocked: false, outbox }
+    }
+
+    /// The step shown, once the order is loaded.
+    pub fn step(&self) -> Option<&Step> {
+        self.checkout.as_ref().map(Checkout::step)
+    }
+
+    /// True while the form must not change and Pay must not be pressed.
+    pub fn busy(&self) -> bool {
+        self.step().is_none_or(|step| !matches!(step, Step::Choosing))
+    }
+}
+
+/// Steps where the attempt is over for the shopper.
+fn is_settled(step: &Step) -> bool {
+    matches!(
+        step,
+        Step::Succeeded { .. }
+            | Step::Rejected { .. }
+            | Step::PreAuthorized { .. }
+            | Step::Expired { .. }
+            | Step::Closed { .. }
+            | Step::Error { can_retry: false, .. }
+    )
+}
+
+fn apply_edit(form: &mut MethodForm, edit: FormEdit) {
+    match edit {
+        FormEdit::Method(method) => form.select_method(method),
+        FormEdit::YassirPhone(value) => form.set_yassir_phone(&value),
+        FormEdit::Country(code) => form.select_country(&code),
+        FormEdit::Msisdn(value) => form.set_msisdn(&value),
+        FormEdit::Operator(operator) => form.choose_operator(operator),
+        FormEdit::FirstName(value) => form.set_first_name(&value),
+        FormEdit::LastName(value) => form.set_last_name(&value),
+        FormEdit::ReceiptEmail(value) => form.set_receipt_email(&value),
+        FormEdit::Touch(field) => form.touch(field),
+        FormEdit::TouchAll => form.touch_all(),
+    }
+}
+
+impl Reducible for WidgetState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = Rc::unwrap_or_clone(self);
+        match action {
+            Action::Loaded { session, config } => {
+                state.form = Some(MethodForm::new(&session));
+                state.checkout = Some(Checkout::new(config));
+                state.session = Some(Rc::new(session));
+                state.phase = Phase::Ready;
+            }
+            Action::LoadFailed(error) => state.phase = Phase::Failed(error),
+            Action::Form(edit) => {
+                // The form is read-only while an attempt runs.
+                if !state.busy() {
+                    if let Some(form) = state.form.as_mut() {
+                        apply_edit(form, edit);
+                    }
+                }
+            }
+            Action::Flow(event, at) => {
+                let Some(checkout) = state.checkout.take() else { return Rc::new(state) };
+                let deadline_before = checkout.step().deadline_ms();
+                let settled_before = is_settled(checkout.step());
+                let (checkout, effects) = transition(checkout, event, at);
+                let mut outbox = state.outbox.borrow_mut();
+                outbox.extend(effects.into_iter().map(Work::Run));
+                if checkout.step().deadline_ms() != deadline_before {
+                    outbox.push(Work::Deadline(checkout.step().deadline_ms()));
+                }
+                if is_settled(checkout.step()) && !settled_before {
+                    outbox.push(Work::Forget);
+                }
+                drop(outbox);
+                if !matches!(checkout.step(), Step::Redirecting { .. }) {
+                    state.redirect_blocked = false;
+                }
+                state.checkout = Some(checkout);
+            }
+            Action::RedirectBlocked => state.redirect_blocked = true,
+        }
+        Rc::new(state)
+    }
+}
+
+/// Carries out the reducer's work. Lives as long as the widget.
+struct Edge {
+    backend: Rc<dyn Backend>,
+    navigator: Rc<dyn Navigator>,
+    order: String,
+    dispatcher: UseReducerDispatcher<WidgetState>,
+    outbox: Rc<RefCell<Vec<Work>>>,
+    /// Origins the OTP page may be on, once the session is loaded.
+    allowlist: RefCell<Vec<String>>,
+    /// Bumped by every poll request scheduled: an older scheduled poll then does nothing.
+    poll_generation: Cell<u64>,
+    poll_in_flight: Cell<bool>,
+    deadline_generation: Cell<u64>,
+    /// The last create sent, to save with the payment it created.
+    last_create: RefCell<Option<(String, CreatePaymentRequest)>>,
+    alive: Cell<bool>,
+}
+
+impl Edge {
+    fn dispatch(&self, action: Action) {
+        if self.alive.get() {
+            self.dispatcher.dispatch(action);
+        }
+    }
+
+    /// Feeds an event to the core and carries out what it asks for.
+    fn send(self: &Rc<Self>, event: Event) {
+        if !self.alive.get() {
+            return;
+        }
+        let at = Moment { now_ms: browser::now_ms(), random_unit: browser::random_unit() };
+        self.dispatcher.dispatch(Action::Flow(event, at));
+        loop {
+            let work = std::mem::take(&mut *self.outbox.borrow_mut());
+            if work.is_empty() {
+                break;
+            }
+            for item in work {
+                self.run(item);
+            }
+        }
+    }
+
+    fn run(self: &Rc<Self>, work: Work) {
+        match work {
+            Work::Run(Effect::CreatePayment { idempotency_key, request }) => {
+                *self.last_create.borrow_mut() = Some((idempotency_key.clone(), request.clone()));
+                let edge = self.clone();
+                spawn_local(async move {
+                    match edge.backend.create_payment(&idempotency_key, &request).await {
+                        Ok(payment) => {
+                            // Saved before anything else happens, so a reload from here on
+                            // resumes this payment instead of starting another.
+                            edge.remember(&payment.id);
+                            edge.send(Event::Created(payment));
+                        }
+                        Err(error) => edge.send(Event::CreateFailed(error.to_request_error())),
+                    }
+                });
+            }
+            Work::Run(Effect::SubmitDetails { payment_id, request }) => {
+                let edge = self.clone();
+                spawn_local(async move {
+                    match edge.backend.submit(&payment_id, &request).await {
+                        Ok(payment) => edge.send(Event::Submitted(payment)),
+                        Err(error) => edge.send(Event::SubmitFailed(error.to_request_error())),
+                    }
+                });
+            }
+            Work::Run(Effect::Poll { payment_id, after_ms }) => self.schedule_poll(payment_id, after_ms),
+            Work::Run(Effect::SaveResume { payment_id }) => self.remember(&payment_id),
+            Work::Run(Effect::Redirect { url }) => {
+                if browser::origin_is_allowed(&url, &self.allowlist.borrow()) {
+                    self.navigator.assign(&url);
+                } else {
+                    self.dispatch(Action::RedirectBlocked);
+                }
+            }
+            Work::Run(Effect::ClearResume) | Work::Forget => storage::clear(&self.order),
+            Work::Deadline(deadline) => {
+                let generation = self.deadline_generation.get() + 1;
+                self.deadline_generation.set(generation);
+                if let Some(deadline_ms) = deadline {
+                    let edge = self.clone();
+                    spawn_local(async move {
+                        let wait = deadline_ms.saturating_sub(browser::now_ms());
+                        sleep(Duration::from_millis(wait)).await;
+                        if edge.deadline_generation.get() == generation {
+                            edge.send(Event::DeadlineReached);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// `GET /payments/{id}` after `after_ms`, once the page is visible and no other poll is in
+    /// flight; a poll scheduled later replaces this one.
+    fn schedule_poll(self: &Rc<Self>, payment_id: String, after_ms: u32) {
+        let generation = self.poll_generation.get() + 1;
+        self.poll_generation.set(generation);
+        let edge = self.clone();
+        spawn_local(async move {
+            let current = || edge.alive.get() && edge.poll_generation.get() == generation;
+            if after_ms > 0 {
+                sleep(Duration::from_millis(u64::from(after_ms))).await;
+            }
+            // Polling a page nobody looks at wastes the shopper's data; it resumes on return.
+            browser::until_visible().await;
+            while edge.poll_in_flight.get() && current() {
+                sleep(Duration::from_millis(50)).await;
+            }
+            if !current() {
+                return;
+            }
+            edge.poll_in_flight.set(true);
+            let result = edge.backend.payment(&payment_id).await;
+            edge.poll_in_flight.set(false);
+            if !current() {
+                return;
+            }
+            match result {
+                Ok(payment) => edge.send(Event::PollResult(payment)),
+                Err(error) => edge.send(Event::PollFailed(error.to_request_error())),
+            }
+        });
+    }
+
+    /// Saves the attempt that created `payment_id` for a reload or the return from the OTP page.
+    fn remember(&self, payment_id: &str) {
+        let now = browser::now_ms();
+        let previous = storage::load(&self.order, now).filter(|saved| saved.payment_id == payment_id);
+        let attempt = match (self.last_create.borrow().as_ref(), previous) {
+            (_, Some(previous)) => previous,
+            (Some((idempotency_key, request)), None) => SavedAttempt {
+                payment_id: payment_id.to_string(),
+                order: self.order.clone(),
+                method: request.method,
+                phone: request.phone.clone(),
+                idempotency_key: idempotency_key.clone(),
+                started_at: now,
+            },
+            (None, None) => return,
+        };
+        storage::save(&attempt);
+    }
+
+    /// On load: picks up the payment this page was returned to or reloaded in the middle of.
+    /// Only the backend's answer decides the outcome, never the URL.
+    fn resume(self: &Rc<Self>) {
+        let href = browser::page_href();
+        let marker = redirect::resume_marker(&href);
+        let strip_marker = move || browser::replace_href(&redirect::strip_resume_marker(&href));
+        match (storage::load(&self.order, browser::now_ms()), marker) {
+            (Some(saved), marker) => {
+                if marker.as_deref() == Some(saved.payment_id.as_str()) {
+                    strip_marker();
+                }
+                let request = CreatePaymentRequest { order: saved.order.clone(), method: saved.method, phone: saved.phone.clone() };
+                *self.last_create.borrow_mut() = Some((saved.idempotency_key.clone(), request));
+                self.send(Event::Returned { payment_id: saved.payment_id });
+            }
+            (None, Some(payment_id)) => {
+                // No saved attempt (another tab, storage refused): resume only a payment of
+                // this widget's order, since several widgets may share the page.
+                let edge = self.clone();
+                spawn_local(async move {
+                    if let Ok(payment) = edge.backend.payment(&payment_id).await {
+                        if payment.order == edge.order {
+                            strip_marker();
+                            edge.send(Event::Returned { payment_id });
+                        }
+                    }
+                });
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// What the views get: the state, and the shopper's actions.
+#[derive(Clone)]
+pub struct CheckoutHandle {
+    state: UseReducerHandle<WidgetState>,
+    edge: Rc<Edge>,
+}
+
+impl PartialEq for CheckoutHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.edge, &other.edge) && Rc::ptr_eq(&self.state_rc(), &other.state_rc())
+    }
+}
+
+impl CheckoutHandle {
+    fn state_rc(&self) -> *const WidgetState {
+        &*self.state as *const WidgetState
+    }
+
+    pub fn state(&self) -> &WidgetState {
+        &self.state
+    }
+
+    pub fn edit(&self, edit: FormEdit) {
+        self.edge.dispatch(Action::Form(edit));
+    }
+
+    /// Pay pressed: one attempt with a fresh idempotency key, or every error shown.
+    pub fn pay(&self, focus_field: impl Fn(Field)) {
+        let Some(form) = self.state.form.as_ref() else { return };
+        match form.to_requests() {
+            Ok((create, submit)) => {
+                self.edge.send(Event::Pay { idempotency_key: browser::new_idempotency_key(), create, submit })
+            }
+            Err(errors) => {
+                self.edit(FormEdit::TouchAll);
+                if let Some(field) = errors.first() {
+                    focus_field(field);
+                }
+            }
+        }
+    }
+
+    /// Retry / Try again: the core decides whether the key is reused or a new attempt starts.
+    pub fn retry(&self) {
+        self.edge.send(Event::Retry { idempotency_key: browser::new_idempotency_key() });
+    }
+
+    pub fn check_again(&self) {
+        self.edge.send(Event::CheckAgain);
+    }
+
+    pub fn change_details(&self) {
+        self.edge.send(Event::ChangeDetails);
+    }
+
+    pub fn continue_to_provider(&self) {
+        self.edge.send(Event::ContinueToProvider);
+    }
+}
+
+/// Settings of [`use_checkout`].
+#[derive(Clone)]
+pub struct CheckoutSettings {
+    pub order: String,
+    pub backend: Rc<dyn Backend>,
+    pub navigator: Rc<dyn Navigator>,
+    /// Replaces the session's `redirect_origins` when set.
+    pub redirect_origins: Option<Vec<String>>,
+    pub polling: PollPolicy,
+}
+
+/// Loads the order, then runs the checkout for it.
+#[hook]
+pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
+    let outbox = use_memo((), |_| Rc::new(RefCell::new(Vec::new())));
+    let state = {
+        let outbox = (*outbox).clone();
+        use_reducer(move || WidgetState::new(outbox))
+    };
+    let edge = {
+        let dispatcher = state.dispatcher();
+        let outbox = (*outbox).clone();
+        let settings = settings.clone();
+        use_memo((), move |_| {
+            Rc::new(Edge {
+                backend: settings.backend,
+                navigator: settings.navigator,
+                order: settings.order,
+                dispatcher,
+                outbox,
+                allowlist: RefCell::new(Vec::new()),
+                poll_generation: Cell::new(0),
+                poll_in_flight: Cell::new(false),
+                deadline_generation: Cell::new(0),
+                last_create: RefCell::new(None),
+                alive: Cell::new(true),
+            })
+        })
+    };
+    let edge: Rc<Edge> = (*edge).clone();
+    {
+        let edge = edge.clone();
+        use_effect_with((), move |_| {
+            let loader = edge.clone();
+            spawn_local(async move {
+                match loader.backend.checkout(&loader.order).await {
+                    Ok(session) => {
+                        let redirect_origins =
+                            settings.redirect_origins.clone().unwrap_or_else(|| session.redirect_origins.clone());
+                        *loader.allowlist.borrow_mut() = redirect_origins.clone();
+                        let page_url = redirect::strip_resume_marker(&browser::page_href());
+                        let config = FlowConfig { page_url, redirect_origins, polling: settings.polling };
+                        loader.dispatch(Action::Loaded { session, config });
+                        loader.resume();
+                    }
+                    Err(error) => loader.dispatch(Action::LoadFailed(error)),
+                }
+            });
+            move || edge.alive.set(false)
+        });
+    }
+    CheckoutHandle { state, edge }
+}
