@@ -4,6 +4,7 @@
 //! real HTTP exactly as they would talk to the providers.
 
 mod config;
+mod html;
 pub mod yabetoo;
 pub mod yassir;
 

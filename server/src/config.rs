@@ -48,10 +48,6 @@ pub struct ConfigError {
     pub message: String,
 }
 
-/// Sandbox credentials, the same the sandbox accepts.
-pub const SANDBOX_YASSIR_CLIENT_ID: &str = "test_client";
-pub const SANDBOX_YASSIR_CLIENT_SECRET: &str = "test_secret";
-pub const SANDBOX_YABETOO_KEY: &str = "sk_test_sandbox";
 /// The order-signing secret of a sandbox server when `ORDER_SIGNING_SECRET` is not set.
 pub const SANDBOX_ORDER_SIGNING_SECRET: &str = "sandbox-order-signing-secret-not-for-production";
 /// The admin token of a sandbox server when `ADMIN_TOKEN` is not set.
@@ -96,16 +92,16 @@ impl Config {
                 YassirConfig {
                     base_url: lookup("YASSIR_BASE_URL")
                         .unwrap_or_else(|| format!("{sandbox_base}{}", checkout_sandbox::YASSIR_MOUNT)),
-                    client_id: lookup("YASSIR_CLIENT_ID").unwrap_or_else(|| SANDBOX_YASSIR_CLIENT_ID.into()),
+                    client_id: lookup("YASSIR_CLIENT_ID").unwrap_or_else(|| checkout_sandbox::yassir::CLIENT_ID.into()),
                     client_secret: lookup("YASSIR_CLIENT_SECRET")
-                        .unwrap_or_else(|| SANDBOX_YASSIR_CLIENT_SECRET.into()),
+                        .unwrap_or_else(|| checkout_sandbox::yassir::CLIENT_SECRET.into()),
                     service: lookup("YASSIR_SERVICE").unwrap_or_else(|| "EXT_DEMO_SHOP".into()),
                     timeout,
                 },
                 YabetooConfig {
                     base_url: lookup("YABETOO_BASE_URL")
                         .unwrap_or_else(|| format!("{sandbox_base}{}", checkout_sandbox::YABETOO_MOUNT)),
-                    secret_key: lookup("YABETOO_SECRET_KEY").unwrap_or_else(|| SANDBOX_YABETOO_KEY.into()),
+                    secret_key: lookup("YABETOO_SECRET_KEY").unwrap_or_else(|| checkout_sandbox::yabetoo::SECRET_KEY.into()),
                     timeout,
                     confirm_timeout,
                 },

@@ -8,6 +8,7 @@
 //!   sent back to the page (303); a request with `Accept: application/json` gets the charge as
 //!   confirm reports it. 404 when no prompt of that intent is waiting.
 
+use crate::html::escape;
 use std::fmt::Write as _;
 
 use axum::extract::{Path, Query, State};
@@ -232,20 +233,6 @@ fn group_thousands(amount: i64) -> String {
     grouped
 }
 
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
 
 #[cfg(test)]
 mod tests {

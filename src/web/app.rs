@@ -1,0 +1,237 @@
+//! The widget's root: loads the order, lays out the form and the status, and maps the views'
+//! callbacks to the checkout hook in one place.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use checkout_contract::MethodKind;
+use yew::prelude::*;
+
+use crate::core::backoff::PollPolicy;
+use crate::core::i18n::{field_error, operator_warning, Lang};
+use crate::core::state::Step;
+use crate::core::validate::Field;
+use crate::web::api::{Backend, HttpBackend, WidgetError};
+use crate::web::browser;
+use crate::web::components::{
+    field_id, FieldMessages, MethodPicker, MobileMoneyFields, PayButton, StatusPanel, TestModeBadge,
+    YassirCashFields,
+};
+use crate::web::hooks::use_checkout::CheckoutSettings;
+use crate::web::hooks::{use_checkout, FormEdit, Phase};
+use crate::web::navigate::{BrowserNavigator, Navigator};
+use crate::web::text::{frame, Frame};
+
+#[derive(Properties, Clone)]
+pub struct CheckoutWidgetProps {
+    /// The merchant backend's origin; empty for the page's own. Ignored when `backend` is set.
+    #[prop_or_default]
+    pub endpoint: AttrValue,
+    /// The order reference (or signed order token) to pay.
+    pub order: AttrValue,
+    /// The shopper's language; by default the first of the browser's that the widget speaks.
+    #[prop_or_default]
+    pub lang: Option<Lang>,
+    /// Origins the OTP page may be on, instead of the session's `redirect_origins`.
+    #[prop_or_default]
+    pub redirect_origins: Option<Vec<String>>,
+    /// The backend to call; by default [`HttpBackend`] on `endpoint`.
+    #[prop_or_default]
+    pub backend: Option<Rc<dyn Backend>>,
+    /// How the page leaves for the OTP page; by default `location.assign`.
+    #[prop_or_default]
+    pub navigator: Option<Rc<dyn Navigator>>,
+    /// Polling schedule and deadlines; by default the core's.
+    #[prop_or_default]
+    pub polling: Option<PollPolicy>,
+}
+
+fn same_rc<T: ?Sized>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+impl PartialEq for CheckoutWidgetProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.endpoint == other.endpoint
+            && self.order == other.order
+            && self.lang == other.lang
+            && self.redirect_origins == other.redirect_origins
+            && self.polling == other.polling
+            && same_rc(&self.backend, &other.backend)
+            && same_rc(&self.navigator, &other.navigator)
+    }
+}
+
+thread_local! {
+    static INSTANCES: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A prefix that keeps element ids unique when a page holds several widgets.
+fn next_prefix() -> String {
+    INSTANCES.with(|count| {
+        count.set(count.get() + 1);
+        format!("cw{}", count.get())
+    })
+}
+
+/// The locale for amounts: Maghreb Arabic writes Western digits.
+fn amount_locale(lang: Lang, currency: &str) -> String {
+    match (lang, currency) {
+        (Lang::Ar, "DZD") => "ar-DZ".into(),
+        (Lang::Ar, "MAD") => "ar-MA".into(),
+        (lang, _) => lang.tag().into(),
+    }
+}
+
+/// The checkout widget for one order.
+#[function_component(CheckoutWidget)]
+pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
+    let lang = props.lang.unwrap_or_else(|| {
+        let languages = browser::preferred_languages();
+        Lang::negotiate(languages.iter().map(String::as_str))
+    });
+    let prefix = use_memo((), |_| next_prefix());
+    let prefix = AttrValue::from((*prefix).clone());
+    let handle = use_checkout(CheckoutSettings {
+        order: props.order.to_string(),
+        backend: props.backend.clone().unwrap_or_else(|| Rc::new(HttpBackend::new(&props.endpoint))),
+        navigator: props.navigator.clone().unwrap_or_else(|| Rc::new(BrowserNavigator)),
+        redirect_origins: props.redirect_origins.clone(),
+        polling: props.polling.unwrap_or_default(),
+    });
+    let state = handle.state();
+    let frame_attrs = |body: Html| {
+        html! {
+            <section class="cw" lang={lang.tag()} dir={lang.dir()} data-step="loading">{ body }</section>
+        }
+    };
+    let (session, form, checkout) = match (&state.phase, &state.session, &state.form, &state.checkout) {
+        (Phase::Loading, ..) => {
+            return frame_attrs(html! { <p class="cw-loading" role="status">{ frame(lang, Frame::Loading) }</p> });
+        }
+        (Phase::Failed(error), ..) => {
+            let msg = match error {
+                WidgetError::Network(_) => Frame::LoadFailedNetwork,
+                _ => Frame::LoadFailed,
+            };
+            return frame_attrs(html! { <p class="cw-error cw-load-error" role="alert">{ frame(lang, msg) }</p> });
+        }
+        (Phase::Ready, Some(session), Some(form), Some(checkout)) => (session, form, checkout),
+        _ => return frame_attrs(html! {}),
+    };
+
+    let step = checkout.step();
+    let busy = state.busy();
+    let order = &session.order;
+    let locale = amount_locale(lang, &order.currency);
+    let amount = browser::format_amount(order.amount_minor, &order.currency, &locale);
+    let errors = FieldMessages(
+        form.errors()
+            .iter()
+            .map(|(field, error)| (field, AttrValue::from(field_error(lang, field, error))))
+            .collect(),
+    );
+
+    // Events become actions here, and only here.
+    let onedit = {
+        let handle = handle.clone();
+        Callback::from(move |edit: FormEdit| handle.edit(edit))
+    };
+    let onselect = onedit.reform(FormEdit::Method);
+    let onsubmit = {
+        let handle = handle.clone();
+        let prefix = prefix.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            handle.pay(|field: Field| browser::focus_by_id(&field_id(&prefix, field)));
+        })
+    };
+    let action = |run: fn(&crate::web::hooks::CheckoutHandle)| {
+        let handle = handle.clone();
+        Callback::from(move |()| run(&handle))
+    };
+
+    let show_form = matches!(
+        step,
+        Step::Choosing | Step::Creating | Step::Submitting | Step::Rejected { .. } | Step::Expired { .. } | Step::Error { .. }
+    );
+    let fields = match form.method() {
+        Some(MethodKind::YassirCash) => html! {
+            <YassirCashFields
+                {lang}
+                prefix={prefix.clone()}
+                phone={AttrValue::from(form.yassir_phone().to_string())}
+                error={errors.get(Field::YassirPhone)}
+                disabled={busy}
+                onedit={onedit.clone()}
+            />
+        },
+        Some(MethodKind::MobileMoney) => html! {
+            <MobileMoneyFields
+                {lang}
+                prefix={prefix.clone()}
+                countries={form.momo_countries().to_vec()}
+                country={form.country().map(|code| AttrValue::from(code.to_string()))}
+                operators={form.operators().to_vec()}
+                operator={form.operator()}
+                msisdn={AttrValue::from(form.msisdn().to_string())}
+                first_name={AttrValue::from(form.first_name().to_string())}
+                last_name={AttrValue::from(form.last_name().to_string())}
+                receipt_email={AttrValue::from(form.receipt_email().to_string())}
+                errors={errors.clone()}
+                operator_warning={form.operator_warning().map(|op| AttrValue::from(operator_warning(lang, op)))}
+                disabled={busy}
+                onedit={onedit.clone()}
+            />
+        },
+        None => html! {},
+    };
+
+    html! {
+        <section
+            class="cw"
+            lang={lang.tag()}
+            dir={lang.dir()}
+            data-step={crate::web::components::status_panel::step_name(step)}
+        >
+            <header class="cw-header">
+                <p class="cw-order">{ order.description.clone() }</p>
+                <p class="cw-amount">{ amount.clone() }</p>
+            </header>
+            if session.test_mode {
+                <TestModeBadge {lang} />
+            }
+            if show_form {
+                <form class="cw-form" novalidate=true {onsubmit}>
+                    <MethodPicker
+                        {lang}
+                        id={field_id(&prefix, Field::Method)}
+                        methods={form.offered_methods()}
+                        selected={form.method()}
+                        error={errors.get(Field::Method)}
+                        disabled={busy}
+                        {onselect}
+                    />
+                    { fields }
+                    <PayButton {lang} amount={amount} ready={form.is_valid()} {busy} />
+                </form>
+            }
+            <StatusPanel
+                {lang}
+                locale={AttrValue::from(locale)}
+                prefix={prefix.clone()}
+                step={Some(step.clone())}
+                payment_id={checkout.payment_id().map(|id| AttrValue::from(id.to_string()))}
+                redirect_blocked={state.redirect_blocked}
+                onretry={action(|h| h.retry())}
+                oncheckagain={action(|h| h.check_again())}
+                onchangedetails={action(|h| h.change_details())}
+                oncontinue={action(|h| h.continue_to_provider())}
+            />
+        </section>
+    }
+}

@@ -1,0 +1,168 @@
+use checkout_contract::Payment;
+use yew::prelude::*;
+
+use crate::core::i18n::{reference, retry_label, step_text, t, time_left, Lang, Msg};
+use crate::core::state::{ErrorKind, Step};
+use crate::web::browser;
+use crate::web::hooks::use_now;
+use crate::web::text::{frame, frame_fill, Frame};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct StatusPanelProps {
+    pub lang: Lang,
+    /// Locale for amounts (`fr`, `ar-DZ`).
+    pub locale: AttrValue,
+    /// The widget's id prefix.
+    pub prefix: AttrValue,
+    /// `None` while the order loads.
+    pub step: Option<Step>,
+    /// The payment reference, once created.
+    #[prop_or_default]
+    pub payment_id: Option<AttrValue>,
+    /// The browser refused the OTP page's address.
+    #[prop_or_default]
+    pub redirect_blocked: bool,
+    pub onretry: Callback<()>,
+    pub oncheckagain: Callback<()>,
+    pub onchangedetails: Callback<()>,
+    pub oncontinue: Callback<()>,
+}
+
+/// A short name per step, for styling and for tests (`data-step`).
+pub fn step_name(step: &Step) -> &'static str {
+    match step {
+        Step::Choosing => "choosing",
+        Step::Creating => "creating",
+        Step::Submitting => "submitting",
+        Step::Redirecting { .. } => "redirecting",
+        Step::RequiresAction { .. } => "requires-action",
+        Step::AwaitingApproval { .. } => "awaiting-approval",
+        Step::Checking { .. } => "checking",
+        Step::Succeeded { .. } => "succeeded",
+        Step::Rejected { .. } => "rejected",
+        Step::PreAuthorized { .. } => "pre-authorized",
+        Step::Expired { .. } => "expired",
+        Step::Closed { .. } => "closed",
+        Step::StillPending { .. } => "still-pending",
+        Step::Error { .. } => "error",
+    }
+}
+
+fn step_payment(step: &Step) -> Option<&Payment> {
+    match step {
+        Step::Succeeded { payment }
+        | Step::Rejected { payment }
+        | Step::PreAuthorized { payment }
+        | Step::Expired { payment }
+        | Step::Closed { payment }
+        | Step::Error { kind: ErrorKind::PaymentFailed { payment }, .. } => Some(payment),
+        _ => None,
+    }
+}
+
+/// What is happening to the payment: a live region announces each new step, and the focus
+/// moves to its heading so keyboard and screen-reader users land on it.
+#[function_component(StatusPanel)]
+pub fn status_panel(props: &StatusPanelProps) -> Html {
+    let lang = props.lang;
+    let title_id = format!("{}-status-title", props.prefix);
+    let name = props.step.as_ref().map(step_name).unwrap_or("loading");
+    {
+        let title_id = title_id.clone();
+        use_effect_with(name, move |name| {
+            if !matches!(*name, "choosing" | "loading") {
+                browser::focus_by_id(&title_id);
+            }
+        });
+    }
+    let deadline = props.step.as_ref().and_then(Step::deadline_ms);
+    let countdown = matches!(props.step, Some(Step::AwaitingApproval { .. }));
+    let now = use_now(countdown);
+
+    let text = props.step.as_ref().and_then(|step| step_text(lang, step));
+    let message = match (&text, props.redirect_blocked) {
+        (Some(_), true) => Some((t(lang, Msg::ErrorTitle).to_string(), Some(t(lang, Msg::RedirectError).to_string()))),
+        (Some(text), false) => Some((text.title.clone(), text.body.clone())),
+        (None, _) => None,
+    };
+    let live = html! {
+        <div class="cw-status__live" role="status" aria-live="polite" aria-atomic="true">
+            if let Some((title, body)) = message {
+                <h2 class="cw-status__title" id={title_id.clone()} tabindex="-1">{ title }</h2>
+                if let Some(body) = body {
+                    <p class="cw-status__body">{ body }</p>
+                }
+            }
+        </div>
+    };
+    let Some(step) = props.step.as_ref().filter(|_| text.is_some()) else {
+        return html! { <div class="cw-status" data-step={name}>{ live }</div> };
+    };
+
+    let payment = step_payment(step);
+    let details = html! {
+        <>
+            if let Some(payment) = payment.filter(|payment| payment.status.is_paid()) {
+                <p class="cw-status__amount">
+                    { browser::format_amount(payment.amount_minor, &payment.currency, &props.locale) }
+                </p>
+            }
+            if let (Some(deadline), true) = (deadline, countdown) {
+                <p class="cw-status__countdown" aria-live="off">{ time_left(lang, deadline.saturating_sub(now)) }</p>
+            }
+            if let Some(message) = payment.and_then(|p| p.end_user_message.clone().or_else(|| p.failure.as_ref().map(|f| f.message.clone()))) {
+                <p class="cw-status__provider">{ message }</p>
+            }
+            if let Some(id) = payment.map(|p| AttrValue::from(p.id.clone())).or_else(|| props.payment_id.clone()).filter(|_| !matches!(step, Step::StillPending { .. })) {
+                <p class="cw-status__reference">{ reference(lang, &id) }</p>
+            }
+            if let Some(support) = payment.and_then(|p| p.support.as_ref()) {
+                if let Some(email) = &support.email {
+                    <p class="cw-status__support">
+                        { frame_fill(lang, Frame::SupportTemplate, "") }
+                        <a href={format!("mailto:{email}")} dir="ltr">{ email.clone() }</a>
+                    </p>
+                }
+                if let Some(phone) = &support.phone_number {
+                    <p class="cw-status__support">
+                        { frame_fill(lang, Frame::SupportTemplate, "") }
+                        <a href={format!("tel:{phone}")} dir="ltr">{ phone.clone() }</a>
+                    </p>
+                }
+            }
+            if let (Step::Redirecting { url }, false) = (step, props.redirect_blocked) {
+                <p class="cw-status__fallback">
+                    { frame(lang, Frame::RedirectFallback) }{ " " }
+                    <a href={url.clone()}>{ t(lang, Msg::ContinueToYassir) }</a>
+                </p>
+            }
+        </>
+    };
+
+    let primary = retry_label(lang, step).map(|label| {
+        let onclick = match step {
+            Step::StillPending { .. } => props.oncheckagain.reform(|_: MouseEvent| ()),
+            Step::RequiresAction { .. } => props.oncontinue.reform(|_: MouseEvent| ()),
+            _ => props.onretry.reform(|_: MouseEvent| ()),
+        };
+        html! { <button type="button" class="cw-button cw-button--primary" {onclick}>{ label }</button> }
+    });
+    let can_change = matches!(
+        step,
+        Step::Rejected { .. } | Step::Expired { .. } | Step::Error { .. } | Step::RequiresAction { .. }
+    );
+    let change = can_change.then(|| {
+        let onclick = props.onchangedetails.reform(|_: MouseEvent| ());
+        html! { <button type="button" class="cw-button" {onclick}>{ t(lang, Msg::ChangeDetails) }</button> }
+    });
+
+    html! {
+        <div class={classes!("cw-status", format!("cw-status--{name}"))} data-step={name}>
+            { live }
+            { details }
+            if primary.is_some() || change.is_some() {
+                <div class="cw-actions">{ for primary }{ for change }</div>
+            }
+        </div>
+    }
+}
