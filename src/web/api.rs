@@ -9,10 +9,10 @@ use checkout_contract::{
     IDEMPOTENCY_HEADER,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
-use serde::de::DeserializeOwned;
 
 use crate::core::redirect::percent_encode;
 use crate::core::state::RequestError;
+use crate::web::wire::{self, Json};
 
 /// A backend call in flight. Single-threaded like the browser, hence no `Send`.
 pub type BackendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, WidgetError>> + 'a>>;
@@ -51,7 +51,6 @@ pub enum WidgetError {
 impl From<gloo_net::Error> for WidgetError {
     fn from(error: gloo_net::Error) -> Self {
         match error {
-            gloo_net::Error::SerdeError(error) => WidgetError::Decode(error.to_string()),
             gloo_net::Error::JsError(error) => WidgetError::Network(error.to_string()),
             gloo_net::Error::GlooError(message) => WidgetError::Network(message),
         }
@@ -97,17 +96,23 @@ fn accept_json(builder: RequestBuilder) -> RequestBuilder {
     builder.header("Accept", "application/json")
 }
 
+fn with_json_body(builder: RequestBuilder, body: String) -> Result<Request, gloo_net::Error> {
+    builder.header("Content-Type", "application/json").body(body)
+}
+
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, WidgetError> {
     Ok(request?.send().await?)
 }
 
-/// The body as `T` on success, the contract's error otherwise.
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, WidgetError> {
-    if response.ok() {
-        return Ok(response.json::<T>().await?);
-    }
+/// The body read by `decode` on success, the contract's error otherwise.
+async fn read<T>(response: Response, decode: fn(&Json) -> Result<T, String>) -> Result<T, WidgetError> {
     let status = response.status();
-    let body = response.json::<ErrorResponse>().await.ok();
+    let text = response.text().await?;
+    let json = wire::parse(&text);
+    if response.ok() {
+        return json.and_then(|json| decode(&json)).map_err(WidgetError::Decode);
+    }
+    let body = json.ok().and_then(|json| wire::error_response(&json));
     Err(WidgetError::Http { status, body })
 }
 
@@ -115,7 +120,7 @@ impl Backend for HttpBackend {
     fn checkout<'a>(&'a self, order: &'a str) -> BackendFuture<'a, CheckoutSession> {
         Box::pin(async move {
             let url = self.url(&format!("/checkout?order={}", percent_encode(order)));
-            read(send(accept_json(Request::get(&url)).build()).await?).await
+            read(send(accept_json(Request::get(&url)).build()).await?, wire::checkout_session).await
         })
     }
 
@@ -126,21 +131,22 @@ impl Backend for HttpBackend {
     ) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
             let builder = accept_json(Request::post(&self.url("/payments"))).header(IDEMPOTENCY_HEADER, idempotency_key);
-            read(send(builder.json(request)).await?).await
+            read(send(with_json_body(builder, wire::create_request(request))).await?, wire::payment).await
         })
     }
 
     fn submit<'a>(&'a self, payment_id: &'a str, request: &'a SubmitRequest) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
             let url = self.url(&format!("/payments/{}/submit", percent_encode(payment_id)));
-            read(send(accept_json(Request::post(&url)).json(request)).await?).await
+            let builder = accept_json(Request::post(&url));
+            read(send(with_json_body(builder, wire::submit_request(request))).await?, wire::payment).await
         })
     }
 
     fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
             let url = self.url(&format!("/payments/{}", percent_encode(payment_id)));
-            read(send(accept_json(Request::get(&url)).build()).await?).await
+            read(send(accept_json(Request::get(&url)).build()).await?, wire::payment).await
         })
     }
 }

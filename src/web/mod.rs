@@ -10,6 +10,7 @@ pub mod hooks;
 pub mod navigate;
 pub mod storage;
 pub mod text;
+pub mod wire;
 
 pub use api::{Backend, BackendFuture, HttpBackend, WidgetError};
 pub use app::{CheckoutWidget, CheckoutWidgetProps};

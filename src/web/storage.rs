@@ -2,17 +2,17 @@
 //! reload: on the way back the widget resumes polling it instead of creating another payment.
 
 use checkout_contract::MethodKind;
-use serde::{Deserialize, Serialize};
+
+use crate::web::wire::{self, Writer};
 
 const KEY_PREFIX: &str = "checkout-widget:attempt:";
 
 /// What the widget remembers about a payment it started.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedAttempt {
     pub payment_id: String,
     pub order: String,
     pub method: MethodKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     pub idempotency_key: String,
     /// Milliseconds since the Unix epoch.
@@ -34,14 +34,30 @@ fn key(order: &str) -> String {
 
 /// Remembers the attempt for its order, replacing an earlier one.
 pub fn save(attempt: &SavedAttempt) {
-    let (Some(storage), Ok(json)) = (session_storage(), serde_json::to_string(attempt)) else { return };
+    let Some(storage) = session_storage() else { return };
+    let json = Writer::new()
+        .str("payment_id", &attempt.payment_id)
+        .str("order", &attempt.order)
+        .str("method", attempt.method.as_str())
+        .opt_str("phone", attempt.phone.as_deref())
+        .str("idempotency_key", &attempt.idempotency_key)
+        .number("started_at", attempt.started_at as f64)
+        .finish();
     let _ = storage.set_item(&key(&attempt.order), &json);
 }
 
 /// The attempt saved for `order`, if any and recent enough.
 pub fn load(order: &str, now_ms: u64) -> Option<SavedAttempt> {
     let json = session_storage()?.get_item(&key(order)).ok().flatten()?;
-    let attempt: SavedAttempt = serde_json::from_str(&json).ok()?;
+    let json = wire::parse(&json).ok()?;
+    let attempt = SavedAttempt {
+        payment_id: wire::read_string(&json, "payment_id")?,
+        order: wire::read_string(&json, "order")?,
+        method: wire::read_method(&json, "method")?,
+        phone: wire::read_string(&json, "phone"),
+        idempotency_key: wire::read_string(&json, "idempotency_key")?,
+        started_at: u64::try_from(wire::read_integer(&json, "started_at")?).ok()?,
+    };
     let fresh = now_ms.saturating_sub(attempt.started_at) < MAX_AGE_MS;
     (fresh && attempt.order == order).then_some(attempt)
 }

@@ -54,8 +54,8 @@ fn step_payment(step: &Step) -> Option<&Payment> {
         | Step::Rejected { payment }
         | Step::PreAuthorized { payment }
         | Step::Expired { payment }
-        | Step::Closed { payment }
-        | Step::Error { kind: ErrorKind::PaymentFailed { payment }, .. } => Some(payment),
+        | Step::Closed { payment } => Some(payment),
+        Step::Error { kind: ErrorKind::PaymentFailed { payment }, .. } => Some(payment),
         _ => None,
     }
 }

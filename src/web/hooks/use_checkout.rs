@@ -357,7 +357,7 @@ pub struct CheckoutHandle {
 
 impl PartialEq for CheckoutHandle {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.edge, &other.edge) && Rc::ptr_eq(&self.state_rc(), &other.state_rc())
+        Rc::ptr_eq(&self.edge, &other.edge) && std::ptr::eq(self.state_rc(), other.state_rc())
     }
 }
 

@@ -1,0 +1,262 @@
+// The widget in headless Chromium: first-load bytes, time to interactive, memory, and the HTTP
+// requests of each payment flow, against a sandbox server on loopback.
+// Usage: node bench/browser.mjs BASE_URL DIST_DIR OUT.json [LOADS]
+// BASE_URL serves the widget at /widget/; sandbox mode with SANDBOX_SETTLE_DELAY_MS=0.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const { chromium } = await import(join(here, '../.tools/node_modules/playwright-core/index.mjs'));
+
+const [base, distDir, outPath, loadsArg] = process.argv.slice(2);
+const LOADS = Number(loadsArg ?? 25);
+const page_url = (order) => `${base}/widget/?order=${order}`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+// Runs in every page before its own scripts: when the widget is ready (its Pay button rendered
+// in the loaded form: the widget has no ready event), and the wasm instance trunk's loader
+// announces with `TrunkApplicationStarted` (its `detail.wasm` holds the `memory` export).
+const probe = () => {
+  window.__bench = {};
+  addEventListener('TrunkApplicationStarted', (event) => {
+    window.__bench.wasmStarted = performance.now();
+    window.__benchWasm = event.detail.wasm;
+  });
+  new MutationObserver((_, observer) => {
+    if (document.querySelector('section.cw .cw-pay')) {
+      window.__bench.ready = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+};
+
+async function freshPage() {
+  const context = await browser.newContext();
+  await context.addInitScript(probe);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+// --- First-load bytes: what the demo page requests, sized from dist/ ------------------------
+async function firstLoad() {
+  const { context, page } = await freshPage();
+  const requests = [];
+  page.on('requestfinished', async (request) => {
+    const sizes = await request.sizes().catch(() => null);
+    requests.push({ url: request.url(), type: request.resourceType(), transferred: sizes?.responseBodySize ?? null });
+  });
+  await page.goto(page_url('demo-dz'));
+  await page.waitForFunction(() => window.__bench.ready);
+  await page.waitForTimeout(300);
+  await context.close();
+  const files = [];
+  const other = [];
+  for (const request of requests) {
+    const path = new URL(request.url).pathname;
+    const name = path.startsWith('/widget/') ? path.slice('/widget/'.length) : null;
+    if (name && request.type !== 'document') {
+      const raw = readFileSync(join(distDir, name));
+      files.push({
+        file: name,
+        type: request.type,
+        raw: raw.length,
+        gzip: gzipSync(raw, { level: 9 }).length,
+        brotli: brotliCompressSync(raw, {
+          params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length },
+        }).length,
+        transferred: request.transferred,
+      });
+    } else {
+      other.push({ path: path + new URL(request.url).search, type: request.type, transferred: request.transferred });
+    }
+  }
+  return { files, other };
+}
+
+// --- Time to interactive over cold loads (a fresh context, so empty caches, each time) -------
+async function timeToInteractive() {
+  const samples = [];
+  for (let i = 0; i <= LOADS; i++) {
+    const { context, page } = await freshPage();
+    await page.goto(page_url('demo-dz'));
+    await page.waitForFunction(() => window.__bench.ready, null, { timeout: 10_000 });
+    const sample = await page.evaluate(() => {
+      const glue = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('.js'));
+      return { ready: window.__bench.ready, wasmStarted: window.__bench.wasmStarted, glueStart: glue?.startTime ?? 0 };
+    });
+    await context.close();
+    if (i > 0) samples.push(sample); // the first load only warms up the browser process
+  }
+  const fromNavigation = samples.map((s) => s.ready);
+  const fromScript = samples.map((s) => s.ready - s.glueStart);
+  const stats = (values) => ({
+    median: round(percentile(values, 50)), p90: round(percentile(values, 90)), max: round(Math.max(...values)),
+  });
+  return {
+    loads: samples.length,
+    fromNavigation: stats(fromNavigation),
+    fromScript: stats(fromScript),
+    wasmStartedMedian: round(percentile(samples.map((s) => s.wasmStarted), 50)),
+  };
+}
+
+// --- Payment flows ------------------------------------------------------------------------
+// Counts the requests a page makes from the Pay click to the final step; polls are the
+// GETs of /api/v1/payments/{id}, with their start times.
+function recorder(page) {
+  const log = [];
+  page.context().on('request', (request) => {
+    const url = new URL(request.url());
+    log.push({ at: Date.now(), method: request.method(), path: url.pathname });
+  });
+  return log;
+}
+const isApi = (r) => r.path.startsWith('/api/');
+const isPoll = (r) => r.method === 'GET' && /^\/api\/v1\/payments\/[^/]+$/.test(r.path);
+const summarize = (log) => {
+  const counts = {};
+  for (const r of log) {
+    const key = isApi(r) ? `${r.method} ${r.path.replace(/pay_[A-Za-z0-9]+/, '{id}').replace(/\?.*/, '')}` : 'page/asset';
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return { total: log.length, api: log.filter(isApi).length, polls: log.filter(isPoll).length, counts };
+};
+const step = (page, name, timeout = 20_000) =>
+  page.waitForSelector(`section.cw[data-step="${name}"]`, { timeout });
+
+async function metrics(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const heap = metrics.find((m) => m.name === 'JSHeapUsedSize').value;
+  const wasm = await page.evaluate(() => window.__benchWasm?.memory?.buffer.byteLength ?? null);
+  await cdp.detach();
+  return { jsHeapUsed: heap, wasmMemory: wasm };
+}
+
+async function openWidget(order) {
+  const { context, page } = await freshPage();
+  await page.goto(page_url(order));
+  await page.waitForFunction(() => window.__bench.ready);
+  return { context, page };
+}
+
+async function yassir(phone, finalStep, { otp } = {}) {
+  const { context, page } = await openWidget('demo-dz');
+  const afterMount = await metrics(page);
+  const log = recorder(page);
+  const started = Date.now();
+  await page.fill('[id$="-yassir-phone"]', phone);
+  await page.click('.cw-pay');
+  if (otp) {
+    await page.waitForSelector('#code', { timeout: 20_000 }); // the sandbox OTP page
+    await page.fill('#code', otp);
+    await page.click('button[value="verify"]'); // back to the widget page, which resumes the payment
+  }
+  await step(page, finalStep);
+  const seconds = (Date.now() - started) / 1000;
+  const afterPayment = await metrics(page);
+  await context.close();
+  return { ...summarize(log), seconds: round(seconds), afterMount, afterPayment };
+}
+
+// The sandbox phone: the waiting prompt of `msisdn`, as the shopper's phone would show it.
+async function promptFor(msisdn) {
+  for (let i = 0; i < 100; i++) {
+    const response = await fetch(`${base}/sandbox/yabetoo/phone/prompts?msisdn=${msisdn}`, {
+      headers: { Accept: 'application/json' },
+    });
+    const [prompt] = await response.json();
+    if (prompt) return prompt.intentId;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no sandbox prompt for ${msisdn}`);
+}
+async function approve(intentId) {
+  const response = await fetch(`${base}/sandbox/yabetoo/phone/prompts/${intentId}/approve`, {
+    method: 'POST', headers: { Accept: 'application/json' },
+  });
+  if (!response.ok) throw new Error(`approve ${intentId}: HTTP ${response.status}`);
+}
+
+async function startMobileMoney(msisdn) {
+  const { context, page } = await openWidget('demo-cg');
+  const log = recorder(page);
+  const started = Date.now();
+  await page.fill('[id$="-msisdn"]', msisdn);
+  await page.click('.cw-pay');
+  await step(page, 'awaiting-approval');
+  const intentId = await promptFor(msisdn);
+  return { context, page, log, started, intentId };
+}
+
+// Approved on the phone 10 s after the widget starts waiting; the polling rate is over the wait.
+async function mobileMoneyApproved(msisdn, waitMs = 10_000) {
+  const { context, page, log, started, intentId } = await startMobileMoney(msisdn);
+  const waitFrom = Date.now();
+  await page.waitForTimeout(waitMs);
+  const waitTo = Date.now();
+  await approve(intentId);
+  await step(page, 'succeeded');
+  const seconds = (Date.now() - started) / 1000;
+  await context.close();
+  const pollsWaiting = log.filter((r) => isPoll(r) && r.at >= waitFrom && r.at < waitTo).length;
+  return { ...summarize(log), seconds: round(seconds), pollsWaiting, waitSeconds: (waitTo - waitFrom) / 1000 };
+}
+
+// Hidden page: document.hidden / visibilityState overridden and `visibilitychange` dispatched
+// (headless Chromium shows every page as visible, so this is an emulation of the Page
+// Visibility API that the widget reads, not a real background tab).
+async function mobileMoneyHidden(msisdn, hiddenMs = 10_000) {
+  const { context, page, log, intentId } = await startMobileMoney(msisdn);
+  await page.waitForTimeout(2_000);
+  const setHidden = (hidden) =>
+    page.evaluate((hidden) => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await setHidden(true);
+  const hiddenFrom = Date.now();
+  await page.waitForTimeout(hiddenMs);
+  const hiddenTo = Date.now();
+  await setHidden(false);
+  const resumeDeadline = Date.now() + 3_000;
+  while (Date.now() < resumeDeadline && !log.some((r) => isPoll(r) && r.at >= hiddenTo)) await page.waitForTimeout(50);
+  const resumed = log.find((r) => isPoll(r) && r.at >= hiddenTo);
+  await approve(intentId);
+  await step(page, 'succeeded');
+  await context.close();
+  return {
+    hiddenSeconds: (hiddenTo - hiddenFrom) / 1000,
+    pollsHidden: log.filter((r) => isPoll(r) && r.at > hiddenFrom && r.at < hiddenTo).length,
+    resumedAfterMs: resumed ? resumed.at - hiddenTo : null,
+  };
+}
+
+const result = {};
+result.bytes = await firstLoad();
+result.tti = await timeToInteractive();
+result.flows = {
+  yassirSuccess: await yassir('+213555000002', 'succeeded'),
+  yassirOtp: await yassir('+213555000001', 'succeeded', { otp: '123456' }),
+  yassirRejected: await yassir('+213555000003', 'rejected'),
+  mobileMoney: await mobileMoneyApproved('242066594470'),
+};
+result.hidden = await mobileMoneyHidden('242066594471');
+await browser.close();
+writeFileSync(outPath, JSON.stringify(result, null, 2));

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Server load: create, proceed and status of the contract at 1, 4, 16 and 64 concurrent clients,
+# with wrk (one thread) pinned to CPU 1. The server (pinned to CPU 0 by bench/run) must be in
+# sandbox mode with SANDBOX_SETTLE_DELAY_MS=0, so that +213555000002 succeeds at once.
+# Usage: bench/load.sh http://127.0.0.1:PORT OUT.tsv
+# OUT.tsv: endpoint, clients, req/s, p50 ms, p99 ms, max ms, errors, seconds measured.
+set -euo pipefail
+
+base=$1 out=$2
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+seconds=${BENCH_SECONDS:-5}
+clients=(1 4 16 64)
+pool_target=${BENCH_POOL:-50000}   # payments to proceed: about 5 s at the fastest proceed rate, times 4
+
+# Runs one point and appends its row to $out.
+point() {
+  local endpoint=$1 conns=$2 line
+  shift 2
+  line=$(env "$@" taskset -c 1 wrk -t1 -c"$conns" -d"${seconds}s" --timeout 10s -s "$here/load.lua" "$base" \
+    | grep '^RESULT') || { echo "wrk failed: $endpoint at $conns clients" >&2; exit 1; }
+  # RESULT requests=… seconds=… errors=… rps=… p50_ms=… p99_ms=… max_ms=…
+  awk -v e="$endpoint" -v c="$conns" '{
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e, c, v["rps"], v["p50_ms"], v["p99_ms"], v["max_ms"], v["errors"], v["seconds"]
+    }' <<<"$line" >>"$out"
+  printf '  %-8s %3s clients: %s\n' "$endpoint" "$conns" "${line#RESULT }" >&2
+}
+
+: >"$out"
+run_id=$(date +%s%N)
+
+# create: each created payment (+213555000002, succeeds at once) joins the proceed pool.
+for c in "${clients[@]}"; do
+  point create "$c" BENCH_MODE=create BENCH_IDS="$work/pool" BENCH_KEY_PREFIX="bench-$run_id-c$c"
+done
+
+# Top the pool up (not measured) so that each proceed point can run its full time.
+have=$(wc -l <"$work/pool")
+if ((have < pool_target)); then
+  rate=$(awk -F'\t' '$1 == "create" && $2 == 16 { print int($3) }' "$out")
+  extra=$(( (pool_target - have) / (rate > 0 ? rate : 1) + 1 ))
+  ((extra > 30)) && extra=30
+  echo "  (creating more payments to proceed for ${extra}s)" >&2
+  BENCH_MODE=create BENCH_IDS="$work/pool" BENCH_KEY_PREFIX="bench-$run_id-pool" \
+    taskset -c 1 wrk -t1 -c16 -d"${extra}s" --timeout 10s -s "$here/load.lua" "$base" >/dev/null
+fi
+
+# proceed: each point gets its own quarter of the pool; it stops early if that runs out.
+share=$(( $(wc -l <"$work/pool") / ${#clients[@]} ))
+split -l "$share" -d -a 1 "$work/pool" "$work/share."
+i=0
+for c in "${clients[@]}"; do
+  point proceed "$c" BENCH_MODE=proceed BENCH_IDS="$work/share.$i"
+  i=$((i + 1))
+done
+
+# status: a succeeded payment, final, so answered from the store without asking the provider.
+id=$(head -n1 "$work/share.0")
+status=$(curl -sf "$base/api/v1/payments/$id" | sed -n 's/.*"status":"\([a-z_]*\)".*/\1/p')
+[ "$status" = succeeded ] || { echo "payment $id is $status, not succeeded" >&2; exit 1; }
+for c in "${clients[@]}"; do
+  point status "$c" BENCH_MODE=status BENCH_ID="$id"
+done

@@ -1,0 +1,113 @@
+// Turns the measurements of bench/run into one Markdown table with the budgets.
+// Usage: node bench/report.mjs WORK_DIR DATE CONTEXT > table.md
+// WORK_DIR holds load.tsv (bench/load.sh), browser.json (bench/browser.mjs), duplicates.txt.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [work, date, context] = process.argv.slice(2);
+const browser = JSON.parse(readFileSync(join(work, 'browser.json'), 'utf8'));
+const load = readFileSync(join(work, 'load.tsv'), 'utf8').trim().split('\n').map((line) => {
+  const [endpoint, clients, rps, p50, p99, max, errors, seconds] = line.split('\t');
+  return { endpoint, clients: +clients, rps: +rps, p50: +p50, p99: +p99, max: +max, errors: +errors, seconds: +seconds };
+});
+const duplicates = readFileSync(join(work, 'duplicates.txt'), 'utf8').trim();
+
+const rows = [];
+const row = (area, figure, value, budget = '', pass = null) =>
+  rows.push([area, figure, value, budget, pass === null ? '' : pass ? '**PASS**' : '**FAIL**']);
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+const ms = (x) => `${x} ms`;
+
+// First-load bytes
+const files = browser.bytes.files;
+const sum = (key) => files.reduce((total, file) => total + file[key], 0);
+for (const file of files) {
+  const served = file.transferred === file.raw ? 'served uncompressed' : `served ${kb(file.transferred)}`;
+  row('first load', `\`${file.file}\` (${file.type})`,
+    `${kb(file.raw)} raw · ${kb(file.gzip)} gzip · ${kb(file.brotli)} br (${served})`);
+}
+const gzipTotal = sum('gzip');
+row('first load', `**total**, ${files.length} files`,
+  `${kb(sum('raw'))} raw · **${kb(gzipTotal)} gzip** · ${kb(sum('brotli'))} br`,
+  'gzip ≤ 110 KB (Adyen Drop-in ≈ 130 KB gzip)', gzipTotal <= 110_000);
+for (const other of browser.bytes.other) {
+  row('first load', `also: ${other.type} \`${other.path}\``, `${kb(other.transferred)} (not in the total)`);
+}
+
+// Time to interactive
+const { tti } = browser;
+row('time to interactive', `script insertion → Pay rendered, ${tti.loads} cold loads`,
+  `median **${ms(tti.fromScript.median)}** · p90 ${ms(tti.fromScript.p90)} · max ${ms(tti.fromScript.max)}`,
+  'median ≤ 100 ms', tti.fromScript.median <= 100);
+row('time to interactive', 'navigation start → Pay rendered',
+  `median ${ms(tti.fromNavigation.median)} · p90 ${ms(tti.fromNavigation.p90)} · max ${ms(tti.fromNavigation.max)}` +
+  ` (wasm started at ${ms(tti.wasmStartedMedian)})`);
+
+// Memory
+const { yassirSuccess } = browser.flows;
+for (const [when, m] of [['after mount', yassirSuccess.afterMount], ['after a payment', yassirSuccess.afterPayment]]) {
+  row('memory', when, `JS heap used ${mb(m.jsHeapUsed)} · wasm memory ${mb(m.wasmMemory)}`);
+}
+
+// Requests per payment
+const breakdown = (flow) => Object.entries(flow.counts).map(([what, n]) => `${n}× ${what}`).join(', ');
+const flows = [
+  ['Yassir Cash, success at once (+213555000002)', yassirSuccess],
+  ['Yassir Cash with OTP (+213555000001, 123456)', browser.flows.yassirOtp],
+  ['Yassir Cash rejected (+213555000003)', browser.flows.yassirRejected],
+  ['mobile money approved after 10 s (242066594470)', browser.flows.mobileMoney],
+];
+for (const [name, flow] of flows) {
+  row('requests per payment', name, `**${flow.total}** (${flow.api} API): ${breakdown(flow)}`);
+}
+const mm = browser.flows.mobileMoney;
+const rate = mm.pollsWaiting / mm.waitSeconds;
+row('requests per payment', 'polling while waiting for approval',
+  `${mm.pollsWaiting} polls in ${mm.waitSeconds.toFixed(1)} s = **${rate.toFixed(2)} req/s**`,
+  '≤ 1 req/s', rate <= 1);
+const { hidden } = browser;
+row('requests per payment', 'polling while the page is hidden (emulated†)',
+  `**${hidden.pollsHidden}** polls in ${hidden.hiddenSeconds.toFixed(1)} s; ` +
+  (hidden.resumedAfterMs === null ? 'no poll within 3 s of showing it again' : `resumed ${hidden.resumedAfterMs} ms after showing it again`),
+  'none while hidden', hidden.pollsHidden === 0);
+
+// Server
+const names = { create: 'create `POST /payments`', proceed: 'proceed `POST /payments/{id}/submit`', status: 'status `GET /payments/{id}`' };
+for (const point of load) {
+  const value = `${point.rps.toLocaleString('en-US')} req/s · p50 ${ms(point.p50)} · p99 ${ms(point.p99)} · max ${ms(point.max)}` +
+    (point.errors ? ` · **${point.errors} errors**` : '') + (point.seconds < 4.5 ? ` (over ${point.seconds} s)` : '');
+  const budgeted = point.endpoint === 'status';
+  row('server, 1 core', `${names[point.endpoint]}, ${point.clients} client${point.clients > 1 ? 's' : ''}`, value,
+    budgeted ? '≥ 5,000 req/s, p99 < 10 ms' : '',
+    budgeted ? point.rps >= 5000 && point.p99 < 10 && point.errors === 0 : null);
+}
+
+// Duplicated crates
+const crates = {};
+for (const line of duplicates.split('\n')) {
+  const match = /^([A-Za-z0-9_-]+) (v\S+)/.exec(line);
+  if (match) (crates[match[1]] ??= []).push(match[2]);
+}
+const dupes = Object.entries(crates).map(([name, versions]) => `${name} ${versions.join(' + ')}`);
+row('wasm dependencies', 'duplicated crates (`cargo tree -d`)', dupes.length ? dupes.join('; ') : 'none', 'none', dupes.length === 0);
+
+const escape = (cell) => String(cell).replaceAll('|', '\\|');
+const lines = [
+  `### Benchmark ${date}`,
+  '',
+  context,
+  '',
+  '| area | figure | value | budget | |',
+  '|---|---|---|---|---|',
+  ...rows.map((cells) => `| ${cells.map(escape).join(' | ')} |`),
+  '',
+  'KB = 1000 bytes. gzip is level 9, br is brotli at quality 11, both of the files in `dist/` the page requested. ' +
+    'Time to interactive: a fresh browser context (empty caches) per load, after one warm-up load; "Pay rendered" is the ' +
+    'first render of `.cw-pay` in the loaded form. Memory after a forced GC; wasm memory is the linear memory\'s size. ' +
+    'Server: one `wrk` thread on CPU 1, the server on CPU 0 (its embedded sandbox answers on the same core), ' +
+    'closed loop, latency per request.',
+  '† headless Chromium never hides a page, so `document.hidden`/`visibilityState` are overridden and ' +
+    '`visibilitychange` dispatched: this tests the widget\'s own pausing, not the browser\'s timer throttling.',
+];
+process.stdout.write(lines.join('\n') + '\n');

@@ -1,0 +1,98 @@
+// A shopper paying through the real demo: widget release build, reference server, sandbox.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startDemo } from './harness.mjs';
+
+const artifacts = resolve(import.meta.dirname, '..', 'test-artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+let demo;
+before(async () => {
+  demo = await startDemo();
+});
+after(async () => {
+  await demo?.stop();
+});
+
+const SUCCESS = /Payment successful/;
+
+async function payWithYassir(page, phone) {
+  await page.getByLabel('Yassir Cash phone number').fill(phone);
+  await page.getByRole('button', { name: /^Pay/ }).click();
+}
+
+test('Yassir Cash: OTP page, back to the shop, payment successful', async () => {
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-dz`);
+  await payWithYassir(page, '0555 00 00 01');
+
+  await page.waitForURL(/\/sandbox\/yassir\/otp\/verify/);
+  const otpUrl = new URL(page.url());
+  assert.ok(otpUrl.searchParams.get('returnUrl')?.startsWith(`${demo.base}/widget/`), 'returnUrl points back to the shop');
+  await page.getByLabel('Verification code').fill('123456');
+  await page.getByRole('button', { name: 'Verify' }).click();
+
+  await page.waitForURL(/\/widget\//);
+  await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
+  await page.screenshot({ path: join(artifacts, 'e2e-yassir-success.png'), fullPage: true });
+  const payments = await demo.paymentsFor('demo-dz');
+  assert.equal(payments.filter((p) => p.status === 'succeeded').length, 1);
+  await page.context().close();
+});
+
+test('mobile money: approved on the phone, payment successful', async () => {
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-cg`);
+  await page.getByLabel('Mobile money number').fill('06 659 44 70');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await page.getByText(/Approve the request on your phone/).first().waitFor();
+
+  await demo.answerPhone('242066594470', 'approve');
+  await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
+  await page.screenshot({ path: join(artifacts, 'e2e-momo-success.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('a rejected payment, then a retry that succeeds', async () => {
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-ma`);
+  await payWithYassir(page, '+212 600 00 00 03');
+  await page.getByText(/Payment declined/).first().waitFor({ timeout: 20_000 });
+  await page.getByRole('button', { name: 'Change payment details' }).click();
+
+  await payWithYassir(page, '+212 600 00 00 02');
+  await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
+  const statuses = (await demo.paymentsFor('demo-ma')).map((p) => p.status).sort();
+  assert.deepEqual(statuses, ['rejected', 'succeeded'], 'the retry is a fresh payment, the rejection is kept');
+  await page.context().close();
+});
+
+test('a reload while polling resumes without a second payment', async () => {
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-cm`);
+  await page.getByLabel('Country').selectOption('cm');
+  await page.getByLabel('Mobile money number').fill('670 00 00 42');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await page.getByText(/Approve the request on your phone/).first().waitFor();
+
+  await page.reload();
+  await page.getByText(/Approve the request on your phone/).first().waitFor();
+  await demo.answerPhone('237670000042', 'approve');
+  await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
+  assert.equal((await demo.paymentsFor('demo-cm')).length, 1, 'one payment, however many reloads');
+  await page.context().close();
+});
+
+test('bad details get a specific message and keep Pay disabled', async () => {
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-dz`);
+  const phone = page.getByLabel('Yassir Cash phone number');
+  await phone.fill('0255 12 34');
+  await phone.blur();
+  assert.equal(await phone.getAttribute('aria-invalid'), 'true');
+  assert.ok(await page.getByRole('button', { name: /^Pay/ }).isDisabled());
+  await page.context().close();
+});

@@ -1,0 +1,89 @@
+//! `HttpBackend` against a stand-in for `window.fetch`: the requests it sends and how it reads
+//! the answers, without a server.
+#![cfg(target_arch = "wasm32")]
+
+use checkout_contract::{CreatePaymentRequest, MethodKind, PaymentStatus, SubmitRequest};
+use checkout_widget::web::{Backend, HttpBackend, WidgetError};
+use js_sys::{Array, Function, Reflect};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PAYMENT: &str = r#"{"id":"pay_1","order":"demo-dz","method":"yassir_cash","amount_minor":150000,
+"currency":"DZD","status":"created","created_at":"2025-01-15T10:30:00Z","updated_at":"2025-01-15T10:30:00Z"}"#;
+
+/// Replaces `fetch` with one answering `status` and `body`, recording each request as
+/// `[method, url, idempotency key, content type, body]` in `window.fetchCalls`.
+fn fake_fetch(status: u16, body: &str) {
+    let window = web_sys::window().unwrap();
+    let fetch = Function::new_with_args(
+        "request",
+        &format!(
+            "return request.text().then(body => {{
+                (window.fetchCalls = window.fetchCalls || []).push([request.method, request.url,
+                    request.headers.get('Idempotency-Key'), request.headers.get('Content-Type'), body]);
+                return new Response({body:?}, {{ status: {status}, headers: {{ 'Content-Type': 'application/json' }} }});
+            }});"
+        ),
+    );
+    Reflect::set(&window, &"fetchCalls".into(), &Array::new()).unwrap();
+    Reflect::set(&window, &"fetch".into(), &fetch).unwrap();
+}
+
+fn calls() -> Vec<Vec<Option<String>>> {
+    let calls = Reflect::get(&web_sys::window().unwrap(), &"fetchCalls".into()).unwrap();
+    Array::from(&calls).iter().map(|call| Array::from(&call).iter().map(|value| value.as_string()).collect()).collect()
+}
+
+fn origin() -> String {
+    web_sys::window().unwrap().location().origin().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn create_sends_the_idempotency_key_and_reads_the_payment() {
+    fake_fetch(201, PAYMENT);
+    let backend = HttpBackend::new("");
+    let request = CreatePaymentRequest { order: "demo-dz".into(), method: MethodKind::YassirCash, phone: Some("+213555123456".into()) };
+    let payment = backend.create_payment("key-1", &request).await.unwrap();
+    assert_eq!((payment.id.as_str(), payment.status), ("pay_1", PaymentStatus::Created));
+    let call = &calls()[0];
+    assert_eq!(call[0].as_deref(), Some("POST"));
+    assert_eq!(call[1], Some(format!("{}/api/v1/payments", origin())));
+    assert_eq!(call[2].as_deref(), Some("key-1"));
+    assert_eq!(call[3].as_deref(), Some("application/json"));
+    assert_eq!(call[4].as_deref(), Some(r#"{"order":"demo-dz","method":"yassir_cash","phone":"+213555123456"}"#));
+}
+
+#[wasm_bindgen_test]
+async fn ids_and_orders_are_escaped_in_urls() {
+    fake_fetch(200, PAYMENT);
+    let backend = HttpBackend::new("https://shop.example/");
+    backend.payment("pay_1/../admin").await.unwrap();
+    backend.submit("pay 1", &SubmitRequest::YassirCash).await.unwrap();
+    let calls = calls();
+    assert_eq!(calls[0][1].as_deref(), Some("https://shop.example/api/v1/payments/pay_1%2F..%2Fadmin"));
+    assert_eq!(calls[1][1].as_deref(), Some("https://shop.example/api/v1/payments/pay%201/submit"));
+    assert_eq!(calls[1][4].as_deref(), Some(r#"{"type":"yassir_cash"}"#));
+}
+
+#[wasm_bindgen_test]
+async fn error_answers_carry_the_contract_body() {
+    fake_fetch(422, r#"{"error":{"code":"provider_refused","message":"Operation not permitted","field":"operator"}}"#);
+    let error = HttpBackend::new("").payment("pay_1").await.unwrap_err();
+    let WidgetError::Http { status: 422, body: Some(body) } = error else { panic!("{error:?}") };
+    assert_eq!((body.error.code.as_str(), body.error.field.as_deref()), ("provider_refused", Some("operator")));
+}
+
+#[wasm_bindgen_test]
+async fn foreign_error_bodies_keep_the_status() {
+    fake_fetch(404, r#"{"message":"Row not found"}"#);
+    let error = HttpBackend::new("").checkout("nope").await.unwrap_err();
+    assert_eq!(error, WidgetError::Http { status: 404, body: None });
+}
+
+#[wasm_bindgen_test]
+async fn a_success_that_is_not_the_contract_is_a_decode_error() {
+    fake_fetch(200, "<html>proxy</html>");
+    let error = HttpBackend::new("").payment("pay_1").await.unwrap_err();
+    assert!(matches!(error, WidgetError::Decode(_)), "{error:?}");
+}
