@@ -10,13 +10,13 @@ use tower_http::services::ServeDir;
 use crate::orders::DemoCatalog;
 
 pub fn router(widget_dir: &Path) -> Router {
-    let built = widget_dir.join("index.html").exists();
-    if !built {
+    let index = widget_dir.join("index.html");
+    if !index.exists() {
         tracing::warn!(dir = %widget_dir.display(), "no widget build found: run `trunk build --release` first");
     }
-    let page = shop_page(built);
+    // Looked up per request, so a widget built while the server runs shows up without a restart.
     Router::new()
-        .route("/", get(move || async move { Html(page) }))
+        .route("/", get(move || async move { Html(shop_page(index.exists())) }))
         .nest_service("/widget", ServeDir::new(widget_dir).append_index_html_on_directories(true))
 }
 

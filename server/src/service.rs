@@ -37,8 +37,9 @@ struct Inner {
     /// When each payment was last checked at its provider, so polling widgets do not turn into
     /// one provider request per poll.
     last_checked: Mutex<HashMap<String, Instant>>,
-    /// Serialises provider creation per payment within this process.
-    creating: tokio::sync::Mutex<()>,
+    /// One lock per payment whose provider intent is being created, so concurrent replays of
+    /// one create wait for it instead of creating a second intent.
+    creating: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// A new payment's create request, validated.
@@ -103,7 +104,7 @@ impl PaymentService {
                 test_mode,
                 check_interval,
                 last_checked: Mutex::new(HashMap::new()),
-                creating: tokio::sync::Mutex::new(()),
+                creating: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -224,8 +225,30 @@ impl PaymentService {
         if row.provider_intent_id.is_some() {
             return Ok(row);
         }
-        let _guard = self.inner.creating.lock().await;
-        let mut row = self.load(&row.id).await?;
+        let lock = self.creation_lock(&row.id);
+        let result = {
+            let _guard = lock.lock().await;
+            self.create_intent_once(&row.id, order).await
+        };
+        drop(lock);
+        self.release_creation_lock(&row.id);
+        result
+    }
+
+    fn creation_lock(&self, id: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.inner.creating.lock().expect("lock");
+        locks.entry(id.to_string()).or_default().clone()
+    }
+
+    fn release_creation_lock(&self, id: &str) {
+        let mut locks = self.inner.creating.lock().expect("lock");
+        if locks.get(id).is_some_and(|lock| Arc::strong_count(lock) == 1) {
+            locks.remove(id);
+        }
+    }
+
+    async fn create_intent_once(&self, id: &str, order: &Order) -> Result<PaymentRow, ApiError> {
+        let mut row = self.load(id).await?;
         if row.provider_intent_id.is_some() {
             return Ok(row);
         }

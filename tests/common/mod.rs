@@ -24,6 +24,7 @@ pub const YASSIR_PAY_URL: &str =
 pub const YASSIR_ORIGIN: &str = "https://otp.payment.yassir.io";
 
 type Answer = Box<dyn Fn(usize) -> Result<Payment, WidgetError>>;
+type CreateAnswer = Box<dyn Fn(usize, &CreatePaymentRequest) -> Result<Payment, WidgetError>>;
 
 /// Answers the widget from scripts and records every call.
 pub struct FakeBackend {
@@ -33,7 +34,7 @@ pub struct FakeBackend {
     pub submits: RefCell<Vec<(String, SubmitRequest)>>,
     pub polls: RefCell<Vec<String>>,
     /// Given the number of creates so far (0 for the first).
-    on_create: RefCell<Option<Box<dyn Fn(usize, &CreatePaymentRequest) -> Result<Payment, WidgetError>>>>,
+    on_create: RefCell<Option<CreateAnswer>>,
     /// Given the number of submits so far.
     on_submit: RefCell<Option<Answer>>,
     /// Given the number of polls so far.
