@@ -140,7 +140,8 @@ const isPoll = (r) => r.method === 'GET' && /^\/api\/v1\/payments\/[^/]+$/.test(
 const summarize = (log) => {
   const counts = {};
   for (const r of log) {
-    const key = isApi(r) ? `${r.method} ${r.path.replace(/pay_[A-Za-z0-9]+/, '{id}').replace(/\?.*/, '')}` : 'page/asset';
+    const path = r.path.split('/').map((part) => (/\d/.test(part) && !/^v\d$/.test(part) ? '{id}' : part)).join('/');
+    const key = r.path.startsWith('/widget/') ? 'widget page and assets' : `${r.method} ${path}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return { total: log.length, api: log.filter(isApi).length, polls: log.filter(isPoll).length, counts };

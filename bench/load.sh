@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 seconds=${BENCH_SECONDS:-5}
 clients=(1 4 16 64)
-pool_target=${BENCH_POOL:-50000}   # payments to proceed: about 5 s at the fastest proceed rate, times 4
+pool_target=${BENCH_POOL:-60000}   # payments to proceed: about 5 s at the fastest proceed rate, times 4
 
 # Runs one point and appends its row to $out.
 point() {

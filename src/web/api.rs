@@ -53,6 +53,7 @@ impl From<gloo_net::Error> for WidgetError {
         match error {
             gloo_net::Error::JsError(error) => WidgetError::Network(error.to_string()),
             gloo_net::Error::GlooError(message) => WidgetError::Network(message),
+            gloo_net::Error::SerdeError(error) => WidgetError::Decode(error.to_string()),
         }
     }
 }
