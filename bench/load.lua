@@ -4,11 +4,15 @@
 --   BENCH_MODE=proceed  POST /api/v1/payments/{id}/submit once per id of BENCH_IDS; stops early
 --                       when they run out (the rate is then over the time actually run)
 --   BENCH_MODE=status   GET /api/v1/payments/{BENCH_ID}
--- done() prints: RESULT requests=… seconds=… errors=… rps=… p50_ms=… p99_ms=… max_ms=…
+-- done() prints: RESULT requests=… seconds=… errors=… rps=… p50_ms=… p99_ms=… max_ms=… user_ms=…
+-- (user_ms: the user-mode CPU time of wrk itself)
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
   int clock_gettime(int clock, bench_timespec *ts);
+  typedef struct { long tv_sec; long tv_usec; } bench_timeval;
+  typedef struct { bench_timeval ru_utime; bench_timeval ru_stime; long ru_rest[14]; } bench_rusage;
+  int getrusage(int who, bench_rusage *usage);
 ]]
 local ts = ffi.new("bench_timespec")
 local function now() -- CLOCK_MONOTONIC, seconds
@@ -79,7 +83,10 @@ function done(summary, latency, _)
   local seconds = summary.duration / 1e6
   local t = threads[1]
   if t and t:get("stopped_at") then seconds = t:get("stopped_at") - t:get("started_at") end
-  io.write(string.format("RESULT requests=%d seconds=%.2f errors=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
+  local usage = ffi.new("bench_rusage")
+  ffi.C.getrusage(0, usage) -- RUSAGE_SELF: every thread of wrk
+  local user_ms = tonumber(usage.ru_utime.tv_sec) * 1000 + tonumber(usage.ru_utime.tv_usec) / 1000
+  io.write(string.format("RESULT requests=%d seconds=%.2f errors=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f user_ms=%.0f\n",
     summary.requests, seconds, errors, summary.requests / seconds,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000, user_ms))
 end

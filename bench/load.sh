@@ -2,11 +2,12 @@
 # Server load: create, proceed and status of the contract at 1, 4, 16 and 64 concurrent clients,
 # with wrk (one thread) pinned to CPU 1. The server (pinned to CPU 0 by bench/run) must be in
 # sandbox mode with SANDBOX_SETTLE_DELAY_MS=0, so that +213555000002 succeeds at once.
-# Usage: bench/load.sh http://127.0.0.1:PORT OUT.tsv
-# OUT.tsv: endpoint, clients, req/s, p50 ms, p99 ms, max ms, errors, seconds measured.
+# Usage: bench/load.sh http://127.0.0.1:PORT OUT.tsv SERVER_PID
+# OUT.tsv: endpoint, clients, req/s, p50 ms, p99 ms, max ms, errors, seconds measured, and the
+# share of the 2 CPUs that other processes took meanwhile (the machine may be shared).
 set -euo pipefail
 
-base=$1 out=$2
+base=$1 out=$2 server_pid=$3
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -14,18 +15,30 @@ seconds=${BENCH_SECONDS:-5}
 clients=(1 4 16 64)
 pool_target=${BENCH_POOL:-60000}   # payments to proceed: about 5 s at the fastest proceed rate, times 4
 
+hz=$(getconf CLK_TCK)
+cpus=$(nproc)
+# User-mode CPU time (ms) of all the CPUs, and of the server. User mode only: the kernel's own
+# work for the server (loopback, SQLite's writes) is not another process's.
+busy_ms() { local c=($(head -n1 /proc/stat)); echo $(((c[1] + c[2]) * 1000 / hz)); }
+server_ms() { local f=($(sed 's/^.*) //' "/proc/$server_pid/stat")); echo $((f[11] * 1000 / hz)); }
+
 # Runs one point and appends its row to $out.
 point() {
-  local endpoint=$1 conns=$2 line
+  local endpoint=$1 conns=$2 line busy0 server0 t0 busy1 server1 t1
   shift 2
+  busy0=$(busy_ms) server0=$(server_ms) t0=$(date +%s%N)
   line=$(env "$@" taskset -c 1 wrk -t1 -c"$conns" -d"${seconds}s" --timeout 10s -s "$here/load.lua" "$base" \
     | grep '^RESULT') || { echo "wrk failed: $endpoint at $conns clients" >&2; exit 1; }
-  # RESULT requests=… seconds=… errors=… rps=… p50_ms=… p99_ms=… max_ms=…
-  awk -v e="$endpoint" -v c="$conns" '{
+  busy1=$(busy_ms) server1=$(server_ms) t1=$(date +%s%N)
+  # RESULT requests=… seconds=… errors=… rps=… p50_ms=… p99_ms=… max_ms=… user_ms=…
+  awk -v e="$endpoint" -v c="$conns" -v busy=$((busy1 - busy0)) -v server=$((server1 - server0)) \
+    -v wall=$(((t1 - t0) / 1000000)) -v cpus="$cpus" '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e, c, v["rps"], v["p50_ms"], v["p99_ms"], v["max_ms"], v["errors"], v["seconds"]
+      others = 100 * (busy - server - v["user_ms"]) / (wall * cpus)
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\n", e, c, v["rps"], v["p50_ms"], v["p99_ms"], v["max_ms"],
+        v["errors"], v["seconds"], others < 0 ? 0 : others
     }' <<<"$line" >>"$out"
-  printf '  %-8s %3s clients: %s\n' "$endpoint" "$conns" "${line#RESULT }" >&2
+  printf '  %-8s %3s clients: %s; others %s%%\n' "$endpoint" "$conns" "${line#RESULT }" "$(tail -n1 "$out" | cut -f9)" >&2
 }
 
 : >"$out"

@@ -69,14 +69,14 @@ test('a script tag alone mounts the widget and a payment succeeds', async () => 
   const page = await merchantPage(`<div id="pay"></div>
 <script src="/widget/checkout.js" data-target="#pay" data-order="demo-dz" data-lang="en" async></script>`);
   await page.getByText('Couscous kit and tea set (Algiers)').waitFor();
-  await payWithWallet(page, '+213555000002');
-  await page.getByText(/Payment successful/).waitFor({ timeout: 20_000 });
   const inShadow = await page.evaluate(() => {
     const host = document.querySelector('#pay');
     const hosts = [host, ...host.querySelectorAll('*')];
-    return hosts.some((element) => element.shadowRoot && element.shadowRoot.querySelector('button'));
+    return hosts.some((element) => element.shadowRoot && element.shadowRoot.querySelector('button[type="submit"]'));
   });
   assert.ok(inShadow, 'the widget renders inside a shadow root');
+  await payWithWallet(page, '+213555000002');
+  await page.getByText(/Payment successful/).waitFor({ timeout: 20_000 });
   await page.context().close();
 });
 
@@ -220,7 +220,15 @@ test('hostile page CSS does not change the widget', async () => {
   const hostile = await merchantPage(
     `<div id="pay"></div>
 <script src="/widget/checkout.js" data-target="#pay" data-order="demo-dz" data-lang="en"></script>`,
-    { head: '<style>* { display: none !important; color: red !important; font-family: cursive !important } button { background: lime !important }</style>' },
+    {
+      // `*` also hides the page itself; the page's own frame and the merchant's mount element are
+      // shown again, so what is measured is whether the widget itself withstands the rule.
+      head: `<style>
+* { display: none !important; color: red !important; font-family: cursive !important }
+button, input, section, div, p { background: lime !important; border: 5px dashed red !important; padding: 0 !important }
+html, body, main, #pay { display: block !important }
+</style>`,
+    },
   );
   const button = hostile.locator('button[type="submit"]');
   await button.waitFor({ state: 'attached' });

@@ -34,6 +34,8 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// The widget's release build (trunk's `dist/`), served by the demo when present.
     pub widget_dir: PathBuf,
+    /// The embedding examples (`examples/`), served by the demo on `/examples/`.
+    pub examples_dir: PathBuf,
     /// Key of the merchant's order tokens; tokens are refused without one.
     pub order_signing_secret: Option<String>,
     /// Shortest time between two provider checks of one payment while the widget polls.
@@ -170,6 +172,7 @@ impl Config {
             redirect_origins,
             cors_origins: lookup("CORS_ORIGINS").map(|list| split_list(&list)).unwrap_or_default(),
             widget_dir: lookup("WIDGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("dist")),
+            examples_dir: lookup("EXAMPLES_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("examples")),
             check_interval: Duration::from_millis(parse(&lookup, "CHECK_INTERVAL_MS", 1_000)?),
         })
     }

@@ -1,23 +1,31 @@
-//! The demo shop: a merchant checkout page on `/` and the widget's release build on `/widget/`.
+//! The demo shop: a merchant checkout page on `/`, the widget's release build on `/widget/` and
+//! the embedding examples (script tag, JavaScript API, custom element) on `/examples/`.
 
 use std::path::Path;
 
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
+use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::orders::DemoCatalog;
 
-pub fn router(widget_dir: &Path) -> Router {
+pub fn router(widget_dir: &Path, examples_dir: &Path) -> Router {
     let index = widget_dir.join("index.html");
     if !index.exists() {
         tracing::warn!(dir = %widget_dir.display(), "no widget build found: run `trunk build --release` first");
     }
+    // Merchant pages on other origins load the widget's files with CORS (its glue is a module,
+    // and the wasm and CSS are fetched with `integrity`): they are public, so any origin may.
+    let widget = Router::new()
+        .nest_service("/widget", ServeDir::new(widget_dir).append_index_html_on_directories(true))
+        .layer(CorsLayer::new().allow_origin(Any));
     // Looked up per request, so a widget built while the server runs shows up without a restart.
     Router::new()
         .route("/", get(move || async move { Html(shop_page(index.exists())) }))
-        .nest_service("/widget", ServeDir::new(widget_dir).append_index_html_on_directories(true))
+        .nest_service("/examples", ServeDir::new(examples_dir))
+        .merge(widget)
 }
 
 fn shop_page(widget_built: bool) -> String {
@@ -64,6 +72,12 @@ footer a {{ margin-right: 1rem; }}
 <p>Pick an order to pay. This server runs on its embedded sandbox: no real money moves.</p>
 {notice}
 <ul>{rows}</ul>
+<h2>Embedding the widget</h2>
+<ul class="examples">
+<li><a href="/examples/script-tag.html?order=demo-dz">Script tag only</a></li>
+<li><a href="/examples/js-api.html?order=demo-cg">JavaScript API, with the events in a log</a></li>
+<li><a href="/examples/custom-element.html?order=demo-ma">Custom element, dark theme</a></li>
+</ul>
 <footer>
 <h2>Sandbox tools</h2>
 <a href="/sandbox/yabetoo/phone">Mobile-money phone (approve or decline prompts)</a>

@@ -69,7 +69,7 @@ pub fn app(config: &Config, state: AppState) -> Router {
         router = router.merge(checkout_sandbox::router(config.sandbox.clone()));
     }
     router
-        .merge(demo::router(&config.widget_dir))
+        .merge(demo::router(&config.widget_dir, &config.examples_dir))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -3,11 +3,13 @@
 //! - [`phone`]: phone numbers as shoppers type them, normalised for each provider.
 //! - [`validate`]: the method form, its errors and the contract requests it becomes.
 //! - [`state`]: the checkout flow as a state machine returning effects for the edge to run.
+//! - [`events`]: what the widget tells the page it is embedded in, from each step change.
 //! - [`redirect`]: the OTP round trip as URLs (return URL, allowed origins, resume marker).
 //! - [`backoff`]: how often and how long to poll a pending payment.
 //! - [`i18n`]: every text the widget shows, in English, French and Arabic.
 
 pub mod backoff;
+pub mod events;
 pub mod i18n;
 pub mod phone;
 pub mod redirect;

@@ -231,6 +231,11 @@ impl Checkout {
         self.payment_id.as_deref()
     }
 
+    /// Replaces the origins the OTP page may be on (the page changed its options).
+    pub fn set_redirect_origins(&mut self, origins: Vec<String>) {
+        self.config.redirect_origins = origins;
+    }
+
     fn fresh(self) -> Self {
         Checkout::new(self.config)
     }

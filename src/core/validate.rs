@@ -275,6 +275,35 @@ impl MethodForm {
         FieldErrors(errors)
     }
 
+    /// Offers only the `allowed` ones of the session's methods (the page narrowed them); a lone
+    /// method left is pre-selected.
+    pub fn retain_methods(&mut self, allowed: &[MethodKind]) {
+        if !allowed.contains(&MethodKind::YassirCash) {
+            self.yassir_countries = None;
+        }
+        if !allowed.contains(&MethodKind::MobileMoney) {
+            self.momo_countries = None;
+        }
+        let offered = self.offered_methods();
+        if self.method.is_some_and(|method| !offered.contains(&method)) {
+            self.method = None;
+        }
+        if let [only] = offered.as_slice() {
+            self.method = Some(*only);
+        }
+    }
+
+    /// True while nothing is typed in the chosen method's fields (nothing chosen counts as empty).
+    pub fn is_blank(&self) -> bool {
+        match self.method {
+            Some(MethodKind::YassirCash) => self.yassir_phone.trim().is_empty(),
+            Some(MethodKind::MobileMoney) => [&self.msisdn, &self.first_name, &self.last_name, &self.receipt_email]
+                .iter()
+                .all(|text| text.trim().is_empty()),
+            None => true,
+        }
+    }
+
     /// True when the whole form can be sent, touched or not.
     pub fn is_valid(&self) -> bool {
         self.all_errors().is_empty()

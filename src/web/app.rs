@@ -8,6 +8,7 @@ use checkout_contract::MethodKind;
 use yew::prelude::*;
 
 use crate::core::backoff::PollPolicy;
+use crate::core::events::Notice;
 use crate::core::i18n::{field_error, operator_warning, Lang};
 use crate::core::state::Step;
 use crate::core::validate::Field;
@@ -35,6 +36,12 @@ pub struct CheckoutWidgetProps {
     /// Origins the OTP page may be on, instead of the session's `redirect_origins`.
     #[prop_or_default]
     pub redirect_origins: Option<Vec<String>>,
+    /// Only these of the methods the session offers; by default all.
+    #[prop_or_default]
+    pub methods: Option<Vec<MethodKind>>,
+    /// Hears what the embedding page is told (`ready`, `change`, `submit`, …).
+    #[prop_or_default]
+    pub on_notice: Option<Callback<Notice>>,
     /// The backend to call; by default [`HttpBackend`] on `endpoint`.
     #[prop_or_default]
     pub backend: Option<Rc<dyn Backend>>,
@@ -60,6 +67,8 @@ impl PartialEq for CheckoutWidgetProps {
             && self.order == other.order
             && self.lang == other.lang
             && self.redirect_origins == other.redirect_origins
+            && self.methods == other.methods
+            && self.on_notice == other.on_notice
             && self.polling == other.polling
             && same_rc(&self.backend, &other.backend)
             && same_rc(&self.navigator, &other.navigator)
@@ -101,12 +110,18 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
         backend: props.backend.clone().unwrap_or_else(|| Rc::new(HttpBackend::new(&props.endpoint))),
         navigator: props.navigator.clone().unwrap_or_else(|| Rc::new(BrowserNavigator)),
         redirect_origins: props.redirect_origins.clone(),
+        methods: props.methods.clone(),
         polling: props.polling.unwrap_or_default(),
+        notify: props.on_notice.clone(),
     });
     let state = handle.state();
+    // A fresh ref each render (cheaper than a hook): yew binds it to the section on commit.
+    let root = NodeRef::default();
+    // A labelled section: the widget is one region of the merchant's page.
+    let label = frame(lang, Frame::WidgetLabel);
     let frame_attrs = |body: Html| {
         html! {
-            <section class="cw" lang={lang.tag()} dir={lang.dir()} data-step="loading">{ body }</section>
+            <section class="cw" aria-label={label} lang={lang.tag()} dir={lang.dir()} data-step="loading">{ body }</section>
         }
     };
     let (session, form, checkout) = match (&state.phase, &state.session, &state.form, &state.checkout) {
@@ -145,9 +160,10 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     let onsubmit = {
         let handle = handle.clone();
         let prefix = prefix.clone();
+        let root = root.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            handle.pay(|field: Field| browser::focus_by_id(&field_id(&prefix, field)));
+            handle.pay(|field: Field| browser::focus_within(&root, &field_id(&prefix, field)));
         })
     };
     let action = |run: fn(&crate::web::hooks::CheckoutHandle)| {
@@ -193,7 +209,9 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
 
     html! {
         <section
+            ref={root}
             class="cw"
+            aria-label={label}
             lang={lang.tag()}
             dir={lang.dir()}
             data-step={crate::web::components::status_panel::step_name(step)}

@@ -115,9 +115,10 @@ pub fn format_amount(amount_minor: i64, currency: &str, locale: &str) -> String 
     format!("{} {}", checkout_contract::format_minor(amount_minor, currency), currency)
 }
 
-/// Moves the keyboard focus to the element with `id`, if it is on the page.
-pub fn focus_by_id(id: &str) {
-    let element = window().document().and_then(|document| document.get_element_by_id(id));
+/// Moves the keyboard focus to the element with `id` inside `scope` (the widget's root, which
+/// may sit in a shadow root, out of `document.getElementById`'s reach).
+pub fn focus_within(scope: &yew::NodeRef, id: &str) {
+    let element = scope.cast::<web_sys::Element>().and_then(|scope| scope.query_selector(&format!("#{id}")).ok().flatten());
     if let Some(element) = element.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = element.focus();
     }

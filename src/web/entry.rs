@@ -1,21 +1,20 @@
-//! How pages start the widget: every element with `data-checkout-widget` on load, or
-//! `mount(element, options)` from JavaScript.
-//!
-//! ```html
-//! <div data-checkout-widget data-order="demo-dz" data-lang="fr"
-//!      data-endpoint="https://shop.example" data-redirect-origins="https://otp.example"></div>
-//! ```
-//! `data-order-param="order"` takes the order from the page URL's `?order=` when present.
+//! How the loader (`static/checkout.js`) starts a widget: `mount(root, options, emit)` renders
+//! into `root` (an element inside the shadow root the loader made) and hands each [`Notice`] to
+//! `emit(type, detail)`, which turns it into a DOM event on the host element and a callback.
+//! Checking the merchant's options, the shadow root, theming and the promises are the loader's:
+//! they cost less in JavaScript than in the wasm every shopper downloads.
 
-use js_sys::{Array, Reflect};
+use checkout_contract::MethodKind;
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
-use yew::AttrValue;
+use yew::{AttrValue, Callback};
 
+use crate::core::events::Notice;
 use crate::core::i18n::Lang;
 use crate::web::app::{CheckoutWidget, CheckoutWidgetProps};
-use crate::web::browser;
+use crate::web::wire::Writer;
 
 /// What a page says about one widget.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,49 +23,51 @@ pub struct WidgetOptions {
     pub endpoint: String,
     pub order: String,
     pub lang: Option<Lang>,
+    /// Only these of the methods the session offers.
+    pub methods: Option<Vec<MethodKind>>,
     pub redirect_origins: Option<Vec<String>>,
 }
 
-fn split_origins(list: &str) -> Vec<String> {
-    list.split(',').map(str::trim).filter(|origin| !origin.is_empty()).map(String::from).collect()
+fn method_kind(name: &str) -> Option<MethodKind> {
+    match name {
+        "yassir_cash" => Some(MethodKind::YassirCash),
+        "mobile_money" => Some(MethodKind::MobileMoney),
+        _ => None,
+    }
+}
+
+/// An array of strings (the loader has trimmed and checked them).
+fn strings(value: &JsValue) -> Vec<String> {
+    value.dyn_ref::<Array>().map(|array| array.iter().filter_map(|item| item.as_string()).collect()).unwrap_or_default()
 }
 
 impl WidgetOptions {
-    /// From the element's `data-*` attributes.
-    pub fn from_element(element: &Element) -> Self {
-        let data = |name: &str| element.get_attribute(name).filter(|value| !value.trim().is_empty());
-        let from_url = data("data-order-param").and_then(|param| browser::page_query_param(&param));
-        WidgetOptions {
-            endpoint: data("data-endpoint").unwrap_or_default(),
-            order: from_url.or_else(|| data("data-order")).unwrap_or_default().trim().to_string(),
-            lang: data("data-lang").as_deref().and_then(Lang::from_tag),
-            redirect_origins: data("data-redirect-origins").as_deref().map(split_origins),
-        }
-    }
-
-    /// From a JavaScript object `{ endpoint, order, lang, redirectOrigins }`; `redirectOrigins`
-    /// is an array of origins or a comma-separated string.
+    /// From a JavaScript object `{ endpoint, order, lang, methods, redirectOrigins }`, already
+    /// checked by the loader; `methods` and `redirectOrigins` are arrays of strings.
     pub fn from_js(options: &JsValue) -> Self {
-        let get = |key: &str| Reflect::get(options, &JsValue::from_str(key)).ok().filter(|value| !value.is_undefined() && !value.is_null());
+        let get = |key: &str| {
+            Reflect::get(options, &JsValue::from_str(key))
+                .ok()
+                .filter(|value| !value.is_undefined() && !value.is_null())
+        };
         let text = |key: &str| get(key).and_then(|value| value.as_string());
-        let redirect_origins = get("redirectOrigins").map(|value| match value.dyn_ref::<Array>() {
-            Some(array) => array.iter().filter_map(|origin| origin.as_string()).collect(),
-            None => value.as_string().as_deref().map(split_origins).unwrap_or_default(),
-        });
         WidgetOptions {
             endpoint: text("endpoint").unwrap_or_default(),
             order: text("order").unwrap_or_default().trim().to_string(),
             lang: text("lang").as_deref().and_then(Lang::from_tag),
-            redirect_origins,
+            methods: get("methods").map(|value| strings(&value).iter().filter_map(|name| method_kind(name)).collect()),
+            redirect_origins: get("redirectOrigins").map(|value| strings(&value)),
         }
     }
 
-    fn into_props(self) -> CheckoutWidgetProps {
+    fn into_props(self, on_notice: Option<Callback<Notice>>) -> CheckoutWidgetProps {
         CheckoutWidgetProps {
             endpoint: AttrValue::from(self.endpoint),
             order: AttrValue::from(self.order),
             lang: self.lang,
             redirect_origins: self.redirect_origins,
+            methods: self.methods,
+            on_notice,
             backend: None,
             navigator: None,
             polling: None,
@@ -74,15 +75,66 @@ impl WidgetOptions {
     }
 }
 
-/// A mounted widget, to remove it from the page.
+fn opt_method(method: Option<MethodKind>) -> JsValue {
+    method.map(|method| JsValue::from_str(method.as_str())).unwrap_or(JsValue::NULL)
+}
+
+/// The notice's DOM event `detail`, in the camelCase of JavaScript.
+pub fn notice_detail(notice: &Notice) -> JsValue {
+    let detail = match notice {
+        Notice::Ready { order, methods, test_mode } => {
+            let order = Writer::new()
+                .str("reference", &order.reference)
+                .str("description", &order.description)
+                .number("amountMinor", order.amount_minor as f64)
+                .str("currency", &order.currency)
+                .into_object();
+            let methods: Array = methods.iter().map(|method| JsValue::from_str(method.as_str())).collect();
+            Writer::new().value("order", &order).value("methods", &methods).bool("testMode", *test_mode)
+        }
+        Notice::Change { method, complete, empty } => {
+            Writer::new().value("method", &opt_method(*method)).bool("complete", *complete).bool("empty", *empty)
+        }
+        Notice::Submit { method } => Writer::new().value("method", &opt_method(*method)),
+        Notice::RequiresAction { payment_id, url } => Writer::new().str("paymentId", payment_id).str("url", url),
+        Notice::Success { payment_id, status, amount_minor, currency } => Writer::new()
+            .str("paymentId", payment_id)
+            .str("status", status)
+            .number("amountMinor", *amount_minor as f64)
+            .str("currency", currency),
+        Notice::Failure { payment_id, status, code, message, retryable } => Writer::new()
+            .str("paymentId", payment_id)
+            .str("status", status)
+            .str("code", code)
+            .str("message", message)
+            .bool("retryable", *retryable),
+        Notice::Error { code, message } => Writer::new().str("code", code).str("message", message),
+    };
+    detail.into_object().into()
+}
+
+/// A mounted widget.
 #[wasm_bindgen]
 pub struct WidgetHandle {
     app: Option<yew::AppHandle<CheckoutWidget>>,
+    props: CheckoutWidgetProps,
 }
 
 #[wasm_bindgen]
 impl WidgetHandle {
-    /// Removes the widget and stops its polling.
+    /// New options: the language, the methods and the redirect origins change in place (the
+    /// loader remounts for another order or endpoint).
+    pub fn update(&mut self, options: JsValue) {
+        let options = WidgetOptions::from_js(&options);
+        self.props.lang = options.lang;
+        self.props.methods = options.methods;
+        self.props.redirect_origins = options.redirect_origins;
+        if let Some(app) = self.app.as_mut() {
+            app.update(self.props.clone());
+        }
+    }
+
+    /// Removes the widget and stops its polling and timers.
     pub fn unmount(&mut self) {
         if let Some(app) = self.app.take() {
             app.destroy();
@@ -90,27 +142,17 @@ impl WidgetHandle {
     }
 }
 
-/// Renders a widget into `element` with `options` (`{ endpoint, order, lang, redirectOrigins }`).
+/// Renders a widget into `root` with `options` (`{ endpoint, order, lang, methods,
+/// redirectOrigins }`); `emit(type, detail)` hears every notice.
 #[wasm_bindgen]
-pub fn mount(element: Element, options: JsValue) -> WidgetHandle {
-    let props = WidgetOptions::from_js(&options).into_props();
-    WidgetHandle { app: Some(yew::Renderer::<CheckoutWidget>::with_root_and_props(element, props).render()) }
-}
-
-/// Mounts a widget into every `[data-checkout-widget]` element of the page.
-#[wasm_bindgen(start)]
-pub fn start() {
-    let Some(document) = web_sys::window().and_then(|window| window.document()) else { return };
-    let Ok(elements) = document.query_selector_all("[data-checkout-widget]") else { return };
-    for index in 0..elements.length() {
-        let Some(element) = elements.item(index).and_then(|node| node.dyn_into::<Element>().ok()) else { continue };
-        // Mounting twice into the same element would show two widgets.
-        if element.has_attribute("data-checkout-mounted") {
-            continue;
-        }
-        let _ = element.set_attribute("data-checkout-mounted", "");
-        let props = WidgetOptions::from_element(&element).into_props();
-        // The widget lives as long as the page.
-        std::mem::forget(yew::Renderer::<CheckoutWidget>::with_root_and_props(element, props).render());
-    }
+pub fn mount(root: Element, options: JsValue, emit: Option<Function>) -> WidgetHandle {
+    let on_notice = emit.map(|emit| {
+        Callback::from(move |notice: Notice| {
+            // A throwing listener must not stop the widget; the loader reports it.
+            let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(notice.name()), &notice_detail(&notice));
+        })
+    });
+    let props = WidgetOptions::from_js(&options).into_props(on_notice);
+    let app = yew::Renderer::<CheckoutWidget>::with_root_and_props(root, props.clone()).render();
+    WidgetHandle { app: Some(app), props }
 }

@@ -5,6 +5,8 @@ use crate::core::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Frame {
+    /// The widget's accessible name.
+    WidgetLabel,
     Loading,
     LoadFailed,
     LoadFailedNetwork,
@@ -17,6 +19,7 @@ pub enum Frame {
 
 fn texts(msg: Frame) -> [&'static str; 3] {
     match msg {
+        Frame::WidgetLabel => ["Payment", "Paiement", "الدفع"],
         Frame::Loading => ["Loading your order…", "Chargement de votre commande…", "جارٍ تحميل طلبك…"],
         Frame::LoadFailed => [
             "This order cannot be paid here. Go back to the shop and try again.",

@@ -212,6 +212,21 @@ impl Writer {
         self
     }
 
+    pub fn bool(self, key: &str, value: bool) -> Self {
+        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &JsValue::from_bool(value));
+        self
+    }
+
+    pub fn value(self, key: &str, value: &JsValue) -> Self {
+        let _ = Reflect::set(&self.0, &JsValue::from_str(key), value);
+        self
+    }
+
+    /// The object itself, for JavaScript rather than the wire.
+    pub fn into_object(self) -> Object {
+        self.0
+    }
+
     pub fn finish(self) -> String {
         JSON::stringify(&self.0).ok().and_then(|text| text.as_string()).unwrap_or_default()
     }

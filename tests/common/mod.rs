@@ -208,7 +208,10 @@ pub fn payment(id: &str, order: &str, method: MethodKind, status: PaymentStatus)
 pub fn yassir_succeeded(id: &str, order: &str) -> Payment {
     Payment {
         end_user_message: Some("Payment completed successfully".into()),
-        support: Some(SupportInfo { email: Some("support@yassir.com".into()), phone_number: Some("+213000000000".into()) }),
+        support: Some(SupportInfo {
+            email: Some("support@yassir.com".into()),
+            phone_number: Some("+213000000000".into()),
+        }),
         ..payment(id, order, MethodKind::YassirCash, PaymentStatus::Succeeded)
     }
 }
@@ -323,10 +326,21 @@ pub async fn mount_with(
         order: AttrValue::from(order.to_string()),
         lang: Some(lang),
         redirect_origins,
+        methods: None,
+        on_notice: None,
         backend: Some(backend),
         navigator: Some(navigator.clone()),
         polling: Some(polling),
     };
+    let app = yew::Renderer::<CheckoutWidget>::with_root_and_props(root.clone(), props).render();
+    let mounted = Mounted { root, navigator, app: Some(app) };
+    settle().await;
+    mounted
+}
+
+/// Renders `props` into `root` (which may sit in a shadow root), for tests that set props the
+/// helpers above do not.
+pub async fn mount_props(root: Element, props: CheckoutWidgetProps, navigator: Rc<RecordingNavigator>) -> Mounted {
     let app = yew::Renderer::<CheckoutWidget>::with_root_and_props(root.clone(), props).render();
     let mounted = Mounted { root, navigator, app: Some(app) };
     settle().await;

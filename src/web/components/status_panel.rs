@@ -67,11 +67,15 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
     let lang = props.lang;
     let title_id = format!("{}-status-title", props.prefix);
     let name = props.step.as_ref().map(step_name).unwrap_or("loading");
+    // A fresh ref each render (cheaper than a hook): bound before the effect runs.
+    let title_ref = NodeRef::default();
     {
-        let title_id = title_id.clone();
+        let title_ref = title_ref.clone();
         use_effect_with(name, move |name| {
             if !matches!(*name, "choosing" | "loading") {
-                browser::focus_by_id(&title_id);
+                if let Some(title) = title_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = title.focus();
+                }
             }
         });
     }
@@ -88,7 +92,7 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
     let live = html! {
         <div class="cw-status__live" role="status" aria-live="polite" aria-atomic="true">
             if let Some((title, body)) = message {
-                <h2 class="cw-status__title" id={title_id.clone()} tabindex="-1">{ title }</h2>
+                <h2 ref={title_ref.clone()} class="cw-status__title" id={title_id.clone()} tabindex="-1">{ title }</h2>
                 if let Some(body) = body {
                     <p class="cw-status__body">{ body }</p>
                 }

@@ -3,7 +3,8 @@
 //! The reducer is a thin adapter over the core: form edits go to [`MethodForm`], flow events to
 //! [`transition`]. The effects a transition asks for are queued in an outbox and carried out by
 //! the [`Edge`] right after the dispatch: backend calls, polling (one request at a time, paused
-//! while the page is hidden), the wait's deadline, sessionStorage and the redirect.
+//! while the page is hidden), the wait's deadline, sessionStorage, the redirect, and the notices
+//! for the embedding page ([`Notice`]), worked out here from each transition and nowhere else.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -14,6 +15,7 @@ use yew::platform::{spawn_local, time::sleep};
 use yew::prelude::*;
 
 use crate::core::backoff::PollPolicy;
+use crate::core::events::{step_notice, Notice};
 use crate::core::redirect;
 use crate::core::state::{transition, Checkout, Effect, Event, FlowConfig, Moment, Step};
 use crate::core::validate::{Field, MethodForm};
@@ -56,6 +58,10 @@ pub enum Action {
     Flow(Event, Moment),
     /// The browser's URL parser disagreed with the core about the OTP page's origin.
     RedirectBlocked,
+    /// The page narrowed the methods offered (`None`: all the session's).
+    Methods(Option<Vec<MethodKind>>),
+    /// The origins the OTP page may be on changed.
+    RedirectOrigins(Vec<String>),
 }
 
 /// Work for the edge, queued by the reducer.
@@ -65,6 +71,8 @@ enum Work {
     Deadline(Option<u64>),
     /// The flow ended: the saved attempt is no longer worth resuming.
     Forget,
+    /// Tell the embedding page.
+    Notify(Notice),
 }
 
 /// Everything the views read.
@@ -75,12 +83,52 @@ pub struct WidgetState {
     pub form: Option<MethodForm>,
     pub checkout: Option<Checkout>,
     pub redirect_blocked: bool,
+    /// The methods the page allows (`None`: all the session offers).
+    methods: Option<Vec<MethodKind>>,
     outbox: Rc<RefCell<Vec<Work>>>,
 }
 
+/// What a `change` notice says about the form.
+fn form_summary(form: &MethodForm) -> (Option<MethodKind>, bool, bool) {
+    (form.method(), form.is_valid(), form.is_blank())
+}
+
+/// The form for the session's methods that the page allows, or `None` when none is left.
+fn narrowed_form(session: &CheckoutSession, methods: Option<&[MethodKind]>) -> Option<MethodForm> {
+    let mut form = MethodForm::new(session);
+    if let Some(allowed) = methods {
+        form.retain_methods(allowed);
+    }
+    (!form.offered_methods().is_empty()).then_some(form)
+}
+
+const NO_METHOD: &str = "None of the methods asked for is offered for this order.";
+
+/// The `error` notice of an order that could not be loaded.
+fn load_error(error: &WidgetError) -> Notice {
+    match error {
+        WidgetError::Network(_) => Notice::error("network_error", "The merchant backend could not be reached."),
+        WidgetError::Http { body: Some(body), .. } => Notice::error(&body.error.code, &body.error.message),
+        WidgetError::Http { body: None, .. } => Notice::error("http_error", "The merchant backend answered with an error."),
+        WidgetError::Decode(message) => Notice::error("invalid_response", message),
+    }
+}
+
 impl WidgetState {
-    fn new(outbox: Rc<RefCell<Vec<Work>>>) -> Self {
-        WidgetState { phase: Phase::Loading, session: None, form: None, checkout: None, redirect_blocked: false, outbox }
+    fn new(outbox: Rc<RefCell<Vec<Work>>>, methods: Option<Vec<MethodKind>>) -> Self {
+        WidgetState {
+            phase: Phase::Loading,
+            session: None,
+            form: None,
+            checkout: None,
+            redirect_blocked: false,
+            methods,
+            outbox,
+        }
+    }
+
+    fn notify(&self, notice: Notice) {
+        self.outbox.borrow_mut().push(Work::Notify(notice));
     }
 
     /// The step shown, once the order is loaded.
@@ -128,27 +176,70 @@ impl Reducible for WidgetState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut state = Rc::unwrap_or_clone(self);
         match action {
-            Action::Loaded { session, config } => {
-                state.form = Some(MethodForm::new(&session));
-                state.checkout = Some(Checkout::new(config));
-                state.session = Some(Rc::new(session));
-                state.phase = Phase::Ready;
+            Action::Loaded { session, config } => match narrowed_form(&session, state.methods.as_deref()) {
+                Some(form) => {
+                    state.notify(Notice::Ready {
+                        order: session.order.clone(),
+                        methods: form.offered_methods(),
+                        test_mode: session.test_mode,
+                    });
+                    state.form = Some(form);
+                    state.checkout = Some(Checkout::new(config));
+                    state.session = Some(Rc::new(session));
+                    state.phase = Phase::Ready;
+                }
+                None => {
+                    state.notify(Notice::error("method_unavailable", NO_METHOD));
+                    state.phase = Phase::Failed(WidgetError::Decode(NO_METHOD.into()));
+                }
+            },
+            Action::LoadFailed(error) => {
+                state.notify(load_error(&error));
+                state.phase = Phase::Failed(error);
             }
-            Action::LoadFailed(error) => state.phase = Phase::Failed(error),
             Action::Form(edit) => {
                 // The form is read-only while an attempt runs.
                 if !state.busy() {
                     if let Some(form) = state.form.as_mut() {
+                        let before = form_summary(form);
                         apply_edit(form, edit);
+                        let (method, complete, empty) = form_summary(form);
+                        if (method, complete, empty) != before {
+                            state.notify(Notice::Change { method, complete, empty });
+                        }
                     }
+                }
+            }
+            Action::Methods(methods) => {
+                let form = state.session.as_ref().map(|session| narrowed_form(session, methods.as_deref()));
+                match form {
+                    Some(None) => state.notify(Notice::error("method_unavailable", NO_METHOD)),
+                    Some(Some(form)) => {
+                        // A form being filled in is rebuilt; an attempt under way keeps its own.
+                        if !state.busy() && state.methods != methods {
+                            state.form = Some(form);
+                        }
+                        state.methods = methods;
+                    }
+                    None => state.methods = methods,
+                }
+            }
+            Action::RedirectOrigins(origins) => {
+                if let Some(checkout) = state.checkout.as_mut() {
+                    checkout.set_redirect_origins(origins);
                 }
             }
             Action::Flow(event, at) => {
                 let Some(checkout) = state.checkout.take() else { return Rc::new(state) };
                 let deadline_before = checkout.step().deadline_ms();
                 let settled_before = is_settled(checkout.step());
+                let kind_before = std::mem::discriminant(checkout.step());
                 let (checkout, effects) = transition(checkout, event, at);
+                let method = state.form.as_ref().and_then(MethodForm::method);
+                let notice = step_notice(kind_before, checkout.step(), checkout.payment_id(), method);
                 let mut outbox = state.outbox.borrow_mut();
+                // Before the effects, so the page hears `requires_action` before it is left.
+                outbox.extend(notice.map(Work::Notify));
                 outbox.extend(effects.into_iter().map(Work::Run));
                 if checkout.step().deadline_ms() != deadline_before {
                     outbox.push(Work::Deadline(checkout.step().deadline_ms()));
@@ -162,7 +253,10 @@ impl Reducible for WidgetState {
                 }
                 state.checkout = Some(checkout);
             }
-            Action::RedirectBlocked => state.redirect_blocked = true,
+            Action::RedirectBlocked => {
+                state.notify(Notice::error("unsafe_redirect", "The browser refused the OTP page's address."));
+                state.redirect_blocked = true;
+            }
         }
         Rc::new(state)
     }
@@ -177,6 +271,12 @@ struct Edge {
     outbox: Rc<RefCell<Vec<Work>>>,
     /// Origins the OTP page may be on, once the session is loaded.
     allowlist: RefCell<Vec<String>>,
+    /// The page's own list of those origins, replacing the session's.
+    redirect_override: RefCell<Option<Vec<String>>>,
+    /// The session's list, once loaded.
+    session_origins: RefCell<Option<Vec<String>>>,
+    /// Hears the notices.
+    notify: Option<Callback<Notice>>,
     /// Bumped by every poll request scheduled: an older scheduled poll then does nothing.
     poll_generation: Cell<u64>,
     poll_in_flight: Cell<bool>,
@@ -187,19 +287,12 @@ struct Edge {
 }
 
 impl Edge {
-    fn dispatch(&self, action: Action) {
-        if self.alive.get() {
-            self.dispatcher.dispatch(action);
-        }
-    }
-
-    /// Feeds an event to the core and carries out what it asks for.
-    fn send(self: &Rc<Self>, event: Event) {
+    /// Runs the reducer, then the work it queued.
+    fn dispatch(self: &Rc<Self>, action: Action) {
         if !self.alive.get() {
             return;
         }
-        let at = Moment { now_ms: browser::now_ms(), random_unit: browser::random_unit() };
-        self.dispatcher.dispatch(Action::Flow(event, at));
+        self.dispatcher.dispatch(action);
         loop {
             let work = std::mem::take(&mut *self.outbox.borrow_mut());
             if work.is_empty() {
@@ -208,6 +301,30 @@ impl Edge {
             for item in work {
                 self.run(item);
             }
+        }
+    }
+
+    /// Feeds an event to the core and carries out what it asks for.
+    fn send(self: &Rc<Self>, event: Event) {
+        let at = Moment { now_ms: browser::now_ms(), random_unit: browser::random_unit() };
+        self.dispatch(Action::Flow(event, at));
+    }
+
+    /// The origins the OTP page may be on: the page's own list, else the session's.
+    fn redirect_origins(&self) -> Option<Vec<String>> {
+        self.redirect_override.borrow().clone().or_else(|| self.session_origins.borrow().clone())
+    }
+
+    /// The page changed its list of origins: applies from the next redirect on.
+    fn set_redirect_override(self: &Rc<Self>, origins: Option<Vec<String>>) {
+        if *self.redirect_override.borrow() == origins {
+            return;
+        }
+        *self.redirect_override.borrow_mut() = origins;
+        if self.session_origins.borrow().is_some() {
+            let origins = self.redirect_origins().unwrap_or_default();
+            *self.allowlist.borrow_mut() = origins.clone();
+            self.dispatch(Action::RedirectOrigins(origins));
         }
     }
 
@@ -247,6 +364,11 @@ impl Edge {
                 }
             }
             Work::Run(Effect::ClearResume) | Work::Forget => storage::clear(&self.order),
+            Work::Notify(notice) => {
+                if let Some(notify) = &self.notify {
+                    notify.emit(notice);
+                }
+            }
             Work::Deadline(deadline) => {
                 let generation = self.deadline_generation.get() + 1;
                 self.deadline_generation.set(generation);
@@ -371,6 +493,7 @@ impl CheckoutHandle {
     }
 
     pub fn edit(&self, edit: FormEdit) {
+        // Through the edge, which runs the `change` notice the edit may queue.
         self.edge.dispatch(Action::Form(edit));
     }
 
@@ -416,7 +539,11 @@ pub struct CheckoutSettings {
     pub navigator: Rc<dyn Navigator>,
     /// Replaces the session's `redirect_origins` when set.
     pub redirect_origins: Option<Vec<String>>,
+    /// Narrows the session's methods when set.
+    pub methods: Option<Vec<MethodKind>>,
     pub polling: PollPolicy,
+    /// Hears the notices for the embedding page.
+    pub notify: Option<Callback<Notice>>,
 }
 
 /// Loads the order, then runs the checkout for it.
@@ -425,7 +552,8 @@ pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
     let outbox = use_memo((), |_| Rc::new(RefCell::new(Vec::new())));
     let state = {
         let outbox = (*outbox).clone();
-        use_reducer(move || WidgetState::new(outbox))
+        let methods = settings.methods.clone();
+        use_reducer(move || WidgetState::new(outbox, methods))
     };
     let edge = {
         let dispatcher = state.dispatcher();
@@ -439,6 +567,9 @@ pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
                 dispatcher,
                 outbox,
                 allowlist: RefCell::new(Vec::new()),
+                redirect_override: RefCell::new(settings.redirect_origins),
+                session_origins: RefCell::new(None),
+                notify: settings.notify,
                 poll_generation: Cell::new(0),
                 poll_in_flight: Cell::new(false),
                 deadline_generation: Cell::new(0),
@@ -455,8 +586,8 @@ pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
             spawn_local(async move {
                 match loader.backend.checkout(&loader.order).await {
                     Ok(session) => {
-                        let redirect_origins =
-                            settings.redirect_origins.clone().unwrap_or_else(|| session.redirect_origins.clone());
+                        *loader.session_origins.borrow_mut() = Some(session.redirect_origins.clone());
+                        let redirect_origins = loader.redirect_origins().unwrap_or_default();
                         *loader.allowlist.borrow_mut() = redirect_origins.clone();
                         let page_url = redirect::strip_resume_marker(&browser::page_href());
                         let config = FlowConfig { page_url, redirect_origins, polling: settings.polling };
@@ -467,6 +598,14 @@ pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
                 }
             });
             move || edge.alive.set(false)
+        });
+    }
+    // Options the page may change while the widget is on screen.
+    {
+        let edge = edge.clone();
+        use_effect_with((settings.methods, settings.redirect_origins), move |(methods, origins)| {
+            edge.set_redirect_override(origins.clone());
+            edge.dispatch(Action::Methods(methods.clone()));
         });
     }
     CheckoutHandle { state, edge }

@@ -1,0 +1,534 @@
+/* Checkout widget loader: the one script a merchant's page includes.
+
+     <script src="https://shop.example/widget/checkout.js" data-target="#pay" data-order="demo-dz" async></script>
+
+   or `CheckoutWidget.mount(target, options)`, or `<checkout-widget order="demo-dz">`. It loads
+   the widget (wasm, its JavaScript glue, its CSS) once from beside itself, checking each file
+   against the SRI hash the build wrote into it, and renders every widget in an open shadow root
+   of a container it appends to the target. API, events and payloads: checkout.d.ts. */
+(function () {
+  'use strict';
+  if (window.CheckoutWidget) return; // included twice: the first copy serves both
+
+  // Captured now: `currentScript` is only set while this script runs for the first time.
+  var script = document.currentScript;
+  var base = new URL('.', (script && script.src) || location.href).href;
+
+  // The build (scripts/integrity) puts the hashed file names and their SRI hashes here.
+  var FILES_JSON = '__CHECKOUT_FILES__';
+
+  var LANGS = ['en', 'fr', 'ar'];
+  var THEMES = ['light', 'dark', 'auto'];
+  var METHODS = ['yassir_cash', 'mobile_money'];
+  var APPEARANCE = {
+    colorPrimary: '--checkout-color-primary',
+    colorBackground: '--checkout-color-background',
+    colorText: '--checkout-color-text',
+    colorMuted: '--checkout-color-muted',
+    colorDanger: '--checkout-color-danger',
+    colorSuccess: '--checkout-color-success',
+    borderRadius: '--checkout-radius',
+    fontFamily: '--checkout-font-family',
+    spacingUnit: '--checkout-spacing'
+  };
+  var CALLBACKS = {
+    ready: 'onReady',
+    change: 'onChange',
+    submit: 'onSubmit',
+    requires_action: 'onRequiresAction',
+    success: 'onSuccess',
+    failure: 'onFailure',
+    error: 'onError'
+  };
+  var OPTIONS = ['order', 'endpoint', 'methods', 'lang', 'theme', 'appearance', 'redirectOrigins'];
+  var handles = new WeakMap();
+
+  function fail(message) {
+    throw new TypeError('CheckoutWidget: ' + message);
+  }
+
+  // A listener's exception is the page's bug: reported, without stopping the widget.
+  function report(error) {
+    setTimeout(function () {
+      throw error;
+    });
+  }
+
+  function deferred() {
+    var d = { done: false };
+    d.promise = new Promise(function (resolve, reject) {
+      d.resolve = function (value) {
+        d.done = true;
+        resolve(value);
+      };
+      d.reject = function (error) {
+        d.done = true;
+        reject(error);
+      };
+    });
+    // Marked as handled: a page that never awaits `result` gets no unhandled-rejection noise.
+    d.promise['catch'](function () {});
+    return d;
+  }
+
+  function namedError(name, message, code) {
+    var error = new Error(message);
+    error.name = name;
+    if (code) error.code = code;
+    return error;
+  }
+
+  function list(value, what) {
+    if (typeof value === 'string') value = value.split(',');
+    if (!Array.isArray(value)) fail('`' + what + '` must be an array of strings');
+    return value
+      .map(function (item) {
+        if (typeof item !== 'string') fail('`' + what + '` must be an array of strings');
+        return item.trim();
+      })
+      .filter(Boolean);
+  }
+
+  // Checks the options, throwing a TypeError that names the problem; answers a clean copy.
+  function check(options) {
+    if (!options || typeof options !== 'object') fail('options must be an object with at least `order`');
+    var clean = {};
+    Object.keys(options).forEach(function (key) {
+      var value = options[key];
+      if (value === undefined || value === null) return;
+      if (/^on[A-Z]/.test(key)) {
+        if (typeof value !== 'function') fail('`' + key + '` must be a function');
+      } else if (OPTIONS.indexOf(key) < 0) {
+        fail('unknown option `' + key + '`');
+      }
+      clean[key] = value;
+    });
+    var callbacks = Object.keys(CALLBACKS).map(function (type) {
+      return CALLBACKS[type];
+    });
+    Object.keys(clean).forEach(function (key) {
+      if (/^on[A-Z]/.test(key) && callbacks.indexOf(key) < 0) fail('unknown callback `' + key + '`');
+    });
+    if (typeof clean.order !== 'string' || !clean.order.trim()) {
+      fail('`order` is required: the order reference or the signed order token to pay');
+    }
+    clean.order = clean.order.trim();
+    if (clean.endpoint !== undefined && typeof clean.endpoint !== 'string') fail('`endpoint` must be a URL string');
+    if (clean.methods !== undefined) {
+      clean.methods = list(clean.methods, 'methods');
+      clean.methods.forEach(function (method) {
+        if (METHODS.indexOf(method) < 0) fail('unknown method "' + method + '": expected ' + METHODS.join(' or '));
+      });
+      if (!clean.methods.length) fail('`methods` must name at least one method');
+    }
+    if (clean.lang !== undefined) {
+      var lang = String(clean.lang).split(/[-_]/)[0].toLowerCase();
+      if (LANGS.indexOf(lang) < 0) fail('unknown lang "' + clean.lang + '": expected en, fr or ar');
+      clean.lang = lang;
+    }
+    if (clean.theme !== undefined && THEMES.indexOf(clean.theme) < 0) {
+      fail('unknown theme "' + clean.theme + '": expected light, dark or auto');
+    }
+    if (clean.appearance !== undefined) {
+      if (typeof clean.appearance !== 'object') fail('`appearance` must be an object');
+      Object.keys(clean.appearance).forEach(function (key) {
+        if (!APPEARANCE[key]) fail('unknown appearance key `' + key + '`');
+        var value = clean.appearance[key];
+        if (value != null && typeof value !== 'string') fail('`appearance.' + key + '` must be a string');
+      });
+    }
+    if (clean.redirectOrigins !== undefined) clean.redirectOrigins = list(clean.redirectOrigins, 'redirectOrigins');
+    return clean;
+  }
+
+  function resolveTarget(target) {
+    var element = target;
+    if (typeof target === 'string') {
+      try {
+        element = document.querySelector(target);
+      } catch (e) {
+        fail('invalid target selector "' + target + '"');
+      }
+    }
+    if (!(element instanceof Element)) fail('target not found: ' + String(target));
+    return element;
+  }
+
+  // ---- loading the widget, once per page --------------------------------------------------
+
+  var booting = null;
+
+  function boot() {
+    if (booting) return booting;
+    var files;
+    try {
+      files = JSON.parse(FILES_JSON);
+    } catch (e) {
+      return Promise.reject(new Error('checkout.js was not built: run `trunk build`'));
+    }
+    var integrity = files.integrity || {};
+    var url = function (name) {
+      return new URL(name, base).href;
+    };
+    var fetchChecked = function (name) {
+      return fetch(url(name), { integrity: integrity[name] || '' }).then(function (response) {
+        if (!response.ok) throw new Error(name + ': HTTP ' + response.status);
+        return response;
+      });
+    };
+    var css = fetchChecked(files.css)
+      .then(function (response) {
+        return response.text();
+      })
+      .then(function (text) {
+        var sheet = null;
+        try {
+          sheet = new CSSStyleSheet();
+          sheet.replaceSync(text);
+        } catch (e) {
+          sheet = null; // no constructed stylesheets: a <style> per widget instead
+        }
+        return { text: text, sheet: sheet };
+      });
+    var glue = preloadModule(url(files.glue), integrity[files.glue]).then(function () {
+      return import(url(files.glue));
+    });
+    var wasm = fetchChecked(files.wasm);
+    booting = Promise.all([glue, wasm, css]).then(function (loaded) {
+      return loaded[0]['default']({ module_or_path: loaded[1] }).then(function () {
+        return { glue: loaded[0], css: loaded[2] };
+      });
+    });
+    booting['catch'](function () {
+      booting = null; // a later widget tries again
+    });
+    return booting;
+  }
+
+  // `import()` cannot check an SRI hash, but `<link rel=modulepreload integrity>` can, and the
+  // import then takes the module it verified. Browsers without modulepreload skip the check.
+  function preloadModule(href, hash) {
+    return new Promise(function (resolve, reject) {
+      var link = document.createElement('link');
+      if (!hash || !link.relList || !link.relList.supports || !link.relList.supports('modulepreload')) return resolve();
+      link.rel = 'modulepreload';
+      link.crossOrigin = 'anonymous';
+      link.integrity = hash;
+      link.href = href;
+      link.onload = function () {
+        resolve();
+      };
+      link.onerror = function () {
+        reject(new Error('the widget script failed to load or its integrity check failed'));
+      };
+      document.head.appendChild(link);
+    });
+  }
+
+  // ---- one widget ---------------------------------------------------------------------------
+
+  function paint(container, options) {
+    container.setAttribute('data-theme', options.theme || 'light');
+    var appearance = options.appearance || {};
+    Object.keys(APPEARANCE).forEach(function (key) {
+      if (appearance[key]) container.style.setProperty(APPEARANCE[key], appearance[key]);
+      else container.style.removeProperty(APPEARANCE[key]);
+    });
+  }
+
+  function forWasm(options) {
+    return {
+      order: options.order,
+      endpoint: options.endpoint || '',
+      lang: options.lang || null,
+      methods: options.methods || null,
+      redirectOrigins: options.redirectOrigins || null
+    };
+  }
+
+  function live(options) {
+    return JSON.stringify([options.lang, options.methods, options.redirectOrigins]);
+  }
+
+  function create(host, options) {
+    var container = document.createElement('div');
+    container.setAttribute('data-checkout-widget-root', '');
+    // Against page rules such as `* { display: none !important }`, which match this container:
+    // the shadow root's `:host` rules win too (see widget.css).
+    container.style.setProperty('display', 'block', 'important');
+    var shadow = container.attachShadow({ mode: 'open' });
+    paint(container, options);
+    host.appendChild(container);
+
+    var app = null;
+    var alive = true;
+    var generation = 0;
+    var ready, result;
+    var handle = {};
+
+    function fresh() {
+      ready = deferred();
+      result = deferred();
+      handle.ready = ready.promise;
+      handle.result = result.promise;
+    }
+
+    // The one place the widget's notices become DOM events, callbacks and promise outcomes.
+    function emit(type, detail) {
+      if (!alive) return;
+      if (type === 'ready') ready.resolve(detail);
+      if ((type === 'success' || type === 'failure') && !result.done) {
+        var outcome = { type: type };
+        Object.keys(detail).forEach(function (key) {
+          outcome[key] = detail[key];
+        });
+        result.resolve(outcome);
+      }
+      if (type === 'error' && !ready.done) {
+        // Nothing can be paid: the order did not load.
+        var error = namedError('CheckoutError', detail.message, detail.code);
+        ready.reject(error);
+        result.reject(error);
+      }
+      host.dispatchEvent(new CustomEvent(type, { detail: detail, bubbles: true, composed: true }));
+      var callback = options[CALLBACKS[type]];
+      if (callback) {
+        try {
+          callback(detail);
+        } catch (e) {
+          report(e);
+        }
+      }
+    }
+
+    function start() {
+      var mine = ++generation;
+      boot().then(
+        function (loaded) {
+          if (!alive || mine !== generation) return;
+          if (loaded.css.sheet && 'adoptedStyleSheets' in shadow) {
+            shadow.adoptedStyleSheets = [loaded.css.sheet];
+          } else {
+            var style = document.createElement('style');
+            style.textContent = loaded.css.text;
+            shadow.appendChild(style);
+          }
+          var root = document.createElement('div');
+          shadow.appendChild(root);
+          app = loaded.glue.mount(root, forWasm(options), emit);
+        },
+        function (e) {
+          if (alive && mine === generation) emit('error', { code: 'load_failed', message: e.message || String(e) });
+        }
+      );
+    }
+
+    function stop() {
+      if (app) {
+        app.unmount();
+        app.free();
+        app = null;
+      }
+      while (shadow.firstChild) shadow.removeChild(shadow.firstChild);
+      var aborted = namedError('AbortError', 'The checkout widget was unmounted.');
+      if (!ready.done) ready.reject(aborted);
+      if (!result.done) result.reject(aborted);
+    }
+
+    handle.update = function (changes) {
+      if (!alive) return;
+      if (!changes || typeof changes !== 'object') fail('update() takes an object of options');
+      var merged = {};
+      Object.keys(options).forEach(function (key) {
+        merged[key] = options[key];
+      });
+      Object.keys(changes).forEach(function (key) {
+        merged[key] = changes[key];
+      });
+      var next = check(merged);
+      var previous = options;
+      options = next;
+      paint(container, next);
+      if (next.order !== previous.order || (next.endpoint || '') !== (previous.endpoint || '')) {
+        // Another order or backend is another checkout.
+        stop();
+        fresh();
+        start();
+      } else if (app && live(next) !== live(previous)) {
+        app.update(forWasm(next));
+      }
+    };
+
+    handle.unmount = function () {
+      if (!alive) return;
+      stop();
+      alive = false;
+      container.remove();
+      if (handles.get(host) === handle) handles['delete'](host);
+    };
+
+    fresh();
+    handles.set(host, handle);
+    start();
+    return handle;
+  }
+
+  /** Renders a widget into `target` (an element or a CSS selector); see checkout.d.ts. */
+  function mount(target, options) {
+    var host = resolveTarget(target);
+    var clean = check(options);
+    var previous = handles.get(host);
+    if (previous) previous.unmount();
+    return create(host, clean);
+  }
+
+  // ---- declarative embeddings: the script tag and the custom element ----------------------
+
+  function attributeOptions(element, prefix) {
+    var get = function (name) {
+      var value = element.getAttribute(prefix + name);
+      return value && value.trim() ? value.trim() : undefined;
+    };
+    var param = function (name) {
+      var key = get(name + '-param');
+      return key ? new URL(location.href).searchParams.get(key) || undefined : undefined;
+    };
+    return {
+      order: param('order') || get('order'),
+      endpoint: get('endpoint'),
+      methods: get('methods'),
+      lang: param('lang') || get('lang'),
+      theme: get('theme'),
+      redirectOrigins: get('redirect-origins')
+    };
+  }
+
+  function mountDeclared(target, element, prefix) {
+    try {
+      return mount(target, attributeOptions(element, prefix));
+    } catch (e) {
+      console.error(e);
+      element.dispatchEvent(
+        new CustomEvent('error', {
+          detail: { code: 'invalid_options', message: e.message },
+          bubbles: true,
+          composed: true
+        })
+      );
+      return null;
+    }
+  }
+
+  function mountDeclaredWidgets() {
+    if (script && script.hasAttribute('data-target')) {
+      mountDeclared(script.getAttribute('data-target'), script, 'data-');
+    }
+    var marked = document.querySelectorAll('[data-checkout-widget]');
+    for (var i = 0; i < marked.length; i++) {
+      if (!handles.has(marked[i])) mountDeclared(marked[i], marked[i], 'data-');
+    }
+  }
+
+  window.CheckoutWidget = {
+    mount: mount,
+    /** The handle of the widget mounted in `target`, if any (script-tag widgets included). */
+    get: function (target) {
+      return handles.get(resolveTarget(target)) || null;
+    }
+  };
+
+  if (window.customElements && !customElements.get('checkout-widget')) {
+    customElements.define(
+      'checkout-widget',
+      class extends HTMLElement {
+        static get observedAttributes() {
+          return ['order', 'endpoint', 'methods', 'lang', 'theme', 'redirect-origins'];
+        }
+
+        constructor() {
+          super();
+          this._handle = null;
+          this._ready = deferred();
+          this._result = deferred();
+          this._queued = false;
+        }
+
+        get ready() {
+          return this._ready.promise;
+        }
+
+        get result() {
+          return this._result.promise;
+        }
+
+        connectedCallback() {
+          this._sync();
+        }
+
+        disconnectedCallback() {
+          this._sync();
+        }
+
+        attributeChangedCallback() {
+          if (this.isConnected) this._sync();
+        }
+
+        // Once per task, so attributes set right after the element is added are taken together
+        // and a moved element keeps its widget.
+        _sync() {
+          var self = this;
+          if (self._queued) return;
+          self._queued = true;
+          queueMicrotask(function () {
+            self._queued = false;
+            var current = self._handle;
+            if (!self.isConnected) {
+              if (current) current.unmount();
+              self._handle = null;
+              return;
+            }
+            var options = attributeOptions(self, '');
+            if (current && self._order === options.order && self._endpoint === options.endpoint) {
+              try {
+                current.update(options);
+              } catch (e) {
+                console.error(e);
+                self.dispatchEvent(
+                  new CustomEvent('error', {
+                    detail: { code: 'invalid_options', message: e.message },
+                    bubbles: true,
+                    composed: true
+                  })
+                );
+              }
+              return;
+            }
+            if (current) current.unmount();
+            if (self._ready.done) self._ready = deferred();
+            if (self._result.done) self._result = deferred();
+            var ready = self._ready;
+            var result = self._result;
+            var handle = mountDeclared(self, self, '');
+            self._handle = handle;
+            self._order = options.order;
+            self._endpoint = options.endpoint;
+            if (!handle) {
+              var error = namedError('TypeError', 'invalid <checkout-widget> attributes', 'invalid_options');
+              ready.reject(error);
+              result.reject(error);
+              return;
+            }
+            handle.ready.then(ready.resolve, ready.reject);
+            handle.result.then(result.resolve, result.reject);
+          });
+        }
+      }
+    );
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', mountDeclaredWidgets);
+  } else {
+    mountDeclaredWidgets();
+  }
+})();
