@@ -22,12 +22,14 @@ after(async () => {
 const EVENT_TYPES = ['ready', 'change', 'submit', 'requires_action', 'success', 'failure', 'error'];
 
 /** Serves `body` as a merchant page on the demo's origin, so the widget's API calls are same-origin. */
-async function merchantPage(body, { head = '' } = {}) {
+async function merchantPage(body, { head = '', headers = {}, beforeLoad } = {}) {
   const page = await demo.newPage();
+  if (beforeLoad) await beforeLoad(page);
   const url = `${demo.base}/merchant-test-page.html`;
   await page.route(url, (route) =>
     route.fulfill({
       contentType: 'text/html; charset=utf-8',
+      headers,
       body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Merchant checkout</title>${head}</head>
 <body><main><h1>Checkout</h1>${body}</main></body></html>`,
     }),
@@ -273,4 +275,30 @@ test('each example page renders in each language (screenshots kept as artifacts)
       await page.context().close();
     }
   }
+});
+
+// The policy the README gives merchants, for a widget served from the shop's own origin.
+export const MERCHANT_CSP =
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; " +
+  "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+test('the widget works under the strict Content-Security-Policy of the README', async () => {
+  const page = await merchantPage(
+    `<div id="pay"></div>
+<script src="/widget/checkout.js" data-target="#pay" data-order="demo-dz" data-lang="en"></script>`,
+    {
+      headers: { 'content-security-policy': MERCHANT_CSP },
+      beforeLoad: (page) =>
+        page.addInitScript(() => {
+          window.violations = [];
+          document.addEventListener('securitypolicyviolation', (event) =>
+            window.violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+          );
+        }),
+    },
+  );
+  await payWithWallet(page, '+213555000002');
+  await page.getByText(/Payment successful/).waitFor({ timeout: 20_000 });
+  assert.deepEqual(await page.evaluate(() => window.violations), []);
+  await page.context().close();
 });
