@@ -30,7 +30,8 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     /// Origins the widget may follow a `payUrl` to (Yassir's OTP pages).
     pub redirect_origins: Vec<String>,
-    /// Origins allowed to call the shopper API from another page (CORS); empty = same origin only.
+    /// Origins allowed to call the shopper API from another page (CORS); empty = same origin
+    /// only, `*` = any.
     pub cors_origins: Vec<String>,
     /// The widget's release build (trunk's `dist/`), served by the demo when present.
     pub widget_dir: PathBuf,
@@ -170,7 +171,12 @@ impl Config {
             yabetoo,
             sandbox,
             redirect_origins,
-            cors_origins: lookup("CORS_ORIGINS").map(|list| split_list(&list)).unwrap_or_default(),
+            cors_origins: match lookup("CORS_ORIGINS") {
+                Some(list) => split_list(&list),
+                // The sandbox moves no money: any page may try it, e.g. a merchant's own test page.
+                None if mode == ProviderMode::Sandbox => vec!["*".into()],
+                None => Vec::new(),
+            },
             widget_dir: lookup("WIDGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("dist")),
             examples_dir: lookup("EXAMPLES_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("examples")),
             check_interval: Duration::from_millis(parse(&lookup, "CHECK_INTERVAL_MS", 1_000)?),

@@ -327,3 +327,29 @@ async fn a_signed_order_token_sets_the_amount() {
     assert_eq!(status, 400, "{error}");
     assert_eq!(error["error"]["field"], "order");
 }
+
+#[tokio::test]
+async fn the_sandbox_answers_pages_on_other_origins() {
+    let server = start(&[]).await;
+    let response = server
+        .http
+        .request(reqwest::Method::OPTIONS, server.url("/api/v1/payments"))
+        .header("Origin", "http://localhost:3000")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type,idempotency-key")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+
+    let live_like = start(&[("CORS_ORIGINS", "https://shop.example")]).await;
+    let response = live_like
+        .http
+        .get(live_like.url("/api/v1/checkout?order=demo-dz"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().get("access-control-allow-origin").is_none());
+}
