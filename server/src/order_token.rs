@@ -118,8 +118,18 @@ pub fn validate(order: &TokenOrder) -> Result<(), TokenError> {
     if order.amount_minor <= 0 {
         return Err(TokenError::Invalid("amount_minor must be greater than 0".into()));
     }
-    if checkout_contract::minor_unit_exponent(&order.currency).is_none() {
-        return Err(TokenError::Invalid(format!("currency `{}` is not supported", order.currency)));
+    let payable = Order {
+        reference: order.reference.clone(),
+        description: order.description.clone(),
+        amount_minor: order.amount_minor,
+        currency: order.currency.to_ascii_uppercase(),
+        capture: order.capture,
+    };
+    if payable.methods().is_empty() {
+        return Err(TokenError::Invalid(format!(
+            "no payment method takes currency `{}`: Yassir Cash takes DZD, MAD and USD; mobile money takes XAF",
+            order.currency
+        )));
     }
     Ok(())
 }
@@ -166,6 +176,13 @@ mod tests {
     fn expired_tokens_are_refused() {
         let signer = OrderSigner::new(b"secret");
         assert_eq!(signer.verify(&signer.sign(&order()), 3_000), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn currencies_no_method_takes_are_refused() {
+        let mut euros = order();
+        euros.currency = "EUR".into();
+        assert!(matches!(validate(&euros), Err(TokenError::Invalid(_))));
     }
 
     #[test]

@@ -15,6 +15,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/admin/payments/{id}/capture"),
     ("post", "/api/v1/admin/payments/{id}/release"),
     ("post", "/api/v1/admin/payments/{id}/refund"),
+    ("post", "/api/v1/admin/order-tokens"),
 ];
 
 fn spec() -> String {
