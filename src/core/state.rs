@@ -271,6 +271,12 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
             state.stop(S::Error { kind: error.kind(), can_retry })
         }
         (_, Event::PollResult(payment)) if waiting && state.is_current(&payment) => {
+            if payment.status == PaymentStatus::Created && state.attempt.is_none() {
+                // Resumed after a reload between create and submit: nothing reached the provider
+                // and the details are gone, so the shopper picks up from the form.
+                let effects = if state.resumable { vec![Effect::ClearResume] } else { Vec::new() };
+                return (state.fresh(), effects);
+            }
             if !state.submitted && payment.status == PaymentStatus::Created && state.attempt.is_some() {
                 // The submit that failed never arrived: send it now.
                 return state.submit();
@@ -907,6 +913,14 @@ mod tests {
         let (state, _) = returned();
         let (state, _) = transition(state, Event::PollResult(redirect_to(PAY_URL)), at(T0));
         let (state, effects) = transition(state, Event::ChangeDetails, at(T0));
+        assert_eq!(state.step(), &Step::Choosing);
+        assert_eq!(effects, [Effect::ClearResume]);
+    }
+
+    #[test]
+    fn resumed_payment_never_submitted_goes_back_to_the_form() {
+        let (state, _) = returned();
+        let (state, effects) = transition(state, Event::PollResult(payment(PaymentStatus::Created)), at(T0));
         assert_eq!(state.step(), &Step::Choosing);
         assert_eq!(effects, [Effect::ClearResume]);
     }
