@@ -302,3 +302,17 @@ test('the widget works under the strict Content-Security-Policy of the README', 
   assert.deepEqual(await page.evaluate(() => window.violations), []);
   await page.context().close();
 });
+
+test("the widget's files are sent compressed, and kept by browsers when their name is hashed", async () => {
+  const integrity = await (await fetch(`${demo.base}/widget/integrity.json`)).json();
+  const wasm = Object.keys(integrity).find((name) => name.endsWith('.wasm'));
+  const hashed = await fetch(`${demo.base}/widget/${wasm}`, { headers: { 'accept-encoding': 'br' } });
+  assert.equal(hashed.headers.get('content-encoding'), 'br');
+  assert.equal(hashed.headers.get('content-type'), 'application/wasm');
+  assert.match(hashed.headers.get('cache-control'), /immutable/);
+  await hashed.arrayBuffer();
+  const loader = await fetch(`${demo.base}/widget/checkout.js`, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(loader.headers.get('content-encoding'), 'gzip');
+  assert.equal(loader.headers.get('cache-control'), 'no-cache');
+  await loader.arrayBuffer();
+});

@@ -87,3 +87,51 @@ async fn a_success_that_is_not_the_contract_is_a_decode_error() {
     let error = HttpBackend::new("").payment("pay_1").await.unwrap_err();
     assert!(matches!(error, WidgetError::Decode(_)), "{error:?}");
 }
+
+/// The loader's `fetch` of the order, as `mount` gets it: a `Response` promise.
+fn prefetched(status: u16, body: &str) -> js_sys::Promise {
+    let init = web_sys::ResponseInit::new();
+    init.set_status(status);
+    let response = web_sys::Response::new_with_opt_str_and_init(Some(body), &init).unwrap();
+    js_sys::Promise::resolve(&wasm_bindgen::JsValue::from(response))
+}
+
+#[wasm_bindgen_test]
+async fn the_order_the_loader_fetched_is_read_without_asking_again() {
+    fake_fetch(500, "{}");
+    let session = r#"{"order":{"reference":"demo-dz","description":"Kit","amount_minor":150000,"currency":"DZD"},
+        "methods":[{"type":"yassir_cash","countries":[{"code":"DZ","dial_code":"213"}]}],"test_mode":true}"#;
+    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=demo%20dz".into(), prefetched(200, session));
+    let loaded = backend.checkout("demo dz").await.unwrap();
+    assert_eq!((loaded.order.reference.as_str(), loaded.test_mode), ("demo-dz", true));
+    assert!(calls().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_prefetched_error_answer_is_read_like_any_other() {
+    fake_fetch(200, "{}");
+    let body = r#"{"error":{"code":"not_found","message":"No such order."}}"#;
+    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=nope".into(), prefetched(404, body));
+    let error = backend.checkout("nope").await.unwrap_err();
+    let WidgetError::Http { status: 404, body: Some(body) } = error else { panic!("{error:?}") };
+    assert_eq!(body.error.code, "not_found");
+    assert!(calls().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_prefetch_of_another_address_is_not_used() {
+    fake_fetch(404, r#"{"message":"Row not found"}"#);
+    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=other".into(), prefetched(200, "{}"));
+    let error = backend.checkout("nope").await.unwrap_err();
+    assert_eq!(error, WidgetError::Http { status: 404, body: None });
+    assert_eq!(calls()[0][1], Some(format!("{}/api/v1/checkout?order=nope&", origin())));
+}
+
+#[wasm_bindgen_test]
+async fn a_prefetch_that_failed_is_a_network_error() {
+    fake_fetch(200, "{}");
+    let failed = js_sys::Promise::reject(&js_sys::TypeError::new("Failed to fetch"));
+    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=demo-dz".into(), failed);
+    let error = backend.checkout("demo-dz").await.unwrap_err();
+    assert_eq!(error, WidgetError::Network("TypeError: Failed to fetch".into()));
+}

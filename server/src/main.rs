@@ -1,3 +1,4 @@
+use axum::serve::ListenerExt;
 use checkout_server::config::{Config, ProviderMode};
 use checkout_server::{app, build_state};
 use tracing_subscriber::EnvFilter;

@@ -1,6 +1,7 @@
 //! The merchant backend as the widget sees it: the [`Backend`] trait, its HTTP implementation,
 //! and [`WidgetError`]. This is the only module that talks HTTP.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -9,6 +10,9 @@ use checkout_contract::{
     IDEMPOTENCY_HEADER,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
+use js_sys::Promise;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 
 use crate::core::redirect::percent_encode;
 use crate::core::state::RequestError;
@@ -53,7 +57,9 @@ impl From<gloo_net::Error> for WidgetError {
         match error {
             gloo_net::Error::JsError(error) => WidgetError::Network(error.to_string()),
             gloo_net::Error::GlooError(message) => WidgetError::Network(message),
-            gloo_net::Error::SerdeError(error) => WidgetError::Decode(error.to_string()),
+            // Not worded by serde_json: its messages would ship in the wasm for an error that
+            // never happens (the widget reads JSON with the browser's parser, see `wire`).
+            gloo_net::Error::SerdeError(_) => WidgetError::Decode("the body is not JSON".into()),
         }
     }
 }
@@ -77,15 +83,37 @@ impl WidgetError {
 }
 
 /// The merchant backend over HTTP.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct HttpBackend {
     /// Origin (and optional path prefix) of the backend; empty for the page's own origin.
     pub endpoint: String,
+    /// A `fetch` of the order the loader started before the wasm ran, with its URL.
+    prefetched: RefCell<Option<(String, Promise)>>,
 }
 
 impl HttpBackend {
     pub fn new(endpoint: &str) -> Self {
-        HttpBackend { endpoint: endpoint.trim().trim_end_matches('/').to_string() }
+        HttpBackend { endpoint: endpoint.trim().trim_end_matches('/').to_string(), prefetched: RefCell::new(None) }
+    }
+
+    /// Like [`HttpBackend::new`], with the loader's `fetch` of `url` (a `Response` promise):
+    /// the order is read from it when the widget asks for that same URL.
+    pub fn with_prefetched(endpoint: &str, url: String, response: Promise) -> Self {
+        let backend = HttpBackend::new(endpoint);
+        *backend.prefetched.borrow_mut() = Some((url, response));
+        backend
+    }
+
+    /// The prefetched answer, once, if it is of `url`.
+    async fn prefetched(&self, url: &str) -> Option<Result<Response, WidgetError>> {
+        let (fetched, response) = self.prefetched.borrow_mut().take()?;
+        if fetched != url {
+            return None;
+        }
+        Some(match JsFuture::from(response).await {
+            Ok(response) => Ok(Response::from(response.unchecked_into::<web_sys::Response>())),
+            Err(error) => Err(WidgetError::Network(js_sys::Error::from(error).to_string().into())),
+        })
     }
 
     fn url(&self, path: &str) -> String {
@@ -121,7 +149,11 @@ impl Backend for HttpBackend {
     fn checkout<'a>(&'a self, order: &'a str) -> BackendFuture<'a, CheckoutSession> {
         Box::pin(async move {
             let url = self.url(&format!("/checkout?order={}", percent_encode(order)));
-            read(send(accept_json(Request::get(&url)).build()).await?, wire::checkout_session).await
+            let response = match self.prefetched(&url).await {
+                Some(response) => response?,
+                None => send(accept_json(Request::get(&url)).build()).await?,
+            };
+            read(response, wire::checkout_session).await
         })
     }
 

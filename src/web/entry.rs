@@ -4,8 +4,10 @@
 //! Checking the merchant's options, the shadow root, theming and the promises are the loader's:
 //! they cost less in JavaScript than in the wasm every shopper downloads.
 
+use std::rc::Rc;
+
 use checkout_contract::MethodKind;
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -13,6 +15,7 @@ use yew::{AttrValue, Callback};
 
 use crate::core::events::Notice;
 use crate::core::i18n::Lang;
+use crate::web::api::HttpBackend;
 use crate::web::app::{CheckoutWidget, CheckoutWidgetProps};
 use crate::web::wire::Writer;
 
@@ -142,17 +145,29 @@ impl WidgetHandle {
     }
 }
 
+/// The loader's `fetch` of the order, `{ url, response }`, when it started one.
+fn prefetched(checkout: &JsValue) -> Option<(String, Promise)> {
+    let url = Reflect::get(checkout, &JsValue::from_str("url")).ok()?.as_string()?;
+    let response = Reflect::get(checkout, &JsValue::from_str("response")).ok()?.dyn_into::<Promise>().ok()?;
+    Some((url, response))
+}
+
 /// Renders a widget into `root` with `options` (`{ endpoint, order, lang, methods,
-/// redirectOrigins }`); `emit(type, detail)` hears every notice.
+/// redirectOrigins }`); `emit(type, detail)` hears every notice. `checkout`, if given, is the
+/// loader's `fetch` of the order, `{ url, response }`, which the widget reads instead of asking
+/// again.
 #[wasm_bindgen]
-pub fn mount(root: Element, options: JsValue, emit: Option<Function>) -> WidgetHandle {
+pub fn mount(root: Element, options: JsValue, emit: Option<Function>, checkout: JsValue) -> WidgetHandle {
     let on_notice = emit.map(|emit| {
         Callback::from(move |notice: Notice| {
             // A throwing listener must not stop the widget; the loader reports it.
             let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(notice.name()), &notice_detail(&notice));
         })
     });
-    let props = WidgetOptions::from_js(&options).into_props(on_notice);
+    let mut props = WidgetOptions::from_js(&options).into_props(on_notice);
+    if let Some((url, response)) = prefetched(&checkout) {
+        props.backend = Some(Rc::new(HttpBackend::with_prefetched(&props.endpoint, url, response)));
+    }
     let app = yew::Renderer::<CheckoutWidget>::with_root_and_props(root, props.clone()).render();
     WidgetHandle { app: Some(app), props }
 }
