@@ -4,12 +4,8 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { startDemo } from './harness.mjs';
-
-const artifacts = resolve(import.meta.dirname, '..', 'test-artifacts');
-mkdirSync(artifacts, { recursive: true });
+import { join } from 'node:path';
+import { ARTIFACTS as artifacts, startDemo } from './harness.mjs';
 
 let demo;
 before(async () => {

@@ -2,7 +2,7 @@
 // a headless Chromium driven through playwright-core.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,10 @@ const require = createRequire(join(root, '.tools', 'package.json'));
 const { chromium } = require('playwright-core');
 
 export const ADMIN_TOKEN = 'admin_test_token';
+
+/** Where screenshots go: kept as test artifacts, never committed. */
+export const ARTIFACTS = join(root, 'test-artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
