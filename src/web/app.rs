@@ -19,7 +19,7 @@ use crate::web::components::{
     YassirCashFields,
 };
 use crate::web::hooks::use_checkout::CheckoutSettings;
-use crate::web::hooks::{use_checkout, FormEdit, Phase};
+use crate::web::hooks::{use_checkout, CheckoutHandle, FormEdit, Phase};
 use crate::web::navigate::{BrowserNavigator, Navigator};
 use crate::web::text::{frame, Frame};
 
@@ -96,6 +96,27 @@ fn amount_locale(lang: Lang, currency: &str) -> String {
     }
 }
 
+/// `text` as an owned prop value. Not inlined: one copy for the form's many texts.
+#[inline(never)]
+fn owned(text: &str) -> AttrValue {
+    AttrValue::from(text.to_string())
+}
+
+/// The widget's frame before the order is ready. Not inlined: one copy for its three uses.
+#[inline(never)]
+fn loading_frame(lang: Lang, label: &'static str, body: Html) -> Html {
+    html! {
+        <section class="cw" aria-label={label} lang={lang.tag()} dir={lang.dir()} data-step="loading">{ body }</section>
+    }
+}
+
+/// A callback that runs `run` on the checkout. Not inlined: one copy for the four actions.
+#[inline(never)]
+fn action(handle: &CheckoutHandle, run: fn(&CheckoutHandle)) -> Callback<()> {
+    let handle = handle.clone();
+    Callback::from(move |()| run(&handle))
+}
+
 /// The checkout widget for one order.
 #[function_component(CheckoutWidget)]
 pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
@@ -119,11 +140,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     let root = NodeRef::default();
     // A labelled section: the widget is one region of the merchant's page.
     let label = frame(lang, Frame::WidgetLabel);
-    let frame_attrs = |body: Html| {
-        html! {
-            <section class="cw" aria-label={label} lang={lang.tag()} dir={lang.dir()} data-step="loading">{ body }</section>
-        }
-    };
+    let frame_attrs = |body: Html| loading_frame(lang, label, body);
     let (session, form, checkout) = match (&state.phase, &state.session, &state.form, &state.checkout) {
         (Phase::Loading, ..) => {
             return frame_attrs(html! { <p class="cw-loading" role="status">{ frame(lang, Frame::Loading) }</p> });
@@ -166,21 +183,19 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             handle.pay(|field: Field| browser::focus_within(&root, &field_id(&prefix, field)));
         })
     };
-    let action = |run: fn(&crate::web::hooks::CheckoutHandle)| {
-        let handle = handle.clone();
-        Callback::from(move |()| run(&handle))
-    };
+    let action = |run: fn(&CheckoutHandle)| action(&handle, run);
 
     let show_form = matches!(
         step,
         Step::Choosing | Step::Creating | Step::Submitting | Step::Rejected { .. } | Step::Expired { .. } | Step::Error { .. }
     );
+    let method_error = errors.get(Field::Method);
     let fields = match form.method() {
         Some(MethodKind::YassirCash) => html! {
             <YassirCashFields
                 {lang}
                 prefix={prefix.clone()}
-                phone={AttrValue::from(form.yassir_phone().to_string())}
+                phone={owned(form.yassir_phone())}
                 error={errors.get(Field::YassirPhone)}
                 disabled={busy}
                 onedit={onedit.clone()}
@@ -191,14 +206,14 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                 {lang}
                 prefix={prefix.clone()}
                 countries={form.momo_countries().to_vec()}
-                country={form.country().map(|code| AttrValue::from(code.to_string()))}
+                country={form.country().map(owned)}
                 operators={form.operators().to_vec()}
                 operator={form.operator()}
-                msisdn={AttrValue::from(form.msisdn().to_string())}
-                first_name={AttrValue::from(form.first_name().to_string())}
-                last_name={AttrValue::from(form.last_name().to_string())}
-                receipt_email={AttrValue::from(form.receipt_email().to_string())}
-                errors={errors.clone()}
+                msisdn={owned(form.msisdn())}
+                first_name={owned(form.first_name())}
+                last_name={owned(form.last_name())}
+                receipt_email={owned(form.receipt_email())}
+                {errors}
                 operator_warning={form.operator_warning().map(|op| AttrValue::from(operator_warning(lang, op)))}
                 disabled={busy}
                 onedit={onedit.clone()}
@@ -230,7 +245,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                         id={field_id(&prefix, Field::Method)}
                         methods={form.offered_methods()}
                         selected={form.method()}
-                        error={errors.get(Field::Method)}
+                        error={method_error}
                         disabled={busy}
                         {onselect}
                     />
@@ -243,7 +258,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                 locale={AttrValue::from(locale)}
                 prefix={prefix.clone()}
                 step={Some(step.clone())}
-                payment_id={checkout.payment_id().map(|id| AttrValue::from(id.to_string()))}
+                payment_id={checkout.payment_id().map(owned)}
                 redirect_blocked={state.redirect_blocked}
                 onretry={action(|h| h.retry())}
                 oncheckagain={action(|h| h.check_again())}

@@ -16,7 +16,10 @@ pub use test_mode_badge::TestModeBadge;
 pub use text_field::TextField;
 pub use yassir_cash_fields::YassirCashFields;
 
+use yew::{html, AttrValue, Callback, Html};
+
 use crate::core::validate::Field;
+use crate::web::hooks::FormEdit;
 
 /// The element id of a form field, unique per widget on the page (`prefix` is the widget's).
 pub fn field_id(prefix: &str, field: Field) -> String {
@@ -31,6 +34,69 @@ pub fn field_id(prefix: &str, field: Field) -> String {
         Field::ReceiptEmail => "receipt-email",
     };
     format!("{prefix}-{name}")
+}
+
+/// A [`TextField`] for one form field and its edits. Not inlined: the props are built in one
+/// place for every field instead of once per use, which keeps the wasm smaller.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn form_text_field(
+    prefix: &str,
+    field: Field,
+    label: &'static str,
+    hint: Option<AttrValue>,
+    value: AttrValue,
+    kind: &'static str,
+    autocomplete: &'static str,
+    inputmode: Option<&'static str>,
+    ltr: bool,
+    error: Option<AttrValue>,
+    disabled: bool,
+    onedit: &Callback<FormEdit>,
+    edit: fn(String) -> FormEdit,
+) -> Html {
+    html! {
+        <TextField
+            id={field_id(prefix, field)}
+            {label}
+            {hint}
+            {value}
+            kind={AttrValue::Static(kind)}
+            autocomplete={AttrValue::Static(autocomplete)}
+            inputmode={inputmode.map(AttrValue::Static)}
+            dir={ltr.then_some(AttrValue::Static("ltr"))}
+            {error}
+            {disabled}
+            oninput={onedit.reform(edit)}
+            onchange={onedit.reform(move |_| FormEdit::Touch(field))}
+        />
+    }
+}
+
+/// The `aria-describedby` of a field: the ids of its hint, warning and error that show.
+#[inline(never)]
+pub(crate) fn described_by(parts: [(bool, &str); 3]) -> Option<String> {
+    let mut ids = String::new();
+    for (present, id) in parts {
+        if present {
+            if !ids.is_empty() {
+                ids.push(' ');
+            }
+            ids.push_str(id);
+        }
+    }
+    (!ids.is_empty()).then_some(ids)
+}
+
+/// A field's box, marked invalid while its error shows. The classes are literals: a computed
+/// class goes through yew's `Classes`, a hashed set that costs the wasm more.
+#[inline(never)]
+pub(crate) fn field_box(invalid: bool, children: Html) -> Html {
+    if invalid {
+        html! { <div class="cw-field cw-field--invalid">{ children }</div> }
+    } else {
+        html! { <div class="cw-field">{ children }</div> }
+    }
 }
 
 /// The worded error of each wrong field, ready to show.

@@ -1,5 +1,6 @@
 use checkout_contract::Payment;
 use yew::prelude::*;
+use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
 
 use crate::core::i18n::{reference, retry_label, step_text, t, time_left, Lang, Msg};
 use crate::core::state::{ErrorKind, Step};
@@ -57,6 +58,18 @@ fn step_payment(step: &Step) -> Option<&Payment> {
         | Step::Closed { payment } => Some(payment),
         Step::Error { kind: ErrorKind::PaymentFailed { payment }, .. } => Some(payment),
         _ => None,
+    }
+}
+
+/// An action button. Not inlined: one copy of the markup and its click handler for every action.
+#[inline(never)]
+fn button(primary: bool, label: &'static str, run: &Callback<()>) -> Html {
+    let onclick = run.reform(|_: MouseEvent| ());
+    // Literal classes: a computed one goes through yew's `Classes`, a hashed set.
+    if primary {
+        html! { <button type="button" class="cw-button cw-button--primary" {onclick}>{ label }</button> }
+    } else {
+        html! { <button type="button" class="cw-button" {onclick}>{ label }</button> }
     }
 }
 
@@ -144,29 +157,37 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
     };
 
     let primary = retry_label(lang, step).map(|label| {
-        let onclick = match step {
-            Step::StillPending { .. } => props.oncheckagain.reform(|_: MouseEvent| ()),
-            Step::RequiresAction { .. } => props.oncontinue.reform(|_: MouseEvent| ()),
-            _ => props.onretry.reform(|_: MouseEvent| ()),
+        let run = match step {
+            Step::StillPending { .. } => &props.oncheckagain,
+            Step::RequiresAction { .. } => &props.oncontinue,
+            _ => &props.onretry,
         };
-        html! { <button type="button" class="cw-button cw-button--primary" {onclick}>{ label }</button> }
+        button(true, label, run)
     });
     let can_change = matches!(
         step,
         Step::Rejected { .. } | Step::Expired { .. } | Step::Error { .. } | Step::RequiresAction { .. }
     );
-    let change = can_change.then(|| {
-        let onclick = props.onchangedetails.reform(|_: MouseEvent| ());
-        html! { <button type="button" class="cw-button" {onclick}>{ t(lang, Msg::ChangeDetails) }</button> }
-    });
+    let change = can_change.then(|| button(false, t(lang, Msg::ChangeDetails), &props.onchangedetails));
 
-    html! {
-        <div class={classes!("cw-status", format!("cw-status--{name}"))} data-step={name}>
+    let body = html! {
+        <>
             { live }
             { details }
             if primary.is_some() || change.is_some() {
                 <div class="cw-actions">{ for primary }{ for change }</div>
             }
-        </div>
-    }
+        </>
+    };
+    // Built by hand: `html!` would take the computed class through yew's `Classes`, a hashed set.
+    let mut panel = VTag::new("div");
+    panel.set_attributes(Attributes::Dynamic {
+        keys: &["data-step", "class"],
+        values: Box::new([
+            Some(AttributeOrProperty::Attribute(AttrValue::Static(name))),
+            Some(AttributeOrProperty::Attribute(format!("cw-status cw-status--{name}").into())),
+        ]),
+    });
+    panel.add_child(body);
+    panel.into()
 }

@@ -1,6 +1,8 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::{described_by, field_box};
+
 #[derive(Properties, PartialEq, Clone)]
 pub struct TextFieldProps {
     pub id: AttrValue,
@@ -36,19 +38,15 @@ pub fn text_field(props: &TextFieldProps) -> Html {
     let hint_id = format!("{}-hint", props.id);
     let error_id = format!("{}-error", props.id);
     let warning_id = format!("{}-warning", props.id);
-    let described: Vec<&str> = [
-        props.hint.as_ref().map(|_| hint_id.as_str()),
-        props.warning.as_ref().map(|_| warning_id.as_str()),
-        props.error.as_ref().map(|_| error_id.as_str()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let describedby = (!described.is_empty()).then(|| described.join(" "));
+    let describedby = described_by([
+        (props.hint.is_some(), &hint_id),
+        (props.warning.is_some(), &warning_id),
+        (props.error.is_some(), &error_id),
+    ]);
     let oninput = props.oninput.reform(|event: InputEvent| event.target_unchecked_into::<HtmlInputElement>().value());
     let onchange = props.onchange.reform(|_: Event| ());
-    html! {
-        <div class={classes!("cw-field", props.error.as_ref().map(|_| "cw-field--invalid"))}>
+    let children = html! {
+        <>
             <label class="cw-label" for={props.id.clone()}>{ props.label.clone() }</label>
             if let Some(hint) = &props.hint {
                 <p class="cw-hint" id={hint_id.clone()}>{ hint.clone() }</p>
@@ -74,6 +72,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
             if let Some(error) = &props.error {
                 <p class="cw-error" id={error_id.clone()}>{ error.clone() }</p>
             }
-        </div>
-    }
+        </>
+    };
+    field_box(props.error.is_some(), children)
 }

@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use super::{field_id, TextField};
+use super::form_text_field;
 use crate::core::i18n::{t, Lang, Msg};
 use crate::core::validate::Field;
 use crate::web::hooks::FormEdit;
@@ -20,20 +20,19 @@ pub struct YassirCashFieldsProps {
 /// The wallet phone number.
 #[function_component(YassirCashFields)]
 pub fn yassir_cash_fields(props: &YassirCashFieldsProps) -> Html {
-    html! {
-        <TextField
-            id={field_id(&props.prefix, Field::YassirPhone)}
-            label={t(props.lang, Msg::YassirPhoneLabel)}
-            hint={AttrValue::from(t(props.lang, Msg::YassirPhoneHint))}
-            value={props.phone.clone()}
-            kind="tel"
-            autocomplete={AttrValue::from("tel")}
-            inputmode={AttrValue::from("tel")}
-            dir={AttrValue::from("ltr")}
-            error={props.error.clone()}
-            disabled={props.disabled}
-            oninput={props.onedit.reform(FormEdit::YassirPhone)}
-            onchange={props.onedit.reform(|_| FormEdit::Touch(Field::YassirPhone))}
-        />
-    }
+    form_text_field(
+        &props.prefix,
+        Field::YassirPhone,
+        t(props.lang, Msg::YassirPhoneLabel),
+        Some(AttrValue::from(t(props.lang, Msg::YassirPhoneHint))),
+        props.phone.clone(),
+        "tel",
+        "tel",
+        Some("tel"),
+        true,
+        props.error.clone(),
+        props.disabled,
+        &props.onedit,
+        FormEdit::YassirPhone,
+    )
 }
