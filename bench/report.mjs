@@ -121,7 +121,7 @@ const lines = [
   '|---|---|---|---|---|',
   ...rows.map((cells) => `| ${cells.map(escape).join(' | ')} |`),
   '',
-  'KB = 1000 bytes. gzip is level 9, br is brotli at quality 11, both of the files in `dist/` the page requested; sent is what the reference server sent over the wire (it sends the build's precompressed copies to browsers that accept them). ' +
+  'KB = 1000 bytes. gzip is level 9, br is brotli at quality 11, both of the files in `dist/` the page requested; sent is what the reference server sent over the wire (it sends the precompressed copies of the build to browsers that accept them). ' +
     'Time to interactive: a fresh browser context (empty caches) per load, after one warm-up load; ready is the later of the widget\'s ' +
     '`ready` event and the first render of its Pay button (`.cw-pay`, in the loader\'s shadow root). Memory after a forced GC; wasm memory is the linear memory\'s size. ' +
     'Server: one `wrk` thread on CPU 1, the server on CPU 0 (its embedded sandbox answers on the same core), ' +
