@@ -506,17 +506,18 @@ impl PaymentService {
         if !self.due_for_check(&row.id) {
             return row;
         }
-        let id = row.id.clone();
         match self.provider(row.method).check(&intent).await {
-            Ok(answer) => match self.apply(row, answer).await {
-                Ok(row) => row,
+            Ok(answer) => match self.apply(row.clone(), answer).await {
+                Ok(updated) => updated,
                 Err(error) => {
-                    tracing::warn!(payment = %id, ?error, "could not record a check");
-                    self.inner.store.get(&id).await.ok().flatten().expect("payment exists")
+                    // Another request recorded something meanwhile (or the store failed): the
+                    // latest stored row is the answer, else the one read before the check.
+                    tracing::warn!(payment = %row.id, ?error, "could not record a check");
+                    self.inner.store.get(&row.id).await.ok().flatten().unwrap_or(row)
                 }
             },
             Err(error) => {
-                tracing::warn!(payment = %id, %error, "status check failed");
+                tracing::warn!(payment = %row.id, %error, "status check failed");
                 row
             }
         }

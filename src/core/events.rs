@@ -122,25 +122,7 @@ mod tests {
     use super::*;
     use checkout_contract::Failure;
 
-    fn payment(status: PaymentStatus) -> Payment {
-        Payment {
-            id: "pay_1".into(),
-            order: "demo-dz".into(),
-            method: MethodKind::YassirCash,
-            amount_minor: 150_000,
-            currency: "DZD".into(),
-            status,
-            next_action: None,
-            client_secret: None,
-            phone: None,
-            end_user_message: None,
-            support: None,
-            failure: None,
-            expires_at: None,
-            created_at: String::new(),
-            updated_at: String::new(),
-        }
-    }
+    use crate::core::fixtures::payment;
 
     #[test]
     fn pay_pressed_is_a_submit_with_the_method() {

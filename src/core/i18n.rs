@@ -668,23 +668,7 @@ mod tests {
 
     #[test]
     fn every_step_but_the_form_has_a_title() {
-        let payment = |status| checkout_contract::Payment {
-            id: "pay_1".into(),
-            order: "o".into(),
-            method: MethodKind::MobileMoney,
-            amount_minor: 1,
-            currency: "XAF".into(),
-            status,
-            next_action: None,
-            client_secret: None,
-            phone: None,
-            end_user_message: None,
-            support: None,
-            failure: None,
-            expires_at: None,
-            created_at: String::new(),
-            updated_at: String::new(),
-        };
+        let payment = crate::core::fixtures::payment;
         let steps = [
             Step::Creating,
             Step::Submitting,

@@ -15,3 +15,5 @@ pub mod phone;
 pub mod redirect;
 pub mod state;
 pub mod validate;
+#[cfg(test)]
+mod fixtures;

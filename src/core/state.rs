@@ -505,21 +505,12 @@ mod tests {
 
     fn payment(status: PaymentStatus) -> Payment {
         Payment {
-            id: "pay_1".into(),
             order: "demo-cg".into(),
             method: MethodKind::MobileMoney,
             amount_minor: 5000,
             currency: "XAF".into(),
-            status,
-            next_action: None,
-            client_secret: None,
             phone: Some("242066594470".into()),
-            end_user_message: None,
-            support: None,
-            failure: None,
-            expires_at: None,
-            created_at: "2026-01-01T00:00:00Z".into(),
-            updated_at: "2026-01-01T00:00:00Z".into(),
+            ..crate::core::fixtures::payment(status)
         }
     }
 
