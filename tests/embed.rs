@@ -36,7 +36,9 @@ impl Log {
     fn last(&self, name: &str) -> Notice {
         let notices = self.0.borrow();
         let found = notices.iter().rev().find(|notice| notice.name() == name);
-        found.cloned().unwrap_or_else(|| panic!("no `{name}` notice: {:?}", self.names()))
+        found
+            .cloned()
+            .unwrap_or_else(|| panic!("no `{name}` notice: {:?}", self.names()))
     }
 }
 
@@ -54,7 +56,9 @@ fn root(in_shadow: bool) -> (Element, Option<(Element, ShadowRoot)>) {
     }
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
-    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).unwrap();
+    let shadow = host
+        .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+        .unwrap();
     shadow.append_child(&root).unwrap();
     (root, Some((host, shadow)))
 }
@@ -96,9 +100,21 @@ async fn a_payment_tells_ready_change_submit_success_in_that_order() {
     widget.click("button.cw-pay");
     widget.wait_for_step("succeeded").await;
     assert_eq!(log.names(), ["ready", "change", "submit", "success"]);
-    let Notice::Ready { order: summary, methods, test_mode } = log.last("ready") else { unreachable!() };
+    let Notice::Ready {
+        order: summary,
+        methods,
+        test_mode,
+    } = log.last("ready")
+    else {
+        unreachable!()
+    };
     assert_eq!(
-        (summary.reference.as_str(), summary.amount_minor, methods, test_mode),
+        (
+            summary.reference.as_str(),
+            summary.amount_minor,
+            methods,
+            test_mode
+        ),
         (order, 150_000, vec![MethodKind::YassirCash], true)
     );
     assert_eq!(
@@ -115,7 +131,13 @@ async fn a_payment_tells_ready_change_submit_success_in_that_order() {
 #[wasm_bindgen_test]
 async fn change_tells_whether_the_form_is_complete() {
     let order = "e-change";
-    let (widget, log, _) = embed(FakeBackend::new(session_dz(order, vec![])), order, None, false).await;
+    let (widget, log, _) = embed(
+        FakeBackend::new(session_dz(order, vec![])),
+        order,
+        None,
+        false,
+    )
+    .await;
     widget.type_into(PHONE, "0555 12").await;
     widget.type_into(PHONE, "0555 12 34 56").await;
     let changes: Vec<(bool, bool)> = log
@@ -123,11 +145,17 @@ async fn change_tells_whether_the_form_is_complete() {
         .borrow()
         .iter()
         .filter_map(|notice| match notice {
-            Notice::Change { complete, empty, .. } => Some((*complete, *empty)),
+            Notice::Change {
+                complete, empty, ..
+            } => Some((*complete, *empty)),
             _ => None,
         })
         .collect();
-    assert_eq!(changes, [(false, false), (true, false)], "incomplete, then complete");
+    assert_eq!(
+        changes,
+        [(false, false), (true, false)],
+        "incomplete, then complete"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -156,12 +184,20 @@ async fn a_rejection_tells_failure_with_the_reason_and_that_it_may_be_retried() 
 async fn requires_action_is_told_before_the_page_leaves_for_the_otp_page() {
     let order = "e-otp";
     let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
-    backend.on_submit(move |_| Ok(yassir_requires_action("pay_e_otp_1", "e-otp", YASSIR_PAY_URL)));
+    backend.on_submit(move |_| {
+        Ok(yassir_requires_action(
+            "pay_e_otp_1",
+            "e-otp",
+            YASSIR_PAY_URL,
+        ))
+    });
     let (widget, log, _) = embed(backend, order, None, false).await;
     widget.type_into(PHONE, "0555 12 34 56").await;
     widget.click("button.cw-pay");
     widget.wait_for_step("redirecting").await;
-    let Notice::RequiresAction { payment_id, url } = log.last("requires_action") else { unreachable!() };
+    let Notice::RequiresAction { payment_id, url } = log.last("requires_action") else {
+        unreachable!()
+    };
     assert_eq!(payment_id, "pay_e_otp_1");
     assert_eq!(
         widget.navigator.visited.borrow().as_slice(),
@@ -173,7 +209,13 @@ async fn requires_action_is_told_before_the_page_leaves_for_the_otp_page() {
 
 #[wasm_bindgen_test]
 async fn an_unknown_order_tells_error_with_the_backend_code() {
-    let (_widget, log, _) = embed(FakeBackend::failing_checkout(http_error(404)), "e-unknown", None, false).await;
+    let (_widget, log, _) = embed(
+        FakeBackend::failing_checkout(http_error(404)),
+        "e-unknown",
+        None,
+        false,
+    )
+    .await;
     assert_eq!(log.names(), ["error"]);
     assert!(matches!(log.last("error"), Notice::Error { code, .. } if code == "not_found"));
 }
@@ -181,20 +223,37 @@ async fn an_unknown_order_tells_error_with_the_backend_code() {
 #[wasm_bindgen_test]
 async fn methods_narrow_what_the_session_offers() {
     let order = "e-methods";
-    let (widget, log, _) =
-        embed(FakeBackend::new(session_both(order)), order, Some(vec![MethodKind::MobileMoney]), false).await;
-    let labels: Vec<String> =
-        widget.find_all(".cw-method label").iter().filter_map(|label| label.text_content()).collect();
+    let (widget, log, _) = embed(
+        FakeBackend::new(session_both(order)),
+        order,
+        Some(vec![MethodKind::MobileMoney]),
+        false,
+    )
+    .await;
+    let labels: Vec<String> = widget
+        .find_all(".cw-method label")
+        .iter()
+        .filter_map(|label| label.text_content())
+        .collect();
     assert_eq!(labels, ["Mobile money"]);
-    assert!(matches!(log.last("ready"), Notice::Ready { methods, .. } if methods == [MethodKind::MobileMoney]));
+    assert!(
+        matches!(log.last("ready"), Notice::Ready { methods, .. } if methods == [MethodKind::MobileMoney])
+    );
 }
 
 #[wasm_bindgen_test]
 async fn methods_none_offered_is_an_error() {
     let order = "e-no-methods";
-    let (_widget, log, _) =
-        embed(FakeBackend::new(session_dz(order, vec![])), order, Some(vec![MethodKind::MobileMoney]), false).await;
-    assert!(matches!(log.last("error"), Notice::Error { code, .. } if code == "method_unavailable"));
+    let (_widget, log, _) = embed(
+        FakeBackend::new(session_dz(order, vec![])),
+        order,
+        Some(vec![MethodKind::MobileMoney]),
+        false,
+    )
+    .await;
+    assert!(
+        matches!(log.last("error"), Notice::Error { code, .. } if code == "method_unavailable")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -215,8 +274,14 @@ async fn inside_a_shadow_root_the_widget_pays_and_focuses_its_status_heading() {
     widget.click("button.cw-pay");
     widget.wait_for_step("succeeded").await;
     assert_eq!(log.names(), ["ready", "change", "submit", "success"]);
-    let focused = shadow.active_element().expect("focus inside the shadow root");
-    assert!(focused.class_list().contains("cw-status__title"), "focus on {}", focused.outer_html());
+    let focused = shadow
+        .active_element()
+        .expect("focus inside the shadow root");
+    assert!(
+        focused.class_list().contains("cw-status__title"),
+        "focus on {}",
+        focused.outer_html()
+    );
     drop(widget);
     host.remove();
 }
@@ -224,14 +289,21 @@ async fn inside_a_shadow_root_the_widget_pays_and_focuses_its_status_heading() {
 #[wasm_bindgen_test]
 async fn an_invalid_pay_in_a_shadow_root_focuses_the_first_wrong_field() {
     let order = "e-shadow-invalid";
-    let (widget, _log, shadow) = embed(FakeBackend::new(session_both(order)), order, None, true).await;
+    let (widget, _log, shadow) =
+        embed(FakeBackend::new(session_both(order)), order, None, true).await;
     let (host, shadow) = shadow.unwrap();
     // No method chosen: Pay is disabled, so submit the form the way Enter would.
     let form: web_sys::HtmlFormElement = widget.find("form").dyn_into().unwrap();
     form.request_submit().unwrap();
     settle().await;
-    let focused = shadow.active_element().expect("focus inside the shadow root");
-    assert!(focused.id().ends_with("-method"), "focus on {}", focused.outer_html());
+    let focused = shadow
+        .active_element()
+        .expect("focus inside the shadow root");
+    assert!(
+        focused.id().ends_with("-method"),
+        "focus on {}",
+        focused.outer_html()
+    );
     drop(widget);
     host.remove();
 }
@@ -249,6 +321,12 @@ fn details_are_camel_case_objects() {
     assert_eq!(get("paymentId").as_string().as_deref(), Some("pay_1"));
     assert_eq!(get("status").as_string().as_deref(), Some("rejected"));
     assert_eq!(get("retryable").as_bool(), Some(true));
-    let change = notice_detail(&Notice::Change { method: None, complete: false, empty: true });
-    assert!(Reflect::get(&change, &JsValue::from_str("method")).unwrap().is_null());
+    let change = notice_detail(&Notice::Change {
+        method: None,
+        complete: false,
+        empty: true,
+    });
+    assert!(Reflect::get(&change, &JsValue::from_str("method"))
+        .unwrap()
+        .is_null());
 }

@@ -32,7 +32,15 @@ fn fake_fetch(status: u16, body: &str) {
 
 fn calls() -> Vec<Vec<Option<String>>> {
     let calls = Reflect::get(&web_sys::window().unwrap(), &"fetchCalls".into()).unwrap();
-    Array::from(&calls).iter().map(|call| Array::from(&call).iter().map(|value| value.as_string()).collect()).collect()
+    Array::from(&calls)
+        .iter()
+        .map(|call| {
+            Array::from(&call)
+                .iter()
+                .map(|value| value.as_string())
+                .collect()
+        })
+        .collect()
 }
 
 fn origin() -> String {
@@ -43,15 +51,25 @@ fn origin() -> String {
 async fn create_sends_the_idempotency_key_and_reads_the_payment() {
     fake_fetch(201, PAYMENT);
     let backend = HttpBackend::new("");
-    let request = CreatePaymentRequest { order: "demo-dz".into(), method: MethodKind::YassirCash, phone: Some("+213555123456".into()) };
+    let request = CreatePaymentRequest {
+        order: "demo-dz".into(),
+        method: MethodKind::YassirCash,
+        phone: Some("+213555123456".into()),
+    };
     let payment = backend.create_payment("key-1", &request).await.unwrap();
-    assert_eq!((payment.id.as_str(), payment.status), ("pay_1", PaymentStatus::Created));
+    assert_eq!(
+        (payment.id.as_str(), payment.status),
+        ("pay_1", PaymentStatus::Created)
+    );
     let call = &calls()[0];
     assert_eq!(call[0].as_deref(), Some("POST"));
     assert_eq!(call[1], Some(format!("{}/api/v1/payments", origin())));
     assert_eq!(call[2].as_deref(), Some("key-1"));
     assert_eq!(call[3].as_deref(), Some("application/json"));
-    assert_eq!(call[4].as_deref(), Some(r#"{"order":"demo-dz","method":"yassir_cash","phone":"+213555123456"}"#));
+    assert_eq!(
+        call[4].as_deref(),
+        Some(r#"{"order":"demo-dz","method":"yassir_cash","phone":"+213555123456"}"#)
+    );
 }
 
 #[wasm_bindgen_test]
@@ -59,26 +77,53 @@ async fn ids_and_orders_are_escaped_in_urls() {
     fake_fetch(200, PAYMENT);
     let backend = HttpBackend::new("https://shop.example/");
     backend.payment("pay_1/../admin").await.unwrap();
-    backend.submit("pay 1", &SubmitRequest::YassirCash).await.unwrap();
+    backend
+        .submit("pay 1", &SubmitRequest::YassirCash)
+        .await
+        .unwrap();
     let calls = calls();
-    assert_eq!(calls[0][1].as_deref(), Some("https://shop.example/api/v1/payments/pay_1%2F..%2Fadmin"));
-    assert_eq!(calls[1][1].as_deref(), Some("https://shop.example/api/v1/payments/pay%201/submit"));
+    assert_eq!(
+        calls[0][1].as_deref(),
+        Some("https://shop.example/api/v1/payments/pay_1%2F..%2Fadmin")
+    );
+    assert_eq!(
+        calls[1][1].as_deref(),
+        Some("https://shop.example/api/v1/payments/pay%201/submit")
+    );
     assert_eq!(calls[1][4].as_deref(), Some(r#"{"type":"yassir_cash"}"#));
 }
 
 #[wasm_bindgen_test]
 async fn error_answers_carry_the_contract_body() {
-    fake_fetch(422, r#"{"error":{"code":"provider_refused","message":"Operation not permitted","field":"operator"}}"#);
+    fake_fetch(
+        422,
+        r#"{"error":{"code":"provider_refused","message":"Operation not permitted","field":"operator"}}"#,
+    );
     let error = HttpBackend::new("").payment("pay_1").await.unwrap_err();
-    let WidgetError::Http { status: 422, body: Some(body) } = error else { panic!("{error:?}") };
-    assert_eq!((body.error.code.as_str(), body.error.field.as_deref()), ("provider_refused", Some("operator")));
+    let WidgetError::Http {
+        status: 422,
+        body: Some(body),
+    } = error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (body.error.code.as_str(), body.error.field.as_deref()),
+        ("provider_refused", Some("operator"))
+    );
 }
 
 #[wasm_bindgen_test]
 async fn foreign_error_bodies_keep_the_status() {
     fake_fetch(404, r#"{"message":"Row not found"}"#);
     let error = HttpBackend::new("").checkout("nope").await.unwrap_err();
-    assert_eq!(error, WidgetError::Http { status: 404, body: None });
+    assert_eq!(
+        error,
+        WidgetError::Http {
+            status: 404,
+            body: None
+        }
+    );
 }
 
 #[wasm_bindgen_test]
@@ -101,9 +146,16 @@ async fn the_order_the_loader_fetched_is_read_without_asking_again() {
     fake_fetch(500, "{}");
     let session = r#"{"order":{"reference":"demo-dz","description":"Kit","amount_minor":150000,"currency":"DZD"},
         "methods":[{"type":"yassir_cash","countries":[{"code":"DZ","dial_code":"213"}]}],"test_mode":true}"#;
-    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=demo%20dz".into(), prefetched(200, session));
+    let backend = HttpBackend::with_prefetched(
+        "",
+        "/api/v1/checkout?order=demo%20dz".into(),
+        prefetched(200, session),
+    );
     let loaded = backend.checkout("demo dz").await.unwrap();
-    assert_eq!((loaded.order.reference.as_str(), loaded.test_mode), ("demo-dz", true));
+    assert_eq!(
+        (loaded.order.reference.as_str(), loaded.test_mode),
+        ("demo-dz", true)
+    );
     assert!(calls().is_empty());
 }
 
@@ -111,9 +163,19 @@ async fn the_order_the_loader_fetched_is_read_without_asking_again() {
 async fn a_prefetched_error_answer_is_read_like_any_other() {
     fake_fetch(200, "{}");
     let body = r#"{"error":{"code":"not_found","message":"No such order."}}"#;
-    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=nope".into(), prefetched(404, body));
+    let backend = HttpBackend::with_prefetched(
+        "",
+        "/api/v1/checkout?order=nope".into(),
+        prefetched(404, body),
+    );
     let error = backend.checkout("nope").await.unwrap_err();
-    let WidgetError::Http { status: 404, body: Some(body) } = error else { panic!("{error:?}") };
+    let WidgetError::Http {
+        status: 404,
+        body: Some(body),
+    } = error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!(body.error.code, "not_found");
     assert!(calls().is_empty());
 }
@@ -121,10 +183,23 @@ async fn a_prefetched_error_answer_is_read_like_any_other() {
 #[wasm_bindgen_test]
 async fn a_prefetch_of_another_address_is_not_used() {
     fake_fetch(404, r#"{"message":"Row not found"}"#);
-    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=other".into(), prefetched(200, "{}"));
+    let backend = HttpBackend::with_prefetched(
+        "",
+        "/api/v1/checkout?order=other".into(),
+        prefetched(200, "{}"),
+    );
     let error = backend.checkout("nope").await.unwrap_err();
-    assert_eq!(error, WidgetError::Http { status: 404, body: None });
-    assert_eq!(calls()[0][1], Some(format!("{}/api/v1/checkout?order=nope&", origin())));
+    assert_eq!(
+        error,
+        WidgetError::Http {
+            status: 404,
+            body: None
+        }
+    );
+    assert_eq!(
+        calls()[0][1],
+        Some(format!("{}/api/v1/checkout?order=nope", origin()))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -133,5 +208,8 @@ async fn a_prefetch_that_failed_is_a_network_error() {
     let failed = js_sys::Promise::reject(&js_sys::TypeError::new("Failed to fetch"));
     let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=demo-dz".into(), failed);
     let error = backend.checkout("demo-dz").await.unwrap_err();
-    assert_eq!(error, WidgetError::Network("TypeError: Failed to fetch".into()));
+    assert_eq!(
+        error,
+        WidgetError::Network("TypeError: Failed to fetch".into())
+    );
 }

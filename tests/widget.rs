@@ -24,7 +24,11 @@ fn page_href() -> String {
 async fn yassir_ready(order: &str, backend: std::rc::Rc<FakeBackend>) -> Mounted {
     let widget = mount(backend, order, Lang::En, quick_polling()).await;
     widget.type_into(YASSIR_PHONE, "0555 12 34 56").await;
-    assert!(!widget.pay_button().disabled(), "Pay stays disabled: {}", widget.text());
+    assert!(
+        !widget.pay_button().disabled(),
+        "Pay stays disabled: {}",
+        widget.text()
+    );
     widget
 }
 
@@ -32,15 +36,28 @@ async fn yassir_ready(order: &str, backend: std::rc::Rc<FakeBackend>) -> Mounted
 async fn momo_ready(order: &str, backend: std::rc::Rc<FakeBackend>) -> Mounted {
     let widget = mount(backend, order, Lang::En, quick_polling()).await;
     widget.type_into("[id$='-msisdn']", "06 659 44 70").await;
-    assert!(!widget.pay_button().disabled(), "Pay stays disabled: {}", widget.text());
+    assert!(
+        !widget.pay_button().disabled(),
+        "Pay stays disabled: {}",
+        widget.text()
+    );
     widget
 }
 
 #[wasm_bindgen_test]
 async fn renders_the_methods_offered() {
-    let widget = mount(FakeBackend::new(session_both("t-methods")), "t-methods", Lang::En, quick_polling()).await;
-    let labels: Vec<String> =
-        widget.find_all(".cw-method label").iter().filter_map(|label| label.text_content()).collect();
+    let widget = mount(
+        FakeBackend::new(session_both("t-methods")),
+        "t-methods",
+        Lang::En,
+        quick_polling(),
+    )
+    .await;
+    let labels: Vec<String> = widget
+        .find_all(".cw-method label")
+        .iter()
+        .filter_map(|label| label.text_content())
+        .collect();
     assert_eq!(labels, ["Yassir Cash", "Mobile money"]);
     assert!(widget.pay_button().disabled(), "no method chosen yet");
     assert!(widget.text().contains("Test mode"), "{}", widget.text());
@@ -48,7 +65,13 @@ async fn renders_the_methods_offered() {
 
 #[wasm_bindgen_test]
 async fn bad_phone_shows_its_error_and_keeps_pay_disabled() {
-    let widget = mount(FakeBackend::new(session_dz("t-bad-phone", vec![])), "t-bad-phone", Lang::En, quick_polling()).await;
+    let widget = mount(
+        FakeBackend::new(session_dz("t-bad-phone", vec![])),
+        "t-bad-phone",
+        Lang::En,
+        quick_polling(),
+    )
+    .await;
     widget.type_into(YASSIR_PHONE, "0555 12").await;
     let input = widget.find(YASSIR_PHONE);
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
@@ -59,7 +82,10 @@ async fn bad_phone_shows_its_error_and_keeps_pay_disabled() {
     assert!(error.contains("too short"), "{error}");
     assert!(widget.pay_button().disabled());
     assert_eq!(input.closest("label").ok().flatten(), None);
-    assert!(widget.has(&format!("label[for='{}']", input.id())), "every input has a label");
+    assert!(
+        widget.has(&format!("label[for='{}']", input.id())),
+        "every input has a label"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -71,7 +97,12 @@ async fn yassir_success_shows_amount_reference_message_and_support() {
     widget.click("button.cw-pay");
     widget.wait_for_step("succeeded").await;
     let text = widget.text();
-    for expected in ["Payment successful", "pay_t_yassir_ok_1", "Payment completed successfully", "support@yassir.com"] {
+    for expected in [
+        "Payment successful",
+        "pay_t_yassir_ok_1",
+        "Payment completed successfully",
+        "support@yassir.com",
+    ] {
         assert!(text.contains(expected), "`{expected}` missing from {text}");
     }
     let (_, create) = &backend.creates.borrow()[0];
@@ -79,10 +110,26 @@ async fn yassir_success_shows_amount_reference_message_and_support() {
     assert_eq!(create.phone.as_deref(), Some("+213555123456"));
     assert_eq!(backend.submits.borrow()[0].1, SubmitRequest::YassirCash);
     // The status heading has the focus, and the live region holds the news.
-    let active = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
-    assert!(active.class_list().contains("cw-status__title"), "focus on {}", active.outer_html());
-    assert!(widget.find("[role='status'][aria-live='polite']").text_content().unwrap().contains("Payment successful"));
-    assert!(storage::load(order, 0).is_none(), "a finished attempt is not resumed");
+    let active = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
+    assert!(
+        active.class_list().contains("cw-status__title"),
+        "focus on {}",
+        active.outer_html()
+    );
+    assert!(widget
+        .find("[role='status'][aria-live='polite']")
+        .text_content()
+        .unwrap()
+        .contains("Payment successful"));
+    assert!(
+        storage::load(order, 0).is_none(),
+        "a finished attempt is not resumed"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -90,18 +137,31 @@ async fn rejected_then_try_again_starts_a_new_attempt_with_a_new_key() {
     let order = "t-yassir-rejected";
     let backend = FakeBackend::new(session_dz(order, vec![]));
     backend.on_submit(move |count| match count {
-        0 => Ok(yassir_rejected("pay_t_yassir_rejected_1", "t-yassir-rejected")),
-        _ => Ok(yassir_succeeded("pay_t_yassir_rejected_2", "t-yassir-rejected")),
+        0 => Ok(yassir_rejected(
+            "pay_t_yassir_rejected_1",
+            "t-yassir-rejected",
+        )),
+        _ => Ok(yassir_succeeded(
+            "pay_t_yassir_rejected_2",
+            "t-yassir-rejected",
+        )),
     });
     let widget = yassir_ready(order, backend.clone()).await;
     widget.click("button.cw-pay");
     widget.wait_for_step("rejected").await;
-    assert!(widget.text().contains("Payment declined"), "{}", widget.text());
+    assert!(
+        widget.text().contains("Payment declined"),
+        "{}",
+        widget.text()
+    );
     widget.click_button("Try again").await;
     widget.wait_for_step("succeeded").await;
     let creates = backend.creates.borrow();
     assert_eq!(creates.len(), 2);
-    assert_ne!(creates[0].0, creates[1].0, "a new attempt needs a new idempotency key");
+    assert_ne!(
+        creates[0].0, creates[1].0,
+        "a new attempt needs a new idempotency key"
+    );
     assert_eq!(creates[0].1, creates[1].1, "same details");
 }
 
@@ -109,11 +169,20 @@ async fn rejected_then_try_again_starts_a_new_attempt_with_a_new_key() {
 async fn pre_authorized_says_the_funds_are_reserved() {
     let order = "t-yassir-preauth";
     let backend = FakeBackend::new(session_dz(order, vec![]));
-    backend.on_submit(move |_| Ok(yassir_pre_authorized("pay_t_yassir_preauth_1", "t-yassir-preauth")));
+    backend.on_submit(move |_| {
+        Ok(yassir_pre_authorized(
+            "pay_t_yassir_preauth_1",
+            "t-yassir-preauth",
+        ))
+    });
     let widget = yassir_ready(order, backend).await;
     widget.click("button.cw-pay");
     widget.wait_for_step("pre-authorized").await;
-    assert!(widget.text().contains("Funds reserved"), "{}", widget.text());
+    assert!(
+        widget.text().contains("Funds reserved"),
+        "{}",
+        widget.text()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -134,17 +203,29 @@ async fn double_click_on_pay_creates_one_payment() {
 async fn otp_redirect_goes_to_the_pay_url_with_a_return_url_and_saves_the_attempt() {
     let order = "t-redirect";
     let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
-    backend.on_submit(move |_| Ok(yassir_requires_action("pay_t_redirect_1", "t-redirect", YASSIR_PAY_URL)));
+    backend.on_submit(move |_| {
+        Ok(yassir_requires_action(
+            "pay_t_redirect_1",
+            "t-redirect",
+            YASSIR_PAY_URL,
+        ))
+    });
     let widget = yassir_ready(order, backend.clone()).await;
     widget.click("button.cw-pay");
     widget.wait_for_step("redirecting").await;
     let visited = widget.navigator.visited.borrow().clone();
     let return_url = redirect::resume_url(&page_href(), "pay_t_redirect_1");
-    assert_eq!(visited, [redirect::append_return_url(YASSIR_PAY_URL, &return_url).unwrap()]);
+    assert_eq!(
+        visited,
+        [redirect::append_return_url(YASSIR_PAY_URL, &return_url).unwrap()]
+    );
     // The browser's own URL parser reads the same returnUrl.
     let url = web_sys::Url::new(&visited[0]).unwrap();
     assert_eq!(url.origin(), YASSIR_ORIGIN);
-    assert_eq!(url.search_params().get("returnUrl"), Some(return_url.clone()));
+    assert_eq!(
+        url.search_params().get("returnUrl"),
+        Some(return_url.clone())
+    );
     assert_eq!(url.search_params().get("requestId").as_deref(), Some("..."));
     let saved = storage::load(order, 0).expect("saved before leaving");
     assert_eq!(saved.payment_id, "pay_t_redirect_1");
@@ -157,23 +238,48 @@ async fn pay_url_outside_the_allowlist_is_refused() {
     let order = "t-redirect-evil";
     let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
     backend.on_submit(move |_| {
-        Ok(yassir_requires_action("pay_t_redirect_evil_1", "t-redirect-evil", "https://otp.payment.yassir.io.evil.example/otp"))
+        Ok(yassir_requires_action(
+            "pay_t_redirect_evil_1",
+            "t-redirect-evil",
+            "https://otp.payment.yassir.io.evil.example/otp",
+        ))
     });
     let widget = yassir_ready(order, backend).await;
     widget.click("button.cw-pay");
     widget.wait_for_step("error").await;
     assert!(widget.navigator.visited.borrow().is_empty());
-    assert!(widget.text().contains("The confirmation page could not be opened."), "{}", widget.text());
-    assert!(!widget.has("a[href*='evil']"), "no link to the refused page");
+    assert!(
+        widget
+            .text()
+            .contains("The confirmation page could not be opened."),
+        "{}",
+        widget.text()
+    );
+    assert!(
+        !widget.has("a[href*='evil']"),
+        "no link to the refused page"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn options_override_the_session_allowlist() {
     let order = "t-redirect-override";
     let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
-    backend.on_submit(move |_| Ok(yassir_requires_action("pay_t_redirect_override_1", "t-redirect-override", YASSIR_PAY_URL)));
-    let widget =
-        mount_with(backend, order, Lang::En, quick_polling(), Some(vec!["https://otp.other.example".into()])).await;
+    backend.on_submit(move |_| {
+        Ok(yassir_requires_action(
+            "pay_t_redirect_override_1",
+            "t-redirect-override",
+            YASSIR_PAY_URL,
+        ))
+    });
+    let widget = mount_with(
+        backend,
+        order,
+        Lang::En,
+        quick_polling(),
+        Some(vec!["https://otp.other.example".into()]),
+    )
+    .await;
     widget.type_into(YASSIR_PHONE, "0555123456").await;
     widget.click("button.cw-pay");
     widget.wait_for_step("error").await;
@@ -193,10 +299,15 @@ async fn mobile_money_suggests_the_operator_and_succeeds_after_approval() {
     polling.backoff.initial_ms = 300;
     let widget = mount(backend.clone(), order, Lang::En, polling).await;
     widget.type_into("[id$='-msisdn']", "06 659 44 70").await;
-    let operator: web_sys::HtmlSelectElement = wasm_bindgen::JsCast::dyn_into(widget.find("[id$='-operator']")).unwrap();
+    let operator: web_sys::HtmlSelectElement =
+        wasm_bindgen::JsCast::dyn_into(widget.find("[id$='-operator']")).unwrap();
     assert_eq!(operator.value(), "mtn", "suggested from the 06 prefix");
     widget.choose("[id$='-operator']", "airtel").await;
-    assert!(widget.text().contains("This looks like an MTN number"), "{}", widget.text());
+    assert!(
+        widget.text().contains("This looks like an MTN number"),
+        "{}",
+        widget.text()
+    );
     widget.choose("[id$='-operator']", "mtn").await;
     widget.click("button.cw-pay");
     widget.wait_for_step("awaiting-approval").await;
@@ -205,8 +316,13 @@ async fn mobile_money_suggests_the_operator_and_succeeds_after_approval() {
     assert!(text.contains("+242066594470"), "{text}");
     assert!(text.contains("Time left: "), "{text}");
     widget.wait_for_step("succeeded").await;
-    let SubmitRequest::MobileMoney(details) = &backend.submits.borrow()[0].1 else { panic!("not mobile money") };
-    assert_eq!((details.country.as_str(), details.msisdn.as_str()), ("cg", "242066594470"));
+    let SubmitRequest::MobileMoney(details) = &backend.submits.borrow()[0].1 else {
+        panic!("not mobile money")
+    };
+    assert_eq!(
+        (details.country.as_str(), details.msisdn.as_str()),
+        ("cg", "242066594470")
+    );
     assert!(backend.polls.borrow().len() >= 3);
 }
 
@@ -219,7 +335,11 @@ async fn mobile_money_failed_is_declined_with_try_again() {
     let widget = momo_ready(order, backend).await;
     widget.click("button.cw-pay");
     widget.wait_for_step("rejected").await;
-    assert!(widget.text().contains("Payment declined"), "{}", widget.text());
+    assert!(
+        widget.text().contains("Payment declined"),
+        "{}",
+        widget.text()
+    );
     assert!(widget.text().contains("Try again"), "{}", widget.text());
 }
 
@@ -233,7 +353,10 @@ async fn mobile_money_expired_shows_the_provider_message_and_retry() {
     widget.click("button.cw-pay");
     widget.wait_for_step("expired").await;
     let text = widget.text();
-    assert!(text.contains("Payment expired") && text.contains("Transaction timed out"), "{text}");
+    assert!(
+        text.contains("Payment expired") && text.contains("Transaction timed out"),
+        "{text}"
+    );
     widget.click_button("Try again").await;
     settle().await;
     assert_eq!(backend.create_count(), 2);
@@ -251,20 +374,36 @@ async fn submit_fails_with(order: &str, status: u16) -> Mounted {
 #[wasm_bindgen_test]
 async fn unauthorized_401_says_the_payment_could_not_start() {
     let widget = submit_fails_with("t-err-401", 401).await;
-    assert!(widget.text().contains("The payment could not start"), "{}", widget.text());
+    assert!(
+        widget.text().contains("The payment could not start"),
+        "{}",
+        widget.text()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn not_found_404_says_the_payment_is_unknown() {
     let widget = submit_fails_with("t-err-404", 404).await;
-    assert!(widget.text().contains("This payment could not be found."), "{}", widget.text());
+    assert!(
+        widget.text().contains("This payment could not be found."),
+        "{}",
+        widget.text()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn unprocessable_422_says_what_to_do() {
     let widget = submit_fails_with("t-err-422", 422).await;
-    assert!(widget.text().contains("Check them and try again"), "{}", widget.text());
-    assert!(widget.text().contains("Change payment details"), "{}", widget.text());
+    assert!(
+        widget.text().contains("Check them and try again"),
+        "{}",
+        widget.text()
+    );
+    assert!(
+        widget.text().contains("Change payment details"),
+        "{}",
+        widget.text()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -273,7 +412,12 @@ async fn network_error_on_create_retries_with_the_same_key() {
     let backend = FakeBackend::new(session_dz(order, vec![]));
     backend.on_create(|count, request| match count {
         0 => Err(WidgetError::Network("offline".into())),
-        _ => Ok(payment("pay_t_network_1", &request.order, request.method, PaymentStatus::Created)),
+        _ => Ok(payment(
+            "pay_t_network_1",
+            &request.order,
+            request.method,
+            PaymentStatus::Created,
+        )),
     });
     backend.on_submit(move |_| Ok(yassir_succeeded("pay_t_network_1", "t-network")));
     let widget = yassir_ready(order, backend.clone()).await;
@@ -290,7 +434,13 @@ async fn network_error_on_create_retries_with_the_same_key() {
 async fn unknown_order_cannot_be_paid() {
     let backend = FakeBackend::failing_checkout(http_error(404));
     let widget = mount(backend, "t-unknown-order", Lang::Fr, quick_polling()).await;
-    assert!(widget.text().contains("Cette commande ne peut pas être payée ici"), "{}", widget.text());
+    assert!(
+        widget
+            .text()
+            .contains("Cette commande ne peut pas être payée ici"),
+        "{}",
+        widget.text()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -306,14 +456,23 @@ async fn resumes_a_saved_attempt_without_creating_a_payment() {
     });
     let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
     backend.on_poll(move |count| match count {
-        0 => Ok(payment("pay_t_resume_saved_1", "t-resume-saved", MethodKind::YassirCash, PaymentStatus::Processing)),
+        0 => Ok(payment(
+            "pay_t_resume_saved_1",
+            "t-resume-saved",
+            MethodKind::YassirCash,
+            PaymentStatus::Processing,
+        )),
         _ => Ok(yassir_succeeded("pay_t_resume_saved_1", "t-resume-saved")),
     });
     let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
     widget.wait_for_step("succeeded").await;
     assert_eq!(backend.create_count(), 0);
     assert!(backend.submits.borrow().is_empty());
-    assert!(backend.polls.borrow().iter().all(|id| id == "pay_t_resume_saved_1"));
+    assert!(backend
+        .polls
+        .borrow()
+        .iter()
+        .all(|id| id == "pay_t_resume_saved_1"));
     assert!(storage::load(order, 0).is_none());
 }
 
@@ -323,13 +482,17 @@ async fn resume_marker_polls_the_backend_and_is_removed_from_the_url() {
     let before = page_href();
     let history = web_sys::window().unwrap().history().unwrap();
     let marked = redirect::resume_url(&before, "pay_t_resume_marker_1");
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&marked)).unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&marked))
+        .unwrap();
     let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
     backend.on_poll(move |_| Ok(yassir_succeeded("pay_t_resume_marker_1", "t-resume-marker")));
     let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
     widget.wait_for_step("succeeded").await;
     let after = page_href();
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before)).unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
+        .unwrap();
     assert_eq!(backend.create_count(), 0);
     assert!(redirect::resume_marker(&after).is_none(), "{after}");
 }
@@ -340,22 +503,36 @@ async fn resume_marker_of_another_order_is_ignored() {
     let before = page_href();
     let history = web_sys::window().unwrap().history().unwrap();
     let marked = redirect::resume_url(&before, "pay_someone_else");
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&marked)).unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&marked))
+        .unwrap();
     let backend = FakeBackend::new(session_dz(order, vec![]));
     backend.on_poll(move |_| Ok(yassir_succeeded("pay_someone_else", "another-order")));
     let widget = mount(backend, order, Lang::En, quick_polling()).await;
     settle().await;
-    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before)).unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
+        .unwrap();
     assert_eq!(widget.step(), "choosing");
 }
 
 #[wasm_bindgen_test]
 async fn arabic_renders_right_to_left() {
-    let widget = mount(FakeBackend::new(session_dz("t-arabic", vec![])), "t-arabic", Lang::Ar, quick_polling()).await;
+    let widget = mount(
+        FakeBackend::new(session_dz("t-arabic", vec![])),
+        "t-arabic",
+        Lang::Ar,
+        quick_polling(),
+    )
+    .await;
     let section = widget.find("section.cw");
     assert_eq!(section.get_attribute("dir").as_deref(), Some("rtl"));
     assert_eq!(section.get_attribute("lang").as_deref(), Some("ar"));
-    assert_eq!(widget.find(YASSIR_PHONE).get_attribute("dir").as_deref(), Some("ltr"), "numbers stay left to right");
+    assert_eq!(
+        widget.find(YASSIR_PHONE).get_attribute("dir").as_deref(),
+        Some("ltr"),
+        "numbers stay left to right"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -371,13 +548,19 @@ async fn no_answer_before_the_deadline_is_still_pending_with_the_reference() {
     widget.click("button.cw-pay");
     widget.wait_for_step("still-pending").await;
     let text = widget.text();
-    assert!(text.contains("Still pending") && text.contains("pay_t_still_pending_1"), "{text}");
+    assert!(
+        text.contains("Still pending") && text.contains("pay_t_still_pending_1"),
+        "{text}"
+    );
     assert!(text.contains("Do not pay again"), "{text}");
     assert!(!widget.has("button.cw-pay"), "no second payment offered");
     let polls = backend.polls.borrow().len();
     settle().await;
     yew::platform::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert!(backend.polls.borrow().len() <= polls + 1, "polling stopped at the deadline");
+    assert!(
+        backend.polls.borrow().len() <= polls + 1,
+        "polling stopped at the deadline"
+    );
     // Checking again asks the backend, which has an answer by now.
     backend.on_poll(move |_| Ok(momo_succeeded("pay_t_still_pending_1", "t-still-pending")));
     widget.click_button("Check again").await;

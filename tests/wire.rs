@@ -3,9 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind, MethodOffer,
-    MobileMoneyCountry, MobileMoneyDetails, NextAction, Operator, OrderSummary, Payment, PaymentStatus, PhoneCountry,
-    SubmitRequest, SupportInfo,
+    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind,
+    MethodOffer, MobileMoneyCountry, MobileMoneyDetails, NextAction, Operator, OrderSummary,
+    Payment, PaymentStatus, PhoneCountry, SubmitRequest, SupportInfo,
 };
 use checkout_widget::web::wire;
 use wasm_bindgen_test::*;
@@ -29,8 +29,14 @@ fn full_payment(status: PaymentStatus, next_action: Option<NextAction>) -> Payme
         client_secret: Some("cs_123".into()),
         phone: Some("+213555123456".into()),
         end_user_message: Some("Payment completed successfully".into()),
-        support: Some(SupportInfo { email: Some("support@yassir.com".into()), phone_number: Some("+213000000000".into()) }),
-        failure: Some(Failure { code: "rejected".into(), message: "Payment rejected \"quoted\" é".into() }),
+        support: Some(SupportInfo {
+            email: Some("support@yassir.com".into()),
+            phone_number: Some("+213000000000".into()),
+        }),
+        failure: Some(Failure {
+            code: "rejected".into(),
+            message: "Payment rejected \"quoted\" é".into(),
+        }),
         expires_at: Some("2025-01-15T10:45:00Z".into()),
         created_at: "2025-01-15T10:30:00.000Z".into(),
         updated_at: "2025-01-15T10:30:01.000Z".into(),
@@ -41,8 +47,12 @@ fn full_payment(status: PaymentStatus, next_action: Option<NextAction>) -> Payme
 fn payments_read_back_for_every_status_and_next_action() {
     let actions = [
         None,
-        Some(NextAction::Redirect { url: "https://otp.payment.yassir.io/otp/verify?requestId=1&x=y".into() }),
-        Some(NextAction::ApproveOnPhone { phone: "242066594470".into() }),
+        Some(NextAction::Redirect {
+            url: "https://otp.payment.yassir.io/otp/verify?requestId=1&x=y".into(),
+        }),
+        Some(NextAction::ApproveOnPhone {
+            phone: "242066594470".into(),
+        }),
     ];
     for status in PaymentStatus::ALL {
         for action in &actions {
@@ -61,7 +71,10 @@ fn payments_without_optional_fields_read_back() {
         client_secret: None,
         phone: None,
         end_user_message: None,
-        support: Some(SupportInfo { email: None, phone_number: None }),
+        support: Some(SupportInfo {
+            email: None,
+            phone_number: None,
+        }),
         failure: None,
         expires_at: None,
         ..full_payment(PaymentStatus::Processing, None)
@@ -71,7 +84,8 @@ fn payments_without_optional_fields_read_back() {
 
 #[wasm_bindgen_test]
 fn broken_payments_are_refused_with_the_field() {
-    let error = wire::payment(&wire::parse(r#"{"id":"pay_1","status":"paid"}"#).unwrap()).unwrap_err();
+    let error =
+        wire::payment(&wire::parse(r#"{"id":"pay_1","status":"paid"}"#).unwrap()).unwrap_err();
     assert!(error.contains("paid") || error.contains("order"), "{error}");
     assert!(wire::parse("<html>").is_err());
 }
@@ -86,7 +100,12 @@ fn checkout_sessions_read_back() {
             currency: "XAF".into(),
         },
         methods: vec![
-            MethodOffer::YassirCash { countries: vec![PhoneCountry { code: "dz".into(), dial_code: "213".into() }] },
+            MethodOffer::YassirCash {
+                countries: vec![PhoneCountry {
+                    code: "dz".into(),
+                    dial_code: "213".into(),
+                }],
+            },
             MethodOffer::MobileMoney {
                 countries: vec![
                     MobileMoneyCountry {
@@ -94,15 +113,25 @@ fn checkout_sessions_read_back() {
                         dial_code: "242".into(),
                         operators: vec![Operator::Mtn, Operator::Airtel],
                     },
-                    MobileMoneyCountry { code: "cm".into(), dial_code: "237".into(), operators: vec![Operator::Mtn] },
+                    MobileMoneyCountry {
+                        code: "cm".into(),
+                        dial_code: "237".into(),
+                        operators: vec![Operator::Mtn],
+                    },
                 ],
             },
         ],
         test_mode: true,
-        redirect_origins: vec!["https://otp.payment.yassir.io".into(), "http://127.0.0.1:8787".into()],
+        redirect_origins: vec![
+            "https://otp.payment.yassir.io".into(),
+            "http://127.0.0.1:8787".into(),
+        ],
     };
     let json = serde_json::to_string(&session).unwrap();
-    assert_eq!(wire::checkout_session(&wire::parse(&json).unwrap()), Ok(session));
+    assert_eq!(
+        wire::checkout_session(&wire::parse(&json).unwrap()),
+        Ok(session)
+    );
 }
 
 #[wasm_bindgen_test]
@@ -110,7 +139,10 @@ fn sessions_without_defaults_read_back_and_unknown_methods_are_skipped() {
     let json = r#"{"order":{"reference":"r","description":"d","amount_minor":1,"currency":"DZD"},
         "methods":[{"type":"card","brands":["visa"]},{"type":"yassir_cash","countries":[]}]}"#;
     let session = wire::checkout_session(&wire::parse(json).unwrap()).unwrap();
-    assert_eq!(session.methods, [MethodOffer::YassirCash { countries: vec![] }]);
+    assert_eq!(
+        session.methods,
+        [MethodOffer::YassirCash { countries: vec![] }]
+    );
     assert!(!session.test_mode);
     assert!(session.redirect_origins.is_empty());
 }
@@ -119,23 +151,45 @@ fn sessions_without_defaults_read_back_and_unknown_methods_are_skipped() {
 fn error_responses_read_back() {
     for field in [None, Some("mobile_money.msisdn".to_string())] {
         let error = ErrorResponse {
-            error: ErrorBody { code: "invalid_request".into(), message: "msisdn is too short".into(), field },
+            error: ErrorBody {
+                code: "invalid_request".into(),
+                message: "msisdn is too short".into(),
+                field,
+            },
         };
         let json = serde_json::to_string(&error).unwrap();
-        assert_eq!(wire::error_response(&wire::parse(&json).unwrap()), Some(error));
+        assert_eq!(
+            wire::error_response(&wire::parse(&json).unwrap()),
+            Some(error)
+        );
     }
     // Not the contract's shape (a proxy's page, Yabetoo's raw 404): no body.
-    assert_eq!(wire::error_response(&wire::parse(r#"{"message":"Row not found"}"#).unwrap()), None);
+    assert_eq!(
+        wire::error_response(&wire::parse(r#"{"message":"Row not found"}"#).unwrap()),
+        None
+    );
 }
 
 #[wasm_bindgen_test]
 fn requests_are_what_serde_reads() {
     for request in [
-        CreatePaymentRequest { order: "demo-dz".into(), method: MethodKind::YassirCash, phone: Some("+213555123456".into()) },
-        CreatePaymentRequest { order: "ordre \"spécial\"".into(), method: MethodKind::MobileMoney, phone: None },
+        CreatePaymentRequest {
+            order: "demo-dz".into(),
+            method: MethodKind::YassirCash,
+            phone: Some("+213555123456".into()),
+        },
+        CreatePaymentRequest {
+            order: "ordre \"spécial\"".into(),
+            method: MethodKind::MobileMoney,
+            phone: None,
+        },
     ] {
         let json = wire::create_request(&request);
-        assert_eq!(serde_json::from_str::<CreatePaymentRequest>(&json).unwrap(), request, "{json}");
+        assert_eq!(
+            serde_json::from_str::<CreatePaymentRequest>(&json).unwrap(),
+            request,
+            "{json}"
+        );
         assert_eq!(json, serde_json::to_string(&request).unwrap());
     }
     let full = MobileMoneyDetails {
@@ -146,10 +200,23 @@ fn requests_are_what_serde_reads() {
         last_name: Some("Dupont".into()),
         receipt_email: Some("jean.dupont@example.com".into()),
     };
-    let bare = MobileMoneyDetails { first_name: None, last_name: None, receipt_email: None, ..full.clone() };
-    for request in [SubmitRequest::YassirCash, SubmitRequest::MobileMoney(full), SubmitRequest::MobileMoney(bare)] {
+    let bare = MobileMoneyDetails {
+        first_name: None,
+        last_name: None,
+        receipt_email: None,
+        ..full.clone()
+    };
+    for request in [
+        SubmitRequest::YassirCash,
+        SubmitRequest::MobileMoney(full),
+        SubmitRequest::MobileMoney(bare),
+    ] {
         let json = wire::submit_request(&request);
-        assert_eq!(serde_json::from_str::<SubmitRequest>(&json).unwrap(), request, "{json}");
+        assert_eq!(
+            serde_json::from_str::<SubmitRequest>(&json).unwrap(),
+            request,
+            "{json}"
+        );
         assert_eq!(json, serde_json::to_string(&request).unwrap());
     }
 }

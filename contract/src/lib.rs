@@ -309,9 +309,12 @@ mod tests {
 
     #[test]
     fn submit_request_is_tagged_by_method() {
-        let json = r#"{"type":"mobile_money","country":"cg","operator":"mtn","msisdn":"242066594470"}"#;
+        let json =
+            r#"{"type":"mobile_money","country":"cg","operator":"mtn","msisdn":"242066594470"}"#;
         let request: SubmitRequest = serde_json::from_str(json).unwrap();
-        let SubmitRequest::MobileMoney(details) = request else { panic!("wrong variant") };
+        let SubmitRequest::MobileMoney(details) = request else {
+            panic!("wrong variant")
+        };
         assert_eq!(details.operator, Operator::Mtn);
         assert_eq!(details.first_name, None);
 
@@ -328,7 +331,9 @@ mod tests {
             amount_minor: 150000,
             currency: "DZD".into(),
             status: PaymentStatus::RequiresAction,
-            next_action: Some(NextAction::Redirect { url: "http://x/otp".into() }),
+            next_action: Some(NextAction::Redirect {
+                url: "http://x/otp".into(),
+            }),
             client_secret: None,
             phone: None,
             end_user_message: None,
@@ -357,6 +362,9 @@ mod tests {
         };
         let json = serde_json::to_string(&offer).unwrap();
         assert!(json.starts_with(r#"{"type":"mobile_money""#), "{json}");
-        assert_eq!(serde_json::from_str::<MethodOffer>(&json).unwrap().kind(), MethodKind::MobileMoney);
+        assert_eq!(
+            serde_json::from_str::<MethodOffer>(&json).unwrap().kind(),
+            MethodKind::MobileMoney
+        );
     }
 }

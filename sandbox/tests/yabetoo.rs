@@ -29,8 +29,15 @@ struct Sandbox {
 async fn start(config: SandboxConfig) -> Sandbox {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, checkout_sandbox::router(config)).await.unwrap() });
-    Sandbox { base: format!("http://{address}/sandbox/yabetoo"), http: reqwest::Client::new() }
+    tokio::spawn(async move {
+        axum::serve(listener, checkout_sandbox::router(config))
+            .await
+            .unwrap()
+    });
+    Sandbox {
+        base: format!("http://{address}/sandbox/yabetoo"),
+        http: reqwest::Client::new(),
+    }
 }
 
 impl Sandbox {
@@ -39,7 +46,13 @@ impl Sandbox {
     }
 
     async fn create_with(&self, body: Value) -> Response {
-        self.http.post(self.url("/v1/payment-intents")).bearer_auth(KEY).json(&body).send().await.unwrap()
+        self.http
+            .post(self.url("/v1/payment-intents"))
+            .bearer_auth(KEY)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A 5000 XAF intent.
@@ -64,11 +77,19 @@ impl Sandbox {
     }
 
     async fn confirm(&self, intent: &Value, msisdn: &str, operator: &str) -> Response {
-        self.confirm_with(intent["id"].as_str().unwrap(), momo_body(intent, "cg", msisdn, operator)).await
+        self.confirm_with(
+            intent["id"].as_str().unwrap(),
+            momo_body(intent, "cg", msisdn, operator),
+        )
+        .await
     }
 
     /// Confirm in the background, as a shopper's payment waits while someone answers the phone.
-    fn confirm_in_background(&self, intent: &Value, msisdn: &str) -> tokio::task::JoinHandle<(StatusCode, Value)> {
+    fn confirm_in_background(
+        &self,
+        intent: &Value,
+        msisdn: &str,
+    ) -> tokio::task::JoinHandle<(StatusCode, Value)> {
         let (sandbox, intent, msisdn) = (self.clone(), intent.clone(), msisdn.to_owned());
         tokio::spawn(async move {
             let response = sandbox.confirm(&intent, &msisdn, "mtn").await;
@@ -77,7 +98,12 @@ impl Sandbox {
     }
 
     async fn retrieve(&self, intent_id: &str) -> Response {
-        self.http.get(self.url(&format!("/v1/payment-intents/{intent_id}"))).bearer_auth(KEY).send().await.unwrap()
+        self.http
+            .get(self.url(&format!("/v1/payment-intents/{intent_id}")))
+            .bearer_auth(KEY)
+            .send()
+            .await
+            .unwrap()
     }
 
     async fn retrieved_status(&self, intent_id: &str) -> String {
@@ -86,7 +112,13 @@ impl Sandbox {
     }
 
     async fn prompts(&self, msisdn: &str) -> Vec<Value> {
-        let response = self.http.get(self.url("/phone/prompts")).query(&[("msisdn", msisdn)]).send().await.unwrap();
+        let response = self
+            .http
+            .get(self.url("/phone/prompts"))
+            .query(&[("msisdn", msisdn)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
     }
@@ -98,7 +130,10 @@ impl Sandbox {
             if let Some(prompt) = self.prompts(msisdn).await.into_iter().next() {
                 return prompt;
             }
-            assert!(Instant::now() < deadline, "no prompt for {msisdn} appeared on the phone");
+            assert!(
+                Instant::now() < deadline,
+                "no prompt for {msisdn} appeared on the phone"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -125,21 +160,35 @@ fn momo_body(intent: &Value, country: &str, msisdn: &str, operator: &str) -> Val
 }
 
 fn keys(body: &Value) -> BTreeSet<&str> {
-    body.as_object().unwrap().keys().map(String::as_str).collect()
+    body.as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect()
 }
 
 fn assert_id(value: &Value, prefix: &str, random_length: usize) {
-    let id = value.as_str().unwrap_or_else(|| panic!("{value} is not a string id"));
-    let random = id.strip_prefix(prefix).unwrap_or_else(|| panic!("{id} does not start with {prefix}"));
+    let id = value
+        .as_str()
+        .unwrap_or_else(|| panic!("{value} is not a string id"));
+    let random = id
+        .strip_prefix(prefix)
+        .unwrap_or_else(|| panic!("{id} does not start with {prefix}"));
     assert_eq!(random.len(), random_length, "{id}");
-    assert!(random.bytes().all(|byte| byte.is_ascii_alphanumeric()), "{id}");
+    assert!(
+        random.bytes().all(|byte| byte.is_ascii_alphanumeric()),
+        "{id}"
+    );
 }
 
 /// `2026-02-16T06:51:43.103+00:00`.
 fn assert_timestamp(value: &Value) {
     let text = value.as_str().unwrap();
     assert_eq!(text.len(), 29, "{text}");
-    assert!(text.ends_with("+00:00") && &text[10..11] == "T" && &text[19..20] == ".", "{text}");
+    assert!(
+        text.ends_with("+00:00") && &text[10..11] == "T" && &text[19..20] == ".",
+        "{text}"
+    );
 }
 
 // --- create -------------------------------------------------------------------------------
@@ -168,7 +217,10 @@ async fn create_answers_the_documented_camel_case_body() {
     assert_eq!(intent["currency"], "xaf");
     assert_eq!(intent["description"], "Order 42");
     assert_eq!(intent["metadata"], json!({ "order": "42" }));
-    assert!(intent["accountId"].as_str().unwrap().starts_with("acct_sandbox"));
+    assert!(intent["accountId"]
+        .as_str()
+        .unwrap()
+        .starts_with("acct_sandbox"));
     assert_eq!(intent["liveMode"], false);
     assert_eq!(intent["label"], "payment_intent");
     assert_id(&intent["id"], "pi_", 36);
@@ -181,7 +233,9 @@ async fn create_answers_the_documented_camel_case_body() {
 #[tokio::test]
 async fn create_accepts_a_numeric_string_amount_and_any_currency_case() {
     let sandbox = start(quick_config()).await;
-    let response = sandbox.create_with(json!({ "amount": "10000", "currency": "XAF" })).await;
+    let response = sandbox
+        .create_with(json!({ "amount": "10000", "currency": "XAF" }))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     let intent: Value = response.json().await.unwrap();
     assert_eq!(intent["amount"], 10000);
@@ -206,13 +260,33 @@ async fn create_names_the_rule_each_bad_field_breaks() {
     for (body, rule, field) in [
         (json!({ "currency": "xaf" }), "required", "amount"),
         (json!({ "amount": 0, "currency": "xaf" }), "min", "amount"),
-        (json!({ "amount": 12.5, "currency": "xaf" }), "withoutDecimals", "amount"),
-        (json!({ "amount": "lots", "currency": "xaf" }), "number", "amount"),
-        (json!({ "amount": 100, "currency": "eur" }), "enum", "currency"),
-        (json!({ "amount": 100, "currency": "xaf", "metadata": "x" }), "object", "metadata"),
+        (
+            json!({ "amount": 12.5, "currency": "xaf" }),
+            "withoutDecimals",
+            "amount",
+        ),
+        (
+            json!({ "amount": "lots", "currency": "xaf" }),
+            "number",
+            "amount",
+        ),
+        (
+            json!({ "amount": 100, "currency": "eur" }),
+            "enum",
+            "currency",
+        ),
+        (
+            json!({ "amount": 100, "currency": "xaf", "metadata": "x" }),
+            "object",
+            "metadata",
+        ),
     ] {
         let response = sandbox.create_with(body.clone()).await;
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}"
+        );
         let errors: Value = response.json().await.unwrap();
         assert_eq!(errors["errors"][0]["rule"], rule, "{body}");
         assert_eq!(errors["errors"][0]["field"], field, "{body}");
@@ -249,7 +323,10 @@ async fn create_without_the_secret_key_answers_401() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(response.json::<Value>().await.unwrap(), json!({ "error": "Unauthorized" }));
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({ "error": "Unauthorized" })
+    );
 }
 
 #[tokio::test]
@@ -263,7 +340,10 @@ async fn retrieve_with_a_wrong_key_answers_401_before_looking_up_the_id() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(response.json::<Value>().await.unwrap(), json!({ "error": "Unauthorized" }));
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({ "error": "Unauthorized" })
+    );
 }
 
 #[tokio::test]
@@ -272,7 +352,10 @@ async fn confirm_with_a_wrong_key_answers_the_documented_401() {
     let intent = sandbox.create().await;
     let response = sandbox
         .http
-        .post(sandbox.url(&format!("/v1/payment-intents/{}/confirm", intent["id"].as_str().unwrap())))
+        .post(sandbox.url(&format!(
+            "/v1/payment-intents/{}/confirm",
+            intent["id"].as_str().unwrap()
+        )))
         .bearer_auth("sk_live_wrong")
         .json(&momo_body(&intent, "cg", "242066000001", "airtel"))
         .send()
@@ -289,9 +372,17 @@ async fn confirm_with_a_wrong_key_answers_the_documented_401() {
 async fn confirm_of_an_unknown_intent_answers_row_not_found() {
     let sandbox = start(quick_config()).await;
     let intent = sandbox.create().await;
-    let response = sandbox.confirm_with("pi_doesnotexist", momo_body(&intent, "cg", "242066000001", "airtel")).await;
+    let response = sandbox
+        .confirm_with(
+            "pi_doesnotexist",
+            momo_body(&intent, "cg", "242066000001", "airtel"),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(response.json::<Value>().await.unwrap(), json!({ "message": "Row not found" }));
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({ "message": "Row not found" })
+    );
 }
 
 #[tokio::test]
@@ -299,7 +390,10 @@ async fn retrieve_of_an_unknown_intent_answers_404() {
     let sandbox = start(quick_config()).await;
     let response = sandbox.retrieve("pi_doesnotexist").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    assert_eq!(response.json::<Value>().await.unwrap(), json!({ "message": "Payment intent not found" }));
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({ "message": "Payment intent not found" })
+    );
 }
 
 // --- confirm: the documented examples -------------------------------------------------
@@ -324,7 +418,10 @@ async fn documented_curl_example_succeeds_with_the_documented_body_once_approved
       }
     }
   }"#
-    .replace("YOUR_CLIENT_SECRET", intent["clientSecret"].as_str().unwrap());
+    .replace(
+        "YOUR_CLIENT_SECRET",
+        intent["clientSecret"].as_str().unwrap(),
+    );
     let request = sandbox
         .http
         .post(sandbox.url(&format!("/v1/payment-intents/{intent_id}/confirm")))
@@ -336,8 +433,14 @@ async fn documented_curl_example_succeeds_with_the_documented_body_once_approved
     // +242123456789 is no test number: the prompt waits on the phone until someone approves.
     let prompt = sandbox.wait_for_prompt("+242123456789").await;
     assert_eq!(prompt["intentId"], intent_id.as_str());
-    assert!(!confirm.is_finished(), "confirm answered before the shopper did");
-    assert_eq!(sandbox.answer(&intent_id, "approve").await.status(), StatusCode::OK);
+    assert!(
+        !confirm.is_finished(),
+        "confirm answered before the shopper did"
+    );
+    assert_eq!(
+        sandbox.answer(&intent_id, "approve").await.status(),
+        StatusCode::OK
+    );
 
     let response = confirm.await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -414,7 +517,10 @@ async fn confirm_with_a_local_number_names_the_msisdn_field() {
     let response = sandbox.confirm(&intent, "066594470", "mtn").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["errors"][0]["field"], "payment_method_data.momo.msisdn");
+    assert_eq!(
+        body["errors"][0]["field"],
+        "payment_method_data.momo.msisdn"
+    );
     assert_eq!(body["errors"][0]["rule"], "mobile");
 }
 
@@ -422,8 +528,12 @@ async fn confirm_with_a_local_number_names_the_msisdn_field() {
 async fn confirm_without_payment_method_data_answers_422_required() {
     let sandbox = start(quick_config()).await;
     let intent = sandbox.create().await;
-    let response =
-        sandbox.confirm_with(intent["id"].as_str().unwrap(), json!({ "client_secret": intent["clientSecret"] })).await;
+    let response = sandbox
+        .confirm_with(
+            intent["id"].as_str().unwrap(),
+            json!({ "client_secret": intent["clientSecret"] }),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(
@@ -438,15 +548,23 @@ async fn confirm_with_another_intents_client_secret_is_not_permitted() {
     let intent = sandbox.create().await;
     let other = sandbox.create().await;
     let intent_id = intent["id"].as_str().unwrap();
-    let response = sandbox.confirm_with(intent_id, momo_body(&other, "cg", "242066000001", "airtel")).await;
+    let response = sandbox
+        .confirm_with(intent_id, momo_body(&other, "cg", "242066000001", "airtel"))
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], 422);
-    assert_eq!(body["path"], format!("/v1/payment-intents/{intent_id}/confirm"));
+    assert_eq!(
+        body["path"],
+        format!("/v1/payment-intents/{intent_id}/confirm")
+    );
     assert_timestamp(&body["timestamp"]);
     assert_eq!(body["code"], "E_OPERATION_NOT_PERMITTED");
     assert_eq!(body["message"], "Operation not permitted");
-    assert_eq!(body["detail"], "You are not permitted to perform this operation.");
+    assert_eq!(
+        body["detail"],
+        "You are not permitted to perform this operation."
+    );
     assert_eq!(sandbox.retrieved_status(intent_id).await, "pending");
 }
 
@@ -454,35 +572,66 @@ async fn confirm_with_another_intents_client_secret_is_not_permitted() {
 async fn confirm_after_success_is_not_permitted() {
     let sandbox = start(quick_config()).await;
     let intent = sandbox.create().await;
-    let first: Value = sandbox.confirm(&intent, "242066000001", "airtel").await.json().await.unwrap();
+    let first: Value = sandbox
+        .confirm(&intent, "242066000001", "airtel")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(first["status"], "succeeded");
     let again = sandbox.confirm(&intent, "242066000001", "airtel").await;
     assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(again.json::<Value>().await.unwrap()["code"], "E_OPERATION_NOT_PERMITTED");
+    assert_eq!(
+        again.json::<Value>().await.unwrap()["code"],
+        "E_OPERATION_NOT_PERMITTED"
+    );
 }
 
 #[tokio::test]
 async fn confirm_after_failure_makes_a_new_charge() {
     let sandbox = start(quick_config()).await;
     let intent = sandbox.create().await;
-    let failed: Value = sandbox.confirm(&intent, "46733123451", "mtn").await.json().await.unwrap();
+    let failed: Value = sandbox
+        .confirm(&intent, "46733123451", "mtn")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(failed["status"], "failed");
-    let retried: Value = sandbox.confirm(&intent, "242066000001", "airtel").await.json().await.unwrap();
+    let retried: Value = sandbox
+        .confirm(&intent, "242066000001", "airtel")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(retried["status"], "succeeded");
     assert_ne!(retried["id"], failed["id"]);
     assert_id(&retried["id"], "ch_", 36);
-    assert_eq!(sandbox.retrieved_status(intent["id"].as_str().unwrap()).await, "succeeded");
+    assert_eq!(
+        sandbox
+            .retrieved_status(intent["id"].as_str().unwrap())
+            .await,
+        "succeeded"
+    );
 }
 
 #[tokio::test]
 async fn confirm_after_expiry_makes_a_new_charge() {
     let sandbox = start(quick_config()).await;
     let intent = sandbox.create().await;
-    let expired: Value = sandbox.confirm(&intent, "+46733123453", "mtn").await.json().await.unwrap();
+    let expired: Value = sandbox
+        .confirm(&intent, "+46733123453", "mtn")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(expired["status"], "expired");
     let retried = sandbox.confirm(&intent, "+46733123454", "mtn").await;
     assert_eq!(retried.status(), StatusCode::OK);
-    assert_eq!(retried.json::<Value>().await.unwrap()["status"], "succeeded");
+    assert_eq!(
+        retried.json::<Value>().await.unwrap()["status"],
+        "succeeded"
+    );
 }
 
 #[tokio::test]
@@ -493,8 +642,13 @@ async fn confirm_while_a_prompt_waits_is_not_permitted() {
     sandbox.wait_for_prompt("242066594470").await;
     let second = sandbox.confirm(&intent, "242066594470", "mtn").await;
     assert_eq!(second.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(second.json::<Value>().await.unwrap()["code"], "E_OPERATION_NOT_PERMITTED");
-    sandbox.answer(intent["id"].as_str().unwrap(), "approve").await;
+    assert_eq!(
+        second.json::<Value>().await.unwrap()["code"],
+        "E_OPERATION_NOT_PERMITTED"
+    );
+    sandbox
+        .answer(intent["id"].as_str().unwrap(), "approve")
+        .await;
     assert_eq!(first.await.unwrap().1["status"], "succeeded");
 }
 
@@ -506,11 +660,26 @@ async fn each_documented_test_number_settles_with_its_documented_outcome() {
     for (msisdn, operator, status, failure_code) in [
         ("242066000001", "airtel", "succeeded", None),
         ("46733123454", "mtn", "succeeded", None),
-        ("242050017890", "airtel", "failed", Some("INTERNAL_PROCESSING_ERROR")),
-        ("46733123450", "mtn", "failed", Some("INTERNAL_PROCESSING_ERROR")),
+        (
+            "242050017890",
+            "airtel",
+            "failed",
+            Some("INTERNAL_PROCESSING_ERROR"),
+        ),
+        (
+            "46733123450",
+            "mtn",
+            "failed",
+            Some("INTERNAL_PROCESSING_ERROR"),
+        ),
         ("46733123451", "mtn", "failed", Some("APPROVAL_REJECTED")),
         ("46733123455", "mtn", "failed", Some("PAYER_NOT_FOUND")),
-        ("46733123456", "mtn", "failed", Some("PAYEE_NOT_ALLOWED_TO_RECEIVE")),
+        (
+            "46733123456",
+            "mtn",
+            "failed",
+            Some("PAYEE_NOT_ALLOWED_TO_RECEIVE"),
+        ),
         ("46733123457", "mtn", "failed", Some("NOT_ALLOWED")),
         ("46733123452", "mtn", "failed", Some("EXPIRED")),
         ("46733123453", "mtn", "expired", Some("TIMEOUT")),
@@ -524,8 +693,17 @@ async fn each_documented_test_number_settles_with_its_documented_outcome() {
         assert_eq!(charge["status"], status, "{msisdn}");
         assert_eq!(charge["captured"], status == "succeeded", "{msisdn}");
         assert_eq!(charge["failureCode"].as_str(), failure_code, "{msisdn}");
-        assert_eq!(charge.get("financialTransactionId").is_some(), status == "succeeded", "{msisdn}");
-        let retrieved: Value = sandbox.retrieve(intent["id"].as_str().unwrap()).await.json().await.unwrap();
+        assert_eq!(
+            charge.get("financialTransactionId").is_some(),
+            status == "succeeded",
+            "{msisdn}"
+        );
+        let retrieved: Value = sandbox
+            .retrieve(intent["id"].as_str().unwrap())
+            .await
+            .json()
+            .await
+            .unwrap();
         assert_eq!(retrieved["status"], status, "{msisdn}");
         assert_eq!(retrieved["failureCode"].as_str(), failure_code, "{msisdn}");
     }
@@ -535,7 +713,12 @@ async fn each_documented_test_number_settles_with_its_documented_outcome() {
 async fn test_numbers_ignore_which_operator_is_named() {
     let sandbox = start(quick_config()).await;
     let intent = sandbox.create().await;
-    let charge: Value = sandbox.confirm(&intent, "242066000001", "mtn").await.json().await.unwrap();
+    let charge: Value = sandbox
+        .confirm(&intent, "242066000001", "mtn")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(charge["status"], "succeeded");
 }
 
@@ -544,20 +727,37 @@ async fn payer_delayed_number_takes_twice_the_settle_delay() {
     let sandbox = start(quick_config()).await;
     let intent = sandbox.create().await;
     let started = Instant::now();
-    let charge: Value = sandbox.confirm(&intent, "46733123454", "mtn").await.json().await.unwrap();
+    let charge: Value = sandbox
+        .confirm(&intent, "46733123454", "mtn")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(charge["status"], "succeeded");
-    assert!(started.elapsed() >= SETTLE * 2, "settled after {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= SETTLE * 2,
+        "settled after {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
 async fn pending_number_answers_at_once_then_the_intent_succeeds() {
-    let config = SandboxConfig { momo_settle_delay: Duration::from_millis(400), ..quick_config() };
+    let config = SandboxConfig {
+        momo_settle_delay: Duration::from_millis(400),
+        ..quick_config()
+    };
     let sandbox = start(config).await;
     let intent = sandbox.create().await;
     let intent_id = intent["id"].as_str().unwrap();
     assert_eq!(sandbox.retrieved_status(intent_id).await, "pending");
 
-    let charge: Value = sandbox.confirm(&intent, "242069000001", "mtn").await.json().await.unwrap();
+    let charge: Value = sandbox
+        .confirm(&intent, "242069000001", "mtn")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(charge["status"], "pending");
     assert_eq!(charge["captured"], false);
     assert!(charge.get("failureCode").is_none() && charge.get("financialTransactionId").is_none());
@@ -581,9 +781,17 @@ async fn pending_number_answers_at_once_then_the_intent_succeeds() {
 async fn low_balance_number_fails_for_insufficient_funds() {
     let sandbox = start(quick_config()).await;
     let intent = sandbox.create().await;
-    let charge: Value = sandbox.confirm(&intent, "242069000002", "airtel").await.json().await.unwrap();
+    let charge: Value = sandbox
+        .confirm(&intent, "242069000002", "airtel")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(charge["status"], "failed");
-    assert_eq!(charge["failureCode"], "LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED");
+    assert_eq!(
+        charge["failureCode"],
+        "LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED"
+    );
 }
 
 #[tokio::test]
@@ -596,7 +804,12 @@ async fn server_error_number_answers_500_and_changes_nothing() {
         response.json::<Value>().await.unwrap(),
         json!({ "status": 500, "code": "E_INTERNAL", "message": "Internal server error" })
     );
-    assert_eq!(sandbox.retrieved_status(intent["id"].as_str().unwrap()).await, "pending");
+    assert_eq!(
+        sandbox
+            .retrieved_status(intent["id"].as_str().unwrap())
+            .await,
+        "pending"
+    );
 }
 
 #[tokio::test]
@@ -604,9 +817,18 @@ async fn slow_number_answers_after_the_slow_delay() {
     let sandbox = start(quick_config()).await;
     let intent = sandbox.create().await;
     let started = Instant::now();
-    let charge: Value = sandbox.confirm(&intent, "242069000504", "mtn").await.json().await.unwrap();
+    let charge: Value = sandbox
+        .confirm(&intent, "242069000504", "mtn")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(charge["status"], "succeeded");
-    assert!(started.elapsed() >= Duration::from_millis(300), "answered after {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "answered after {:?}",
+        started.elapsed()
+    );
 }
 
 // --- the phone ----------------------------------------------------------------------------
@@ -629,7 +851,10 @@ async fn approving_on_the_phone_releases_the_blocked_confirm_with_success() {
 
     let approved = sandbox.answer(intent_id, "approve").await;
     assert_eq!(approved.status(), StatusCode::OK);
-    assert_eq!(approved.json::<Value>().await.unwrap()["status"], "succeeded");
+    assert_eq!(
+        approved.json::<Value>().await.unwrap()["status"],
+        "succeeded"
+    );
     let (status, charge) = confirm.await.unwrap();
     assert_eq!(status, StatusCode::OK);
     assert_eq!(charge["status"], "succeeded");
@@ -643,7 +868,9 @@ async fn declining_on_the_phone_fails_the_confirm_with_approval_rejected() {
     let confirm = sandbox.confirm_in_background(&intent, "242055000001");
     sandbox.wait_for_prompt("242055000001").await;
 
-    let declined = sandbox.answer(intent["id"].as_str().unwrap(), "decline").await;
+    let declined = sandbox
+        .answer(intent["id"].as_str().unwrap(), "decline")
+        .await;
     assert_eq!(declined.status(), StatusCode::OK);
     let (_, charge) = confirm.await.unwrap();
     assert_eq!(charge["status"], "failed");
@@ -653,15 +880,25 @@ async fn declining_on_the_phone_fails_the_confirm_with_approval_rejected() {
 
 #[tokio::test]
 async fn unanswered_prompt_expires_with_timeout() {
-    let config = SandboxConfig { momo_prompt_timeout: Duration::from_millis(300), ..quick_config() };
+    let config = SandboxConfig {
+        momo_prompt_timeout: Duration::from_millis(300),
+        ..quick_config()
+    };
     let sandbox = start(config).await;
     let intent = sandbox.create().await;
-    let charge: Value = sandbox.confirm(&intent, "242066594470", "mtn").await.json().await.unwrap();
+    let charge: Value = sandbox
+        .confirm(&intent, "242066594470", "mtn")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(charge["status"], "expired");
     assert_eq!(charge["failureMessage"], "Transaction timed out");
     assert_eq!(charge["failureCode"], "TIMEOUT");
     assert!(sandbox.prompts("242066594470").await.is_empty());
-    let late = sandbox.answer(intent["id"].as_str().unwrap(), "approve").await;
+    let late = sandbox
+        .answer(intent["id"].as_str().unwrap(), "approve")
+        .await;
     assert_eq!(late.status(), StatusCode::NOT_FOUND);
 }
 
@@ -672,10 +909,16 @@ async fn cameroon_numbers_wait_on_the_phone_too() {
     let (sandbox2, intent2) = (sandbox.clone(), intent.clone());
     let confirm = tokio::spawn(async move {
         let id = intent2["id"].as_str().unwrap().to_owned();
-        sandbox2.confirm_with(&id, momo_body(&intent2, "cm", "+237670000001", "mtn")).await.json::<Value>().await
+        sandbox2
+            .confirm_with(&id, momo_body(&intent2, "cm", "+237670000001", "mtn"))
+            .await
+            .json::<Value>()
+            .await
     });
     sandbox.wait_for_prompt("237670000001").await;
-    sandbox.answer(intent["id"].as_str().unwrap(), "approve").await;
+    sandbox
+        .answer(intent["id"].as_str().unwrap(), "approve")
+        .await;
     assert_eq!(confirm.await.unwrap().unwrap()["status"], "succeeded");
 }
 
@@ -685,7 +928,9 @@ async fn answering_an_unknown_prompt_answers_404() {
     let response = sandbox.answer("pi_doesnotexist", "approve").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let intent = sandbox.create().await;
-    let unconfirmed = sandbox.answer(intent["id"].as_str().unwrap(), "decline").await;
+    let unconfirmed = sandbox
+        .answer(intent["id"].as_str().unwrap(), "decline")
+        .await;
     assert_eq!(unconfirmed.status(), StatusCode::NOT_FOUND);
 }
 
@@ -697,21 +942,41 @@ async fn phone_page_lists_prompts_and_its_form_approves_then_returns_to_the_page
     let confirm = sandbox.confirm_in_background(&intent, "242066594470");
     sandbox.wait_for_prompt("242066594470").await;
 
-    let page = sandbox.http.get(sandbox.url("/phone")).send().await.unwrap();
+    let page = sandbox
+        .http
+        .get(sandbox.url("/phone"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     let html = page.text().await.unwrap();
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("http-equiv=\"refresh\" content=\"2\""));
-    assert!(html.contains("242066594470") && html.contains("5\u{a0}000 XAF") && html.contains("Order 42"));
+    assert!(
+        html.contains("242066594470")
+            && html.contains("5\u{a0}000 XAF")
+            && html.contains("Order 42")
+    );
     let approve_action = format!("action=\"/sandbox/yabetoo/phone/prompts/{intent_id}/approve\"");
     assert!(html.contains(&approve_action), "{html}");
 
-    let filtered = sandbox.http.get(sandbox.url("/phone?msisdn=237670000001")).send().await.unwrap();
+    let filtered = sandbox
+        .http
+        .get(sandbox.url("/phone?msisdn=237670000001"))
+        .send()
+        .await
+        .unwrap();
     assert!(!filtered.text().await.unwrap().contains(intent_id));
 
     // A browser posts the form, then follows the 303 back to the page.
-    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let posted = no_redirects
         .post(sandbox.url(&format!("/phone/prompts/{intent_id}/approve")))
         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -723,18 +988,35 @@ async fn phone_page_lists_prompts_and_its_form_approves_then_returns_to_the_page
     assert_eq!(posted.headers()["location"], "/sandbox/yabetoo/phone");
     assert_eq!(confirm.await.unwrap().1["status"], "succeeded");
 
-    let html = sandbox.http.get(sandbox.url("/phone")).send().await.unwrap().text().await.unwrap();
+    let html = sandbox
+        .http
+        .get(sandbox.url("/phone"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("No prompt is waiting."));
 }
 
 #[tokio::test]
 async fn test_numbers_never_wait_on_the_phone() {
-    let config = SandboxConfig { momo_settle_delay: Duration::from_millis(300), ..quick_config() };
+    let config = SandboxConfig {
+        momo_settle_delay: Duration::from_millis(300),
+        ..quick_config()
+    };
     let sandbox = start(config).await;
     let intent = sandbox.create().await;
     let confirm = sandbox.confirm_in_background(&intent, "242066000001");
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(sandbox.prompts("").await.is_empty());
-    assert_eq!(sandbox.answer(intent["id"].as_str().unwrap(), "decline").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        sandbox
+            .answer(intent["id"].as_str().unwrap(), "decline")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(confirm.await.unwrap().1["status"], "succeeded");
 }

@@ -69,8 +69,15 @@ impl Config {
         let bind: SocketAddr = format!("{host}:{port}")
             .parse()
             .or_else(|_| format!("[{host}]:{port}").parse())
-            .map_err(|_| ConfigError { variable: "BIND", message: format!("`{host}` is not an IP address") })?;
-        let shown_host = if bind.ip().is_unspecified() { "127.0.0.1".to_string() } else { host.clone() };
+            .map_err(|_| ConfigError {
+                variable: "BIND",
+                message: format!("`{host}` is not an IP address"),
+            })?;
+        let shown_host = if bind.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            host.clone()
+        };
         let public_url = lookup("PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{shown_host}:{port}"))
             .trim_end_matches('/')
@@ -87,24 +94,29 @@ impl Config {
             }
         };
         let timeout = Duration::from_millis(parse(&lookup, "PROVIDER_TIMEOUT_MS", 15_000)?);
-        let confirm_timeout = Duration::from_millis(parse(&lookup, "YABETOO_CONFIRM_TIMEOUT_MS", 120_000)?);
+        let confirm_timeout =
+            Duration::from_millis(parse(&lookup, "YABETOO_CONFIRM_TIMEOUT_MS", 120_000)?);
 
         let sandbox_base = format!("http://127.0.0.1:{port}");
         let (yassir, yabetoo) = match mode {
             ProviderMode::Sandbox => (
                 YassirConfig {
-                    base_url: lookup("YASSIR_BASE_URL")
-                        .unwrap_or_else(|| format!("{sandbox_base}{}", checkout_sandbox::YASSIR_MOUNT)),
-                    client_id: lookup("YASSIR_CLIENT_ID").unwrap_or_else(|| checkout_sandbox::yassir::CLIENT_ID.into()),
+                    base_url: lookup("YASSIR_BASE_URL").unwrap_or_else(|| {
+                        format!("{sandbox_base}{}", checkout_sandbox::YASSIR_MOUNT)
+                    }),
+                    client_id: lookup("YASSIR_CLIENT_ID")
+                        .unwrap_or_else(|| checkout_sandbox::yassir::CLIENT_ID.into()),
                     client_secret: lookup("YASSIR_CLIENT_SECRET")
                         .unwrap_or_else(|| checkout_sandbox::yassir::CLIENT_SECRET.into()),
                     service: lookup("YASSIR_SERVICE").unwrap_or_else(|| "EXT_DEMO_SHOP".into()),
                     timeout,
                 },
                 YabetooConfig {
-                    base_url: lookup("YABETOO_BASE_URL")
-                        .unwrap_or_else(|| format!("{sandbox_base}{}", checkout_sandbox::YABETOO_MOUNT)),
-                    secret_key: lookup("YABETOO_SECRET_KEY").unwrap_or_else(|| checkout_sandbox::yabetoo::SECRET_KEY.into()),
+                    base_url: lookup("YABETOO_BASE_URL").unwrap_or_else(|| {
+                        format!("{sandbox_base}{}", checkout_sandbox::YABETOO_MOUNT)
+                    }),
+                    secret_key: lookup("YABETOO_SECRET_KEY")
+                        .unwrap_or_else(|| checkout_sandbox::yabetoo::SECRET_KEY.into()),
                     timeout,
                     confirm_timeout,
                 },
@@ -129,11 +141,17 @@ impl Config {
         let admin_token = match (lookup("ADMIN_TOKEN"), mode) {
             (Some(token), _) if token.len() >= 16 => token,
             (Some(_), _) => {
-                return Err(ConfigError { variable: "ADMIN_TOKEN", message: "must be at least 16 characters".into() })
+                return Err(ConfigError {
+                    variable: "ADMIN_TOKEN",
+                    message: "must be at least 16 characters".into(),
+                })
             }
             (None, ProviderMode::Sandbox) => SANDBOX_ADMIN_TOKEN.into(),
             (None, ProviderMode::Live) => {
-                return Err(ConfigError { variable: "ADMIN_TOKEN", message: "is required in live mode".into() })
+                return Err(ConfigError {
+                    variable: "ADMIN_TOKEN",
+                    message: "is required in live mode".into(),
+                })
             }
         };
 
@@ -145,8 +163,16 @@ impl Config {
 
         let sandbox = SandboxConfig {
             public_base_url: Some(public_url.clone()),
-            momo_settle_delay: Duration::from_millis(parse(&lookup, "SANDBOX_SETTLE_DELAY_MS", 3_000)?),
-            momo_prompt_timeout: Duration::from_millis(parse(&lookup, "SANDBOX_PROMPT_TIMEOUT_MS", 90_000)?),
+            momo_settle_delay: Duration::from_millis(parse(
+                &lookup,
+                "SANDBOX_SETTLE_DELAY_MS",
+                3_000,
+            )?),
+            momo_prompt_timeout: Duration::from_millis(parse(
+                &lookup,
+                "SANDBOX_PROMPT_TIMEOUT_MS",
+                90_000,
+            )?),
             slow_delay: Duration::from_millis(parse(&lookup, "SANDBOX_SLOW_DELAY_MS", 30_000)?),
             ..SandboxConfig::default()
         };
@@ -154,7 +180,10 @@ impl Config {
         let order_signing_secret = match (lookup("ORDER_SIGNING_SECRET"), mode) {
             (Some(secret), _) if secret.len() >= 32 => Some(secret),
             (Some(_), _) => {
-                return Err(ConfigError { variable: "ORDER_SIGNING_SECRET", message: "must be at least 32 characters".into() })
+                return Err(ConfigError {
+                    variable: "ORDER_SIGNING_SECRET",
+                    message: "must be at least 32 characters".into(),
+                })
             }
             (None, ProviderMode::Sandbox) => Some(SANDBOX_ORDER_SIGNING_SECRET.into()),
             (None, ProviderMode::Live) => None,
@@ -164,7 +193,8 @@ impl Config {
             bind,
             order_signing_secret,
             public_url,
-            database_url: lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://checkout.sqlite3".into()),
+            database_url: lookup("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://checkout.sqlite3".into()),
             mode,
             admin_token,
             yassir,
@@ -177,8 +207,12 @@ impl Config {
                 None if mode == ProviderMode::Sandbox => vec!["*".into()],
                 None => Vec::new(),
             },
-            widget_dir: lookup("WIDGET_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("dist")),
-            examples_dir: lookup("EXAMPLES_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("examples")),
+            widget_dir: lookup("WIDGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("dist")),
+            examples_dir: lookup("EXAMPLES_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("examples")),
             check_interval: Duration::from_millis(parse(&lookup, "CHECK_INTERVAL_MS", 1_000)?),
         })
     }
@@ -191,8 +225,14 @@ fn split_list(list: &str) -> Vec<String> {
         .collect()
 }
 
-fn required(lookup: &impl Fn(&str) -> Option<String>, variable: &'static str) -> Result<String, ConfigError> {
-    lookup(variable).ok_or(ConfigError { variable, message: "is required in live mode".into() })
+fn required(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+) -> Result<String, ConfigError> {
+    lookup(variable).ok_or(ConfigError {
+        variable,
+        message: "is required in live mode".into(),
+    })
 }
 
 fn parse<T: std::str::FromStr>(
@@ -202,9 +242,10 @@ fn parse<T: std::str::FromStr>(
 ) -> Result<T, ConfigError> {
     match lookup(variable) {
         None => Ok(default),
-        Some(value) => value
-            .parse()
-            .map_err(|_| ConfigError { variable, message: format!("`{value}` is not a valid number") }),
+        Some(value) => value.parse().map_err(|_| ConfigError {
+            variable,
+            message: format!("`{value}` is not a valid number"),
+        }),
     }
 }
 
@@ -214,7 +255,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -223,9 +267,18 @@ mod tests {
         let config = config(&[]).unwrap();
         assert_eq!(config.bind.to_string(), "127.0.0.1:8787");
         assert_eq!(config.mode, ProviderMode::Sandbox);
-        assert_eq!(config.yassir.base_url, "http://127.0.0.1:8787/sandbox/yassir");
-        assert_eq!(config.yabetoo.base_url, "http://127.0.0.1:8787/sandbox/yabetoo");
-        assert_eq!(config.redirect_origins, vec!["http://127.0.0.1:8787".to_string()]);
+        assert_eq!(
+            config.yassir.base_url,
+            "http://127.0.0.1:8787/sandbox/yassir"
+        );
+        assert_eq!(
+            config.yabetoo.base_url,
+            "http://127.0.0.1:8787/sandbox/yabetoo"
+        );
+        assert_eq!(
+            config.redirect_origins,
+            vec!["http://127.0.0.1:8787".to_string()]
+        );
     }
 
     #[test]

@@ -33,7 +33,10 @@ pub fn router(widget_dir: &Path, examples_dir: &Path) -> Router {
         .layer(CorsLayer::new().allow_origin(Any));
     // Looked up per request, so a widget built while the server runs shows up without a restart.
     Router::new()
-        .route("/", get(move || async move { Html(shop_page(index.exists())) }))
+        .route(
+            "/",
+            get(move || async move { Html(shop_page(index.exists())) }),
+        )
         .nest_service("/examples", ServeDir::new(examples_dir))
         .merge(widget)
 }
@@ -44,8 +47,14 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     let immutable = is_content_hashed(request.uri().path());
     let mut response = next.run(request).await;
     if response.status().is_success() {
-        let policy = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
-        response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+        let policy = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     response
 }
@@ -55,8 +64,9 @@ fn is_content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())
+    })
 }
 
 fn shop_page(widget_built: bool) -> String {
@@ -125,8 +135,12 @@ mod tests {
 
     #[test]
     fn hashed_build_files_are_recognised() {
-        assert!(is_content_hashed("/widget/checkout-widget-8b428834257a25ca_bg.wasm"));
-        assert!(is_content_hashed("/widget/checkout-widget-8b428834257a25ca.js"));
+        assert!(is_content_hashed(
+            "/widget/checkout-widget-8b428834257a25ca_bg.wasm"
+        ));
+        assert!(is_content_hashed(
+            "/widget/checkout-widget-8b428834257a25ca.js"
+        ));
         assert!(is_content_hashed("/widget/widget-3f9a787a23670f1c.css"));
         assert!(!is_content_hashed("/widget/checkout.js"));
         assert!(!is_content_hashed("/widget/"));

@@ -49,7 +49,10 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
     let service = PaymentService::new(
         store,
         Arc::new(DemoCatalog::default()),
-        config.order_signing_secret.as_deref().map(|secret| OrderSigner::new(secret.as_bytes())),
+        config
+            .order_signing_secret
+            .as_deref()
+            .map(|secret| OrderSigner::new(secret.as_bytes())),
         Arc::new(YassirClient::new(config.yassir.clone(), http.clone())),
         Arc::new(YabetooClient::new(config.yabetoo.clone(), http)),
         config.mode == ProviderMode::Sandbox,
@@ -64,7 +67,9 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
 
 /// The whole HTTP application: contract API, demo pages and, in sandbox mode, the sandbox.
 pub fn app(config: &Config, state: AppState) -> Router {
-    let mut router = api::router().layer(cors(&config.cors_origins)).with_state(state);
+    let mut router = api::router()
+        .layer(cors(&config.cors_origins))
+        .with_state(state);
     if config.mode == ProviderMode::Sandbox {
         router = router.merge(checkout_sandbox::router(config.sandbox.clone()));
     }
@@ -78,7 +83,11 @@ fn cors(origins: &[String]) -> CorsLayer {
     let allow_origin = if origins.iter().any(|origin| origin == "*") {
         AllowOrigin::any()
     } else {
-        AllowOrigin::list(origins.iter().filter_map(|origin| origin.parse::<HeaderValue>().ok()))
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|origin| origin.parse::<HeaderValue>().ok()),
+        )
     };
     CorsLayer::new()
         .allow_origin(allow_origin)

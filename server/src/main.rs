@@ -8,7 +8,10 @@ const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")),
+        )
         .init();
 
     let config = match Config::from_env() {
@@ -21,14 +24,20 @@ async fn main() {
     let state = match build_state(&config) {
         Ok(state) => state,
         Err(error) => {
-            eprintln!("cannot open the database `{}`: {error}", config.database_url);
+            eprintln!(
+                "cannot open the database `{}`: {error}",
+                config.database_url
+            );
             std::process::exit(2);
         }
     };
     let listener = match tokio::net::TcpListener::bind(config.bind).await {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!("cannot listen on {}: {error} (set PORT or BIND)", config.bind);
+            eprintln!(
+                "cannot listen on {}: {error} (set PORT or BIND)",
+                config.bind
+            );
             std::process::exit(2);
         }
     };
@@ -39,7 +48,9 @@ async fn main() {
             config.public_url,
             config.admin_token
         ),
-        ProviderMode::Live => tracing::info!("checkout server on {} (live providers)", config.public_url),
+        ProviderMode::Live => {
+            tracing::info!("checkout server on {} (live providers)", config.public_url)
+        }
     }
 
     // Payments in flight are followed up even when no widget polls them any more (a shopper who
@@ -60,7 +71,10 @@ async fn main() {
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    if let Err(error) = axum::serve(listener, router).with_graceful_shutdown(shutdown()).await {
+    if let Err(error) = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await
+    {
         eprintln!("server error: {error}");
         std::process::exit(1);
     }

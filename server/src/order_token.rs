@@ -53,7 +53,9 @@ pub struct OrderSigner {
 
 impl OrderSigner {
     pub fn new(secret: &[u8]) -> Self {
-        Self { secret: secret.to_vec() }
+        Self {
+            secret: secret.to_vec(),
+        }
     }
 
     /// True for strings shaped like a token (as opposed to a catalog reference).
@@ -62,7 +64,8 @@ impl OrderSigner {
     }
 
     fn mac(&self, signed_part: &str) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
         mac.update(signed_part.as_bytes());
         mac
     }
@@ -79,9 +82,9 @@ impl OrderSigner {
         let rest = token
             .strip_prefix(PREFIX)
             .ok_or_else(|| TokenError::Malformed(format!("it must start with `{PREFIX}`")))?;
-        let (payload, signature) = rest
-            .split_once('.')
-            .ok_or_else(|| TokenError::Malformed("it must be `ot1.<payload>.<signature>`".into()))?;
+        let (payload, signature) = rest.split_once('.').ok_or_else(|| {
+            TokenError::Malformed("it must be `ot1.<payload>.<signature>`".into())
+        })?;
         let signature = URL_SAFE_NO_PAD
             .decode(signature)
             .map_err(|_| TokenError::Malformed("the signature is not base64url".into()))?;
@@ -91,9 +94,12 @@ impl OrderSigner {
         let json = URL_SAFE_NO_PAD
             .decode(payload)
             .map_err(|_| TokenError::Malformed("the payload is not base64url".into()))?;
-        let order: TokenOrder =
-            serde_json::from_slice(&json).map_err(|error| TokenError::Malformed(error.to_string()))?;
-        if order.expires_at.is_some_and(|expires_at| expires_at < now_unix) {
+        let order: TokenOrder = serde_json::from_slice(&json)
+            .map_err(|error| TokenError::Malformed(error.to_string()))?;
+        if order
+            .expires_at
+            .is_some_and(|expires_at| expires_at < now_unix)
+        {
             return Err(TokenError::Expired);
         }
         validate(&order)?;
@@ -110,13 +116,19 @@ impl OrderSigner {
 /// The rules a token's order must meet, also applied when the admin API mints one.
 pub fn validate(order: &TokenOrder) -> Result<(), TokenError> {
     if order.reference.trim().is_empty() || order.reference.len() > 100 {
-        return Err(TokenError::Invalid("reference must be 1 to 100 characters".into()));
+        return Err(TokenError::Invalid(
+            "reference must be 1 to 100 characters".into(),
+        ));
     }
     if order.description.chars().count() > 200 {
-        return Err(TokenError::Invalid("description must be at most 200 characters".into()));
+        return Err(TokenError::Invalid(
+            "description must be at most 200 characters".into(),
+        ));
     }
     if order.amount_minor <= 0 {
-        return Err(TokenError::Invalid("amount_minor must be greater than 0".into()));
+        return Err(TokenError::Invalid(
+            "amount_minor must be greater than 0".into(),
+        ));
     }
     let payable = Order {
         reference: order.reference.clone(),
@@ -175,7 +187,10 @@ mod tests {
     #[test]
     fn expired_tokens_are_refused() {
         let signer = OrderSigner::new(b"secret");
-        assert_eq!(signer.verify(&signer.sign(&order()), 3_000), Err(TokenError::Expired));
+        assert_eq!(
+            signer.verify(&signer.sign(&order()), 3_000),
+            Err(TokenError::Expired)
+        );
     }
 
     #[test]
@@ -188,7 +203,13 @@ mod tests {
     #[test]
     fn malformed_tokens_say_why() {
         let signer = OrderSigner::new(b"secret");
-        assert!(matches!(signer.verify("ot1.abc", 0), Err(TokenError::Malformed(_))));
-        assert!(matches!(signer.verify("ot1.abc.!!", 0), Err(TokenError::Malformed(_))));
+        assert!(matches!(
+            signer.verify("ot1.abc", 0),
+            Err(TokenError::Malformed(_))
+        ));
+        assert!(matches!(
+            signer.verify("ot1.abc.!!", 0),
+            Err(TokenError::Malformed(_))
+        ));
     }
 }

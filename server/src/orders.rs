@@ -2,7 +2,10 @@
 //! browser. The reference server ships a demo catalog; a merchant's backend would look its own
 //! orders up instead, or mint signed order tokens (`order_token`).
 
-use checkout_contract::{CaptureMethod, MethodKind, MobileMoneyCountry, MethodOffer, Operator, OrderSummary, PhoneCountry};
+use checkout_contract::{
+    CaptureMethod, MethodKind, MethodOffer, MobileMoneyCountry, Operator, OrderSummary,
+    PhoneCountry,
+};
 
 /// An order the shopper can pay.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +43,9 @@ impl Order {
             methods.push(MethodOffer::YassirCash { countries });
         }
         if self.currency == "XAF" {
-            methods.push(MethodOffer::MobileMoney { countries: mobile_money_countries() });
+            methods.push(MethodOffer::MobileMoney {
+                countries: mobile_money_countries(),
+            });
         }
         methods
     }
@@ -51,7 +56,10 @@ impl Order {
 }
 
 fn phone_country(code: &str, dial_code: &str) -> PhoneCountry {
-    PhoneCountry { code: code.into(), dial_code: dial_code.into() }
+    PhoneCountry {
+        code: code.into(),
+        dial_code: dial_code.into(),
+    }
 }
 
 /// Yassir Cash wallets by currency: Algeria (DZD), Morocco (MAD); USD from either.
@@ -67,8 +75,16 @@ fn yassir_countries(currency: &str) -> Option<Vec<PhoneCountry>> {
 /// Yabetoo takes XAF: Congo with MTN and Airtel; Cameroon with MTN (Airtel has no network there).
 pub fn mobile_money_countries() -> Vec<MobileMoneyCountry> {
     vec![
-        MobileMoneyCountry { code: "cg".into(), dial_code: "242".into(), operators: vec![Operator::Mtn, Operator::Airtel] },
-        MobileMoneyCountry { code: "cm".into(), dial_code: "237".into(), operators: vec![Operator::Mtn] },
+        MobileMoneyCountry {
+            code: "cg".into(),
+            dial_code: "242".into(),
+            operators: vec![Operator::Mtn, Operator::Airtel],
+        },
+        MobileMoneyCountry {
+            code: "cm".into(),
+            dial_code: "237".into(),
+            operators: vec![Operator::Mtn],
+        },
     ]
 }
 
@@ -85,20 +101,51 @@ pub struct DemoCatalog {
 
 impl Default for DemoCatalog {
     fn default() -> Self {
-        let order = |reference: &str, description: &str, amount_minor, currency: &str, capture| Order {
-            reference: reference.into(),
-            description: description.into(),
-            amount_minor,
-            currency: currency.into(),
-            capture,
-        };
+        let order =
+            |reference: &str, description: &str, amount_minor, currency: &str, capture| Order {
+                reference: reference.into(),
+                description: description.into(),
+                amount_minor,
+                currency: currency.into(),
+                capture,
+            };
         Self {
             orders: vec![
-                order("demo-dz", "Couscous kit and tea set (Algiers)", 150_000, "DZD", CaptureMethod::Direct),
-                order("demo-dz-hotel", "Hotel night, paid at check-in (Oran)", 500_000, "DZD", CaptureMethod::Reservation),
-                order("demo-ma", "Argan oil gift box (Casablanca)", 29_900, "MAD", CaptureMethod::Direct),
-                order("demo-cg", "Wax print fabric, 6 yards (Brazzaville)", 5_000, "XAF", CaptureMethod::Direct),
-                order("demo-cm", "Coffee beans, 1 kg (Douala)", 2_500, "XAF", CaptureMethod::Direct),
+                order(
+                    "demo-dz",
+                    "Couscous kit and tea set (Algiers)",
+                    150_000,
+                    "DZD",
+                    CaptureMethod::Direct,
+                ),
+                order(
+                    "demo-dz-hotel",
+                    "Hotel night, paid at check-in (Oran)",
+                    500_000,
+                    "DZD",
+                    CaptureMethod::Reservation,
+                ),
+                order(
+                    "demo-ma",
+                    "Argan oil gift box (Casablanca)",
+                    29_900,
+                    "MAD",
+                    CaptureMethod::Direct,
+                ),
+                order(
+                    "demo-cg",
+                    "Wax print fabric, 6 yards (Brazzaville)",
+                    5_000,
+                    "XAF",
+                    CaptureMethod::Direct,
+                ),
+                order(
+                    "demo-cm",
+                    "Coffee beans, 1 kg (Douala)",
+                    2_500,
+                    "XAF",
+                    CaptureMethod::Direct,
+                ),
             ],
         }
     }
@@ -112,7 +159,10 @@ impl DemoCatalog {
 
 impl OrderBook for DemoCatalog {
     fn find(&self, reference: &str) -> Option<Order> {
-        self.orders.iter().find(|order| order.reference == reference).cloned()
+        self.orders
+            .iter()
+            .find(|order| order.reference == reference)
+            .cloned()
     }
 }
 

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use checkout_contract::{
-    MethodKind, MobileMoneyDetails, NextAction, Payment, PaymentRecord, PaymentStatus, StatusChange, SupportInfo,
+    MethodKind, MobileMoneyDetails, NextAction, Payment, PaymentRecord, PaymentStatus,
+    StatusChange, SupportInfo,
 };
 use rand::distributions::Alphanumeric;
 use rand::Rng;
@@ -14,7 +15,9 @@ use rand::Rng;
 use crate::api::ApiError;
 use crate::order_token::{self, OrderSigner, TokenOrder};
 use crate::orders::{Order, OrderBook};
-use crate::providers::{CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderStatus, SubmitDetails};
+use crate::providers::{
+    CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderStatus, SubmitDetails,
+};
 use crate::store::{Inserted, ListFilter, PaymentRow, PaymentStore, StoreError};
 use crate::validate;
 
@@ -63,12 +66,18 @@ pub fn now_rfc3339() -> String {
 }
 
 fn new_payment_id() -> String {
-    let suffix: String = rand::thread_rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect();
+    let suffix: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(24)
+        .map(char::from)
+        .collect();
     format!("pay_{suffix}")
 }
 
 fn expired(expires_at: &Option<String>) -> bool {
-    let Some(expires_at) = expires_at else { return false };
+    let Some(expires_at) = expires_at else {
+        return false;
+    };
     time::OffsetDateTime::parse(expires_at, &time::format_description::well_known::Rfc3339)
         .map(|at| at < time::OffsetDateTime::now_utc())
         .unwrap_or(false)
@@ -123,17 +132,26 @@ impl PaymentService {
                 ));
             };
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
-            return signer.verify(reference, now).map_err(|error| ApiError::bad_request("order", error.to_string()));
+            return signer
+                .verify(reference, now)
+                .map_err(|error| ApiError::bad_request("order", error.to_string()));
         }
-        self.inner.orders.find(reference).ok_or_else(|| ApiError::not_found(format!("no order `{reference}`")))
+        self.inner
+            .orders
+            .find(reference)
+            .ok_or_else(|| ApiError::not_found(format!("no order `{reference}`")))
     }
 
     /// Mints an order token, for merchants trying tokens out through the admin API.
     pub fn sign_order(&self, order: &TokenOrder) -> Result<String, ApiError> {
         let Some(signer) = &self.inner.order_signer else {
-            return Err(ApiError::conflict("order_tokens_disabled", "order tokens are not enabled on this server: set ORDER_SIGNING_SECRET"));
+            return Err(ApiError::conflict(
+                "order_tokens_disabled",
+                "order tokens are not enabled on this server: set ORDER_SIGNING_SECRET",
+            ));
         };
-        order_token::validate(order).map_err(|error| ApiError::unprocessable("invalid_order", None, error.to_string()))?;
+        order_token::validate(order)
+            .map_err(|error| ApiError::unprocessable("invalid_order", None, error.to_string()))?;
         Ok(signer.sign(order))
     }
 
@@ -204,7 +222,9 @@ impl PaymentService {
 
         let (row, replayed) = match self.inner.store.insert_or_get(&row).await? {
             Inserted::New => (row, false),
-            Inserted::Existing(existing) if existing.request_fingerprint != row.request_fingerprint => {
+            Inserted::Existing(existing)
+                if existing.request_fingerprint != row.request_fingerprint =>
+            {
                 return Err(ApiError::unprocessable(
                     "idempotency_key_reused",
                     Some("Idempotency-Key"),
@@ -216,7 +236,11 @@ impl PaymentService {
         };
         let row = self.ensure_intent(row, &new.order).await?;
         let payment = self.view(&row);
-        Ok(if replayed { Created::Replayed(payment) } else { Created::New(payment) })
+        Ok(if replayed {
+            Created::Replayed(payment)
+        } else {
+            Created::New(payment)
+        })
     }
 
     /// Creates the provider intent of a stored payment that has none yet: a first create, or a
@@ -242,7 +266,10 @@ impl PaymentService {
 
     fn release_creation_lock(&self, id: &str) {
         let mut locks = self.inner.creating.lock().expect("lock");
-        if locks.get(id).is_some_and(|lock| Arc::strong_count(lock) == 1) {
+        if locks
+            .get(id)
+            .is_some_and(|lock| Arc::strong_count(lock) == 1)
+        {
             locks.remove(id);
         }
     }
@@ -328,11 +355,18 @@ impl PaymentService {
             ));
         }
         if expired(&row.expires_at) {
-            let row = self.apply(row, ProviderStatus {
-                failure: Some(("expired".into(), "the payment expired before it was submitted".into())),
-                ..ProviderStatus::plain(PaymentStatus::Expired, "expired before submit")
-            })
-            .await?;
+            let row = self
+                .apply(
+                    row,
+                    ProviderStatus {
+                        failure: Some((
+                            "expired".into(),
+                            "the payment expired before it was submitted".into(),
+                        )),
+                        ..ProviderStatus::plain(PaymentStatus::Expired, "expired before submit")
+                    },
+                )
+                .await?;
             return Ok(self.view(&row));
         }
         match details {
@@ -343,9 +377,16 @@ impl PaymentService {
 
     async fn submit_yassir(&self, row: PaymentRow) -> Result<Payment, ApiError> {
         // Marked processing first, so a second submit is refused while this one runs.
-        let row = self.transition(row, PaymentStatus::Processing, "proceed sent (WALLET_V2)").await?;
+        let row = self
+            .transition(row, PaymentStatus::Processing, "proceed sent (WALLET_V2)")
+            .await?;
         let intent = Self::intent_ref(&row).expect("checked above");
-        match self.inner.yassir.submit(&intent, &SubmitDetails::YassirCash).await {
+        match self
+            .inner
+            .yassir
+            .submit(&intent, &SubmitDetails::YassirCash)
+            .await
+        {
             Ok(status) => {
                 let status = self.with_check_details(&intent, status).await;
                 let row = self.apply(row, status).await?;
@@ -360,7 +401,10 @@ impl PaymentService {
             Err(error) => {
                 let failure = ProviderStatus {
                     failure: Some(("provider_error".into(), error.to_string())),
-                    ..ProviderStatus::plain(PaymentStatus::Failed, format!("proceed failed: {error}"))
+                    ..ProviderStatus::plain(
+                        PaymentStatus::Failed,
+                        format!("proceed failed: {error}"),
+                    )
                 };
                 self.apply(row, failure).await?;
                 Err(error.into())
@@ -370,7 +414,11 @@ impl PaymentService {
 
     /// Proceed's answer says only what happened; Check adds the shopper's message and the
     /// support contact (and why a payment was rejected), so a final answer is completed by it.
-    async fn with_check_details(&self, intent: &IntentRef, proceeded: ProviderStatus) -> ProviderStatus {
+    async fn with_check_details(
+        &self,
+        intent: &IntentRef,
+        proceeded: ProviderStatus,
+    ) -> ProviderStatus {
         if !proceeded.status.is_final() {
             return proceeded;
         }
@@ -384,33 +432,55 @@ impl PaymentService {
         }
     }
 
-    async fn submit_mobile_money(&self, mut row: PaymentRow, details: MobileMoneyDetails) -> Result<Payment, ApiError> {
+    async fn submit_mobile_money(
+        &self,
+        mut row: PaymentRow,
+        details: MobileMoneyDetails,
+    ) -> Result<Payment, ApiError> {
         row.phone = Some(details.msisdn.clone());
-        let row = self.transition(row, PaymentStatus::AwaitingApproval, "confirm sent (momo)").await?;
+        let row = self
+            .transition(row, PaymentStatus::AwaitingApproval, "confirm sent (momo)")
+            .await?;
         let service = self.clone();
         let intent = Self::intent_ref(&row).expect("checked above");
         let payment_id = row.id.clone();
         // Confirm holds the request until the shopper answers on the phone: the widget gets its
         // answer now and polls, while the confirm finishes here.
         tokio::spawn(async move {
-            let outcome = service.inner.yabetoo.submit(&intent, &SubmitDetails::MobileMoney(details)).await;
-            service.record_background_outcome(&payment_id, outcome).await;
+            let outcome = service
+                .inner
+                .yabetoo
+                .submit(&intent, &SubmitDetails::MobileMoney(details))
+                .await;
+            service
+                .record_background_outcome(&payment_id, outcome)
+                .await;
         });
         Ok(self.view(&row))
     }
 
-    async fn record_background_outcome(&self, id: &str, outcome: Result<ProviderStatus, ProviderError>) {
+    async fn record_background_outcome(
+        &self,
+        id: &str,
+        outcome: Result<ProviderStatus, ProviderError>,
+    ) {
         let status = match outcome {
             Ok(status) => status,
             Err(ProviderError::Timeout) => {
-                tracing::warn!(payment = id, "confirm timed out; polling will follow the intent");
+                tracing::warn!(
+                    payment = id,
+                    "confirm timed out; polling will follow the intent"
+                );
                 return;
             }
             Err(error) => {
                 tracing::warn!(payment = id, %error, "confirm failed");
                 ProviderStatus {
                     failure: Some(("provider_error".into(), error.to_string())),
-                    ..ProviderStatus::plain(PaymentStatus::Failed, format!("confirm failed: {error}"))
+                    ..ProviderStatus::plain(
+                        PaymentStatus::Failed,
+                        format!("confirm failed: {error}"),
+                    )
                 }
             }
         };
@@ -435,10 +505,19 @@ impl PaymentService {
     }
 
     /// Moves a payment to `status` without a provider answer (the request went out).
-    async fn transition(&self, mut row: PaymentRow, status: PaymentStatus, detail: &str) -> Result<PaymentRow, ApiError> {
+    async fn transition(
+        &self,
+        mut row: PaymentRow,
+        status: PaymentStatus,
+        detail: &str,
+    ) -> Result<PaymentRow, ApiError> {
         row.status = status;
         row.updated_at = now_rfc3339();
-        let change = StatusChange { status, at: row.updated_at.clone(), detail: detail.into() };
+        let change = StatusChange {
+            status,
+            at: row.updated_at.clone(),
+            detail: detail.into(),
+        };
         match self.inner.store.update(&row, Some(&change)).await {
             Err(StoreError::Conflict) => Err(ApiError::conflict(
                 "payment_already_submitted",
@@ -500,9 +579,13 @@ impl PaymentService {
     async fn refresh(&self, row: PaymentRow) -> PaymentRow {
         let in_flight = matches!(
             row.status,
-            PaymentStatus::Processing | PaymentStatus::RequiresAction | PaymentStatus::AwaitingApproval
+            PaymentStatus::Processing
+                | PaymentStatus::RequiresAction
+                | PaymentStatus::AwaitingApproval
         );
-        let Some(intent) = Self::intent_ref(&row).filter(|_| in_flight) else { return row };
+        let Some(intent) = Self::intent_ref(&row).filter(|_| in_flight) else {
+            return row;
+        };
         if !self.due_for_check(&row.id) {
             return row;
         }
@@ -513,7 +596,13 @@ impl PaymentService {
                     // Another request recorded something meanwhile (or the store failed): the
                     // latest stored row is the answer, else the one read before the check.
                     tracing::warn!(payment = %row.id, ?error, "could not record a check");
-                    self.inner.store.get(&row.id).await.ok().flatten().unwrap_or(row)
+                    self.inner
+                        .store
+                        .get(&row.id)
+                        .await
+                        .ok()
+                        .flatten()
+                        .unwrap_or(row)
                 }
             },
             Err(error) => {
@@ -549,7 +638,11 @@ impl PaymentService {
             }
         };
         for row in rows {
-            self.inner.last_checked.lock().expect("lock").remove(&row.id);
+            self.inner
+                .last_checked
+                .lock()
+                .expect("lock")
+                .remove(&row.id);
             self.refresh(row).await;
         }
     }
@@ -557,17 +650,28 @@ impl PaymentService {
     /// The shopper's view of a stored payment.
     pub fn view(&self, row: &PaymentRow) -> Payment {
         let next_action = match row.status {
-            PaymentStatus::RequiresAction => row.pay_url.clone().map(|url| NextAction::Redirect { url }),
-            PaymentStatus::AwaitingApproval => row.phone.clone().map(|phone| NextAction::ApproveOnPhone { phone }),
+            PaymentStatus::RequiresAction => {
+                row.pay_url.clone().map(|url| NextAction::Redirect { url })
+            }
+            PaymentStatus::AwaitingApproval => row
+                .phone
+                .clone()
+                .map(|phone| NextAction::ApproveOnPhone { phone }),
             _ => None,
         };
-        let support = (row.support_email.is_some() || row.support_phone.is_some()).then(|| SupportInfo {
-            email: row.support_email.clone(),
-            phone_number: row.support_phone.clone(),
-        });
+        let support =
+            (row.support_email.is_some() || row.support_phone.is_some()).then(|| SupportInfo {
+                email: row.support_email.clone(),
+                phone_number: row.support_phone.clone(),
+            });
         let failure = match (&row.failure_code, &row.failure_message) {
-            (Some(code), Some(message)) if !row.status.is_paid() && row.status != PaymentStatus::Created => {
-                Some(checkout_contract::Failure { code: code.clone(), message: message.clone() })
+            (Some(code), Some(message))
+                if !row.status.is_paid() && row.status != PaymentStatus::Created =>
+            {
+                Some(checkout_contract::Failure {
+                    code: code.clone(),
+                    message: message.clone(),
+                })
             }
             _ => None,
         };
@@ -623,22 +727,39 @@ impl PaymentService {
     }
 
     /// Captures reserved funds: all of them, or `amount_minor` and the rest released.
-    pub async fn capture(&self, id: &str, amount_minor: Option<i64>) -> Result<PaymentRecord, ApiError> {
+    pub async fn capture(
+        &self,
+        id: &str,
+        amount_minor: Option<i64>,
+    ) -> Result<PaymentRecord, ApiError> {
         let row = self.load(id).await?;
         if row.status != PaymentStatus::PreAuthorized {
             return Err(ApiError::conflict(
                 "not_pre_authorized",
-                format!("only a pre-authorized payment can be captured; `{id}` is `{}`", row.status),
+                format!(
+                    "only a pre-authorized payment can be captured; `{id}` is `{}`",
+                    row.status
+                ),
             ));
         }
         let amount = amount_minor.unwrap_or(row.amount_minor);
-        validate::amount_within("amount_minor", amount, row.amount_minor, "the reserved amount")?;
+        validate::amount_within(
+            "amount_minor",
+            amount,
+            row.amount_minor,
+            "the reserved amount",
+        )?;
         let intent = Self::intent_ref(&row).expect("pre-authorized payments have an intent");
-        let answer = self.provider(row.method).capture(&intent, amount_minor).await?;
+        let answer = self
+            .provider(row.method)
+            .capture(&intent, amount_minor)
+            .await?;
         let reserved = row.amount_minor;
         let mut row = row;
         row.captured_minor = amount;
-        let row = self.apply_admin(row, answer, format!("captured {amount} of {reserved}")).await?;
+        let row = self
+            .apply_admin(row, answer, format!("captured {amount} of {reserved}"))
+            .await?;
         self.record(row).await
     }
 
@@ -647,12 +768,17 @@ impl PaymentService {
         if row.status != PaymentStatus::PreAuthorized {
             return Err(ApiError::conflict(
                 "not_pre_authorized",
-                format!("only a pre-authorized payment can be released; `{id}` is `{}`", row.status),
+                format!(
+                    "only a pre-authorized payment can be released; `{id}` is `{}`",
+                    row.status
+                ),
             ));
         }
         let intent = Self::intent_ref(&row).expect("pre-authorized payments have an intent");
         let answer = self.provider(row.method).release(&intent).await?;
-        let row = self.apply_admin(row, answer, "reserved funds released".into()).await?;
+        let row = self
+            .apply_admin(row, answer, "reserved funds released".into())
+            .await?;
         self.record(row).await
     }
 
@@ -665,7 +791,10 @@ impl PaymentService {
         reason: Option<&str>,
     ) -> Result<PaymentRecord, ApiError> {
         let row = self.load(id).await?;
-        if !matches!(row.status, PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded) {
+        if !matches!(
+            row.status,
+            PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded
+        ) {
             return Err(ApiError::conflict(
                 "not_refundable",
                 format!("only a succeeded or partially refunded payment can be refunded; `{id}` is `{}`", row.status),
@@ -681,17 +810,29 @@ impl PaymentService {
             .await?;
         let mut row = row;
         row.refunded_minor += amount;
-        let detail = format!("refunded {amount}; {} remains refundable", row.captured_minor - row.refunded_minor);
+        let detail = format!(
+            "refunded {amount}; {} remains refundable",
+            row.captured_minor - row.refunded_minor
+        );
         let row = self.apply_admin(row, answer, detail).await?;
         self.record(row).await
     }
 
     /// Records the answer to a merchant operation, which may move a final payment on
     /// (succeeded -> refunded), unlike a shopper-side status.
-    async fn apply_admin(&self, mut row: PaymentRow, answer: ProviderStatus, detail: String) -> Result<PaymentRow, ApiError> {
+    async fn apply_admin(
+        &self,
+        mut row: PaymentRow,
+        answer: ProviderStatus,
+        detail: String,
+    ) -> Result<PaymentRow, ApiError> {
         row.status = answer.status;
         row.updated_at = now_rfc3339();
-        let change = StatusChange { status: row.status, at: row.updated_at.clone(), detail: format!("{detail} ({})", answer.raw) };
+        let change = StatusChange {
+            status: row.status,
+            at: row.updated_at.clone(),
+            detail: format!("{detail} ({})", answer.raw),
+        };
         Ok(self.inner.store.update(&row, Some(&change)).await?)
     }
 }

@@ -17,13 +17,22 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 pub fn idempotency_key(value: Option<&str>) -> Result<String, ApiError> {
     let field = checkout_contract::IDEMPOTENCY_HEADER;
     let Some(key) = value else {
-        return Err(invalid(field, "the Idempotency-Key header is required: send one unique key per payment attempt"));
+        return Err(invalid(
+            field,
+            "the Idempotency-Key header is required: send one unique key per payment attempt",
+        ));
     };
     if key.is_empty() || key.len() > 255 {
-        return Err(invalid(field, "the Idempotency-Key header must be 1 to 255 characters long"));
+        return Err(invalid(
+            field,
+            "the Idempotency-Key header must be 1 to 255 characters long",
+        ));
     }
     if !key.bytes().all(|byte| byte.is_ascii_graphic()) {
-        return Err(invalid(field, "the Idempotency-Key header must be visible ASCII characters without spaces"));
+        return Err(invalid(
+            field,
+            "the Idempotency-Key header must be visible ASCII characters without spaces",
+        ));
     }
     Ok(key.to_string())
 }
@@ -32,66 +41,131 @@ pub fn idempotency_key(value: Option<&str>) -> Result<String, ApiError> {
 /// (`+213555123456`). Returns it in that form.
 pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String, ApiError> {
     let Some(raw) = value.map(str::trim).filter(|value| !value.is_empty()) else {
-        return Err(invalid("phone", "phone is required for Yassir Cash: the shopper's wallet phone, e.g. +213555123456"));
+        return Err(invalid(
+            "phone",
+            "phone is required for Yassir Cash: the shopper's wallet phone, e.g. +213555123456",
+        ));
     };
     let digits = raw.strip_prefix('+').unwrap_or(raw);
     if !digits.bytes().all(|byte| byte.is_ascii_digit()) {
         return Err(invalid("phone", format!("phone `{raw}` must be in international form: `+`, the country code and digits only")));
     }
-    let Some(dial_code) = dial_codes.iter().find(|code| digits.starts_with(code.as_str())) else {
+    let Some(dial_code) = dial_codes
+        .iter()
+        .find(|code| digits.starts_with(code.as_str()))
+    else {
         return Err(invalid(
             "phone",
-            format!("phone `{raw}` must start with +{} for this order", dial_codes.join(" or +")),
+            format!(
+                "phone `{raw}` must start with +{} for this order",
+                dial_codes.join(" or +")
+            ),
         ));
     };
     let national = &digits[dial_code.len()..];
     if national.len() != 9 {
-        return Err(invalid("phone", format!("phone `{raw}` must have 9 digits after +{dial_code}")));
+        return Err(invalid(
+            "phone",
+            format!("phone `{raw}` must have 9 digits after +{dial_code}"),
+        ));
     }
     if !matches!(national.as_bytes()[0], b'5' | b'6' | b'7') {
-        return Err(invalid("phone", format!("phone `{raw}` is not a mobile number (it must start with +{dial_code} 5, 6 or 7)")));
+        return Err(invalid(
+            "phone",
+            format!(
+                "phone `{raw}` is not a mobile number (it must start with +{dial_code} 5, 6 or 7)"
+            ),
+        ));
     }
     Ok(format!("+{digits}"))
 }
 
 /// Mobile-money details: an offered country and operator, an MSISDN of that country in
 /// international form, and well-formed optional fields. Returns them normalised (digits only).
-pub fn mobile_money(details: MobileMoneyDetails, test_mode: bool) -> Result<MobileMoneyDetails, ApiError> {
+pub fn mobile_money(
+    details: MobileMoneyDetails,
+    test_mode: bool,
+) -> Result<MobileMoneyDetails, ApiError> {
     let countries = orders::mobile_money_countries();
-    let Some(country) = countries.iter().find(|country| country.code == details.country) else {
-        let offered: Vec<&str> = countries.iter().map(|country| country.code.as_str()).collect();
-        return Err(invalid("country", format!("country `{}` is not offered; use one of: {}", details.country, offered.join(", "))));
+    let Some(country) = countries
+        .iter()
+        .find(|country| country.code == details.country)
+    else {
+        let offered: Vec<&str> = countries
+            .iter()
+            .map(|country| country.code.as_str())
+            .collect();
+        return Err(invalid(
+            "country",
+            format!(
+                "country `{}` is not offered; use one of: {}",
+                details.country,
+                offered.join(", ")
+            ),
+        ));
     };
     if !country.operators.contains(&details.operator) {
-        let offered: Vec<&str> = country.operators.iter().map(|operator| operator.as_str()).collect();
+        let offered: Vec<&str> = country
+            .operators
+            .iter()
+            .map(|operator| operator.as_str())
+            .collect();
         return Err(invalid(
             "operator",
-            format!("operator `{}` is not offered in `{}`; use one of: {}", details.operator.as_str(), country.code, offered.join(", ")),
+            format!(
+                "operator `{}` is not offered in `{}`; use one of: {}",
+                details.operator.as_str(),
+                country.code,
+                offered.join(", ")
+            ),
         ));
     }
 
     let raw = details.msisdn.trim();
     let digits = raw.strip_prefix('+').unwrap_or(raw);
     if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
-        return Err(invalid("msisdn", format!("msisdn `{raw}` must be digits in international form, e.g. 242066594470")));
+        return Err(invalid(
+            "msisdn",
+            format!("msisdn `{raw}` must be digits in international form, e.g. 242066594470"),
+        ));
     }
-    let sandbox_number = test_mode && digits.len() == 11 && digits.starts_with(SANDBOX_MSISDN_PREFIX);
+    let sandbox_number =
+        test_mode && digits.len() == 11 && digits.starts_with(SANDBOX_MSISDN_PREFIX);
     if !sandbox_number {
         let Some(national) = digits.strip_prefix(country.dial_code.as_str()) else {
             return Err(invalid(
                 "msisdn",
-                format!("msisdn `{raw}` must be in international form starting with {} for `{}`", country.dial_code, country.code),
+                format!(
+                    "msisdn `{raw}` must be in international form starting with {} for `{}`",
+                    country.dial_code, country.code
+                ),
             ));
         };
         if national.len() != 9 {
-            return Err(invalid("msisdn", format!("msisdn `{raw}` must have 9 digits after {}", country.dial_code)));
+            return Err(invalid(
+                "msisdn",
+                format!(
+                    "msisdn `{raw}` must have 9 digits after {}",
+                    country.dial_code
+                ),
+            ));
         }
         let mobile = match country.code.as_str() {
-            "cg" => national.starts_with("04") || national.starts_with("05") || national.starts_with("06"),
+            "cg" => {
+                national.starts_with("04")
+                    || national.starts_with("05")
+                    || national.starts_with("06")
+            }
             _ => national.starts_with('6'),
         };
         if !mobile {
-            return Err(invalid("msisdn", format!("msisdn `{raw}` is not a mobile number in `{}`", country.code)));
+            return Err(invalid(
+                "msisdn",
+                format!(
+                    "msisdn `{raw}` is not a mobile number in `{}`",
+                    country.code
+                ),
+            ));
         }
     }
 
@@ -99,7 +173,10 @@ pub fn mobile_money(details: MobileMoneyDetails, test_mode: bool) -> Result<Mobi
     let last_name = optional_text("last_name", details.last_name, 60)?;
     let receipt_email = match optional_text("receipt_email", details.receipt_email, 254)? {
         Some(email) if !looks_like_email(&email) => {
-            return Err(invalid("receipt_email", format!("receipt_email `{email}` is not an email address")))
+            return Err(invalid(
+                "receipt_email",
+                format!("receipt_email `{email}` is not an email address"),
+            ))
         }
         email => email,
     };
@@ -113,20 +190,31 @@ pub fn mobile_money(details: MobileMoneyDetails, test_mode: bool) -> Result<Mobi
     })
 }
 
-fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
-    match value.map(|value| value.trim().to_string()).filter(|value| !value.is_empty()) {
-        Some(value) if value.chars().count() > max => {
-            Err(invalid(field, format!("{field} must be at most {max} characters")))
-        }
-        Some(value) if value.chars().any(char::is_control) => {
-            Err(invalid(field, format!("{field} must not contain control characters")))
-        }
+fn optional_text(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>, ApiError> {
+    match value
+        .map(|value| value.trim().to_string())
+        .filter(|value| !value.is_empty())
+    {
+        Some(value) if value.chars().count() > max => Err(invalid(
+            field,
+            format!("{field} must be at most {max} characters"),
+        )),
+        Some(value) if value.chars().any(char::is_control) => Err(invalid(
+            field,
+            format!("{field} must not contain control characters"),
+        )),
         value => Ok(value),
     }
 }
 
 fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
@@ -136,9 +224,18 @@ fn looks_like_email(email: &str) -> bool {
 }
 
 /// An amount for a merchant operation: positive and at most `limit`.
-pub fn amount_within(field: &str, amount: i64, limit: i64, limit_name: &str) -> Result<(), ApiError> {
+pub fn amount_within(
+    field: &str,
+    amount: i64,
+    limit: i64,
+    limit_name: &str,
+) -> Result<(), ApiError> {
     if amount <= 0 {
-        return Err(ApiError::unprocessable("invalid_amount", Some(field), format!("{field} must be greater than 0")));
+        return Err(ApiError::unprocessable(
+            "invalid_amount",
+            Some(field),
+            format!("{field} must be greater than 0"),
+        ));
     }
     if amount > limit {
         return Err(ApiError::unprocessable(
@@ -173,29 +270,60 @@ mod tests {
     #[test]
     fn wallet_phone_must_match_the_order_country() {
         let algeria = vec!["213".to_string()];
-        assert_eq!(wallet_phone(Some("+213555123456"), &algeria).unwrap(), "+213555123456");
-        assert_eq!(wallet_phone(Some("213555123456"), &algeria).unwrap(), "+213555123456");
+        assert_eq!(
+            wallet_phone(Some("+213555123456"), &algeria).unwrap(),
+            "+213555123456"
+        );
+        assert_eq!(
+            wallet_phone(Some("213555123456"), &algeria).unwrap(),
+            "+213555123456"
+        );
         assert_eq!(field(wallet_phone(None, &algeria).unwrap_err()), "phone");
-        assert_eq!(field(wallet_phone(Some("+212600000001"), &algeria).unwrap_err()), "phone");
-        assert_eq!(field(wallet_phone(Some("+21355512345"), &algeria).unwrap_err()), "phone");
-        assert_eq!(field(wallet_phone(Some("+213255123456"), &algeria).unwrap_err()), "phone");
+        assert_eq!(
+            field(wallet_phone(Some("+212600000001"), &algeria).unwrap_err()),
+            "phone"
+        );
+        assert_eq!(
+            field(wallet_phone(Some("+21355512345"), &algeria).unwrap_err()),
+            "phone"
+        );
+        assert_eq!(
+            field(wallet_phone(Some("+213255123456"), &algeria).unwrap_err()),
+            "phone"
+        );
     }
 
     #[test]
     fn msisdn_is_normalised_to_digits() {
-        assert_eq!(mobile_money(details("+242066594470"), false).unwrap().msisdn, "242066594470");
-        assert_eq!(mobile_money(details(" 242066594470 "), false).unwrap().msisdn, "242066594470");
+        assert_eq!(
+            mobile_money(details("+242066594470"), false)
+                .unwrap()
+                .msisdn,
+            "242066594470"
+        );
+        assert_eq!(
+            mobile_money(details(" 242066594470 "), false)
+                .unwrap()
+                .msisdn,
+            "242066594470"
+        );
     }
 
     #[test]
     fn local_msisdn_is_refused() {
-        assert_eq!(field(mobile_money(details("066594470"), false).unwrap_err()), "msisdn");
+        assert_eq!(
+            field(mobile_money(details("066594470"), false).unwrap_err()),
+            "msisdn"
+        );
     }
 
     #[test]
     fn sandbox_msisdns_only_in_test_mode() {
         assert!(mobile_money(details("46733123451"), true).is_ok());
-        assert_eq!(field(mobile_money(details("46733123451"), false).unwrap_err()), "msisdn");
+        assert_eq!(
+            field(mobile_money(details("46733123451"), false).unwrap_err()),
+            "msisdn"
+        );
     }
 
     #[test]
@@ -204,17 +332,26 @@ mod tests {
         cameroon.country = "cm".into();
         assert!(mobile_money(cameroon.clone(), false).is_ok());
         cameroon.operator = Operator::Airtel;
-        assert_eq!(field(mobile_money(cameroon, false).unwrap_err()), "operator");
+        assert_eq!(
+            field(mobile_money(cameroon, false).unwrap_err()),
+            "operator"
+        );
     }
 
     #[test]
     fn bad_optional_fields_are_named() {
         let mut bad_email = details("242066594470");
         bad_email.receipt_email = Some("jean@".into());
-        assert_eq!(field(mobile_money(bad_email, false).unwrap_err()), "receipt_email");
+        assert_eq!(
+            field(mobile_money(bad_email, false).unwrap_err()),
+            "receipt_email"
+        );
         let mut long_name = details("242066594470");
         long_name.first_name = Some("x".repeat(61));
-        assert_eq!(field(mobile_money(long_name, false).unwrap_err()), "first_name");
+        assert_eq!(
+            field(mobile_money(long_name, false).unwrap_err()),
+            "first_name"
+        );
     }
 
     #[test]

@@ -37,7 +37,9 @@ fn block<'a>(lines: &[&'a str], key: &str, depth: usize) -> Vec<&'a str> {
         .unwrap_or_else(|| panic!("openapi.yaml has no `{}` line", header.trim_start()));
     lines[start + 1..]
         .iter()
-        .take_while(|line| line.trim().is_empty() || line.trim_start().starts_with('#') || indent(line) > depth)
+        .take_while(|line| {
+            line.trim().is_empty() || line.trim_start().starts_with('#') || indent(line) > depth
+        })
         .copied()
         .collect()
 }
@@ -60,7 +62,10 @@ fn every_route_is_documented_with_its_method() {
     let documented = keys(&paths, 2);
 
     for (method, route) in ROUTES {
-        assert!(documented.iter().any(|path| path == route), "`{route}` is missing under `paths:`");
+        assert!(
+            documented.iter().any(|path| path == route),
+            "`{route}` is missing under `paths:`"
+        );
         let operations = block(&paths, route, 2);
         assert!(
             keys(&operations, 4).iter().any(|key| key == method),
@@ -88,12 +93,22 @@ fn every_payment_status_is_in_the_status_enum() {
         .collect();
 
     for status in PaymentStatus::ALL {
-        assert!(values.contains(&status.as_str()), "status `{}` is missing from the PaymentStatus enum", status.as_str());
         assert!(
-            schema.iter().any(|line| line.contains(&format!("`{}`", status.as_str()))),
+            values.contains(&status.as_str()),
+            "status `{}` is missing from the PaymentStatus enum",
+            status.as_str()
+        );
+        assert!(
+            schema
+                .iter()
+                .any(|line| line.contains(&format!("`{}`", status.as_str()))),
             "status `{}` is not described in the PaymentStatus schema",
             status.as_str()
         );
     }
-    assert_eq!(values.len(), PaymentStatus::ALL.len(), "the PaymentStatus enum has values the contract does not: {values:?}");
+    assert_eq!(
+        values.len(),
+        PaymentStatus::ALL.len(),
+        "the PaymentStatus enum has values the contract does not: {values:?}"
+    );
 }

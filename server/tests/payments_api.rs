@@ -45,7 +45,10 @@ async fn same_idempotency_key_never_creates_a_second_payment() {
     assert_eq!(server.payment_count().await, 1);
 
     let (status, error) = server
-        .create("attempt-1", json!({"order": "demo-ma", "method": "yassir_cash", "phone": "+212600000001"}))
+        .create(
+            "attempt-1",
+            json!({"order": "demo-ma", "method": "yassir_cash", "phone": "+212600000001"}),
+        )
         .await;
     assert_eq!(status, 422, "{error}");
     assert_eq!(error["error"]["code"], "idempotency_key_reused");
@@ -56,7 +59,10 @@ async fn same_idempotency_key_never_creates_a_second_payment() {
 async fn concurrent_creates_with_one_key_make_one_payment() {
     let server = start(&[]).await;
     let body = json!({"order": "demo-cg", "method": "mobile_money"});
-    let (a, b) = tokio::join!(server.create("double-click", body.clone()), server.create("double-click", body));
+    let (a, b) = tokio::join!(
+        server.create("double-click", body.clone()),
+        server.create("double-click", body)
+    );
     assert_eq!(a.1["id"], b.1["id"], "{} {}", a.1, b.1);
     assert_eq!(server.payment_count().await, 1);
 }
@@ -65,13 +71,43 @@ async fn concurrent_creates_with_one_key_make_one_payment() {
 async fn bad_create_requests_name_the_field_and_store_nothing() {
     let server = start(&[]).await;
     let cases = [
-        (Some("k1"), json!({"order": "demo-dz", "method": "yassir_cash"}), 400, "phone"),
-        (Some("k2"), json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+212600000001"}), 400, "phone"),
-        (Some("k3"), json!({"order": "demo-dz", "method": "yassir_cash", "phone": "0555"}), 400, "phone"),
-        (Some("k4"), json!({"order": "demo-dz", "method": "mobile_money"}), 422, "method"),
-        (Some("k5"), json!({"order": "demo-dz", "method": "cash"}), 400, ""),
+        (
+            Some("k1"),
+            json!({"order": "demo-dz", "method": "yassir_cash"}),
+            400,
+            "phone",
+        ),
+        (
+            Some("k2"),
+            json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+212600000001"}),
+            400,
+            "phone",
+        ),
+        (
+            Some("k3"),
+            json!({"order": "demo-dz", "method": "yassir_cash", "phone": "0555"}),
+            400,
+            "phone",
+        ),
+        (
+            Some("k4"),
+            json!({"order": "demo-dz", "method": "mobile_money"}),
+            422,
+            "method",
+        ),
+        (
+            Some("k5"),
+            json!({"order": "demo-dz", "method": "cash"}),
+            400,
+            "",
+        ),
         (Some("k6"), json!({"method": "yassir_cash"}), 400, "order"),
-        (None, json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000001"}), 400, "Idempotency-Key"),
+        (
+            None,
+            json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000001"}),
+            400,
+            "Idempotency-Key",
+        ),
     ];
     for (key, body, expected, field) in cases {
         let mut request = server.http.post(server.url("/api/v1/payments")).json(&body);
@@ -87,7 +123,12 @@ async fn bad_create_requests_name_the_field_and_store_nothing() {
             assert_eq!(error["error"]["field"], field, "{body} -> {error}");
         }
     }
-    let (status, error) = server.create("k7", json!({"order": "nope", "method": "yassir_cash", "phone": "+213555000001"})).await;
+    let (status, error) = server
+        .create(
+            "k7",
+            json!({"order": "nope", "method": "yassir_cash", "phone": "+213555000001"}),
+        )
+        .await;
     assert_eq!(status, 404, "{error}");
     let response = server
         .http
@@ -109,8 +150,14 @@ async fn yassir_cash_with_otp_succeeds_only_after_the_check() {
     assert_eq!(status, 200, "{payment}");
     assert_eq!(payment["status"], "requires_action");
     let pay_url = payment["next_action"]["url"].as_str().unwrap().to_string();
-    assert!(pay_url.starts_with(&format!("{}/sandbox/yassir/", server.base)), "{pay_url}");
-    assert!(payment["client_secret"].as_str().unwrap().starts_with("pa_"));
+    assert!(
+        pay_url.starts_with(&format!("{}/sandbox/yassir/", server.base)),
+        "{pay_url}"
+    );
+    assert!(payment["client_secret"]
+        .as_str()
+        .unwrap()
+        .starts_with("pa_"));
 
     let response = server.answer_otp(&pay_url, "123456").await;
     assert_eq!(response.status().as_u16(), 303);
@@ -129,7 +176,9 @@ async fn yassir_wrong_codes_then_rejection() {
     for _ in 0..3 {
         server.answer_otp(&pay_url, "000000").await;
     }
-    let done = server.poll_until_final(payment["id"].as_str().unwrap()).await;
+    let done = server
+        .poll_until_final(payment["id"].as_str().unwrap())
+        .await;
     assert_eq!(done["status"], "rejected", "{done}");
 }
 
@@ -150,9 +199,19 @@ async fn yassir_immediate_outcomes_follow_the_test_phones() {
 async fn provider_outage_is_a_502_and_the_payment_is_kept() {
     let server = start(&[]).await;
     let key = format!("k-{}", unique());
-    let (_, created) = server.create(&key, json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000005"})).await;
+    let (_, created) = server
+        .create(
+            &key,
+            json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000005"}),
+        )
+        .await;
     let id = created["id"].as_str().unwrap();
-    let (status, error) = server.post(&format!("/api/v1/payments/{id}/submit"), json!({"type": "yassir_cash"})).await;
+    let (status, error) = server
+        .post(
+            &format!("/api/v1/payments/{id}/submit"),
+            json!({"type": "yassir_cash"}),
+        )
+        .await;
     assert_eq!(status, 502, "{error}");
     assert_eq!(error["error"]["code"], "provider_unavailable");
     let (status, kept) = server.get(&format!("/api/v1/payments/{id}")).await;
@@ -164,10 +223,20 @@ async fn provider_outage_is_a_502_and_the_payment_is_kept() {
 async fn slow_provider_is_a_504_not_a_hang() {
     let server = start(&[("PROVIDER_TIMEOUT_MS", "500")]).await;
     let key = format!("k-{}", unique());
-    let (_, created) = server.create(&key, json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000006"})).await;
+    let (_, created) = server
+        .create(
+            &key,
+            json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000006"}),
+        )
+        .await;
     let id = created["id"].as_str().unwrap();
     let started = std::time::Instant::now();
-    let (status, error) = server.post(&format!("/api/v1/payments/{id}/submit"), json!({"type": "yassir_cash"})).await;
+    let (status, error) = server
+        .post(
+            &format!("/api/v1/payments/{id}/submit"),
+            json!({"type": "yassir_cash"}),
+        )
+        .await;
     assert_eq!(status, 504, "{error}");
     assert!(started.elapsed() < std::time::Duration::from_secs(3));
 }
@@ -176,7 +245,12 @@ async fn slow_provider_is_a_504_not_a_hang() {
 async fn submitting_twice_is_refused() {
     let server = start(&[]).await;
     let key = format!("k-{}", unique());
-    let (_, created) = server.create(&key, json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000001"})).await;
+    let (_, created) = server
+        .create(
+            &key,
+            json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000001"}),
+        )
+        .await;
     let id = created["id"].as_str().unwrap();
     let submit = format!("/api/v1/payments/{id}/submit");
     let (first, _) = server.post(&submit, json!({"type": "yassir_cash"})).await;
@@ -189,25 +263,37 @@ async fn submitting_twice_is_refused() {
 #[tokio::test]
 async fn mobile_money_returns_at_once_then_settles() {
     let server = start(&[]).await;
-    let (status, payment) = server.momo_payment("demo-cg", "cg", "airtel", "+242066000001").await;
+    let (status, payment) = server
+        .momo_payment("demo-cg", "cg", "airtel", "+242066000001")
+        .await;
     assert_eq!(status, 200, "{payment}");
     assert_eq!(payment["status"], "awaiting_approval");
     assert_eq!(payment["next_action"]["type"], "approve_on_phone");
     assert_eq!(payment["phone"], "242066000001");
-    assert!(payment.get("client_secret").is_none(), "Yabetoo's client secret must stay on the server");
-    let done = server.poll_until_final(payment["id"].as_str().unwrap()).await;
+    assert!(
+        payment.get("client_secret").is_none(),
+        "Yabetoo's client secret must stay on the server"
+    );
+    let done = server
+        .poll_until_final(payment["id"].as_str().unwrap())
+        .await;
     assert_eq!(done["status"], "succeeded", "{done}");
 }
 
 #[tokio::test]
 async fn mobile_money_approved_by_hand_on_the_phone_page() {
     let server = start(&[]).await;
-    let (_, payment) = server.momo_payment("demo-cg", "cg", "mtn", "242066594470").await;
+    let (_, payment) = server
+        .momo_payment("demo-cg", "cg", "mtn", "242066594470")
+        .await;
     let id = payment["id"].as_str().unwrap();
     let mut approved = false;
     for _ in 0..50 {
         let (_, prompts) = server.get("/sandbox/yabetoo/phone/prompts").await;
-        if let Some(prompt) = prompts.as_array().and_then(|list| list.iter().find(|p| p["msisdn"].as_str().unwrap_or("").contains("242066594470"))) {
+        if let Some(prompt) = prompts.as_array().and_then(|list| {
+            list.iter()
+                .find(|p| p["msisdn"].as_str().unwrap_or("").contains("242066594470"))
+        }) {
             let intent = prompt["intentId"].as_str().unwrap();
             let response = server
                 .http
@@ -230,28 +316,56 @@ async fn mobile_money_approved_by_hand_on_the_phone_page() {
 #[tokio::test]
 async fn mobile_money_failures_carry_the_provider_reason() {
     let server = start(&[]).await;
-    let (_, rejected) = server.momo_payment("demo-cg", "cg", "mtn", "46733123451").await;
-    let done = server.poll_until_final(rejected["id"].as_str().unwrap()).await;
+    let (_, rejected) = server
+        .momo_payment("demo-cg", "cg", "mtn", "46733123451")
+        .await;
+    let done = server
+        .poll_until_final(rejected["id"].as_str().unwrap())
+        .await;
     assert_eq!(done["status"], "rejected", "{done}");
     assert_eq!(done["failure"]["code"], "APPROVAL_REJECTED");
 
-    let (_, timeout) = server.momo_payment("demo-cg", "cg", "mtn", "46733123453").await;
-    let done = server.poll_until_final(timeout["id"].as_str().unwrap()).await;
+    let (_, timeout) = server
+        .momo_payment("demo-cg", "cg", "mtn", "46733123453")
+        .await;
+    let done = server
+        .poll_until_final(timeout["id"].as_str().unwrap())
+        .await;
     assert_eq!(done["status"], "expired", "{done}");
 }
 
 #[tokio::test]
 async fn bad_mobile_money_details_name_the_field() {
     let server = start(&[]).await;
-    let (_, created) = server.create("momo-bad", json!({"order": "demo-cg", "method": "mobile_money"})).await;
+    let (_, created) = server
+        .create(
+            "momo-bad",
+            json!({"order": "demo-cg", "method": "mobile_money"}),
+        )
+        .await;
     let id = created["id"].as_str().unwrap();
     let submit = format!("/api/v1/payments/{id}/submit");
     let cases = [
-        (json!({"type": "mobile_money", "country": "cg", "operator": "mtn", "msisdn": "066594470"}), "msisdn"),
-        (json!({"type": "mobile_money", "country": "sn", "operator": "mtn", "msisdn": "242066594470"}), "country"),
-        (json!({"type": "mobile_money", "country": "cm", "operator": "airtel", "msisdn": "237670000001"}), "operator"),
-        (json!({"type": "mobile_money", "country": "cg", "operator": "orange", "msisdn": "242066594470"}), ""),
-        (json!({"type": "mobile_money", "country": "cg", "operator": "mtn", "msisdn": "242066594470", "receipt_email": "nope"}), "receipt_email"),
+        (
+            json!({"type": "mobile_money", "country": "cg", "operator": "mtn", "msisdn": "066594470"}),
+            "msisdn",
+        ),
+        (
+            json!({"type": "mobile_money", "country": "sn", "operator": "mtn", "msisdn": "242066594470"}),
+            "country",
+        ),
+        (
+            json!({"type": "mobile_money", "country": "cm", "operator": "airtel", "msisdn": "237670000001"}),
+            "operator",
+        ),
+        (
+            json!({"type": "mobile_money", "country": "cg", "operator": "orange", "msisdn": "242066594470"}),
+            "",
+        ),
+        (
+            json!({"type": "mobile_money", "country": "cg", "operator": "mtn", "msisdn": "242066594470", "receipt_email": "nope"}),
+            "receipt_email",
+        ),
         (json!({"type": "yassir_cash"}), "type"),
     ];
     for (body, field) in cases {
@@ -262,7 +376,10 @@ async fn bad_mobile_money_details_name_the_field() {
         }
     }
     let (_, still) = server.get(&format!("/api/v1/payments/{id}")).await;
-    assert_eq!(still["status"], "created", "bad details must not start the payment");
+    assert_eq!(
+        still["status"], "created",
+        "bad details must not start the payment"
+    );
 }
 
 #[tokio::test]
@@ -271,7 +388,12 @@ async fn unknown_payments_are_404() {
     let (status, body) = server.get("/api/v1/payments/pay_nope").await;
     assert_eq!(status, 404);
     assert_eq!(body["error"]["code"], "not_found");
-    let (status, _) = server.post("/api/v1/payments/pay_nope/submit", json!({"type": "yassir_cash"})).await;
+    let (status, _) = server
+        .post(
+            "/api/v1/payments/pay_nope/submit",
+            json!({"type": "yassir_cash"}),
+        )
+        .await;
     assert_eq!(status, 404);
     let (status, _) = server.get("/api/v1/nothing-here").await;
     assert_eq!(status, 404);
@@ -285,16 +407,36 @@ async fn a_restart_keeps_every_payment() {
         let server = start_on(&database, &[]).await;
         let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
         let (_, waiting) = server.yassir_payment("demo-dz", "+213555000001").await;
-        let (_, created) = server.create("restart-key", json!({"order": "demo-cg", "method": "mobile_money"})).await;
-        vec![paid["id"].as_str().unwrap().into(), waiting["id"].as_str().unwrap().into(), created["id"].as_str().unwrap().into()]
+        let (_, created) = server
+            .create(
+                "restart-key",
+                json!({"order": "demo-cg", "method": "mobile_money"}),
+            )
+            .await;
+        vec![
+            paid["id"].as_str().unwrap().into(),
+            waiting["id"].as_str().unwrap().into(),
+            created["id"].as_str().unwrap().into(),
+        ]
     };
     let server = start_on(&database, &[]).await;
     assert_eq!(server.payment_count().await, 3);
     let (_, paid) = server.get(&format!("/api/v1/payments/{}", ids[0])).await;
     assert_eq!(paid["status"], "succeeded");
-    let (_, replay) = server.create("restart-key", json!({"order": "demo-cg", "method": "mobile_money"})).await;
-    assert_eq!(replay["id"], ids[2].as_str(), "the idempotency key survives a restart");
-    let (_, record) = server.admin_get(&format!("/api/v1/admin/payments/{}", ids[0])).await;
+    let (_, replay) = server
+        .create(
+            "restart-key",
+            json!({"order": "demo-cg", "method": "mobile_money"}),
+        )
+        .await;
+    assert_eq!(
+        replay["id"],
+        ids[2].as_str(),
+        "the idempotency key survives a restart"
+    );
+    let (_, record) = server
+        .admin_get(&format!("/api/v1/admin/payments/{}", ids[0]))
+        .await;
     assert!(record["history"].as_array().unwrap().len() >= 3, "{record}");
 }
 
@@ -315,7 +457,12 @@ async fn a_signed_order_token_sets_the_amount() {
     assert_eq!(checkout["order"]["amount_minor"], 420000);
     assert_eq!(checkout["order"]["reference"], "INV-2042");
 
-    let (status, payment) = server.create("token-1", json!({"order": token, "method": "yassir_cash", "phone": "+213555000002"})).await;
+    let (status, payment) = server
+        .create(
+            "token-1",
+            json!({"order": token, "method": "yassir_cash", "phone": "+213555000002"}),
+        )
+        .await;
     assert_eq!(status, 201, "{payment}");
     assert_eq!(payment["amount_minor"], 420000);
     assert_eq!(payment["order"], "INV-2042");
@@ -323,7 +470,9 @@ async fn a_signed_order_token_sets_the_amount() {
     let mut forged = token.to_string();
     forged.pop();
     forged.push(if token.ends_with('A') { 'B' } else { 'A' });
-    let (status, error) = server.get(&format!("/api/v1/checkout?order={forged}")).await;
+    let (status, error) = server
+        .get(&format!("/api/v1/checkout?order={forged}"))
+        .await;
     assert_eq!(status, 400, "{error}");
     assert_eq!(error["error"]["field"], "order");
 }
@@ -336,7 +485,10 @@ async fn the_sandbox_answers_pages_on_other_origins() {
         .request(reqwest::Method::OPTIONS, server.url("/api/v1/payments"))
         .header("Origin", "http://localhost:3000")
         .header("Access-Control-Request-Method", "POST")
-        .header("Access-Control-Request-Headers", "content-type,idempotency-key")
+        .header(
+            "Access-Control-Request-Headers",
+            "content-type,idempotency-key",
+        )
         .send()
         .await
         .unwrap();
@@ -351,5 +503,8 @@ async fn the_sandbox_answers_pages_on_other_origins() {
         .send()
         .await
         .unwrap();
-    assert!(response.headers().get("access-control-allow-origin").is_none());
+    assert!(response
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
 }

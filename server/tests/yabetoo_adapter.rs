@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use checkout_contract::{CaptureMethod, MobileMoneyDetails, Operator, PaymentStatus};
 use checkout_sandbox::SandboxConfig;
 use checkout_server::providers::{
-    CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, SubmitDetails, YabetooClient,
-    YabetooConfig,
+    CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, SubmitDetails,
+    YabetooClient, YabetooConfig,
 };
 use serde_json::Value;
 
@@ -25,7 +25,11 @@ fn quick_config() -> SandboxConfig {
 async fn start(config: SandboxConfig) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, checkout_sandbox::router(config)).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, checkout_sandbox::router(config))
+            .await
+            .unwrap()
+    });
     format!("http://{address}{}", checkout_sandbox::YABETOO_MOUNT)
 }
 
@@ -87,7 +91,9 @@ async fn create_intent_returns_the_intent_and_its_secret_and_sends_our_reference
     let base = start(quick_config()).await;
     let intent = client(&base).create_intent(&order()).await.unwrap();
     assert!(intent.intent_id.starts_with("pi_"));
-    assert!(intent.client_secret.starts_with(&format!("{}_secret_", intent.intent_id)));
+    assert!(intent
+        .client_secret
+        .starts_with(&format!("{}_secret_", intent.intent_id)));
     assert_eq!(intent.expires_at, None);
 
     let raw: Value = reqwest::Client::new()
@@ -102,7 +108,10 @@ async fn create_intent_returns_the_intent_and_its_secret_and_sends_our_reference
     assert_eq!(raw["amount"], 5000);
     assert_eq!(raw["currency"], "xaf");
     assert_eq!(raw["description"], "Order ORD-42");
-    assert_eq!(raw["metadata"], serde_json::json!({ "paymentId": "pay_test_0001", "order": "ORD-42" }));
+    assert_eq!(
+        raw["metadata"],
+        serde_json::json!({ "paymentId": "pay_test_0001", "order": "ORD-42" })
+    );
 }
 
 #[tokio::test]
@@ -120,10 +129,16 @@ async fn confirm_with_the_success_number_succeeds() {
     let base = start(quick_config()).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
-    let status = yabetoo.submit(&intent, &momo("242066000001", Operator::Airtel)).await.unwrap();
+    let status = yabetoo
+        .submit(&intent, &momo("242066000001", Operator::Airtel))
+        .await
+        .unwrap();
     assert_eq!(status.status, PaymentStatus::Succeeded);
     assert_eq!(status.failure, None);
-    assert_eq!(yabetoo.check(&intent).await.unwrap().status, PaymentStatus::Succeeded);
+    assert_eq!(
+        yabetoo.check(&intent).await.unwrap().status,
+        PaymentStatus::Succeeded
+    );
 }
 
 #[tokio::test]
@@ -131,11 +146,20 @@ async fn confirm_with_a_rejecting_number_is_rejected_with_the_providers_code() {
     let base = start(quick_config()).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
-    let status = yabetoo.submit(&intent, &momo("+46733123451", Operator::Mtn)).await.unwrap();
+    let status = yabetoo
+        .submit(&intent, &momo("+46733123451", Operator::Mtn))
+        .await
+        .unwrap();
     assert_eq!(status.status, PaymentStatus::Rejected);
-    assert_eq!(status.failure.as_ref().map(|(code, _)| code.as_str()), Some("APPROVAL_REJECTED"));
+    assert_eq!(
+        status.failure.as_ref().map(|(code, _)| code.as_str()),
+        Some("APPROVAL_REJECTED")
+    );
     let checked = yabetoo.check(&intent).await.unwrap();
-    assert_eq!((checked.status, checked.failure), (PaymentStatus::Rejected, status.failure));
+    assert_eq!(
+        (checked.status, checked.failure),
+        (PaymentStatus::Rejected, status.failure)
+    );
 }
 
 #[tokio::test]
@@ -143,7 +167,10 @@ async fn confirm_with_a_low_balance_is_rejected_for_insufficient_funds() {
     let base = start(quick_config()).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
-    let status = yabetoo.submit(&intent, &momo("242069000002", Operator::Mtn)).await.unwrap();
+    let status = yabetoo
+        .submit(&intent, &momo("242069000002", Operator::Mtn))
+        .await
+        .unwrap();
     assert_eq!(status.status, PaymentStatus::Rejected);
     assert_eq!(status.failure.unwrap().0, "insufficient_funds");
 }
@@ -153,20 +180,35 @@ async fn confirm_with_the_timeout_number_expires() {
     let base = start(quick_config()).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
-    let status = yabetoo.submit(&intent, &momo("46733123453", Operator::Mtn)).await.unwrap();
+    let status = yabetoo
+        .submit(&intent, &momo("46733123453", Operator::Mtn))
+        .await
+        .unwrap();
     assert_eq!(status.status, PaymentStatus::Expired);
-    assert_eq!(status.failure, Some(("expired".into(), "Transaction timed out".into())));
+    assert_eq!(
+        status.failure,
+        Some(("expired".into(), "Transaction timed out".into()))
+    );
 }
 
 #[tokio::test]
 async fn pending_confirm_awaits_approval_then_check_finds_success() {
-    let config = SandboxConfig { momo_settle_delay: Duration::from_millis(300), ..quick_config() };
+    let config = SandboxConfig {
+        momo_settle_delay: Duration::from_millis(300),
+        ..quick_config()
+    };
     let base = start(config).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
-    let submitted = yabetoo.submit(&intent, &momo("242069000001", Operator::Mtn)).await.unwrap();
+    let submitted = yabetoo
+        .submit(&intent, &momo("242069000001", Operator::Mtn))
+        .await
+        .unwrap();
     assert_eq!(submitted.status, PaymentStatus::AwaitingApproval);
-    assert_eq!(yabetoo.check(&intent).await.unwrap().status, PaymentStatus::AwaitingApproval);
+    assert_eq!(
+        yabetoo.check(&intent).await.unwrap().status,
+        PaymentStatus::AwaitingApproval
+    );
 
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
@@ -187,21 +229,40 @@ async fn confirm_waits_for_approval_on_the_sandbox_phone() {
     let intent = created(&yabetoo).await;
     let confirm = {
         let (yabetoo, intent) = (yabetoo.clone(), intent.clone());
-        tokio::spawn(async move { yabetoo.submit(&intent, &momo("+242066594470", Operator::Mtn)).await })
+        tokio::spawn(async move {
+            yabetoo
+                .submit(&intent, &momo("+242066594470", Operator::Mtn))
+                .await
+        })
     };
 
     let http = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let prompts: Vec<Value> =
-            http.get(format!("{base}/phone/prompts?msisdn=242066594470")).send().await.unwrap().json().await.unwrap();
-        if prompts.iter().any(|prompt| prompt["intentId"] == intent.intent_id.as_str()) {
+        let prompts: Vec<Value> = http
+            .get(format!("{base}/phone/prompts?msisdn=242066594470"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if prompts
+            .iter()
+            .any(|prompt| prompt["intentId"] == intent.intent_id.as_str())
+        {
             break;
         }
-        assert!(Instant::now() < deadline, "the prompt never reached the phone");
+        assert!(
+            Instant::now() < deadline,
+            "the prompt never reached the phone"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(yabetoo.check(&intent).await.unwrap().status, PaymentStatus::AwaitingApproval);
+    assert_eq!(
+        yabetoo.check(&intent).await.unwrap().status,
+        PaymentStatus::AwaitingApproval
+    );
     assert!(!confirm.is_finished());
 
     let approved = http
@@ -220,7 +281,10 @@ async fn provider_error_is_unavailable() {
     let base = start(quick_config()).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
-    let error = yabetoo.submit(&intent, &momo("242069000500", Operator::Mtn)).await.unwrap_err();
+    let error = yabetoo
+        .submit(&intent, &momo("242069000500", Operator::Mtn))
+        .await
+        .unwrap_err();
     assert!(matches!(error, ProviderError::Unavailable(_)), "{error:?}");
 }
 
@@ -229,7 +293,10 @@ async fn slow_confirm_times_out() {
     let base = start(quick_config()).await;
     let yabetoo = client_with(&base, KEY, Duration::from_millis(300));
     let intent = created(&yabetoo).await;
-    let error = yabetoo.submit(&intent, &momo("242069000504", Operator::Mtn)).await.unwrap_err();
+    let error = yabetoo
+        .submit(&intent, &momo("242069000504", Operator::Mtn))
+        .await
+        .unwrap_err();
     assert!(matches!(error, ProviderError::Timeout), "{error:?}");
 }
 
@@ -238,10 +305,18 @@ async fn wrong_secret_key_is_unauthorized() {
     let base = start(quick_config()).await;
     let intent = created(&client(&base)).await;
     let wrong = client_with(&base, "sk_test_wrong", Duration::from_secs(5));
-    assert!(matches!(wrong.create_intent(&order()).await, Err(ProviderError::Unauthorized(_))));
-    assert!(matches!(wrong.check(&intent).await, Err(ProviderError::Unauthorized(_))));
     assert!(matches!(
-        wrong.submit(&intent, &momo("242066000001", Operator::Airtel)).await,
+        wrong.create_intent(&order()).await,
+        Err(ProviderError::Unauthorized(_))
+    ));
+    assert!(matches!(
+        wrong.check(&intent).await,
+        Err(ProviderError::Unauthorized(_))
+    ));
+    assert!(matches!(
+        wrong
+            .submit(&intent, &momo("242066000001", Operator::Airtel))
+            .await,
         Err(ProviderError::Unauthorized(_))
     ));
 }
@@ -252,9 +327,14 @@ async fn unknown_intent_is_not_found() {
     let yabetoo = client(&base);
     let mut intent = created(&yabetoo).await;
     intent.intent_id = "pi_doesnotexist".into();
-    assert!(matches!(yabetoo.check(&intent).await, Err(ProviderError::NotFound(_))));
     assert!(matches!(
-        yabetoo.submit(&intent, &momo("242066000001", Operator::Airtel)).await,
+        yabetoo.check(&intent).await,
+        Err(ProviderError::NotFound(_))
+    ));
+    assert!(matches!(
+        yabetoo
+            .submit(&intent, &momo("242066000001", Operator::Airtel))
+            .await,
         Err(ProviderError::NotFound(_))
     ));
 }
@@ -264,8 +344,14 @@ async fn confirming_again_after_success_is_refused() {
     let base = start(quick_config()).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
-    yabetoo.submit(&intent, &momo("242066000001", Operator::Airtel)).await.unwrap();
-    match yabetoo.submit(&intent, &momo("242066000001", Operator::Airtel)).await {
+    yabetoo
+        .submit(&intent, &momo("242066000001", Operator::Airtel))
+        .await
+        .unwrap();
+    match yabetoo
+        .submit(&intent, &momo("242066000001", Operator::Airtel))
+        .await
+    {
         Err(ProviderError::Refused { code, .. }) => assert_eq!(code, "E_OPERATION_NOT_PERMITTED"),
         other => panic!("{other:?}"),
     }
@@ -276,9 +362,15 @@ async fn confirming_again_after_failure_succeeds() {
     let base = start(quick_config()).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
-    let failed = yabetoo.submit(&intent, &momo("46733123450", Operator::Mtn)).await.unwrap();
+    let failed = yabetoo
+        .submit(&intent, &momo("46733123450", Operator::Mtn))
+        .await
+        .unwrap();
     assert_eq!(failed.status, PaymentStatus::Rejected);
-    let retried = yabetoo.submit(&intent, &momo("46733123454", Operator::Mtn)).await.unwrap();
+    let retried = yabetoo
+        .submit(&intent, &momo("46733123454", Operator::Mtn))
+        .await
+        .unwrap();
     assert_eq!(retried.status, PaymentStatus::Succeeded);
 }
 
@@ -287,10 +379,16 @@ async fn local_msisdn_is_refused_naming_the_field() {
     let base = start(quick_config()).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
-    match yabetoo.submit(&intent, &momo("066594470", Operator::Mtn)).await {
+    match yabetoo
+        .submit(&intent, &momo("066594470", Operator::Mtn))
+        .await
+    {
         Err(ProviderError::Refused { code, message }) => {
             assert_eq!(code, "mobile");
-            assert!(message.contains("payment_method_data.momo.msisdn"), "{message}");
+            assert!(
+                message.contains("payment_method_data.momo.msisdn"),
+                "{message}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -299,7 +397,11 @@ async fn local_msisdn_is_refused_naming_the_field() {
 #[tokio::test]
 async fn non_xaf_currency_is_refused_before_calling_yabetoo() {
     let yabetoo = client("http://127.0.0.1:9/unreachable");
-    let request = CreateIntent { amount_minor: 150000, currency: "DZD".into(), ..order() };
+    let request = CreateIntent {
+        amount_minor: 150000,
+        currency: "DZD".into(),
+        ..order()
+    };
     assert!(matches!(
         yabetoo.create_intent(&request).await,
         Err(ProviderError::Refused { code, .. }) if code == "unsupported_currency"
@@ -312,11 +414,22 @@ async fn refund_capture_release_and_yassir_cash_are_unsupported() {
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
     match yabetoo.refund(&intent, None, "Returned item", None).await {
-        Err(ProviderError::Unsupported(message)) => assert!(message.contains("Yabetoo support"), "{message}"),
+        Err(ProviderError::Unsupported(message)) => {
+            assert!(message.contains("Yabetoo support"), "{message}")
+        }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(yabetoo.capture(&intent, None).await, Err(ProviderError::Unsupported(_))));
-    assert!(matches!(yabetoo.release(&intent).await, Err(ProviderError::Unsupported(_))));
-    assert!(matches!(yabetoo.submit(&intent, &SubmitDetails::YassirCash).await, Err(ProviderError::Unsupported(_))));
+    assert!(matches!(
+        yabetoo.capture(&intent, None).await,
+        Err(ProviderError::Unsupported(_))
+    ));
+    assert!(matches!(
+        yabetoo.release(&intent).await,
+        Err(ProviderError::Unsupported(_))
+    ));
+    assert!(matches!(
+        yabetoo.submit(&intent, &SubmitDetails::YassirCash).await,
+        Err(ProviderError::Unsupported(_))
+    ));
     assert_eq!(yabetoo.name(), "yabetoo");
 }

@@ -3,7 +3,8 @@
 use checkout_contract::{CaptureMethod, MobileMoneyDetails, Operator, PaymentStatus};
 use checkout_sandbox::SandboxConfig;
 use checkout_server::providers::{
-    CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, SubmitDetails, YassirClient, YassirConfig,
+    CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, SubmitDetails,
+    YassirClient, YassirConfig,
 };
 use std::time::Duration;
 
@@ -21,7 +22,11 @@ fn sandbox_config() -> SandboxConfig {
 async fn start_sandbox(config: SandboxConfig) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, checkout_sandbox::router(config)).await.unwrap() });
+    tokio::spawn(async move {
+        axum::serve(listener, checkout_sandbox::router(config))
+            .await
+            .unwrap()
+    });
     origin
 }
 
@@ -45,7 +50,12 @@ async fn setup() -> (String, YassirClient) {
     (origin, client)
 }
 
-fn payment(payment_id: &str, phone: &str, amount_minor: i64, capture: CaptureMethod) -> CreateIntent {
+fn payment(
+    payment_id: &str,
+    phone: &str,
+    amount_minor: i64,
+    capture: CaptureMethod,
+) -> CreateIntent {
     CreateIntent {
         payment_id: payment_id.into(),
         order: "demo-dz".into(),
@@ -75,25 +85,66 @@ async fn create_and_submit(
     amount_minor: i64,
     capture: CaptureMethod,
 ) -> (IntentRef, PaymentStatus) {
-    let intent = client.create_intent(&payment(payment_id, phone, amount_minor, capture)).await.unwrap();
+    let intent = client
+        .create_intent(&payment(payment_id, phone, amount_minor, capture))
+        .await
+        .unwrap();
     let intent = reference(&intent);
-    let status = client.submit(&intent, &SubmitDetails::YassirCash).await.unwrap();
+    let status = client
+        .submit(&intent, &SubmitDetails::YassirCash)
+        .await
+        .unwrap();
     (intent, status.status)
 }
 
 #[tokio::test]
 async fn create_registers_the_customer_and_returns_the_intent() {
     let (_, client) = setup().await;
-    let first = client.create_intent(&payment("pay_1", "+213555123456", 150000, CaptureMethod::Direct)).await.unwrap();
-    assert!(first.client_secret.starts_with(&format!("pa_{}_secret_", &first.intent_id[..8])), "{first:?}");
-    assert!(first.expires_at.as_deref().is_some_and(|at| at.ends_with('Z')), "{first:?}");
+    let first = client
+        .create_intent(&payment(
+            "pay_1",
+            "+213555123456",
+            150000,
+            CaptureMethod::Direct,
+        ))
+        .await
+        .unwrap();
+    assert!(
+        first
+            .client_secret
+            .starts_with(&format!("pa_{}_secret_", &first.intent_id[..8])),
+        "{first:?}"
+    );
+    assert!(
+        first
+            .expires_at
+            .as_deref()
+            .is_some_and(|at| at.ends_with('Z')),
+        "{first:?}"
+    );
 
     // The same phone again: the customer already exists, which is fine.
-    let second = client.create_intent(&payment("pay_2", "+213555123456", 150000, CaptureMethod::Direct)).await.unwrap();
+    let second = client
+        .create_intent(&payment(
+            "pay_2",
+            "+213555123456",
+            150000,
+            CaptureMethod::Direct,
+        ))
+        .await
+        .unwrap();
     assert_ne!(second.intent_id, first.intent_id);
 
     // The same payment id again: Yassir's actionId idempotency gives the same intent back.
-    let replay = client.create_intent(&payment("pay_1", "+213555123456", 150000, CaptureMethod::Direct)).await.unwrap();
+    let replay = client
+        .create_intent(&payment(
+            "pay_1",
+            "+213555123456",
+            150000,
+            CaptureMethod::Direct,
+        ))
+        .await
+        .unwrap();
     assert_eq!(replay, first);
 
     let status = client.check(&reference(&first)).await.unwrap();
@@ -103,7 +154,10 @@ async fn create_registers_the_customer_and_returns_the_intent() {
 #[tokio::test]
 async fn create_without_a_wallet_phone_is_refused() {
     let (_, client) = setup().await;
-    let request = CreateIntent { customer_phone: None, ..payment("pay_no_phone", "", 100, CaptureMethod::Direct) };
+    let request = CreateIntent {
+        customer_phone: None,
+        ..payment("pay_no_phone", "", 100, CaptureMethod::Direct)
+    };
     let error = client.create_intent(&request).await.unwrap_err();
     assert!(matches!(error, ProviderError::Refused { .. }), "{error:?}");
 }
@@ -111,9 +165,22 @@ async fn create_without_a_wallet_phone_is_refused() {
 #[tokio::test]
 async fn same_payment_id_with_another_amount_is_refused_as_a_conflict() {
     let (_, client) = setup().await;
-    client.create_intent(&payment("pay_conflict", "+213555000001", 150000, CaptureMethod::Direct)).await.unwrap();
+    client
+        .create_intent(&payment(
+            "pay_conflict",
+            "+213555000001",
+            150000,
+            CaptureMethod::Direct,
+        ))
+        .await
+        .unwrap();
     let error = client
-        .create_intent(&payment("pay_conflict", "+213555000001", 160000, CaptureMethod::Direct))
+        .create_intent(&payment(
+            "pay_conflict",
+            "+213555000001",
+            160000,
+            CaptureMethod::Direct,
+        ))
         .await
         .unwrap_err();
     match error {
@@ -128,23 +195,45 @@ async fn same_payment_id_with_another_amount_is_refused_as_a_conflict() {
 #[tokio::test]
 async fn otp_payment_requires_action_then_succeeds_after_the_page() {
     let (origin, client) = setup().await;
-    let intent =
-        client.create_intent(&payment("pay_otp", "+213555000001", 150000, CaptureMethod::Direct)).await.unwrap();
+    let intent = client
+        .create_intent(&payment(
+            "pay_otp",
+            "+213555000001",
+            150000,
+            CaptureMethod::Direct,
+        ))
+        .await
+        .unwrap();
     let intent = reference(&intent);
-    let submitted = client.submit(&intent, &SubmitDetails::YassirCash).await.unwrap();
+    let submitted = client
+        .submit(&intent, &SubmitDetails::YassirCash)
+        .await
+        .unwrap();
     assert_eq!(submitted.status, PaymentStatus::RequiresAction);
-    assert_eq!(submitted.raw, "statusCode 12: Require Authentication Action");
+    assert_eq!(
+        submitted.raw,
+        "statusCode 12: Require Authentication Action"
+    );
     let pay_url = submitted.pay_url.expect("a payUrl for the OTP page");
     assert!(
-        pay_url.starts_with(&format!("{origin}/sandbox/yassir/otp/verify?requestId={}", intent.intent_id)),
+        pay_url.starts_with(&format!(
+            "{origin}/sandbox/yassir/otp/verify?requestId={}",
+            intent.intent_id
+        )),
         "{pay_url}"
     );
 
     let waiting = client.check(&intent).await.unwrap();
-    assert_eq!((waiting.status, waiting.pay_url), (PaymentStatus::RequiresAction, None));
+    assert_eq!(
+        (waiting.status, waiting.pay_url),
+        (PaymentStatus::RequiresAction, None)
+    );
 
     // The shopper types the code on the page, which sends them back to the widget.
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let page_path = pay_url.split('?').next().unwrap();
     let answer = browser
         .post(page_path)
@@ -162,12 +251,18 @@ async fn otp_payment_requires_action_then_succeeds_after_the_page() {
     let paid = client.check(&intent).await.unwrap();
     assert_eq!(paid.status, PaymentStatus::Succeeded);
     assert_eq!(paid.failure, None);
-    assert_eq!(paid.end_user_message.as_deref(), Some("Payment completed successfully"));
+    assert_eq!(
+        paid.end_user_message.as_deref(),
+        Some("Payment completed successfully")
+    );
     let support = paid.support.expect("support info from check");
     assert_eq!(support.email.as_deref(), Some("support@yassir.com"));
     assert_eq!(support.phone_number.as_deref(), Some("+213000000000"));
 
-    let again = client.submit(&intent, &SubmitDetails::YassirCash).await.unwrap_err();
+    let again = client
+        .submit(&intent, &SubmitDetails::YassirCash)
+        .await
+        .unwrap_err();
     assert!(
         matches!(again, ProviderError::Refused { ref message, .. } if message.contains("already processed")),
         "{again:?}"
@@ -177,40 +272,84 @@ async fn otp_payment_requires_action_then_succeeds_after_the_page() {
 #[tokio::test]
 async fn success_phone_succeeds_at_once() {
     let (_, client) = setup().await;
-    let (intent, status) = create_and_submit(&client, "pay_ok", "+213555000002", 150000, CaptureMethod::Direct).await;
+    let (intent, status) = create_and_submit(
+        &client,
+        "pay_ok",
+        "+213555000002",
+        150000,
+        CaptureMethod::Direct,
+    )
+    .await;
     assert_eq!(status, PaymentStatus::Succeeded);
-    assert_eq!(client.check(&intent).await.unwrap().status, PaymentStatus::Succeeded);
+    assert_eq!(
+        client.check(&intent).await.unwrap().status,
+        PaymentStatus::Succeeded
+    );
 }
 
 #[tokio::test]
 async fn rejected_phone_is_rejected_with_a_reason() {
     let (_, client) = setup().await;
-    let (intent, status) =
-        create_and_submit(&client, "pay_rejected", "+213555000003", 150000, CaptureMethod::Direct).await;
+    let (intent, status) = create_and_submit(
+        &client,
+        "pay_rejected",
+        "+213555000003",
+        150000,
+        CaptureMethod::Direct,
+    )
+    .await;
     assert_eq!(status, PaymentStatus::Rejected);
     let checked = client.check(&intent).await.unwrap();
     assert_eq!(checked.status, PaymentStatus::Rejected);
-    assert_eq!(checked.failure, Some(("rejected".to_string(), "Transaction was rejected by the wallet".to_string())));
+    assert_eq!(
+        checked.failure,
+        Some((
+            "rejected".to_string(),
+            "Transaction was rejected by the wallet".to_string()
+        ))
+    );
 }
 
 #[tokio::test]
 async fn insufficient_funds_phone_is_rejected_for_lack_of_funds() {
     let (_, client) = setup().await;
-    let (intent, status) =
-        create_and_submit(&client, "pay_funds", "+213555000004", 150000, CaptureMethod::Direct).await;
+    let (intent, status) = create_and_submit(
+        &client,
+        "pay_funds",
+        "+213555000004",
+        150000,
+        CaptureMethod::Direct,
+    )
+    .await;
     assert_eq!(status, PaymentStatus::Rejected);
     let checked = client.check(&intent).await.unwrap();
     assert_eq!(checked.status, PaymentStatus::Rejected);
-    assert_eq!(checked.failure.map(|(code, _)| code).as_deref(), Some("insufficient_funds"));
-    assert_eq!(checked.end_user_message.as_deref(), Some("Insufficient balance in your Yassir Cash wallet"));
+    assert_eq!(
+        checked.failure.map(|(code, _)| code).as_deref(),
+        Some("insufficient_funds")
+    );
+    assert_eq!(
+        checked.end_user_message.as_deref(),
+        Some("Insufficient balance in your Yassir Cash wallet")
+    );
 }
 
 #[tokio::test]
 async fn provider_error_phone_makes_submit_unavailable() {
     let (_, client) = setup().await;
-    let intent =
-        client.create_intent(&payment("pay_500", "+213555000005", 150000, CaptureMethod::Direct)).await.unwrap();
-    let error = client.submit(&reference(&intent), &SubmitDetails::YassirCash).await.unwrap_err();
+    let intent = client
+        .create_intent(&payment(
+            "pay_500",
+            "+213555000005",
+            150000,
+            CaptureMethod::Direct,
+        ))
+        .await
+        .unwrap();
+    let error = client
+        .submit(&reference(&intent), &SubmitDetails::YassirCash)
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, ProviderError::Unavailable(ref message) if message == "Internal server error"),
         "{error:?}"
@@ -221,9 +360,19 @@ async fn provider_error_phone_makes_submit_unavailable() {
 async fn slow_phone_times_out() {
     let origin = start_sandbox(sandbox_config()).await;
     let client = client_with(&origin, "test_secret", Duration::from_millis(300));
-    let intent =
-        client.create_intent(&payment("pay_slow", "+213555000006", 150000, CaptureMethod::Direct)).await.unwrap();
-    let error = client.submit(&reference(&intent), &SubmitDetails::YassirCash).await.unwrap_err();
+    let intent = client
+        .create_intent(&payment(
+            "pay_slow",
+            "+213555000006",
+            150000,
+            CaptureMethod::Direct,
+        ))
+        .await
+        .unwrap();
+    let error = client
+        .submit(&reference(&intent), &SubmitDetails::YassirCash)
+        .await
+        .unwrap_err();
     assert!(matches!(error, ProviderError::Timeout), "{error:?}");
 }
 
@@ -231,8 +380,15 @@ async fn slow_phone_times_out() {
 async fn wrong_credentials_are_unauthorized() {
     let origin = start_sandbox(sandbox_config()).await;
     let client = client_with(&origin, "not_the_secret", Duration::from_secs(5));
-    let error =
-        client.create_intent(&payment("pay_auth", "+213555000001", 150000, CaptureMethod::Direct)).await.unwrap_err();
+    let error = client
+        .create_intent(&payment(
+            "pay_auth",
+            "+213555000001",
+            150000,
+            CaptureMethod::Direct,
+        ))
+        .await
+        .unwrap_err();
     assert!(matches!(error, ProviderError::Unauthorized(_)), "{error:?}");
 }
 
@@ -252,8 +408,15 @@ async fn unknown_intent_is_not_found() {
 #[tokio::test]
 async fn mobile_money_is_not_a_yassir_method() {
     let (_, client) = setup().await;
-    let intent =
-        client.create_intent(&payment("pay_momo", "+213555000001", 150000, CaptureMethod::Direct)).await.unwrap();
+    let intent = client
+        .create_intent(&payment(
+            "pay_momo",
+            "+213555000001",
+            150000,
+            CaptureMethod::Direct,
+        ))
+        .await
+        .unwrap();
     let details = SubmitDetails::MobileMoney(MobileMoneyDetails {
         country: "cg".into(),
         operator: Operator::Mtn,
@@ -262,17 +425,29 @@ async fn mobile_money_is_not_a_yassir_method() {
         last_name: None,
         receipt_email: None,
     });
-    let error = client.submit(&reference(&intent), &details).await.unwrap_err();
+    let error = client
+        .submit(&reference(&intent), &details)
+        .await
+        .unwrap_err();
     assert!(matches!(error, ProviderError::Unsupported(_)), "{error:?}");
 }
 
 #[tokio::test]
 async fn reservation_is_pre_authorized_then_partly_captured() {
     let (_, client) = setup().await;
-    let (intent, status) =
-        create_and_submit(&client, "pay_reserve", "+213555000002", 500000, CaptureMethod::Reservation).await;
+    let (intent, status) = create_and_submit(
+        &client,
+        "pay_reserve",
+        "+213555000002",
+        500000,
+        CaptureMethod::Reservation,
+    )
+    .await;
     assert_eq!(status, PaymentStatus::PreAuthorized);
-    assert_eq!(client.check(&intent).await.unwrap().status, PaymentStatus::PreAuthorized);
+    assert_eq!(
+        client.check(&intent).await.unwrap().status,
+        PaymentStatus::PreAuthorized
+    );
 
     let error = client.capture(&intent, Some(500001)).await.unwrap_err();
     assert!(matches!(error, ProviderError::Refused { .. }), "{error:?}");
@@ -280,65 +455,130 @@ async fn reservation_is_pre_authorized_then_partly_captured() {
     let captured = client.capture(&intent, Some(450000)).await.unwrap();
     assert_eq!(captured.status, PaymentStatus::Succeeded);
     assert_eq!(captured.pay_url, None, "an empty payUrl is none");
-    assert_eq!(client.check(&intent).await.unwrap().status, PaymentStatus::Succeeded);
+    assert_eq!(
+        client.check(&intent).await.unwrap().status,
+        PaymentStatus::Succeeded
+    );
 
     // The released 50.00 DZD is not refundable.
-    let error = client.refund(&intent, Some(450001), "too much", None).await.unwrap_err();
-    assert!(matches!(error, ProviderError::Refused { ref message, .. } if message.contains("4500.00")), "{error:?}");
+    let error = client
+        .refund(&intent, Some(450001), "too much", None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, ProviderError::Refused { ref message, .. } if message.contains("4500.00")),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn reservation_is_released() {
     let (_, client) = setup().await;
-    let (intent, _) =
-        create_and_submit(&client, "pay_release", "+213555000002", 500000, CaptureMethod::Reservation).await;
+    let (intent, _) = create_and_submit(
+        &client,
+        "pay_release",
+        "+213555000002",
+        500000,
+        CaptureMethod::Reservation,
+    )
+    .await;
     let released = client.release(&intent).await.unwrap();
     assert_eq!(released.status, PaymentStatus::Canceled);
     assert_eq!(released.raw, "statusCode 10: Reversed");
-    assert_eq!(client.check(&intent).await.unwrap().status, PaymentStatus::Canceled);
+    assert_eq!(
+        client.check(&intent).await.unwrap().status,
+        PaymentStatus::Canceled
+    );
 
     let error = client.capture(&intent, None).await.unwrap_err();
-    assert!(matches!(error, ProviderError::Refused { ref message, .. } if message == "payment is not pre-authorized"));
+    assert!(
+        matches!(error, ProviderError::Refused { ref message, .. } if message == "payment is not pre-authorized")
+    );
 }
 
 #[tokio::test]
 async fn refunds_go_partial_partial_full_then_are_refused() {
     let (_, client) = setup().await;
-    let (intent, status) =
-        create_and_submit(&client, "pay_refund", "+213555000002", 150000, CaptureMethod::Direct).await;
+    let (intent, status) = create_and_submit(
+        &client,
+        "pay_refund",
+        "+213555000002",
+        150000,
+        CaptureMethod::Direct,
+    )
+    .await;
     assert_eq!(status, PaymentStatus::Succeeded);
 
-    let first = client.refund(&intent, Some(50000), "Partial refund for item return", None).await.unwrap();
+    let first = client
+        .refund(&intent, Some(50000), "Partial refund for item return", None)
+        .await
+        .unwrap();
     assert_eq!(first.status, PaymentStatus::PartiallyRefunded);
-    let second = client.refund(&intent, Some(30000), "Partial refund", Some("damaged")).await.unwrap();
+    let second = client
+        .refund(&intent, Some(30000), "Partial refund", Some("damaged"))
+        .await
+        .unwrap();
     assert_eq!(second.status, PaymentStatus::PartiallyRefunded);
-    let third = client.refund(&intent, Some(70000), "Rest of the order", None).await.unwrap();
+    let third = client
+        .refund(&intent, Some(70000), "Rest of the order", None)
+        .await
+        .unwrap();
     assert_eq!(third.status, PaymentStatus::Refunded);
-    assert_eq!(client.check(&intent).await.unwrap().status, PaymentStatus::Refunded);
+    assert_eq!(
+        client.check(&intent).await.unwrap().status,
+        PaymentStatus::Refunded
+    );
 
-    let error = client.refund(&intent, None, "Once more", None).await.unwrap_err();
-    assert!(matches!(error, ProviderError::Refused { ref code, .. } if code == "invalid_request"), "{error:?}");
+    let error = client
+        .refund(&intent, None, "Once more", None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, ProviderError::Refused { ref code, .. } if code == "invalid_request"),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn full_refund_without_amount_refunds_everything() {
     let (_, client) = setup().await;
-    let (intent, _) =
-        create_and_submit(&client, "pay_refund_all", "+213555000002", 150000, CaptureMethod::Direct).await;
-    let refunded = client.refund(&intent, None, "Customer requested full refund", None).await.unwrap();
+    let (intent, _) = create_and_submit(
+        &client,
+        "pay_refund_all",
+        "+213555000002",
+        150000,
+        CaptureMethod::Direct,
+    )
+    .await;
+    let refunded = client
+        .refund(&intent, None, "Customer requested full refund", None)
+        .await
+        .unwrap();
     assert_eq!(refunded.status, PaymentStatus::Refunded);
 }
 
 #[tokio::test]
 async fn an_expired_intent_checks_as_expired() {
-    let origin =
-        start_sandbox(SandboxConfig { yassir_intent_ttl: Duration::from_millis(300), ..sandbox_config() }).await;
+    let origin = start_sandbox(SandboxConfig {
+        yassir_intent_ttl: Duration::from_millis(300),
+        ..sandbox_config()
+    })
+    .await;
     let client = client_with(&origin, "test_secret", Duration::from_secs(5));
-    let (intent, status) =
-        create_and_submit(&client, "pay_expire", "+213555000001", 150000, CaptureMethod::Direct).await;
+    let (intent, status) = create_and_submit(
+        &client,
+        "pay_expire",
+        "+213555000001",
+        150000,
+        CaptureMethod::Direct,
+    )
+    .await;
     assert_eq!(status, PaymentStatus::RequiresAction);
     tokio::time::sleep(Duration::from_millis(400)).await;
     let checked = client.check(&intent).await.unwrap();
     assert_eq!(checked.status, PaymentStatus::Expired);
-    assert_eq!(checked.failure.map(|(code, _)| code).as_deref(), Some("expired"));
+    assert_eq!(
+        checked.failure.map(|(code, _)| code).as_deref(),
+        Some("expired")
+    );
 }

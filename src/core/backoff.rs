@@ -15,7 +15,12 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff { initial_ms: 1_000, factor: 1.5, max_ms: 5_000, jitter: 0.2 }
+        Backoff {
+            initial_ms: 1_000,
+            factor: 1.5,
+            max_ms: 5_000,
+            jitter: 0.2,
+        }
     }
 }
 
@@ -68,7 +73,9 @@ mod tests {
     #[test]
     fn delays_grow_by_the_factor_without_jitter() {
         let backoff = Backoff::default();
-        let delays: Vec<u32> = (0..5).map(|attempt| backoff.delay_ms(attempt, 0.5)).collect();
+        let delays: Vec<u32> = (0..5)
+            .map(|attempt| backoff.delay_ms(attempt, 0.5))
+            .collect();
         assert_eq!(delays, [1_000, 1_500, 2_250, 3_375, 5_000]);
     }
 
@@ -86,7 +93,10 @@ mod tests {
         for attempt in [4, 10, 1_000, u32::MAX] {
             for random in JITTER_EXTREMES {
                 let delay = backoff.delay_ms(attempt, random);
-                assert!((4_000..=5_000).contains(&delay), "{attempt} {random} -> {delay}");
+                assert!(
+                    (4_000..=5_000).contains(&delay),
+                    "{attempt} {random} -> {delay}"
+                );
             }
         }
     }
@@ -107,7 +117,10 @@ mod tests {
                 total_ms += u64::from(backoff.delay_ms(attempt, random));
                 let requests = u64::from(attempt) + 1;
                 if requests >= 2 {
-                    assert!(total_ms >= requests * 1_000, "{requests} polls in {total_ms} ms");
+                    assert!(
+                        total_ms >= requests * 1_000,
+                        "{requests} polls in {total_ms} ms"
+                    );
                 }
             }
         }

@@ -13,17 +13,36 @@ use super::state::{ErrorKind, Step};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
     /// The order is loaded and the form is on screen.
-    Ready { order: OrderSummary, methods: Vec<MethodKind>, test_mode: bool },
+    Ready {
+        order: OrderSummary,
+        methods: Vec<MethodKind>,
+        test_mode: bool,
+    },
     /// The form changed: the chosen method, whether it can be sent, whether nothing is typed.
-    Change { method: Option<MethodKind>, complete: bool, empty: bool },
+    Change {
+        method: Option<MethodKind>,
+        complete: bool,
+        empty: bool,
+    },
     /// Pay pressed on a valid form (or an attempt started again): the payment is being created.
     Submit { method: Option<MethodKind> },
     /// The page is about to leave for the provider's OTP page at `url` (`returnUrl` included).
     RequiresAction { payment_id: String, url: String },
     /// Paid, or funds reserved (`pre_authorized`).
-    Success { payment_id: String, status: &'static str, amount_minor: i64, currency: String },
+    Success {
+        payment_id: String,
+        status: &'static str,
+        amount_minor: i64,
+        currency: String,
+    },
     /// The payment ended without being paid.
-    Failure { payment_id: String, status: &'static str, code: String, message: String, retryable: bool },
+    Failure {
+        payment_id: String,
+        status: &'static str,
+        code: String,
+        message: String,
+        retryable: bool,
+    },
     /// Something other than the payment went wrong: the backend, the order, the redirect.
     Error { code: String, message: String },
 }
@@ -44,23 +63,34 @@ impl Notice {
 
     /// An `error` notice.
     pub fn error(code: &str, message: &str) -> Notice {
-        Notice::Error { code: code.into(), message: message.into() }
+        Notice::Error {
+            code: code.into(),
+            message: message.into(),
+        }
     }
 }
 
 /// The `code` and developer-facing `message` of an error step.
 fn error_notice(kind: &ErrorKind) -> Notice {
     match kind {
-        ErrorKind::Network => Notice::error("network_error", "The merchant backend could not be reached."),
-        ErrorKind::Unavailable => Notice::error("provider_unavailable", "The backend or the provider is unavailable."),
+        ErrorKind::Network => Notice::error(
+            "network_error",
+            "The merchant backend could not be reached.",
+        ),
+        ErrorKind::Unavailable => Notice::error(
+            "provider_unavailable",
+            "The backend or the provider is unavailable.",
+        ),
         ErrorKind::Refused { code, .. } => Notice::error(code, "The backend refused the request."),
         ErrorKind::NotFound => Notice::error("not_found", "The payment was not found."),
-        ErrorKind::MissingRedirect => {
-            Notice::error("missing_redirect", "The payment needs the OTP page but has no address for it.")
-        }
-        ErrorKind::UnsafeRedirect => {
-            Notice::error("unsafe_redirect", "The OTP page is on an origin that is not allowed.")
-        }
+        ErrorKind::MissingRedirect => Notice::error(
+            "missing_redirect",
+            "The payment needs the OTP page but has no address for it.",
+        ),
+        ErrorKind::UnsafeRedirect => Notice::error(
+            "unsafe_redirect",
+            "The OTP page is on an origin that is not allowed.",
+        ),
         // Handled as a failure by `step_notice`.
         ErrorKind::PaymentFailed { .. } => Notice::error("payment_failed", "The payment failed."),
     }
@@ -75,9 +105,21 @@ fn failure(payment: &Payment, status: &'static str, retryable: bool) -> Notice {
     };
     let (code, message) = match &payment.failure {
         Some(failure) => (failure.code.clone(), failure.message.clone()),
-        None => (status.to_string(), payment.end_user_message.clone().unwrap_or_else(|| default.into())),
+        None => (
+            status.to_string(),
+            payment
+                .end_user_message
+                .clone()
+                .unwrap_or_else(|| default.into()),
+        ),
     };
-    Notice::Failure { payment_id: payment.id.clone(), status, code, message, retryable }
+    Notice::Failure {
+        payment_id: payment.id.clone(),
+        status,
+        code,
+        message,
+        retryable,
+    }
 }
 
 fn success(payment: &Payment, status: &'static str) -> Notice {
@@ -103,15 +145,19 @@ pub fn step_notice(
     }
     Some(match after {
         Step::Creating => Notice::Submit { method },
-        Step::Redirecting { url } => {
-            Notice::RequiresAction { payment_id: payment_id.unwrap_or_default().to_string(), url: url.clone() }
-        }
+        Step::Redirecting { url } => Notice::RequiresAction {
+            payment_id: payment_id.unwrap_or_default().to_string(),
+            url: url.clone(),
+        },
         Step::Succeeded { payment } => success(payment, "succeeded"),
         Step::PreAuthorized { payment } => success(payment, "pre_authorized"),
         Step::Rejected { payment } => failure(payment, "rejected", true),
         Step::Expired { payment } => failure(payment, "expired", true),
         Step::Closed { payment } => failure(payment, "canceled", false),
-        Step::Error { kind: ErrorKind::PaymentFailed { payment }, can_retry } => failure(payment, "failed", *can_retry),
+        Step::Error {
+            kind: ErrorKind::PaymentFailed { payment },
+            can_retry,
+        } => failure(payment, "failed", *can_retry),
         Step::Error { kind, .. } => error_notice(kind),
         _ => return None,
     })
@@ -126,23 +172,45 @@ mod tests {
 
     #[test]
     fn pay_pressed_is_a_submit_with_the_method() {
-        let notice = step_notice(discriminant(&Step::Choosing), &Step::Creating, None, Some(MethodKind::YassirCash));
-        assert_eq!(notice, Some(Notice::Submit { method: Some(MethodKind::YassirCash) }));
+        let notice = step_notice(
+            discriminant(&Step::Choosing),
+            &Step::Creating,
+            None,
+            Some(MethodKind::YassirCash),
+        );
+        assert_eq!(
+            notice,
+            Some(Notice::Submit {
+                method: Some(MethodKind::YassirCash)
+            })
+        );
     }
 
     #[test]
     fn leaving_for_the_otp_page_is_requires_action_with_the_url() {
         let url = "https://otp.example/verify?returnUrl=x".to_string();
-        let notice =
-            step_notice(discriminant(&Step::Submitting), &Step::Redirecting { url: url.clone() }, Some("pay_1"), None);
-        assert_eq!(notice, Some(Notice::RequiresAction { payment_id: "pay_1".into(), url }));
+        let notice = step_notice(
+            discriminant(&Step::Submitting),
+            &Step::Redirecting { url: url.clone() },
+            Some("pay_1"),
+            None,
+        );
+        assert_eq!(
+            notice,
+            Some(Notice::RequiresAction {
+                payment_id: "pay_1".into(),
+                url
+            })
+        );
     }
 
     #[test]
     fn succeeded_and_pre_authorized_are_successes_with_the_amount() {
         let paid = step_notice(
             discriminant(&Step::Submitting),
-            &Step::Succeeded { payment: payment(PaymentStatus::Succeeded) },
+            &Step::Succeeded {
+                payment: payment(PaymentStatus::Succeeded),
+            },
             None,
             None,
         );
@@ -157,18 +225,34 @@ mod tests {
         );
         let reserved = step_notice(
             discriminant(&Step::Checking { deadline_ms: 1 }),
-            &Step::PreAuthorized { payment: payment(PaymentStatus::PreAuthorized) },
+            &Step::PreAuthorized {
+                payment: payment(PaymentStatus::PreAuthorized),
+            },
             None,
             None,
         );
-        assert!(matches!(reserved, Some(Notice::Success { status: "pre_authorized", .. })));
+        assert!(matches!(
+            reserved,
+            Some(Notice::Success {
+                status: "pre_authorized",
+                ..
+            })
+        ));
     }
 
     #[test]
     fn rejected_is_a_retryable_failure_with_the_provider_code() {
         let mut rejected = payment(PaymentStatus::Rejected);
-        rejected.failure = Some(Failure { code: "insufficient_funds".into(), message: "Insufficient balance".into() });
-        let notice = step_notice(discriminant(&Step::Submitting), &Step::Rejected { payment: rejected }, None, None);
+        rejected.failure = Some(Failure {
+            code: "insufficient_funds".into(),
+            message: "Insufficient balance".into(),
+        });
+        let notice = step_notice(
+            discriminant(&Step::Submitting),
+            &Step::Rejected { payment: rejected },
+            None,
+            None,
+        );
         assert_eq!(
             notice,
             Some(Notice::Failure {
@@ -184,15 +268,35 @@ mod tests {
     #[test]
     fn a_failed_payment_is_a_failure_and_other_errors_are_errors() {
         let failed = Step::Error {
-            kind: ErrorKind::PaymentFailed { payment: Box::new(payment(PaymentStatus::Failed)) },
+            kind: ErrorKind::PaymentFailed {
+                payment: Box::new(payment(PaymentStatus::Failed)),
+            },
             can_retry: false,
         };
         assert!(matches!(
-            step_notice(discriminant(&Step::Checking { deadline_ms: 1 }), &failed, None, None),
-            Some(Notice::Failure { status: "failed", retryable: false, .. })
+            step_notice(
+                discriminant(&Step::Checking { deadline_ms: 1 }),
+                &failed,
+                None,
+                None
+            ),
+            Some(Notice::Failure {
+                status: "failed",
+                retryable: false,
+                ..
+            })
         ));
-        let unsafe_redirect = Step::Error { kind: ErrorKind::UnsafeRedirect, can_retry: false };
-        let notice = step_notice(discriminant(&Step::Submitting), &unsafe_redirect, None, None).unwrap();
+        let unsafe_redirect = Step::Error {
+            kind: ErrorKind::UnsafeRedirect,
+            can_retry: false,
+        };
+        let notice = step_notice(
+            discriminant(&Step::Submitting),
+            &unsafe_redirect,
+            None,
+            None,
+        )
+        .unwrap();
         assert_eq!(notice.name(), "error");
         assert!(matches!(notice, Notice::Error { ref code, .. } if code == "unsafe_redirect"));
     }
@@ -200,7 +304,18 @@ mod tests {
     #[test]
     fn staying_in_the_same_step_tells_nothing() {
         let step = Step::Checking { deadline_ms: 1 };
-        assert_eq!(step_notice(discriminant(&step), &Step::Checking { deadline_ms: 2 }, None, None), None);
-        assert_eq!(step_notice(discriminant(&Step::Creating), &Step::Submitting, None, None), None);
+        assert_eq!(
+            step_notice(
+                discriminant(&step),
+                &Step::Checking { deadline_ms: 2 },
+                None,
+                None
+            ),
+            None
+        );
+        assert_eq!(
+            step_notice(discriminant(&Step::Creating), &Step::Submitting, None, None),
+            None
+        );
     }
 }

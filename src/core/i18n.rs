@@ -34,7 +34,9 @@ impl Lang {
 
     /// The first supported language among the browser's (`navigator.languages`), else English.
     pub fn negotiate<'a>(tags: impl IntoIterator<Item = &'a str>) -> Lang {
-        tags.into_iter().find_map(Lang::from_tag).unwrap_or_default()
+        tags.into_iter()
+            .find_map(Lang::from_tag)
+            .unwrap_or_default()
     }
 
     /// The tag for the `lang` attribute.
@@ -373,7 +375,11 @@ fn texts(msg: Msg) -> [&'static str; 3] {
 /// Fills a template's `{}` with `value`; in Arabic the value is isolated (U+2066…U+2069) so
 /// numbers and references keep their left-to-right order inside right-to-left text.
 pub fn fill(lang: Lang, template: Msg, value: &str) -> String {
-    let value = if lang.is_rtl() { format!("\u{2066}{value}\u{2069}") } else { value.to_string() };
+    let value = if lang.is_rtl() {
+        format!("\u{2066}{value}\u{2069}")
+    } else {
+        value.to_string()
+    };
     t(lang, template).replacen("{}", &value, 1)
 }
 
@@ -429,7 +435,11 @@ pub fn phone_error(lang: Lang, error: PhoneError) -> String {
         PhoneError::UnsupportedOperator { network } => match network {
             OtherNetwork::CongoTelecom | OtherNetwork::EquateurTelecom => Msg::PhoneNotMtnOrAirtel,
             OtherNetwork::Orange | OtherNetwork::Nexttel | OtherNetwork::Camtel => {
-                return fill(lang, Msg::PhoneOnlyMtnInCameroonTemplate, network.display_name())
+                return fill(
+                    lang,
+                    Msg::PhoneOnlyMtnInCameroonTemplate,
+                    network.display_name(),
+                )
             }
         },
     };
@@ -440,7 +450,9 @@ pub fn phone_error(lang: Lang, error: PhoneError) -> String {
 pub fn field_error(lang: Lang, field: Field, error: FieldError) -> String {
     let msg = match (error, field) {
         (FieldError::Phone(error), _) => return phone_error(lang, error),
-        (FieldError::TooLong { max }, _) => return fill(lang, Msg::TooLongTemplate, &max.to_string()),
+        (FieldError::TooLong { max }, _) => {
+            return fill(lang, Msg::TooLongTemplate, &max.to_string())
+        }
         (FieldError::InvalidEmail, _) => Msg::InvalidEmail,
         (FieldError::Required, Field::Country) => Msg::ChooseCountry,
         (FieldError::Required, Field::Operator) => Msg::ChooseOperator,
@@ -454,7 +466,11 @@ pub fn field_error(lang: Lang, field: Field, error: FieldError) -> String {
 
 /// The warning when the chosen operator differs from the one the number suggests.
 pub fn operator_warning(lang: Lang, suggested: Operator) -> String {
-    fill(lang, Msg::OperatorMismatchTemplate, operator_name(suggested))
+    fill(
+        lang,
+        Msg::OperatorMismatchTemplate,
+        operator_name(suggested),
+    )
 }
 
 /// "Time left: 1:30".
@@ -485,7 +501,9 @@ pub fn step_text(lang: Lang, step: &Step) -> Option<StepText> {
         Step::Creating => text(Msg::CreatingTitle, None),
         Step::Submitting => text(Msg::SubmittingTitle, None),
         Step::Redirecting { .. } => text(Msg::RedirectingTitle, None),
-        Step::RequiresAction { .. } => text(Msg::RequiresActionTitle, Some(Msg::RequiresActionBody)),
+        Step::RequiresAction { .. } => {
+            text(Msg::RequiresActionTitle, Some(Msg::RequiresActionBody))
+        }
         Step::AwaitingApproval { phone, .. } => StepText {
             title: t(lang, Msg::AwaitingApprovalTitle).to_string(),
             body: Some(match phone {
@@ -529,8 +547,15 @@ pub fn step_text(lang: Lang, step: &Step) -> Option<StepText> {
 /// refusal by the provider.
 pub fn retry_label(lang: Lang, step: &Step) -> Option<&'static str> {
     let msg = match step {
-        Step::Error { kind: ErrorKind::Network | ErrorKind::Unavailable, can_retry: true } => Msg::Retry,
-        Step::Error { can_retry: true, .. } | Step::Rejected { .. } | Step::Expired { .. } => Msg::TryAgain,
+        Step::Error {
+            kind: ErrorKind::Network | ErrorKind::Unavailable,
+            can_retry: true,
+        } => Msg::Retry,
+        Step::Error {
+            can_retry: true, ..
+        }
+        | Step::Rejected { .. }
+        | Step::Expired { .. } => Msg::TryAgain,
         Step::StillPending { .. } => Msg::CheckAgain,
         Step::RequiresAction { .. } => Msg::ContinueToYassir,
         _ => return None,
@@ -577,7 +602,10 @@ mod tests {
     fn french_uses_accents_and_spaced_colons() {
         assert_eq!(t(Lang::Fr, Msg::PreAuthorizedTitle), "Fonds réservés");
         assert_eq!(reference(Lang::Fr, "pay_1"), "Référence\u{a0}: pay_1");
-        assert_eq!(t(Lang::Fr, Msg::TestMode), "Mode test\u{a0}: aucun argent réel n’est débité");
+        assert_eq!(
+            t(Lang::Fr, Msg::TestMode),
+            "Mode test\u{a0}: aucun argent réel n’est débité"
+        );
     }
 
     #[test]
@@ -601,37 +629,64 @@ mod tests {
 
     #[test]
     fn waiting_body_names_the_phone() {
-        let step = Step::AwaitingApproval { phone: Some("242066594470".into()), deadline_ms: 0 };
+        let step = Step::AwaitingApproval {
+            phone: Some("242066594470".into()),
+            deadline_ms: 0,
+        };
         let text = step_text(Lang::En, &step).unwrap();
         assert_eq!(text.title, "Approve the request on your phone");
-        assert_eq!(text.body.as_deref(), Some("Waiting for your approval on +242066594470"));
+        assert_eq!(
+            text.body.as_deref(),
+            Some("Waiting for your approval on +242066594470")
+        );
     }
 
     #[test]
     fn still_pending_title_carries_the_reference() {
-        let step = Step::StillPending { payment_id: "pay_9".into() };
-        assert_eq!(step_text(Lang::En, &step).unwrap().title, "Still pending — reference pay_9");
+        let step = Step::StillPending {
+            payment_id: "pay_9".into(),
+        };
+        assert_eq!(
+            step_text(Lang::En, &step).unwrap().title,
+            "Still pending — reference pay_9"
+        );
         assert_eq!(retry_label(Lang::Fr, &step), Some("Vérifier à nouveau"));
     }
 
     #[test]
     fn network_error_offers_retry_and_decline_offers_try_again() {
-        let network = Step::Error { kind: ErrorKind::Network, can_retry: true };
+        let network = Step::Error {
+            kind: ErrorKind::Network,
+            can_retry: true,
+        };
         assert_eq!(retry_label(Lang::En, &network), Some("Retry"));
-        let refused = Step::Error { kind: ErrorKind::NotFound, can_retry: false };
+        let refused = Step::Error {
+            kind: ErrorKind::NotFound,
+            can_retry: false,
+        };
         assert_eq!(retry_label(Lang::En, &refused), None);
-        assert_eq!(step_text(Lang::Ar, &network).unwrap().title, "لم يكتمل الدفع");
+        assert_eq!(
+            step_text(Lang::Ar, &network).unwrap().title,
+            "لم يكتمل الدفع"
+        );
     }
 
     #[test]
     fn cameroon_network_errors_name_the_network() {
-        let orange = PhoneError::UnsupportedOperator { network: OtherNetwork::Orange };
+        let orange = PhoneError::UnsupportedOperator {
+            network: OtherNetwork::Orange,
+        };
         assert_eq!(
             phone_error(Lang::Fr, orange),
             "C’est un numéro Orange. Au Cameroun, seul MTN Mobile Money est proposé."
         );
-        let congo = PhoneError::UnsupportedOperator { network: OtherNetwork::CongoTelecom };
-        assert_eq!(phone_error(Lang::En, congo), "This number is not an MTN or Airtel number");
+        let congo = PhoneError::UnsupportedOperator {
+            network: OtherNetwork::CongoTelecom,
+        };
+        assert_eq!(
+            phone_error(Lang::En, congo),
+            "This number is not an MTN or Airtel number"
+        );
     }
 
     #[test]
@@ -645,12 +700,17 @@ mod tests {
             PhoneError::WrongCountry,
             PhoneError::NotMobile,
             PhoneError::UnsupportedCountry,
-            PhoneError::UnsupportedOperator { network: OtherNetwork::Nexttel },
+            PhoneError::UnsupportedOperator {
+                network: OtherNetwork::Nexttel,
+            },
         ];
         for lang in LANGS {
             for error in phone_errors {
                 let text = phone_error(lang, error);
-                assert!(!text.is_empty() && !text.contains("{}"), "{lang:?} {error:?}");
+                assert!(
+                    !text.is_empty() && !text.contains("{}"),
+                    "{lang:?} {error:?}"
+                );
             }
             for (field, error) in [
                 (Field::Method, FieldError::Required),
@@ -663,7 +723,10 @@ mod tests {
                 assert!(!field_error(lang, field, error).is_empty());
             }
         }
-        assert_eq!(field_error(Lang::En, Field::Operator, FieldError::Required), "Choose your operator");
+        assert_eq!(
+            field_error(Lang::En, Field::Operator, FieldError::Required),
+            "Choose your operator"
+        );
     }
 
     #[test]
@@ -673,31 +736,63 @@ mod tests {
             Step::Creating,
             Step::Submitting,
             Step::Redirecting { url: "u".into() },
-            Step::RequiresAction { pay_url: "u".into(), deadline_ms: 0 },
-            Step::AwaitingApproval { phone: None, deadline_ms: 0 },
+            Step::RequiresAction {
+                pay_url: "u".into(),
+                deadline_ms: 0,
+            },
+            Step::AwaitingApproval {
+                phone: None,
+                deadline_ms: 0,
+            },
             Step::Checking { deadline_ms: 0 },
-            Step::Succeeded { payment: payment(PaymentStatus::Succeeded) },
-            Step::Rejected { payment: payment(PaymentStatus::Rejected) },
-            Step::PreAuthorized { payment: payment(PaymentStatus::PreAuthorized) },
-            Step::Expired { payment: payment(PaymentStatus::Expired) },
-            Step::Closed { payment: payment(PaymentStatus::Refunded) },
-            Step::StillPending { payment_id: "pay_1".into() },
-            Step::Error { kind: ErrorKind::UnsafeRedirect, can_retry: false },
+            Step::Succeeded {
+                payment: payment(PaymentStatus::Succeeded),
+            },
+            Step::Rejected {
+                payment: payment(PaymentStatus::Rejected),
+            },
+            Step::PreAuthorized {
+                payment: payment(PaymentStatus::PreAuthorized),
+            },
+            Step::Expired {
+                payment: payment(PaymentStatus::Expired),
+            },
+            Step::Closed {
+                payment: payment(PaymentStatus::Refunded),
+            },
+            Step::StillPending {
+                payment_id: "pay_1".into(),
+            },
+            Step::Error {
+                kind: ErrorKind::UnsafeRedirect,
+                can_retry: false,
+            },
         ];
         for lang in LANGS {
             assert_eq!(step_text(lang, &Step::Choosing), None);
             for step in &steps {
                 let text = step_text(lang, step).unwrap();
-                assert!(!text.title.is_empty() && !text.title.contains("{}"), "{lang:?} {step:?}");
+                assert!(
+                    !text.title.is_empty() && !text.title.contains("{}"),
+                    "{lang:?} {step:?}"
+                );
             }
         }
-        let refunded = Step::Closed { payment: payment(PaymentStatus::Refunded) };
-        assert_eq!(step_text(Lang::Fr, &refunded).unwrap().title, "Paiement remboursé");
+        let refunded = Step::Closed {
+            payment: payment(PaymentStatus::Refunded),
+        };
+        assert_eq!(
+            step_text(Lang::Fr, &refunded).unwrap().title,
+            "Paiement remboursé"
+        );
     }
 
     #[test]
     fn names_cover_methods_countries_and_operators() {
-        assert_eq!(method_name(Lang::Ar, MethodKind::MobileMoney), "الدفع عبر الهاتف المحمول");
+        assert_eq!(
+            method_name(Lang::Ar, MethodKind::MobileMoney),
+            "الدفع عبر الهاتف المحمول"
+        );
         assert_eq!(country_name(Lang::Fr, "cm"), Some("Cameroun"));
         assert_eq!(country_name(Lang::Ar, "dz"), Some("الجزائر"));
         assert_eq!(country_name(Lang::En, "xx"), None);

@@ -10,10 +10,10 @@
 
 pub mod backoff;
 pub mod events;
+#[cfg(test)]
+mod fixtures;
 pub mod i18n;
 pub mod phone;
 pub mod redirect;
 pub mod state;
 pub mod validate;
-#[cfg(test)]
-mod fixtures;

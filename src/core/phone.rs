@@ -92,10 +92,15 @@ const SANDBOX_AIRTEL_MSISDN: &str = "242066000001";
 
 /// Validates a Yassir Cash wallet phone against the offered countries. A number without a
 /// country code belongs to the first offered country.
-pub fn validate_yassir_phone(input: &str, countries: &[PhoneCountry]) -> Result<NormalizedPhone, PhoneError> {
+pub fn validate_yassir_phone(
+    input: &str,
+    countries: &[PhoneCountry],
+) -> Result<NormalizedPhone, PhoneError> {
     let typed = clean(input)?;
     let default = countries.first().ok_or(PhoneError::UnsupportedCountry)?;
-    let offered = countries.iter().find(|c| typed.digits.starts_with(c.dial_code.as_str()));
+    let offered = countries
+        .iter()
+        .find(|c| typed.digits.starts_with(c.dial_code.as_str()));
 
     let (country, rest) = if typed.international {
         let country = offered.ok_or(PhoneError::WrongCountry)?;
@@ -103,7 +108,9 @@ pub fn validate_yassir_phone(input: &str, countries: &[PhoneCountry]) -> Result<
     } else if let Some(country) = offered.filter(|_| typed.digits.len() > NATIONAL_DIGITS + 1) {
         (country, &typed.digits[country.dial_code.len()..])
     } else if typed.digits.len() == NATIONAL_DIGITS + 3
-        && YASSIR_DIAL_CODES.iter().any(|code| typed.digits.starts_with(code))
+        && YASSIR_DIAL_CODES
+            .iter()
+            .any(|code| typed.digits.starts_with(code))
     {
         return Err(PhoneError::WrongCountry);
     } else {
@@ -130,7 +137,11 @@ pub fn validate_yassir_phone(input: &str, countries: &[PhoneCountry]) -> Result<
 
 /// Validates a mobile-money number for a Yabetoo country (`cg`, `cm`). In test mode Yabetoo's
 /// sandbox numbers `46733123450`..=`46733123457` are accepted as they are, as MTN numbers.
-pub fn validate_msisdn(input: &str, country_code: &str, test_mode: bool) -> Result<Msisdn, PhoneError> {
+pub fn validate_msisdn(
+    input: &str,
+    country_code: &str,
+    test_mode: bool,
+) -> Result<Msisdn, PhoneError> {
     let typed = clean(input)?;
     if test_mode && is_sandbox_msisdn(&typed.digits) {
         return Ok(Msisdn {
@@ -142,7 +153,10 @@ pub fn validate_msisdn(input: &str, country_code: &str, test_mode: bool) -> Resu
     let country = MomoCountry::from_code(country_code).ok_or(PhoneError::UnsupportedCountry)?;
     let national = country.national_part(&typed)?;
 
-    if country == MomoCountry::Congo && national.len() == NATIONAL_DIGITS - 1 && !national.starts_with('0') {
+    if country == MomoCountry::Congo
+        && national.len() == NATIONAL_DIGITS - 1
+        && !national.starts_with('0')
+    {
         return Err(PhoneError::MissingLeadingZero);
     }
     check_length(national)?;
@@ -154,12 +168,20 @@ pub fn validate_msisdn(input: &str, country_code: &str, test_mode: bool) -> Resu
         Some(Carrier::Other(network)) => return Err(PhoneError::UnsupportedOperator { network }),
         Some(Carrier::NotMobile) | None => return Err(PhoneError::NotMobile),
     };
-    Ok(Msisdn { international, national: national.to_string(), suggested_operator })
+    Ok(Msisdn {
+        international,
+        national: national.to_string(),
+        suggested_operator,
+    })
 }
 
 /// The operator a number being typed belongs to, as soon as its prefix tells: lets the form
 /// pre-select the operator before the number is complete.
-pub fn suggest_operator(partial_input: &str, country_code: &str, test_mode: bool) -> Option<Operator> {
+pub fn suggest_operator(
+    partial_input: &str,
+    country_code: &str,
+    test_mode: bool,
+) -> Option<Operator> {
     if let Ok(msisdn) = validate_msisdn(partial_input, country_code, test_mode) {
         return msisdn.suggested_operator;
     }
@@ -174,7 +196,9 @@ pub fn suggest_operator(partial_input: &str, country_code: &str, test_mode: bool
 /// False when the shopper picked an operator other than the one the prefix suggests: worth a
 /// warning, not an error, since ported numbers keep their prefix.
 pub fn operator_matches(msisdn: &Msisdn, operator: Operator) -> bool {
-    msisdn.suggested_operator.is_none_or(|suggested| suggested == operator)
+    msisdn
+        .suggested_operator
+        .is_none_or(|suggested| suggested == operator)
 }
 
 /// A number reduced to its digits, remembering whether it was typed with `+` or `00`.
@@ -209,16 +233,26 @@ fn clean(input: &str) -> Result<Typed, PhoneError> {
     }
     if !plus {
         if let Some(after) = digits.strip_prefix("00") {
-            return Ok(Typed { international: true, digits: after.to_string() });
+            return Ok(Typed {
+                international: true,
+                digits: after.to_string(),
+            });
         }
     }
-    Ok(Typed { international: plus, digits })
+    Ok(Typed {
+        international: plus,
+        digits,
+    })
 }
 
 fn check_length(national: &str) -> Result<(), PhoneError> {
     match national.len() {
-        n if n < NATIONAL_DIGITS => Err(PhoneError::TooShort { expected: NATIONAL_DIGITS }),
-        n if n > NATIONAL_DIGITS => Err(PhoneError::TooLong { expected: NATIONAL_DIGITS }),
+        n if n < NATIONAL_DIGITS => Err(PhoneError::TooShort {
+            expected: NATIONAL_DIGITS,
+        }),
+        n if n > NATIONAL_DIGITS => Err(PhoneError::TooLong {
+            expected: NATIONAL_DIGITS,
+        }),
         _ => Ok(()),
     }
 }
@@ -256,7 +290,10 @@ impl MomoCountry {
     fn national_part(self, typed: &Typed) -> Result<&str, PhoneError> {
         let dial = self.dial_code();
         if typed.international {
-            return typed.digits.strip_prefix(dial).ok_or(PhoneError::WrongCountry);
+            return typed
+                .digits
+                .strip_prefix(dial)
+                .ok_or(PhoneError::WrongCountry);
         }
         // National numbers have 9 digits, so 11 or more starting with the code carry it.
         match typed.digits.strip_prefix(dial) {
@@ -325,8 +362,14 @@ mod tests {
 
     fn maghreb() -> Vec<PhoneCountry> {
         vec![
-            PhoneCountry { code: "dz".into(), dial_code: "213".into() },
-            PhoneCountry { code: "ma".into(), dial_code: "212".into() },
+            PhoneCountry {
+                code: "dz".into(),
+                dial_code: "213".into(),
+            },
+            PhoneCountry {
+                code: "ma".into(),
+                dial_code: "212".into(),
+            },
         ]
     }
 
@@ -377,16 +420,28 @@ mod tests {
 
     #[test]
     fn yassir_reports_length_against_nine_national_digits() {
-        assert_eq!(yassir("055512345"), Err(PhoneError::TooShort { expected: 9 }));
-        assert_eq!(yassir("+213 5551234567"), Err(PhoneError::TooLong { expected: 9 }));
+        assert_eq!(
+            yassir("055512345"),
+            Err(PhoneError::TooShort { expected: 9 })
+        );
+        assert_eq!(
+            yassir("+213 5551234567"),
+            Err(PhoneError::TooLong { expected: 9 })
+        );
     }
 
     #[test]
     fn yassir_rejects_countries_not_offered() {
         assert_eq!(yassir("+33 6 12 34 56 78"), Err(PhoneError::WrongCountry));
         let algeria_only = &maghreb()[..1];
-        assert_eq!(validate_yassir_phone("212612345678", algeria_only), Err(PhoneError::WrongCountry));
-        assert_eq!(validate_yassir_phone("0555123456", &[]), Err(PhoneError::UnsupportedCountry));
+        assert_eq!(
+            validate_yassir_phone("212612345678", algeria_only),
+            Err(PhoneError::WrongCountry)
+        );
+        assert_eq!(
+            validate_yassir_phone("0555123456", &[]),
+            Err(PhoneError::UnsupportedCountry)
+        );
     }
 
     #[test]
@@ -407,22 +462,43 @@ mod tests {
 
     #[test]
     fn congo_accepts_international_shapes() {
-        for input in ["+242 06 659 44 70", "242066594470", "00242066594470", "066594470"] {
-            assert_eq!(momo(input, "cg").unwrap().international, "242066594470", "{input}");
+        for input in [
+            "+242 06 659 44 70",
+            "242066594470",
+            "00242066594470",
+            "066594470",
+        ] {
+            assert_eq!(
+                momo(input, "cg").unwrap().international,
+                "242066594470",
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn congo_number_without_its_zero_is_called_out() {
         assert_eq!(momo("66594470", "cg"), Err(PhoneError::MissingLeadingZero));
-        assert_eq!(momo("+242 66594470", "cg"), Err(PhoneError::MissingLeadingZero));
-        assert_eq!(momo("0665944", "cg"), Err(PhoneError::TooShort { expected: 9 }));
-        assert_eq!(momo("0665944701", "cg"), Err(PhoneError::TooLong { expected: 9 }));
+        assert_eq!(
+            momo("+242 66594470", "cg"),
+            Err(PhoneError::MissingLeadingZero)
+        );
+        assert_eq!(
+            momo("0665944", "cg"),
+            Err(PhoneError::TooShort { expected: 9 })
+        );
+        assert_eq!(
+            momo("0665944701", "cg"),
+            Err(PhoneError::TooLong { expected: 9 })
+        );
     }
 
     #[test]
     fn congo_prefix_suggests_the_operator() {
-        assert_eq!(momo("055000001", "cg").unwrap().suggested_operator, Some(Operator::Airtel));
+        assert_eq!(
+            momo("055000001", "cg").unwrap().suggested_operator,
+            Some(Operator::Airtel)
+        );
         assert_eq!(momo("044000001", "cg").unwrap().suggested_operator, None);
     }
 
@@ -439,7 +515,14 @@ mod tests {
 
     #[test]
     fn cameroon_mtn_ranges_are_accepted() {
-        for input in ["671234567", "650123456", "654123456", "680123456", "683123456", "+237 6 70 00 00 01"] {
+        for input in [
+            "671234567",
+            "650123456",
+            "654123456",
+            "680123456",
+            "683123456",
+            "+237 6 70 00 00 01",
+        ] {
             let msisdn = momo(input, "cm").unwrap();
             assert_eq!(msisdn.suggested_operator, Some(Operator::Mtn), "{input}");
             assert!(msisdn.international.starts_with("2376"));
@@ -459,14 +542,24 @@ mod tests {
             ("242123456", OtherNetwork::Camtel),
         ];
         for (input, network) in cases {
-            assert_eq!(momo(input, "cm"), Err(PhoneError::UnsupportedOperator { network }), "{input}");
+            assert_eq!(
+                momo(input, "cm"),
+                Err(PhoneError::UnsupportedOperator { network }),
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn cameroon_has_no_trunk_zero_and_old_eight_digit_numbers_are_short() {
-        assert_eq!(momo("0671234567", "cm"), Err(PhoneError::TooLong { expected: 9 }));
-        assert_eq!(momo("71234567", "cm"), Err(PhoneError::TooShort { expected: 9 }));
+        assert_eq!(
+            momo("0671234567", "cm"),
+            Err(PhoneError::TooLong { expected: 9 })
+        );
+        assert_eq!(
+            momo("71234567", "cm"),
+            Err(PhoneError::TooShort { expected: 9 })
+        );
         assert_eq!(momo("601234567", "cm"), Err(PhoneError::NotMobile));
         assert_eq!(momo("222123456", "cm"), Err(PhoneError::NotMobile));
     }
@@ -485,18 +578,29 @@ mod tests {
             assert_eq!(msisdn.international, input);
             assert_eq!(msisdn.suggested_operator, Some(Operator::Mtn));
         }
-        assert_eq!(validate_msisdn("+46733123453", "cm", true).unwrap().international, "46733123453");
+        assert_eq!(
+            validate_msisdn("+46733123453", "cm", true)
+                .unwrap()
+                .international,
+            "46733123453"
+        );
         assert!(validate_msisdn("46733123450", "cg", false).is_err());
         assert!(validate_msisdn("46733123458", "cg", true).is_err());
         let airtel = validate_msisdn("066000001", "cg", true).unwrap();
         assert_eq!(airtel.suggested_operator, Some(Operator::Airtel));
-        assert_eq!(momo("066000001", "cg").unwrap().suggested_operator, Some(Operator::Mtn));
+        assert_eq!(
+            momo("066000001", "cg").unwrap().suggested_operator,
+            Some(Operator::Mtn)
+        );
     }
 
     #[test]
     fn operator_is_suggested_while_typing() {
         assert_eq!(suggest_operator("05", "cg", false), Some(Operator::Airtel));
-        assert_eq!(suggest_operator("+242 06", "cg", false), Some(Operator::Mtn));
+        assert_eq!(
+            suggest_operator("+242 06", "cg", false),
+            Some(Operator::Mtn)
+        );
         assert_eq!(suggest_operator("0", "cg", false), None);
         assert_eq!(suggest_operator("65", "cm", false), None);
         assert_eq!(suggest_operator("652", "cm", false), Some(Operator::Mtn));

@@ -20,7 +20,11 @@ pub enum RedirectError {
 /// already there and keeping its other parameters and its `#fragment`.
 pub fn append_return_url(pay_url: &str, return_url: &str) -> Result<String, RedirectError> {
     origin_of(pay_url).ok_or(RedirectError::NotHttpUrl)?;
-    Ok(set_query_param(pay_url.trim(), RETURN_URL_PARAM, return_url))
+    Ok(set_query_param(
+        pay_url.trim(),
+        RETURN_URL_PARAM,
+        return_url,
+    ))
 }
 
 /// `scheme://host[:port]`, lower-cased, without the scheme's default port. `None` unless the URL
@@ -28,7 +32,10 @@ pub fn append_return_url(pay_url: &str, return_url: &str) -> Result<String, Redi
 /// backslashes, no whitespace or control characters, which browsers read differently.
 pub fn origin_of(url: &str) -> Option<String> {
     let url = url.trim_matches(' ');
-    if url.chars().any(|ch| ch.is_whitespace() || ch.is_control() || ch == '\\') {
+    if url
+        .chars()
+        .any(|ch| ch.is_whitespace() || ch.is_control() || ch == '\\')
+    {
         return None;
     }
     let (scheme, rest) = url.split_once("://")?;
@@ -38,13 +45,19 @@ pub fn origin_of(url: &str) -> Option<String> {
         "https" => 443,
         _ => return None,
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+    let authority = rest
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let (host, port) = split_host_port(&authority)?;
     let plain_host = |ch: char| ch.is_ascii_alphanumeric() || ch == '-' || ch == '.';
     let is_ipv6 = host.len() > 2
         && host.starts_with('[')
         && host.ends_with(']')
-        && host[1..host.len() - 1].chars().all(|ch| ch.is_ascii_hexdigit() || ch == ':' || ch == '.');
+        && host[1..host.len() - 1]
+            .chars()
+            .all(|ch| ch.is_ascii_hexdigit() || ch == ':' || ch == '.');
     if host.is_empty() || host.starts_with('.') || !(is_ipv6 || host.chars().all(plain_host)) {
         return None;
     }
@@ -59,7 +72,9 @@ pub fn is_allowed(pay_url: &str, allowlist: &[String]) -> bool {
     let Some(origin) = origin_of(pay_url) else {
         return false;
     };
-    allowlist.iter().any(|allowed| origin_of(allowed).as_deref() == Some(origin.as_str()))
+    allowlist
+        .iter()
+        .any(|allowed| origin_of(allowed).as_deref() == Some(origin.as_str()))
 }
 
 /// The page URL to come back to after the OTP: `current_href` with `checkout_resume=<id>`,
@@ -72,7 +87,9 @@ pub fn resume_url(current_href: &str, payment_id: &str) -> String {
 /// ours (letters, digits, `_`, `-`). The id is only a hint of what to ask the backend about.
 pub fn resume_marker(href: &str) -> Option<String> {
     let (_, query, _) = split_url(href);
-    let value = query?.split('&').find_map(|pair| pair.strip_prefix(RESUME_PARAM)?.strip_prefix('='))?;
+    let value = query?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(RESUME_PARAM)?.strip_prefix('='))?;
     let id = percent_decode(value)?;
     let id_char = |ch: char| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-';
     (!id.is_empty() && id.len() <= 64 && id.chars().all(id_char)).then_some(id)
@@ -81,7 +98,9 @@ pub fn resume_marker(href: &str) -> Option<String> {
 /// `href` without the resume marker, for `history.replaceState` once the payment is resumed.
 pub fn strip_resume_marker(href: &str) -> String {
     let (base, query, fragment) = split_url(href);
-    let kept = query.map(|query| without_param(query, RESUME_PARAM)).unwrap_or_default();
+    let kept = query
+        .map(|query| without_param(query, RESUME_PARAM))
+        .unwrap_or_default();
     join_url(base, &kept, fragment)
 }
 
@@ -181,7 +200,9 @@ fn without_param(query: &str, name: &str) -> String {
 
 fn set_query_param(url: &str, name: &str, value: &str) -> String {
     let (base, query, fragment) = split_url(url);
-    let mut query = query.map(|query| without_param(query, name)).unwrap_or_default();
+    let mut query = query
+        .map(|query| without_param(query, name))
+        .unwrap_or_default();
     if !query.is_empty() {
         query.push('&');
     }
@@ -207,20 +228,29 @@ mod tests {
         let url = append_return_url(PAY_URL, SHOP).unwrap();
         assert_eq!(
             url,
-            format!("{PAY_URL}&returnUrl=https%3A%2F%2Fshop.example.dz%2Fcheckout%3Forder%3Ddemo-dz")
+            format!(
+                "{PAY_URL}&returnUrl=https%3A%2F%2Fshop.example.dz%2Fcheckout%3Forder%3Ddemo-dz"
+            )
         );
     }
 
     #[test]
     fn return_url_starts_the_query_when_there_is_none() {
         let url = append_return_url("https://otp.example/verify", "https://a.b/").unwrap();
-        assert_eq!(url, "https://otp.example/verify?returnUrl=https%3A%2F%2Fa.b%2F");
+        assert_eq!(
+            url,
+            "https://otp.example/verify?returnUrl=https%3A%2F%2Fa.b%2F"
+        );
     }
 
     #[test]
     fn return_url_goes_before_fragment() {
-        let url = append_return_url("https://otp.example/verify?x=1#step-2", "https://a.b/").unwrap();
-        assert_eq!(url, "https://otp.example/verify?x=1&returnUrl=https%3A%2F%2Fa.b%2F#step-2");
+        let url =
+            append_return_url("https://otp.example/verify?x=1#step-2", "https://a.b/").unwrap();
+        assert_eq!(
+            url,
+            "https://otp.example/verify?x=1&returnUrl=https%3A%2F%2Fa.b%2F#step-2"
+        );
     }
 
     #[test]
@@ -232,23 +262,50 @@ mod tests {
     #[test]
     fn everything_but_unreserved_characters_is_encoded() {
         assert_eq!(percent_encode("AZaz09-._~"), "AZaz09-._~");
-        assert_eq!(percent_encode("a b&c=d/é+#"), "a%20b%26c%3Dd%2F%C3%A9%2B%23");
+        assert_eq!(
+            percent_encode("a b&c=d/é+#"),
+            "a%20b%26c%3Dd%2F%C3%A9%2B%23"
+        );
     }
 
     #[test]
     fn return_url_needs_an_http_pay_url() {
-        assert_eq!(append_return_url("javascript:alert(1)", SHOP), Err(RedirectError::NotHttpUrl));
-        assert_eq!(append_return_url("/otp/verify", SHOP), Err(RedirectError::NotHttpUrl));
+        assert_eq!(
+            append_return_url("javascript:alert(1)", SHOP),
+            Err(RedirectError::NotHttpUrl)
+        );
+        assert_eq!(
+            append_return_url("/otp/verify", SHOP),
+            Err(RedirectError::NotHttpUrl)
+        );
     }
 
     #[test]
     fn origin_is_lower_cased_without_default_port() {
-        assert_eq!(origin_of(PAY_URL).as_deref(), Some("https://otp.payment.yassir.io"));
-        assert_eq!(origin_of("HTTPS://OTP.Example.COM:443/x").as_deref(), Some("https://otp.example.com"));
-        assert_eq!(origin_of("http://localhost:80").as_deref(), Some("http://localhost"));
-        assert_eq!(origin_of("http://localhost:8080/otp").as_deref(), Some("http://localhost:8080"));
-        assert_eq!(origin_of("http://[::1]:3000/").as_deref(), Some("http://[::1]:3000"));
-        assert_eq!(origin_of("https://a.example?x#y").as_deref(), Some("https://a.example"));
+        assert_eq!(
+            origin_of(PAY_URL).as_deref(),
+            Some("https://otp.payment.yassir.io")
+        );
+        assert_eq!(
+            origin_of("HTTPS://OTP.Example.COM:443/x").as_deref(),
+            Some("https://otp.example.com")
+        );
+        assert_eq!(
+            origin_of("http://localhost:80").as_deref(),
+            Some("http://localhost")
+        );
+        assert_eq!(
+            origin_of("http://localhost:8080/otp").as_deref(),
+            Some("http://localhost:8080")
+        );
+        assert_eq!(
+            origin_of("http://[::1]:3000/").as_deref(),
+            Some("http://[::1]:3000")
+        );
+        assert_eq!(
+            origin_of("https://a.example?x#y").as_deref(),
+            Some("https://a.example")
+        );
     }
 
     #[test]
@@ -279,10 +336,22 @@ mod tests {
         assert!(is_allowed(PAY_URL, &allow));
         assert!(is_allowed("https://OTP.payment.yassir.io:443/otp", &allow));
         assert!(!is_allowed("http://otp.payment.yassir.io/otp", &allow));
-        assert!(!is_allowed("https://otp.payment.yassir.io:8443/otp", &allow));
-        assert!(!is_allowed("https://evil.otp.payment.yassir.io/otp", &allow));
-        assert!(!is_allowed("https://otp.payment.yassir.io.evil.com/otp", &allow));
-        assert!(!is_allowed("https://otp.payment.yassir.io@evil.com/otp", &allow));
+        assert!(!is_allowed(
+            "https://otp.payment.yassir.io:8443/otp",
+            &allow
+        ));
+        assert!(!is_allowed(
+            "https://evil.otp.payment.yassir.io/otp",
+            &allow
+        ));
+        assert!(!is_allowed(
+            "https://otp.payment.yassir.io.evil.com/otp",
+            &allow
+        ));
+        assert!(!is_allowed(
+            "https://otp.payment.yassir.io@evil.com/otp",
+            &allow
+        ));
         assert!(!is_allowed(PAY_URL, &[]));
     }
 
@@ -296,9 +365,15 @@ mod tests {
     #[test]
     fn resume_url_marks_the_page_and_keeps_its_parameters() {
         let url = resume_url("https://shop.example/pay?order=7#top", "pay_123");
-        assert_eq!(url, "https://shop.example/pay?order=7&checkout_resume=pay_123#top");
+        assert_eq!(
+            url,
+            "https://shop.example/pay?order=7&checkout_resume=pay_123#top"
+        );
         let again = resume_url(&url, "pay_456");
-        assert_eq!(again, "https://shop.example/pay?order=7&checkout_resume=pay_456#top");
+        assert_eq!(
+            again,
+            "https://shop.example/pay?order=7&checkout_resume=pay_456#top"
+        );
     }
 
     #[test]
@@ -312,16 +387,28 @@ mod tests {
 
     #[test]
     fn resume_marker_refuses_ids_that_could_escape_a_path() {
-        assert_eq!(resume_marker("https://s/p?checkout_resume=..%2Fadmin"), None);
-        assert_eq!(resume_marker("https://s/p?checkout_resume=pay%5F1").as_deref(), Some("pay_1"));
+        assert_eq!(
+            resume_marker("https://s/p?checkout_resume=..%2Fadmin"),
+            None
+        );
+        assert_eq!(
+            resume_marker("https://s/p?checkout_resume=pay%5F1").as_deref(),
+            Some("pay_1")
+        );
         assert_eq!(resume_marker("https://s/p?checkout_resume=%zz"), None);
     }
 
     #[test]
     fn stripping_the_marker_keeps_everything_else() {
         let url = "https://shop.example/pay?order=7&checkout_resume=pay_1&lang=fr#top";
-        assert_eq!(strip_resume_marker(url), "https://shop.example/pay?order=7&lang=fr#top");
-        assert_eq!(strip_resume_marker("https://s/p?checkout_resume=pay_1"), "https://s/p");
+        assert_eq!(
+            strip_resume_marker(url),
+            "https://shop.example/pay?order=7&lang=fr#top"
+        );
+        assert_eq!(
+            strip_resume_marker("https://s/p?checkout_resume=pay_1"),
+            "https://s/p"
+        );
         assert_eq!(strip_resume_marker(SHOP), SHOP);
     }
 }

@@ -3,7 +3,9 @@
 //! (HTTP calls, timers, storage, navigation). Success is only ever read from the backend's
 //! [`Payment`] status, never from the return URL.
 
-use checkout_contract::{CreatePaymentRequest, ErrorBody, NextAction, Payment, PaymentStatus, SubmitRequest};
+use checkout_contract::{
+    CreatePaymentRequest, ErrorBody, NextAction, Payment, PaymentStatus, SubmitRequest,
+};
 
 use super::backoff::PollPolicy;
 use super::redirect;
@@ -33,7 +35,10 @@ pub enum RequestError {
     /// No answer: offline, DNS, timeout, CORS.
     Network,
     /// An error status, with the contract's error body when it parsed.
-    Http { status: u16, error: Option<ErrorBody> },
+    Http {
+        status: u16,
+        error: Option<ErrorBody>,
+    },
 }
 
 impl RequestError {
@@ -51,7 +56,10 @@ impl RequestError {
             _ if self.is_transient() => ErrorKind::Unavailable,
             RequestError::Http { status: 404, .. } => ErrorKind::NotFound,
             RequestError::Http { error, .. } => ErrorKind::Refused {
-                code: error.as_ref().map(|body| body.code.clone()).unwrap_or_default(),
+                code: error
+                    .as_ref()
+                    .map(|body| body.code.clone())
+                    .unwrap_or_default(),
                 field: error.as_ref().and_then(|body| body.field.clone()),
             },
         }
@@ -92,7 +100,10 @@ pub enum Step {
     /// (`Event::ContinueToProvider`) while checking in case it is only late.
     RequiresAction { pay_url: String, deadline_ms: u64 },
     /// The mobile-money prompt is on the shopper's phone.
-    AwaitingApproval { phone: Option<String>, deadline_ms: u64 },
+    AwaitingApproval {
+        phone: Option<String>,
+        deadline_ms: u64,
+    },
     /// The provider has not decided yet.
     Checking { deadline_ms: u64 },
     /// Paid.
@@ -166,9 +177,15 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// `POST /payments` with the `Idempotency-Key` header; answer with `Created`/`CreateFailed`.
-    CreatePayment { idempotency_key: String, request: CreatePaymentRequest },
+    CreatePayment {
+        idempotency_key: String,
+        request: CreatePaymentRequest,
+    },
     /// `POST /payments/{id}/submit`; answer with `Submitted`/`SubmitFailed`.
-    SubmitDetails { payment_id: String, request: SubmitRequest },
+    SubmitDetails {
+        payment_id: String,
+        request: SubmitRequest,
+    },
     /// `GET /payments/{id}` after `after_ms`; answer with `PollResult`/`PollFailed`. Replaces any
     /// poll still scheduled.
     Poll { payment_id: String, after_ms: u32 },
@@ -245,12 +262,23 @@ impl Checkout {
 /// (a second Pay, a stale answer) leaves the state unchanged and asks for nothing.
 pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<Effect>) {
     use Step as S;
-    let waiting =
-        matches!(state.step, S::Checking { .. } | S::AwaitingApproval { .. } | S::RequiresAction { .. });
+    let waiting = matches!(
+        state.step,
+        S::Checking { .. } | S::AwaitingApproval { .. } | S::RequiresAction { .. }
+    );
     match (&state.step, event) {
-        (S::Choosing, Event::Pay { idempotency_key, create, submit }) => {
-            state.fresh().start(Attempt { idempotency_key, create, submit })
-        }
+        (
+            S::Choosing,
+            Event::Pay {
+                idempotency_key,
+                create,
+                submit,
+            },
+        ) => state.fresh().start(Attempt {
+            idempotency_key,
+            create,
+            submit,
+        }),
         (S::Creating, Event::Created(payment)) => {
             let mut state = state;
             state.payment_id = Some(payment.id.clone());
@@ -268,16 +296,26 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
         }
         (S::Creating, Event::CreateFailed(error)) | (S::Submitting, Event::SubmitFailed(error)) => {
             let can_retry = error.is_transient();
-            state.stop(S::Error { kind: error.kind(), can_retry })
+            state.stop(S::Error {
+                kind: error.kind(),
+                can_retry,
+            })
         }
         (_, Event::PollResult(payment)) if waiting && state.is_current(&payment) => {
             if payment.status == PaymentStatus::Created && state.attempt.is_none() {
                 // Resumed after a reload between create and submit: nothing reached the provider
                 // and the details are gone, so the shopper picks up from the form.
-                let effects = if state.resumable { vec![Effect::ClearResume] } else { Vec::new() };
+                let effects = if state.resumable {
+                    vec![Effect::ClearResume]
+                } else {
+                    Vec::new()
+                };
                 return (state.fresh(), effects);
             }
-            if !state.submitted && payment.status == PaymentStatus::Created && state.attempt.is_some() {
+            if !state.submitted
+                && payment.status == PaymentStatus::Created
+                && state.attempt.is_some()
+            {
                 // The submit that failed never arrived: send it now.
                 return state.submit();
             }
@@ -292,13 +330,20 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
             if error.is_transient() {
                 state.poll_again(at)
             } else {
-                state.stop(S::Error { kind: error.kind(), can_retry: false })
+                state.stop(S::Error {
+                    kind: error.kind(),
+                    can_retry: false,
+                })
             }
         }
         (S::Choosing | S::Redirecting { .. }, Event::Returned { payment_id }) => {
             // A page restored from the back-forward cache still knows the attempt, for Retry.
             let same_payment = state.payment_id.as_deref() == Some(payment_id.as_str());
-            let attempt = if same_payment { state.attempt.clone() } else { None };
+            let attempt = if same_payment {
+                state.attempt.clone()
+            } else {
+                None
+            };
             let mut state = state.fresh();
             state.attempt = attempt;
             state.payment_id = Some(payment_id);
@@ -313,7 +358,13 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
             state.redirect(pay_url)
         }
         (_, Event::DeadlineReached) if waiting => state.give_up_waiting(),
-        (S::Error { can_retry: true, kind }, Event::Retry { idempotency_key }) => {
+        (
+            S::Error {
+                can_retry: true,
+                kind,
+            },
+            Event::Retry { idempotency_key },
+        ) => {
             let interrupted = matches!(kind, ErrorKind::Network | ErrorKind::Unavailable);
             match (&state.attempt, &state.payment_id) {
                 (Some(attempt), None) => {
@@ -339,7 +390,11 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
             S::Rejected { .. } | S::Expired { .. } | S::Error { .. } | S::RequiresAction { .. },
             Event::ChangeDetails,
         ) => {
-            let effects = if state.resumable { vec![Effect::ClearResume] } else { Vec::new() };
+            let effects = if state.resumable {
+                vec![Effect::ClearResume]
+            } else {
+                Vec::new()
+            };
             (state.fresh(), effects)
         }
         _ => (state, Vec::new()),
@@ -365,7 +420,10 @@ impl Checkout {
     /// shopper goes back to the form.
     fn new_attempt(self, idempotency_key: String) -> (Self, Vec<Effect>) {
         match self.attempt.clone() {
-            Some(attempt) => self.fresh().start(Attempt { idempotency_key, ..attempt }),
+            Some(attempt) => self.fresh().start(Attempt {
+                idempotency_key,
+                ..attempt
+            }),
             None => (self.fresh(), Vec::new()),
         }
     }
@@ -374,8 +432,10 @@ impl Checkout {
         let (Some(attempt), Some(payment_id)) = (&self.attempt, &self.payment_id) else {
             return (self, Vec::new());
         };
-        let effect =
-            Effect::SubmitDetails { payment_id: payment_id.clone(), request: attempt.submit.clone() };
+        let effect = Effect::SubmitDetails {
+            payment_id: payment_id.clone(),
+            request: attempt.submit.clone(),
+        };
         self.step = Step::Submitting;
         (self, vec![effect])
     }
@@ -397,7 +457,10 @@ impl Checkout {
                     self.wait(Waiting::Action { pay_url: url }, at)
                 }
                 Some(NextAction::Redirect { url }) => self.redirect(url),
-                _ => self.stop(Step::Error { kind: ErrorKind::MissingRedirect, can_retry: true }),
+                _ => self.stop(Step::Error {
+                    kind: ErrorKind::MissingRedirect,
+                    can_retry: true,
+                }),
             },
             P::Succeeded => self.stop(Step::Succeeded { payment }),
             P::Rejected => self.stop(Step::Rejected { payment }),
@@ -405,19 +468,25 @@ impl Checkout {
             P::Expired => self.stop(Step::Expired { payment }),
             P::Canceled | P::Refunded | P::PartiallyRefunded => self.stop(Step::Closed { payment }),
             P::Failed => self.stop(Step::Error {
-                kind: ErrorKind::PaymentFailed { payment: Box::new(payment) },
+                kind: ErrorKind::PaymentFailed {
+                    payment: Box::new(payment),
+                },
                 can_retry: true,
             }),
         }
     }
 
     fn wait(mut self, waiting: Waiting, at: Moment) -> (Self, Vec<Effect>) {
-        let deadline_ms =
-            *self.deadline_ms.get_or_insert(at.now_ms + self.config.polling.pending_deadline_ms);
+        let deadline_ms = *self
+            .deadline_ms
+            .get_or_insert(at.now_ms + self.config.polling.pending_deadline_ms);
         self.step = match waiting {
             Waiting::Checking => Step::Checking { deadline_ms },
             Waiting::Approval { phone } => Step::AwaitingApproval { phone, deadline_ms },
-            Waiting::Action { pay_url } => Step::RequiresAction { pay_url, deadline_ms },
+            Waiting::Action { pay_url } => Step::RequiresAction {
+                pay_url,
+                deadline_ms,
+            },
         };
         self.poll_again(at)
     }
@@ -428,12 +497,22 @@ impl Checkout {
         if at.now_ms >= deadline_ms {
             return self.give_up_waiting();
         }
-        let delay = self.config.polling.backoff.delay_ms(self.polls, at.random_unit);
+        let delay = self
+            .config
+            .polling
+            .backoff
+            .delay_ms(self.polls, at.random_unit);
         // The last poll lands on the deadline rather than after it.
         let after_ms = u64::from(delay).min(deadline_ms - at.now_ms) as u32;
         self.polls += 1;
         let payment_id = self.payment_id.clone().unwrap_or_default();
-        (self, vec![Effect::Poll { payment_id, after_ms }])
+        (
+            self,
+            vec![Effect::Poll {
+                payment_id,
+                after_ms,
+            }],
+        )
     }
 
     /// Asks the backend at once and keeps asking for `wait_ms`.
@@ -443,11 +522,19 @@ impl Checkout {
         self.polls = 0;
         self.step = Step::Checking { deadline_ms };
         let payment_id = self.payment_id.clone().unwrap_or_default();
-        (self, vec![Effect::Poll { payment_id, after_ms: 0 }])
+        (
+            self,
+            vec![Effect::Poll {
+                payment_id,
+                after_ms: 0,
+            }],
+        )
     }
 
     fn give_up_waiting(mut self) -> (Self, Vec<Effect>) {
-        self.step = Step::StillPending { payment_id: self.payment_id.clone().unwrap_or_default() };
+        self.step = Step::StillPending {
+            payment_id: self.payment_id.clone().unwrap_or_default(),
+        };
         (self, Vec::new())
     }
 
@@ -456,20 +543,31 @@ impl Checkout {
         let return_url = redirect::resume_url(&self.config.page_url, &payment_id);
         let url = match redirect::append_return_url(&pay_url, &return_url) {
             Ok(url) if redirect::is_allowed(&pay_url, &self.config.redirect_origins) => url,
-            _ => return self.stop(Step::Error { kind: ErrorKind::UnsafeRedirect, can_retry: false }),
+            _ => {
+                return self.stop(Step::Error {
+                    kind: ErrorKind::UnsafeRedirect,
+                    can_retry: false,
+                })
+            }
         };
         self.visited_provider = true;
         self.resumable = true;
         self.step = Step::Redirecting { url: url.clone() };
-        (self, vec![Effect::SaveResume { payment_id }, Effect::Redirect { url }])
+        (
+            self,
+            vec![Effect::SaveResume { payment_id }, Effect::Redirect { url }],
+        )
     }
 
     /// Ends the flow (a final answer or an error).
     fn stop(mut self, step: Step) -> (Self, Vec<Effect>) {
         self.step = step;
         self.deadline_ms = None;
-        let effects =
-            if std::mem::take(&mut self.resumable) { vec![Effect::ClearResume] } else { Vec::new() };
+        let effects = if std::mem::take(&mut self.resumable) {
+            vec![Effect::ClearResume]
+        } else {
+            Vec::new()
+        };
         (self, effects)
     }
 }
@@ -492,7 +590,10 @@ mod tests {
     const T0: u64 = 1_700_000_000_000;
 
     fn at(now_ms: u64) -> Moment {
-        Moment { now_ms, random_unit: 0.5 }
+        Moment {
+            now_ms,
+            random_unit: 0.5,
+        }
     }
 
     fn checkout() -> Checkout {
@@ -515,11 +616,17 @@ mod tests {
     }
 
     fn with_action(status: PaymentStatus, action: NextAction) -> Payment {
-        Payment { next_action: Some(action), ..payment(status) }
+        Payment {
+            next_action: Some(action),
+            ..payment(status)
+        }
     }
 
     fn redirect_to(url: &str) -> Payment {
-        with_action(PaymentStatus::RequiresAction, NextAction::Redirect { url: url.into() })
+        with_action(
+            PaymentStatus::RequiresAction,
+            NextAction::Redirect { url: url.into() },
+        )
     }
 
     fn pay(key: &str) -> Event {
@@ -545,11 +652,16 @@ mod tests {
     fn run(events: Vec<Event>) -> (Checkout, Vec<Effect>) {
         events
             .into_iter()
-            .fold((checkout(), Vec::new()), |(state, _), event| transition(state, event, at(T0)))
+            .fold((checkout(), Vec::new()), |(state, _), event| {
+                transition(state, event, at(T0))
+            })
     }
 
     fn submitting() -> Vec<Event> {
-        vec![pay("key-1"), Event::Created(payment(PaymentStatus::Created))]
+        vec![
+            pay("key-1"),
+            Event::Created(payment(PaymentStatus::Created)),
+        ]
     }
 
     fn settled(status_payment: Payment) -> (Checkout, Vec<Effect>) {
@@ -563,7 +675,9 @@ mod tests {
     }
 
     fn returned() -> (Checkout, Vec<Effect>) {
-        run(vec![Event::Returned { payment_id: "pay_1".into() }])
+        run(vec![Event::Returned {
+            payment_id: "pay_1".into(),
+        }])
     }
 
     fn network() -> RequestError {
@@ -572,7 +686,9 @@ mod tests {
 
     fn create_key(effects: &[Effect]) -> Option<&str> {
         match effects {
-            [Effect::CreatePayment { idempotency_key, .. }] => Some(idempotency_key),
+            [Effect::CreatePayment {
+                idempotency_key, ..
+            }] => Some(idempotency_key),
             _ => None,
         }
     }
@@ -594,7 +710,11 @@ mod tests {
 
     #[test]
     fn second_pay_while_submitting_or_waiting_does_nothing() {
-        for state in [run(submitting()).0, waiting(), settled(redirect_to(PAY_URL)).0] {
+        for state in [
+            run(submitting()).0,
+            waiting(),
+            settled(redirect_to(PAY_URL)).0,
+        ] {
             let (again, effects) = transition(state.clone(), pay("key-2"), at(T0));
             assert_eq!(again, state);
             assert!(effects.is_empty());
@@ -606,12 +726,17 @@ mod tests {
         let (state, effects) = run(submitting());
         assert_eq!(state.step(), &Step::Submitting);
         assert_eq!(state.payment_id(), Some("pay_1"));
-        assert!(matches!(&effects[..], [Effect::SubmitDetails { payment_id, .. }] if payment_id == "pay_1"));
+        assert!(
+            matches!(&effects[..], [Effect::SubmitDetails { payment_id, .. }] if payment_id == "pay_1")
+        );
     }
 
     #[test]
     fn replayed_create_that_already_succeeded_is_not_submitted_again() {
-        let (state, effects) = run(vec![pay("key-1"), Event::Created(payment(PaymentStatus::Succeeded))]);
+        let (state, effects) = run(vec![
+            pay("key-1"),
+            Event::Created(payment(PaymentStatus::Succeeded)),
+        ]);
         assert!(matches!(state.step(), Step::Succeeded { .. }));
         assert!(effects.is_empty());
     }
@@ -619,30 +744,67 @@ mod tests {
     #[test]
     fn create_network_error_retries_with_the_same_key() {
         let (state, _) = run(vec![pay("key-1"), Event::CreateFailed(network())]);
-        assert_eq!(state.step(), &Step::Error { kind: ErrorKind::Network, can_retry: true });
-        let (state, effects) = transition(state, Event::Retry { idempotency_key: "key-2".into() }, at(T0));
+        assert_eq!(
+            state.step(),
+            &Step::Error {
+                kind: ErrorKind::Network,
+                can_retry: true
+            }
+        );
+        let (state, effects) = transition(
+            state,
+            Event::Retry {
+                idempotency_key: "key-2".into(),
+            },
+            at(T0),
+        );
         assert_eq!(state.step(), &Step::Creating);
         assert_eq!(create_key(&effects), Some("key-1"));
     }
 
     #[test]
     fn server_outage_is_retryable_but_refusal_is_not() {
-        let outage = RequestError::Http { status: 503, error: None };
+        let outage = RequestError::Http {
+            status: 503,
+            error: None,
+        };
         let (state, _) = run(vec![pay("key-1"), Event::CreateFailed(outage)]);
-        assert_eq!(state.step(), &Step::Error { kind: ErrorKind::Unavailable, can_retry: true });
+        assert_eq!(
+            state.step(),
+            &Step::Error {
+                kind: ErrorKind::Unavailable,
+                can_retry: true
+            }
+        );
 
         let body = ErrorBody {
             code: "invalid_request".into(),
             message: "bad msisdn".into(),
             field: Some("mobile_money.msisdn".into()),
         };
-        let refused = RequestError::Http { status: 422, error: Some(body) };
+        let refused = RequestError::Http {
+            status: 422,
+            error: Some(body),
+        };
         let (state, _) = run(vec![pay("key-1"), Event::CreateFailed(refused)]);
-        let kind =
-            ErrorKind::Refused { code: "invalid_request".into(), field: Some("mobile_money.msisdn".into()) };
-        assert_eq!(state.step(), &Step::Error { kind, can_retry: false });
-        let (again, effects) =
-            transition(state.clone(), Event::Retry { idempotency_key: "k".into() }, at(T0));
+        let kind = ErrorKind::Refused {
+            code: "invalid_request".into(),
+            field: Some("mobile_money.msisdn".into()),
+        };
+        assert_eq!(
+            state.step(),
+            &Step::Error {
+                kind,
+                can_retry: false
+            }
+        );
+        let (again, effects) = transition(
+            state.clone(),
+            Event::Retry {
+                idempotency_key: "k".into(),
+            },
+            at(T0),
+        );
         assert_eq!((again, effects), (state, Vec::new()));
     }
 
@@ -661,16 +823,35 @@ mod tests {
         let mut events = submitting();
         events.push(Event::SubmitFailed(network()));
         let (state, _) = run(events);
-        let (state, effects) = transition(state, Event::Retry { idempotency_key: "key-2".into() }, at(T0));
+        let (state, effects) = transition(
+            state,
+            Event::Retry {
+                idempotency_key: "key-2".into(),
+            },
+            at(T0),
+        );
         assert!(matches!(state.step(), Step::Checking { .. }));
-        assert_eq!(effects, [Effect::Poll { payment_id: "pay_1".into(), after_ms: 0 }]);
+        assert_eq!(
+            effects,
+            [Effect::Poll {
+                payment_id: "pay_1".into(),
+                after_ms: 0
+            }]
+        );
 
-        let (resent, effects) =
-            transition(state.clone(), Event::PollResult(payment(PaymentStatus::Created)), at(T0));
+        let (resent, effects) = transition(
+            state.clone(),
+            Event::PollResult(payment(PaymentStatus::Created)),
+            at(T0),
+        );
         assert_eq!(resent.step(), &Step::Submitting);
         assert!(matches!(&effects[..], [Effect::SubmitDetails { .. }]));
 
-        let (arrived, _) = transition(state, Event::PollResult(payment(PaymentStatus::Processing)), at(T0));
+        let (arrived, _) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Processing)),
+            at(T0),
+        );
         assert!(matches!(arrived.step(), Step::Checking { .. }));
     }
 
@@ -684,7 +865,13 @@ mod tests {
                 P::Created | P::Processing => matches!(step, Step::Checking { .. }),
                 P::AwaitingApproval => matches!(step, Step::AwaitingApproval { .. }),
                 P::RequiresAction => {
-                    matches!(step, Step::Error { kind: ErrorKind::MissingRedirect, can_retry: true })
+                    matches!(
+                        step,
+                        Step::Error {
+                            kind: ErrorKind::MissingRedirect,
+                            can_retry: true
+                        }
+                    )
                 }
                 P::Succeeded => matches!(step, Step::Succeeded { .. }),
                 P::Rejected => matches!(step, Step::Rejected { .. }),
@@ -694,7 +881,13 @@ mod tests {
                     matches!(step, Step::Closed { .. })
                 }
                 P::Failed => {
-                    matches!(step, Step::Error { kind: ErrorKind::PaymentFailed { .. }, can_retry: true })
+                    matches!(
+                        step,
+                        Step::Error {
+                            kind: ErrorKind::PaymentFailed { .. },
+                            can_retry: true
+                        }
+                    )
                 }
             };
             assert!(expected, "{status} -> {step:?}");
@@ -704,17 +897,33 @@ mod tests {
     #[test]
     fn pending_status_schedules_a_poll_within_the_deadline() {
         let (state, effects) = settled(payment(PaymentStatus::Processing));
-        assert_eq!(state.step(), &Step::Checking { deadline_ms: T0 + 120_000 });
-        assert_eq!(effects, [Effect::Poll { payment_id: "pay_1".into(), after_ms: 1_000 }]);
+        assert_eq!(
+            state.step(),
+            &Step::Checking {
+                deadline_ms: T0 + 120_000
+            }
+        );
+        assert_eq!(
+            effects,
+            [Effect::Poll {
+                payment_id: "pay_1".into(),
+                after_ms: 1_000
+            }]
+        );
     }
 
     #[test]
     fn awaiting_approval_shows_the_phone_from_the_next_action() {
-        let approve = NextAction::ApproveOnPhone { phone: "+242 06 659 44 70".into() };
+        let approve = NextAction::ApproveOnPhone {
+            phone: "+242 06 659 44 70".into(),
+        };
         let (state, _) = settled(with_action(PaymentStatus::AwaitingApproval, approve));
         assert_eq!(
             state.step(),
-            &Step::AwaitingApproval { phone: Some("+242 06 659 44 70".into()), deadline_ms: T0 + 120_000 }
+            &Step::AwaitingApproval {
+                phone: Some("+242 06 659 44 70".into()),
+                deadline_ms: T0 + 120_000
+            }
         );
         assert_eq!(state.step().deadline_ms(), Some(T0 + 120_000));
     }
@@ -722,7 +931,9 @@ mod tests {
     #[test]
     fn awaiting_approval_falls_back_to_the_payment_phone() {
         let (state, _) = settled(payment(PaymentStatus::AwaitingApproval));
-        assert!(matches!(state.step(), Step::AwaitingApproval { phone: Some(p), .. } if p == "242066594470"));
+        assert!(
+            matches!(state.step(), Step::AwaitingApproval { phone: Some(p), .. } if p == "242066594470")
+        );
     }
 
     #[test]
@@ -732,27 +943,57 @@ mod tests {
             "{PAY_URL}&returnUrl={}",
             redirect::percent_encode(&format!("{PAGE}&checkout_resume=pay_1"))
         );
-        assert_eq!(state.step(), &Step::Redirecting { url: expected.clone() });
+        assert_eq!(
+            state.step(),
+            &Step::Redirecting {
+                url: expected.clone()
+            }
+        );
         assert_eq!(
             effects,
-            [Effect::SaveResume { payment_id: "pay_1".into() }, Effect::Redirect { url: expected }]
+            [
+                Effect::SaveResume {
+                    payment_id: "pay_1".into()
+                },
+                Effect::Redirect { url: expected }
+            ]
         );
     }
 
     #[test]
     fn redirect_outside_the_allowlist_is_refused() {
         let (state, effects) = settled(redirect_to("https://otp.payment.yassir.io.evil.com/otp"));
-        assert_eq!(state.step(), &Step::Error { kind: ErrorKind::UnsafeRedirect, can_retry: false });
+        assert_eq!(
+            state.step(),
+            &Step::Error {
+                kind: ErrorKind::UnsafeRedirect,
+                can_retry: false
+            }
+        );
         assert!(effects.is_empty());
         let (state, _) = settled(redirect_to("javascript:alert(1)"));
-        assert_eq!(state.step(), &Step::Error { kind: ErrorKind::UnsafeRedirect, can_retry: false });
+        assert_eq!(
+            state.step(),
+            &Step::Error {
+                kind: ErrorKind::UnsafeRedirect,
+                can_retry: false
+            }
+        );
     }
 
     #[test]
     fn requires_action_asking_to_approve_on_phone_is_an_error() {
-        let approve = NextAction::ApproveOnPhone { phone: "242066594470".into() };
+        let approve = NextAction::ApproveOnPhone {
+            phone: "242066594470".into(),
+        };
         let (state, _) = settled(with_action(PaymentStatus::RequiresAction, approve));
-        assert_eq!(state.step(), &Step::Error { kind: ErrorKind::MissingRedirect, can_retry: true });
+        assert_eq!(
+            state.step(),
+            &Step::Error {
+                kind: ErrorKind::MissingRedirect,
+                can_retry: true
+            }
+        );
     }
 
     #[test]
@@ -760,9 +1001,14 @@ mod tests {
         let mut state = waiting();
         let mut delays = Vec::new();
         for _ in 0..3 {
-            let (next, effects) =
-                transition(state, Event::PollResult(payment(PaymentStatus::Processing)), at(T0));
-            let [Effect::Poll { after_ms, .. }] = effects[..] else { panic!("{effects:?}") };
+            let (next, effects) = transition(
+                state,
+                Event::PollResult(payment(PaymentStatus::Processing)),
+                at(T0),
+            );
+            let [Effect::Poll { after_ms, .. }] = effects[..] else {
+                panic!("{effects:?}")
+            };
             delays.push(after_ms);
             state = next;
         }
@@ -773,21 +1019,39 @@ mod tests {
     fn network_errors_while_polling_back_off_too() {
         let (state, effects) = transition(waiting(), Event::PollFailed(network()), at(T0));
         assert!(matches!(state.step(), Step::Checking { .. }));
-        assert_eq!(effects, [Effect::Poll { payment_id: "pay_1".into(), after_ms: 1_500 }]);
+        assert_eq!(
+            effects,
+            [Effect::Poll {
+                payment_id: "pay_1".into(),
+                after_ms: 1_500
+            }]
+        );
     }
 
     #[test]
     fn poll_refused_by_the_backend_stops_with_an_error() {
-        let gone = RequestError::Http { status: 404, error: None };
+        let gone = RequestError::Http {
+            status: 404,
+            error: None,
+        };
         let (state, effects) = transition(returned().0, Event::PollFailed(gone), at(T0));
-        assert_eq!(state.step(), &Step::Error { kind: ErrorKind::NotFound, can_retry: false });
+        assert_eq!(
+            state.step(),
+            &Step::Error {
+                kind: ErrorKind::NotFound,
+                can_retry: false
+            }
+        );
         assert_eq!(effects, [Effect::ClearResume]);
     }
 
     #[test]
     fn poll_result_for_another_payment_is_ignored() {
         let state = waiting();
-        let other = Payment { id: "pay_2".into(), ..payment(PaymentStatus::Succeeded) };
+        let other = Payment {
+            id: "pay_2".into(),
+            ..payment(PaymentStatus::Succeeded)
+        };
         let (next, effects) = transition(state.clone(), Event::PollResult(other), at(T0));
         assert_eq!((next, effects), (state, Vec::new()));
     }
@@ -795,8 +1059,11 @@ mod tests {
     #[test]
     fn approval_approved_on_the_phone_succeeds() {
         let (state, _) = settled(payment(PaymentStatus::AwaitingApproval));
-        let (state, effects) =
-            transition(state, Event::PollResult(payment(PaymentStatus::Succeeded)), at(T0 + 9_000));
+        let (state, effects) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Succeeded)),
+            at(T0 + 9_000),
+        );
         assert!(matches!(state.step(), Step::Succeeded { .. }));
         assert!(effects.is_empty());
     }
@@ -804,16 +1071,33 @@ mod tests {
     #[test]
     fn last_poll_lands_on_the_deadline() {
         let state = waiting();
-        let (_, effects) =
-            transition(state, Event::PollResult(payment(PaymentStatus::Processing)), at(T0 + 119_700));
-        assert_eq!(effects, [Effect::Poll { payment_id: "pay_1".into(), after_ms: 300 }]);
+        let (_, effects) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Processing)),
+            at(T0 + 119_700),
+        );
+        assert_eq!(
+            effects,
+            [Effect::Poll {
+                payment_id: "pay_1".into(),
+                after_ms: 300
+            }]
+        );
     }
 
     #[test]
     fn undecided_result_after_the_deadline_is_still_pending() {
-        let (state, effects) =
-            transition(waiting(), Event::PollResult(payment(PaymentStatus::Processing)), at(T0 + 120_000));
-        assert_eq!(state.step(), &Step::StillPending { payment_id: "pay_1".into() });
+        let (state, effects) = transition(
+            waiting(),
+            Event::PollResult(payment(PaymentStatus::Processing)),
+            at(T0 + 120_000),
+        );
+        assert_eq!(
+            state.step(),
+            &Step::StillPending {
+                payment_id: "pay_1".into()
+            }
+        );
         assert!(effects.is_empty());
     }
 
@@ -821,25 +1105,40 @@ mod tests {
     fn deadline_timer_ends_the_wait() {
         let (state, _) = settled(payment(PaymentStatus::AwaitingApproval));
         let (state, effects) = transition(state, Event::DeadlineReached, at(T0 + 120_000));
-        assert_eq!(state.step(), &Step::StillPending { payment_id: "pay_1".into() });
+        assert_eq!(
+            state.step(),
+            &Step::StillPending {
+                payment_id: "pay_1".into()
+            }
+        );
         assert!(effects.is_empty());
     }
 
     #[test]
     fn deadline_is_kept_when_the_status_changes() {
         let state = waiting();
-        let (state, _) =
-            transition(state, Event::PollResult(payment(PaymentStatus::AwaitingApproval)), at(T0 + 5_000));
+        let (state, _) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::AwaitingApproval)),
+            at(T0 + 5_000),
+        );
         assert_eq!(state.step().deadline_ms(), Some(T0 + 120_000));
     }
 
     #[test]
     fn late_final_answer_replaces_still_pending() {
         let (state, _) = transition(waiting(), Event::DeadlineReached, at(T0));
-        let (pending, effects) =
-            transition(state.clone(), Event::PollResult(payment(PaymentStatus::Processing)), at(T0));
+        let (pending, effects) = transition(
+            state.clone(),
+            Event::PollResult(payment(PaymentStatus::Processing)),
+            at(T0),
+        );
         assert_eq!((pending, effects), (state.clone(), Vec::new()));
-        let (state, _) = transition(state, Event::PollResult(payment(PaymentStatus::Succeeded)), at(T0));
+        let (state, _) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Succeeded)),
+            at(T0),
+        );
         assert!(matches!(state.step(), Step::Succeeded { .. }));
     }
 
@@ -847,14 +1146,31 @@ mod tests {
     fn check_again_restarts_the_wait() {
         let (state, _) = transition(waiting(), Event::DeadlineReached, at(T0));
         let (state, effects) = transition(state, Event::CheckAgain, at(T0 + 200_000));
-        assert_eq!(state.step(), &Step::Checking { deadline_ms: T0 + 320_000 });
-        assert_eq!(effects, [Effect::Poll { payment_id: "pay_1".into(), after_ms: 0 }]);
+        assert_eq!(
+            state.step(),
+            &Step::Checking {
+                deadline_ms: T0 + 320_000
+            }
+        );
+        assert_eq!(
+            effects,
+            [Effect::Poll {
+                payment_id: "pay_1".into(),
+                after_ms: 0
+            }]
+        );
     }
 
     #[test]
     fn still_pending_does_not_invite_a_second_payment() {
         let (state, _) = transition(waiting(), Event::DeadlineReached, at(T0));
-        for event in [Event::Retry { idempotency_key: "k".into() }, Event::ChangeDetails, pay("k")] {
+        for event in [
+            Event::Retry {
+                idempotency_key: "k".into(),
+            },
+            Event::ChangeDetails,
+            pay("k"),
+        ] {
             let (next, effects) = transition(state.clone(), event, at(T0));
             assert_eq!((next, effects), (state.clone(), Vec::new()));
         }
@@ -863,15 +1179,29 @@ mod tests {
     #[test]
     fn return_from_otp_checks_the_backend_with_the_long_deadline() {
         let (state, effects) = returned();
-        assert_eq!(state.step(), &Step::Checking { deadline_ms: T0 + 600_000 });
-        assert_eq!(effects, [Effect::Poll { payment_id: "pay_1".into(), after_ms: 0 }]);
+        assert_eq!(
+            state.step(),
+            &Step::Checking {
+                deadline_ms: T0 + 600_000
+            }
+        );
+        assert_eq!(
+            effects,
+            [Effect::Poll {
+                payment_id: "pay_1".into(),
+                after_ms: 0
+            }]
+        );
     }
 
     #[test]
     fn success_after_return_clears_the_resume_marker() {
         let (state, _) = returned();
-        let (state, effects) =
-            transition(state, Event::PollResult(payment(PaymentStatus::Succeeded)), at(T0));
+        let (state, effects) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Succeeded)),
+            at(T0),
+        );
         assert!(matches!(state.step(), Step::Succeeded { .. }));
         assert_eq!(effects, [Effect::ClearResume]);
     }
@@ -879,7 +1209,11 @@ mod tests {
     #[test]
     fn rejected_otp_after_return_clears_the_resume_marker() {
         let (state, _) = returned();
-        let (state, effects) = transition(state, Event::PollResult(payment(PaymentStatus::Rejected)), at(T0));
+        let (state, effects) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Rejected)),
+            at(T0),
+        );
         assert!(matches!(state.step(), Step::Rejected { .. }));
         assert_eq!(effects, [Effect::ClearResume]);
     }
@@ -890,13 +1224,19 @@ mod tests {
         let (state, effects) = transition(state, Event::PollResult(redirect_to(PAY_URL)), at(T0));
         assert_eq!(
             state.step(),
-            &Step::RequiresAction { pay_url: PAY_URL.into(), deadline_ms: T0 + 600_000 }
+            &Step::RequiresAction {
+                pay_url: PAY_URL.into(),
+                deadline_ms: T0 + 600_000
+            }
         );
         assert!(matches!(&effects[..], [Effect::Poll { .. }]));
 
         let (state, effects) = transition(state, Event::ContinueToProvider, at(T0));
         assert!(matches!(state.step(), Step::Redirecting { .. }));
-        assert!(matches!(&effects[..], [Effect::SaveResume { .. }, Effect::Redirect { .. }]));
+        assert!(matches!(
+            &effects[..],
+            [Effect::SaveResume { .. }, Effect::Redirect { .. }]
+        ));
     }
 
     #[test]
@@ -911,7 +1251,11 @@ mod tests {
     #[test]
     fn resumed_payment_never_submitted_goes_back_to_the_form() {
         let (state, _) = returned();
-        let (state, effects) = transition(state, Event::PollResult(payment(PaymentStatus::Created)), at(T0));
+        let (state, effects) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Created)),
+            at(T0),
+        );
         assert_eq!(state.step(), &Step::Choosing);
         assert_eq!(effects, [Effect::ClearResume]);
     }
@@ -919,7 +1263,13 @@ mod tests {
     #[test]
     fn page_restored_while_redirecting_resumes() {
         let (state, _) = settled(redirect_to(PAY_URL));
-        let (state, effects) = transition(state, Event::Returned { payment_id: "pay_1".into() }, at(T0));
+        let (state, effects) = transition(
+            state,
+            Event::Returned {
+                payment_id: "pay_1".into(),
+            },
+            at(T0),
+        );
         assert!(matches!(state.step(), Step::Checking { .. }));
         assert_eq!(effects.len(), 1);
     }
@@ -927,16 +1277,38 @@ mod tests {
     #[test]
     fn page_restored_while_redirecting_can_still_try_again() {
         let (state, _) = settled(redirect_to(PAY_URL));
-        let (state, _) = transition(state, Event::Returned { payment_id: "pay_1".into() }, at(T0));
-        let (state, _) = transition(state, Event::PollResult(payment(PaymentStatus::Rejected)), at(T0));
-        let (_, effects) = transition(state, Event::Retry { idempotency_key: "key-2".into() }, at(T0));
+        let (state, _) = transition(
+            state,
+            Event::Returned {
+                payment_id: "pay_1".into(),
+            },
+            at(T0),
+        );
+        let (state, _) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Rejected)),
+            at(T0),
+        );
+        let (_, effects) = transition(
+            state,
+            Event::Retry {
+                idempotency_key: "key-2".into(),
+            },
+            at(T0),
+        );
         assert_eq!(create_key(&effects), Some("key-2"));
     }
 
     #[test]
     fn retry_after_rejection_starts_a_fresh_attempt() {
         let (state, _) = settled(payment(PaymentStatus::Rejected));
-        let (state, effects) = transition(state, Event::Retry { idempotency_key: "key-2".into() }, at(T0));
+        let (state, effects) = transition(
+            state,
+            Event::Retry {
+                idempotency_key: "key-2".into(),
+            },
+            at(T0),
+        );
         assert_eq!(state.step(), &Step::Creating);
         assert_eq!(state.payment_id(), None);
         assert_eq!(create_key(&effects), Some("key-2"));
@@ -946,7 +1318,13 @@ mod tests {
     fn retry_after_expiry_or_failure_starts_a_fresh_attempt() {
         for status in [PaymentStatus::Expired, PaymentStatus::Failed] {
             let (state, _) = settled(payment(status));
-            let (_, effects) = transition(state, Event::Retry { idempotency_key: "key-2".into() }, at(T0));
+            let (_, effects) = transition(
+                state,
+                Event::Retry {
+                    idempotency_key: "key-2".into(),
+                },
+                at(T0),
+            );
             assert_eq!(create_key(&effects), Some("key-2"), "{status}");
         }
     }
@@ -954,19 +1332,37 @@ mod tests {
     #[test]
     fn retry_after_a_resumed_rejection_goes_back_to_the_form() {
         let (state, _) = returned();
-        let (state, _) = transition(state, Event::PollResult(payment(PaymentStatus::Rejected)), at(T0));
-        let (state, effects) = transition(state, Event::Retry { idempotency_key: "key-2".into() }, at(T0));
+        let (state, _) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Rejected)),
+            at(T0),
+        );
+        let (state, effects) = transition(
+            state,
+            Event::Retry {
+                idempotency_key: "key-2".into(),
+            },
+            at(T0),
+        );
         assert_eq!(state.step(), &Step::Choosing);
         assert!(effects.is_empty());
     }
 
     #[test]
     fn out_of_place_events_change_nothing() {
-        let retry = || Event::Retry { idempotency_key: "k".into() };
+        let retry = || Event::Retry {
+            idempotency_key: "k".into(),
+        };
         let cases: Vec<(Checkout, Event)> = vec![
             (checkout(), Event::Created(payment(PaymentStatus::Created))),
-            (checkout(), Event::Submitted(payment(PaymentStatus::Succeeded))),
-            (checkout(), Event::PollResult(payment(PaymentStatus::Succeeded))),
+            (
+                checkout(),
+                Event::Submitted(payment(PaymentStatus::Succeeded)),
+            ),
+            (
+                checkout(),
+                Event::PollResult(payment(PaymentStatus::Succeeded)),
+            ),
             (checkout(), Event::PollFailed(network())),
             (checkout(), Event::CreateFailed(network())),
             (checkout(), Event::DeadlineReached),
@@ -974,35 +1370,77 @@ mod tests {
             (checkout(), Event::CheckAgain),
             (checkout(), Event::ContinueToProvider),
             (checkout(), Event::ChangeDetails),
-            (run(vec![pay("k")]).0, Event::Submitted(payment(PaymentStatus::Succeeded))),
+            (
+                run(vec![pay("k")]).0,
+                Event::Submitted(payment(PaymentStatus::Succeeded)),
+            ),
             (run(vec![pay("k")]).0, Event::SubmitFailed(network())),
-            (run(vec![pay("k")]).0, Event::Returned { payment_id: "pay_9".into() }),
+            (
+                run(vec![pay("k")]).0,
+                Event::Returned {
+                    payment_id: "pay_9".into(),
+                },
+            ),
             (run(vec![pay("k")]).0, Event::ChangeDetails),
-            (run(submitting()).0, Event::Created(payment(PaymentStatus::Created))),
-            (run(submitting()).0, Event::CreateFailed(network())),
-            (run(submitting()).0, Event::PollResult(payment(PaymentStatus::Succeeded))),
             (
                 run(submitting()).0,
-                Event::Submitted(Payment { id: "pay_2".into(), ..payment(PaymentStatus::Succeeded) }),
+                Event::Created(payment(PaymentStatus::Created)),
+            ),
+            (run(submitting()).0, Event::CreateFailed(network())),
+            (
+                run(submitting()).0,
+                Event::PollResult(payment(PaymentStatus::Succeeded)),
+            ),
+            (
+                run(submitting()).0,
+                Event::Submitted(Payment {
+                    id: "pay_2".into(),
+                    ..payment(PaymentStatus::Succeeded)
+                }),
             ),
             (waiting(), Event::Created(payment(PaymentStatus::Succeeded))),
-            (waiting(), Event::Returned { payment_id: "pay_9".into() }),
+            (
+                waiting(),
+                Event::Returned {
+                    payment_id: "pay_9".into(),
+                },
+            ),
             (waiting(), Event::ContinueToProvider),
             (waiting(), retry()),
             (waiting(), Event::ChangeDetails),
-            (settled(redirect_to(PAY_URL)).0, Event::PollResult(payment(PaymentStatus::Succeeded))),
+            (
+                settled(redirect_to(PAY_URL)).0,
+                Event::PollResult(payment(PaymentStatus::Succeeded)),
+            ),
             (settled(redirect_to(PAY_URL)).0, Event::DeadlineReached),
             (settled(payment(PaymentStatus::Succeeded)).0, retry()),
-            (settled(payment(PaymentStatus::Succeeded)).0, Event::ChangeDetails),
+            (
+                settled(payment(PaymentStatus::Succeeded)).0,
+                Event::ChangeDetails,
+            ),
             (
                 settled(payment(PaymentStatus::Succeeded)).0,
                 Event::PollResult(payment(PaymentStatus::Rejected)),
             ),
-            (settled(payment(PaymentStatus::Succeeded)).0, Event::Returned { payment_id: "pay_1".into() }),
+            (
+                settled(payment(PaymentStatus::Succeeded)).0,
+                Event::Returned {
+                    payment_id: "pay_1".into(),
+                },
+            ),
             (settled(payment(PaymentStatus::PreAuthorized)).0, retry()),
-            (settled(payment(PaymentStatus::Canceled)).0, Event::ChangeDetails),
-            (settled(payment(PaymentStatus::Rejected)).0, Event::CheckAgain),
-            (settled(payment(PaymentStatus::Rejected)).0, Event::DeadlineReached),
+            (
+                settled(payment(PaymentStatus::Canceled)).0,
+                Event::ChangeDetails,
+            ),
+            (
+                settled(payment(PaymentStatus::Rejected)).0,
+                Event::CheckAgain,
+            ),
+            (
+                settled(payment(PaymentStatus::Rejected)).0,
+                Event::DeadlineReached,
+            ),
         ];
         for (state, event) in cases {
             let label = format!("{:?} + {event:?}", state.step());
@@ -1016,7 +1454,11 @@ mod tests {
     fn success_is_never_read_from_the_return_alone() {
         let (state, _) = returned();
         assert!(!matches!(state.step(), Step::Succeeded { .. }));
-        let (state, _) = transition(state, Event::PollResult(payment(PaymentStatus::Processing)), at(T0));
+        let (state, _) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Processing)),
+            at(T0),
+        );
         assert!(matches!(state.step(), Step::Checking { .. }));
     }
 }

@@ -2,8 +2,8 @@
 //! requests a valid form becomes.
 
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, MobileMoneyCountry, MobileMoneyDetails,
-    Operator, PhoneCountry, SubmitRequest,
+    CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, MobileMoneyCountry,
+    MobileMoneyDetails, Operator, PhoneCountry, SubmitRequest,
 };
 
 use super::phone::{self, PhoneError};
@@ -48,7 +48,10 @@ pub struct FieldErrors(Vec<(Field, FieldError)>);
 impl FieldErrors {
     /// The error to show under `field`, if any.
     pub fn get(&self, field: Field) -> Option<FieldError> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, error)| *error)
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, error)| *error)
     }
 
     /// True when no field is wrong.
@@ -109,22 +112,35 @@ impl MethodForm {
         };
         for offer in &session.methods {
             match offer {
-                MethodOffer::YassirCash { countries } => form.yassir_countries = Some(countries.clone()),
-                MethodOffer::MobileMoney { countries } => form.momo_countries = Some(countries.clone()),
+                MethodOffer::YassirCash { countries } => {
+                    form.yassir_countries = Some(countries.clone())
+                }
+                MethodOffer::MobileMoney { countries } => {
+                    form.momo_countries = Some(countries.clone())
+                }
             }
         }
         if let [only] = session.methods.as_slice() {
             form.method = Some(only.kind());
         }
-        form.country = form.momo_countries().first().map(|country| country.code.clone());
+        form.country = form
+            .momo_countries()
+            .first()
+            .map(|country| country.code.clone());
         form.suggest_operator();
         form
     }
 
     /// The methods offered, in the session's order.
     pub fn offered_methods(&self) -> Vec<MethodKind> {
-        let yassir = self.yassir_countries.as_ref().map(|_| MethodKind::YassirCash);
-        let momo = self.momo_countries.as_ref().map(|_| MethodKind::MobileMoney);
+        let yassir = self
+            .yassir_countries
+            .as_ref()
+            .map(|_| MethodKind::YassirCash);
+        let momo = self
+            .momo_countries
+            .as_ref()
+            .map(|_| MethodKind::MobileMoney);
         yassir.into_iter().chain(momo).collect()
     }
 
@@ -135,7 +151,9 @@ impl MethodForm {
 
     /// The operators offered in the chosen country.
     pub fn operators(&self) -> &[Operator] {
-        self.chosen_country().map(|country| country.operators.as_slice()).unwrap_or_default()
+        self.chosen_country()
+            .map(|country| country.operators.as_slice())
+            .unwrap_or_default()
     }
 
     /// The chosen method.
@@ -190,7 +208,11 @@ impl MethodForm {
     pub fn select_country(&mut self, code: &str) {
         self.country = Some(code.to_string());
         self.touch(Field::Country);
-        if self.operator_chosen && !self.operator.is_some_and(|op| self.operators().contains(&op)) {
+        if self.operator_chosen
+            && !self
+                .operator
+                .is_some_and(|op| self.operators().contains(&op))
+        {
             self.operator_chosen = false;
         }
         self.suggest_operator();
@@ -249,7 +271,12 @@ impl MethodForm {
     /// The errors to show: those of touched fields only.
     pub fn errors(&self) -> FieldErrors {
         let all = self.all_errors();
-        FieldErrors(all.0.into_iter().filter(|(field, _)| self.touched.contains(field)).collect())
+        FieldErrors(
+            all.0
+                .into_iter()
+                .filter(|(field, _)| self.touched.contains(field))
+                .collect(),
+        )
     }
 
     /// Every error, touched or not.
@@ -264,7 +291,10 @@ impl MethodForm {
             None => check(Field::Method, Err(FieldError::Required)),
             Some(MethodKind::YassirCash) => check(Field::YassirPhone, self.yassir().map(drop)),
             Some(MethodKind::MobileMoney) => {
-                check(Field::Country, self.chosen_country().map(drop).ok_or(self.country_error()));
+                check(
+                    Field::Country,
+                    self.chosen_country().map(drop).ok_or(self.country_error()),
+                );
                 check(Field::Operator, self.chosen_operator().map(drop));
                 check(Field::Msisdn, self.momo_number().map(drop));
             }
@@ -297,9 +327,14 @@ impl MethodForm {
     pub fn is_blank(&self) -> bool {
         match self.method {
             Some(MethodKind::YassirCash) => self.yassir_phone.trim().is_empty(),
-            Some(MethodKind::MobileMoney) => [&self.msisdn, &self.first_name, &self.last_name, &self.receipt_email]
-                .iter()
-                .all(|text| text.trim().is_empty()),
+            Some(MethodKind::MobileMoney) => [
+                &self.msisdn,
+                &self.first_name,
+                &self.last_name,
+                &self.receipt_email,
+            ]
+            .iter()
+            .all(|text| text.trim().is_empty()),
             None => true,
         }
     }
@@ -327,11 +362,16 @@ impl MethodForm {
     }
 
     fn build_requests(&self, method: MethodKind) -> Option<(CreatePaymentRequest, SubmitRequest)> {
-        let create = |phone| CreatePaymentRequest { order: self.order.clone(), method, phone };
+        let create = |phone| CreatePaymentRequest {
+            order: self.order.clone(),
+            method,
+            phone,
+        };
         match method {
-            MethodKind::YassirCash => {
-                Some((create(Some(self.yassir().ok()?.e164)), SubmitRequest::YassirCash))
-            }
+            MethodKind::YassirCash => Some((
+                create(Some(self.yassir().ok()?.e164)),
+                SubmitRequest::YassirCash,
+            )),
             MethodKind::MobileMoney => {
                 let details = MobileMoneyDetails {
                     country: self.chosen_country()?.code.clone(),
@@ -348,7 +388,9 @@ impl MethodForm {
 
     fn chosen_country(&self) -> Option<&MobileMoneyCountry> {
         let code = self.country.as_deref()?;
-        self.momo_countries().iter().find(|country| country.code == code)
+        self.momo_countries()
+            .iter()
+            .find(|country| country.code == code)
     }
 
     fn country_error(&self) -> FieldError {
@@ -396,7 +438,9 @@ impl MethodForm {
 
 fn check_name(name: &str) -> Result<(), FieldError> {
     if name.trim().chars().count() > MAX_NAME_CHARS {
-        Err(FieldError::TooLong { max: MAX_NAME_CHARS })
+        Err(FieldError::TooLong {
+            max: MAX_NAME_CHARS,
+        })
     } else {
         Ok(())
     }
@@ -408,7 +452,9 @@ fn check_email(email: &str) -> Result<(), FieldError> {
         return Ok(());
     }
     if email.chars().count() > MAX_EMAIL_CHARS {
-        return Err(FieldError::TooLong { max: MAX_EMAIL_CHARS });
+        return Err(FieldError::TooLong {
+            max: MAX_EMAIL_CHARS,
+        });
     }
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -417,7 +463,9 @@ fn check_email(email: &str) -> Result<(), FieldError> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !email.chars().any(|ch| ch.is_whitespace() || ch.is_control())
+                && !email
+                    .chars()
+                    .any(|ch| ch.is_whitespace() || ch.is_control())
         }
         None => false,
     };
@@ -454,7 +502,10 @@ mod tests {
 
     fn yassir_offer() -> MethodOffer {
         MethodOffer::YassirCash {
-            countries: vec![PhoneCountry { code: "dz".into(), dial_code: "213".into() }],
+            countries: vec![PhoneCountry {
+                code: "dz".into(),
+                dial_code: "213".into(),
+            }],
         }
     }
 
@@ -487,7 +538,10 @@ mod tests {
         assert_eq!(form.operators(), [Operator::Mtn, Operator::Airtel]);
         let both = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
         assert_eq!(both.method(), None);
-        assert_eq!(both.offered_methods(), [MethodKind::YassirCash, MethodKind::MobileMoney]);
+        assert_eq!(
+            both.offered_methods(),
+            [MethodKind::YassirCash, MethodKind::MobileMoney]
+        );
     }
 
     #[test]
@@ -495,7 +549,10 @@ mod tests {
         let form = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
         assert!(form.errors().is_empty());
         assert!(!form.is_valid());
-        assert_eq!(form.all_errors().get(Field::Method), Some(FieldError::Required));
+        assert_eq!(
+            form.all_errors().get(Field::Method),
+            Some(FieldError::Required)
+        );
     }
 
     #[test]
@@ -516,7 +573,10 @@ mod tests {
         form.set_receipt_email("nope");
         form.touch_all();
         let fields: Vec<Field> = form.errors().iter().map(|(field, _)| field).collect();
-        assert_eq!(fields, [Field::Operator, Field::Msisdn, Field::ReceiptEmail]);
+        assert_eq!(
+            fields,
+            [Field::Operator, Field::Msisdn, Field::ReceiptEmail]
+        );
         assert_eq!(form.errors().first(), Some(Field::Operator));
     }
 
@@ -556,7 +616,10 @@ mod tests {
     fn unknown_country_is_not_offered() {
         let mut form = momo_form();
         form.select_country("fr");
-        assert_eq!(form.errors().get(Field::Country), Some(FieldError::NotOffered));
+        assert_eq!(
+            form.errors().get(Field::Country),
+            Some(FieldError::NotOffered)
+        );
     }
 
     #[test]
@@ -566,7 +629,10 @@ mod tests {
         form.set_first_name(&"é".repeat(60));
         assert!(form.is_valid());
         form.set_last_name(&"a".repeat(61));
-        assert_eq!(form.all_errors().get(Field::LastName), Some(FieldError::TooLong { max: 60 }));
+        assert_eq!(
+            form.all_errors().get(Field::LastName),
+            Some(FieldError::TooLong { max: 60 })
+        );
     }
 
     #[test]
@@ -574,7 +640,9 @@ mod tests {
         for ok in ["", "a@b.co", "  amina.k+shop@mail.example.dz  "] {
             assert_eq!(check_email(ok.trim()), Ok(()), "{ok}");
         }
-        for bad in ["a", "a@b", "@b.co", "a@@b.co", "a@b@c.co", "a b@c.co", "a@.co", "a@b.", "a@b.co\n"] {
+        for bad in [
+            "a", "a@b", "@b.co", "a@@b.co", "a@b@c.co", "a b@c.co", "a@.co", "a@b.", "a@b.co\n",
+        ] {
             assert_eq!(check_email(bad), Err(FieldError::InvalidEmail), "{bad:?}");
         }
         let long = format!("{}@b.co", "a".repeat(250));
@@ -590,7 +658,11 @@ mod tests {
         let (create, submit) = form.to_requests().unwrap();
         assert_eq!(
             create,
-            CreatePaymentRequest { order: "demo-cg".into(), method: MethodKind::MobileMoney, phone: None }
+            CreatePaymentRequest {
+                order: "demo-cg".into(),
+                method: MethodKind::MobileMoney,
+                phone: None
+            }
         );
         assert_eq!(
             submit,

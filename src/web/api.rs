@@ -6,13 +6,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Payment, SubmitRequest, API_PREFIX,
-    IDEMPOTENCY_HEADER,
+    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Payment, SubmitRequest,
+    API_PREFIX, IDEMPOTENCY_HEADER,
 };
-use gloo_net::http::{Request, RequestBuilder, Response};
 use js_sys::Promise;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
 
 use crate::core::redirect::percent_encode;
 use crate::core::state::RequestError;
@@ -33,7 +33,11 @@ pub trait Backend {
         request: &'a CreatePaymentRequest,
     ) -> BackendFuture<'a, Payment>;
     /// `POST /api/v1/payments/{id}/submit`.
-    fn submit<'a>(&'a self, payment_id: &'a str, request: &'a SubmitRequest) -> BackendFuture<'a, Payment>;
+    fn submit<'a>(
+        &'a self,
+        payment_id: &'a str,
+        request: &'a SubmitRequest,
+    ) -> BackendFuture<'a, Payment>;
     /// `GET /api/v1/payments/{id}`.
     fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment>;
 }
@@ -46,21 +50,19 @@ pub enum WidgetError {
     Network(String),
     /// An error status, with the contract's error body when there was one.
     #[error("HTTP {status}")]
-    Http { status: u16, body: Option<ErrorResponse> },
+    Http {
+        status: u16,
+        body: Option<ErrorResponse>,
+    },
     /// An answer that is not the contract's JSON.
     #[error("unexpected answer: {0}")]
     Decode(String),
 }
 
-impl From<gloo_net::Error> for WidgetError {
-    fn from(error: gloo_net::Error) -> Self {
-        match error {
-            gloo_net::Error::JsError(error) => WidgetError::Network(error.to_string()),
-            gloo_net::Error::GlooError(message) => WidgetError::Network(message),
-            // Not worded by serde_json: its messages would ship in the wasm for an error that
-            // never happens (the widget reads JSON with the browser's parser, see `wire`).
-            gloo_net::Error::SerdeError(_) => WidgetError::Decode("the body is not JSON".into()),
-        }
+impl WidgetError {
+    /// A `fetch` that threw or rejected: no answer came (a `TypeError` for offline, DNS or CORS).
+    fn network(error: JsValue) -> Self {
+        WidgetError::Network(js_sys::Error::from(error).to_string().into())
     }
 }
 
@@ -69,14 +71,19 @@ impl WidgetError {
     pub fn to_request_error(&self) -> RequestError {
         match self {
             WidgetError::Network(_) => RequestError::Network,
-            WidgetError::Http { status, body } => {
-                RequestError::Http { status: *status, error: body.as_ref().map(|body| body.error.clone()) }
-            }
+            WidgetError::Http { status, body } => RequestError::Http {
+                status: *status,
+                error: body.as_ref().map(|body| body.error.clone()),
+            },
             // A body that is not ours came from something between us and the backend (a proxy
             // error page): treat it like a bad gateway, which may pass.
             WidgetError::Decode(message) => RequestError::Http {
                 status: 502,
-                error: Some(ErrorBody { code: "invalid_response".into(), message: message.clone(), field: None }),
+                error: Some(ErrorBody {
+                    code: "invalid_response".into(),
+                    message: message.clone(),
+                    field: None,
+                }),
             },
         }
     }
@@ -93,7 +100,10 @@ pub struct HttpBackend {
 
 impl HttpBackend {
     pub fn new(endpoint: &str) -> Self {
-        HttpBackend { endpoint: endpoint.trim().trim_end_matches('/').to_string(), prefetched: RefCell::new(None) }
+        HttpBackend {
+            endpoint: endpoint.trim().trim_end_matches('/').to_string(),
+            prefetched: RefCell::new(None),
+        }
     }
 
     /// Like [`HttpBackend::new`], with the loader's `fetch` of `url` (a `Response` promise):
@@ -110,10 +120,12 @@ impl HttpBackend {
         if fetched != url {
             return None;
         }
-        Some(match JsFuture::from(response).await {
-            Ok(response) => Ok(Response::from(response.unchecked_into::<web_sys::Response>())),
-            Err(error) => Err(WidgetError::Network(js_sys::Error::from(error).to_string().into())),
-        })
+        Some(
+            JsFuture::from(response)
+                .await
+                .map(JsCast::unchecked_into)
+                .map_err(WidgetError::network),
+        )
     }
 
     fn url(&self, path: &str) -> String {
@@ -121,25 +133,50 @@ impl HttpBackend {
     }
 }
 
-fn accept_json(builder: RequestBuilder) -> RequestBuilder {
-    builder.header("Accept", "application/json")
-}
-
-fn with_json_body(builder: RequestBuilder, body: String) -> Result<Request, gloo_net::Error> {
-    builder.header("Content-Type", "application/json").body(body)
-}
-
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, WidgetError> {
-    Ok(request?.send().await?)
+/// `fetch` of `url` with `method`, asking for JSON; `headers` and the JSON `body` go with it.
+/// The browser's own `fetch`: a wrapper crate would add to the wasm and not to the request.
+async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+) -> Result<Response, WidgetError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    let all = Headers::new().map_err(WidgetError::network)?;
+    let set = |name: &str, value: &str| all.set(name, value).map_err(WidgetError::network);
+    set("Accept", "application/json")?;
+    for (name, value) in headers {
+        set(name, value)?;
+    }
+    if let Some(body) = body {
+        set("Content-Type", "application/json")?;
+        init.set_body(&JsValue::from_str(&body));
+    }
+    init.set_headers(&all);
+    let request = Request::new_with_str_and_init(url, &init).map_err(WidgetError::network)?;
+    let window = web_sys::window().ok_or_else(|| WidgetError::Network("no window".into()))?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(WidgetError::network)?;
+    Ok(response.unchecked_into())
 }
 
 /// The body read by `decode` on success, the contract's error otherwise.
-async fn read<T>(response: Response, decode: fn(&Json) -> Result<T, String>) -> Result<T, WidgetError> {
+async fn read<T>(
+    response: Response,
+    decode: fn(&Json) -> Result<T, String>,
+) -> Result<T, WidgetError> {
     let status = response.status();
-    let text = response.text().await?;
-    let json = wire::parse(&text);
+    let text = match response.text() {
+        Ok(text) => JsFuture::from(text).await.map_err(WidgetError::network)?,
+        Err(error) => return Err(WidgetError::network(error)),
+    };
+    let json = wire::parse(&text.as_string().unwrap_or_default());
     if response.ok() {
-        return json.and_then(|json| decode(&json)).map_err(WidgetError::Decode);
+        return json
+            .and_then(|json| decode(&json))
+            .map_err(WidgetError::Decode);
     }
     let body = json.ok().and_then(|json| wire::error_response(&json));
     Err(WidgetError::Http { status, body })
@@ -151,7 +188,7 @@ impl Backend for HttpBackend {
             let url = self.url(&format!("/checkout?order={}", percent_encode(order)));
             let response = match self.prefetched(&url).await {
                 Some(response) => response?,
-                None => send(accept_json(Request::get(&url)).build()).await?,
+                None => send("GET", &url, &[], None).await?,
             };
             read(response, wire::checkout_session).await
         })
@@ -163,23 +200,32 @@ impl Backend for HttpBackend {
         request: &'a CreatePaymentRequest,
     ) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
-            let builder = accept_json(Request::post(&self.url("/payments"))).header(IDEMPOTENCY_HEADER, idempotency_key);
-            read(send(with_json_body(builder, wire::create_request(request))).await?, wire::payment).await
+            let body = wire::create_request(request);
+            let headers = [(IDEMPOTENCY_HEADER, idempotency_key)];
+            read(
+                send("POST", &self.url("/payments"), &headers, Some(body)).await?,
+                wire::payment,
+            )
+            .await
         })
     }
 
-    fn submit<'a>(&'a self, payment_id: &'a str, request: &'a SubmitRequest) -> BackendFuture<'a, Payment> {
+    fn submit<'a>(
+        &'a self,
+        payment_id: &'a str,
+        request: &'a SubmitRequest,
+    ) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
             let url = self.url(&format!("/payments/{}/submit", percent_encode(payment_id)));
-            let builder = accept_json(Request::post(&url));
-            read(send(with_json_body(builder, wire::submit_request(request))).await?, wire::payment).await
+            let body = wire::submit_request(request);
+            read(send("POST", &url, &[], Some(body)).await?, wire::payment).await
         })
     }
 
     fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
             let url = self.url(&format!("/payments/{}", percent_encode(payment_id)));
-            read(send(accept_json(Request::get(&url)).build()).await?, wire::payment).await
+            read(send("GET", &url, &[], None).await?, wire::payment).await
         })
     }
 }

@@ -15,8 +15,8 @@ use crate::core::validate::Field;
 use crate::web::api::{Backend, HttpBackend, WidgetError};
 use crate::web::browser;
 use crate::web::components::{
-    field_id, FieldMessages, MethodPicker, MobileMoneyFields, PayButton, StatusPanel, TestModeBadge,
-    YassirCashFields,
+    field_id, pay_button, test_mode_badge, yassir_cash_fields, FieldMessages, MethodPicker,
+    MobileMoneyFields, StatusPanel,
 };
 use crate::web::hooks::use_checkout::CheckoutSettings;
 use crate::web::hooks::{use_checkout, CheckoutHandle, FormEdit, Phase};
@@ -128,8 +128,14 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     let prefix = AttrValue::from((*prefix).clone());
     let handle = use_checkout(CheckoutSettings {
         order: props.order.to_string(),
-        backend: props.backend.clone().unwrap_or_else(|| Rc::new(HttpBackend::new(&props.endpoint))),
-        navigator: props.navigator.clone().unwrap_or_else(|| Rc::new(BrowserNavigator)),
+        backend: props
+            .backend
+            .clone()
+            .unwrap_or_else(|| Rc::new(HttpBackend::new(&props.endpoint))),
+        navigator: props
+            .navigator
+            .clone()
+            .unwrap_or_else(|| Rc::new(BrowserNavigator)),
         redirect_origins: props.redirect_origins.clone(),
         methods: props.methods.clone(),
         polling: props.polling.unwrap_or_default(),
@@ -141,16 +147,25 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     // A labelled section: the widget is one region of the merchant's page.
     let label = frame(lang, Frame::WidgetLabel);
     let frame_attrs = |body: Html| loading_frame(lang, label, body);
-    let (session, form, checkout) = match (&state.phase, &state.session, &state.form, &state.checkout) {
+    let (session, form, checkout) = match (
+        &state.phase,
+        &state.session,
+        &state.form,
+        &state.checkout,
+    ) {
         (Phase::Loading, ..) => {
-            return frame_attrs(html! { <p class="cw-loading" role="status">{ frame(lang, Frame::Loading) }</p> });
+            return frame_attrs(
+                html! { <p class="cw-loading" role="status">{ frame(lang, Frame::Loading) }</p> },
+            );
         }
         (Phase::Failed(error), ..) => {
             let msg = match error {
                 WidgetError::Network(_) => Frame::LoadFailedNetwork,
                 _ => Frame::LoadFailed,
             };
-            return frame_attrs(html! { <p class="cw-error cw-load-error" role="alert">{ frame(lang, msg) }</p> });
+            return frame_attrs(
+                html! { <p class="cw-error cw-load-error" role="alert">{ frame(lang, msg) }</p> },
+            );
         }
         (Phase::Ready, Some(session), Some(form), Some(checkout)) => (session, form, checkout),
         _ => return frame_attrs(html! {}),
@@ -187,38 +202,42 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
 
     let show_form = matches!(
         step,
-        Step::Choosing | Step::Creating | Step::Submitting | Step::Rejected { .. } | Step::Expired { .. } | Step::Error { .. }
+        Step::Choosing
+            | Step::Creating
+            | Step::Submitting
+            | Step::Rejected { .. }
+            | Step::Expired { .. }
+            | Step::Error { .. }
     );
     let method_error = errors.get(Field::Method);
     let fields = match form.method() {
-        Some(MethodKind::YassirCash) => html! {
-            <YassirCashFields
-                {lang}
-                prefix={prefix.clone()}
-                phone={owned(form.yassir_phone())}
-                error={errors.get(Field::YassirPhone)}
-                disabled={busy}
-                onedit={onedit.clone()}
-            />
-        },
-        Some(MethodKind::MobileMoney) => html! {
-            <MobileMoneyFields
-                {lang}
-                prefix={prefix.clone()}
-                countries={form.momo_countries().to_vec()}
-                country={form.country().map(owned)}
-                operators={form.operators().to_vec()}
-                operator={form.operator()}
-                msisdn={owned(form.msisdn())}
-                first_name={owned(form.first_name())}
-                last_name={owned(form.last_name())}
-                receipt_email={owned(form.receipt_email())}
-                {errors}
-                operator_warning={form.operator_warning().map(|op| AttrValue::from(operator_warning(lang, op)))}
-                disabled={busy}
-                onedit={onedit.clone()}
-            />
-        },
+        Some(MethodKind::YassirCash) => yassir_cash_fields(
+            lang,
+            &prefix,
+            owned(form.yassir_phone()),
+            errors.get(Field::YassirPhone),
+            busy,
+            &onedit,
+        ),
+        Some(MethodKind::MobileMoney) => MobileMoneyFields {
+            lang,
+            prefix: prefix.clone(),
+            countries: form.momo_countries().to_vec(),
+            country: form.country().map(owned),
+            operators: form.operators().to_vec(),
+            operator: form.operator(),
+            msisdn: owned(form.msisdn()),
+            first_name: owned(form.first_name()),
+            last_name: owned(form.last_name()),
+            receipt_email: owned(form.receipt_email()),
+            errors,
+            operator_warning: form
+                .operator_warning()
+                .map(|op| AttrValue::from(operator_warning(lang, op))),
+            disabled: busy,
+            onedit: onedit.clone(),
+        }
+        .view(),
         None => html! {},
     };
 
@@ -236,21 +255,21 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                 <p class="cw-amount">{ amount.clone() }</p>
             </header>
             if session.test_mode {
-                <TestModeBadge {lang} />
+                { test_mode_badge(lang) }
             }
             if show_form {
                 <form class="cw-form" novalidate=true {onsubmit}>
-                    <MethodPicker
-                        {lang}
-                        id={field_id(&prefix, Field::Method)}
-                        methods={form.offered_methods()}
-                        selected={form.method()}
-                        error={method_error}
-                        disabled={busy}
-                        {onselect}
-                    />
+                    { MethodPicker {
+                        lang,
+                        id: field_id(&prefix, Field::Method).into(),
+                        methods: form.offered_methods(),
+                        selected: form.method(),
+                        error: method_error,
+                        disabled: busy,
+                        onselect,
+                    }.view() }
                     { fields }
-                    <PayButton {lang} amount={amount} ready={form.is_valid()} {busy} />
+                    { pay_button(lang, &amount, form.is_valid(), busy) }
                 </form>
             }
             <StatusPanel

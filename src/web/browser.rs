@@ -22,7 +22,9 @@ pub fn random_unit() -> f64 {
 /// A fresh idempotency key: `crypto.randomUUID()`, or a v4 UUID from `getRandomValues` where
 /// `randomUUID` is missing (pages served over plain HTTP from a non-local host).
 pub fn new_idempotency_key() -> String {
-    let Ok(crypto) = window().crypto() else { return fallback_uuid() };
+    let Ok(crypto) = window().crypto() else {
+        return fallback_uuid();
+    };
     let has_random_uuid = Reflect::get(&crypto, &JsValue::from_str("randomUUID"))
         .map(|value| value.is_function())
         .unwrap_or(false);
@@ -49,7 +51,14 @@ fn uuid_v4(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// The page's address (`location.href`).
@@ -67,18 +76,25 @@ pub fn replace_href(href: &str) {
 /// The `name` query parameter of the page's address, read with the browser's URL parser.
 pub fn page_query_param(name: &str) -> Option<String> {
     let url = web_sys::Url::new(&page_href()).ok()?;
-    url.search_params().get(name).filter(|value| !value.trim().is_empty())
+    url.search_params()
+        .get(name)
+        .filter(|value| !value.trim().is_empty())
 }
 
 /// True while the page is in a background tab or the screen is off.
 pub fn document_hidden() -> bool {
-    window().document().map(|document| document.hidden()).unwrap_or(false)
+    window()
+        .document()
+        .map(|document| document.hidden())
+        .unwrap_or(false)
 }
 
 /// Resolves once the page is visible (at once if it already is).
 pub async fn until_visible() {
     while document_hidden() {
-        let Some(document) = window().document() else { return };
+        let Some(document) = window().document() else {
+            return;
+        };
         let changed = Promise::new(&mut |resolve: Function, _reject: Function| {
             let options = web_sys::AddEventListenerOptions::new();
             options.set_once(true);
@@ -98,7 +114,8 @@ pub fn format_amount(amount_minor: i64, currency: &str, locale: &str) -> String 
     let exponent = checkout_contract::minor_unit_exponent(currency).unwrap_or(2);
     let amount = amount_minor as f64 / 10f64.powi(exponent as i32);
     let options = Object::new();
-    let set = |key: &str, value: JsValue| Reflect::set(&options, &JsValue::from_str(key), &value).is_ok();
+    let set =
+        |key: &str, value: JsValue| Reflect::set(&options, &JsValue::from_str(key), &value).is_ok();
     let ok = set("style", "currency".into())
         && set("currency", currency.to_ascii_uppercase().into())
         && set("minimumFractionDigits", exponent.into())
@@ -112,14 +129,22 @@ pub fn format_amount(amount_minor: i64, currency: &str, locale: &str) -> String 
             }
         }
     }
-    format!("{} {}", checkout_contract::format_minor(amount_minor, currency), currency)
+    format!(
+        "{} {}",
+        checkout_contract::format_minor(amount_minor, currency),
+        currency
+    )
 }
 
 /// Moves the keyboard focus to the element with `id` inside `scope` (the widget's root, which
 /// may sit in a shadow root, out of `document.getElementById`'s reach).
 pub fn focus_within(scope: &yew::NodeRef, id: &str) {
-    let element = scope.cast::<web_sys::Element>().and_then(|scope| scope.query_selector(&format!("#{id}")).ok().flatten());
-    if let Some(element) = element.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
+    let element = scope
+        .cast::<web_sys::Element>()
+        .and_then(|scope| scope.query_selector(&format!("#{id}")).ok().flatten());
+    if let Some(element) =
+        element.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    {
         let _ = element.focus();
     }
 }
@@ -127,18 +152,26 @@ pub fn focus_within(scope: &yew::NodeRef, id: &str) {
 /// The browser's own reading of `url`'s origin, compared with each allowed origin: a second
 /// opinion on the core's check before the page leaves for `url`.
 pub fn origin_is_allowed(url: &str, allowlist: &[String]) -> bool {
-    let Ok(parsed) = web_sys::Url::new(url) else { return false };
+    let Ok(parsed) = web_sys::Url::new(url) else {
+        return false;
+    };
     let origin = parsed.origin();
     let scheme_ok = matches!(parsed.protocol().as_str(), "https:" | "http:");
     scheme_ok
         && origin != "null"
-        && allowlist.iter().any(|allowed| web_sys::Url::new(allowed).is_ok_and(|allowed| allowed.origin() == origin))
+        && allowlist.iter().any(|allowed| {
+            web_sys::Url::new(allowed).is_ok_and(|allowed| allowed.origin() == origin)
+        })
 }
 
 /// The browser's preferred languages (`navigator.languages`), most preferred first.
 pub fn preferred_languages() -> Vec<String> {
     let navigator = window().navigator();
-    let languages: Vec<String> = navigator.languages().iter().filter_map(|tag| tag.as_string()).collect();
+    let languages: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|tag| tag.as_string())
+        .collect();
     if languages.is_empty() {
         navigator.language().into_iter().collect()
     } else {

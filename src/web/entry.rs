@@ -41,7 +41,10 @@ fn method_kind(name: &str) -> Option<MethodKind> {
 
 /// An array of strings (the loader has trimmed and checked them).
 fn strings(value: &JsValue) -> Vec<String> {
-    value.dyn_ref::<Array>().map(|array| array.iter().filter_map(|item| item.as_string()).collect()).unwrap_or_default()
+    value
+        .dyn_ref::<Array>()
+        .map(|array| array.iter().filter_map(|item| item.as_string()).collect())
+        .unwrap_or_default()
 }
 
 impl WidgetOptions {
@@ -58,7 +61,12 @@ impl WidgetOptions {
             endpoint: text("endpoint").unwrap_or_default(),
             order: text("order").unwrap_or_default().trim().to_string(),
             lang: text("lang").as_deref().and_then(Lang::from_tag),
-            methods: get("methods").map(|value| strings(&value).iter().filter_map(|name| method_kind(name)).collect()),
+            methods: get("methods").map(|value| {
+                strings(&value)
+                    .iter()
+                    .filter_map(|name| method_kind(name))
+                    .collect()
+            }),
             redirect_origins: get("redirectOrigins").map(|value| strings(&value)),
         }
     }
@@ -79,33 +87,63 @@ impl WidgetOptions {
 }
 
 fn opt_method(method: Option<MethodKind>) -> JsValue {
-    method.map(|method| JsValue::from_str(method.as_str())).unwrap_or(JsValue::NULL)
+    method
+        .map(|method| JsValue::from_str(method.as_str()))
+        .unwrap_or(JsValue::NULL)
 }
 
 /// The notice's DOM event `detail`, in the camelCase of JavaScript.
 pub fn notice_detail(notice: &Notice) -> JsValue {
     let detail = match notice {
-        Notice::Ready { order, methods, test_mode } => {
+        Notice::Ready {
+            order,
+            methods,
+            test_mode,
+        } => {
             let order = Writer::new()
                 .str("reference", &order.reference)
                 .str("description", &order.description)
                 .number("amountMinor", order.amount_minor as f64)
                 .str("currency", &order.currency)
                 .into_object();
-            let methods: Array = methods.iter().map(|method| JsValue::from_str(method.as_str())).collect();
-            Writer::new().value("order", &order).value("methods", &methods).bool("testMode", *test_mode)
+            let methods: Array = methods
+                .iter()
+                .map(|method| JsValue::from_str(method.as_str()))
+                .collect();
+            Writer::new()
+                .value("order", &order)
+                .value("methods", &methods)
+                .bool("testMode", *test_mode)
         }
-        Notice::Change { method, complete, empty } => {
-            Writer::new().value("method", &opt_method(*method)).bool("complete", *complete).bool("empty", *empty)
-        }
+        Notice::Change {
+            method,
+            complete,
+            empty,
+        } => Writer::new()
+            .value("method", &opt_method(*method))
+            .bool("complete", *complete)
+            .bool("empty", *empty),
         Notice::Submit { method } => Writer::new().value("method", &opt_method(*method)),
-        Notice::RequiresAction { payment_id, url } => Writer::new().str("paymentId", payment_id).str("url", url),
-        Notice::Success { payment_id, status, amount_minor, currency } => Writer::new()
+        Notice::RequiresAction { payment_id, url } => {
+            Writer::new().str("paymentId", payment_id).str("url", url)
+        }
+        Notice::Success {
+            payment_id,
+            status,
+            amount_minor,
+            currency,
+        } => Writer::new()
             .str("paymentId", payment_id)
             .str("status", status)
             .number("amountMinor", *amount_minor as f64)
             .str("currency", currency),
-        Notice::Failure { payment_id, status, code, message, retryable } => Writer::new()
+        Notice::Failure {
+            payment_id,
+            status,
+            code,
+            message,
+            retryable,
+        } => Writer::new()
             .str("paymentId", payment_id)
             .str("status", status)
             .str("code", code)
@@ -147,8 +185,13 @@ impl WidgetHandle {
 
 /// The loader's `fetch` of the order, `{ url, response }`, when it started one.
 fn prefetched(checkout: &JsValue) -> Option<(String, Promise)> {
-    let url = Reflect::get(checkout, &JsValue::from_str("url")).ok()?.as_string()?;
-    let response = Reflect::get(checkout, &JsValue::from_str("response")).ok()?.dyn_into::<Promise>().ok()?;
+    let url = Reflect::get(checkout, &JsValue::from_str("url"))
+        .ok()?
+        .as_string()?;
+    let response = Reflect::get(checkout, &JsValue::from_str("response"))
+        .ok()?
+        .dyn_into::<Promise>()
+        .ok()?;
     Some((url, response))
 }
 
@@ -157,17 +200,33 @@ fn prefetched(checkout: &JsValue) -> Option<(String, Promise)> {
 /// loader's `fetch` of the order, `{ url, response }`, which the widget reads instead of asking
 /// again.
 #[wasm_bindgen]
-pub fn mount(root: Element, options: JsValue, emit: Option<Function>, checkout: JsValue) -> WidgetHandle {
+pub fn mount(
+    root: Element,
+    options: JsValue,
+    emit: Option<Function>,
+    checkout: JsValue,
+) -> WidgetHandle {
     let on_notice = emit.map(|emit| {
         Callback::from(move |notice: Notice| {
             // A throwing listener must not stop the widget; the loader reports it.
-            let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(notice.name()), &notice_detail(&notice));
+            let _ = emit.call2(
+                &JsValue::UNDEFINED,
+                &JsValue::from_str(notice.name()),
+                &notice_detail(&notice),
+            );
         })
     });
     let mut props = WidgetOptions::from_js(&options).into_props(on_notice);
     if let Some((url, response)) = prefetched(&checkout) {
-        props.backend = Some(Rc::new(HttpBackend::with_prefetched(&props.endpoint, url, response)));
+        props.backend = Some(Rc::new(HttpBackend::with_prefetched(
+            &props.endpoint,
+            url,
+            response,
+        )));
     }
     let app = yew::Renderer::<CheckoutWidget>::with_root_and_props(root, props.clone()).render();
-    WidgetHandle { app: Some(app), props }
+    WidgetHandle {
+        app: Some(app),
+        props,
+    }
 }

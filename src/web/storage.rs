@@ -34,7 +34,9 @@ fn key(order: &str) -> String {
 
 /// Remembers the attempt for its order, replacing an earlier one.
 pub fn save(attempt: &SavedAttempt) {
-    let Some(storage) = session_storage() else { return };
+    let Some(storage) = session_storage() else {
+        return;
+    };
     let json = Writer::new()
         .str("payment_id", &attempt.payment_id)
         .str("order", &attempt.order)

@@ -20,7 +20,11 @@ pub enum Frame {
 fn texts(msg: Frame) -> [&'static str; 3] {
     match msg {
         Frame::WidgetLabel => ["Payment", "Paiement", "الدفع"],
-        Frame::Loading => ["Loading your order…", "Chargement de votre commande…", "جارٍ تحميل طلبك…"],
+        Frame::Loading => [
+            "Loading your order…",
+            "Chargement de votre commande…",
+            "جارٍ تحميل طلبك…",
+        ],
         Frame::LoadFailed => [
             "This order cannot be paid here. Go back to the shop and try again.",
             "Cette commande ne peut pas être payée ici. Retournez sur la boutique et réessayez.",
@@ -57,6 +61,10 @@ pub fn frame(lang: Lang, msg: Frame) -> &'static str {
 
 /// A template filled with `value`, isolated in Arabic so numbers keep their order.
 pub fn frame_fill(lang: Lang, msg: Frame, value: &str) -> String {
-    let value = if lang.is_rtl() { format!("\u{2066}{value}\u{2069}") } else { value.to_string() };
+    let value = if lang.is_rtl() {
+        format!("\u{2066}{value}\u{2069}")
+    } else {
+        value.to_string()
+    };
     frame(lang, msg).replacen("{}", &value, 1)
 }

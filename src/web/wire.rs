@@ -10,9 +10,9 @@
 //! error naming the field.
 
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind, MethodOffer,
-    MobileMoneyCountry, NextAction, Operator, OrderSummary, Payment, PaymentStatus, PhoneCountry, SubmitRequest,
-    SupportInfo,
+    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind,
+    MethodOffer, MobileMoneyCountry, NextAction, Operator, OrderSummary, Payment, PaymentStatus,
+    PhoneCountry, SubmitRequest, SupportInfo,
 };
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
@@ -24,7 +24,9 @@ type Result<T> = std::result::Result<T, String>;
 
 /// Parses JSON text.
 pub fn parse(text: &str) -> Result<Json> {
-    JSON::parse(text).map(Json).map_err(|_| "the body is not JSON".to_string())
+    JSON::parse(text)
+        .map(Json)
+        .map_err(|_| "the body is not JSON".to_string())
 }
 
 impl Json {
@@ -32,11 +34,16 @@ impl Json {
         if !self.0.is_object() {
             return None;
         }
-        Reflect::get(&self.0, &JsValue::from_str(key)).ok().filter(|value| !value.is_undefined() && !value.is_null())
+        Reflect::get(&self.0, &JsValue::from_str(key))
+            .ok()
+            .filter(|value| !value.is_undefined() && !value.is_null())
     }
 
     fn object(&self, key: &str) -> Result<Json> {
-        self.get(key).filter(JsValue::is_object).map(Json).ok_or_else(|| missing(key))
+        self.get(key)
+            .filter(JsValue::is_object)
+            .map(Json)
+            .ok_or_else(|| missing(key))
     }
 
     fn opt_object(&self, key: &str) -> Option<Json> {
@@ -44,7 +51,9 @@ impl Json {
     }
 
     fn string(&self, key: &str) -> Result<String> {
-        self.get(key).and_then(|value| value.as_string()).ok_or_else(|| missing(key))
+        self.get(key)
+            .and_then(|value| value.as_string())
+            .ok_or_else(|| missing(key))
     }
 
     fn opt_string(&self, key: &str) -> Option<String> {
@@ -52,7 +61,10 @@ impl Json {
     }
 
     fn integer(&self, key: &str) -> Result<i64> {
-        let number = self.get(key).and_then(|value| value.as_f64()).ok_or_else(|| missing(key))?;
+        let number = self
+            .get(key)
+            .and_then(|value| value.as_f64())
+            .ok_or_else(|| missing(key))?;
         if number.fract() != 0.0 || number.abs() > 9_007_199_254_740_991.0 {
             return Err(format!("`{key}` is not an integer"));
         }
@@ -98,7 +110,12 @@ pub fn checkout_session(json: &Json) -> Result<CheckoutSession> {
                 countries: offer
                     .array("countries")?
                     .iter()
-                    .map(|c| Ok(PhoneCountry { code: c.string("code")?, dial_code: c.string("dial_code")? }))
+                    .map(|c| {
+                        Ok(PhoneCountry {
+                            code: c.string("code")?,
+                            dial_code: c.string("dial_code")?,
+                        })
+                    })
                     .collect::<Result<_>>()?,
             },
             "mobile_money" => MethodOffer::MobileMoney {
@@ -124,7 +141,11 @@ pub fn checkout_session(json: &Json) -> Result<CheckoutSession> {
         methods.push(offer);
     }
     let redirect_origins = match json.get("redirect_origins") {
-        Some(_) => json.array("redirect_origins")?.iter().filter_map(|origin| origin.0.as_string()).collect(),
+        Some(_) => json
+            .array("redirect_origins")?
+            .iter()
+            .filter_map(|origin| origin.0.as_string())
+            .collect(),
         None => Vec::new(),
     };
     Ok(CheckoutSession {
@@ -135,7 +156,10 @@ pub fn checkout_session(json: &Json) -> Result<CheckoutSession> {
             currency: order.string("currency")?,
         },
         methods,
-        test_mode: json.get("test_mode").and_then(|value| value.as_bool()).unwrap_or(false),
+        test_mode: json
+            .get("test_mode")
+            .and_then(|value| value.as_bool())
+            .unwrap_or(false),
         redirect_origins,
     })
 }
@@ -143,13 +167,22 @@ pub fn checkout_session(json: &Json) -> Result<CheckoutSession> {
 /// Every payment answer.
 pub fn payment(json: &Json) -> Result<Payment> {
     let status = json.string("status")?;
-    let next_action = json.opt_object("next_action").and_then(|action| match action.opt_string("type")?.as_str() {
-        "redirect" => Some(NextAction::Redirect { url: action.opt_string("url")? }),
-        "approve_on_phone" => Some(NextAction::ApproveOnPhone { phone: action.opt_string("phone")? }),
-        _ => None,
+    let next_action = json.opt_object("next_action").and_then(|action| {
+        match action.opt_string("type")?.as_str() {
+            "redirect" => Some(NextAction::Redirect {
+                url: action.opt_string("url")?,
+            }),
+            "approve_on_phone" => Some(NextAction::ApproveOnPhone {
+                phone: action.opt_string("phone")?,
+            }),
+            _ => None,
+        }
     });
     let failure = match json.opt_object("failure") {
-        Some(failure) => Some(Failure { code: failure.string("code")?, message: failure.string("message")? }),
+        Some(failure) => Some(Failure {
+            code: failure.string("code")?,
+            message: failure.string("message")?,
+        }),
         None => None,
     };
     Ok(Payment {
@@ -228,7 +261,10 @@ impl Writer {
     }
 
     pub fn finish(self) -> String {
-        JSON::stringify(&self.0).ok().and_then(|text| text.as_string()).unwrap_or_default()
+        JSON::stringify(&self.0)
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default()
     }
 }
 

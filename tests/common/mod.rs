@@ -7,13 +7,15 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind, MethodOffer,
-    MobileMoneyCountry, NextAction, Operator, OrderSummary, Payment, PaymentStatus, PhoneCountry, SubmitRequest,
-    SupportInfo,
+    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind,
+    MethodOffer, MobileMoneyCountry, NextAction, Operator, OrderSummary, Payment, PaymentStatus,
+    PhoneCountry, SubmitRequest, SupportInfo,
 };
 use checkout_widget::core::backoff::{Backoff, PollPolicy};
 use checkout_widget::core::i18n::Lang;
-use checkout_widget::web::{Backend, BackendFuture, CheckoutWidget, CheckoutWidgetProps, Navigator, WidgetError};
+use checkout_widget::web::{
+    Backend, BackendFuture, CheckoutWidget, CheckoutWidgetProps, Navigator, WidgetError,
+};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::AttrValue;
@@ -63,7 +65,10 @@ impl FakeBackend {
         Rc::new(fake)
     }
 
-    pub fn on_create(&self, answer: impl Fn(usize, &CreatePaymentRequest) -> Result<Payment, WidgetError> + 'static) {
+    pub fn on_create(
+        &self,
+        answer: impl Fn(usize, &CreatePaymentRequest) -> Result<Payment, WidgetError> + 'static,
+    ) {
         *self.on_create.borrow_mut() = Some(Box::new(answer));
     }
     pub fn on_submit(&self, answer: impl Fn(usize) -> Result<Payment, WidgetError> + 'static) {
@@ -88,32 +93,63 @@ impl Backend for FakeBackend {
         Box::pin(async move { answer })
     }
 
-    fn create_payment<'a>(&'a self, key: &'a str, request: &'a CreatePaymentRequest) -> BackendFuture<'a, Payment> {
+    fn create_payment<'a>(
+        &'a self,
+        key: &'a str,
+        request: &'a CreatePaymentRequest,
+    ) -> BackendFuture<'a, Payment> {
         let count = self.create_count();
-        self.creates.borrow_mut().push((key.to_string(), request.clone()));
+        self.creates
+            .borrow_mut()
+            .push((key.to_string(), request.clone()));
         let answer = match self.on_create.borrow().as_ref() {
             Some(answer) => answer(count, request),
             None => {
                 // Like the server: a new payment in `created`, its id from the key's order.
                 self.next_id.set(self.next_id.get() + 1);
-                let id = format!("pay_{}_{}", request.order.replace('-', "_"), self.next_id.get());
-                Ok(payment(&id, &request.order, request.method, PaymentStatus::Created))
+                let id = format!(
+                    "pay_{}_{}",
+                    request.order.replace('-', "_"),
+                    self.next_id.get()
+                );
+                Ok(payment(
+                    &id,
+                    &request.order,
+                    request.method,
+                    PaymentStatus::Created,
+                ))
             }
         };
         Box::pin(async move { answer })
     }
 
-    fn submit<'a>(&'a self, payment_id: &'a str, request: &'a SubmitRequest) -> BackendFuture<'a, Payment> {
+    fn submit<'a>(
+        &'a self,
+        payment_id: &'a str,
+        request: &'a SubmitRequest,
+    ) -> BackendFuture<'a, Payment> {
         let count = self.submits.borrow().len();
-        self.submits.borrow_mut().push((payment_id.to_string(), request.clone()));
-        let answer = self.on_submit.borrow().as_ref().map(|answer| answer(count)).unwrap_or(Err(unscripted("submit")));
+        self.submits
+            .borrow_mut()
+            .push((payment_id.to_string(), request.clone()));
+        let answer = self
+            .on_submit
+            .borrow()
+            .as_ref()
+            .map(|answer| answer(count))
+            .unwrap_or(Err(unscripted("submit")));
         Box::pin(async move { answer })
     }
 
     fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment> {
         let count = self.polls.borrow().len();
         self.polls.borrow_mut().push(payment_id.to_string());
-        let answer = self.on_poll.borrow().as_ref().map(|answer| answer(count)).unwrap_or(Err(unscripted("poll")));
+        let answer = self
+            .on_poll
+            .borrow()
+            .as_ref()
+            .map(|answer| answer(count))
+            .unwrap_or(Err(unscripted("poll")));
         Box::pin(async move { answer })
     }
 }
@@ -142,8 +178,14 @@ pub fn session_dz(order: &str, redirect_origins: Vec<String>) -> CheckoutSession
         },
         methods: vec![MethodOffer::YassirCash {
             countries: vec![
-                PhoneCountry { code: "dz".into(), dial_code: "213".into() },
-                PhoneCountry { code: "ma".into(), dial_code: "212".into() },
+                PhoneCountry {
+                    code: "dz".into(),
+                    dial_code: "213".into(),
+                },
+                PhoneCountry {
+                    code: "ma".into(),
+                    dial_code: "212".into(),
+                },
             ],
         }],
         test_mode: true,
@@ -166,7 +208,11 @@ pub fn session_cg(order: &str) -> CheckoutSession {
                     dial_code: "242".into(),
                     operators: vec![Operator::Mtn, Operator::Airtel],
                 },
-                MobileMoneyCountry { code: "cm".into(), dial_code: "237".into(), operators: vec![Operator::Mtn] },
+                MobileMoneyCountry {
+                    code: "cm".into(),
+                    dial_code: "237".into(),
+                    operators: vec![Operator::Mtn],
+                },
             ],
         }],
         test_mode: true,
@@ -219,7 +265,10 @@ pub fn yassir_succeeded(id: &str, order: &str) -> Payment {
 /// Yassir `statusCode 3`.
 pub fn yassir_rejected(id: &str, order: &str) -> Payment {
     Payment {
-        failure: Some(Failure { code: "rejected".into(), message: "Payment rejected".into() }),
+        failure: Some(Failure {
+            code: "rejected".into(),
+            message: "Payment rejected".into(),
+        }),
         ..payment(id, order, MethodKind::YassirCash, PaymentStatus::Rejected)
     }
 }
@@ -227,21 +276,40 @@ pub fn yassir_rejected(id: &str, order: &str) -> Payment {
 /// Yassir `statusCode 12` with the documented `payUrl`.
 pub fn yassir_requires_action(id: &str, order: &str, pay_url: &str) -> Payment {
     Payment {
-        next_action: Some(NextAction::Redirect { url: pay_url.into() }),
-        ..payment(id, order, MethodKind::YassirCash, PaymentStatus::RequiresAction)
+        next_action: Some(NextAction::Redirect {
+            url: pay_url.into(),
+        }),
+        ..payment(
+            id,
+            order,
+            MethodKind::YassirCash,
+            PaymentStatus::RequiresAction,
+        )
     }
 }
 
 /// Yassir `statusCode 13`.
 pub fn yassir_pre_authorized(id: &str, order: &str) -> Payment {
-    payment(id, order, MethodKind::YassirCash, PaymentStatus::PreAuthorized)
+    payment(
+        id,
+        order,
+        MethodKind::YassirCash,
+        PaymentStatus::PreAuthorized,
+    )
 }
 
 pub fn momo_awaiting(id: &str, order: &str) -> Payment {
     Payment {
-        next_action: Some(NextAction::ApproveOnPhone { phone: "242066594470".into() }),
+        next_action: Some(NextAction::ApproveOnPhone {
+            phone: "242066594470".into(),
+        }),
         phone: Some("242066594470".into()),
-        ..payment(id, order, MethodKind::MobileMoney, PaymentStatus::AwaitingApproval)
+        ..payment(
+            id,
+            order,
+            MethodKind::MobileMoney,
+            PaymentStatus::AwaitingApproval,
+        )
     }
 }
 
@@ -253,7 +321,10 @@ pub fn momo_succeeded(id: &str, order: &str) -> Payment {
 /// Yabetoo `failed`.
 pub fn momo_failed(id: &str, order: &str) -> Payment {
     Payment {
-        failure: Some(Failure { code: "insufficient_funds".into(), message: "Insufficient balance".into() }),
+        failure: Some(Failure {
+            code: "insufficient_funds".into(),
+            message: "Insufficient balance".into(),
+        }),
         ..payment(id, order, MethodKind::MobileMoney, PaymentStatus::Rejected)
     }
 }
@@ -261,7 +332,10 @@ pub fn momo_failed(id: &str, order: &str) -> Payment {
 /// Yabetoo `expired` with its documented `failureMessage`.
 pub fn momo_expired(id: &str, order: &str) -> Payment {
     Payment {
-        failure: Some(Failure { code: "Transaction timed out".into(), message: "Transaction timed out".into() }),
+        failure: Some(Failure {
+            code: "Transaction timed out".into(),
+            message: "Transaction timed out".into(),
+        }),
         ..payment(id, order, MethodKind::MobileMoney, PaymentStatus::Expired)
     }
 }
@@ -276,7 +350,13 @@ pub fn http_error(status: u16) -> WidgetError {
     };
     WidgetError::Http {
         status,
-        body: Some(ErrorResponse { error: ErrorBody { code: code.into(), message: message.into(), field: None } }),
+        body: Some(ErrorResponse {
+            error: ErrorBody {
+                code: code.into(),
+                message: message.into(),
+                field: None,
+            },
+        }),
     }
 }
 
@@ -285,7 +365,12 @@ pub fn http_error(status: u16) -> WidgetError {
 /// Polling fast enough for tests.
 pub fn quick_polling() -> PollPolicy {
     PollPolicy {
-        backoff: Backoff { initial_ms: 20, factor: 1.5, max_ms: 100, jitter: 0.2 },
+        backoff: Backoff {
+            initial_ms: 20,
+            factor: 1.5,
+            max_ms: 100,
+            jitter: 0.2,
+        },
         pending_deadline_ms: 5_000,
         after_return_deadline_ms: 5_000,
     }
@@ -306,7 +391,12 @@ impl Drop for Mounted {
     }
 }
 
-pub async fn mount(backend: Rc<FakeBackend>, order: &str, lang: Lang, polling: PollPolicy) -> Mounted {
+pub async fn mount(
+    backend: Rc<FakeBackend>,
+    order: &str,
+    lang: Lang,
+    polling: PollPolicy,
+) -> Mounted {
     mount_with(backend, order, lang, polling, None).await
 }
 
@@ -333,16 +423,28 @@ pub async fn mount_with(
         polling: Some(polling),
     };
     let app = yew::Renderer::<CheckoutWidget>::with_root_and_props(root.clone(), props).render();
-    let mounted = Mounted { root, navigator, app: Some(app) };
+    let mounted = Mounted {
+        root,
+        navigator,
+        app: Some(app),
+    };
     settle().await;
     mounted
 }
 
 /// Renders `props` into `root` (which may sit in a shadow root), for tests that set props the
 /// helpers above do not.
-pub async fn mount_props(root: Element, props: CheckoutWidgetProps, navigator: Rc<RecordingNavigator>) -> Mounted {
+pub async fn mount_props(
+    root: Element,
+    props: CheckoutWidgetProps,
+    navigator: Rc<RecordingNavigator>,
+) -> Mounted {
     let app = yew::Renderer::<CheckoutWidget>::with_root_and_props(root.clone(), props).render();
-    let mounted = Mounted { root, navigator, app: Some(app) };
+    let mounted = Mounted {
+        root,
+        navigator,
+        app: Some(app),
+    };
     settle().await;
     mounted
 }
@@ -377,16 +479,25 @@ impl Mounted {
             yew::platform::time::sleep(Duration::from_millis(10)).await;
             yew::scheduler::flush().await;
         }
-        panic!("expected step `{step}`, the widget shows `{}`: {}", self.step(), self.text());
+        panic!(
+            "expected step `{step}`, the widget shows `{}`: {}",
+            self.step(),
+            self.text()
+        );
     }
 
     pub fn find(&self, selector: &str) -> Element {
-        self.root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no `{selector}` in {}", self.text()))
+        self.root
+            .query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no `{selector}` in {}", self.text()))
     }
 
     pub fn find_all(&self, selector: &str) -> Vec<Element> {
         let list = self.root.query_selector_all(selector).unwrap();
-        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<Element>().ok()).collect()
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+            .collect()
     }
 
     pub fn has(&self, selector: &str) -> bool {
@@ -410,7 +521,10 @@ impl Mounted {
     }
 
     pub fn click(&self, selector: &str) {
-        self.find(selector).dyn_into::<HtmlElement>().unwrap().click();
+        self.find(selector)
+            .dyn_into::<HtmlElement>()
+            .unwrap()
+            .click();
     }
 
     pub fn pay_button(&self) -> web_sys::HtmlButtonElement {

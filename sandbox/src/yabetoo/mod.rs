@@ -56,7 +56,10 @@ fn answer(status: StatusCode, body: Value) -> Response {
 
 /// True when the request carries `Authorization: Bearer sk_test_sandbox`.
 fn authorized(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()) else {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+    else {
         return false;
     };
     let mut parts = value.trim().splitn(2, ' ');
@@ -80,7 +83,13 @@ fn json_body(bytes: &Bytes) -> Option<Value> {
 
 /// A body that is not JSON: 400 in the validation errors' shape.
 fn malformed_json() -> Response {
-    answer(StatusCode::BAD_REQUEST, errors_body(&[FieldError { rule: "json", field: "body".into() }]))
+    answer(
+        StatusCode::BAD_REQUEST,
+        errors_body(&[FieldError {
+            rule: "json",
+            field: "body".into(),
+        }]),
+    )
 }
 
 fn validation_failed(errors: &[FieldError]) -> Response {
@@ -88,7 +97,11 @@ fn validation_failed(errors: &[FieldError]) -> Response {
 }
 
 /// `POST /v1/payment-intents`.
-async fn intents_create(State(sandbox): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+async fn intents_create(
+    State(sandbox): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if !authorized(&headers) {
         return unauthorized();
     }
@@ -102,13 +115,20 @@ async fn intents_create(State(sandbox): State<Shared>, headers: HeaderMap, body:
 }
 
 /// `GET /v1/payment-intents/{id}`.
-async fn intents_retrieve(State(sandbox): State<Shared>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+async fn intents_retrieve(
+    State(sandbox): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if !authorized(&headers) {
         return unauthorized();
     }
     match sandbox.retrieve(&id) {
         Some(body) => answer(StatusCode::OK, body),
-        None => answer(StatusCode::NOT_FOUND, json!({ "message": "Payment intent not found" })),
+        None => answer(
+            StatusCode::NOT_FOUND,
+            json!({ "message": "Payment intent not found" }),
+        ),
     }
 }
 

@@ -14,18 +14,35 @@ pub(crate) struct Failure {
 }
 
 /// The shopper declined the prompt (or the operator refused it).
-pub(crate) const APPROVAL_REJECTED: Failure =
-    Failure { code: "APPROVAL_REJECTED", message: "The payer rejected the payment" };
+pub(crate) const APPROVAL_REJECTED: Failure = Failure {
+    code: "APPROVAL_REJECTED",
+    message: "The payer rejected the payment",
+};
 /// Nobody answered the prompt in time. The message is the one Yabetoo's confirm example shows.
-pub(crate) const TIMEOUT: Failure = Failure { code: "TIMEOUT", message: "Transaction timed out" };
-const INTERNAL_PROCESSING_ERROR: Failure =
-    Failure { code: "INTERNAL_PROCESSING_ERROR", message: "Internal processing error at the operator" };
-const PAYER_NOT_FOUND: Failure =
-    Failure { code: "PAYER_NOT_FOUND", message: "The number is not registered with the operator" };
-const PAYEE_NOT_ALLOWED_TO_RECEIVE: Failure =
-    Failure { code: "PAYEE_NOT_ALLOWED_TO_RECEIVE", message: "The payee is not allowed to receive payments" };
-const NOT_ALLOWED: Failure = Failure { code: "NOT_ALLOWED", message: "The payment is not allowed" };
-const EXPIRED: Failure = Failure { code: "EXPIRED", message: "The payment request expired" };
+pub(crate) const TIMEOUT: Failure = Failure {
+    code: "TIMEOUT",
+    message: "Transaction timed out",
+};
+const INTERNAL_PROCESSING_ERROR: Failure = Failure {
+    code: "INTERNAL_PROCESSING_ERROR",
+    message: "Internal processing error at the operator",
+};
+const PAYER_NOT_FOUND: Failure = Failure {
+    code: "PAYER_NOT_FOUND",
+    message: "The number is not registered with the operator",
+};
+const PAYEE_NOT_ALLOWED_TO_RECEIVE: Failure = Failure {
+    code: "PAYEE_NOT_ALLOWED_TO_RECEIVE",
+    message: "The payee is not allowed to receive payments",
+};
+const NOT_ALLOWED: Failure = Failure {
+    code: "NOT_ALLOWED",
+    message: "The payment is not allowed",
+};
+const EXPIRED: Failure = Failure {
+    code: "EXPIRED",
+    message: "The payment request expired",
+};
 const LOW_BALANCE: Failure = Failure {
     code: "LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED",
     message: "Insufficient balance or payee limit reached",
@@ -96,7 +113,10 @@ pub(crate) const TEST_NUMBERS: &[TestNumber] = &[
     TestNumber {
         msisdn: "46733123454",
         operator: "MTN",
-        behaviour: Behaviour::Settles { delays: 2, outcome: Outcome::Succeeded },
+        behaviour: Behaviour::Settles {
+            delays: 2,
+            outcome: Outcome::Succeeded,
+        },
         summary: "succeeded, slowly (PAYER_DELAYED: twice the settle delay)",
         documented: true,
     },
@@ -195,7 +215,10 @@ pub(crate) fn digits(msisdn: &str) -> &str {
 /// number: the sandbox enforces no prefixes.
 pub(crate) fn behaviour_for(msisdn: &str) -> Behaviour {
     let digits = digits(msisdn);
-    TEST_NUMBERS.iter().find(|number| number.msisdn == digits).map_or(Behaviour::OnPhone, |number| number.behaviour)
+    TEST_NUMBERS
+        .iter()
+        .find(|number| number.msisdn == digits)
+        .map_or(Behaviour::OnPhone, |number| number.behaviour)
 }
 
 #[cfg(test)]
@@ -205,7 +228,10 @@ mod tests {
     #[test]
     fn test_numbers_match_with_or_without_plus() {
         assert_eq!(behaviour_for("+46733123451"), behaviour_for("46733123451"));
-        assert_eq!(behaviour_for("46733123451"), settles(Outcome::Failed(APPROVAL_REJECTED)));
+        assert_eq!(
+            behaviour_for("46733123451"),
+            settles(Outcome::Failed(APPROVAL_REJECTED))
+        );
     }
 
     #[test]
@@ -216,14 +242,22 @@ mod tests {
 
     #[test]
     fn payer_delayed_takes_twice_the_settle_delay() {
-        let config = SandboxConfig { momo_settle_delay: Duration::from_millis(10), ..SandboxConfig::default() };
-        assert_eq!(behaviour_for("46733123454").settle_after(&config), Some(Duration::from_millis(20)));
+        let config = SandboxConfig {
+            momo_settle_delay: Duration::from_millis(10),
+            ..SandboxConfig::default()
+        };
+        assert_eq!(
+            behaviour_for("46733123454").settle_after(&config),
+            Some(Duration::from_millis(20))
+        );
     }
 
     #[test]
     fn test_numbers_are_unique() {
         for (index, number) in TEST_NUMBERS.iter().enumerate() {
-            assert!(TEST_NUMBERS[index + 1..].iter().all(|other| other.msisdn != number.msisdn));
+            assert!(TEST_NUMBERS[index + 1..]
+                .iter()
+                .all(|other| other.msisdn != number.msisdn));
         }
     }
 }

@@ -42,21 +42,32 @@ struct PhoneFilter {
 impl PhoneFilter {
     /// The number's digits, if a filter is set.
     fn digits(&self) -> Option<&str> {
-        self.msisdn.as_deref().map(str::trim).map(digits).filter(|digits| !digits.is_empty())
+        self.msisdn
+            .as_deref()
+            .map(str::trim)
+            .map(digits)
+            .filter(|digits| !digits.is_empty())
     }
 
     /// `?msisdn=…` to keep the filter across a redirect; digits only, so nothing needs escaping.
     fn query(&self) -> String {
         match self.digits() {
-            Some(digits) if digits.bytes().all(|byte| byte.is_ascii_digit()) => format!("?msisdn={digits}"),
+            Some(digits) if digits.bytes().all(|byte| byte.is_ascii_digit()) => {
+                format!("?msisdn={digits}")
+            }
             _ => String::new(),
         }
     }
 }
 
-async fn prompts_list(State(sandbox): State<Shared>, Query(filter): Query<PhoneFilter>) -> Json<Value> {
+async fn prompts_list(
+    State(sandbox): State<Shared>,
+    Query(filter): Query<PhoneFilter>,
+) -> Json<Value> {
     let prompts = sandbox.waiting_prompts(filter.digits());
-    Json(Value::Array(prompts.iter().map(WaitingPrompt::body).collect()))
+    Json(Value::Array(
+        prompts.iter().map(WaitingPrompt::body).collect(),
+    ))
 }
 
 async fn prompt_approve(
@@ -90,16 +101,22 @@ fn answer_prompt(
         .is_some_and(|accept| accept.contains("application/json"));
     match (sandbox.answer_prompt(intent_id, approve), wants_json) {
         (Some(charge), true) => Json(charge).into_response(),
-        (Some(_), false) => Redirect::to(&format!("{YABETOO_MOUNT}/phone{}", filter.query())).into_response(),
-        (None, true) => {
-            (StatusCode::NOT_FOUND, Json(json!({ "message": "No prompt is waiting for this payment intent" })))
-                .into_response()
+        (Some(_), false) => {
+            Redirect::to(&format!("{YABETOO_MOUNT}/phone{}", filter.query())).into_response()
         }
+        (None, true) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "message": "No prompt is waiting for this payment intent" })),
+        )
+            .into_response(),
         (None, false) => (StatusCode::NOT_FOUND, Html(no_prompt_page(filter))).into_response(),
     }
 }
 
-async fn phone_page(State(sandbox): State<Shared>, Query(filter): Query<PhoneFilter>) -> Html<String> {
+async fn phone_page(
+    State(sandbox): State<Shared>,
+    Query(filter): Query<PhoneFilter>,
+) -> Html<String> {
     let prompts = sandbox.waiting_prompts(filter.digits());
     Html(render_page(&prompts, &filter, OffsetDateTime::now_utc()))
 }
@@ -154,17 +171,28 @@ fn render_page(prompts: &[WaitingPrompt], filter: &PhoneFilter, now: OffsetDateT
         html.push_str("</ul>");
     }
     render_test_numbers(&mut html);
-    let _ = write!(html, "</main><script>{REFRESH_SCRIPT}</script></body></html>");
+    let _ = write!(
+        html,
+        "</main><script>{REFRESH_SCRIPT}</script></body></html>"
+    );
     html
 }
 
-fn render_prompt(html: &mut String, prompt: &WaitingPrompt, filter: &PhoneFilter, now: OffsetDateTime) {
+fn render_prompt(
+    html: &mut String,
+    prompt: &WaitingPrompt,
+    filter: &PhoneFilter,
+    now: OffsetDateTime,
+) {
     let seconds_left = (prompt.expires_at - now).whole_seconds().max(0);
     let intent = escape(&prompt.intent_id);
     let action = format!("{YABETOO_MOUNT}/phone/prompts/{intent}");
     let query = filter.query();
-    let description =
-        prompt.description.as_deref().map(|description| format!("<p>{}</p>", escape(description))).unwrap_or_default();
+    let description = prompt
+        .description
+        .as_deref()
+        .map(|description| format!("<p>{}</p>", escape(description)))
+        .unwrap_or_default();
     let _ = write!(
         html,
         "<li><h2>{msisdn}</h2>\
@@ -188,7 +216,11 @@ fn render_test_numbers(html: &mut String) {
          <thead><tr><th scope=\"col\">Number</th><th scope=\"col\">Operator</th><th scope=\"col\">Outcome</th></tr></thead><tbody>",
     );
     for number in TEST_NUMBERS {
-        let origin = if number.documented { "" } else { " (sandbox only)" };
+        let origin = if number.documented {
+            ""
+        } else {
+            " (sandbox only)"
+        };
         let _ = write!(
             html,
             "<tr><td>{}</td><td>{}</td><td>{}{origin}</td></tr>",
@@ -233,7 +265,6 @@ fn group_thousands(amount: i64) -> String {
     grouped
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,7 +283,11 @@ mod tests {
 
     #[test]
     fn page_shows_each_prompt_with_its_answers() {
-        let html = render_page(&[prompt("Order 42")], &PhoneFilter::default(), OffsetDateTime::UNIX_EPOCH);
+        let html = render_page(
+            &[prompt("Order 42")],
+            &PhoneFilter::default(),
+            OffsetDateTime::UNIX_EPOCH,
+        );
         assert!(html.contains("<html lang=\"en\">"));
         assert!(html.contains("+242066594470"));
         assert!(html.contains("12\u{a0}500 XAF"));
@@ -263,13 +298,19 @@ mod tests {
 
     #[test]
     fn page_escapes_what_the_merchant_wrote() {
-        let html = render_page(&[prompt("<script>x</script>")], &PhoneFilter::default(), OffsetDateTime::UNIX_EPOCH);
+        let html = render_page(
+            &[prompt("<script>x</script>")],
+            &PhoneFilter::default(),
+            OffsetDateTime::UNIX_EPOCH,
+        );
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
     }
 
     #[test]
     fn forms_keep_the_number_filter() {
-        let filter = PhoneFilter { msisdn: Some("+242066594470".into()) };
+        let filter = PhoneFilter {
+            msisdn: Some("+242066594470".into()),
+        };
         let html = render_page(&[prompt("x")], &filter, OffsetDateTime::UNIX_EPOCH);
         assert!(html.contains("/approve?msisdn=242066594470\""));
     }

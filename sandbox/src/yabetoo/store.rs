@@ -24,16 +24,24 @@ const TIMESTAMP: &[FormatItem<'static>] =
 
 /// A timestamp as Yabetoo writes it (always UTC).
 pub(crate) fn timestamp(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC).format(TIMESTAMP).unwrap_or_default()
+    at.to_offset(time::UtcOffset::UTC)
+        .format(TIMESTAMP)
+        .unwrap_or_default()
 }
 
 fn random_alphanumeric(length: usize) -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(length).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(length)
+        .map(char::from)
+        .collect()
 }
 
 fn random_digits(length: usize) -> String {
     let mut rng = rand::thread_rng();
-    (0..length).map(|_| char::from(b'0' + rng.gen_range(0..10))).collect()
+    (0..length)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10)))
+        .collect()
 }
 
 /// A payment intent and every charge made on it (the latest last).
@@ -132,7 +140,9 @@ impl Intent {
     }
 
     fn charge_mut(&mut self, charge_id: &str) -> Option<&mut Charge> {
-        self.charges.iter_mut().find(|charge| charge.id == charge_id)
+        self.charges
+            .iter_mut()
+            .find(|charge| charge.id == charge_id)
     }
 }
 
@@ -147,7 +157,9 @@ fn outcome_status(outcome: Outcome) -> &'static str {
 impl Charge {
     fn failure(&self) -> Option<Failure> {
         match self.state {
-            ChargeState::Settled(Outcome::Failed(failure) | Outcome::Expired(failure)) => Some(failure),
+            ChargeState::Settled(Outcome::Failed(failure) | Outcome::Expired(failure)) => {
+                Some(failure)
+            }
             _ => None,
         }
     }
@@ -168,7 +180,10 @@ impl Charge {
         body.insert("amount".into(), json!(intent.amount));
         body.insert("currency".into(), json!(intent.currency));
         body.insert("status".into(), json!(status));
-        body.insert("captured".into(), json!(self.state == ChargeState::Settled(Outcome::Succeeded)));
+        body.insert(
+            "captured".into(),
+            json!(self.state == ChargeState::Settled(Outcome::Succeeded)),
+        );
         body.insert("externalId".into(), json!(self.external_id));
         if let Some(failure) = self.failure() {
             body.insert("failureMessage".into(), json!(failure.message));
@@ -256,7 +271,9 @@ impl Sandbox {
     fn intents(&self) -> MutexGuard<'_, HashMap<String, Intent>> {
         // A panic while holding the lock cannot leave an intent half-written (updates are
         // plain assignments), so a poisoned lock is still safe to use.
-        self.intents.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.intents
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Creates an intent and answers create's body.
@@ -292,7 +309,10 @@ impl Sandbox {
     pub fn charge_body(&self, intent_id: &str, charge_id: &str) -> Option<Value> {
         let intents = self.intents();
         let intent = intents.get(intent_id)?;
-        let charge = intent.charges.iter().find(|charge| charge.id == charge_id)?;
+        let charge = intent
+            .charges
+            .iter()
+            .find(|charge| charge.id == charge_id)?;
         Some(charge.body(intent))
     }
 
@@ -323,7 +343,12 @@ impl Sandbox {
             let timeout = self.config.momo_prompt_timeout;
             Prompt {
                 expires_at: now + timeout,
-                timeout: self.settle_later(intent_id, &charge_id, timeout, Outcome::Expired(TIMEOUT)),
+                timeout: self.settle_later(
+                    intent_id,
+                    &charge_id,
+                    timeout,
+                    Outcome::Expired(TIMEOUT),
+                ),
             }
         });
         match behaviour {
@@ -332,7 +357,12 @@ impl Sandbox {
                 self.settle_later(intent_id, &charge_id, delay, outcome);
             }
             Behaviour::Slow => {
-                self.settle_later(intent_id, &charge_id, self.config.slow_delay, Outcome::Succeeded);
+                self.settle_later(
+                    intent_id,
+                    &charge_id,
+                    self.config.slow_delay,
+                    Outcome::Succeeded,
+                );
             }
             Behaviour::OnPhone | Behaviour::ServerError => {}
         }
@@ -395,14 +425,19 @@ impl Sandbox {
         }
         charge.settled.send_replace(true);
         intent.updated_at = now;
-        let charge = intent.charges.iter().find(|charge| charge.id == charge_id)?;
+        let charge = intent
+            .charges
+            .iter()
+            .find(|charge| charge.id == charge_id)?;
         Some(charge.body(intent))
     }
 
     /// The prompts waiting for a person, soonest to expire first, optionally for one number
     /// (compared on digits, so `+` does not matter).
     pub fn waiting_prompts(&self, msisdn: Option<&str>) -> Vec<WaitingPrompt> {
-        let wanted = msisdn.map(super::numbers::digits).filter(|digits| !digits.is_empty());
+        let wanted = msisdn
+            .map(super::numbers::digits)
+            .filter(|digits| !digits.is_empty());
         let intents = self.intents();
         let mut prompts: Vec<WaitingPrompt> = intents
             .values()
@@ -423,7 +458,11 @@ impl Sandbox {
                 })
             })
             .collect();
-        prompts.sort_by(|a, b| a.expires_at.cmp(&b.expires_at).then_with(|| a.intent_id.cmp(&b.intent_id)));
+        prompts.sort_by(|a, b| {
+            a.expires_at
+                .cmp(&b.expires_at)
+                .then_with(|| a.intent_id.cmp(&b.intent_id))
+        });
         prompts
     }
 
@@ -436,7 +475,11 @@ impl Sandbox {
             charge.prompt.as_ref()?;
             charge.id.clone()
         };
-        let outcome = if approve { Outcome::Succeeded } else { Outcome::Failed(APPROVAL_REJECTED) };
+        let outcome = if approve {
+            Outcome::Succeeded
+        } else {
+            Outcome::Failed(APPROVAL_REJECTED)
+        };
         self.settle(intent_id, &charge_id, outcome)
     }
 }

@@ -12,7 +12,10 @@ pub(crate) struct FieldError {
 
 impl FieldError {
     fn new(rule: &'static str, field: impl Into<String>) -> Self {
-        Self { rule, field: field.into() }
+        Self {
+            rule,
+            field: field.into(),
+        }
     }
 }
 
@@ -80,9 +83,12 @@ pub(crate) fn new_intent(body: &Value) -> Result<NewIntent, Vec<FieldError>> {
     };
 
     match (amount, currency) {
-        (Some(amount), Some(currency)) if errors.is_empty() => {
-            Ok(NewIntent { amount, currency, description, metadata })
-        }
+        (Some(amount), Some(currency)) if errors.is_empty() => Ok(NewIntent {
+            amount,
+            currency,
+            description,
+            metadata,
+        }),
         _ => Err(errors),
     }
 }
@@ -96,7 +102,11 @@ fn amount(value: Option<&Value>, errors: &mut Vec<FieldError>) -> Option<i64> {
             return None;
         }
         Some(Value::Number(number)) => number.as_f64(),
-        Some(Value::String(text)) => text.trim().parse::<f64>().ok().filter(|number| number.is_finite()),
+        Some(Value::String(text)) => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|number| number.is_finite()),
         Some(_) => None,
     };
     let Some(number) = number else {
@@ -151,16 +161,23 @@ pub(crate) fn confirmation(body: &Value) -> Result<Confirmation, Vec<FieldError>
     let first_name = optional_string(fields, "first_name", "first_name", &mut errors);
     let last_name = optional_string(fields, "last_name", "last_name", &mut errors);
     let receipt_email = optional_string(fields, "receipt_email", "receipt_email", &mut errors);
-    if receipt_email.as_deref().is_some_and(|email| !is_email(email)) {
+    if receipt_email
+        .as_deref()
+        .is_some_and(|email| !is_email(email))
+    {
         errors.push(FieldError::new("email", "receipt_email"));
     }
 
     let momo = payment_method_data(fields.get("payment_method_data"), &mut errors);
 
     match (client_secret, momo) {
-        (Some(client_secret), Some(momo)) if errors.is_empty() => {
-            Ok(Confirmation { client_secret, first_name, last_name, receipt_email, momo })
-        }
+        (Some(client_secret), Some(momo)) if errors.is_empty() => Ok(Confirmation {
+            client_secret,
+            first_name,
+            last_name,
+            receipt_email,
+            momo,
+        }),
         _ => Err(errors),
     }
 }
@@ -172,25 +189,48 @@ fn payment_method_data(value: Option<&Value>, errors: &mut Vec<FieldError>) -> O
         errors.push(FieldError::new("enum", "payment_method_data.type"));
     }
     let momo = required_object(data.get("momo"), "payment_method_data.momo", errors)?;
-    let country = required_choice(momo, "country", "payment_method_data.momo.country", COUNTRIES, errors);
+    let country = required_choice(
+        momo,
+        "country",
+        "payment_method_data.momo.country",
+        COUNTRIES,
+        errors,
+    );
     let msisdn = required_string(momo, "msisdn", "payment_method_data.momo.msisdn", errors);
-    if msisdn.as_deref().is_some_and(|msisdn| !is_international_msisdn(msisdn)) {
+    if msisdn
+        .as_deref()
+        .is_some_and(|msisdn| !is_international_msisdn(msisdn))
+    {
         errors.push(FieldError::new("mobile", "payment_method_data.momo.msisdn"));
     }
-    let operator = required_choice(momo, "operator_name", "payment_method_data.momo.operator_name", OPERATORS, errors);
-    Some(Momo { country: country?, msisdn: msisdn?, operator: operator? })
+    let operator = required_choice(
+        momo,
+        "operator_name",
+        "payment_method_data.momo.operator_name",
+        OPERATORS,
+        errors,
+    );
+    Some(Momo {
+        country: country?,
+        msisdn: msisdn?,
+        operator: operator?,
+    })
 }
 
 /// International form: an optional `+`, then a country code and number, 10 to 15 digits in all
 /// (E.164). A local number (`066594470`) starts with 0 or is too short, so it fails.
 pub(crate) fn is_international_msisdn(msisdn: &str) -> bool {
     let digits = msisdn.strip_prefix('+').unwrap_or(msisdn);
-    (10..=15).contains(&digits.len()) && digits.bytes().all(|byte| byte.is_ascii_digit()) && !digits.starts_with('0')
+    (10..=15).contains(&digits.len())
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && !digits.starts_with('0')
 }
 
 /// A plain shape check, enough to catch typing mistakes; the address is never written to.
 fn is_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
@@ -296,12 +336,19 @@ mod tests {
     fn amount_accepts_a_number_or_a_numeric_string() {
         let number = new_intent(&json!({ "amount": 5000, "currency": "XAF" })).unwrap();
         assert_eq!((number.amount, number.currency.as_str()), (5000, "xaf"));
-        assert_eq!(new_intent(&json!({ "amount": "10000", "currency": "xaf" })).unwrap().amount, 10000);
+        assert_eq!(
+            new_intent(&json!({ "amount": "10000", "currency": "xaf" }))
+                .unwrap()
+                .amount,
+            10000
+        );
     }
 
     #[test]
     fn amount_must_be_a_positive_whole_number() {
-        let rule = |amount: Value| new_intent(&json!({ "amount": amount, "currency": "xaf" })).unwrap_err()[0].rule;
+        let rule = |amount: Value| {
+            new_intent(&json!({ "amount": amount, "currency": "xaf" })).unwrap_err()[0].rule
+        };
         assert_eq!(rule(json!(0)), "min");
         assert_eq!(rule(json!(-5)), "min");
         assert_eq!(rule(json!(10.5)), "withoutDecimals");
@@ -312,7 +359,13 @@ mod tests {
     #[test]
     fn every_missing_field_is_reported() {
         let errors = new_intent(&json!({})).unwrap_err();
-        assert_eq!(errors, vec![FieldError::new("required", "amount"), FieldError::new("required", "currency")]);
+        assert_eq!(
+            errors,
+            vec![
+                FieldError::new("required", "amount"),
+                FieldError::new("required", "currency")
+            ]
+        );
     }
 
     #[test]
@@ -321,7 +374,10 @@ mod tests {
         assert!(confirmation(&confirm_body("242066594470")).is_ok());
         assert!(confirmation(&confirm_body("46733123454")).is_ok());
         let errors = confirmation(&confirm_body("066594470")).unwrap_err();
-        assert_eq!(errors, vec![FieldError::new("mobile", "payment_method_data.momo.msisdn")]);
+        assert_eq!(
+            errors,
+            vec![FieldError::new("mobile", "payment_method_data.momo.msisdn")]
+        );
         assert!(confirmation(&confirm_body("+242 06 659 44 70")).is_err());
     }
 
@@ -346,7 +402,10 @@ mod tests {
     fn receipt_email_is_checked_when_present() {
         let mut body = confirm_body("242066594470");
         body["receipt_email"] = json!("not-an-email");
-        assert_eq!(confirmation(&body).unwrap_err(), vec![FieldError::new("email", "receipt_email")]);
+        assert_eq!(
+            confirmation(&body).unwrap_err(),
+            vec![FieldError::new("email", "receipt_email")]
+        );
         body["receipt_email"] = json!("jean.dupont@example.com");
         assert!(confirmation(&body).is_ok());
     }

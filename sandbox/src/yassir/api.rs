@@ -23,7 +23,11 @@ pub(super) struct ApiError {
 
 impl ApiError {
     pub(super) fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into(), data: None }
+        Self {
+            status,
+            message: message.into(),
+            data: None,
+        }
     }
 
     pub(super) fn bad_request(message: impl Into<String>) -> Self {
@@ -87,22 +91,25 @@ pub(super) fn authenticate(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// Step 2: the headers every API call needs, `x-platform` and `x-service`.
 pub(super) fn require_client_headers(headers: &HeaderMap) -> Result<(), ApiError> {
-    let platform = header_text(headers, "x-platform")
-        .ok_or_else(|| ApiError::bad_request("x-platform header is required (API, WEB, ANDROID or IOS)"))?;
+    let platform = header_text(headers, "x-platform").ok_or_else(|| {
+        ApiError::bad_request("x-platform header is required (API, WEB, ANDROID or IOS)")
+    })?;
     if !PLATFORMS.contains(&platform) {
         return Err(ApiError::bad_request(format!(
             "x-platform header must be one of API, WEB, ANDROID, IOS (got `{platform}`)"
         )));
     }
-    header_text(headers, "x-service")
-        .ok_or_else(|| ApiError::bad_request("x-service header is required and must not be empty"))?;
+    header_text(headers, "x-service").ok_or_else(|| {
+        ApiError::bad_request("x-service header is required and must not be empty")
+    })?;
     Ok(())
 }
 
 /// A required header that must be present and not blank, such as `x-client-secret`.
 pub(super) fn require_header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, ApiError> {
-    header_text(headers, name)
-        .ok_or_else(|| ApiError::bad_request(format!("{name} header is required and must not be empty")))
+    header_text(headers, name).ok_or_else(|| {
+        ApiError::bad_request(format!("{name} header is required and must not be empty"))
+    })
 }
 
 /// The optional `x-country-code` header, which must be ISO alpha-3 when sent.
@@ -123,7 +130,11 @@ pub(super) enum Body {
 }
 
 /// A request that carries a body must say it is JSON; endpoints with a required body must carry one.
-pub(super) fn require_json_content(headers: &HeaderMap, body: &Bytes, rule: Body) -> Result<(), ApiError> {
+pub(super) fn require_json_content(
+    headers: &HeaderMap,
+    body: &Bytes,
+    rule: Body,
+) -> Result<(), ApiError> {
     if rule == Body::Optional && body.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
@@ -133,7 +144,9 @@ pub(super) fn require_json_content(headers: &HeaderMap, body: &Bytes, rule: Body
     if is_json {
         Ok(())
     } else {
-        Err(ApiError::bad_request("Content-Type header must be application/json"))
+        Err(ApiError::bad_request(
+            "Content-Type header must be application/json",
+        ))
     }
 }
 
@@ -141,24 +154,32 @@ pub(super) fn require_json_content(headers: &HeaderMap, body: &Bytes, rule: Body
 pub(super) fn json_object(body: &Bytes, rule: Body) -> Result<Map<String, Value>, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return match rule {
-            Body::Required => Err(ApiError::bad_request("request body is required and must be a JSON object")),
+            Body::Required => Err(ApiError::bad_request(
+                "request body is required and must be a JSON object",
+            )),
             Body::Optional => Ok(Map::new()),
         };
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(fields)) => Ok(fields),
         Ok(_) => Err(ApiError::bad_request("request body must be a JSON object")),
-        Err(error) => Err(ApiError::bad_request(format!("request body is not valid JSON: {error}"))),
+        Err(error) => Err(ApiError::bad_request(format!(
+            "request body is not valid JSON: {error}"
+        ))),
     }
 }
 
 /// A required, non-blank string field.
 pub(super) fn required_string(fields: &Map<String, Value>, name: &str) -> Result<String, ApiError> {
-    optional_string(fields, name)?.ok_or_else(|| ApiError::bad_request(format!("{name} is required")))
+    optional_string(fields, name)?
+        .ok_or_else(|| ApiError::bad_request(format!("{name} is required")))
 }
 
 /// An optional string field: absent or `null` is `None`; any other type, or a blank string, is an error.
-pub(super) fn optional_string(fields: &Map<String, Value>, name: &str) -> Result<Option<String>, ApiError> {
+pub(super) fn optional_string(
+    fields: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<String>, ApiError> {
     match fields.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) if !text.trim().is_empty() => Ok(Some(text.trim().to_string())),
@@ -169,21 +190,34 @@ pub(super) fn optional_string(fields: &Map<String, Value>, name: &str) -> Result
 
 /// An optional amount in major units (`1500.00`), returned in hundredths. Every currency the
 /// simulator takes (DZD, MAD, USD) has two decimals.
-pub(super) fn optional_amount(fields: &Map<String, Value>, name: &str) -> Result<Option<i64>, ApiError> {
+pub(super) fn optional_amount(
+    fields: &Map<String, Value>,
+    name: &str,
+) -> Result<Option<i64>, ApiError> {
     let value = match fields.get(name) {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Number(number)) => number.as_f64().unwrap_or(f64::NAN),
-        Some(_) => return Err(ApiError::bad_request(format!("{name} must be a number (major units, e.g. 1500.00)"))),
+        Some(_) => {
+            return Err(ApiError::bad_request(format!(
+                "{name} must be a number (major units, e.g. 1500.00)"
+            )))
+        }
     };
     if !value.is_finite() || value <= 0.0 {
-        return Err(ApiError::bad_request(format!("{name} must be a number greater than 0")));
+        return Err(ApiError::bad_request(format!(
+            "{name} must be a number greater than 0"
+        )));
     }
     if value > 1e12 {
-        return Err(ApiError::bad_request(format!("{name} must not exceed 1000000000000")));
+        return Err(ApiError::bad_request(format!(
+            "{name} must not exceed 1000000000000"
+        )));
     }
     let hundredths = (value * 100.0).round();
     if (hundredths - value * 100.0).abs() > 1e-6 {
-        return Err(ApiError::bad_request(format!("{name} must have at most 2 decimal places")));
+        return Err(ApiError::bad_request(format!(
+            "{name} must have at most 2 decimal places"
+        )));
     }
     Ok(Some(hundredths as i64))
 }
@@ -194,7 +228,11 @@ pub(super) fn is_alpha3(code: &str) -> bool {
 }
 
 fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|value| value.to_str().ok()).map(str::trim).filter(|value| !value.is_empty())
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
 }
 
 /// Unknown routes still go through authentication and headers first, as the real gateway does.

@@ -10,7 +10,11 @@ use axum::Json;
 use serde_json::{json, Value};
 
 /// `POST /customers` `{name, phone, email?, isActive?}`: 201, or 409 with the existing customer.
-pub(super) async fn create(State(sim): State<Sim>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn create(
+    State(sim): State<Sim>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     api::authenticate(&headers)?;
     api::require_client_headers(&headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
@@ -34,10 +38,17 @@ pub(super) async fn create(State(sim): State<Sim>, headers: HeaderMap, body: Byt
 
     let mut store = sim.lock();
     if let Some(existing) = store.customer_by_phone(&phone) {
-        return Err(ApiError::new(StatusCode::CONFLICT, "Customer already exists").with_data(existing.to_json()));
+        return Err(
+            ApiError::new(StatusCode::CONFLICT, "Customer already exists")
+                .with_data(existing.to_json()),
+        );
     }
     let customer = store.add_customer(name, email, phone, is_active);
-    Ok(success(StatusCode::CREATED, "Successfully created customer", customer.to_json()))
+    Ok(success(
+        StatusCode::CREATED,
+        "Successfully created customer",
+        customer.to_json(),
+    ))
 }
 
 /// `GET /customers/:id`.
@@ -49,8 +60,15 @@ pub(super) async fn get_by_id(
     api::authenticate(&headers)?;
     api::require_client_headers(&headers)?;
     let store = sim.lock();
-    let customer = store.customers.get(&id).ok_or_else(|| ApiError::not_found("customer not found"))?;
-    Ok(success(StatusCode::OK, "Successfully retrieved customer", customer.to_json()))
+    let customer = store
+        .customers
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found("customer not found"))?;
+    Ok(success(
+        StatusCode::OK,
+        "Successfully retrieved customer",
+        customer.to_json(),
+    ))
 }
 
 /// `GET /customers/search/:phone`.
@@ -62,18 +80,25 @@ pub(super) async fn search(
     api::authenticate(&headers)?;
     api::require_client_headers(&headers)?;
     let store = sim.lock();
-    let customer = store.customer_by_phone(&phone).ok_or_else(|| ApiError::not_found("customer not found"))?;
-    Ok(success(StatusCode::OK, "Successfully retrieved customer", customer.to_json()))
+    let customer = store
+        .customer_by_phone(&phone)
+        .ok_or_else(|| ApiError::not_found("customer not found"))?;
+    Ok(success(
+        StatusCode::OK,
+        "Successfully retrieved customer",
+        customer.to_json(),
+    ))
 }
 
 /// The customers API's documented envelope.
 fn success(status: StatusCode, message: &str, data: Value) -> Response {
-    let body = json!({ "code": status.as_u16(), "status": "success", "message": message, "data": data });
+    let body =
+        json!({ "code": status.as_u16(), "status": "success", "message": message, "data": data });
     (status, Json(body)).into_response()
 }
 
 fn is_international_phone(phone: &str) -> bool {
-    phone
-        .strip_prefix('+')
-        .is_some_and(|digits| (8..=15).contains(&digits.len()) && digits.bytes().all(|byte| byte.is_ascii_digit()))
+    phone.strip_prefix('+').is_some_and(|digits| {
+        (8..=15).contains(&digits.len()) && digits.bytes().all(|byte| byte.is_ascii_digit())
+    })
 }

@@ -43,13 +43,18 @@ impl Sim {
     /// The store is never held across an `.await`, so a poisoned lock only means a handler
     /// panicked mid-update; the data is still usable for a simulator.
     fn lock(&self) -> MutexGuard<'_, model::Store> {
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 /// The Yassir simulator, to be nested at [`crate::YASSIR_MOUNT`].
 pub fn router(config: SandboxConfig) -> Router {
-    let sim = Sim { config: Arc::new(config), store: Arc::default() };
+    let sim = Sim {
+        config: Arc::new(config),
+        store: Arc::default(),
+    };
     let api = Router::new()
         .route("/customers", post(customers::create))
         .route("/customers/{id}", get(customers::get_by_id))

@@ -20,7 +20,8 @@ pub(super) fn now() -> OffsetDateTime {
 }
 
 pub(super) fn timestamp(at: OffsetDateTime) -> String {
-    at.format(TIMESTAMP).unwrap_or_else(|_| at.unix_timestamp().to_string())
+    at.format(TIMESTAMP)
+        .unwrap_or_else(|_| at.unix_timestamp().to_string())
 }
 
 /// An amount in hundredths as a JSON number: `1500` when whole (as in Yassir's check example),
@@ -203,8 +204,15 @@ impl Intent {
     pub(super) fn new(request: NewIntent, ttl: Duration, at: OffsetDateTime) -> Self {
         let id = uuid::Uuid::new_v4().to_string();
         let secret_bytes: [u8; 12] = rand::thread_rng().gen();
-        let secret_hex: String = secret_bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-        let ttl = if Scenario::for_user(&request.user_id) == Scenario::Expiring { EXPIRING_TTL } else { ttl };
+        let secret_hex: String = secret_bytes
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        let ttl = if Scenario::for_user(&request.user_id) == Scenario::Expiring {
+            EXPIRING_TTL
+        } else {
+            ttl
+        };
         Self {
             client_secret: format!("pa_{}_secret_{secret_hex}", &id[..8]),
             id,
@@ -323,7 +331,9 @@ pub(super) struct Store {
 
 impl Store {
     pub(super) fn customer_by_phone(&self, phone: &str) -> Option<&Customer> {
-        self.customer_by_phone.get(&phone_key(phone)).and_then(|id| self.customers.get(id))
+        self.customer_by_phone
+            .get(&phone_key(phone))
+            .and_then(|id| self.customers.get(id))
     }
 
     pub(super) fn add_customer(
@@ -333,8 +343,15 @@ impl Store {
         phone: String,
         is_active: bool,
     ) -> Customer {
-        let customer = Customer { id: uuid::Uuid::new_v4().to_string(), name, email, phone, is_active };
-        self.customer_by_phone.insert(phone_key(&customer.phone), customer.id.clone());
+        let customer = Customer {
+            id: uuid::Uuid::new_v4().to_string(),
+            name,
+            email,
+            phone,
+            is_active,
+        };
+        self.customer_by_phone
+            .insert(phone_key(&customer.phone), customer.id.clone());
         self.customers.insert(customer.id.clone(), customer.clone());
         customer
     }

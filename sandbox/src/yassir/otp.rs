@@ -5,9 +5,9 @@
 //! decision the shopper is sent back to `returnUrl` unchanged, with no result in the URL, so the
 //! merchant has to ask the API (Check) what happened.
 
-use crate::html::escape;
 use super::model::{amount_text, digits, messages, now, Code, Intent};
 use super::{Sim, OTP_INSUFFICIENT_FUNDS_CODE, OTP_SUCCESS_CODE};
+use crate::html::escape;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -76,13 +76,19 @@ pub(super) async fn submit(State(sim): State<Sim>, Form(form): Form<Params>) -> 
                     intent.reject(messages::TOO_MANY_CODES, at);
                 } else {
                     let left = intent.otp_attempts_left;
-                    let error = format!("Wrong code, {left} attempt{} left", if left == 1 { "" } else { "s" });
+                    let error = format!(
+                        "Wrong code, {left} attempt{} left",
+                        if left == 1 { "" } else { "s" }
+                    );
                     return code_form(intent, return_url.as_deref(), Some(&error));
                 }
             }
         },
         other => {
-            let text = format!("The action must be verify or cancel (got “{}”).", escape(other));
+            let text = format!(
+                "The action must be verify or cancel (got “{}”).",
+                escape(other)
+            );
             return message_page(StatusCode::BAD_REQUEST, "Invalid request", &text, None);
         }
     }
@@ -91,12 +97,19 @@ pub(super) async fn submit(State(sim): State<Sim>, Form(form): Form<Params>) -> 
 
 /// The optional `returnUrl`: absolute http(s), printable ASCII only (it becomes a `Location`).
 fn return_url(params: &Params) -> Result<Option<String>, Problem> {
-    let Some(url) = params.get("returnUrl").map(|url| url.trim()).filter(|url| !url.is_empty()) else {
+    let Some(url) = params
+        .get("returnUrl")
+        .map(|url| url.trim())
+        .filter(|url| !url.is_empty())
+    else {
         return Ok(None);
     };
     let lower = url.to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
-    let has_host = rest.is_some_and(|rest| !rest.split(['/', '?', '#']).next().unwrap_or("").is_empty());
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let has_host =
+        rest.is_some_and(|rest| !rest.split(['/', '?', '#']).next().unwrap_or("").is_empty());
     let printable = url.bytes().all(|byte| byte.is_ascii_graphic());
     if has_host && printable {
         Ok(Some(url.to_string()))
@@ -109,7 +122,10 @@ fn return_url(params: &Params) -> Result<Option<String>, Problem> {
     }
 }
 
-fn find_intent<'a>(intents: &'a mut HashMap<String, Intent>, params: &Params) -> Result<&'a mut Intent, Problem> {
+fn find_intent<'a>(
+    intents: &'a mut HashMap<String, Intent>,
+    params: &Params,
+) -> Result<&'a mut Intent, Problem> {
     let Some(id) = params.get("requestId").filter(|id| !id.is_empty()) else {
         return Err(Problem {
             status: StatusCode::BAD_REQUEST,
@@ -129,7 +145,8 @@ fn find_intent<'a>(intents: &'a mut HashMap<String, Intent>, params: &Params) ->
         return Err(Problem {
             status: StatusCode::GONE,
             title: "Payment request expired",
-            text: "This payment request has expired. Go back to the merchant to start a new payment.",
+            text:
+                "This payment request has expired. Go back to the merchant to start a new payment.",
         });
     }
     Ok(intent)
@@ -153,7 +170,10 @@ fn decided(intent: &Intent, return_url: Option<&str>) -> Response {
     };
     let text = match return_url {
         Some(_) => escape(text),
-        None => format!("{}. You can close this page.", escape(text.trim_end_matches('.'))),
+        None => format!(
+            "{}. You can close this page.",
+            escape(text.trim_end_matches('.'))
+        ),
     };
     message_page(StatusCode::OK, title, &text, return_url)
 }
@@ -168,13 +188,31 @@ fn not_awaiting_code() -> Response {
 }
 
 fn code_form(intent: &Intent, return_url: Option<&str>, error: Option<&str>) -> Response {
-    let amount = format!("{} {}", amount_text(intent.request.amount), escape(&intent.request.currency));
+    let amount = format!(
+        "{} {}",
+        amount_text(intent.request.amount),
+        escape(&intent.request.currency)
+    );
     let error = error
-        .map(|error| format!(r#"<p class="error" role="alert" id="error">{}</p>"#, escape(error)))
+        .map(|error| {
+            format!(
+                r#"<p class="error" role="alert" id="error">{}</p>"#,
+                escape(error)
+            )
+        })
         .unwrap_or_default();
-    let described_by = if error.is_empty() { "hint" } else { "error hint" };
+    let described_by = if error.is_empty() {
+        "hint"
+    } else {
+        "error hint"
+    };
     let return_field = return_url
-        .map(|url| format!(r#"<input type="hidden" name="returnUrl" value="{}">"#, escape(url)))
+        .map(|url| {
+            format!(
+                r#"<input type="hidden" name="returnUrl" value="{}">"#,
+                escape(url)
+            )
+        })
         .unwrap_or_default();
     let body = format!(
         r#"<h1>Confirm your payment</h1>
@@ -203,7 +241,12 @@ fn code_form(intent: &Intent, return_url: Option<&str>, error: Option<&str>) -> 
 /// A page with a title, a message (already escaped) and an optional link back to the merchant.
 fn message_page(status: StatusCode, title: &str, text: &str, return_url: Option<&str>) -> Response {
     let link = return_url
-        .map(|url| format!(r#"<p><a class="button" href="{}">Return to the merchant</a></p>"#, escape(url)))
+        .map(|url| {
+            format!(
+                r#"<p><a class="button" href="{}">Return to the merchant</a></p>"#,
+                escape(url)
+            )
+        })
         .unwrap_or_default();
     let body = format!("<h1>{}</h1>\n<p>{text}</p>\n{link}", escape(title));
     render(status, title, &body)
@@ -256,7 +299,6 @@ fn masked_phone(user_id: &str) -> String {
     let hidden = "•".repeat(digits.len() - 5);
     format!("+{}{hidden}{}", &digits[..3], &digits[digits.len() - 2..])
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,9 @@
 //! `/payments/intents` (create, proceed, check, capture, release) and `/payments/:id/refund`.
 
 use super::api::{self, ApiError, Body};
-use super::model::{self, amount_text, messages, now, CaptureMethod, Code, Intent, NewIntent, Scenario, Store};
+use super::model::{
+    self, amount_text, messages, now, CaptureMethod, Code, Intent, NewIntent, Scenario, Store,
+};
 use super::Sim;
 use crate::SandboxConfig;
 use axum::body::Bytes;
@@ -31,16 +33,25 @@ pub(super) async fn create(
 
     let at = now();
     let mut store = sim.lock();
-    if let Some(existing) = store.by_action.get(&request.action_id).and_then(|id| store.intents.get(id)) {
+    if let Some(existing) = store
+        .by_action
+        .get(&request.action_id)
+        .and_then(|id| store.intents.get(id))
+    {
         if existing.is_same_payment(&request) {
             return Ok((StatusCode::OK, Json(existing.created_body())).into_response());
         }
-        return Err(ApiError::new(StatusCode::CONFLICT, "actionId already used for a different payment"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "actionId already used for a different payment",
+        ));
     }
     store.ensure_customer(&request.user_id);
     let intent = Intent::new(request, sim.config.yassir_intent_ttl, at);
     let body = intent.created_body();
-    store.by_action.insert(intent.request.action_id.clone(), intent.id.clone());
+    store
+        .by_action
+        .insert(intent.request.action_id.clone(), intent.id.clone());
     store.intents.insert(intent.id.clone(), intent);
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
@@ -64,7 +75,11 @@ pub(super) async fn proceed(
         let fields = api::json_object(&body, Body::Required)?;
         match fields.get("paymentMethodCode") {
             Some(Value::String(code)) if code == "WALLET_V2" => {}
-            _ => return Err(ApiError::bad_request("paymentMethodCode is required and must be WALLET_V2")),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "paymentMethodCode is required and must be WALLET_V2",
+                ))
+            }
         }
         check_still_payable(intent)?;
         if intent.code == Code::RequiresAction {
@@ -75,7 +90,10 @@ pub(super) async fn proceed(
 
     match scenario {
         Scenario::ProviderError => {
-            return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"));
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal server error",
+            ));
         }
         // The lock is released while the "wallet" is slow, so other requests go on.
         Scenario::Slow => tokio::time::sleep(sim.config.slow_delay).await,
@@ -143,7 +161,10 @@ pub(super) async fn capture(
     intent.captured = amount;
     intent.reserved = 0;
     intent.set(Code::Succeeded, messages::SUCCEEDED, now());
-    Ok(ok(settlement_body(Code::Succeeded, "payment captured successfully")))
+    Ok(ok(settlement_body(
+        Code::Succeeded,
+        "payment captured successfully",
+    )))
 }
 
 /// `POST /payments/intents/:id/release`: from 13 only; gives the whole reservation back (10).
@@ -164,7 +185,10 @@ pub(super) async fn release(
     }
     intent.reserved = 0;
     intent.set(Code::Reversed, messages::RELEASED, now());
-    Ok(ok(settlement_body(Code::Reversed, "payment released successfully")))
+    Ok(ok(settlement_body(
+        Code::Reversed,
+        "payment released successfully",
+    )))
 }
 
 /// `POST /payments/:paymentId/refund` `{description, amount?, reason?}`: from 2 or 16, any number
@@ -186,8 +210,16 @@ pub(super) async fn refund(
     let amount = api::optional_amount(&fields, "amount")?;
     match intent.code {
         Code::Succeeded | Code::PartiallyRefunded => {}
-        Code::Refunded => return Err(ApiError::bad_request("payment has already been fully refunded")),
-        _ => return Err(ApiError::bad_request("only a captured payment (statusCode 2 or 16) can be refunded")),
+        Code::Refunded => {
+            return Err(ApiError::bad_request(
+                "payment has already been fully refunded",
+            ))
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "only a captured payment (statusCode 2 or 16) can be refunded",
+            ))
+        }
     }
     let refundable = intent.captured - intent.refunded;
     let amount = amount.unwrap_or(refundable);
@@ -241,10 +273,16 @@ fn intent_by_id<'a>(store: &'a mut Store, id: &str) -> Result<&'a mut Intent, Ap
 }
 
 /// The intent, when the caller holds its payment-scoped client secret.
-fn intent_for_client<'a>(store: &'a mut Store, id: &str, secret: &str) -> Result<&'a mut Intent, ApiError> {
+fn intent_for_client<'a>(
+    store: &'a mut Store,
+    id: &str,
+    secret: &str,
+) -> Result<&'a mut Intent, ApiError> {
     let intent = intent_by_id(store, id)?;
     if intent.client_secret != secret {
-        return Err(ApiError::unauthorized("x-client-secret: the client secret does not match this payment intent"));
+        return Err(ApiError::unauthorized(
+            "x-client-secret: the client secret does not match this payment intent",
+        ));
     }
     Ok(intent)
 }
@@ -278,8 +316,9 @@ fn country_query(uri: &Uri) -> Result<(), ApiError> {
 
 fn parse_new_intent(fields: &Map<String, Value>) -> Result<NewIntent, ApiError> {
     let action_id = api::required_string(fields, "actionId")?;
-    let amount = api::optional_amount(fields, "amount")?
-        .ok_or_else(|| ApiError::bad_request("amount is required (a number greater than 0, in major units)"))?;
+    let amount = api::optional_amount(fields, "amount")?.ok_or_else(|| {
+        ApiError::bad_request("amount is required (a number greater than 0, in major units)")
+    })?;
     let currency = api::required_string(fields, "actionCurrencyCode")?;
     if !CURRENCIES.contains(&currency.as_str()) {
         return Err(ApiError::bad_request(format!(
@@ -297,13 +336,24 @@ fn parse_new_intent(fields: &Map<String, Value>) -> Result<NewIntent, ApiError> 
         None | Some("DIRECT") => CaptureMethod::Direct,
         Some("RESERVATION") => CaptureMethod::Reservation,
         Some(other) => {
-            return Err(ApiError::bad_request(format!("captureMethod must be DIRECT or RESERVATION (got `{other}`)")))
+            return Err(ApiError::bad_request(format!(
+                "captureMethod must be DIRECT or RESERVATION (got `{other}`)"
+            )))
         }
     };
-    if !matches!(fields.get("metaData"), None | Some(Value::Null | Value::Object(_))) {
+    if !matches!(
+        fields.get("metaData"),
+        None | Some(Value::Null | Value::Object(_))
+    ) {
         return Err(ApiError::bad_request("metaData must be an object"));
     }
-    Ok(NewIntent { action_id, amount, currency, user_id, capture })
+    Ok(NewIntent {
+        action_id,
+        amount,
+        currency,
+        user_id,
+        capture,
+    })
 }
 
 /// Where the shopper's browser reaches this server: the configured base, else this request's host.
@@ -311,7 +361,10 @@ fn public_base(config: &SandboxConfig, headers: &HeaderMap) -> String {
     if let Some(base) = &config.public_base_url {
         return base.trim_end_matches('/').to_string();
     }
-    let host = headers.get(header::HOST).and_then(|host| host.to_str().ok()).unwrap_or("localhost");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or("localhost");
     format!("http://{host}")
 }
 

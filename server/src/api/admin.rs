@@ -3,10 +3,10 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use axum::Json;
 use checkout_contract::{CaptureRequest, PaymentList, PaymentRecord, PaymentStatus, RefundRequest};
 use serde::{Deserialize, Serialize};
-use axum::http::StatusCode;
 
 use crate::order_token::TokenOrder;
 
@@ -20,7 +20,10 @@ pub struct Admin;
 impl FromRequestParts<AppState> for Admin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let presented = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -53,14 +56,28 @@ pub async fn payments_list(
     AppQuery(query): AppQuery<ListQuery>,
 ) -> Result<Json<PaymentList>, ApiError> {
     let status = match query.status {
-        Some(value) => Some(value.parse::<PaymentStatus>().map_err(|message| ApiError::bad_request("status", message))?),
+        Some(value) => Some(
+            value
+                .parse::<PaymentStatus>()
+                .map_err(|message| ApiError::bad_request("status", message))?,
+        ),
         None => None,
     };
     let limit = query.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request("limit", "limit must be between 1 and 1000"));
+        return Err(ApiError::bad_request(
+            "limit",
+            "limit must be between 1 and 1000",
+        ));
     }
-    let payments = state.service.admin_list(ListFilter { status, order_ref: query.order, limit }).await?;
+    let payments = state
+        .service
+        .admin_list(ListFilter {
+            status,
+            order_ref: query.order,
+            limit,
+        })
+        .await?;
     Ok(Json(PaymentList { payments }))
 }
 
@@ -84,7 +101,9 @@ pub async fn payments_capture(
     } else {
         serde_json::from_slice(&body).map_err(ApiError::from_json)?
     };
-    Ok(Json(state.service.capture(&id, request.amount_minor).await?))
+    Ok(Json(
+        state.service.capture(&id, request.amount_minor).await?,
+    ))
 }
 
 pub async fn payments_release(
@@ -103,11 +122,19 @@ pub async fn payments_refund(
 ) -> Result<Json<PaymentRecord>, ApiError> {
     let description = request.description.trim();
     if description.is_empty() {
-        return Err(ApiError::bad_request("description", "description is required: why the money goes back"));
+        return Err(ApiError::bad_request(
+            "description",
+            "description is required: why the money goes back",
+        ));
     }
     let record = state
         .service
-        .refund(&id, request.amount_minor, description, request.reason.as_deref())
+        .refund(
+            &id,
+            request.amount_minor,
+            description,
+            request.reason.as_deref(),
+        )
         .await?;
     Ok(Json(record))
 }
@@ -136,10 +163,16 @@ pub async fn order_tokens_create(
     let mut order = request.order;
     if let Some(seconds) = request.expires_in_seconds {
         if seconds <= 0 {
-            return Err(ApiError::bad_request("expires_in_seconds", "expires_in_seconds must be greater than 0"));
+            return Err(ApiError::bad_request(
+                "expires_in_seconds",
+                "expires_in_seconds must be greater than 0",
+            ));
         }
         order.expires_at = Some(time::OffsetDateTime::now_utc().unix_timestamp() + seconds);
     }
     let token = state.service.sign_order(&order)?;
-    Ok((StatusCode::CREATED, Json(OrderTokenResponse { token, order })))
+    Ok((
+        StatusCode::CREATED,
+        Json(OrderTokenResponse { token, order }),
+    ))
 }

@@ -12,13 +12,23 @@ use crate::store::StoreError;
 #[derive(Debug)]
 pub enum ApiError {
     /// The request is malformed or a field breaks a rule (400).
-    BadRequest { field: Option<String>, message: String },
+    BadRequest {
+        field: Option<String>,
+        message: String,
+    },
     /// The request is well formed but cannot be done (422).
-    Unprocessable { code: &'static str, field: Option<String>, message: String },
+    Unprocessable {
+        code: &'static str,
+        field: Option<String>,
+        message: String,
+    },
     /// Unknown payment or order (404).
     NotFound(String),
     /// The payment is not in a state that allows this (409).
-    Conflict { code: &'static str, message: String },
+    Conflict {
+        code: &'static str,
+        message: String,
+    },
     /// The admin token is missing or wrong (401).
     Unauthorized,
     Provider(ProviderError),
@@ -27,11 +37,22 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
-        ApiError::BadRequest { field: Some(field.into()), message: message.into() }
+        ApiError::BadRequest {
+            field: Some(field.into()),
+            message: message.into(),
+        }
     }
 
-    pub fn unprocessable(code: &'static str, field: Option<&str>, message: impl Into<String>) -> Self {
-        ApiError::Unprocessable { code, field: field.map(Into::into), message: message.into() }
+    pub fn unprocessable(
+        code: &'static str,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError::Unprocessable {
+            code,
+            field: field.map(Into::into),
+            message: message.into(),
+        }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -39,27 +60,39 @@ impl ApiError {
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Conflict { code, message: message.into() }
+        ApiError::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 
     /// A body that is not the JSON the endpoint takes.
     pub fn from_json(error: serde_json::Error) -> Self {
         let message = format!("the body is not valid: {error}");
-        ApiError::BadRequest { field: field_of(&message), message }
+        ApiError::BadRequest {
+            field: field_of(&message),
+            message,
+        }
     }
 
     /// The field at fault, if the error names one.
     pub fn field(&self) -> Option<&str> {
         match self {
-            ApiError::BadRequest { field, .. } | ApiError::Unprocessable { field, .. } => field.as_deref(),
+            ApiError::BadRequest { field, .. } | ApiError::Unprocessable { field, .. } => {
+                field.as_deref()
+            }
             _ => None,
         }
     }
 
     fn parts(&self) -> (StatusCode, &'static str, String) {
         match self {
-            ApiError::BadRequest { message, .. } => (StatusCode::BAD_REQUEST, "invalid_request", message.clone()),
-            ApiError::Unprocessable { code, message, .. } => (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone()),
+            ApiError::BadRequest { message, .. } => {
+                (StatusCode::BAD_REQUEST, "invalid_request", message.clone())
+            }
+            ApiError::Unprocessable { code, message, .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, code, message.clone())
+            }
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
             ApiError::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone()),
             ApiError::Unauthorized => (
@@ -98,18 +131,22 @@ impl ApiError {
                     "provider_unknown_status",
                     "the payment provider answered a status this server does not know".into(),
                 ),
-                ProviderError::Unsupported(message) => {
-                    (StatusCode::UNPROCESSABLE_ENTITY, "unsupported_by_provider", message.clone())
-                }
+                ProviderError::Unsupported(message) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unsupported_by_provider",
+                    message.clone(),
+                ),
             },
             ApiError::Store(StoreError::Conflict) => (
                 StatusCode::CONFLICT,
                 "concurrent_update",
                 "the payment was changed by another request; retry".into(),
             ),
-            ApiError::Store(StoreError::Database(_)) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "something went wrong".into())
-            }
+            ApiError::Store(StoreError::Database(_)) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "something went wrong".into(),
+            ),
         }
     }
 }
@@ -129,17 +166,25 @@ impl From<StoreError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let message = match &rejection {
-            JsonRejection::MissingJsonContentType(_) => "send the body as JSON with `Content-Type: application/json`".into(),
+            JsonRejection::MissingJsonContentType(_) => {
+                "send the body as JSON with `Content-Type: application/json`".into()
+            }
             other => other.body_text(),
         };
-        ApiError::BadRequest { field: field_of(&message), message }
+        ApiError::BadRequest {
+            field: field_of(&message),
+            message,
+        }
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         let message = rejection.body_text();
-        ApiError::BadRequest { field: field_of(&message), message }
+        ApiError::BadRequest {
+            field: field_of(&message),
+            message,
+        }
     }
 }
 
@@ -160,7 +205,11 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let body = ErrorResponse {
-            error: ErrorBody { code: code.into(), message, field: self.field().map(Into::into) },
+            error: ErrorBody {
+                code: code.into(),
+                message,
+                field: self.field().map(Into::into),
+            },
         };
         (status, Json(body)).into_response()
     }
@@ -178,7 +227,15 @@ mod tests {
 
     #[test]
     fn provider_timeouts_are_504() {
-        assert_eq!(ApiError::Provider(ProviderError::Timeout).parts().0, StatusCode::GATEWAY_TIMEOUT);
-        assert_eq!(ApiError::Provider(ProviderError::Unavailable("boom".into())).parts().0, StatusCode::BAD_GATEWAY);
+        assert_eq!(
+            ApiError::Provider(ProviderError::Timeout).parts().0,
+            StatusCode::GATEWAY_TIMEOUT
+        );
+        assert_eq!(
+            ApiError::Provider(ProviderError::Unavailable("boom".into()))
+                .parts()
+                .0,
+            StatusCode::BAD_GATEWAY
+        );
     }
 }

@@ -27,13 +27,28 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/checkout", get(shopper::checkout_get))
         .route("/api/v1/payments", post(shopper::payments_create))
         .route("/api/v1/payments/{id}", get(shopper::payments_get))
-        .route("/api/v1/payments/{id}/submit", post(shopper::payments_submit))
+        .route(
+            "/api/v1/payments/{id}/submit",
+            post(shopper::payments_submit),
+        )
         .route("/api/v1/admin/payments", get(admin::payments_list))
         .route("/api/v1/admin/payments/{id}", get(admin::payments_get))
-        .route("/api/v1/admin/payments/{id}/capture", post(admin::payments_capture))
-        .route("/api/v1/admin/payments/{id}/release", post(admin::payments_release))
-        .route("/api/v1/admin/payments/{id}/refund", post(admin::payments_refund))
-        .route("/api/v1/admin/order-tokens", post(admin::order_tokens_create))
+        .route(
+            "/api/v1/admin/payments/{id}/capture",
+            post(admin::payments_capture),
+        )
+        .route(
+            "/api/v1/admin/payments/{id}/release",
+            post(admin::payments_release),
+        )
+        .route(
+            "/api/v1/admin/payments/{id}/refund",
+            post(admin::payments_refund),
+        )
+        .route(
+            "/api/v1/admin/order-tokens",
+            post(admin::order_tokens_create),
+        )
         .route("/api/{*rest}", any(api_not_found))
 }
 

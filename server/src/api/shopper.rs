@@ -4,7 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, Payment, SubmitRequest, IDEMPOTENCY_HEADER,
+    CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, Payment, SubmitRequest,
+    IDEMPOTENCY_HEADER,
 };
 use serde::Deserialize;
 
@@ -22,7 +23,12 @@ fn order_ref(value: Option<String>) -> Result<String, ApiError> {
     value
         .map(|order| order.trim().to_string())
         .filter(|order| !order.is_empty())
-        .ok_or_else(|| ApiError::bad_request("order", "order is required: the reference of the order to pay"))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "order",
+                "order is required: the reference of the order to pay",
+            )
+        })
 }
 
 /// `GET /api/v1/checkout?order=REF`: the order and the methods offered for it.
@@ -46,7 +52,9 @@ pub async fn payments_create(
     headers: HeaderMap,
     AppJson(request): AppJson<CreatePaymentRequest>,
 ) -> Result<(StatusCode, Json<Payment>), ApiError> {
-    let key = headers.get(IDEMPOTENCY_HEADER).map(|value| value.to_str().unwrap_or("\u{0}"));
+    let key = headers
+        .get(IDEMPOTENCY_HEADER)
+        .map(|value| value.to_str().unwrap_or("\u{0}"));
     let idempotency_key = validate::idempotency_key(key)?;
     let reference = order_ref(Some(request.order))?;
     let order = state.service.find_order(&reference)?;
@@ -54,7 +62,11 @@ pub async fn payments_create(
         return Err(ApiError::unprocessable(
             "method_not_offered",
             Some("method"),
-            format!("method `{}` is not offered for order `{reference}` ({})", request.method.as_str(), order.currency),
+            format!(
+                "method `{}` is not offered for order `{reference}` ({})",
+                request.method.as_str(),
+                order.currency
+            ),
         ));
     }
     let phone = match request.method {
@@ -70,7 +82,10 @@ pub async fn payments_create(
                 .into_iter()
                 .map(|country| country.dial_code)
                 .collect();
-            Some(validate::wallet_phone(request.phone.as_deref(), &dial_codes)?)
+            Some(validate::wallet_phone(
+                request.phone.as_deref(),
+                &dial_codes,
+            )?)
         }
         MethodKind::MobileMoney => {
             if request.phone.is_some() {
@@ -82,7 +97,12 @@ pub async fn payments_create(
             None
         }
     };
-    let new = NewPayment { idempotency_key, order, method: request.method, phone };
+    let new = NewPayment {
+        idempotency_key,
+        order,
+        method: request.method,
+        phone,
+    };
     Ok(match state.service.create(new).await? {
         Created::New(payment) => (StatusCode::CREATED, Json(payment)),
         Created::Replayed(payment) => (StatusCode::OK, Json(payment)),
@@ -105,6 +125,9 @@ pub async fn payments_submit(
 }
 
 /// `GET /api/v1/payments/{id}`: what the widget polls.
-pub async fn payments_get(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Payment>, ApiError> {
+pub async fn payments_get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Payment>, ApiError> {
     Ok(Json(state.service.status(&id).await?))
 }

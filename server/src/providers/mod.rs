@@ -71,7 +71,14 @@ pub struct ProviderStatus {
 impl ProviderStatus {
     /// A status with nothing else to say.
     pub fn plain(status: PaymentStatus, raw: impl Into<String>) -> Self {
-        Self { status, pay_url: None, end_user_message: None, support: None, failure: None, raw: raw.into() }
+        Self {
+            status,
+            pay_url: None,
+            end_user_message: None,
+            support: None,
+            failure: None,
+            raw: raw.into(),
+        }
     }
 }
 
@@ -119,11 +126,19 @@ pub trait PaymentProvider: Send + Sync {
     async fn create_intent(&self, request: &CreateIntent) -> Result<ProviderIntent, ProviderError>;
     /// Yassir: proceed with `WALLET_V2`. Yabetoo: confirm with mobile money (may block until the
     /// shopper answers on the phone; the service runs it in the background).
-    async fn submit(&self, intent: &IntentRef, details: &SubmitDetails) -> Result<ProviderStatus, ProviderError>;
+    async fn submit(
+        &self,
+        intent: &IntentRef,
+        details: &SubmitDetails,
+    ) -> Result<ProviderStatus, ProviderError>;
     /// Yassir: check. Yabetoo: retrieve.
     async fn check(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError>;
     /// Full capture when `amount_minor` is `None`; a partial capture releases the rest.
-    async fn capture(&self, intent: &IntentRef, amount_minor: Option<i64>) -> Result<ProviderStatus, ProviderError>;
+    async fn capture(
+        &self,
+        intent: &IntentRef,
+        amount_minor: Option<i64>,
+    ) -> Result<ProviderStatus, ProviderError>;
     async fn release(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError>;
     /// Full refund of what remains when `amount_minor` is `None`.
     async fn refund(

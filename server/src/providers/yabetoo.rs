@@ -17,7 +17,10 @@ use checkout_contract::{minor_unit_exponent, MobileMoneyDetails, PaymentStatus};
 use reqwest::{RequestBuilder, StatusCode, Url};
 use serde_json::{json, Map, Value};
 
-use super::{CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, ProviderStatus, SubmitDetails};
+use super::{
+    CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, ProviderStatus,
+    SubmitDetails,
+};
 
 /// Where and how to reach Yabetoo. From `YABETOO_*` environment variables in production.
 #[derive(Debug, Clone)]
@@ -47,8 +50,9 @@ impl YabetooClient {
 
     /// The base URL with `segments` appended, each percent-encoded as needed.
     fn url(&self, segments: &[&str]) -> Result<Url, ProviderError> {
-        let mut url = Url::parse(&self.config.base_url)
-            .map_err(|error| ProviderError::Unavailable(format!("invalid Yabetoo base URL: {error}")))?;
+        let mut url = Url::parse(&self.config.base_url).map_err(|error| {
+            ProviderError::Unavailable(format!("invalid Yabetoo base URL: {error}"))
+        })?;
         url.path_segments_mut()
             .map_err(|()| ProviderError::Unavailable("invalid Yabetoo base URL".into()))?
             .pop_if_empty()
@@ -68,7 +72,9 @@ impl YabetooClient {
             return Err(error);
         }
         serde_json::from_str(&text).map_err(|_| {
-            ProviderError::Unavailable(format!("Yabetoo answered HTTP {status} with a body that is not JSON"))
+            ProviderError::Unavailable(format!(
+                "Yabetoo answered HTTP {status} with a body that is not JSON"
+            ))
         })
     }
 }
@@ -84,7 +90,10 @@ impl PaymentProvider for YabetooClient {
         if minor_unit_exponent(&request.currency) != Some(0) {
             return Err(ProviderError::Refused {
                 code: "unsupported_currency".into(),
-                message: format!("Yabetoo takes XAF in whole francs, not {}", request.currency),
+                message: format!(
+                    "Yabetoo takes XAF in whole francs, not {}",
+                    request.currency
+                ),
             });
         }
         let body = json!({
@@ -94,11 +103,15 @@ impl PaymentProvider for YabetooClient {
             "metadata": { "paymentId": request.payment_id, "order": request.order },
         });
         let url = self.url(&["v1", "payment-intents"])?;
-        let answer = self.send(self.http.post(url).timeout(self.config.timeout).json(&body)).await?;
-        let intent_id = text(&answer, &["id"])
-            .ok_or_else(|| ProviderError::Unavailable("Yabetoo's create answer has no intent id".into()))?;
-        let client_secret = text(&answer, &["clientSecret", "client_secret"])
-            .ok_or_else(|| ProviderError::Unavailable("Yabetoo's create answer has no client secret".into()))?;
+        let answer = self
+            .send(self.http.post(url).timeout(self.config.timeout).json(&body))
+            .await?;
+        let intent_id = text(&answer, &["id"]).ok_or_else(|| {
+            ProviderError::Unavailable("Yabetoo's create answer has no intent id".into())
+        })?;
+        let client_secret = text(&answer, &["clientSecret", "client_secret"]).ok_or_else(|| {
+            ProviderError::Unavailable("Yabetoo's create answer has no client secret".into())
+        })?;
         Ok(ProviderIntent {
             intent_id: intent_id.to_owned(),
             client_secret: client_secret.to_owned(),
@@ -106,30 +119,52 @@ impl PaymentProvider for YabetooClient {
         })
     }
 
-    async fn submit(&self, intent: &IntentRef, details: &SubmitDetails) -> Result<ProviderStatus, ProviderError> {
+    async fn submit(
+        &self,
+        intent: &IntentRef,
+        details: &SubmitDetails,
+    ) -> Result<ProviderStatus, ProviderError> {
         let SubmitDetails::MobileMoney(details) = details else {
-            return Err(ProviderError::Unsupported("Yabetoo takes mobile money only, not Yassir Cash".into()));
+            return Err(ProviderError::Unsupported(
+                "Yabetoo takes mobile money only, not Yassir Cash".into(),
+            ));
         };
         let url = self.url(&["v1", "payment-intents", &intent.intent_id, "confirm"])?;
         let body = confirm_body(&intent.client_secret, details);
-        let answer = self.send(self.http.post(url).timeout(self.config.confirm_timeout).json(&body)).await?;
+        let answer = self
+            .send(
+                self.http
+                    .post(url)
+                    .timeout(self.config.confirm_timeout)
+                    .json(&body),
+            )
+            .await?;
         status_from_body(Source::Confirm, &answer)
     }
 
     async fn check(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError> {
         let url = self.url(&["v1", "payment-intents", &intent.intent_id])?;
-        let answer = self.send(self.http.get(url).timeout(self.config.timeout)).await?;
+        let answer = self
+            .send(self.http.get(url).timeout(self.config.timeout))
+            .await?;
         status_from_body(Source::Retrieve, &answer)
     }
 
-    async fn capture(&self, _intent: &IntentRef, _amount_minor: Option<i64>) -> Result<ProviderStatus, ProviderError> {
+    async fn capture(
+        &self,
+        _intent: &IntentRef,
+        _amount_minor: Option<i64>,
+    ) -> Result<ProviderStatus, ProviderError> {
         Err(ProviderError::Unsupported(
-            "Yabetoo captures mobile money when the shopper approves: there is nothing to capture".into(),
+            "Yabetoo captures mobile money when the shopper approves: there is nothing to capture"
+                .into(),
         ))
     }
 
     async fn release(&self, _intent: &IntentRef) -> Result<ProviderStatus, ProviderError> {
-        Err(ProviderError::Unsupported("Yabetoo does not reserve funds: there is nothing to release".into()))
+        Err(ProviderError::Unsupported(
+            "Yabetoo does not reserve funds: there is nothing to release".into(),
+        ))
     }
 
     async fn refund(
@@ -139,7 +174,9 @@ impl PaymentProvider for YabetooClient {
         _description: &str,
         _reason: Option<&str>,
     ) -> Result<ProviderStatus, ProviderError> {
-        Err(ProviderError::Unsupported("Yabetoo has no refund API: refunds go through Yabetoo support".into()))
+        Err(ProviderError::Unsupported(
+            "Yabetoo has no refund API: refunds go through Yabetoo support".into(),
+        ))
     }
 }
 
@@ -154,7 +191,11 @@ pub fn confirm_body(client_secret: &str, details: &MobileMoneyDetails) -> Value 
         ("receipt_email", &details.receipt_email),
     ];
     for (key, value) in optional {
-        if let Some(value) = value.as_deref().map(str::trim).filter(|value| !value.is_empty()) {
+        if let Some(value) = value
+            .as_deref()
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+        {
             body.insert(key.into(), json!(value));
         }
     }
@@ -182,18 +223,23 @@ pub enum Source {
 /// The first of `keys` that holds a non-empty string. Yabetoo's pages disagree on casing
 /// (`failureMessage` / `failure_message`), so callers list both.
 fn text<'a>(body: &'a Value, keys: &[&str]) -> Option<&'a str> {
-    keys.iter().filter_map(|key| body.get(key)?.as_str()).find(|value| !value.trim().is_empty())
+    keys.iter()
+        .filter_map(|key| body.get(key)?.as_str())
+        .find(|value| !value.trim().is_empty())
 }
 
 /// Maps a confirm or retrieve body into the contract's words.
 pub fn status_from_body(source: Source, body: &Value) -> Result<ProviderStatus, ProviderError> {
     let status = text(body, &["status"])
         .ok_or_else(|| ProviderError::Unavailable("Yabetoo answered without a status".into()))?;
-    let last_error = body.get("last_payment_error").or_else(|| body.get("lastPaymentError"));
-    let failure_code =
-        text(body, &["failureCode", "failure_code"]).or_else(|| last_error.and_then(|error| text(error, &["code"])));
-    let failure_message = text(body, &["failureMessage", "failure_message"])
-        .or_else(|| last_error.and_then(|error| error.as_str().or_else(|| text(error, &["message"]))));
+    let last_error = body
+        .get("last_payment_error")
+        .or_else(|| body.get("lastPaymentError"));
+    let failure_code = text(body, &["failureCode", "failure_code"])
+        .or_else(|| last_error.and_then(|error| text(error, &["code"])));
+    let failure_message = text(body, &["failureMessage", "failure_message"]).or_else(|| {
+        last_error.and_then(|error| error.as_str().or_else(|| text(error, &["message"])))
+    });
     map_status(source, status, failure_code, failure_message)
 }
 
@@ -213,31 +259,48 @@ pub fn map_status(
         // Confirm answering `pending` means the prompt is on the phone; retrieve answers
         // `pending` for an intent nobody has confirmed yet.
         ("pending", Source::Confirm) | ("processing", _) => PaymentStatus::AwaitingApproval,
-        ("pending" | "requires_payment_method" | "requires_confirmation", _) => PaymentStatus::Created,
+        ("pending" | "requires_payment_method" | "requires_confirmation", _) => {
+            PaymentStatus::Created
+        }
         ("succeeded", _) => PaymentStatus::Succeeded,
         ("failed", _) => PaymentStatus::Rejected,
         ("expired", _) => PaymentStatus::Expired,
         ("canceled" | "cancelled", _) => PaymentStatus::Canceled,
         _ => {
-            tracing::error!(status, ?source, "Yabetoo answered a status this adapter does not know");
+            tracing::error!(
+                status,
+                ?source,
+                "Yabetoo answered a status this adapter does not know"
+            );
             return Err(ProviderError::UnknownStatus(raw));
         }
     };
     let failure = match mapped {
         PaymentStatus::Rejected => Some((
             failure_code.map_or_else(|| "failed".to_owned(), stable_failure_code),
-            failure_message.or(failure_code).unwrap_or("The payment failed").to_owned(),
+            failure_message
+                .or(failure_code)
+                .unwrap_or("The payment failed")
+                .to_owned(),
         )),
         PaymentStatus::Expired => Some((
             "expired".to_owned(),
-            failure_message.unwrap_or("The shopper did not approve the payment in time").to_owned(),
+            failure_message
+                .unwrap_or("The shopper did not approve the payment in time")
+                .to_owned(),
         )),
-        PaymentStatus::Canceled => {
-            Some(("canceled".to_owned(), failure_message.unwrap_or("The payment was canceled").to_owned()))
-        }
+        PaymentStatus::Canceled => Some((
+            "canceled".to_owned(),
+            failure_message
+                .unwrap_or("The payment was canceled")
+                .to_owned(),
+        )),
         _ => None,
     };
-    Ok(ProviderStatus { failure, ..ProviderStatus::plain(mapped, raw) })
+    Ok(ProviderStatus {
+        failure,
+        ..ProviderStatus::plain(mapped, raw)
+    })
 }
 
 /// The contract's stable code for a Yabetoo failure code: a low balance becomes
@@ -262,7 +325,9 @@ pub fn error_from_response(status: StatusCode, body: &str) -> ProviderError {
             errors
                 .iter()
                 .map(|error| {
-                    let message = text(error, &["message"]).or_else(|| text(error, &["rule"])).unwrap_or("invalid");
+                    let message = text(error, &["message"])
+                        .or_else(|| text(error, &["rule"]))
+                        .unwrap_or("invalid");
                     match text(error, &["field"]) {
                         Some(field) => format!("{field}: {message}"),
                         None => message.to_owned(),
@@ -275,7 +340,11 @@ pub fn error_from_response(status: StatusCode, body: &str) -> ProviderError {
         .map(str::to_owned)
         .or_else(|| (!field_errors.is_empty()).then(|| field_errors.join("; ")))
         .or_else(|| text(&body, &["message"]).map(str::to_owned))
-        .or_else(|| nested.and_then(|error| error.as_str().or_else(|| text(error, &["message"]))).map(str::to_owned))
+        .or_else(|| {
+            nested
+                .and_then(|error| error.as_str().or_else(|| text(error, &["message"])))
+                .map(str::to_owned)
+        })
         .unwrap_or_else(|| format!("HTTP {status}"));
 
     match status {
@@ -286,9 +355,14 @@ pub fn error_from_response(status: StatusCode, body: &str) -> ProviderError {
                 .or_else(|| nested.and_then(|error| text(error, &["code"])))
                 .or_else(|| body.pointer("/errors/0/rule").and_then(Value::as_str))
                 .unwrap_or("invalid_request");
-            ProviderError::Refused { code: code.to_owned(), message }
+            ProviderError::Refused {
+                code: code.to_owned(),
+                message,
+            }
         }
-        StatusCode::TOO_MANY_REQUESTS => ProviderError::Unavailable(format!("rate limited: {message}")),
+        StatusCode::TOO_MANY_REQUESTS => {
+            ProviderError::Unavailable(format!("rate limited: {message}"))
+        }
         _ => ProviderError::Unavailable(format!("HTTP {status}: {message}")),
     }
 }
@@ -304,23 +378,38 @@ mod tests {
 
     #[test]
     fn retrieve_pending_is_created_but_confirm_pending_awaits_approval() {
-        assert_eq!(status(Source::Retrieve, json!({ "status": "pending" })).status, PaymentStatus::Created);
-        assert_eq!(status(Source::Confirm, json!({ "status": "pending" })).status, PaymentStatus::AwaitingApproval);
+        assert_eq!(
+            status(Source::Retrieve, json!({ "status": "pending" })).status,
+            PaymentStatus::Created
+        );
+        assert_eq!(
+            status(Source::Confirm, json!({ "status": "pending" })).status,
+            PaymentStatus::AwaitingApproval
+        );
     }
 
     #[test]
     fn waiting_statuses_carry_no_failure() {
         for raw in ["requires_payment_method", "requires_confirmation"] {
             let mapped = status(Source::Retrieve, json!({ "status": raw }));
-            assert_eq!((mapped.status, mapped.failure), (PaymentStatus::Created, None));
+            assert_eq!(
+                (mapped.status, mapped.failure),
+                (PaymentStatus::Created, None)
+            );
         }
         let processing = status(Source::Retrieve, json!({ "status": "processing" }));
-        assert_eq!((processing.status, processing.failure), (PaymentStatus::AwaitingApproval, None));
+        assert_eq!(
+            (processing.status, processing.failure),
+            (PaymentStatus::AwaitingApproval, None)
+        );
     }
 
     #[test]
     fn succeeded_is_a_success_without_failure() {
-        let mapped = status(Source::Confirm, json!({ "status": "succeeded", "captured": true }));
+        let mapped = status(
+            Source::Confirm,
+            json!({ "status": "succeeded", "captured": true }),
+        );
         assert_eq!(mapped.status, PaymentStatus::Succeeded);
         assert_eq!(mapped.failure, None);
         assert_eq!(mapped.raw, "succeeded");
@@ -333,7 +422,13 @@ mod tests {
             json!({ "status": "failed", "failureCode": "APPROVAL_REJECTED", "failureMessage": "The payer rejected the payment" }),
         );
         assert_eq!(mapped.status, PaymentStatus::Rejected);
-        assert_eq!(mapped.failure, Some(("APPROVAL_REJECTED".into(), "The payer rejected the payment".into())));
+        assert_eq!(
+            mapped.failure,
+            Some((
+                "APPROVAL_REJECTED".into(),
+                "The payer rejected the payment".into()
+            ))
+        );
         assert_eq!(mapped.raw, "failed (APPROVAL_REJECTED)");
     }
 
@@ -343,15 +438,24 @@ mod tests {
             Source::Retrieve,
             json!({ "status": "failed", "failure_code": "LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED", "failure_message": "Balance too low" }),
         );
-        assert_eq!(mapped.failure, Some(("insufficient_funds".into(), "Balance too low".into())));
+        assert_eq!(
+            mapped.failure,
+            Some(("insufficient_funds".into(), "Balance too low".into()))
+        );
         let short = map_status(Source::Confirm, "failed", Some("LOW_BALANCE"), None).unwrap();
-        assert_eq!(short.failure, Some(("insufficient_funds".into(), "LOW_BALANCE".into())));
+        assert_eq!(
+            short.failure,
+            Some(("insufficient_funds".into(), "LOW_BALANCE".into()))
+        );
     }
 
     #[test]
     fn failed_without_reason_still_says_failed() {
         let mapped = status(Source::Retrieve, json!({ "status": "failed" }));
-        assert_eq!(mapped.failure, Some(("failed".into(), "The payment failed".into())));
+        assert_eq!(
+            mapped.failure,
+            Some(("failed".into(), "The payment failed".into()))
+        );
     }
 
     #[test]
@@ -361,12 +465,18 @@ mod tests {
             json!({ "status": "expired", "failureMessage": "Transaction timed out", "failureCode": "Transaction timed out" }),
         );
         assert_eq!(mapped.status, PaymentStatus::Expired);
-        assert_eq!(mapped.failure, Some(("expired".into(), "Transaction timed out".into())));
+        assert_eq!(
+            mapped.failure,
+            Some(("expired".into(), "Transaction timed out".into()))
+        );
     }
 
     #[test]
     fn canceled_is_canceled() {
-        assert_eq!(status(Source::Retrieve, json!({ "status": "canceled" })).status, PaymentStatus::Canceled);
+        assert_eq!(
+            status(Source::Retrieve, json!({ "status": "canceled" })).status,
+            PaymentStatus::Canceled
+        );
     }
 
     #[test]
@@ -448,8 +558,14 @@ mod tests {
             ),
             ProviderError::Unavailable(_)
         ));
-        assert!(matches!(error_from_response(StatusCode::BAD_GATEWAY, "<html>"), ProviderError::Unavailable(_)));
-        assert!(matches!(error_from_response(StatusCode::TOO_MANY_REQUESTS, ""), ProviderError::Unavailable(_)));
+        assert!(matches!(
+            error_from_response(StatusCode::BAD_GATEWAY, "<html>"),
+            ProviderError::Unavailable(_)
+        ));
+        assert!(matches!(
+            error_from_response(StatusCode::TOO_MANY_REQUESTS, ""),
+            ProviderError::Unavailable(_)
+        ));
         assert!(matches!(
             error_from_response(StatusCode::BAD_REQUEST, "not json"),
             ProviderError::Refused { code, .. } if code == "invalid_request"

@@ -4,7 +4,10 @@
 //! and the merchant's `x-service`. Yassir answers numeric `statusCode`s, which
 //! [`map_status_code`] turns into the contract's statuses.
 
-use super::{CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, ProviderStatus, SubmitDetails};
+use super::{
+    CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, ProviderStatus,
+    SubmitDetails,
+};
 use async_trait::async_trait;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -45,8 +48,14 @@ impl YassirClient {
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let url = format!("{}/api/v1{path}", self.config.base_url.trim_end_matches('/'));
-        let credentials = STANDARD.encode(format!("{}:{}", self.config.client_id, self.config.client_secret));
+        let url = format!(
+            "{}/api/v1{path}",
+            self.config.base_url.trim_end_matches('/')
+        );
+        let credentials = STANDARD.encode(format!(
+            "{}:{}",
+            self.config.client_id, self.config.client_secret
+        ));
         self.http
             .request(method, url)
             .header("Authorization", format!("Bearer {credentials}"))
@@ -65,7 +74,9 @@ impl YassirClient {
         match send(request).await {
             Ok(_) => Ok(()),
             Err(ProviderError::Refused { code, .. }) if code == "conflict" => Ok(()),
-            Err(ProviderError::Refused { message, .. }) if message.to_ascii_lowercase().contains("already exists") => {
+            Err(ProviderError::Refused { message, .. })
+                if message.to_ascii_lowercase().contains("already exists") =>
+            {
                 Ok(())
             }
             Err(error) => Err(error),
@@ -74,9 +85,13 @@ impl YassirClient {
 
     /// A JSON amount in major units (`150000` DZD -> `1500.0`), as Yassir expects.
     fn major_units(amount_minor: i64, currency: &str) -> Result<Value, ProviderError> {
-        serde_json::from_str(&format_minor(amount_minor, currency)).map_err(|error| ProviderError::Refused {
-            code: "invalid_request".into(),
-            message: format!("amount {amount_minor} {currency} cannot be sent to Yassir: {error}"),
+        serde_json::from_str(&format_minor(amount_minor, currency)).map_err(|error| {
+            ProviderError::Refused {
+                code: "invalid_request".into(),
+                message: format!(
+                    "amount {amount_minor} {currency} cannot be sent to Yassir: {error}"
+                ),
+            }
         })
     }
 }
@@ -88,10 +103,13 @@ impl PaymentProvider for YassirClient {
     }
 
     async fn create_intent(&self, request: &CreateIntent) -> Result<ProviderIntent, ProviderError> {
-        let phone = request.customer_phone.as_deref().ok_or_else(|| ProviderError::Refused {
-            code: "invalid_request".into(),
-            message: "a Yassir Cash payment needs the shopper's wallet phone".into(),
-        })?;
+        let phone = request
+            .customer_phone
+            .as_deref()
+            .ok_or_else(|| ProviderError::Refused {
+                code: "invalid_request".into(),
+                message: "a Yassir Cash payment needs the shopper's wallet phone".into(),
+            })?;
         self.register_customer(phone).await?;
 
         let capture_method = match request.capture {
@@ -108,26 +126,36 @@ impl PaymentProvider for YassirClient {
             "metaData": { "paymentCheckoutId": request.payment_id, "order": request.order },
         });
         let path = "/payments/intents";
-        let http_request =
-            self.request(Method::POST, path).query(&[("countryCode", request.country_alpha3.as_str())]).json(&body);
+        let http_request = self
+            .request(Method::POST, path)
+            .query(&[("countryCode", request.country_alpha3.as_str())])
+            .json(&body);
         let answer = send(http_request).await?;
         let data = answer.get("data").cloned().unwrap_or(Value::Null);
         // Older Yassir docs and integrations name the id `id`.
         let intent_id = text(&data, "paymentId").or_else(|| text(&data, "id"));
         let client_secret = text(&data, "clientSecret");
         match (intent_id, client_secret) {
-            (Some(intent_id), Some(client_secret)) => {
-                Ok(ProviderIntent { intent_id, client_secret, expires_at: text(&data, "expiresAt") })
-            }
+            (Some(intent_id), Some(client_secret)) => Ok(ProviderIntent {
+                intent_id,
+                client_secret,
+                expires_at: text(&data, "expiresAt"),
+            }),
             _ => Err(ProviderError::Unavailable(format!(
                 "Yassir's create answer has no paymentId or clientSecret: {answer}"
             ))),
         }
     }
 
-    async fn submit(&self, intent: &IntentRef, details: &SubmitDetails) -> Result<ProviderStatus, ProviderError> {
+    async fn submit(
+        &self,
+        intent: &IntentRef,
+        details: &SubmitDetails,
+    ) -> Result<ProviderStatus, ProviderError> {
         if let SubmitDetails::MobileMoney(_) = details {
-            return Err(ProviderError::Unsupported("Yassir only takes Yassir Cash, not mobile money".into()));
+            return Err(ProviderError::Unsupported(
+                "Yassir only takes Yassir Cash, not mobile money".into(),
+            ));
         }
         let path = format!("/payments/intents/{}/proceed", intent.intent_id);
         let request = self
@@ -137,21 +165,32 @@ impl PaymentProvider for YassirClient {
             .json(&json!({ "paymentMethodCode": PAYMENT_METHOD }));
         let status = status_from_answer(&send(request).await?)?;
         if status.status == PaymentStatus::RequiresAction && status.pay_url.is_none() {
-            return Err(ProviderError::Unavailable("Yassir asked for an OTP (statusCode 12) without a payUrl".into()));
+            return Err(ProviderError::Unavailable(
+                "Yassir asked for an OTP (statusCode 12) without a payUrl".into(),
+            ));
         }
         Ok(status)
     }
 
     async fn check(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError> {
         let path = format!("/payments/intents/{}/check", intent.intent_id);
-        let request = self.request(Method::GET, &path).header("x-client-secret", &intent.client_secret);
+        let request = self
+            .request(Method::GET, &path)
+            .header("x-client-secret", &intent.client_secret);
         status_from_answer(&send(request).await?)
     }
 
-    async fn capture(&self, intent: &IntentRef, amount_minor: Option<i64>) -> Result<ProviderStatus, ProviderError> {
+    async fn capture(
+        &self,
+        intent: &IntentRef,
+        amount_minor: Option<i64>,
+    ) -> Result<ProviderStatus, ProviderError> {
         let mut body = Map::new();
         if let Some(amount) = amount_minor {
-            body.insert("amount".into(), Self::major_units(amount, &intent.currency)?);
+            body.insert(
+                "amount".into(),
+                Self::major_units(amount, &intent.currency)?,
+            );
         }
         let path = format!("/payments/intents/{}/capture", intent.intent_id);
         let request = self.request(Method::POST, &path).json(&body);
@@ -174,7 +213,10 @@ impl PaymentProvider for YassirClient {
         let mut body = Map::new();
         body.insert("description".into(), json!(description));
         if let Some(amount) = amount_minor {
-            body.insert("amount".into(), Self::major_units(amount, &intent.currency)?);
+            body.insert(
+                "amount".into(),
+                Self::major_units(amount, &intent.currency)?,
+            );
         }
         if let Some(reason) = reason {
             body.insert("reason".into(), json!(reason));
@@ -194,7 +236,9 @@ async fn send(request: RequestBuilder) -> Result<Value, ProviderError> {
     let body: Option<Value> = serde_json::from_slice(&bytes).ok();
     if status.is_success() {
         return body.ok_or_else(|| {
-            ProviderError::Unavailable(format!("Yassir answered {status} with a body that is not JSON"))
+            ProviderError::Unavailable(format!(
+                "Yassir answered {status} with a body that is not JSON"
+            ))
         });
     }
     let message = body
@@ -206,13 +250,25 @@ async fn send(request: RequestBuilder) -> Result<Value, ProviderError> {
     Err(match status {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ProviderError::Unauthorized(message),
         StatusCode::NOT_FOUND => ProviderError::NotFound(message),
-        StatusCode::BAD_REQUEST => ProviderError::Refused { code: "invalid_request".into(), message },
-        StatusCode::CONFLICT => ProviderError::Refused { code: "conflict".into(), message },
-        StatusCode::UNPROCESSABLE_ENTITY => ProviderError::Refused { code: "unprocessable".into(), message },
+        StatusCode::BAD_REQUEST => ProviderError::Refused {
+            code: "invalid_request".into(),
+            message,
+        },
+        StatusCode::CONFLICT => ProviderError::Refused {
+            code: "conflict".into(),
+            message,
+        },
+        StatusCode::UNPROCESSABLE_ENTITY => ProviderError::Refused {
+            code: "unprocessable".into(),
+            message,
+        },
         // Rate limiting and server errors are Yassir's trouble, and worth retrying later.
         StatusCode::TOO_MANY_REQUESTS => ProviderError::Unavailable(message),
         status if status.is_server_error() => ProviderError::Unavailable(message),
-        status => ProviderError::Refused { code: format!("http_{}", status.as_u16()), message },
+        status => ProviderError::Refused {
+            code: format!("http_{}", status.as_u16()),
+            message,
+        },
     })
 }
 
@@ -222,14 +278,18 @@ fn status_from_answer(answer: &Value) -> Result<ProviderStatus, ProviderError> {
     let status_text = text(data, "status");
     let end_user_message = text(data, "endUserMessage");
     // Proceed says `metadata`, capture and release say `metaData`; an empty payUrl means none.
-    let pay_url = ["metadata", "metaData"].iter().find_map(|key| data.get(key).and_then(|meta| text(meta, "payUrl")));
+    let pay_url = ["metadata", "metaData"]
+        .iter()
+        .find_map(|key| data.get(key).and_then(|meta| text(meta, "payUrl")));
     let code = match data.get("statusCode").and_then(Value::as_i64) {
         Some(code) => code,
         // Integrations infer "OTP required" when Yassir leaves statusCode out but asks for 3DS.
         None if data.get("require3DS").and_then(Value::as_bool) == Some(true) => 12,
         None => {
             tracing::error!(answer = %answer, "Yassir answered without a statusCode");
-            return Err(ProviderError::UnknownStatus(format!("no statusCode in {answer}")));
+            return Err(ProviderError::UnknownStatus(format!(
+                "no statusCode in {answer}"
+            )));
         }
     };
     let mut status = map_status_code(code, status_text.as_deref(), end_user_message.as_deref())?;
@@ -238,7 +298,10 @@ fn status_from_answer(answer: &Value) -> Result<ProviderStatus, ProviderError> {
     status.support = data
         .get("supportInfo")
         .filter(|info| info.is_object())
-        .map(|info| SupportInfo { email: text(info, "email"), phone_number: text(info, "phoneNumber") });
+        .map(|info| SupportInfo {
+            email: text(info, "email"),
+            phone_number: text(info, "phoneNumber"),
+        });
     Ok(status)
 }
 
@@ -274,9 +337,21 @@ pub fn map_status_code(
 }
 
 /// statusCode 3: a rejection, an expiry or a lack of funds, told apart by Yassir's wording.
-fn rejection(raw: String, status_text: Option<&str>, end_user_message: Option<&str>) -> ProviderStatus {
-    let message = end_user_message.or(status_text).unwrap_or("Transaction was rejected").to_string();
-    let wording = format!("{} {}", status_text.unwrap_or(""), end_user_message.unwrap_or("")).to_ascii_lowercase();
+fn rejection(
+    raw: String,
+    status_text: Option<&str>,
+    end_user_message: Option<&str>,
+) -> ProviderStatus {
+    let message = end_user_message
+        .or(status_text)
+        .unwrap_or("Transaction was rejected")
+        .to_string();
+    let wording = format!(
+        "{} {}",
+        status_text.unwrap_or(""),
+        end_user_message.unwrap_or("")
+    )
+    .to_ascii_lowercase();
     let (status, code) = if wording.contains("expired") {
         (PaymentStatus::Expired, "expired")
     } else if wording.contains("balance") || wording.contains("funds") {
@@ -284,12 +359,20 @@ fn rejection(raw: String, status_text: Option<&str>, end_user_message: Option<&s
     } else {
         (PaymentStatus::Rejected, "rejected")
     };
-    ProviderStatus { failure: Some((code.to_string(), message)), ..ProviderStatus::plain(status, raw) }
+    ProviderStatus {
+        failure: Some((code.to_string(), message)),
+        ..ProviderStatus::plain(status, raw)
+    }
 }
 
 /// A non-empty string field.
 fn text(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::trim).filter(|text| !text.is_empty()).map(str::to_string)
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -302,7 +385,10 @@ mod tests {
 
     #[test]
     fn code_0_is_created() {
-        assert_eq!(mapped(0, None, Some("Payment initialized")).status, PaymentStatus::Created);
+        assert_eq!(
+            mapped(0, None, Some("Payment initialized")).status,
+            PaymentStatus::Created
+        );
     }
 
     #[test]
@@ -310,38 +396,65 @@ mod tests {
         let status = mapped(2, Some("The amount was deposited successfully"), None);
         assert_eq!(status.status, PaymentStatus::Succeeded);
         assert_eq!(status.failure, None);
-        assert_eq!(status.raw, "statusCode 2: The amount was deposited successfully");
+        assert_eq!(
+            status.raw,
+            "statusCode 2: The amount was deposited successfully"
+        );
     }
 
     #[test]
     fn code_3_is_rejected() {
-        let status = mapped(3, Some("Transaction was rejected"), Some("Transaction was rejected by the wallet"));
+        let status = mapped(
+            3,
+            Some("Transaction was rejected"),
+            Some("Transaction was rejected by the wallet"),
+        );
         assert_eq!(status.status, PaymentStatus::Rejected);
-        assert_eq!(status.failure, Some(("rejected".into(), "Transaction was rejected by the wallet".into())));
+        assert_eq!(
+            status.failure,
+            Some((
+                "rejected".into(),
+                "Transaction was rejected by the wallet".into()
+            ))
+        );
     }
 
     #[test]
     fn code_3_about_balance_is_insufficient_funds() {
-        let status = mapped(3, None, Some("Insufficient balance in your Yassir Cash wallet"));
+        let status = mapped(
+            3,
+            None,
+            Some("Insufficient balance in your Yassir Cash wallet"),
+        );
         assert_eq!(status.status, PaymentStatus::Rejected);
         assert_eq!(status.failure.unwrap().0, "insufficient_funds");
     }
 
     #[test]
     fn code_3_about_expiry_is_expired() {
-        let status = mapped(3, Some("Transaction expired"), Some("The payment request has expired"));
+        let status = mapped(
+            3,
+            Some("Transaction expired"),
+            Some("The payment request has expired"),
+        );
         assert_eq!(status.status, PaymentStatus::Expired);
         assert_eq!(status.failure.unwrap().0, "expired");
     }
 
     #[test]
     fn code_4_is_refunded() {
-        assert_eq!(mapped(4, Some("Transaction was refunded"), None).status, PaymentStatus::Refunded);
+        assert_eq!(
+            mapped(4, Some("Transaction was refunded"), None).status,
+            PaymentStatus::Refunded
+        );
     }
 
     #[test]
     fn code_10_is_canceled() {
-        assert_eq!(mapped(10, Some("Reversed"), None).status, PaymentStatus::Canceled);
+        assert_eq!(
+            mapped(10, Some("Reversed"), None).status,
+            PaymentStatus::Canceled
+        );
     }
 
     #[test]
@@ -353,7 +466,10 @@ mod tests {
 
     #[test]
     fn code_13_is_pre_authorized() {
-        assert_eq!(mapped(13, Some("Pre-authorized"), None).status, PaymentStatus::PreAuthorized);
+        assert_eq!(
+            mapped(13, Some("Pre-authorized"), None).status,
+            PaymentStatus::PreAuthorized
+        );
     }
 
     #[test]
@@ -365,21 +481,31 @@ mod tests {
     #[test]
     fn an_unknown_code_is_an_error_never_a_success() {
         let error = map_status_code(7, Some("Something new"), None).unwrap_err();
-        assert!(matches!(error, ProviderError::UnknownStatus(ref raw) if raw == "statusCode 7: Something new"));
+        assert!(
+            matches!(error, ProviderError::UnknownStatus(ref raw) if raw == "statusCode 7: Something new")
+        );
     }
 
     #[test]
     fn answer_reads_pay_url_from_either_casing_and_ignores_empty_ones() {
         let proceed = json!({"data": {"statusCode": 12, "status": "Require Authentication Action",
             "require3DS": true, "metadata": {"payUrl": "http://sim/otp/verify?requestId=1"}}});
-        assert_eq!(status_from_answer(&proceed).unwrap().pay_url.as_deref(), Some("http://sim/otp/verify?requestId=1"));
+        assert_eq!(
+            status_from_answer(&proceed).unwrap().pay_url.as_deref(),
+            Some("http://sim/otp/verify?requestId=1")
+        );
 
-        let capture = json!({"data": {"statusCode": 2, "status": "ok", "metaData": {"payUrl": ""}}});
+        let capture =
+            json!({"data": {"statusCode": 2, "status": "ok", "metaData": {"payUrl": ""}}});
         assert_eq!(status_from_answer(&capture).unwrap().pay_url, None);
 
-        let legacy = json!({"data": {"require3DS": true, "metaData": {"payUrl": "http://sim/otp"}}});
+        let legacy =
+            json!({"data": {"require3DS": true, "metaData": {"payUrl": "http://sim/otp"}}});
         let status = status_from_answer(&legacy).unwrap();
-        assert_eq!((status.status, status.pay_url.as_deref()), (PaymentStatus::RequiresAction, Some("http://sim/otp")));
+        assert_eq!(
+            (status.status, status.pay_url.as_deref()),
+            (PaymentStatus::RequiresAction, Some("http://sim/otp"))
+        );
     }
 
     #[test]
@@ -388,16 +514,25 @@ mod tests {
             "currencyCode": "DZD", "endUserMessage": "Payment completed successfully",
             "supportInfo": {"email": "support@yassir.com", "phoneNumber": "+213000000000"}}});
         let status = status_from_answer(&check).unwrap();
-        assert_eq!(status.end_user_message.as_deref(), Some("Payment completed successfully"));
+        assert_eq!(
+            status.end_user_message.as_deref(),
+            Some("Payment completed successfully")
+        );
         assert_eq!(
             status.support,
-            Some(SupportInfo { email: Some("support@yassir.com".into()), phone_number: Some("+213000000000".into()) })
+            Some(SupportInfo {
+                email: Some("support@yassir.com".into()),
+                phone_number: Some("+213000000000".into())
+            })
         );
     }
 
     #[test]
     fn amounts_go_out_in_major_units() {
-        assert_eq!(YassirClient::major_units(150000, "DZD").unwrap(), json!(1500.0));
+        assert_eq!(
+            YassirClient::major_units(150000, "DZD").unwrap(),
+            json!(1500.0)
+        );
         assert_eq!(YassirClient::major_units(1050, "MAD").unwrap(), json!(10.5));
     }
 }

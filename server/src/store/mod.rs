@@ -77,7 +77,11 @@ pub trait PaymentStore: Send + Sync {
     async fn get(&self, id: &str) -> Result<Option<PaymentRow>, StoreError>;
     /// Writes `row` if the stored version still equals `row.version`, bumping it, and appends
     /// `change` to the history. Returns the row as written.
-    async fn update(&self, row: &PaymentRow, change: Option<&StatusChange>) -> Result<PaymentRow, StoreError>;
+    async fn update(
+        &self,
+        row: &PaymentRow,
+        change: Option<&StatusChange>,
+    ) -> Result<PaymentRow, StoreError>;
     async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError>;
     /// Newest first.
     async fn list(&self, filter: &ListFilter) -> Result<Vec<PaymentRow>, StoreError>;

@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS payment_history (
 CREATE INDEX IF NOT EXISTS payment_history_payment ON payment_history (payment_id, seq);
 ";
 
-const COLUMNS: &str = "id, idempotency_key, request_fingerprint, order_ref, description, method, provider,
+const COLUMNS: &str =
+    "id, idempotency_key, request_fingerprint, order_ref, description, method, provider,
     amount_minor, currency, country_alpha3, capture_method, phone, status, provider_intent_id,
     provider_client_secret, pay_url, expires_at, end_user_message, support_email, support_phone,
     failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version";
@@ -66,11 +67,17 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let connection = Connection::open(path).map_err(database)?;
         connection
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
             .map_err(database)?;
-        connection.busy_timeout(std::time::Duration::from_secs(5)).map_err(database)?;
+        connection
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(database)?;
         connection.execute_batch(SCHEMA).map_err(database)?;
-        Ok(Self { connection: Mutex::new(connection) })
+        Ok(Self {
+            connection: Mutex::new(connection),
+        })
     }
 
     /// Opens the database a `DATABASE_URL` names: `sqlite://path`, `sqlite:path` or a plain path.
@@ -80,13 +87,21 @@ impl SqliteStore {
             .or_else(|| url.strip_prefix("sqlite:"))
             .unwrap_or(url);
         if path.is_empty() {
-            return Err(StoreError::Database(format!("DATABASE_URL `{url}` names no file")));
+            return Err(StoreError::Database(format!(
+                "DATABASE_URL `{url}` names no file"
+            )));
         }
         Self::open(Path::new(path))
     }
 
-    fn with<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut connection = self.connection.lock().map_err(|_| StoreError::Database("store lock poisoned".into()))?;
+    fn with<T>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut connection = self
+            .connection
+            .lock()
+            .map_err(|_| StoreError::Database("store lock poisoned".into()))?;
         work(&mut connection)
     }
 }
@@ -121,10 +136,17 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
         capture_method: match capture.as_str() {
             "direct" => CaptureMethod::Direct,
             "reservation" => CaptureMethod::Reservation,
-            other => return Err(conversion_error(10, format!("unknown capture method `{other}`"))),
+            other => {
+                return Err(conversion_error(
+                    10,
+                    format!("unknown capture method `{other}`"),
+                ))
+            }
         },
         phone: row.get(11)?,
-        status: status.parse().map_err(|message| conversion_error(12, message))?,
+        status: status
+            .parse()
+            .map_err(|message| conversion_error(12, message))?,
         provider_intent_id: row.get(13)?,
         provider_client_secret: row.get(14)?,
         pay_url: row.get(15)?,
@@ -149,14 +171,26 @@ fn capture_name(capture: CaptureMethod) -> &'static str {
     }
 }
 
-fn select_by(connection: &Connection, column: &str, value: &str) -> Result<Option<PaymentRow>, StoreError> {
+fn select_by(
+    connection: &Connection,
+    column: &str,
+    value: &str,
+) -> Result<Option<PaymentRow>, StoreError> {
     connection
-        .query_row(&format!("SELECT {COLUMNS} FROM payments WHERE {column} = ?1"), [value], read_row)
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM payments WHERE {column} = ?1"),
+            [value],
+            read_row,
+        )
         .optional()
         .map_err(database)
 }
 
-fn append_history(connection: &Connection, payment_id: &str, change: &StatusChange) -> Result<(), StoreError> {
+fn append_history(
+    connection: &Connection,
+    payment_id: &str,
+    change: &StatusChange,
+) -> Result<(), StoreError> {
     connection
         .execute(
             "INSERT INTO payment_history (payment_id, status, at, detail) VALUES (?1, ?2, ?3, ?4)",
@@ -225,7 +259,11 @@ impl PaymentStore for SqliteStore {
         self.with(|connection| select_by(connection, "id", id))
     }
 
-    async fn update(&self, row: &PaymentRow, change: Option<&StatusChange>) -> Result<PaymentRow, StoreError> {
+    async fn update(
+        &self,
+        row: &PaymentRow,
+        change: Option<&StatusChange>,
+    ) -> Result<PaymentRow, StoreError> {
         self.with(|connection| {
             let transaction = connection.transaction().map_err(database)?;
             let written = transaction
@@ -296,7 +334,11 @@ impl PaymentStore for SqliteStore {
                 .map_err(database)?;
             let rows = statement
                 .query_map(
-                    params![filter.status.map(|status| status.as_str()), filter.order_ref, filter.limit],
+                    params![
+                        filter.status.map(|status| status.as_str()),
+                        filter.order_ref,
+                        filter.limit
+                    ],
                     read_row,
                 )
                 .map_err(database)?;

@@ -58,7 +58,10 @@ pub async fn start_on(database: &std::path::Path, extra: &[(&str, &str)]) -> Tes
     });
     TestServer {
         base: format!("http://127.0.0.1:{port}"),
-        http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         database: database.to_path_buf(),
         handle,
         _dir: None,
@@ -76,7 +79,13 @@ impl TestServer {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = self.http.post(self.url(path)).json(&body).send().await.unwrap();
+        let response = self
+            .http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         read(response).await
     }
 
@@ -93,12 +102,25 @@ impl TestServer {
     }
 
     pub async fn admin_get(&self, path: &str) -> (u16, Value) {
-        let response = self.http.get(self.url(path)).bearer_auth(ADMIN).send().await.unwrap();
+        let response = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap();
         read(response).await
     }
 
     pub async fn admin_post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = self.http.post(self.url(path)).bearer_auth(ADMIN).json(&body).send().await.unwrap();
+        let response = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(ADMIN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         read(response).await
     }
 
@@ -111,16 +133,33 @@ impl TestServer {
     /// Creates and submits a Yassir Cash payment for `order` with `phone`.
     pub async fn yassir_payment(&self, order: &str, phone: &str) -> (u16, Value) {
         let key = format!("key-{}", unique());
-        let (status, created) = self.create(&key, json!({"order": order, "method": "yassir_cash", "phone": phone})).await;
+        let (status, created) = self
+            .create(
+                &key,
+                json!({"order": order, "method": "yassir_cash", "phone": phone}),
+            )
+            .await;
         assert_eq!(status, 201, "{created}");
         let id = created["id"].as_str().unwrap().to_string();
-        self.post(&format!("/api/v1/payments/{id}/submit"), json!({"type": "yassir_cash"})).await
+        self.post(
+            &format!("/api/v1/payments/{id}/submit"),
+            json!({"type": "yassir_cash"}),
+        )
+        .await
     }
 
     /// Creates and submits a mobile-money payment for `order` with `msisdn`.
-    pub async fn momo_payment(&self, order: &str, country: &str, operator: &str, msisdn: &str) -> (u16, Value) {
+    pub async fn momo_payment(
+        &self,
+        order: &str,
+        country: &str,
+        operator: &str,
+        msisdn: &str,
+    ) -> (u16, Value) {
         let key = format!("key-{}", unique());
-        let (status, created) = self.create(&key, json!({"order": order, "method": "mobile_money"})).await;
+        let (status, created) = self
+            .create(&key, json!({"order": order, "method": "mobile_money"}))
+            .await;
         assert_eq!(status, 201, "{created}");
         let id = created["id"].as_str().unwrap().to_string();
         self.post(
@@ -136,7 +175,10 @@ impl TestServer {
             let (status, body) = self.get(&format!("/api/v1/payments/{id}")).await;
             assert_eq!(status, 200, "{body}");
             let state = body["status"].as_str().unwrap();
-            if !matches!(state, "created" | "processing" | "requires_action" | "awaiting_approval") {
+            if !matches!(
+                state,
+                "created" | "processing" | "requires_action" | "awaiting_approval"
+            ) {
                 return body;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -147,22 +189,41 @@ impl TestServer {
     /// Types `code` on the sandbox OTP page the payment was sent to.
     pub async fn answer_otp(&self, pay_url: &str, code: &str) -> reqwest::Response {
         let parsed = reqwest::Url::parse(pay_url).unwrap();
-        let request_id = parsed.query_pairs().find(|(k, _)| k == "requestId").unwrap().1.to_string();
+        let request_id = parsed
+            .query_pairs()
+            .find(|(k, _)| k == "requestId")
+            .unwrap()
+            .1
+            .to_string();
         let form = [
             ("requestId", request_id.as_str()),
             ("code", code),
             ("returnUrl", "http://127.0.0.1/shop?checkout_resume=1"),
             ("action", "verify"),
         ];
-        let action = format!("{}://{}{}", parsed.scheme(), parsed.host_str().unwrap(), parsed.port().map(|p| format!(":{p}")).unwrap_or_default());
-        self.http.post(format!("{action}{}", parsed.path())).form(&form).send().await.unwrap()
+        let action = format!(
+            "{}://{}{}",
+            parsed.scheme(),
+            parsed.host_str().unwrap(),
+            parsed.port().map(|p| format!(":{p}")).unwrap_or_default()
+        );
+        self.http
+            .post(format!("{action}{}", parsed.path()))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
     }
 }
 
 pub fn unique() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 async fn read(response: reqwest::Response) -> (u16, Value) {

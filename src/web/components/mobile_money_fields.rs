@@ -7,8 +7,8 @@ use crate::core::i18n::{country_name, msisdn_hint, operator_name, t, Lang, Msg};
 use crate::core::validate::Field;
 use crate::web::hooks::FormEdit;
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct MobileMoneyFieldsProps {
+/// Country, operator, number, and the optional name and receipt email.
+pub struct MobileMoneyFields {
     pub lang: Lang,
     pub prefix: AttrValue,
     pub countries: Vec<MobileMoneyCountry>,
@@ -22,9 +22,7 @@ pub struct MobileMoneyFieldsProps {
     pub last_name: AttrValue,
     pub receipt_email: AttrValue,
     pub errors: FieldMessages,
-    #[prop_or_default]
     pub operator_warning: Option<AttrValue>,
-    #[prop_or_default]
     pub disabled: bool,
     pub onedit: Callback<FormEdit>,
 }
@@ -51,8 +49,11 @@ fn select_field(
     let hint_id = format!("{id}-hint");
     let warning_id = format!("{id}-warning");
     let error_id = format!("{id}-error");
-    let describedby =
-        described_by([(hint.is_some(), &hint_id), (warning.is_some(), &warning_id), (error.is_some(), &error_id)]);
+    let describedby = described_by(&[
+        (hint.is_some(), &hint_id),
+        (warning.is_some(), &warning_id),
+        (error.is_some(), &error_id),
+    ]);
     let invalid = error.is_some();
     let children = html! {
         <>
@@ -84,83 +85,86 @@ fn select_field(
     field_box(invalid, children)
 }
 
-/// Country, operator, number, and the optional name and receipt email.
-#[function_component(MobileMoneyFields)]
-pub fn mobile_money_fields(props: &MobileMoneyFieldsProps) -> Html {
-    let lang = props.lang;
-    let prefix = &props.prefix;
-    let disabled = props.disabled;
-    let onedit = &props.onedit;
-    let error_of = |field| props.errors.get(field);
+impl MobileMoneyFields {
+    pub fn view(&self) -> Html {
+        let lang = self.lang;
+        let prefix = &self.prefix;
+        let disabled = self.disabled;
+        let onedit = &self.onedit;
+        let error_of = |field| self.errors.get(field);
 
-    let country_select = select_field(
-        field_id(prefix, Field::Country),
-        t(lang, Msg::CountryLabel),
-        None,
-        props.country.is_none().then(|| t(lang, Msg::ChooseCountry)),
-        props
-            .countries
-            .iter()
-            .map(|country| {
-                let name = country_name(lang, &country.code).unwrap_or(country.code.as_str());
-                let selected = props.country.as_deref() == Some(country.code.as_str());
-                html! {
-                    <option value={country.code.clone()} {selected}>
-                        { format!("{name} (+{})", country.dial_code) }
+        let country_select = select_field(
+            field_id(prefix, Field::Country),
+            t(lang, Msg::CountryLabel),
+            None,
+            self.country.is_none().then(|| t(lang, Msg::ChooseCountry)),
+            self.countries
+                .iter()
+                .map(|country| {
+                    let name = country_name(lang, &country.code).unwrap_or(country.code.as_str());
+                    let selected = self.country.as_deref() == Some(country.code.as_str());
+                    html! {
+                        <option value={country.code.clone()} {selected}>
+                            { format!("{name} (+{})", country.dial_code) }
+                        </option>
+                    }
+                })
+                .collect(),
+            None,
+            error_of(Field::Country),
+            disabled,
+            onedit.reform(|event: Event| FormEdit::Country(select_value(event))),
+        );
+
+        let operator_select = select_field(
+            field_id(prefix, Field::Operator),
+            t(lang, Msg::OperatorLabel),
+            Some(t(lang, Msg::OperatorHint)),
+            self.operator.is_none().then(|| t(lang, Msg::ChooseOperator)),
+            self
+                .operators
+                .iter()
+                .map(|&operator| html! {
+                    <option value={operator.as_str()} selected={self.operator == Some(operator)}>
+                        { operator_name(operator) }
                     </option>
-                }
-            })
-            .collect(),
-        None,
-        error_of(Field::Country),
-        disabled,
-        onedit.reform(|event: Event| FormEdit::Country(select_value(event))),
-    );
+                })
+                .collect(),
+            self.operator_warning.clone(),
+            error_of(Field::Operator),
+            disabled,
+            onedit.reform(|event: Event| match select_value(event).as_str() {
+                "airtel" => FormEdit::Operator(Operator::Airtel),
+                _ => FormEdit::Operator(Operator::Mtn),
+            }),
+        );
 
-    let operator_select = select_field(
-        field_id(prefix, Field::Operator),
-        t(lang, Msg::OperatorLabel),
-        Some(t(lang, Msg::OperatorHint)),
-        props.operator.is_none().then(|| t(lang, Msg::ChooseOperator)),
-        props
-            .operators
-            .iter()
-            .map(|&operator| html! {
-                <option value={operator.as_str()} selected={props.operator == Some(operator)}>
-                    { operator_name(operator) }
-                </option>
-            })
-            .collect(),
-        props.operator_warning.clone(),
-        error_of(Field::Operator),
-        disabled,
-        onedit.reform(|event: Event| match select_value(event).as_str() {
-            "airtel" => FormEdit::Operator(Operator::Airtel),
-            _ => FormEdit::Operator(Operator::Mtn),
-        }),
-    );
-
-    let hint = props.country.as_deref().and_then(|code| msisdn_hint(lang, code)).map(AttrValue::from);
-    html! {
-        <div class="cw-momo">
-            { country_select }
-            { form_text_field(
-                prefix, Field::Msisdn, t(lang, Msg::MsisdnLabel), hint, props.msisdn.clone(),
-                "tel", "tel-national", Some("tel"), true, error_of(Field::Msisdn), disabled, onedit, FormEdit::Msisdn,
-            ) }
-            { operator_select }
-            { form_text_field(
-                prefix, Field::FirstName, t(lang, Msg::FirstNameLabel), None, props.first_name.clone(),
-                "text", "given-name", None, false, error_of(Field::FirstName), disabled, onedit, FormEdit::FirstName,
-            ) }
-            { form_text_field(
-                prefix, Field::LastName, t(lang, Msg::LastNameLabel), None, props.last_name.clone(),
-                "text", "family-name", None, false, error_of(Field::LastName), disabled, onedit, FormEdit::LastName,
-            ) }
-            { form_text_field(
-                prefix, Field::ReceiptEmail, t(lang, Msg::ReceiptEmailLabel), None, props.receipt_email.clone(),
-                "email", "email", None, true, error_of(Field::ReceiptEmail), disabled, onedit, FormEdit::ReceiptEmail,
-            ) }
-        </div>
+        let hint = self
+            .country
+            .as_deref()
+            .and_then(|code| msisdn_hint(lang, code))
+            .map(AttrValue::from);
+        html! {
+            <div class="cw-momo">
+                { country_select }
+                { form_text_field(
+                    prefix, Field::Msisdn, t(lang, Msg::MsisdnLabel), hint, self.msisdn.clone(),
+                    "tel", "tel-national", Some("tel"), true, error_of(Field::Msisdn), disabled, onedit, FormEdit::Msisdn,
+                ) }
+                { operator_select }
+                { form_text_field(
+                    prefix, Field::FirstName, t(lang, Msg::FirstNameLabel), None, self.first_name.clone(),
+                    "text", "given-name", None, false, error_of(Field::FirstName), disabled, onedit, FormEdit::FirstName,
+                ) }
+                { form_text_field(
+                    prefix, Field::LastName, t(lang, Msg::LastNameLabel), None, self.last_name.clone(),
+                    "text", "family-name", None, false, error_of(Field::LastName), disabled, onedit, FormEdit::LastName,
+                ) }
+                { form_text_field(
+                    prefix, Field::ReceiptEmail, t(lang, Msg::ReceiptEmailLabel), None, self.receipt_email.clone(),
+                    "email", "email", None, true, error_of(Field::ReceiptEmail), disabled, onedit, FormEdit::ReceiptEmail,
+                ) }
+            </div>
+        }
     }
 }

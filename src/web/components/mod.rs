@@ -1,4 +1,6 @@
-//! The views: each renders its props and emits callbacks; none holds checkout logic.
+//! The views: each renders what it is given and emits callbacks; none holds checkout logic.
+//! Only the status panel, which keeps time, is a component; the others are plain functions and
+//! view structs, which cost the wasm far less than a component each.
 
 pub mod method_picker;
 pub mod mobile_money_fields;
@@ -10,11 +12,11 @@ pub mod yassir_cash_fields;
 
 pub use method_picker::MethodPicker;
 pub use mobile_money_fields::MobileMoneyFields;
-pub use pay_button::PayButton;
+pub use pay_button::pay_button;
 pub use status_panel::StatusPanel;
-pub use test_mode_badge::TestModeBadge;
+pub use test_mode_badge::test_mode_badge;
 pub use text_field::TextField;
-pub use yassir_cash_fields::YassirCashFields;
+pub use yassir_cash_fields::yassir_cash_fields;
 
 use yew::{html, AttrValue, Callback, Html};
 
@@ -55,29 +57,28 @@ pub(crate) fn form_text_field(
     onedit: &Callback<FormEdit>,
     edit: fn(String) -> FormEdit,
 ) -> Html {
-    html! {
-        <TextField
-            id={field_id(prefix, field)}
-            {label}
-            {hint}
-            {value}
-            kind={AttrValue::Static(kind)}
-            autocomplete={AttrValue::Static(autocomplete)}
-            inputmode={inputmode.map(AttrValue::Static)}
-            dir={ltr.then_some(AttrValue::Static("ltr"))}
-            {error}
-            {disabled}
-            oninput={onedit.reform(edit)}
-            onchange={onedit.reform(move |_| FormEdit::Touch(field))}
-        />
+    TextField {
+        id: field_id(prefix, field).into(),
+        label: AttrValue::Static(label),
+        hint,
+        value,
+        kind: AttrValue::Static(kind),
+        autocomplete: Some(AttrValue::Static(autocomplete)),
+        inputmode: inputmode.map(AttrValue::Static),
+        dir: ltr.then_some(AttrValue::Static("ltr")),
+        error,
+        disabled,
+        oninput: onedit.reform(edit),
+        onchange: onedit.reform(move |_| FormEdit::Touch(field)),
     }
+    .view()
 }
 
 /// The `aria-describedby` of a field: the ids of its hint, warning and error that show.
 #[inline(never)]
-pub(crate) fn described_by(parts: [(bool, &str); 3]) -> Option<String> {
+pub(crate) fn described_by(parts: &[(bool, &str)]) -> Option<String> {
     let mut ids = String::new();
-    for (present, id) in parts {
+    for &(present, id) in parts {
         if present {
             if !ids.is_empty() {
                 ids.push(' ');
@@ -105,6 +106,9 @@ pub struct FieldMessages(pub Vec<(Field, yew::AttrValue)>);
 
 impl FieldMessages {
     pub fn get(&self, field: Field) -> Option<yew::AttrValue> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, message)| message.clone())
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, message)| message.clone())
     }
 }

@@ -56,7 +56,10 @@ fn step_payment(step: &Step) -> Option<&Payment> {
         | Step::PreAuthorized { payment }
         | Step::Expired { payment }
         | Step::Closed { payment } => Some(payment),
-        Step::Error { kind: ErrorKind::PaymentFailed { payment }, .. } => Some(payment),
+        Step::Error {
+            kind: ErrorKind::PaymentFailed { payment },
+            ..
+        } => Some(payment),
         _ => None,
     }
 }
@@ -98,7 +101,10 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
 
     let text = props.step.as_ref().and_then(|step| step_text(lang, step));
     let message = match (&text, props.redirect_blocked) {
-        (Some(_), true) => Some((t(lang, Msg::ErrorTitle).to_string(), Some(t(lang, Msg::RedirectError).to_string()))),
+        (Some(_), true) => Some((
+            t(lang, Msg::ErrorTitle).to_string(),
+            Some(t(lang, Msg::RedirectError).to_string()),
+        )),
         (Some(text), false) => Some((text.title.clone(), text.body.clone())),
         (None, _) => None,
     };
@@ -166,9 +172,13 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
     });
     let can_change = matches!(
         step,
-        Step::Rejected { .. } | Step::Expired { .. } | Step::Error { .. } | Step::RequiresAction { .. }
+        Step::Rejected { .. }
+            | Step::Expired { .. }
+            | Step::Error { .. }
+            | Step::RequiresAction { .. }
     );
-    let change = can_change.then(|| button(false, t(lang, Msg::ChangeDetails), &props.onchangedetails));
+    let change =
+        can_change.then(|| button(false, t(lang, Msg::ChangeDetails), &props.onchangedetails));
 
     let body = html! {
         <>
@@ -185,7 +195,9 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
         keys: &["data-step", "class"],
         values: Box::new([
             Some(AttributeOrProperty::Attribute(AttrValue::Static(name))),
-            Some(AttributeOrProperty::Attribute(format!("cw-status cw-status--{name}").into())),
+            Some(AttributeOrProperty::Attribute(
+                format!("cw-status cw-status--{name}").into(),
+            )),
         ]),
     });
     panel.add_child(body);

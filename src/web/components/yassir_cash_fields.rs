@@ -5,34 +5,28 @@ use crate::core::i18n::{t, Lang, Msg};
 use crate::core::validate::Field;
 use crate::web::hooks::FormEdit;
 
-#[derive(Properties, PartialEq, Clone)]
-pub struct YassirCashFieldsProps {
-    pub lang: Lang,
-    pub prefix: AttrValue,
-    pub phone: AttrValue,
-    #[prop_or_default]
-    pub error: Option<AttrValue>,
-    #[prop_or_default]
-    pub disabled: bool,
-    pub onedit: Callback<FormEdit>,
-}
-
 /// The wallet phone number.
-#[function_component(YassirCashFields)]
-pub fn yassir_cash_fields(props: &YassirCashFieldsProps) -> Html {
+pub fn yassir_cash_fields(
+    lang: Lang,
+    prefix: &str,
+    phone: AttrValue,
+    error: Option<AttrValue>,
+    disabled: bool,
+    onedit: &Callback<FormEdit>,
+) -> Html {
     form_text_field(
-        &props.prefix,
+        prefix,
         Field::YassirPhone,
-        t(props.lang, Msg::YassirPhoneLabel),
-        Some(AttrValue::from(t(props.lang, Msg::YassirPhoneHint))),
-        props.phone.clone(),
+        t(lang, Msg::YassirPhoneLabel),
+        Some(AttrValue::from(t(lang, Msg::YassirPhoneHint))),
+        phone,
         "tel",
         "tel",
         Some("tel"),
         true,
-        props.error.clone(),
-        props.disabled,
-        &props.onedit,
+        error,
+        disabled,
+        onedit,
         FormEdit::YassirPhone,
     )
 }

@@ -52,7 +52,10 @@ pub enum FormEdit {
 
 /// What the reducer does.
 pub enum Action {
-    Loaded { session: CheckoutSession, config: FlowConfig },
+    Loaded {
+        session: CheckoutSession,
+        config: FlowConfig,
+    },
     LoadFailed(WidgetError),
     Form(FormEdit),
     Flow(Event, Moment),
@@ -107,9 +110,16 @@ const NO_METHOD: &str = "None of the methods asked for is offered for this order
 /// The `error` notice of an order that could not be loaded.
 fn load_error(error: &WidgetError) -> Notice {
     match error {
-        WidgetError::Network(_) => Notice::error("network_error", "The merchant backend could not be reached."),
-        WidgetError::Http { body: Some(body), .. } => Notice::error(&body.error.code, &body.error.message),
-        WidgetError::Http { body: None, .. } => Notice::error("http_error", "The merchant backend answered with an error."),
+        WidgetError::Network(_) => Notice::error(
+            "network_error",
+            "The merchant backend could not be reached.",
+        ),
+        WidgetError::Http {
+            body: Some(body), ..
+        } => Notice::error(&body.error.code, &body.error.message),
+        WidgetError::Http { body: None, .. } => {
+            Notice::error("http_error", "The merchant backend answered with an error.")
+        }
         WidgetError::Decode(message) => Notice::error("invalid_response", message),
     }
 }
@@ -138,7 +148,8 @@ impl WidgetState {
 
     /// True while the form must not change and Pay must not be pressed.
     pub fn busy(&self) -> bool {
-        self.step().is_none_or(|step| !matches!(step, Step::Choosing))
+        self.step()
+            .is_none_or(|step| !matches!(step, Step::Choosing))
     }
 }
 
@@ -151,7 +162,10 @@ fn is_settled(step: &Step) -> bool {
             | Step::PreAuthorized { .. }
             | Step::Expired { .. }
             | Step::Closed { .. }
-            | Step::Error { can_retry: false, .. }
+            | Step::Error {
+                can_retry: false,
+                ..
+            }
     )
 }
 
@@ -176,23 +190,25 @@ impl Reducible for WidgetState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut state = Rc::unwrap_or_clone(self);
         match action {
-            Action::Loaded { session, config } => match narrowed_form(&session, state.methods.as_deref()) {
-                Some(form) => {
-                    state.notify(Notice::Ready {
-                        order: session.order.clone(),
-                        methods: form.offered_methods(),
-                        test_mode: session.test_mode,
-                    });
-                    state.form = Some(form);
-                    state.checkout = Some(Checkout::new(config));
-                    state.session = Some(Rc::new(session));
-                    state.phase = Phase::Ready;
+            Action::Loaded { session, config } => {
+                match narrowed_form(&session, state.methods.as_deref()) {
+                    Some(form) => {
+                        state.notify(Notice::Ready {
+                            order: session.order.clone(),
+                            methods: form.offered_methods(),
+                            test_mode: session.test_mode,
+                        });
+                        state.form = Some(form);
+                        state.checkout = Some(Checkout::new(config));
+                        state.session = Some(Rc::new(session));
+                        state.phase = Phase::Ready;
+                    }
+                    None => {
+                        state.notify(Notice::error("method_unavailable", NO_METHOD));
+                        state.phase = Phase::Failed(WidgetError::Decode(NO_METHOD.into()));
+                    }
                 }
-                None => {
-                    state.notify(Notice::error("method_unavailable", NO_METHOD));
-                    state.phase = Phase::Failed(WidgetError::Decode(NO_METHOD.into()));
-                }
-            },
+            }
             Action::LoadFailed(error) => {
                 state.notify(load_error(&error));
                 state.phase = Phase::Failed(error);
@@ -205,13 +221,20 @@ impl Reducible for WidgetState {
                         apply_edit(form, edit);
                         let (method, complete, empty) = form_summary(form);
                         if (method, complete, empty) != before {
-                            state.notify(Notice::Change { method, complete, empty });
+                            state.notify(Notice::Change {
+                                method,
+                                complete,
+                                empty,
+                            });
                         }
                     }
                 }
             }
             Action::Methods(methods) => {
-                let form = state.session.as_ref().map(|session| narrowed_form(session, methods.as_deref()));
+                let form = state
+                    .session
+                    .as_ref()
+                    .map(|session| narrowed_form(session, methods.as_deref()));
                 match form {
                     Some(None) => state.notify(Notice::error("method_unavailable", NO_METHOD)),
                     Some(Some(form)) => {
@@ -230,13 +253,16 @@ impl Reducible for WidgetState {
                 }
             }
             Action::Flow(event, at) => {
-                let Some(checkout) = state.checkout.take() else { return Rc::new(state) };
+                let Some(checkout) = state.checkout.take() else {
+                    return Rc::new(state);
+                };
                 let deadline_before = checkout.step().deadline_ms();
                 let settled_before = is_settled(checkout.step());
                 let kind_before = std::mem::discriminant(checkout.step());
                 let (checkout, effects) = transition(checkout, event, at);
                 let method = state.form.as_ref().and_then(MethodForm::method);
-                let notice = step_notice(kind_before, checkout.step(), checkout.payment_id(), method);
+                let notice =
+                    step_notice(kind_before, checkout.step(), checkout.payment_id(), method);
                 let mut outbox = state.outbox.borrow_mut();
                 // Before the effects, so the page hears `requires_action` before it is left.
                 outbox.extend(notice.map(Work::Notify));
@@ -254,7 +280,10 @@ impl Reducible for WidgetState {
                 state.checkout = Some(checkout);
             }
             Action::RedirectBlocked => {
-                state.notify(Notice::error("unsafe_redirect", "The browser refused the OTP page's address."));
+                state.notify(Notice::error(
+                    "unsafe_redirect",
+                    "The browser refused the OTP page's address.",
+                ));
                 state.redirect_blocked = true;
             }
         }
@@ -306,13 +335,19 @@ impl Edge {
 
     /// Feeds an event to the core and carries out what it asks for.
     fn send(self: &Rc<Self>, event: Event) {
-        let at = Moment { now_ms: browser::now_ms(), random_unit: browser::random_unit() };
+        let at = Moment {
+            now_ms: browser::now_ms(),
+            random_unit: browser::random_unit(),
+        };
         self.dispatch(Action::Flow(event, at));
     }
 
     /// The origins the OTP page may be on: the page's own list, else the session's.
     fn redirect_origins(&self) -> Option<Vec<String>> {
-        self.redirect_override.borrow().clone().or_else(|| self.session_origins.borrow().clone())
+        self.redirect_override
+            .borrow()
+            .clone()
+            .or_else(|| self.session_origins.borrow().clone())
     }
 
     /// The page changed its list of origins: applies from the next redirect on.
@@ -330,11 +365,18 @@ impl Edge {
 
     fn run(self: &Rc<Self>, work: Work) {
         match work {
-            Work::Run(Effect::CreatePayment { idempotency_key, request }) => {
+            Work::Run(Effect::CreatePayment {
+                idempotency_key,
+                request,
+            }) => {
                 *self.last_create.borrow_mut() = Some((idempotency_key.clone(), request.clone()));
                 let edge = self.clone();
                 spawn_local(async move {
-                    match edge.backend.create_payment(&idempotency_key, &request).await {
+                    match edge
+                        .backend
+                        .create_payment(&idempotency_key, &request)
+                        .await
+                    {
                         Ok(payment) => {
                             // Saved before anything else happens, so a reload from here on
                             // resumes this payment instead of starting another.
@@ -345,7 +387,10 @@ impl Edge {
                     }
                 });
             }
-            Work::Run(Effect::SubmitDetails { payment_id, request }) => {
+            Work::Run(Effect::SubmitDetails {
+                payment_id,
+                request,
+            }) => {
                 let edge = self.clone();
                 spawn_local(async move {
                     match edge.backend.submit(&payment_id, &request).await {
@@ -354,7 +399,10 @@ impl Edge {
                     }
                 });
             }
-            Work::Run(Effect::Poll { payment_id, after_ms }) => self.schedule_poll(payment_id, after_ms),
+            Work::Run(Effect::Poll {
+                payment_id,
+                after_ms,
+            }) => self.schedule_poll(payment_id, after_ms),
             Work::Run(Effect::SaveResume { payment_id }) => self.remember(&payment_id),
             Work::Run(Effect::Redirect { url }) => {
                 if browser::origin_is_allowed(&url, &self.allowlist.borrow()) {
@@ -421,7 +469,8 @@ impl Edge {
     /// Saves the attempt that created `payment_id` for a reload or the return from the OTP page.
     fn remember(&self, payment_id: &str) {
         let now = browser::now_ms();
-        let previous = storage::load(&self.order, now).filter(|saved| saved.payment_id == payment_id);
+        let previous =
+            storage::load(&self.order, now).filter(|saved| saved.payment_id == payment_id);
         let attempt = match (self.last_create.borrow().as_ref(), previous) {
             (_, Some(previous)) => previous,
             (Some((idempotency_key, request)), None) => SavedAttempt {
@@ -448,9 +497,15 @@ impl Edge {
                 if marker.as_deref() == Some(saved.payment_id.as_str()) {
                     strip_marker();
                 }
-                let request = CreatePaymentRequest { order: saved.order.clone(), method: saved.method, phone: saved.phone.clone() };
+                let request = CreatePaymentRequest {
+                    order: saved.order.clone(),
+                    method: saved.method,
+                    phone: saved.phone.clone(),
+                };
                 *self.last_create.borrow_mut() = Some((saved.idempotency_key.clone(), request));
-                self.send(Event::Returned { payment_id: saved.payment_id });
+                self.send(Event::Returned {
+                    payment_id: saved.payment_id,
+                });
             }
             (None, Some(payment_id)) => {
                 // No saved attempt (another tab, storage refused): resume only a payment of
@@ -499,11 +554,15 @@ impl CheckoutHandle {
 
     /// Pay pressed: one attempt with a fresh idempotency key, or every error shown.
     pub fn pay(&self, focus_field: impl Fn(Field)) {
-        let Some(form) = self.state.form.as_ref() else { return };
+        let Some(form) = self.state.form.as_ref() else {
+            return;
+        };
         match form.to_requests() {
-            Ok((create, submit)) => {
-                self.edge.send(Event::Pay { idempotency_key: browser::new_idempotency_key(), create, submit })
-            }
+            Ok((create, submit)) => self.edge.send(Event::Pay {
+                idempotency_key: browser::new_idempotency_key(),
+                create,
+                submit,
+            }),
             Err(errors) => {
                 self.edit(FormEdit::TouchAll);
                 if let Some(field) = errors.first() {
@@ -515,7 +574,9 @@ impl CheckoutHandle {
 
     /// Retry / Try again: the core decides whether the key is reused or a new attempt starts.
     pub fn retry(&self) {
-        self.edge.send(Event::Retry { idempotency_key: browser::new_idempotency_key() });
+        self.edge.send(Event::Retry {
+            idempotency_key: browser::new_idempotency_key(),
+        });
     }
 
     pub fn check_again(&self) {
@@ -586,11 +647,16 @@ pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
             spawn_local(async move {
                 match loader.backend.checkout(&loader.order).await {
                     Ok(session) => {
-                        *loader.session_origins.borrow_mut() = Some(session.redirect_origins.clone());
+                        *loader.session_origins.borrow_mut() =
+                            Some(session.redirect_origins.clone());
                         let redirect_origins = loader.redirect_origins().unwrap_or_default();
                         *loader.allowlist.borrow_mut() = redirect_origins.clone();
                         let page_url = redirect::strip_resume_marker(&browser::page_href());
-                        let config = FlowConfig { page_url, redirect_origins, polling: settings.polling };
+                        let config = FlowConfig {
+                            page_url,
+                            redirect_origins,
+                            polling: settings.polling,
+                        };
                         loader.dispatch(Action::Loaded { session, config });
                         loader.resume();
                     }
@@ -603,10 +669,13 @@ pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
     // Options the page may change while the widget is on screen.
     {
         let edge = edge.clone();
-        use_effect_with((settings.methods, settings.redirect_origins), move |(methods, origins)| {
-            edge.set_redirect_override(origins.clone());
-            edge.dispatch(Action::Methods(methods.clone()));
-        });
+        use_effect_with(
+            (settings.methods, settings.redirect_origins),
+            move |(methods, origins)| {
+                edge.set_redirect_override(origins.clone());
+                edge.dispatch(Action::Methods(methods.clone()));
+            },
+        );
     }
     CheckoutHandle { state, edge }
 }
