@@ -42,20 +42,18 @@ pub trait Backend {
     fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment>;
 }
 
-/// Why a backend call failed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Why a backend call failed. Told to the shopper through the core's [`RequestError`] texts and
+/// to the page through the widget's notices, never through `Display`.
+#[derive(Debug, Clone, PartialEq)]
 pub enum WidgetError {
     /// No answer: offline, DNS, CORS, or the request was aborted.
-    #[error("network error: {0}")]
     Network(String),
     /// An error status, with the contract's error body when there was one.
-    #[error("HTTP {status}")]
     Http {
         status: u16,
         body: Option<ErrorResponse>,
     },
     /// An answer that is not the contract's JSON.
-    #[error("unexpected answer: {0}")]
     Decode(String),
 }
 
