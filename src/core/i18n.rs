@@ -66,6 +66,16 @@ impl Lang {
 /// A fixed text. Those ending in `Template` hold a `{}` filled by a helper of this module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Msg {
+    // The widget's frame
+    /// The widget's accessible name.
+    WidgetLabel,
+    Loading,
+    LoadFailed,
+    LoadFailedNetwork,
+    /// Before a link to the merchant's support (`{}` at the end, filled with nothing).
+    SupportTemplate,
+    /// Before the link to the OTP page, in case the browser did not follow the redirect.
+    RedirectFallback,
     // Methods and form
     MethodYassirCash,
     MethodMobileMoney,
@@ -83,7 +93,8 @@ pub enum Msg {
     ReceiptEmailLabel,
     TestMode,
     // Buttons
-    Pay,
+    /// `{}`: the formatted amount.
+    PayTemplate,
     Retry,
     TryAgain,
     ChangeDetails,
@@ -162,6 +173,28 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
 fn texts(msg: Msg) -> [&'static str; 3] {
     use Msg::*;
     match msg {
+        WidgetLabel => ["Payment", "Paiement", "الدفع"],
+        Loading => ["Loading your order…", "Chargement de votre commande…", "جارٍ تحميل طلبك…"],
+        LoadFailed => [
+            "This order cannot be paid here. Go back to the shop and try again.",
+            "Cette commande ne peut pas être payée ici. Retournez sur la boutique et réessayez.",
+            "لا يمكن دفع هذا الطلب هنا. ارجع إلى المتجر وحاول مرة أخرى.",
+        ],
+        LoadFailedNetwork => [
+            "Connection problem. Check your internet connection and reload the page.",
+            "Problème de connexion. Vérifiez votre connexion Internet puis rechargez la page.",
+            "مشكلة في الاتصال. تحقّق من اتصالك بالإنترنت ثم أعد تحميل الصفحة.",
+        ],
+        SupportTemplate => [
+            "Need help? Contact {}",
+            "Besoin d’aide\u{a0}? Contactez {}",
+            "هل تحتاج إلى مساعدة؟ تواصل مع {}",
+        ],
+        RedirectFallback => [
+            "If nothing happens, use this link:",
+            "Si rien ne se passe, utilisez ce lien\u{a0}:",
+            "إذا لم يحدث شيء، فاستخدم هذا الرابط:",
+        ],
         MethodYassirCash => ["Yassir Cash", "Yassir Cash", "Yassir Cash"],
         MethodMobileMoney => ["Mobile money", "Mobile Money", "الدفع عبر الهاتف المحمول"],
         MethodLabel => ["Payment method", "Moyen de paiement", "طريقة الدفع"],
@@ -197,7 +230,7 @@ fn texts(msg: Msg) -> [&'static str; 3] {
             "Mode test\u{a0}: aucun argent réel n’est débité",
             "وضع الاختبار: لا تُنقل أي أموال حقيقية",
         ],
-        Pay => ["Pay", "Payer", "ادفع"],
+        PayTemplate => ["Pay {}", "Payer {}", "ادفع {}"],
         Retry => ["Retry", "Réessayer", "أعد المحاولة"],
         TryAgain => ["Try again", "Essayer à nouveau", "حاول مرة أخرى"],
         ChangeDetails => ["Change payment details", "Modifier le paiement", "تغيير بيانات الدفع"],

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::core::backoff::PollPolicy;
 use crate::core::events::Notice;
-use crate::core::i18n::{field_error, operator_warning, Lang};
+use crate::core::i18n::{field_error, operator_warning, t, Lang, Msg};
 use crate::core::state::Step;
 use crate::core::validate::Field;
 use crate::web::api::{Backend, HttpBackend, WidgetError};
@@ -21,7 +21,6 @@ use crate::web::components::{
 use crate::web::hooks::use_checkout::CheckoutSettings;
 use crate::web::hooks::{use_checkout, CheckoutHandle, FormEdit, Phase};
 use crate::web::navigate::{BrowserNavigator, Navigator};
-use crate::web::text::{frame, Frame};
 
 #[derive(Properties, Clone)]
 pub struct CheckoutWidgetProps {
@@ -145,31 +144,27 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     // A fresh ref each render (cheaper than a hook): yew binds it to the section on commit.
     let root = NodeRef::default();
     // A labelled section: the widget is one region of the merchant's page.
-    let label = frame(lang, Frame::WidgetLabel);
+    let label = t(lang, Msg::WidgetLabel);
     let frame_attrs = |body: Html| loading_frame(lang, label, body);
-    let (session, form, checkout) = match (
-        &state.phase,
-        &state.session,
-        &state.form,
-        &state.checkout,
-    ) {
-        (Phase::Loading, ..) => {
-            return frame_attrs(
-                html! { <p class="cw-loading" role="status">{ frame(lang, Frame::Loading) }</p> },
-            );
-        }
-        (Phase::Failed(error), ..) => {
-            let msg = match error {
-                WidgetError::Network(_) => Frame::LoadFailedNetwork,
-                _ => Frame::LoadFailed,
-            };
-            return frame_attrs(
-                html! { <p class="cw-error cw-load-error" role="alert">{ frame(lang, msg) }</p> },
-            );
-        }
-        (Phase::Ready, Some(session), Some(form), Some(checkout)) => (session, form, checkout),
-        _ => return frame_attrs(html! {}),
-    };
+    let (session, form, checkout) =
+        match (&state.phase, &state.session, &state.form, &state.checkout) {
+            (Phase::Loading, ..) => {
+                return frame_attrs(
+                    html! { <p class="cw-loading" role="status">{ t(lang, Msg::Loading) }</p> },
+                );
+            }
+            (Phase::Failed(error), ..) => {
+                let msg = match error {
+                    WidgetError::Network(_) => Msg::LoadFailedNetwork,
+                    _ => Msg::LoadFailed,
+                };
+                return frame_attrs(
+                    html! { <p class="cw-error cw-load-error" role="alert">{ t(lang, msg) }</p> },
+                );
+            }
+            (Phase::Ready, Some(session), Some(form), Some(checkout)) => (session, form, checkout),
+            _ => return frame_attrs(html! {}),
+        };
 
     let step = checkout.step();
     let busy = state.busy();

@@ -9,7 +9,6 @@ pub mod entry;
 pub mod hooks;
 pub mod navigate;
 pub mod storage;
-pub mod text;
 pub mod wire;
 
 pub use api::{Backend, BackendFuture, HttpBackend, WidgetError};

@@ -1,7 +1,6 @@
 use yew::prelude::*;
 
-use crate::core::i18n::Lang;
-use crate::web::text::{frame_fill, Frame};
+use crate::core::i18n::{fill, Lang, Msg};
 
 /// The form's submit button for `amount` (formatted for the shopper): one press is one attempt,
 /// and it stays disabled until the form is valid (`ready`) and while an attempt runs (`busy`).
@@ -13,7 +12,7 @@ pub fn pay_button(lang: Lang, amount: &str, ready: bool, busy: bool) -> Html {
             disabled={!ready || busy}
             aria-busy={if busy { "true" } else { "false" }}
         >
-            { frame_fill(lang, Frame::PayAmountTemplate, amount) }
+            { fill(lang, Msg::PayTemplate, amount) }
         </button>
     }
 }

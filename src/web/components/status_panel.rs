@@ -2,11 +2,10 @@ use checkout_contract::Payment;
 use yew::prelude::*;
 use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
 
-use crate::core::i18n::{reference, retry_label, step_text, t, time_left, Lang, Msg};
+use crate::core::i18n::{fill, reference, retry_label, step_text, t, time_left, Lang, Msg};
 use crate::core::state::{ErrorKind, Step};
 use crate::web::browser;
 use crate::web::hooks::use_now;
-use crate::web::text::{frame, frame_fill, Frame};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct StatusPanelProps {
@@ -142,20 +141,20 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
             if let Some(support) = payment.and_then(|p| p.support.as_ref()) {
                 if let Some(email) = &support.email {
                     <p class="cw-status__support">
-                        { frame_fill(lang, Frame::SupportTemplate, "") }
+                        { fill(lang, Msg::SupportTemplate, "") }
                         <a href={format!("mailto:{email}")} dir="ltr">{ email.clone() }</a>
                     </p>
                 }
                 if let Some(phone) = &support.phone_number {
                     <p class="cw-status__support">
-                        { frame_fill(lang, Frame::SupportTemplate, "") }
+                        { fill(lang, Msg::SupportTemplate, "") }
                         <a href={format!("tel:{phone}")} dir="ltr">{ phone.clone() }</a>
                     </p>
                 }
             }
             if let (Step::Redirecting { url }, false) = (step, props.redirect_blocked) {
                 <p class="cw-status__fallback">
-                    { frame(lang, Frame::RedirectFallback) }{ " " }
+                    { t(lang, Msg::RedirectFallback) }{ " " }
                     <a href={url.clone()}>{ t(lang, Msg::ContinueToYassir) }</a>
                 </p>
             }
