@@ -202,14 +202,14 @@
     });
     // A page's first `Intl.NumberFormat`, whatever its locale and currency, loads the browser's
     // number data: 10-25 ms, which the widget's first render of the amount would otherwise wait
-    // for. Done now, while the files download, it is off the way to a usable Pay button.
-    setTimeout(function () {
-      try {
-        new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(0);
-      } catch (e) {
-        // no Intl: the widget formats amounts itself
-      }
-    }, 0);
+    // for. Done now, right after the requests above leave and before their answers come back,
+    // it is off the way to a usable Pay button (later, in a task of its own, it would hold up
+    // the handling of those answers instead).
+    try {
+      new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(0);
+    } catch (e) {
+      // nothing to warm
+    }
     booting = Promise.all([glue, wasm, css]).then(function (loaded) {
       return loaded[0]['default']({ module_or_path: loaded[1] }).then(function () {
         return { glue: loaded[0], css: loaded[2] };
