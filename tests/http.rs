@@ -213,3 +213,12 @@ async fn a_prefetch_that_failed_is_a_network_error() {
         WidgetError::Network("TypeError: Failed to fetch".into())
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_fetch_rejected_with_null_is_a_network_error() {
+    // A page's own `fetch` wrapper may reject with anything, not only an `Error`.
+    let failed = js_sys::Promise::reject(&wasm_bindgen::JsValue::NULL);
+    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=demo-dz".into(), failed);
+    let error = backend.checkout("demo-dz").await.unwrap_err();
+    assert_eq!(error, WidgetError::Network(String::new()));
+}

@@ -59,8 +59,13 @@ pub enum WidgetError {
 
 impl WidgetError {
     /// A `fetch` that threw or rejected: no answer came (a `TypeError` for offline, DNS or CORS).
+    /// Whatever was thrown, even `null` from a page's own `fetch` wrapper.
     fn network(error: JsValue) -> Self {
-        WidgetError::Network(js_sys::Error::from(error).to_string().into())
+        let message = match error.dyn_ref::<js_sys::Error>() {
+            Some(error) => String::from(error.to_string()),
+            None => error.as_string().unwrap_or_default(),
+        };
+        WidgetError::Network(message)
     }
 }
 
