@@ -256,6 +256,16 @@ impl Checkout {
     fn fresh(self) -> Self {
         Checkout::new(self.config)
     }
+
+    /// A fresh form for a new attempt, forgetting the saved one if there is one.
+    fn back_to_form(self) -> (Self, Vec<Effect>) {
+        let effects = if self.resumable {
+            vec![Effect::ClearResume]
+        } else {
+            Vec::new()
+        };
+        (self.fresh(), effects)
+    }
 }
 
 /// The next state and the effects to run. An event that makes no sense in the current step
@@ -305,12 +315,7 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
             if payment.status == PaymentStatus::Created && state.attempt.is_none() {
                 // Resumed after a reload between create and submit: nothing reached the provider
                 // and the details are gone, so the shopper picks up from the form.
-                let effects = if state.resumable {
-                    vec![Effect::ClearResume]
-                } else {
-                    Vec::new()
-                };
-                return (state.fresh(), effects);
+                return state.back_to_form();
             }
             if !state.submitted
                 && payment.status == PaymentStatus::Created
@@ -389,14 +394,7 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
         (
             S::Rejected { .. } | S::Expired { .. } | S::Error { .. } | S::RequiresAction { .. },
             Event::ChangeDetails,
-        ) => {
-            let effects = if state.resumable {
-                vec![Effect::ClearResume]
-            } else {
-                Vec::new()
-            };
-            (state.fresh(), effects)
-        }
+        ) => state.back_to_form(),
         _ => (state, Vec::new()),
     }
 }

@@ -119,9 +119,12 @@ fn action(handle: &CheckoutHandle, run: fn(&CheckoutHandle)) -> Callback<()> {
 /// The checkout widget for one order.
 #[function_component(CheckoutWidget)]
 pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
-    let lang = props.lang.unwrap_or_else(|| {
-        let languages = browser::preferred_languages();
-        Lang::negotiate(languages.iter().map(String::as_str))
+    // Negotiated once, not on every keystroke's render.
+    let lang = *use_memo(props.lang, |lang| {
+        lang.unwrap_or_else(|| {
+            let languages = browser::preferred_languages();
+            Lang::negotiate(languages.iter().map(String::as_str))
+        })
     });
     let prefix = use_memo((), |_| next_prefix());
     let prefix = AttrValue::from((*prefix).clone());
@@ -141,6 +144,20 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
         notify: props.on_notice.clone(),
     });
     let state = handle.state();
+    // Formatted (an `Intl.NumberFormat`) once per order and language, not on every render.
+    let order_amount = state
+        .session
+        .as_ref()
+        .map(|session| (session.order.amount_minor, session.order.currency.clone()));
+    let amount = use_memo(
+        (lang, order_amount),
+        |(lang, order_amount)| match order_amount {
+            Some((minor, currency)) => {
+                browser::format_amount(*minor, currency, &amount_locale(*lang, currency))
+            }
+            None => String::new(),
+        },
+    );
     // A fresh ref each render (cheaper than a hook): yew binds it to the section on commit.
     let root = NodeRef::default();
     // A labelled section: the widget is one region of the merchant's page.
@@ -170,7 +187,6 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     let busy = state.busy();
     let order = &session.order;
     let locale = amount_locale(lang, &order.currency);
-    let amount = browser::format_amount(order.amount_minor, &order.currency, &locale);
     let errors = FieldMessages(
         form.errors()
             .iter()
@@ -247,7 +263,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
         >
             <header class="cw-header">
                 <p class="cw-order">{ order.description.clone() }</p>
-                <p class="cw-amount">{ amount.clone() }</p>
+                <p class="cw-amount">{ (*amount).clone() }</p>
             </header>
             if session.test_mode {
                 { test_mode_badge(lang) }

@@ -73,14 +73,6 @@ pub fn replace_href(href: &str) {
     }
 }
 
-/// The `name` query parameter of the page's address, read with the browser's URL parser.
-pub fn page_query_param(name: &str) -> Option<String> {
-    let url = web_sys::Url::new(&page_href()).ok()?;
-    url.search_params()
-        .get(name)
-        .filter(|value| !value.trim().is_empty())
-}
-
 /// True while the page is in a background tab or the screen is off.
 pub fn document_hidden() -> bool {
     window()

@@ -17,7 +17,7 @@ use crate::core::events::Notice;
 use crate::core::i18n::Lang;
 use crate::web::api::HttpBackend;
 use crate::web::app::{CheckoutWidget, CheckoutWidgetProps};
-use crate::web::wire::Writer;
+use crate::web::wire::{self, Writer};
 
 /// What a page says about one widget.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,14 +29,6 @@ pub struct WidgetOptions {
     /// Only these of the methods the session offers.
     pub methods: Option<Vec<MethodKind>>,
     pub redirect_origins: Option<Vec<String>>,
-}
-
-fn method_kind(name: &str) -> Option<MethodKind> {
-    match name {
-        "yassir_cash" => Some(MethodKind::YassirCash),
-        "mobile_money" => Some(MethodKind::MobileMoney),
-        _ => None,
-    }
 }
 
 /// An array of strings (the loader has trimmed and checked them).
@@ -64,7 +56,7 @@ impl WidgetOptions {
             methods: get("methods").map(|value| {
                 strings(&value)
                     .iter()
-                    .filter_map(|name| method_kind(name))
+                    .filter_map(|name| wire::method_kind(name).ok())
                     .collect()
             }),
             redirect_origins: get("redirectOrigins").map(|value| strings(&value)),

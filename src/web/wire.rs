@@ -84,7 +84,8 @@ fn missing(key: &str) -> String {
     format!("`{key}` is missing or mistyped")
 }
 
-fn method_kind(value: &str) -> Result<MethodKind> {
+/// A method's wire name (`yassir_cash`, `mobile_money`).
+pub(crate) fn method_kind(value: &str) -> Result<MethodKind> {
     match value {
         "yassir_cash" => Ok(MethodKind::YassirCash),
         "mobile_money" => Ok(MethodKind::MobileMoney),

@@ -165,13 +165,13 @@ async fn intents_confirm(
     if behaviour == Behaviour::OnPhone {
         tracing::info!(intent = %id, msisdn = %confirmation.momo.msisdn, "yabetoo sandbox: prompt waiting on the phone page");
     }
-    let (intent_id, charge_id) = (started.intent_id.clone(), started.charge_id.clone());
+    let charge_id = started.charge_id.clone();
     if started.blocks {
         // Like the real API, answer only once the shopper (or the test number) has answered.
         // If the client gives up first, the charge still settles on its own.
         started.settled().await;
     }
-    match sandbox.charge_body(&intent_id, &charge_id) {
+    match sandbox.charge_body(&id, &charge_id) {
         Some(body) => answer(StatusCode::OK, body),
         None => internal_error(),
     }

@@ -139,6 +139,10 @@ impl Intent {
         body
     }
 
+    fn charge(&self, charge_id: &str) -> Option<&Charge> {
+        self.charges.iter().find(|charge| charge.id == charge_id)
+    }
+
     fn charge_mut(&mut self, charge_id: &str) -> Option<&mut Charge> {
         self.charges
             .iter_mut()
@@ -210,7 +214,6 @@ pub(crate) enum ConfirmRefusal {
 
 /// A charge that has just started.
 pub(crate) struct Started {
-    pub intent_id: String,
     pub charge_id: String,
     /// Whether confirm answers only once the charge settles.
     pub blocks: bool,
@@ -309,11 +312,7 @@ impl Sandbox {
     pub fn charge_body(&self, intent_id: &str, charge_id: &str) -> Option<Value> {
         let intents = self.intents();
         let intent = intents.get(intent_id)?;
-        let charge = intent
-            .charges
-            .iter()
-            .find(|charge| charge.id == charge_id)?;
-        Some(charge.body(intent))
+        Some(intent.charge(charge_id)?.body(intent))
     }
 
     /// Starts a charge for a valid confirm, and arranges how it will settle.
@@ -381,7 +380,6 @@ impl Sandbox {
         });
         intent.updated_at = now;
         Ok(Started {
-            intent_id: intent_id.to_owned(),
             charge_id,
             blocks: !matches!(behaviour, Behaviour::SettlesLater(_)),
             settled: receiver,
@@ -425,11 +423,7 @@ impl Sandbox {
         }
         charge.settled.send_replace(true);
         intent.updated_at = now;
-        let charge = intent
-            .charges
-            .iter()
-            .find(|charge| charge.id == charge_id)?;
-        Some(charge.body(intent))
+        Some(intent.charge(charge_id)?.body(intent))
     }
 
     /// The prompts waiting for a person, soonest to expire first, optionally for one number

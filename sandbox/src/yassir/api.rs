@@ -62,9 +62,16 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Steps 1 and 2, which every route checks first, in this order: the credentials, then the
+/// client headers.
+pub(super) fn admit(headers: &HeaderMap) -> Result<(), ApiError> {
+    authenticate(headers)?;
+    require_client_headers(headers)
+}
+
 /// Step 1: `Authorization: Bearer|Basic base64(client_id:client_secret)`. The current docs say
 /// `Bearer`, the staging docs `Basic`; both carry the same payload.
-pub(super) fn authenticate(headers: &HeaderMap) -> Result<(), ApiError> {
+fn authenticate(headers: &HeaderMap) -> Result<(), ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .ok_or_else(|| ApiError::unauthorized("Authorization header is required"))?
@@ -90,7 +97,7 @@ pub(super) fn authenticate(headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 /// Step 2: the headers every API call needs, `x-platform` and `x-service`.
-pub(super) fn require_client_headers(headers: &HeaderMap) -> Result<(), ApiError> {
+fn require_client_headers(headers: &HeaderMap) -> Result<(), ApiError> {
     let platform = header_text(headers, "x-platform").ok_or_else(|| {
         ApiError::bad_request("x-platform header is required (API, WEB, ANDROID or IOS)")
     })?;
@@ -237,7 +244,7 @@ fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Unknown routes still go through authentication and headers first, as the real gateway does.
 pub(super) async fn unknown_route(headers: HeaderMap) -> ApiError {
-    if let Err(error) = authenticate(&headers).and_then(|()| require_client_headers(&headers)) {
+    if let Err(error) = admit(&headers) {
         return error;
     }
     ApiError::not_found("route not found")

@@ -15,8 +15,7 @@ pub(super) async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::authenticate(&headers)?;
-    api::require_client_headers(&headers)?;
+    api::admit(&headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
     let fields = api::json_object(&body, Body::Required)?;
     let name = api::required_string(&fields, "name")?;
@@ -57,8 +56,7 @@ pub(super) async fn get_by_id(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    api::authenticate(&headers)?;
-    api::require_client_headers(&headers)?;
+    api::admit(&headers)?;
     let store = sim.lock();
     let customer = store
         .customers
@@ -77,8 +75,7 @@ pub(super) async fn search(
     headers: HeaderMap,
     Path(phone): Path<String>,
 ) -> Result<Response, ApiError> {
-    api::authenticate(&headers)?;
-    api::require_client_headers(&headers)?;
+    api::admit(&headers)?;
     let store = sim.lock();
     let customer = store
         .customer_by_phone(&phone)

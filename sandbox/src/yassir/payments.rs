@@ -24,8 +24,7 @@ pub(super) async fn create(
     uri: Uri,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::authenticate(&headers)?;
-    api::require_client_headers(&headers)?;
+    api::admit(&headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
     country_query(&uri)?;
     let fields = api::json_object(&body, Body::Required)?;
@@ -63,8 +62,7 @@ pub(super) async fn proceed(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::authenticate(&headers)?;
-    api::require_client_headers(&headers)?;
+    api::admit(&headers)?;
     let secret = api::require_header(&headers, "x-client-secret")?;
     api::check_country_header(&headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
@@ -102,7 +100,7 @@ pub(super) async fn proceed(
 
     let base = public_base(&sim.config, &headers);
     let mut store = sim.lock();
-    let intent = store.intents.get_mut(&id).ok_or_else(intent_not_found)?;
+    let intent = intent_by_id(&mut store, &id)?;
     check_still_payable(intent)?;
     // A concurrent proceed may have moved the intent on while this one slept: answer its state.
     if intent.code == Code::Initialized {
@@ -126,8 +124,7 @@ pub(super) async fn check(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    api::authenticate(&headers)?;
-    api::require_client_headers(&headers)?;
+    api::admit(&headers)?;
     let secret = api::require_header(&headers, "x-client-secret")?;
     let mut store = sim.lock();
     let intent = intent_for_client(&mut store, &id, secret)?;
@@ -141,8 +138,7 @@ pub(super) async fn capture(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::authenticate(&headers)?;
-    api::require_client_headers(&headers)?;
+    api::admit(&headers)?;
     api::require_json_content(&headers, &body, Body::Optional)?;
     let mut store = sim.lock();
     let intent = intent_by_id(&mut store, &id)?;
@@ -174,8 +170,7 @@ pub(super) async fn release(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::authenticate(&headers)?;
-    api::require_client_headers(&headers)?;
+    api::admit(&headers)?;
     api::require_json_content(&headers, &body, Body::Optional)?;
     let mut store = sim.lock();
     let intent = intent_by_id(&mut store, &id)?;
@@ -199,8 +194,7 @@ pub(super) async fn refund(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::authenticate(&headers)?;
-    api::require_client_headers(&headers)?;
+    api::admit(&headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
     let mut store = sim.lock();
     let intent = intent_by_id(&mut store, &id)?;
@@ -287,9 +281,9 @@ fn intent_for_client<'a>(
     Ok(intent)
 }
 
-/// Proceed works on an intent that is neither expired nor decided.
-fn check_still_payable(intent: &mut Intent) -> Result<(), ApiError> {
-    intent.refresh_expiry(now());
+/// Proceed works on an intent that is neither expired nor decided (its expiry refreshed by
+/// `intent_by_id`).
+fn check_still_payable(intent: &Intent) -> Result<(), ApiError> {
     if intent.expired {
         return Err(ApiError::bad_request("payment intent expired"));
     }
