@@ -31,6 +31,15 @@ pub const API_PREFIX: &str = "/api/v1";
 /// Header carrying the widget's idempotency key on `POST /payments`.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
+/// Yabetoo's sandbox MSISDNs, `46733123450` to `46733123457` (MTN's own sandbox range): valid
+/// mobile-money numbers in test mode only, for the widget and the server alike.
+pub fn is_sandbox_msisdn(digits: &str) -> bool {
+    const STEM: &str = "4673312345";
+    digits.len() == STEM.len() + 1
+        && digits.starts_with(STEM)
+        && (b'0'..=b'7').contains(&digits.as_bytes()[STEM.len()])
+}
+
 /// The ways a shopper can pay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -305,6 +314,16 @@ pub struct PaymentList {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn sandbox_msisdns_are_the_eight_documented_ones() {
+        assert!(super::is_sandbox_msisdn("46733123450"));
+        assert!(super::is_sandbox_msisdn("46733123457"));
+        assert!(!super::is_sandbox_msisdn("46733123458"));
+        assert!(!super::is_sandbox_msisdn("46733123400"));
+        assert!(!super::is_sandbox_msisdn("4673312345"));
+        assert!(!super::is_sandbox_msisdn("467331234500"));
+    }
     use super::*;
 
     #[test]

@@ -102,19 +102,13 @@ impl OrderSigner {
         {
             return Err(TokenError::Expired);
         }
-        validate(&order)?;
-        Ok(Order {
-            reference: order.reference,
-            description: order.description,
-            amount_minor: order.amount_minor,
-            currency: order.currency.to_ascii_uppercase(),
-            capture: order.capture,
-        })
+        validate(&order)
     }
 }
 
-/// The rules a token's order must meet, also applied when the admin API mints one.
-pub fn validate(order: &TokenOrder) -> Result<(), TokenError> {
+/// The rules a token's order must meet, also applied when the admin API mints one; the order
+/// to pay when it meets them.
+pub fn validate(order: &TokenOrder) -> Result<Order, TokenError> {
     if order.reference.trim().is_empty() || order.reference.len() > 100 {
         return Err(TokenError::Invalid(
             "reference must be 1 to 100 characters".into(),
@@ -143,7 +137,7 @@ pub fn validate(order: &TokenOrder) -> Result<(), TokenError> {
             order.currency
         )));
     }
-    Ok(())
+    Ok(payable)
 }
 
 #[cfg(test)]

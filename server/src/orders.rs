@@ -53,6 +53,16 @@ impl Order {
     pub fn offers(&self, method: MethodKind) -> bool {
         self.methods().iter().any(|offer| offer.kind() == method)
     }
+
+    /// The dial codes of the Yassir Cash wallets this order's currency takes (none if it takes
+    /// no wallet).
+    pub fn yassir_dial_codes(&self) -> Vec<String> {
+        yassir_countries(&self.currency)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|country| country.dial_code)
+            .collect()
+    }
 }
 
 fn phone_country(code: &str, dial_code: &str) -> PhoneCountry {

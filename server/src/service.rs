@@ -637,12 +637,9 @@ impl PaymentService {
                 return;
             }
         };
+        // Through the same throttle as the widget's polls: a payment a widget had checked a moment
+        // ago is not asked about twice.
         for row in rows {
-            self.inner
-                .last_checked
-                .lock()
-                .expect("lock")
-                .remove(&row.id);
             self.refresh(row).await;
         }
     }

@@ -6,9 +6,6 @@ use checkout_contract::MobileMoneyDetails;
 use crate::api::ApiError;
 use crate::orders;
 
-/// Yabetoo's sandbox MSISDNs (MTN's own sandbox numbers): valid in test mode only.
-const SANDBOX_MSISDN_PREFIX: &str = "467331234";
-
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::bad_request(field, message)
 }
@@ -129,8 +126,7 @@ pub fn mobile_money(
             format!("msisdn `{raw}` must be digits in international form, e.g. 242066594470"),
         ));
     }
-    let sandbox_number =
-        test_mode && digits.len() == 11 && digits.starts_with(SANDBOX_MSISDN_PREFIX);
+    let sandbox_number = test_mode && checkout_contract::is_sandbox_msisdn(digits);
     if !sandbox_number {
         let Some(national) = digits.strip_prefix(country.dial_code.as_str()) else {
             return Err(invalid(

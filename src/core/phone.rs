@@ -85,8 +85,6 @@ const NATIONAL_DIGITS: usize = 9;
 /// Yassir dial codes whose rules this module knows, to tell "wrong country" from "local number".
 const YASSIR_DIAL_CODES: [&str; 2] = ["213", "212"];
 
-/// Yabetoo's sandbox MSISDNs (MTN's own sandbox range); real only in test mode.
-const SANDBOX_MSISDN_STEM: &str = "4673312345";
 /// Listed by Yabetoo's sandbox as Airtel despite its MTN prefix.
 const SANDBOX_AIRTEL_MSISDN: &str = "242066000001";
 
@@ -143,7 +141,7 @@ pub fn validate_msisdn(
     test_mode: bool,
 ) -> Result<Msisdn, PhoneError> {
     let typed = clean(input)?;
-    if test_mode && is_sandbox_msisdn(&typed.digits) {
+    if test_mode && checkout_contract::is_sandbox_msisdn(&typed.digits) {
         return Ok(Msisdn {
             international: typed.digits.clone(),
             national: typed.digits,
@@ -255,12 +253,6 @@ fn check_length(national: &str) -> Result<(), PhoneError> {
         }),
         _ => Ok(()),
     }
-}
-
-fn is_sandbox_msisdn(digits: &str) -> bool {
-    digits.len() == SANDBOX_MSISDN_STEM.len() + 1
-        && digits.starts_with(SANDBOX_MSISDN_STEM)
-        && (b'0'..=b'7').contains(&digits.as_bytes()[digits.len() - 1])
 }
 
 /// The Yabetoo countries whose numbering this module knows.

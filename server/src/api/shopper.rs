@@ -4,8 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, Payment, SubmitRequest,
-    IDEMPOTENCY_HEADER,
+    CheckoutSession, CreatePaymentRequest, MethodKind, Payment, SubmitRequest, IDEMPOTENCY_HEADER,
 };
 use serde::Deserialize;
 
@@ -70,23 +69,10 @@ pub async fn payments_create(
         ));
     }
     let phone = match request.method {
-        MethodKind::YassirCash => {
-            let dial_codes: Vec<String> = order
-                .methods()
-                .into_iter()
-                .find_map(|offer| match offer {
-                    MethodOffer::YassirCash { countries } => Some(countries),
-                    MethodOffer::MobileMoney { .. } => None,
-                })
-                .unwrap_or_default()
-                .into_iter()
-                .map(|country| country.dial_code)
-                .collect();
-            Some(validate::wallet_phone(
-                request.phone.as_deref(),
-                &dial_codes,
-            )?)
-        }
+        MethodKind::YassirCash => Some(validate::wallet_phone(
+            request.phone.as_deref(),
+            &order.yassir_dial_codes(),
+        )?),
         MethodKind::MobileMoney => {
             if request.phone.is_some() {
                 return Err(ApiError::bad_request(

@@ -176,12 +176,13 @@ fn select_by(
     column: &str,
     value: &str,
 ) -> Result<Option<PaymentRow>, StoreError> {
+    // Cached: every status poll reads a payment by id.
     connection
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM payments WHERE {column} = ?1"),
-            [value],
-            read_row,
-        )
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM payments WHERE {column} = ?1"
+        ))
+        .map_err(database)?
+        .query_row([value], read_row)
         .optional()
         .map_err(database)
 }
