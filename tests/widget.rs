@@ -4,7 +4,7 @@
 
 mod common;
 
-use checkout_contract::{MethodKind, PaymentStatus, SubmitRequest};
+use checkout_contract::{ErrorBody, ErrorResponse, MethodKind, PaymentStatus, SubmitRequest};
 use checkout_widget::core::i18n::Lang;
 use checkout_widget::core::redirect;
 use checkout_widget::web::storage::{self, SavedAttempt};
@@ -477,8 +477,16 @@ async fn resumes_a_saved_attempt_without_creating_a_payment() {
 }
 
 #[wasm_bindgen_test]
-async fn resume_marker_polls_the_backend_and_is_removed_from_the_url() {
+async fn resume_marker_of_a_saved_attempt_polls_the_backend_and_is_removed_from_the_url() {
     let order = "t-resume-marker";
+    storage::save(&SavedAttempt {
+        payment_id: "pay_t_resume_marker_1".into(),
+        order: order.into(),
+        method: MethodKind::YassirCash,
+        phone: Some("+213555123456".into()),
+        idempotency_key: "5d1e0c0a-1f0e-4b8e-9d67-3b3f5c2e1a11".into(),
+        started_at: js_sys::Date::now() as u64,
+    });
     let before = page_href();
     let history = web_sys::window().unwrap().history().unwrap();
     let marked = redirect::resume_url(&before, "pay_t_resume_marker_1");
@@ -495,6 +503,29 @@ async fn resume_marker_polls_the_backend_and_is_removed_from_the_url() {
         .unwrap();
     assert_eq!(backend.create_count(), 0);
     assert!(redirect::resume_marker(&after).is_none(), "{after}");
+}
+
+#[wasm_bindgen_test]
+async fn a_resume_link_this_browser_did_not_start_shows_the_form_not_someone_elses_outcome() {
+    let order = "t-resume-forged";
+    let before = page_href();
+    let history = web_sys::window().unwrap().history().unwrap();
+    // Another shopper's payment of the same order, paid: the link must not replay it here.
+    let marked = redirect::resume_url(&before, "pay_another_shopper");
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&marked))
+        .unwrap();
+    let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
+    backend.on_poll(move |_| Ok(yassir_succeeded("pay_another_shopper", "t-resume-forged")));
+    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
+    settle().await;
+    yew::platform::time::sleep(std::time::Duration::from_millis(100)).await;
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
+        .unwrap();
+    assert_eq!(widget.step(), "choosing");
+    assert!(backend.polls.borrow().is_empty(), "nothing asked about it");
+    assert!(widget.has("button.cw-pay"));
 }
 
 #[wasm_bindgen_test]
@@ -543,6 +574,7 @@ async fn no_answer_before_the_deadline_is_still_pending_with_the_reference() {
     backend.on_poll(move |_| Ok(momo_awaiting("pay_t_still_pending_1", "t-still-pending")));
     let mut polling = quick_polling();
     polling.pending_deadline_ms = 300;
+    polling.still_pending_every_ms = 60_000;
     let widget = mount(backend.clone(), order, Lang::En, polling).await;
     widget.type_into("[id$='-msisdn']", "06 659 44 70").await;
     widget.click("button.cw-pay");
@@ -559,11 +591,63 @@ async fn no_answer_before_the_deadline_is_still_pending_with_the_reference() {
     yew::platform::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(
         backend.polls.borrow().len() <= polls + 1,
-        "polling stopped at the deadline"
+        "past the deadline polls are slow"
     );
     // Checking again asks the backend, which has an answer by now.
     backend.on_poll(move |_| Ok(momo_succeeded("pay_t_still_pending_1", "t-still-pending")));
     widget.click_button("Check again").await;
     widget.wait_for_step("succeeded").await;
     assert_eq!(backend.create_count(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn still_pending_keeps_asking_now_and_then_and_shows_a_late_success() {
+    let order = "t-still-pending-late";
+    let backend = FakeBackend::new(session_cg(order));
+    backend.on_submit(move |_| Ok(momo_awaiting("pay_t_late_1", "t-still-pending-late")));
+    backend.on_poll(move |count| {
+        if count < 8 {
+            Ok(momo_awaiting("pay_t_late_1", "t-still-pending-late"))
+        } else {
+            Ok(momo_succeeded("pay_t_late_1", "t-still-pending-late"))
+        }
+    });
+    let mut polling = quick_polling();
+    polling.pending_deadline_ms = 200;
+    polling.still_pending_every_ms = 100;
+    let widget = mount(backend.clone(), order, Lang::En, polling).await;
+    widget.type_into("[id$='-msisdn']", "06 659 44 70").await;
+    widget.click("button.cw-pay");
+    widget.wait_for_step("still-pending").await;
+    assert!(
+        widget.text().contains("Change payment details"),
+        "a way back"
+    );
+    widget.wait_for_step("succeeded").await;
+    assert_eq!(backend.create_count(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn an_order_already_paid_says_so_and_offers_no_second_payment() {
+    let order = "t-already-paid";
+    let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
+    backend.on_create(move |_, _| {
+        Err(WidgetError::Http {
+            status: 409,
+            body: Some(ErrorResponse {
+                error: ErrorBody {
+                    code: "order_already_paid".into(),
+                    message: "this order is already paid (payment `pay_x`)".into(),
+                    field: None,
+                },
+            }),
+        })
+    });
+    let widget = yassir_ready(order, backend.clone()).await;
+    widget.click("button.cw-pay");
+    widget.wait_for_step("error").await;
+    let text = widget.text();
+    assert!(text.contains("This order is already paid"), "{text}");
+    assert!(!widget.has("button.cw-pay"), "{text}");
+    assert!(!widget.has("button.cw-button"), "{text}");
 }

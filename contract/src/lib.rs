@@ -287,6 +287,28 @@ pub struct PaymentRecord {
     pub captured_minor: i64,
     pub refunded_minor: i64,
     pub history: Vec<StatusChange>,
+    /// The merchant's captures, releases and refunds of this payment, oldest first.
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+}
+
+/// A capture, release or refund, as the merchant asked it and as the provider answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operation {
+    /// `op_…`.
+    pub id: String,
+    /// `capture`, `release` or `refund`.
+    pub kind: String,
+    /// `pending` (asked; the provider's answer is not known yet and is being checked),
+    /// `succeeded` (the provider did it) or `refused` (the provider did not; nothing moved).
+    pub state: String,
+    /// What it moves (captured or refunded; 0 for a release).
+    pub amount_minor: i64,
+    /// The provider's refusal, or why the outcome is not known yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,24 +1,50 @@
 //! Faithful, stateful simulators of the two providers' HTTP APIs, mounted by the reference server
-//! at `/sandbox/yassir` and `/sandbox/yabetoo`. They follow the providers' documented paths,
-//! headers, bodies, status codes and error shapes, so the server's real adapters talk to them over
-//! real HTTP exactly as they would talk to the providers.
+//! at `/sandbox/yassir` and `/sandbox/yabetoo`, or served on their own by this crate's binary
+//! (`cargo run -p checkout-sandbox`). They follow the providers' documented paths, headers,
+//! bodies, status codes and error shapes, so the server's real adapters talk to them over real
+//! HTTP exactly as they would talk to the providers. At `/sandbox/faults` they can be told to
+//! fail on purpose (see [`faults`]).
 
 mod config;
+pub mod faults;
 mod html;
 pub mod yabetoo;
 pub mod yassir;
 
-pub use config::SandboxConfig;
+pub use config::{ConfigError, SandboxConfig};
+pub use faults::{FaultRule, Faults};
 
 use axum::Router;
 
 /// Where the simulators are mounted on the server.
 pub const YASSIR_MOUNT: &str = "/sandbox/yassir";
 pub const YABETOO_MOUNT: &str = "/sandbox/yabetoo";
+/// Where the control API of the fault switch is.
+pub const FAULTS_MOUNT: &str = "/sandbox/faults";
 
-/// Both simulators, nested at their mount points.
+/// Both simulators, nested at their mount points, and the fault switch, starting with the
+/// configured faults.
 pub fn router(config: SandboxConfig) -> Router {
+    let faults = Faults::new(config.faults.iter().copied());
+    router_with_faults(config, faults)
+}
+
+/// [`router`] with a fault registry the caller keeps, to change the rules without HTTP.
+/// `config.faults` is not read: the rules are those of `faults`.
+pub fn router_with_faults(config: SandboxConfig, faults: Faults) -> Router {
+    use faults::Provider;
     Router::new()
-        .nest(YASSIR_MOUNT, yassir::router(config.clone()))
-        .nest(YABETOO_MOUNT, yabetoo::router(config))
+        .nest(
+            YASSIR_MOUNT,
+            faults::layer(
+                yassir::router(config.clone()),
+                Provider::Yassir,
+                faults.clone(),
+            ),
+        )
+        .nest(
+            YABETOO_MOUNT,
+            faults::layer(yabetoo::router(config), Provider::Yabetoo, faults.clone()),
+        )
+        .merge(faults::control::routes(faults))
 }

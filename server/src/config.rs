@@ -41,6 +41,15 @@ pub struct Config {
     pub order_signing_secret: Option<String>,
     /// Shortest time between two provider checks of one payment while the widget polls.
     pub check_interval: Duration,
+    /// How often in-flight payments nobody polls are followed up (each with its own backoff).
+    pub reconcile_interval: Duration,
+    /// The longest wait between two follow-up checks of one payment.
+    pub max_reconcile_interval: Duration,
+    /// How long the provider may show a payment untouched after a request whose outcome is
+    /// unknown before that is taken as "the request never arrived".
+    pub unknown_outcome_grace: Duration,
+    /// Lifetime of an order token minted without an expiry.
+    pub order_token_ttl: Duration,
 }
 
 /// A configuration error, naming the variable.
@@ -49,6 +58,15 @@ pub struct Config {
 pub struct ConfigError {
     pub variable: &'static str,
     pub message: String,
+}
+
+impl From<checkout_sandbox::ConfigError> for ConfigError {
+    fn from(error: checkout_sandbox::ConfigError) -> Self {
+        Self {
+            variable: error.variable,
+            message: error.message,
+        }
+    }
 }
 
 /// The order-signing secret of a sandbox server when `ORDER_SIGNING_SECRET` is not set.
@@ -161,21 +179,12 @@ impl Config {
             None => vec!["https://otp.payment.yassir.io".into()],
         };
 
-        let sandbox = SandboxConfig {
-            public_base_url: Some(public_url.clone()),
-            momo_settle_delay: Duration::from_millis(parse(
-                &lookup,
-                "SANDBOX_SETTLE_DELAY_MS",
-                3_000,
-            )?),
-            momo_prompt_timeout: Duration::from_millis(parse(
-                &lookup,
-                "SANDBOX_PROMPT_TIMEOUT_MS",
-                90_000,
-            )?),
-            slow_delay: Duration::from_millis(parse(&lookup, "SANDBOX_SLOW_DELAY_MS", 30_000)?),
-            ..SandboxConfig::default()
-        };
+        // The `SANDBOX_*` variables are the sandbox's own; its links point at this server
+        // unless `SANDBOX_PUBLIC_URL` says otherwise.
+        let mut sandbox = SandboxConfig::from_lookup(&lookup)?;
+        sandbox
+            .public_base_url
+            .get_or_insert_with(|| public_url.clone());
 
         let order_signing_secret = match (lookup("ORDER_SIGNING_SECRET"), mode) {
             (Some(secret), _) if secret.len() >= 32 => Some(secret),
@@ -214,6 +223,24 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("examples")),
             check_interval: Duration::from_millis(parse(&lookup, "CHECK_INTERVAL_MS", 1_000)?),
+            reconcile_interval: Duration::from_millis(
+                parse(&lookup, "RECONCILE_INTERVAL_MS", 5_000)?.max(1),
+            ),
+            max_reconcile_interval: Duration::from_millis(parse(
+                &lookup,
+                "RECONCILE_MAX_INTERVAL_MS",
+                300_000,
+            )?),
+            unknown_outcome_grace: Duration::from_millis(parse(
+                &lookup,
+                "UNKNOWN_OUTCOME_GRACE_MS",
+                120_000,
+            )?),
+            order_token_ttl: Duration::from_secs(parse(
+                &lookup,
+                "ORDER_TOKEN_TTL_SECONDS",
+                86_400,
+            )?),
         })
     }
 }

@@ -23,7 +23,7 @@ use config::{Config, ProviderMode};
 use order_token::OrderSigner;
 use orders::DemoCatalog;
 use providers::{YabetooClient, YassirClient};
-use service::PaymentService;
+use service::{PaymentService, ServiceParts, ServiceSettings};
 use store::{PaymentStore, SqliteStore, StoreError};
 
 /// What every handler can reach.
@@ -47,16 +47,23 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
         .build()
         .expect("HTTP client");
     let service = PaymentService::new(
-        store,
-        Arc::new(DemoCatalog::default()),
-        config
-            .order_signing_secret
-            .as_deref()
-            .map(|secret| OrderSigner::new(secret.as_bytes())),
-        Arc::new(YassirClient::new(config.yassir.clone(), http.clone())),
-        Arc::new(YabetooClient::new(config.yabetoo.clone(), http)),
-        config.mode == ProviderMode::Sandbox,
-        config.check_interval,
+        ServiceParts {
+            store,
+            orders: Arc::new(DemoCatalog::default()),
+            order_signer: config
+                .order_signing_secret
+                .as_deref()
+                .map(|secret| OrderSigner::new(secret.as_bytes())),
+            yassir: Arc::new(YassirClient::new(config.yassir.clone(), http.clone())),
+            yabetoo: Arc::new(YabetooClient::new(config.yabetoo.clone(), http)),
+        },
+        ServiceSettings {
+            test_mode: config.mode == ProviderMode::Sandbox,
+            check_interval: config.check_interval,
+            unknown_outcome_grace: config.unknown_outcome_grace,
+            max_reconcile_interval: config.max_reconcile_interval,
+            order_token_ttl: config.order_token_ttl,
+        },
     );
     AppState {
         service,

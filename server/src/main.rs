@@ -3,8 +3,6 @@ use checkout_server::config::{Config, ProviderMode};
 use checkout_server::{app, build_state};
 use tracing_subscriber::EnvFilter;
 
-const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
-
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
@@ -53,15 +51,18 @@ async fn main() {
         }
     }
 
-    // Payments in flight are followed up even when no widget polls them any more (a shopper who
-    // closed the tab, a restart during a mobile-money confirm): none is forgotten. The first
-    // round runs once the server listens, since the sandbox they may talk to is this server.
+    // Payments in flight and merchant operations of unknown outcome are followed up even when
+    // no widget polls them any more (a shopper who closed the tab, a restart during a confirm):
+    // none is forgotten. The first round runs once the server listens, since the sandbox they
+    // may talk to is this server.
     let service = state.service.clone();
+    let every = config.reconcile_interval;
     tokio::spawn(async move {
-        let mut rounds = tokio::time::interval(RECONCILE_EVERY);
+        let mut rounds = tokio::time::interval(every);
+        rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             rounds.tick().await;
-            service.reconcile_in_flight().await;
+            service.reconcile().await;
         }
     });
 

@@ -96,11 +96,14 @@ impl OrderSigner {
             .map_err(|_| TokenError::Malformed("the payload is not base64url".into()))?;
         let order: TokenOrder = serde_json::from_slice(&json)
             .map_err(|error| TokenError::Malformed(error.to_string()))?;
-        if order
-            .expires_at
-            .is_some_and(|expires_at| expires_at < now_unix)
-        {
-            return Err(TokenError::Expired);
+        match order.expires_at {
+            None => {
+                return Err(TokenError::Invalid(
+                    "expires_at is missing: every order token must expire".into(),
+                ))
+            }
+            Some(expires_at) if expires_at < now_unix => return Err(TokenError::Expired),
+            Some(_) => {}
         }
         validate(&order)
     }
@@ -130,6 +133,8 @@ pub fn validate(order: &TokenOrder) -> Result<Order, TokenError> {
         amount_minor: order.amount_minor,
         currency: order.currency.to_ascii_uppercase(),
         capture: order.capture,
+        product: false,
+        expires_at: order.expires_at,
     };
     if payable.methods().is_empty() {
         return Err(TokenError::Invalid(format!(
@@ -185,6 +190,19 @@ mod tests {
             signer.verify(&signer.sign(&order()), 3_000),
             Err(TokenError::Expired)
         );
+    }
+
+    #[test]
+    fn tokens_without_an_expiry_are_refused() {
+        let signer = OrderSigner::new(b"secret");
+        let forever = TokenOrder {
+            expires_at: None,
+            ..order()
+        };
+        assert!(matches!(
+            signer.verify(&signer.sign(&forever), 1_000),
+            Err(TokenError::Invalid(message)) if message.contains("expires_at")
+        ));
     }
 
     #[test]

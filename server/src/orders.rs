@@ -16,6 +16,11 @@ pub struct Order {
     /// ISO 4217, upper case.
     pub currency: String,
     pub capture: CaptureMethod,
+    /// A product of the demo catalog rather than one order: each checkout of it is an order of
+    /// its own, so it can be paid again and again.
+    pub product: bool,
+    /// Unix seconds after which the order can no longer be paid (an order token's expiry).
+    pub expires_at: Option<i64>,
 }
 
 impl Order {
@@ -118,6 +123,8 @@ impl Default for DemoCatalog {
                 amount_minor,
                 currency: currency.into(),
                 capture,
+                product: true,
+                expires_at: None,
             };
         Self {
             orders: vec![

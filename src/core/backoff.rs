@@ -46,6 +46,8 @@ pub struct PollPolicy {
     /// How long to keep checking after the shopper comes back from the OTP page, where the
     /// provider may take its time to record the code.
     pub after_return_deadline_ms: u64,
+    /// Past the deadline the widget still asks now and then, so a late answer still shows.
+    pub still_pending_every_ms: u32,
 }
 
 impl Default for PollPolicy {
@@ -54,6 +56,7 @@ impl Default for PollPolicy {
             backoff: Backoff::default(),
             pending_deadline_ms: 120_000,
             after_return_deadline_ms: 600_000,
+            still_pending_every_ms: 15_000,
         }
     }
 }

@@ -93,6 +93,17 @@ fn error_notice(kind: &ErrorKind) -> Notice {
         ),
         // Handled as a failure by `step_notice`.
         ErrorKind::PaymentFailed { .. } => Notice::error("payment_failed", "The payment failed."),
+        ErrorKind::OrderPaid => Notice::error(
+            "order_already_paid",
+            "Another payment has already paid this order.",
+        ),
+        ErrorKind::OrderInProgress => Notice::error(
+            "order_in_progress",
+            "Another payment of this order is under way.",
+        ),
+        ErrorKind::OrderExpired => {
+            Notice::error("order_expired", "The order can no longer be paid.")
+        }
     }
 }
 

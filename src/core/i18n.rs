@@ -8,7 +8,7 @@ use checkout_contract::{Operator, PaymentStatus};
 
 use super::backoff::countdown_text;
 use super::phone::{OtherNetwork, PhoneError};
-use super::state::{ErrorKind, Step};
+use super::state::{ErrorKind, ShopperAction, Step};
 use super::validate::{Field, FieldError};
 
 /// A language the widget speaks.
@@ -133,6 +133,10 @@ pub enum Msg {
     RefusedError,
     NotFoundError,
     PaymentFailedError,
+    NotSubmittedError,
+    OrderPaidError,
+    OrderInProgressError,
+    OrderExpiredError,
     RedirectError,
     // Countries
     CountryAlgeria,
@@ -334,6 +338,26 @@ fn texts(msg: Msg) -> [&'static str; 3] {
             "تعذّر بدء الدفع بهذه البيانات. تحقّق منها ثم حاول مرة أخرى.",
         ],
         NotFoundError => ["This payment could not be found.", "Ce paiement est introuvable.", "لم يتم العثور على عملية الدفع هذه."],
+        NotSubmittedError => [
+            "The payment did not go through and no money was taken. You can try again.",
+            "Le paiement n’est pas passé et aucun montant n’a été débité. Vous pouvez réessayer.",
+            "لم يتم الدفع ولم يُقتطع أي مبلغ. يمكنك المحاولة مرة أخرى.",
+        ],
+        OrderPaidError => [
+            "This order is already paid. There is nothing more to pay.",
+            "Cette commande est déjà payée. Il n’y a plus rien à payer.",
+            "تم دفع هذا الطلب بالفعل. لا يوجد ما يُدفع.",
+        ],
+        OrderInProgressError => [
+            "A payment for this order is already under way. Wait for its result before paying again.",
+            "Un paiement de cette commande est déjà en cours. Attendez son résultat avant de payer à nouveau.",
+            "هناك عملية دفع جارية لهذا الطلب. انتظر نتيجتها قبل الدفع مرة أخرى.",
+        ],
+        OrderExpiredError => [
+            "This order can no longer be paid. Return to the shop to place it again.",
+            "Cette commande ne peut plus être payée. Retournez sur la boutique pour la passer à nouveau.",
+            "لم يعد بالإمكان دفع هذا الطلب. عُد إلى المتجر لإعادة تقديمه.",
+        ],
         PaymentFailedError => [
             "The payment could not be completed.",
             "Le paiement n’a pas pu aboutir.",
@@ -567,7 +591,18 @@ pub fn step_text(lang: Lang, step: &Step) -> Option<StepText> {
                 ErrorKind::Unavailable => Msg::UnavailableError,
                 ErrorKind::Refused { .. } => Msg::RefusedError,
                 ErrorKind::NotFound => Msg::NotFoundError,
+                ErrorKind::PaymentFailed { payment }
+                    if payment
+                        .failure
+                        .as_ref()
+                        .is_some_and(|f| f.code == "not_submitted") =>
+                {
+                    Msg::NotSubmittedError
+                }
                 ErrorKind::PaymentFailed { .. } => Msg::PaymentFailedError,
+                ErrorKind::OrderPaid => Msg::OrderPaidError,
+                ErrorKind::OrderInProgress => Msg::OrderInProgressError,
+                ErrorKind::OrderExpired => Msg::OrderExpiredError,
                 ErrorKind::MissingRedirect | ErrorKind::UnsafeRedirect => Msg::RedirectError,
             };
             text(Msg::ErrorTitle, Some(body))
@@ -576,24 +611,16 @@ pub fn step_text(lang: Lang, step: &Step) -> Option<StepText> {
     Some(step_text)
 }
 
-/// The button that retries from a step, if any: Retry after an interruption, Try again after a
-/// refusal by the provider.
-pub fn retry_label(lang: Lang, step: &Step) -> Option<&'static str> {
-    let msg = match step {
-        Step::Error {
-            kind: ErrorKind::Network | ErrorKind::Unavailable,
-            can_retry: true,
-        } => Msg::Retry,
-        Step::Error {
-            can_retry: true, ..
-        }
-        | Step::Rejected { .. }
-        | Step::Expired { .. } => Msg::TryAgain,
-        Step::StillPending { .. } => Msg::CheckAgain,
-        Step::RequiresAction { .. } => Msg::ContinueToYassir,
-        _ => return None,
+/// The label of an action a step offers.
+pub fn action_label(lang: Lang, action: ShopperAction) -> &'static str {
+    let msg = match action {
+        ShopperAction::Retry => Msg::Retry,
+        ShopperAction::TryAgain => Msg::TryAgain,
+        ShopperAction::CheckAgain => Msg::CheckAgain,
+        ShopperAction::ContinueToProvider => Msg::ContinueToYassir,
+        ShopperAction::ChangeDetails => Msg::ChangeDetails,
     };
-    Some(t(lang, msg))
+    t(lang, msg)
 }
 
 /// A number as the backend sends it (`242066594470`), with a `+` for display.
@@ -683,7 +710,12 @@ mod tests {
             step_text(Lang::En, &step).unwrap().title,
             "Still pending — reference pay_9"
         );
-        assert_eq!(retry_label(Lang::Fr, &step), Some("Vérifier à nouveau"));
+        let labels: Vec<_> = step
+            .actions()
+            .iter()
+            .map(|&action| action_label(Lang::Fr, action))
+            .collect();
+        assert_eq!(labels, ["Vérifier à nouveau", "Modifier le paiement"]);
     }
 
     #[test]
@@ -692,12 +724,12 @@ mod tests {
             kind: ErrorKind::Network,
             can_retry: true,
         };
-        assert_eq!(retry_label(Lang::En, &network), Some("Retry"));
+        assert_eq!(action_label(Lang::En, network.actions()[0]), "Retry");
         let refused = Step::Error {
             kind: ErrorKind::NotFound,
             can_retry: false,
         };
-        assert_eq!(retry_label(Lang::En, &refused), None);
+        assert_eq!(refused.actions(), [ShopperAction::ChangeDetails]);
         assert_eq!(
             step_text(Lang::Ar, &network).unwrap().title,
             "لم يكتمل الدفع"

@@ -22,6 +22,9 @@ pub struct Moment {
 /// Settings fixed for the lifetime of the widget.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlowConfig {
+    /// The order as the page named it (a catalog reference or the merchant's signed token):
+    /// what the backend is asked to pay, never the reference the backend answers.
+    pub order: String,
     /// The page the widget runs on (`location.href`); the shopper returns to it after the OTP.
     pub page_url: String,
     /// Origins the OTP page may be on (`CheckoutSession::redirect_origins`).
@@ -55,6 +58,15 @@ impl RequestError {
             RequestError::Network => ErrorKind::Network,
             _ if self.is_transient() => ErrorKind::Unavailable,
             RequestError::Http { status: 404, .. } => ErrorKind::NotFound,
+            RequestError::Http {
+                error: Some(body), ..
+            } if body.code == "order_already_paid" => ErrorKind::OrderPaid,
+            RequestError::Http {
+                error: Some(body), ..
+            } if body.code == "order_in_progress" => ErrorKind::OrderInProgress,
+            RequestError::Http {
+                error: Some(body), ..
+            } if body.code == "order_expired" => ErrorKind::OrderExpired,
             RequestError::Http { error, .. } => ErrorKind::Refused {
                 code: error
                     .as_ref()
@@ -83,6 +95,28 @@ pub enum ErrorKind {
     MissingRedirect,
     /// The OTP page is on an origin the session does not allow.
     UnsafeRedirect,
+    /// Another payment has paid this order.
+    OrderPaid,
+    /// Another payment of this order is under way.
+    OrderInProgress,
+    /// The order can no longer be paid (its token expired).
+    OrderExpired,
+}
+
+/// What the shopper can do from a step: the core's one answer, which the views show and
+/// [`transition`] accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShopperAction {
+    /// The same attempt again, after an interruption.
+    Retry,
+    /// A new attempt with the same details, after a refusal.
+    TryAgain,
+    /// Ask the backend again after the wait ran out.
+    CheckAgain,
+    /// Back to the OTP page.
+    ContinueToProvider,
+    /// Back to the form.
+    ChangeDetails,
 }
 
 /// Where the shopper stands.
@@ -124,6 +158,46 @@ pub enum Step {
 }
 
 impl Step {
+    /// What the shopper can do from here, the main action first.
+    pub fn actions(&self) -> &'static [ShopperAction] {
+        use ShopperAction as A;
+        match self {
+            Step::Error {
+                kind: ErrorKind::OrderPaid | ErrorKind::OrderExpired,
+                ..
+            } => &[],
+            Step::Error {
+                kind: ErrorKind::Network | ErrorKind::Unavailable,
+                can_retry: true,
+            } => &[A::Retry, A::ChangeDetails],
+            Step::Error {
+                can_retry: true, ..
+            }
+            | Step::Rejected { .. }
+            | Step::Expired { .. } => &[A::TryAgain, A::ChangeDetails],
+            Step::Error { .. } => &[A::ChangeDetails],
+            // Going back is safe: the backend answers a new Pay for this order with the attempt
+            // still in flight, never a second charge.
+            Step::StillPending { .. } => &[A::CheckAgain, A::ChangeDetails],
+            Step::RequiresAction { .. } => &[A::ContinueToProvider, A::ChangeDetails],
+            _ => &[],
+        }
+    }
+
+    /// True when the method form shows with this step (filled in, or to change and pay again).
+    pub fn shows_form(&self) -> bool {
+        match self {
+            Step::Choosing | Step::Creating | Step::Submitting => true,
+            _ => {
+                self.actions().contains(&ShopperAction::ChangeDetails)
+                    && !matches!(
+                        self,
+                        Step::StillPending { .. } | Step::RequiresAction { .. }
+                    )
+            }
+        }
+    }
+
     /// When the current wait ends, for a countdown.
     pub fn deadline_ms(&self) -> Option<u64> {
         match self {
@@ -189,7 +263,8 @@ pub enum Effect {
     /// `GET /payments/{id}` after `after_ms`; answer with `PollResult`/`PollFailed`. Replaces any
     /// poll still scheduled.
     Poll { payment_id: String, after_ms: u32 },
-    /// Remember the payment (sessionStorage) in case the return URL loses its marker.
+    /// Remember the payment (the browser's storage) for the return from the OTP page, a reload
+    /// or another tab.
     SaveResume { payment_id: String },
     /// Navigate the whole page to `url`.
     Redirect { url: String },
@@ -326,11 +401,14 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
             }
             state.settle(payment, at)
         }
-        (S::StillPending { .. }, Event::PollResult(payment))
-            if payment.status.is_final() && state.is_current(&payment) =>
-        {
-            state.settle(payment, at)
+        (S::StillPending { .. }, Event::PollResult(payment)) if state.is_current(&payment) => {
+            if payment.status.is_final() {
+                state.settle(payment, at)
+            } else {
+                state.poll_later()
+            }
         }
+        (S::StillPending { .. }, Event::PollFailed(_)) => state.poll_later(),
         (_, Event::PollFailed(error)) if waiting => {
             if error.is_transient() {
                 state.poll_again(at)
@@ -392,7 +470,11 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
             state.check_now(wait_ms, at)
         }
         (
-            S::Rejected { .. } | S::Expired { .. } | S::Error { .. } | S::RequiresAction { .. },
+            S::Rejected { .. }
+            | S::Expired { .. }
+            | S::Error { .. }
+            | S::RequiresAction { .. }
+            | S::StillPending { .. },
             Event::ChangeDetails,
         ) => state.back_to_form(),
         _ => (state, Vec::new()),
@@ -529,11 +611,25 @@ impl Checkout {
         )
     }
 
+    /// The wait ran out without a final answer: say so, and keep asking now and then.
     fn give_up_waiting(mut self) -> (Self, Vec<Effect>) {
         self.step = Step::StillPending {
             payment_id: self.payment_id.clone().unwrap_or_default(),
         };
-        (self, Vec::new())
+        self.poll_later()
+    }
+
+    /// The next of the slow polls after the wait ran out.
+    fn poll_later(self) -> (Self, Vec<Effect>) {
+        let payment_id = self.payment_id.clone().unwrap_or_default();
+        let after_ms = self.config.polling.still_pending_every_ms;
+        (
+            self,
+            vec![Effect::Poll {
+                payment_id,
+                after_ms,
+            }],
+        )
     }
 
     fn redirect(mut self, pay_url: String) -> (Self, Vec<Effect>) {
@@ -596,6 +692,7 @@ mod tests {
 
     fn checkout() -> Checkout {
         Checkout::new(FlowConfig {
+            order: "demo-dz".into(),
             page_url: PAGE.into(),
             redirect_origins: vec!["https://otp.payment.yassir.io".into()],
             polling: PollPolicy::default(),
@@ -1096,11 +1193,18 @@ mod tests {
                 payment_id: "pay_1".into()
             }
         );
-        assert!(effects.is_empty());
+        assert_eq!(effects, slow_poll());
+    }
+
+    fn slow_poll() -> Vec<Effect> {
+        vec![Effect::Poll {
+            payment_id: "pay_1".into(),
+            after_ms: 15_000,
+        }]
     }
 
     #[test]
-    fn deadline_timer_ends_the_wait() {
+    fn deadline_timer_ends_the_wait_and_polling_slows_down() {
         let (state, _) = settled(payment(PaymentStatus::AwaitingApproval));
         let (state, effects) = transition(state, Event::DeadlineReached, at(T0 + 120_000));
         assert_eq!(
@@ -1109,7 +1213,118 @@ mod tests {
                 payment_id: "pay_1".into()
             }
         );
-        assert!(effects.is_empty());
+        assert_eq!(effects, slow_poll());
+    }
+
+    #[test]
+    fn still_pending_keeps_asking_through_answers_and_errors() {
+        let (state, _) = transition(waiting(), Event::DeadlineReached, at(T0));
+        let (state, effects) = transition(state, Event::PollFailed(network()), at(T0));
+        assert_eq!(effects, slow_poll());
+        let (state, effects) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Processing)),
+            at(T0),
+        );
+        assert!(matches!(state.step(), Step::StillPending { .. }));
+        assert_eq!(effects, slow_poll());
+    }
+
+    #[test]
+    fn still_pending_may_go_back_to_the_form() {
+        let (state, _) = transition(waiting(), Event::DeadlineReached, at(T0));
+        let (state, _) = transition(state, Event::ChangeDetails, at(T0));
+        assert_eq!(state.step(), &Step::Choosing);
+    }
+
+    /// Each step the shopper can reach with its actions, and the event each action sends.
+    fn action_event(action: ShopperAction) -> Event {
+        match action {
+            ShopperAction::Retry | ShopperAction::TryAgain => Event::Retry {
+                idempotency_key: "k2".into(),
+            },
+            ShopperAction::CheckAgain => Event::CheckAgain,
+            ShopperAction::ContinueToProvider => Event::ContinueToProvider,
+            ShopperAction::ChangeDetails => Event::ChangeDetails,
+        }
+    }
+
+    #[test]
+    fn every_action_a_step_offers_is_accepted() {
+        let with_step = |step: Step| Checkout { step, ..waiting() };
+        let failed = Box::new(payment(PaymentStatus::Failed));
+        let steps = [
+            Step::Rejected {
+                payment: payment(PaymentStatus::Rejected),
+            },
+            Step::Expired {
+                payment: payment(PaymentStatus::Expired),
+            },
+            Step::StillPending {
+                payment_id: "pay_1".into(),
+            },
+            Step::RequiresAction {
+                pay_url: PAY_URL.into(),
+                deadline_ms: T0 + 1_000,
+            },
+            Step::Error {
+                kind: ErrorKind::Network,
+                can_retry: true,
+            },
+            Step::Error {
+                kind: ErrorKind::Unavailable,
+                can_retry: true,
+            },
+            Step::Error {
+                kind: ErrorKind::PaymentFailed { payment: failed },
+                can_retry: true,
+            },
+            Step::Error {
+                kind: ErrorKind::NotFound,
+                can_retry: false,
+            },
+            Step::Error {
+                kind: ErrorKind::OrderInProgress,
+                can_retry: false,
+            },
+        ];
+        for step in steps {
+            assert!(!step.actions().is_empty(), "{step:?} offers nothing");
+            for &action in step.actions() {
+                let state = with_step(step.clone());
+                let (next, effects) = transition(state.clone(), action_event(action), at(T0));
+                assert!(
+                    next != state || !effects.is_empty(),
+                    "{step:?} offers {action:?}, which transition ignores"
+                );
+            }
+        }
+        for done in [ErrorKind::OrderPaid, ErrorKind::OrderExpired] {
+            let step = Step::Error {
+                kind: done,
+                can_retry: false,
+            };
+            assert!(step.actions().is_empty() && !step.shows_form());
+        }
+    }
+
+    #[test]
+    fn order_errors_are_told_apart_by_their_code() {
+        let error = |code: &str| RequestError::Http {
+            status: 409,
+            error: Some(ErrorBody {
+                code: code.into(),
+                message: "m".into(),
+                field: None,
+            }),
+        };
+        assert_eq!(error("order_already_paid").kind(), ErrorKind::OrderPaid);
+        assert_eq!(
+            error("order_in_progress").kind(),
+            ErrorKind::OrderInProgress
+        );
+        assert_eq!(error("order_expired").kind(), ErrorKind::OrderExpired);
+        assert!(!error("order_already_paid").is_transient());
     }
 
     #[test]
@@ -1131,7 +1346,7 @@ mod tests {
             Event::PollResult(payment(PaymentStatus::Processing)),
             at(T0),
         );
-        assert_eq!((pending, effects), (state.clone(), Vec::new()));
+        assert_eq!((pending, effects), (state.clone(), slow_poll()));
         let (state, _) = transition(
             state,
             Event::PollResult(payment(PaymentStatus::Succeeded)),
@@ -1166,7 +1381,6 @@ mod tests {
             Event::Retry {
                 idempotency_key: "k".into(),
             },
-            Event::ChangeDetails,
             pay("k"),
         ] {
             let (next, effects) = transition(state.clone(), event, at(T0));

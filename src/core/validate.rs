@@ -91,11 +91,12 @@ pub struct MethodForm {
 }
 
 impl MethodForm {
-    /// An empty form for the session's offers. A lone method, the first mobile-money country and
-    /// a country's lone operator are pre-selected.
-    pub fn new(session: &CheckoutSession) -> Self {
+    /// An empty form for the session's offers, paying `order` as the page named it (a catalog
+    /// reference or a signed token). A lone method, the first mobile-money country and a
+    /// country's lone operator are pre-selected.
+    pub fn new(session: &CheckoutSession, order: &str) -> Self {
         let mut form = MethodForm {
-            order: session.order.reference.clone(),
+            order: order.to_string(),
             test_mode: session.test_mode,
             yassir_countries: None,
             momo_countries: None,
@@ -527,7 +528,7 @@ mod tests {
     }
 
     fn momo_form() -> MethodForm {
-        MethodForm::new(&session(vec![momo_offer()]))
+        MethodForm::new(&session(vec![momo_offer()]), "demo-cg")
     }
 
     #[test]
@@ -536,7 +537,7 @@ mod tests {
         assert_eq!(form.method(), Some(MethodKind::MobileMoney));
         assert_eq!(form.country(), Some("cg"));
         assert_eq!(form.operators(), [Operator::Mtn, Operator::Airtel]);
-        let both = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
+        let both = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]), "demo-cg");
         assert_eq!(both.method(), None);
         assert_eq!(
             both.offered_methods(),
@@ -546,7 +547,7 @@ mod tests {
 
     #[test]
     fn untouched_fields_show_no_errors_but_block_paying() {
-        let form = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
+        let form = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]), "demo-cg");
         assert!(form.errors().is_empty());
         assert!(!form.is_valid());
         assert_eq!(
@@ -679,13 +680,24 @@ mod tests {
 
     #[test]
     fn valid_yassir_form_sends_the_phone_with_the_create() {
-        let mut form = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]));
+        let mut form = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]), "demo-cg");
         form.select_method(MethodKind::YassirCash);
         form.set_yassir_phone("0555 12 34 56");
         let (create, submit) = form.to_requests().unwrap();
         assert_eq!(create.phone.as_deref(), Some("+213555123456"));
         assert_eq!(create.method, MethodKind::YassirCash);
         assert_eq!(submit, SubmitRequest::YassirCash);
+    }
+
+    #[test]
+    fn a_token_order_is_paid_by_its_token_not_by_the_reference_the_backend_shows() {
+        let token = "ot1.eyJyZWZlcmVuY2UiOiJJTlYtNDIifQ.c2lnbmF0dXJl";
+        // The session names the order by the merchant's reference inside the token.
+        let mut form = MethodForm::new(&session(vec![yassir_offer(), momo_offer()]), token);
+        form.select_method(MethodKind::YassirCash);
+        form.set_yassir_phone("0555 12 34 56");
+        let (create, _) = form.to_requests().unwrap();
+        assert_eq!(create.order, token);
     }
 
     #[test]
@@ -704,7 +716,7 @@ mod tests {
     fn sandbox_numbers_are_valid_only_in_a_test_session() {
         let mut test_session = session(vec![momo_offer()]);
         test_session.test_mode = true;
-        let mut form = MethodForm::new(&test_session);
+        let mut form = MethodForm::new(&test_session, "demo-cg");
         form.set_msisdn("46733123451");
         assert_eq!(form.operator(), Some(Operator::Mtn));
         assert!(form.is_valid());

@@ -109,13 +109,6 @@ fn loading_frame(lang: Lang, label: &'static str, body: Html) -> Html {
     }
 }
 
-/// A callback that runs `run` on the checkout. Not inlined: one copy for the four actions.
-#[inline(never)]
-fn action(handle: &CheckoutHandle, run: fn(&CheckoutHandle)) -> Callback<()> {
-    let handle = handle.clone();
-    Callback::from(move |()| run(&handle))
-}
-
 /// The checkout widget for one order.
 #[function_component(CheckoutWidget)]
 pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
@@ -209,17 +202,12 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             handle.pay(|field: Field| browser::focus_within(&root, &field_id(&prefix, field)));
         })
     };
-    let action = |run: fn(&CheckoutHandle)| action(&handle, run);
+    let onaction = {
+        let handle = handle.clone();
+        Callback::from(move |action| handle.act(action))
+    };
 
-    let show_form = matches!(
-        step,
-        Step::Choosing
-            | Step::Creating
-            | Step::Submitting
-            | Step::Rejected { .. }
-            | Step::Expired { .. }
-            | Step::Error { .. }
-    );
+    let show_form = step.shows_form();
     let method_error = errors.get(Field::Method);
     let fields = match form.method() {
         Some(MethodKind::YassirCash) => yassir_cash_fields(
@@ -290,10 +278,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                 step={Some(step.clone())}
                 payment_id={checkout.payment_id().map(owned)}
                 redirect_blocked={state.redirect_blocked}
-                onretry={action(|h| h.retry())}
-                oncheckagain={action(|h| h.check_again())}
-                onchangedetails={action(|h| h.change_details())}
-                oncontinue={action(|h| h.continue_to_provider())}
+                onaction={onaction}
             />
         </section>
     }

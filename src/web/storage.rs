@@ -1,5 +1,7 @@
-//! The attempt in flight, kept in `sessionStorage` so it survives the trip to the OTP page and a
-//! reload: on the way back the widget resumes polling it instead of creating another payment.
+//! The attempt in flight, kept in `localStorage` so it survives the trip to the OTP page, a
+//! reload and a second tab of the same browser: the widget resumes polling it instead of
+//! creating another payment. Only an attempt saved here is ever resumed: a resume link alone
+//! never shows an outcome.
 
 use checkout_contract::MethodKind;
 
@@ -22,10 +24,10 @@ pub struct SavedAttempt {
 /// How long a saved attempt stays worth resuming: past it the payment is long decided.
 const MAX_AGE_MS: u64 = 24 * 60 * 60 * 1000;
 
-fn session_storage() -> Option<web_sys::Storage> {
+fn attempt_storage() -> Option<web_sys::Storage> {
     // Storage can be refused (privacy settings, sandboxed iframes): the widget then works
     // without resuming.
-    web_sys::window()?.session_storage().ok().flatten()
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 fn key(order: &str) -> String {
@@ -34,7 +36,7 @@ fn key(order: &str) -> String {
 
 /// Remembers the attempt for its order, replacing an earlier one.
 pub fn save(attempt: &SavedAttempt) {
-    let Some(storage) = session_storage() else {
+    let Some(storage) = attempt_storage() else {
         return;
     };
     let json = Writer::new()
@@ -50,7 +52,7 @@ pub fn save(attempt: &SavedAttempt) {
 
 /// The attempt saved for `order`, if any and recent enough.
 pub fn load(order: &str, now_ms: u64) -> Option<SavedAttempt> {
-    let json = session_storage()?.get_item(&key(order)).ok().flatten()?;
+    let json = attempt_storage()?.get_item(&key(order)).ok().flatten()?;
     let json = wire::parse(&json).ok()?;
     let attempt = SavedAttempt {
         payment_id: wire::read_string(&json, "payment_id")?,
@@ -66,7 +68,7 @@ pub fn load(order: &str, now_ms: u64) -> Option<SavedAttempt> {
 
 /// Forgets the attempt saved for `order`.
 pub fn clear(order: &str) {
-    if let Some(storage) = session_storage() {
+    if let Some(storage) = attempt_storage() {
         let _ = storage.remove_item(&key(order));
     }
 }

@@ -373,6 +373,7 @@ pub fn quick_polling() -> PollPolicy {
         },
         pending_deadline_ms: 5_000,
         after_return_deadline_ms: 5_000,
+        still_pending_every_ms: 200,
     }
 }
 

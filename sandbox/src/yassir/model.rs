@@ -300,9 +300,10 @@ impl Intent {
         })
     }
 
-    /// The check response.
+    /// The check response. Unlike the other answers it carries no `status` text, as in Yassir's
+    /// docs: an expired intent reads as rejected (3) with the expiry in `endUserMessage`.
     pub(super) fn checked_body(&self) -> Value {
-        let mut data = json!({
+        let data = json!({
             "statusCode": self.code.number(),
             "paymentMethodName": "WALLET_V2",
             "amount": amount_json(self.request.amount),
@@ -311,9 +312,6 @@ impl Intent {
             "supportInfo": { "email": "support@yassir.com", "phoneNumber": "+213000000000" },
             "lastUpdate": timestamp(self.updated_at),
         });
-        if self.expired {
-            data["status"] = json!("Transaction expired");
-        }
         json!({ "data": data, "message": "payment status retrieved successfully" })
     }
 }

@@ -3,16 +3,19 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use checkout_contract::{CaptureRequest, PaymentList, PaymentRecord, PaymentStatus, RefundRequest};
+use checkout_contract::{
+    CaptureRequest, PaymentList, PaymentRecord, PaymentStatus, RefundRequest, IDEMPOTENCY_HEADER,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::order_token::TokenOrder;
 
 use super::{ApiError, AppJson, AppQuery};
+use crate::service::OperationDone;
 use crate::store::ListFilter;
-use crate::AppState;
+use crate::{validate, AppState};
 
 /// Proof that the request carries the admin token.
 pub struct Admin;
@@ -89,37 +92,65 @@ pub async fn payments_get(
     Ok(Json(state.service.admin_get(&id).await?))
 }
 
+/// The optional `Idempotency-Key` of a merchant operation: a repeat with the same key answers
+/// the first operation's outcome instead of doing it again.
+fn operation_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get(IDEMPOTENCY_HEADER) {
+        None => Ok(None),
+        Some(value) => validate::idempotency_key(Some(value.to_str().unwrap_or("\u{0}"))).map(Some),
+    }
+}
+
+/// 200 with the payment once the provider did it; 202 while its outcome is being found out
+/// (repeat the request with the same key, or read the payment, to learn it).
+fn operation_answer(done: OperationDone) -> (StatusCode, Json<PaymentRecord>) {
+    let status = if done.pending {
+        StatusCode::ACCEPTED
+    } else {
+        StatusCode::OK
+    };
+    (status, Json(done.record))
+}
+
 /// `POST /api/v1/admin/payments/{id}/capture`; an empty body captures everything reserved.
 pub async fn payments_capture(
     _: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<PaymentRecord>, ApiError> {
+) -> Result<(StatusCode, Json<PaymentRecord>), ApiError> {
+    let key = operation_key(&headers)?;
     let request: CaptureRequest = if body.iter().all(u8::is_ascii_whitespace) {
         CaptureRequest::default()
     } else {
         serde_json::from_slice(&body).map_err(ApiError::from_json)?
     };
-    Ok(Json(
-        state.service.capture(&id, request.amount_minor).await?,
-    ))
+    let done = state
+        .service
+        .capture(&id, request.amount_minor, key)
+        .await?;
+    Ok(operation_answer(done))
 }
 
 pub async fn payments_release(
     _: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<PaymentRecord>, ApiError> {
-    Ok(Json(state.service.release(&id).await?))
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<PaymentRecord>), ApiError> {
+    let key = operation_key(&headers)?;
+    Ok(operation_answer(state.service.release(&id, key).await?))
 }
 
 pub async fn payments_refund(
     _: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     AppJson(request): AppJson<RefundRequest>,
-) -> Result<Json<PaymentRecord>, ApiError> {
+) -> Result<(StatusCode, Json<PaymentRecord>), ApiError> {
+    let key = operation_key(&headers)?;
     let description = request.description.trim();
     if description.is_empty() {
         return Err(ApiError::bad_request(
@@ -127,23 +158,24 @@ pub async fn payments_refund(
             "description is required: why the money goes back",
         ));
     }
-    let record = state
+    let done = state
         .service
         .refund(
             &id,
             request.amount_minor,
             description,
             request.reason.as_deref(),
+            key,
         )
         .await?;
-    Ok(Json(record))
+    Ok(operation_answer(done))
 }
 
 #[derive(Deserialize)]
 pub struct OrderTokenRequest {
     #[serde(flatten)]
     order: TokenOrder,
-    /// Lifetime of the token; it never expires without one.
+    /// Lifetime of the token; without it (and without `expires_at`) the server's default.
     expires_in_seconds: Option<i64>,
 }
 
@@ -170,7 +202,7 @@ pub async fn order_tokens_create(
         }
         order.expires_at = Some(time::OffsetDateTime::now_utc().unix_timestamp() + seconds);
     }
-    let token = state.service.sign_order(&order)?;
+    let (token, order) = state.service.sign_order(&order)?;
     Ok((
         StatusCode::CREATED,
         Json(OrderTokenResponse { token, order }),

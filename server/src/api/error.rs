@@ -142,6 +142,16 @@ impl ApiError {
                 "concurrent_update",
                 "the payment was changed by another request; retry".into(),
             ),
+            ApiError::Store(StoreError::OrderTaken { .. }) => (
+                StatusCode::CONFLICT,
+                "order_in_progress",
+                "another payment of this order is in flight or paid".into(),
+            ),
+            ApiError::Store(StoreError::KeyReused) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used for a different request".into(),
+            ),
             ApiError::Store(StoreError::Database(_)) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal_error",

@@ -141,9 +141,10 @@ impl PaymentProvider for YassirClient {
                 client_secret,
                 expires_at: text(&data, "expiresAt"),
             }),
-            _ => Err(ProviderError::Unavailable(format!(
-                "Yassir's create answer has no paymentId or clientSecret: {answer}"
-            ))),
+            // Not the answer itself: it may hold a client secret.
+            _ => Err(ProviderError::Unavailable(
+                "Yassir's create answer has no paymentId or clientSecret".into(),
+            )),
         }
     }
 
@@ -292,7 +293,14 @@ fn status_from_answer(answer: &Value) -> Result<ProviderStatus, ProviderError> {
             )));
         }
     };
+    // Refunds (and, by the same envelope, other operations) explain a refusal here.
+    let provider_error = data.get("errorMessage").and_then(|error| {
+        text(error, "providerErrorMessage").or_else(|| text(error, "internalErrorMessage"))
+    });
     let mut status = map_status_code(code, status_text.as_deref(), end_user_message.as_deref())?;
+    if let (Some(detail), Some((_, message))) = (provider_error, status.failure.as_mut()) {
+        *message = format!("{message}: {detail}");
+    }
     status.pay_url = pay_url;
     status.end_user_message = end_user_message;
     status.support = data
@@ -305,9 +313,9 @@ fn status_from_answer(answer: &Value) -> Result<ProviderStatus, ProviderError> {
     Ok(status)
 }
 
-/// Maps Yassir's `statusCode` (with its `status` text and `endUserMessage`, which tell a plain
-/// rejection from an expiry or a lack of funds) to the contract's status. An unknown code is an
-/// error, never a success.
+/// Maps Yassir's `statusCode` to the contract's status; the `status` text and `endUserMessage`
+/// only make the history and the shopper's message. An unknown code is an error, never a
+/// success.
 ///
 /// A 12 from Check carries no `payUrl`; the caller that needs one (proceed) checks for it.
 pub fn map_status_code(
@@ -336,7 +344,9 @@ pub fn map_status_code(
     Ok(ProviderStatus::plain(status, raw))
 }
 
-/// statusCode 3: a rejection, an expiry or a lack of funds, told apart by Yassir's wording.
+/// statusCode 3. Yassir gives no code that tells an expiry or a lack of funds from another
+/// rejection, and its words are for the shopper, not for parsing: the service tells an expiry by
+/// the intent's `expiresAt`, and the shopper reads Yassir's own message.
 fn rejection(
     raw: String,
     status_text: Option<&str>,
@@ -346,22 +356,9 @@ fn rejection(
         .or(status_text)
         .unwrap_or("Transaction was rejected")
         .to_string();
-    let wording = format!(
-        "{} {}",
-        status_text.unwrap_or(""),
-        end_user_message.unwrap_or("")
-    )
-    .to_ascii_lowercase();
-    let (status, code) = if wording.contains("expired") {
-        (PaymentStatus::Expired, "expired")
-    } else if wording.contains("balance") || wording.contains("funds") {
-        (PaymentStatus::Rejected, "insufficient_funds")
-    } else {
-        (PaymentStatus::Rejected, "rejected")
-    };
     ProviderStatus {
-        failure: Some((code.to_string(), message)),
-        ..ProviderStatus::plain(status, raw)
+        failure: Some(("rejected".to_string(), message)),
+        ..ProviderStatus::plain(PaymentStatus::Rejected, raw)
     }
 }
 
@@ -420,25 +417,33 @@ mod tests {
     }
 
     #[test]
-    fn code_3_about_balance_is_insufficient_funds() {
-        let status = mapped(
-            3,
-            None,
-            Some("Insufficient balance in your Yassir Cash wallet"),
-        );
-        assert_eq!(status.status, PaymentStatus::Rejected);
-        assert_eq!(status.failure.unwrap().0, "insufficient_funds");
+    fn code_3_is_a_rejection_whatever_its_words_with_yassirs_message_for_the_shopper() {
+        for (status_text, message) in [
+            (None, "Insufficient balance in your Yassir Cash wallet"),
+            (
+                Some("Transaction expired"),
+                "The payment request has expired",
+            ),
+        ] {
+            let status = mapped(3, status_text, Some(message));
+            assert_eq!(status.status, PaymentStatus::Rejected);
+            assert_eq!(status.failure, Some(("rejected".into(), message.into())));
+        }
     }
 
     #[test]
-    fn code_3_about_expiry_is_expired() {
-        let status = mapped(
-            3,
-            Some("Transaction expired"),
-            Some("The payment request has expired"),
+    fn a_refused_refund_says_the_providers_reason() {
+        let answer = json!({ "data": {
+            "statusCode": 3,
+            "status": "Transaction was rejected",
+            "errorMessage": { "internalErrorMessage": null, "providerErrorMessage": "Refund window closed" }
+        }});
+        let status = status_from_answer(&answer).unwrap();
+        assert_eq!(status.status, PaymentStatus::Rejected);
+        assert_eq!(
+            status.failure.unwrap().1,
+            "Transaction was rejected: Refund window closed"
         );
-        assert_eq!(status.status, PaymentStatus::Expired);
-        assert_eq!(status.failure.unwrap().0, "expired");
     }
 
     #[test]

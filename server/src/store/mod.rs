@@ -6,6 +6,13 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
+/// Statuses in which a payment's money may still move at the provider.
+pub const IN_FLIGHT: [PaymentStatus; 3] = [
+    PaymentStatus::Processing,
+    PaymentStatus::RequiresAction,
+    PaymentStatus::AwaitingApproval,
+];
+
 use async_trait::async_trait;
 use checkout_contract::{CaptureMethod, MethodKind, PaymentStatus, StatusChange};
 
@@ -39,18 +46,25 @@ pub struct PaymentRow {
     pub failure_message: Option<String>,
     pub captured_minor: i64,
     pub refunded_minor: i64,
+    /// RFC 3339: when the order itself stops being payable (an order token's expiry).
+    pub order_expires_at: Option<String>,
+    /// RFC 3339: when the method details were sent to the provider.
+    pub submitted_at: Option<String>,
+    /// Why the outcome of the last request to the provider is unknown (a timeout, a reset, a
+    /// 5xx…): the payment stays in flight until a check at the provider says where it stands.
+    pub outcome_unknown: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Incremented by every write; a write against a stale version is refused.
     pub version: i64,
 }
 
-/// The answer to inserting a payment under an idempotency key.
+/// The answer to inserting a row under an idempotency key.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Inserted {
+pub enum Inserted<Row = PaymentRow> {
     New,
-    /// A payment already holds this idempotency key.
-    Existing(PaymentRow),
+    /// A row already holds this idempotency key.
+    Existing(Row),
 }
 
 /// Filters of the merchant's payment list.
@@ -66,6 +80,15 @@ pub enum StoreError {
     /// Someone else wrote the payment since it was read.
     #[error("the payment changed since it was read")]
     Conflict,
+    /// Another payment of the same order is in flight or paid: this one may not start.
+    #[error("payment `{payment_id}` of this order is {status}")]
+    OrderTaken {
+        payment_id: String,
+        status: PaymentStatus,
+    },
+    /// A merchant operation already holds this idempotency key for another request.
+    #[error("the idempotency key was used for another operation")]
+    KeyReused,
     #[error("database error: {0}")]
     Database(String),
 }
@@ -87,4 +110,107 @@ pub trait PaymentStore: Send + Sync {
     async fn list(&self, filter: &ListFilter) -> Result<Vec<PaymentRow>, StoreError>;
     /// Payments submitted to a provider and not final yet: what a restart must follow up.
     async fn list_in_flight(&self) -> Result<Vec<PaymentRow>, StoreError>;
+    /// The payment of `order_ref` that is in flight or paid, if any: an order is paid once.
+    async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError>;
+    /// Like [`PaymentStore::update`], for the write that sends a payment to its provider: refused
+    /// with [`StoreError::OrderTaken`] while another payment of its order is in flight or paid.
+    async fn update_claiming_order(
+        &self,
+        row: &PaymentRow,
+        change: &StatusChange,
+    ) -> Result<PaymentRow, StoreError>;
+
+    /// Records a merchant operation before the provider is asked to do it; an operation with the
+    /// same payment, kind and key is returned instead (or [`StoreError::KeyReused`] when its
+    /// request differs).
+    async fn insert_operation(
+        &self,
+        operation: &OperationRow,
+    ) -> Result<Inserted<OperationRow>, StoreError>;
+    /// Writes an operation's outcome and, when it moved money, the payment with it, in one
+    /// transaction (the payment's write is a compare-and-set as in [`PaymentStore::update`]).
+    async fn finish_operation(
+        &self,
+        operation: &OperationRow,
+        payment: Option<(&PaymentRow, &StatusChange)>,
+    ) -> Result<(), StoreError>;
+    /// The operations of one payment, oldest first.
+    async fn operations(&self, payment_id: &str) -> Result<Vec<OperationRow>, StoreError>;
+    /// Operations whose outcome is not known yet: what a restart must follow up.
+    async fn unfinished_operations(&self) -> Result<Vec<OperationRow>, StoreError>;
+}
+
+/// A merchant operation on a payment: capture, release or refund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationKind {
+    Capture,
+    Release,
+    Refund,
+}
+
+impl OperationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::Capture => "capture",
+            OperationKind::Release => "release",
+            OperationKind::Refund => "refund",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Capture, Self::Release, Self::Refund]
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+    }
+}
+
+/// Where a merchant operation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationState {
+    /// Written, and the provider is being asked (or was, and did not answer clearly).
+    Pending,
+    /// The provider did it.
+    Succeeded,
+    /// The provider refused it: nothing moved.
+    Refused,
+}
+
+impl OperationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationState::Pending => "pending",
+            OperationState::Succeeded => "succeeded",
+            OperationState::Refused => "refused",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Pending, Self::Succeeded, Self::Refused]
+            .into_iter()
+            .find(|state| state.as_str() == value)
+    }
+}
+
+/// One merchant operation, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationRow {
+    pub id: String,
+    pub payment_id: String,
+    pub kind: OperationKind,
+    pub idempotency_key: String,
+    /// What was asked; a replay with another request under the same key is refused.
+    pub request_fingerprint: String,
+    /// The amount this operation moves (captured or refunded; 0 for a release).
+    pub amount_minor: i64,
+    /// `None` for "all of it" as sent to the provider (full capture, full refund).
+    pub requested_minor: Option<i64>,
+    pub description: Option<String>,
+    pub reason: Option<String>,
+    pub state: OperationState,
+    /// The payment's status before the operation, to read a later check against.
+    pub status_before: PaymentStatus,
+    /// Why the provider's answer was not definite, or the provider's refusal.
+    pub detail: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
 }

@@ -7,7 +7,10 @@ use async_trait::async_trait;
 use checkout_contract::{CaptureMethod, MethodKind, StatusChange};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{Inserted, ListFilter, PaymentRow, PaymentStore, StoreError};
+use super::{
+    Inserted, ListFilter, OperationKind, OperationRow, OperationState, PaymentRow, PaymentStore,
+    StoreError,
+};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS payments (
@@ -35,6 +38,9 @@ CREATE TABLE IF NOT EXISTS payments (
     failure_message TEXT,
     captured_minor INTEGER NOT NULL DEFAULT 0,
     refunded_minor INTEGER NOT NULL DEFAULT 0,
+    order_expires_at TEXT,
+    submitted_at TEXT,
+    outcome_unknown TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     version INTEGER NOT NULL
@@ -49,13 +55,47 @@ CREATE TABLE IF NOT EXISTS payment_history (
     detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS payment_history_payment ON payment_history (payment_id, seq);
+CREATE TABLE IF NOT EXISTS operations (
+    id TEXT PRIMARY KEY,
+    payment_id TEXT NOT NULL REFERENCES payments (id),
+    kind TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    request_fingerprint TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    requested_minor INTEGER,
+    description TEXT,
+    reason TEXT,
+    state TEXT NOT NULL,
+    status_before TEXT NOT NULL,
+    detail TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (payment_id, kind, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS operations_state ON operations (state);
 ";
+
+/// Columns added since the first schema, for databases created before them.
+const ADDED_COLUMNS: [(&str, &str); 3] = [
+    ("order_expires_at", "TEXT"),
+    ("submitted_at", "TEXT"),
+    ("outcome_unknown", "TEXT"),
+];
+
+/// The statuses of [`IN_FLIGHT`] and the paid ones, as SQL lists.
+const IN_FLIGHT_SQL: &str = "'processing', 'requires_action', 'awaiting_approval'";
+const PAID_SQL: &str = "'succeeded', 'pre_authorized', 'refunded', 'partially_refunded'";
 
 const COLUMNS: &str =
     "id, idempotency_key, request_fingerprint, order_ref, description, method, provider,
     amount_minor, currency, country_alpha3, capture_method, phone, status, provider_intent_id,
     provider_client_secret, pay_url, expires_at, end_user_message, support_email, support_phone,
-    failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version";
+    failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version,
+    order_expires_at, submitted_at, outcome_unknown";
+
+const OPERATION_COLUMNS: &str = "id, payment_id, kind, idempotency_key, request_fingerprint,
+    amount_minor, requested_minor, description, reason, state, status_before, detail, created_at,
+    updated_at";
 
 /// A payment store in one SQLite database file.
 pub struct SqliteStore {
@@ -75,6 +115,7 @@ impl SqliteStore {
             .busy_timeout(std::time::Duration::from_secs(5))
             .map_err(database)?;
         connection.execute_batch(SCHEMA).map_err(database)?;
+        add_missing_columns(&connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
         })
@@ -104,6 +145,26 @@ impl SqliteStore {
             .map_err(|_| StoreError::Database("store lock poisoned".into()))?;
         work(&mut connection)
     }
+}
+
+/// Brings a database made by an earlier version up to the current columns.
+fn add_missing_columns(connection: &Connection) -> Result<(), StoreError> {
+    let mut statement = connection
+        .prepare("SELECT name FROM pragma_table_info('payments')")
+        .map_err(database)?;
+    let present: Vec<String> = statement
+        .query_map([], |row| row.get(0))
+        .map_err(database)?
+        .collect::<Result<_, _>>()
+        .map_err(database)?;
+    for (column, kind) in ADDED_COLUMNS {
+        if !present.iter().any(|name| name == column) {
+            connection
+                .execute_batch(&format!("ALTER TABLE payments ADD COLUMN {column} {kind}"))
+                .map_err(database)?;
+        }
+    }
+    Ok(())
 }
 
 fn database(error: rusqlite::Error) -> StoreError {
@@ -161,7 +222,104 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
         created_at: row.get(24)?,
         updated_at: row.get(25)?,
         version: row.get(26)?,
+        order_expires_at: row.get(27)?,
+        submitted_at: row.get(28)?,
+        outcome_unknown: row.get(29)?,
     })
+}
+
+fn read_operation(row: &Row<'_>) -> rusqlite::Result<OperationRow> {
+    let kind: String = row.get(2)?;
+    let state: String = row.get(9)?;
+    let status_before: String = row.get(10)?;
+    Ok(OperationRow {
+        id: row.get(0)?,
+        payment_id: row.get(1)?,
+        kind: OperationKind::parse(&kind)
+            .ok_or_else(|| conversion_error(2, format!("unknown operation `{kind}`")))?,
+        idempotency_key: row.get(3)?,
+        request_fingerprint: row.get(4)?,
+        amount_minor: row.get(5)?,
+        requested_minor: row.get(6)?,
+        description: row.get(7)?,
+        reason: row.get(8)?,
+        state: OperationState::parse(&state)
+            .ok_or_else(|| conversion_error(9, format!("unknown operation state `{state}`")))?,
+        status_before: status_before
+            .parse()
+            .map_err(|message| conversion_error(10, message))?,
+        detail: row.get(11)?,
+        created_at: row.get(12)?,
+        updated_at: row.get(13)?,
+    })
+}
+
+/// The compare-and-set write of a payment (see [`PaymentStore::update`]).
+fn write_payment(
+    transaction: &rusqlite::Transaction<'_>,
+    row: &PaymentRow,
+    change: Option<&StatusChange>,
+) -> Result<PaymentRow, StoreError> {
+    let written = transaction
+        .execute(
+            "UPDATE payments SET phone = ?3, status = ?4, provider_intent_id = ?5,
+                provider_client_secret = ?6, pay_url = ?7, expires_at = ?8, end_user_message = ?9,
+                support_email = ?10, support_phone = ?11, failure_code = ?12, failure_message = ?13,
+                captured_minor = ?14, refunded_minor = ?15, updated_at = ?16,
+                order_expires_at = ?17, submitted_at = ?18, outcome_unknown = ?19,
+                version = version + 1
+             WHERE id = ?1 AND version = ?2",
+            params![
+                row.id,
+                row.version,
+                row.phone,
+                row.status.as_str(),
+                row.provider_intent_id,
+                row.provider_client_secret,
+                row.pay_url,
+                row.expires_at,
+                row.end_user_message,
+                row.support_email,
+                row.support_phone,
+                row.failure_code,
+                row.failure_message,
+                row.captured_minor,
+                row.refunded_minor,
+                row.updated_at,
+                row.order_expires_at,
+                row.submitted_at,
+                row.outcome_unknown,
+            ],
+        )
+        .map_err(database)?;
+    if written == 0 {
+        return Err(StoreError::Conflict);
+    }
+    if let Some(change) = change {
+        append_history(transaction, &row.id, change)?;
+    }
+    Ok(PaymentRow {
+        version: row.version + 1,
+        ..row.clone()
+    })
+}
+
+/// The payment of `order_ref` other than `except` that is in flight or paid.
+fn order_attempt(
+    connection: &Connection,
+    order_ref: &str,
+    except: &str,
+) -> Result<Option<PaymentRow>, StoreError> {
+    connection
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM payments
+             WHERE order_ref = ?1 AND id != ?2 AND status IN ({IN_FLIGHT_SQL}, {PAID_SQL})
+             ORDER BY created_at DESC LIMIT 1"
+        ))
+        .map_err(database)?
+        .query_row([order_ref, except], read_row)
+        .optional()
+        .map_err(database)
 }
 
 fn capture_name(capture: CaptureMethod) -> &'static str {
@@ -213,7 +371,8 @@ impl PaymentStore for SqliteStore {
                 .execute(
                     &format!(
                         "INSERT INTO payments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                         ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)"
+                         ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,
+                         ?28, ?29, ?30)"
                     ),
                     params![
                         row.id,
@@ -243,6 +402,9 @@ impl PaymentStore for SqliteStore {
                         row.created_at,
                         row.updated_at,
                         row.version,
+                        row.order_expires_at,
+                        row.submitted_at,
+                        row.outcome_unknown,
                     ],
                 )
                 .map_err(database)?;
@@ -267,41 +429,9 @@ impl PaymentStore for SqliteStore {
     ) -> Result<PaymentRow, StoreError> {
         self.with(|connection| {
             let transaction = connection.transaction().map_err(database)?;
-            let written = transaction
-                .execute(
-                    "UPDATE payments SET phone = ?3, status = ?4, provider_intent_id = ?5,
-                        provider_client_secret = ?6, pay_url = ?7, expires_at = ?8, end_user_message = ?9,
-                        support_email = ?10, support_phone = ?11, failure_code = ?12, failure_message = ?13,
-                        captured_minor = ?14, refunded_minor = ?15, updated_at = ?16, version = version + 1
-                     WHERE id = ?1 AND version = ?2",
-                    params![
-                        row.id,
-                        row.version,
-                        row.phone,
-                        row.status.as_str(),
-                        row.provider_intent_id,
-                        row.provider_client_secret,
-                        row.pay_url,
-                        row.expires_at,
-                        row.end_user_message,
-                        row.support_email,
-                        row.support_phone,
-                        row.failure_code,
-                        row.failure_message,
-                        row.captured_minor,
-                        row.refunded_minor,
-                        row.updated_at,
-                    ],
-                )
-                .map_err(database)?;
-            if written == 0 {
-                return Err(StoreError::Conflict);
-            }
-            if let Some(change) = change {
-                append_history(&transaction, &row.id, change)?;
-            }
+            let written = write_payment(&transaction, row, change)?;
             transaction.commit().map_err(database)?;
-            Ok(PaymentRow { version: row.version + 1, ..row.clone() })
+            Ok(written)
         })
     }
 
@@ -352,12 +482,147 @@ impl PaymentStore for SqliteStore {
             let mut statement = connection
                 .prepare_cached(&format!(
                     "SELECT {COLUMNS} FROM payments
-                     WHERE status IN ('processing', 'requires_action', 'awaiting_approval')
+                     WHERE status IN ({IN_FLIGHT_SQL})
                        AND provider_intent_id IS NOT NULL
                      ORDER BY created_at"
                 ))
                 .map_err(database)?;
             let rows = statement.query_map([], read_row).map_err(database)?;
+            rows.collect::<Result<_, _>>().map_err(database)
+        })
+    }
+
+    async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError> {
+        self.with(|connection| order_attempt(connection, order_ref, ""))
+    }
+
+    async fn update_claiming_order(
+        &self,
+        row: &PaymentRow,
+        change: &StatusChange,
+    ) -> Result<PaymentRow, StoreError> {
+        self.with(|connection| {
+            // One connection behind a lock, and one transaction: the look and the write cannot
+            // be split by another submit of the same order.
+            let transaction = connection.transaction().map_err(database)?;
+            if let Some(other) = order_attempt(&transaction, &row.order_ref, &row.id)? {
+                return Err(StoreError::OrderTaken {
+                    payment_id: other.id,
+                    status: other.status,
+                });
+            }
+            let written = write_payment(&transaction, row, Some(change))?;
+            transaction.commit().map_err(database)?;
+            Ok(written)
+        })
+    }
+
+    async fn insert_operation(
+        &self,
+        operation: &OperationRow,
+    ) -> Result<Inserted<OperationRow>, StoreError> {
+        self.with(|connection| {
+            let transaction = connection.transaction().map_err(database)?;
+            let existing = transaction
+                .prepare_cached(&format!(
+                    "SELECT {OPERATION_COLUMNS} FROM operations
+                     WHERE payment_id = ?1 AND kind = ?2 AND idempotency_key = ?3"
+                ))
+                .map_err(database)?
+                .query_row(
+                    params![
+                        operation.payment_id,
+                        operation.kind.as_str(),
+                        operation.idempotency_key
+                    ],
+                    read_operation,
+                )
+                .optional()
+                .map_err(database)?;
+            if let Some(existing) = existing {
+                if existing.request_fingerprint != operation.request_fingerprint {
+                    return Err(StoreError::KeyReused);
+                }
+                return Ok(Inserted::Existing(existing));
+            }
+            transaction
+                .execute(
+                    &format!(
+                        "INSERT INTO operations ({OPERATION_COLUMNS})
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+                    ),
+                    params![
+                        operation.id,
+                        operation.payment_id,
+                        operation.kind.as_str(),
+                        operation.idempotency_key,
+                        operation.request_fingerprint,
+                        operation.amount_minor,
+                        operation.requested_minor,
+                        operation.description,
+                        operation.reason,
+                        operation.state.as_str(),
+                        operation.status_before.as_str(),
+                        operation.detail,
+                        operation.created_at,
+                        operation.updated_at,
+                    ],
+                )
+                .map_err(database)?;
+            transaction.commit().map_err(database)?;
+            Ok(Inserted::New)
+        })
+    }
+
+    async fn finish_operation(
+        &self,
+        operation: &OperationRow,
+        payment: Option<(&PaymentRow, &StatusChange)>,
+    ) -> Result<(), StoreError> {
+        self.with(|connection| {
+            let transaction = connection.transaction().map_err(database)?;
+            if let Some((row, change)) = payment {
+                write_payment(&transaction, row, Some(change))?;
+            }
+            transaction
+                .execute(
+                    "UPDATE operations SET state = ?2, detail = ?3, updated_at = ?4 WHERE id = ?1",
+                    params![
+                        operation.id,
+                        operation.state.as_str(),
+                        operation.detail,
+                        operation.updated_at
+                    ],
+                )
+                .map_err(database)?;
+            transaction.commit().map_err(database)
+        })
+    }
+
+    async fn operations(&self, payment_id: &str) -> Result<Vec<OperationRow>, StoreError> {
+        self.with(|connection| {
+            let mut statement = connection
+                .prepare_cached(&format!(
+                    "SELECT {OPERATION_COLUMNS} FROM operations WHERE payment_id = ?1
+                     ORDER BY created_at, id"
+                ))
+                .map_err(database)?;
+            let rows = statement
+                .query_map([payment_id], read_operation)
+                .map_err(database)?;
+            rows.collect::<Result<_, _>>().map_err(database)
+        })
+    }
+
+    async fn unfinished_operations(&self) -> Result<Vec<OperationRow>, StoreError> {
+        self.with(|connection| {
+            let mut statement = connection
+                .prepare_cached(&format!(
+                    "SELECT {OPERATION_COLUMNS} FROM operations WHERE state = 'pending'
+                     ORDER BY created_at, id"
+                ))
+                .map_err(database)?;
+            let rows = statement.query_map([], read_operation).map_err(database)?;
             rows.collect::<Result<_, _>>().map_err(database)
         })
     }

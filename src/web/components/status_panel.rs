@@ -2,8 +2,8 @@ use checkout_contract::Payment;
 use yew::prelude::*;
 use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
 
-use crate::core::i18n::{fill, reference, retry_label, step_text, t, time_left, Lang, Msg};
-use crate::core::state::{ErrorKind, Step};
+use crate::core::i18n::{action_label, fill, reference, step_text, t, time_left, Lang, Msg};
+use crate::core::state::{ErrorKind, ShopperAction, Step};
 use crate::web::browser;
 use crate::web::hooks::use_now;
 
@@ -22,10 +22,8 @@ pub struct StatusPanelProps {
     /// The browser refused the OTP page's address.
     #[prop_or_default]
     pub redirect_blocked: bool,
-    pub onretry: Callback<()>,
-    pub oncheckagain: Callback<()>,
-    pub onchangedetails: Callback<()>,
-    pub oncontinue: Callback<()>,
+    /// The shopper chose one of the step's actions.
+    pub onaction: Callback<ShopperAction>,
 }
 
 /// A short name per step, for styling and for tests (`data-step`).
@@ -65,8 +63,13 @@ fn step_payment(step: &Step) -> Option<&Payment> {
 
 /// An action button. Not inlined: one copy of the markup and its click handler for every action.
 #[inline(never)]
-fn button(primary: bool, label: &'static str, run: &Callback<()>) -> Html {
-    let onclick = run.reform(|_: MouseEvent| ());
+fn button(
+    primary: bool,
+    label: &'static str,
+    action: ShopperAction,
+    run: &Callback<ShopperAction>,
+) -> Html {
+    let onclick = run.reform(move |_: MouseEvent| action);
     // Literal classes: a computed one goes through yew's `Classes`, a hashed set.
     if primary {
         html! { <button type="button" class="cw-button cw-button--primary" {onclick}>{ label }</button> }
@@ -161,30 +164,22 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
         </>
     };
 
-    let primary = retry_label(lang, step).map(|label| {
-        let run = match step {
-            Step::StillPending { .. } => &props.oncheckagain,
-            Step::RequiresAction { .. } => &props.oncontinue,
-            _ => &props.onretry,
-        };
-        button(true, label, run)
+    let actions = step.actions();
+    let buttons = actions.iter().enumerate().map(|(index, &action)| {
+        button(
+            index == 0,
+            action_label(lang, action),
+            action,
+            &props.onaction,
+        )
     });
-    let can_change = matches!(
-        step,
-        Step::Rejected { .. }
-            | Step::Expired { .. }
-            | Step::Error { .. }
-            | Step::RequiresAction { .. }
-    );
-    let change =
-        can_change.then(|| button(false, t(lang, Msg::ChangeDetails), &props.onchangedetails));
 
     let body = html! {
         <>
             { live }
             { details }
-            if primary.is_some() || change.is_some() {
-                <div class="cw-actions">{ for primary }{ for change }</div>
+            if !actions.is_empty() {
+                <div class="cw-actions">{ for buttons }</div>
             }
         </>
     };

@@ -3,7 +3,7 @@
 //! The reducer is a thin adapter over the core: form edits go to [`MethodForm`], flow events to
 //! [`transition`]. The effects a transition asks for are queued in an outbox and carried out by
 //! the [`Edge`] right after the dispatch: backend calls, polling (one request at a time, paused
-//! while the page is hidden), the wait's deadline, sessionStorage, the redirect, and the notices
+//! while the page is hidden), the wait's deadline, the saved attempt, the redirect, and the notices
 //! for the embedding page ([`Notice`]), worked out here from each transition and nowhere else.
 
 use std::cell::{Cell, RefCell};
@@ -17,7 +17,9 @@ use yew::prelude::*;
 use crate::core::backoff::PollPolicy;
 use crate::core::events::{step_notice, Notice};
 use crate::core::redirect;
-use crate::core::state::{transition, Checkout, Effect, Event, FlowConfig, Moment, Step};
+use crate::core::state::{
+    transition, Checkout, Effect, Event, FlowConfig, Moment, ShopperAction, Step,
+};
 use crate::core::validate::{Field, MethodForm};
 use crate::web::api::{Backend, WidgetError};
 use crate::web::browser;
@@ -88,6 +90,8 @@ pub struct WidgetState {
     pub redirect_blocked: bool,
     /// The methods the page allows (`None`: all the session offers).
     methods: Option<Vec<MethodKind>>,
+    /// The order as the page named it.
+    order: String,
     outbox: Rc<RefCell<Vec<Work>>>,
 }
 
@@ -97,8 +101,12 @@ fn form_summary(form: &MethodForm) -> (Option<MethodKind>, bool, bool) {
 }
 
 /// The form for the session's methods that the page allows, or `None` when none is left.
-fn narrowed_form(session: &CheckoutSession, methods: Option<&[MethodKind]>) -> Option<MethodForm> {
-    let mut form = MethodForm::new(session);
+fn narrowed_form(
+    session: &CheckoutSession,
+    order: &str,
+    methods: Option<&[MethodKind]>,
+) -> Option<MethodForm> {
+    let mut form = MethodForm::new(session, order);
     if let Some(allowed) = methods {
         form.retain_methods(allowed);
     }
@@ -125,7 +133,11 @@ fn load_error(error: &WidgetError) -> Notice {
 }
 
 impl WidgetState {
-    fn new(outbox: Rc<RefCell<Vec<Work>>>, methods: Option<Vec<MethodKind>>) -> Self {
+    fn new(
+        outbox: Rc<RefCell<Vec<Work>>>,
+        order: String,
+        methods: Option<Vec<MethodKind>>,
+    ) -> Self {
         WidgetState {
             phase: Phase::Loading,
             session: None,
@@ -133,6 +145,7 @@ impl WidgetState {
             checkout: None,
             redirect_blocked: false,
             methods,
+            order,
             outbox,
         }
     }
@@ -191,7 +204,7 @@ impl Reducible for WidgetState {
         let mut state = Rc::unwrap_or_clone(self);
         match action {
             Action::Loaded { session, config } => {
-                match narrowed_form(&session, state.methods.as_deref()) {
+                match narrowed_form(&session, &config.order, state.methods.as_deref()) {
                     Some(form) => {
                         state.notify(Notice::Ready {
                             order: session.order.clone(),
@@ -231,10 +244,11 @@ impl Reducible for WidgetState {
                 }
             }
             Action::Methods(methods) => {
+                let order = state.order.clone();
                 let form = state
                     .session
                     .as_ref()
-                    .map(|session| narrowed_form(session, methods.as_deref()));
+                    .map(|session| narrowed_form(session, &order, methods.as_deref()));
                 match form {
                     Some(None) => state.notify(Notice::error("method_unavailable", NO_METHOD)),
                     Some(Some(form)) => {
@@ -507,18 +521,10 @@ impl Edge {
                     payment_id: saved.payment_id,
                 });
             }
-            (None, Some(payment_id)) => {
-                // No saved attempt (another tab, storage refused): resume only a payment of
-                // this widget's order, since several widgets may share the page.
-                let edge = self.clone();
-                spawn_local(async move {
-                    if let Ok(payment) = edge.backend.payment(&payment_id).await {
-                        if payment.order == edge.order {
-                            strip_marker();
-                            edge.send(Event::Returned { payment_id });
-                        }
-                    }
-                });
+            (None, Some(_)) => {
+                // A link to an attempt this browser did not start (a forged or shared link, or
+                // storage refused): never someone else's outcome, only the form. The marker is
+                // left to any other widget on the page whose attempt it is.
             }
             (None, None) => {}
         }
@@ -572,23 +578,18 @@ impl CheckoutHandle {
         }
     }
 
-    /// Retry / Try again: the core decides whether the key is reused or a new attempt starts.
-    pub fn retry(&self) {
-        self.edge.send(Event::Retry {
-            idempotency_key: browser::new_idempotency_key(),
-        });
-    }
-
-    pub fn check_again(&self) {
-        self.edge.send(Event::CheckAgain);
-    }
-
-    pub fn change_details(&self) {
-        self.edge.send(Event::ChangeDetails);
-    }
-
-    pub fn continue_to_provider(&self) {
-        self.edge.send(Event::ContinueToProvider);
+    /// One of the actions the step offers ([`Step::actions`]). For Retry and Try again the core
+    /// decides whether the key is reused or a new attempt starts.
+    pub fn act(&self, action: ShopperAction) {
+        let event = match action {
+            ShopperAction::Retry | ShopperAction::TryAgain => Event::Retry {
+                idempotency_key: browser::new_idempotency_key(),
+            },
+            ShopperAction::CheckAgain => Event::CheckAgain,
+            ShopperAction::ContinueToProvider => Event::ContinueToProvider,
+            ShopperAction::ChangeDetails => Event::ChangeDetails,
+        };
+        self.edge.send(event);
     }
 }
 
@@ -614,7 +615,8 @@ pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
     let state = {
         let outbox = (*outbox).clone();
         let methods = settings.methods.clone();
-        use_reducer(move || WidgetState::new(outbox, methods))
+        let order = settings.order.clone();
+        use_reducer(move || WidgetState::new(outbox, order, methods))
     };
     let edge = {
         let dispatcher = state.dispatcher();
@@ -653,6 +655,7 @@ pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
                         *loader.allowlist.borrow_mut() = redirect_origins.clone();
                         let page_url = redirect::strip_resume_marker(&browser::page_href());
                         let config = FlowConfig {
+                            order: loader.order.clone(),
                             page_url,
                             redirect_origins,
                             polling: settings.polling,

@@ -1,0 +1,284 @@
+//! The payment service: the contract's operations on top of the store and the provider adapters.
+//! Handlers stay thin; every rule about payments lives here, one concern a module:
+//!
+//! - [`orders`]: which order a reference or token names, and that an order is paid once;
+//! - [`create`]: a payment and its provider intent, once per idempotency key;
+//! - [`submit`]: sending the shopper's method details, where an unclear answer is "outcome
+//!   unknown", never a failure;
+//! - [`settle`]: recording provider answers, and checking in-flight payments until the provider
+//!   gives a definite one;
+//! - [`operations`]: the merchant's capture, release and refund, written before they are sent.
+
+mod create;
+mod locks;
+mod operations;
+mod orders;
+mod settle;
+mod submit;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use checkout_contract::{
+    MethodKind, NextAction, Payment, PaymentRecord, PaymentStatus, StatusChange, SupportInfo,
+};
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+
+use crate::api::ApiError;
+use crate::order_token::OrderSigner;
+use crate::orders::OrderBook;
+use crate::providers::{IntentRef, PaymentProvider};
+use crate::store::{PaymentRow, PaymentStore};
+
+pub use create::{Created, NewPayment};
+pub use operations::OperationDone;
+
+/// How many times a write is retried when another request changed the payment meanwhile.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// What the service is built from.
+pub struct ServiceParts {
+    pub store: Arc<dyn PaymentStore>,
+    pub orders: Arc<dyn OrderBook>,
+    pub order_signer: Option<OrderSigner>,
+    pub yassir: Arc<dyn PaymentProvider>,
+    pub yabetoo: Arc<dyn PaymentProvider>,
+}
+
+/// The service's knobs.
+#[derive(Debug, Clone)]
+pub struct ServiceSettings {
+    /// The server talks to a sandbox: test numbers are accepted.
+    pub test_mode: bool,
+    /// Shortest time between two provider checks of one payment while the widget polls.
+    pub check_interval: Duration,
+    /// How long after a request whose outcome is unknown the provider may still show the
+    /// payment untouched before that is taken as its answer ("it never arrived").
+    pub unknown_outcome_grace: Duration,
+    /// The longest wait between two checks of a payment nobody polls (reconcile's backoff).
+    pub max_reconcile_interval: Duration,
+    /// Lifetime given to an order token minted without an expiry.
+    pub order_token_ttl: Duration,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        Self {
+            test_mode: true,
+            check_interval: Duration::from_secs(1),
+            unknown_outcome_grace: Duration::from_secs(120),
+            max_reconcile_interval: Duration::from_secs(300),
+            order_token_ttl: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct PaymentService {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn PaymentStore>,
+    orders: Arc<dyn OrderBook>,
+    order_signer: Option<OrderSigner>,
+    yassir: Arc<dyn PaymentProvider>,
+    yabetoo: Arc<dyn PaymentProvider>,
+    settings: ServiceSettings,
+    /// When each in-flight payment is next due for a provider check.
+    checks: settle::CheckSchedule,
+    /// One lock per payment for the work that must not overlap (intent creation, merchant
+    /// operations).
+    locks: locks::PaymentLocks,
+}
+
+pub fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+pub fn now_rfc3339() -> String {
+    rfc3339(now())
+}
+
+fn parse_rfc3339(value: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// True when the RFC 3339 moment `at`, plus `grace`, is in the past.
+fn passed(at: &Option<String>, grace: Duration) -> bool {
+    at.as_deref()
+        .and_then(parse_rfc3339)
+        .is_some_and(|at| at + grace < now())
+}
+
+fn random_id(prefix: &str) -> String {
+    let suffix: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(24)
+        .map(char::from)
+        .collect();
+    format!("{prefix}_{suffix}")
+}
+
+impl PaymentService {
+    pub fn new(parts: ServiceParts, settings: ServiceSettings) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store: parts.store,
+                orders: parts.orders,
+                order_signer: parts.order_signer,
+                yassir: parts.yassir,
+                yabetoo: parts.yabetoo,
+                checks: settle::CheckSchedule::default(),
+                locks: locks::PaymentLocks::default(),
+                settings,
+            }),
+        }
+    }
+
+    pub fn test_mode(&self) -> bool {
+        self.inner.settings.test_mode
+    }
+
+    fn provider(&self, method: MethodKind) -> &Arc<dyn PaymentProvider> {
+        match method {
+            MethodKind::YassirCash => &self.inner.yassir,
+            MethodKind::MobileMoney => &self.inner.yabetoo,
+        }
+    }
+
+    fn intent_ref(row: &PaymentRow) -> Option<IntentRef> {
+        Some(IntentRef {
+            intent_id: row.provider_intent_id.clone()?,
+            client_secret: row.provider_client_secret.clone().unwrap_or_default(),
+            currency: row.currency.clone(),
+            country_alpha3: row.country_alpha3.clone(),
+        })
+    }
+
+    async fn load(&self, id: &str) -> Result<PaymentRow, ApiError> {
+        self.inner
+            .store
+            .get(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("no payment `{id}`")))
+    }
+
+    /// Writes `row` with a history line saying why.
+    async fn write(
+        &self,
+        mut row: PaymentRow,
+        detail: String,
+    ) -> Result<PaymentRow, crate::store::StoreError> {
+        row.updated_at = now_rfc3339();
+        let change = StatusChange {
+            status: row.status,
+            at: row.updated_at.clone(),
+            detail,
+        };
+        self.inner.store.update(&row, Some(&change)).await
+    }
+
+    /// The shopper's view of a stored payment.
+    pub fn view(&self, row: &PaymentRow) -> Payment {
+        let next_action = match row.status {
+            PaymentStatus::RequiresAction => {
+                row.pay_url.clone().map(|url| NextAction::Redirect { url })
+            }
+            PaymentStatus::AwaitingApproval => row
+                .phone
+                .clone()
+                .map(|phone| NextAction::ApproveOnPhone { phone }),
+            _ => None,
+        };
+        let support =
+            (row.support_email.is_some() || row.support_phone.is_some()).then(|| SupportInfo {
+                email: row.support_email.clone(),
+                phone_number: row.support_phone.clone(),
+            });
+        let failure = match (&row.failure_code, &row.failure_message) {
+            (Some(code), Some(message)) if row.status.is_final() && !row.status.is_paid() => {
+                Some(checkout_contract::Failure {
+                    code: code.clone(),
+                    message: message.clone(),
+                })
+            }
+            _ => None,
+        };
+        Payment {
+            id: row.id.clone(),
+            order: row.order_ref.clone(),
+            method: row.method,
+            amount_minor: row.amount_minor,
+            currency: row.currency.clone(),
+            status: row.status,
+            next_action,
+            // Yassir documents its payment-scoped secret as safe in the browser; Yabetoo's is not.
+            client_secret: match row.method {
+                MethodKind::YassirCash => row.provider_client_secret.clone(),
+                MethodKind::MobileMoney => None,
+            },
+            phone: row.phone.clone(),
+            end_user_message: row.end_user_message.clone(),
+            support,
+            failure,
+            expires_at: row.expires_at.clone(),
+            created_at: row.created_at.clone(),
+            updated_at: row.updated_at.clone(),
+        }
+    }
+
+    async fn record(&self, row: PaymentRow) -> Result<PaymentRecord, ApiError> {
+        let history = self.inner.store.history(&row.id).await?;
+        let operations = self
+            .inner
+            .store
+            .operations(&row.id)
+            .await?
+            .into_iter()
+            .map(|operation| checkout_contract::Operation {
+                id: operation.id,
+                kind: operation.kind.as_str().into(),
+                state: operation.state.as_str().into(),
+                amount_minor: operation.amount_minor,
+                detail: operation.detail,
+                created_at: operation.created_at,
+                updated_at: operation.updated_at,
+            })
+            .collect();
+        Ok(PaymentRecord {
+            payment: self.view(&row),
+            provider: row.provider.clone(),
+            provider_intent_id: row.provider_intent_id.clone(),
+            capture_method: row.capture_method,
+            captured_minor: row.captured_minor,
+            refunded_minor: row.refunded_minor,
+            history,
+            operations,
+        })
+    }
+
+    pub async fn admin_get(&self, id: &str) -> Result<PaymentRecord, ApiError> {
+        let row = self.load(id).await?;
+        let row = self.refresh(row).await;
+        self.record(row).await
+    }
+
+    pub async fn admin_list(
+        &self,
+        filter: crate::store::ListFilter,
+    ) -> Result<Vec<PaymentRecord>, ApiError> {
+        let rows = self.inner.store.list(&filter).await?;
+        let mut records = Vec::with_capacity(rows.len());
+        for row in rows {
+            records.push(self.record(row).await?);
+        }
+        Ok(records)
+    }
+}

@@ -1,0 +1,564 @@
+//! The merchant's capture, release and refund. Each is idempotent by its key, serialised per
+//! payment, written before the provider is asked, and recorded only as the provider answers:
+//! a refusal is a refusal (nothing moved), an unclear answer leaves the operation pending until
+//! a check at the provider shows whether it happened.
+
+use checkout_contract::{MethodKind, PaymentRecord, PaymentStatus, StatusChange};
+
+use super::{now_rfc3339, passed, random_id, PaymentService, WRITE_ATTEMPTS};
+use crate::api::ApiError;
+use crate::providers::{ProviderError, ProviderStatus};
+use crate::store::{Inserted, OperationKind, OperationRow, OperationState, PaymentRow, StoreError};
+use crate::validate;
+
+/// What the merchant asks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationRequest {
+    pub kind: OperationKind,
+    /// `None`: all that is reserved (capture) or refundable (refund).
+    pub amount_minor: Option<i64>,
+    pub description: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl OperationRequest {
+    fn fingerprint(&self) -> String {
+        format!(
+            "{}|{:?}|{:?}|{:?}",
+            self.kind.as_str(),
+            self.amount_minor,
+            self.description,
+            self.reason
+        )
+    }
+}
+
+/// The payment after an operation, and whether the operation's outcome is still being found out.
+pub struct OperationDone {
+    pub record: PaymentRecord,
+    pub pending: bool,
+}
+
+/// What an answer says about an operation.
+enum Verdict {
+    /// The provider did it: the payment's new status.
+    Done(PaymentStatus),
+    /// The provider did not: its reason.
+    Refused(String),
+    /// Not known yet: why.
+    Unknown(String),
+}
+
+/// The status an operation moves a payment to, when the provider did it.
+fn expected(kind: OperationKind, status: PaymentStatus) -> bool {
+    match kind {
+        OperationKind::Capture => status == PaymentStatus::Succeeded,
+        OperationKind::Release => status == PaymentStatus::Canceled,
+        OperationKind::Refund => matches!(
+            status,
+            PaymentStatus::Refunded | PaymentStatus::PartiallyRefunded
+        ),
+    }
+}
+
+/// Reads the provider's direct answer to an operation.
+fn read_answer(kind: OperationKind, result: Result<ProviderStatus, ProviderError>) -> Verdict {
+    match result {
+        Ok(answer) if expected(kind, answer.status) => Verdict::Done(answer.status),
+        // A definite status that is not what was asked: refused (a refund answered with
+        // statusCode 3 leaves the payment paid, not rejected).
+        Ok(answer) => Verdict::Refused(match answer.failure {
+            Some((_, message)) => format!("{message} ({})", answer.raw),
+            None => format!("the provider answered {}", answer.raw),
+        }),
+        Err(
+            error @ (ProviderError::Refused { .. }
+            | ProviderError::NotFound(_)
+            | ProviderError::Unauthorized(_)
+            | ProviderError::Unsupported(_)),
+        ) => Verdict::Refused(error.to_string()),
+        Err(error) => Verdict::Unknown(error.to_string()),
+    }
+}
+
+/// What a later check of the payment says about a pending operation.
+fn read_check(operation: &OperationRow, checked: PaymentStatus, grace_passed: bool) -> Verdict {
+    let untouched = match operation.kind {
+        OperationKind::Capture | OperationKind::Release => checked == PaymentStatus::PreAuthorized,
+        OperationKind::Refund => checked == operation.status_before,
+    };
+    match (operation.kind, checked) {
+        // A partial refund after a partial refund leaves the status as it was: the check cannot
+        // tell whether this one was made.
+        (OperationKind::Refund, PaymentStatus::PartiallyRefunded)
+            if operation.status_before == PaymentStatus::PartiallyRefunded =>
+        {
+            Verdict::Unknown(
+                "the provider's check cannot tell whether this refund was made: see its dashboard"
+                    .into(),
+            )
+        }
+        (kind, status) if expected(kind, status) => Verdict::Done(status),
+        _ if untouched && grace_passed => Verdict::Refused(format!(
+            "the provider never applied it: the payment is still {checked} there"
+        )),
+        _ => Verdict::Unknown(format!("the payment is {checked} at the provider")),
+    }
+}
+
+/// The payment once `operation` is done and the provider says `status`.
+fn applied(row: &PaymentRow, operation: &OperationRow, status: PaymentStatus) -> PaymentRow {
+    let mut updated = row.clone();
+    updated.status = status;
+    match operation.kind {
+        OperationKind::Capture => updated.captured_minor = operation.amount_minor,
+        OperationKind::Release => {}
+        OperationKind::Refund if status == PaymentStatus::Refunded => {
+            updated.refunded_minor = updated.captured_minor
+        }
+        OperationKind::Refund => updated.refunded_minor += operation.amount_minor,
+    }
+    updated.updated_at = now_rfc3339();
+    updated
+}
+
+fn describe(row: &PaymentRow, operation: &OperationRow) -> String {
+    match operation.kind {
+        OperationKind::Capture => format!(
+            "captured {} of {} ({})",
+            operation.amount_minor, row.amount_minor, operation.id
+        ),
+        OperationKind::Release => format!("reserved funds released ({})", operation.id),
+        OperationKind::Refund => format!(
+            "refunded {}; {} remains refundable ({})",
+            operation.amount_minor,
+            row.captured_minor - row.refunded_minor,
+            operation.id
+        ),
+    }
+}
+
+impl PaymentService {
+    /// Captures reserved funds: all of them, or `amount_minor` and the rest released.
+    pub async fn capture(
+        &self,
+        id: &str,
+        amount_minor: Option<i64>,
+        key: Option<String>,
+    ) -> Result<OperationDone, ApiError> {
+        let request = OperationRequest {
+            kind: OperationKind::Capture,
+            amount_minor,
+            description: None,
+            reason: None,
+        };
+        self.operate(id, request, key).await
+    }
+
+    pub async fn release(&self, id: &str, key: Option<String>) -> Result<OperationDone, ApiError> {
+        let request = OperationRequest {
+            kind: OperationKind::Release,
+            amount_minor: None,
+            description: None,
+            reason: None,
+        };
+        self.operate(id, request, key).await
+    }
+
+    /// Refunds all that remains, or `amount_minor` of it; may be repeated until nothing remains.
+    pub async fn refund(
+        &self,
+        id: &str,
+        amount_minor: Option<i64>,
+        description: &str,
+        reason: Option<&str>,
+        key: Option<String>,
+    ) -> Result<OperationDone, ApiError> {
+        let request = OperationRequest {
+            kind: OperationKind::Refund,
+            amount_minor,
+            description: Some(description.into()),
+            reason: reason.map(Into::into),
+        };
+        self.operate(id, request, key).await
+    }
+
+    async fn operate(
+        &self,
+        id: &str,
+        request: OperationRequest,
+        key: Option<String>,
+    ) -> Result<OperationDone, ApiError> {
+        let _guard = self.inner.locks.lock(id).await;
+        let key = key.unwrap_or_else(|| random_id("key"));
+        let fingerprint = request.fingerprint();
+        let operations = self.inner.store.operations(id).await?;
+        if let Some(earlier) = operations
+            .iter()
+            .find(|operation| operation.kind == request.kind && operation.idempotency_key == key)
+        {
+            if earlier.request_fingerprint != fingerprint {
+                return Err(key_reused());
+            }
+            return self.replay(id, earlier.clone()).await;
+        }
+        if let Some(pending) = operations
+            .iter()
+            .find(|operation| operation.state == OperationState::Pending)
+        {
+            let (_, pending) = self.resolve(id, pending.clone()).await?;
+            if pending.state == OperationState::Pending {
+                return Err(ApiError::conflict(
+                    "operation_pending",
+                    format!(
+                        "the outcome of {} {} is not known yet; a new operation waits for it",
+                        pending.kind.as_str(),
+                        pending.id
+                    ),
+                ));
+            }
+        }
+        let row = self.load(id).await?;
+        let amount = self.admissible(&row, &request)?;
+        let now = now_rfc3339();
+        let operation = OperationRow {
+            id: random_id("op"),
+            payment_id: row.id.clone(),
+            kind: request.kind,
+            idempotency_key: key,
+            request_fingerprint: fingerprint,
+            amount_minor: amount,
+            requested_minor: request.amount_minor,
+            description: request.description.clone(),
+            reason: request.reason.clone(),
+            state: OperationState::Pending,
+            status_before: row.status,
+            detail: None,
+            created_at: now.clone(),
+            updated_at: now,
+        };
+        match self.inner.store.insert_operation(&operation).await {
+            Ok(Inserted::New) => {}
+            Ok(Inserted::Existing(earlier)) => return self.replay(id, earlier).await,
+            Err(StoreError::KeyReused) => return Err(key_reused()),
+            Err(error) => return Err(error.into()),
+        }
+
+        let intent = Self::intent_ref(&row).expect("paid payments have an intent");
+        let provider = self.provider(row.method);
+        let result = match request.kind {
+            OperationKind::Capture => provider.capture(&intent, request.amount_minor).await,
+            OperationKind::Release => provider.release(&intent).await,
+            OperationKind::Refund => {
+                provider
+                    .refund(
+                        &intent,
+                        request.amount_minor,
+                        request.description.as_deref().unwrap_or_default(),
+                        request.reason.as_deref(),
+                    )
+                    .await
+            }
+        };
+        let verdict = read_answer(request.kind, result);
+        let operation = self.conclude(row, operation, verdict).await?;
+        self.answer(id, &operation).await
+    }
+
+    /// The amount an operation moves, if the payment allows it.
+    fn admissible(&self, row: &PaymentRow, request: &OperationRequest) -> Result<i64, ApiError> {
+        let id = &row.id;
+        match request.kind {
+            OperationKind::Capture | OperationKind::Release => {
+                if row.status != PaymentStatus::PreAuthorized {
+                    return Err(ApiError::conflict(
+                        "not_pre_authorized",
+                        format!(
+                            "only a pre-authorized payment can be {}; `{id}` is `{}`",
+                            if request.kind == OperationKind::Capture {
+                                "captured"
+                            } else {
+                                "released"
+                            },
+                            row.status
+                        ),
+                    ));
+                }
+                if request.kind == OperationKind::Release {
+                    return Ok(0);
+                }
+                let amount = request.amount_minor.unwrap_or(row.amount_minor);
+                validate::amount_within(
+                    "amount_minor",
+                    amount,
+                    row.amount_minor,
+                    "the reserved amount",
+                )?;
+                Ok(amount)
+            }
+            OperationKind::Refund => {
+                if row.method == MethodKind::MobileMoney {
+                    return Err(ApiError::unprocessable(
+                        "unsupported_by_provider",
+                        None,
+                        "Yabetoo has no refund API: refunds of mobile money go through Yabetoo support",
+                    ));
+                }
+                if !matches!(
+                    row.status,
+                    PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded
+                ) {
+                    return Err(ApiError::conflict(
+                        "not_refundable",
+                        format!("only a succeeded or partially refunded payment can be refunded; `{id}` is `{}`", row.status),
+                    ));
+                }
+                let remaining = row.captured_minor - row.refunded_minor;
+                let amount = request.amount_minor.unwrap_or(remaining);
+                validate::amount_within(
+                    "amount_minor",
+                    amount,
+                    remaining,
+                    "the refundable balance",
+                )?;
+                Ok(amount)
+            }
+        }
+    }
+
+    /// A repeated request: its recorded outcome, found out first if it is still pending.
+    async fn replay(&self, id: &str, operation: OperationRow) -> Result<OperationDone, ApiError> {
+        let (_, operation) = self.resolve(id, operation).await?;
+        self.answer(id, &operation).await
+    }
+
+    /// The answer to the merchant for an operation as it stands.
+    async fn answer(&self, id: &str, operation: &OperationRow) -> Result<OperationDone, ApiError> {
+        match operation.state {
+            OperationState::Refused => Err(ApiError::unprocessable(
+                "provider_refused",
+                None,
+                format!(
+                    "the provider refused the {}: {}",
+                    operation.kind.as_str(),
+                    operation.detail.as_deref().unwrap_or("no reason given")
+                ),
+            )),
+            state => Ok(OperationDone {
+                record: self.record(self.load(id).await?).await?,
+                pending: state == OperationState::Pending,
+            }),
+        }
+    }
+
+    /// Asks the provider whether a pending operation happened, and records what it says.
+    async fn resolve(
+        &self,
+        id: &str,
+        operation: OperationRow,
+    ) -> Result<(PaymentRow, OperationRow), ApiError> {
+        let row = self.load(id).await?;
+        if operation.state != OperationState::Pending {
+            return Ok((row, operation));
+        }
+        let intent = Self::intent_ref(&row).expect("paid payments have an intent");
+        let verdict = match self.provider(row.method).check(&intent).await {
+            Ok(checked) => read_check(
+                &operation,
+                checked.status,
+                passed(
+                    &Some(operation.created_at.clone()),
+                    self.inner.settings.unknown_outcome_grace,
+                ),
+            ),
+            Err(error) => Verdict::Unknown(format!("the check failed: {error}")),
+        };
+        let operation = self.conclude(row, operation, verdict).await?;
+        Ok((self.load(id).await?, operation))
+    }
+
+    /// Records a verdict on an operation, and on its payment when it moved money.
+    async fn conclude(
+        &self,
+        mut row: PaymentRow,
+        mut operation: OperationRow,
+        verdict: Verdict,
+    ) -> Result<OperationRow, ApiError> {
+        operation.updated_at = now_rfc3339();
+        let status = match verdict {
+            Verdict::Unknown(reason) => {
+                tracing::warn!(operation = %operation.id, %reason, "operation outcome unknown");
+                operation.detail = Some(format!("outcome unknown: {reason}"));
+                self.inner.store.finish_operation(&operation, None).await?;
+                return Ok(operation);
+            }
+            Verdict::Refused(reason) => {
+                operation.state = OperationState::Refused;
+                operation.detail = Some(reason);
+                self.inner.store.finish_operation(&operation, None).await?;
+                return Ok(operation);
+            }
+            Verdict::Done(status) => status,
+        };
+        operation.state = OperationState::Succeeded;
+        operation.detail = None;
+        for _ in 0..WRITE_ATTEMPTS {
+            let updated = applied(&row, &operation, status);
+            let change = StatusChange {
+                status,
+                at: updated.updated_at.clone(),
+                detail: describe(&updated, &operation),
+            };
+            match self
+                .inner
+                .store
+                .finish_operation(&operation, Some((&updated, &change)))
+                .await
+            {
+                Ok(()) => return Ok(operation),
+                Err(StoreError::Conflict) => row = self.load(&row.id).await?,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(StoreError::Conflict.into())
+    }
+
+    /// Follows up the operations whose outcome is not known, with the payments' backoff.
+    pub(super) async fn reconcile_operations(&self) {
+        let operations = match self.inner.store.unfinished_operations().await {
+            Ok(operations) => operations,
+            Err(error) => {
+                tracing::error!(%error, "could not list unfinished operations");
+                return;
+            }
+        };
+        for operation in operations {
+            if !self.inner.checks.claim_for_reconcile(
+                &operation.id,
+                self.inner.settings.check_interval,
+                self.inner.settings.max_reconcile_interval,
+            ) {
+                continue;
+            }
+            let _guard = self.inner.locks.lock(&operation.payment_id).await;
+            // Read again under the lock: a replay may have settled it meanwhile.
+            let current = match self.inner.store.operations(&operation.payment_id).await {
+                Ok(operations) => operations.into_iter().find(|op| op.id == operation.id),
+                Err(_) => None,
+            };
+            if let Some(current) = current {
+                let payment_id = current.payment_id.clone();
+                let done = match self.resolve(&payment_id, current).await {
+                    Ok((_, resolved)) => resolved.state != OperationState::Pending,
+                    Err(error) => {
+                        tracing::warn!(operation = %operation.id, ?error, "could not resolve an operation");
+                        false
+                    }
+                };
+                self.inner.checks.checked(&operation.id, done, done);
+            }
+        }
+    }
+}
+
+fn key_reused() -> ApiError {
+    ApiError::unprocessable(
+        "idempotency_key_reused",
+        Some("Idempotency-Key"),
+        "this Idempotency-Key was already used for a different operation on this payment; send a new key for a new operation",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn operation(kind: OperationKind, before: PaymentStatus, amount: i64) -> OperationRow {
+        OperationRow {
+            id: "op_1".into(),
+            payment_id: "pay_1".into(),
+            kind,
+            idempotency_key: "k".into(),
+            request_fingerprint: "f".into(),
+            amount_minor: amount,
+            requested_minor: Some(amount),
+            description: None,
+            reason: None,
+            state: OperationState::Pending,
+            status_before: before,
+            detail: None,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            updated_at: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_refund_answered_with_a_rejection_is_a_refused_refund() {
+        let answer = ProviderStatus {
+            failure: Some(("rejected".into(), "Refund not allowed".into())),
+            ..ProviderStatus::plain(PaymentStatus::Rejected, "statusCode 3")
+        };
+        assert!(matches!(
+            read_answer(OperationKind::Refund, Ok(answer)),
+            Verdict::Refused(reason) if reason.contains("Refund not allowed")
+        ));
+    }
+
+    #[test]
+    fn unclear_answers_leave_the_operation_pending() {
+        for error in [
+            ProviderError::Timeout,
+            ProviderError::Unavailable("HTTP 503".into()),
+            ProviderError::UnknownStatus("statusCode 99".into()),
+        ] {
+            assert!(matches!(
+                read_answer(OperationKind::Capture, Err(error)),
+                Verdict::Unknown(_)
+            ));
+        }
+    }
+
+    #[test]
+    fn a_check_tells_a_first_refund_apart_but_not_a_second_partial_one() {
+        let first = operation(OperationKind::Refund, PaymentStatus::Succeeded, 500);
+        assert!(matches!(
+            read_check(&first, PaymentStatus::PartiallyRefunded, false),
+            Verdict::Done(PaymentStatus::PartiallyRefunded)
+        ));
+        assert!(matches!(
+            read_check(&first, PaymentStatus::Succeeded, true),
+            Verdict::Refused(_)
+        ));
+        assert!(matches!(
+            read_check(&first, PaymentStatus::Succeeded, false),
+            Verdict::Unknown(_)
+        ));
+        let second = operation(OperationKind::Refund, PaymentStatus::PartiallyRefunded, 300);
+        assert!(matches!(
+            read_check(&second, PaymentStatus::PartiallyRefunded, true),
+            Verdict::Unknown(_)
+        ));
+        let last = operation(
+            OperationKind::Refund,
+            PaymentStatus::PartiallyRefunded,
+            1000,
+        );
+        assert!(matches!(
+            read_check(&last, PaymentStatus::Refunded, false),
+            Verdict::Done(PaymentStatus::Refunded)
+        ));
+    }
+
+    #[test]
+    fn a_capture_still_reserved_after_the_grace_never_happened() {
+        let capture = operation(OperationKind::Capture, PaymentStatus::PreAuthorized, 5000);
+        assert!(matches!(
+            read_check(&capture, PaymentStatus::PreAuthorized, true),
+            Verdict::Refused(_)
+        ));
+        assert!(matches!(
+            read_check(&capture, PaymentStatus::Succeeded, false),
+            Verdict::Done(PaymentStatus::Succeeded)
+        ));
+    }
+}

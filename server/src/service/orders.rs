@@ -1,0 +1,126 @@
+//! Which order a widget names, and the rule that an order is paid at most once: at most one
+//! payment of an order is in flight at a time, and at most one ends paid.
+
+use checkout_contract::PaymentStatus;
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+
+use super::{now, PaymentService};
+use crate::api::ApiError;
+use crate::order_token::{self, OrderSigner, TokenOrder};
+use crate::orders::Order;
+use crate::store::PaymentRow;
+
+/// What the service does with a create for an order that already has a payment.
+pub(super) enum OrderAttempt {
+    /// Nothing in flight or paid: a new payment may start.
+    Free,
+    /// This payment of the order is in flight: the create answers it (a second tab resumes it).
+    InFlight(PaymentRow),
+}
+
+impl PaymentService {
+    /// The order a widget names: a catalog reference, or an order token signed by the merchant.
+    pub fn find_order(&self, reference: &str) -> Result<Order, ApiError> {
+        if OrderSigner::looks_like_token(reference) {
+            let Some(signer) = &self.inner.order_signer else {
+                return Err(ApiError::bad_request(
+                    "order",
+                    "order tokens are not enabled on this server: set ORDER_SIGNING_SECRET",
+                ));
+            };
+            return signer
+                .verify(reference, now().unix_timestamp())
+                .map_err(|error| ApiError::bad_request("order", error.to_string()));
+        }
+        self.inner
+            .orders
+            .find(reference)
+            .ok_or_else(|| ApiError::not_found(format!("no order `{reference}`")))
+    }
+
+    /// Mints an order token, for merchants trying tokens out through the admin API. A token
+    /// asked for without an expiry gets the configured lifetime.
+    pub fn sign_order(&self, order: &TokenOrder) -> Result<(String, TokenOrder), ApiError> {
+        let Some(signer) = &self.inner.order_signer else {
+            return Err(ApiError::conflict(
+                "order_tokens_disabled",
+                "order tokens are not enabled on this server: set ORDER_SIGNING_SECRET",
+            ));
+        };
+        let mut order = order.clone();
+        let now = now().unix_timestamp();
+        let expires_at = *order.expires_at.get_or_insert(
+            now + i64::try_from(self.inner.settings.order_token_ttl.as_secs()).unwrap_or(i64::MAX),
+        );
+        if expires_at <= now {
+            return Err(ApiError::unprocessable(
+                "invalid_order",
+                Some("expires_at"),
+                "expires_at must be in the future (Unix seconds)",
+            ));
+        }
+        order_token::validate(&order)
+            .map_err(|error| ApiError::unprocessable("invalid_order", None, error.to_string()))?;
+        Ok((signer.sign(&order), order))
+    }
+
+    /// The reference a new payment of `order` is recorded under: the order's own, or for a demo
+    /// product a fresh one, since each checkout of a product is an order of its own.
+    pub(super) fn payment_order_ref(order: &Order) -> String {
+        if !order.product {
+            return order.reference.clone();
+        }
+        let suffix: String = rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(10)
+            .map(|byte| char::from(byte).to_ascii_lowercase())
+            .collect();
+        format!("{}-{suffix}", order.reference)
+    }
+
+    /// Whether a new payment of `order` may start, under idempotency key `key`.
+    pub(super) async fn order_attempt(
+        &self,
+        order: &Order,
+        key: &str,
+    ) -> Result<OrderAttempt, ApiError> {
+        if order.product {
+            return Ok(OrderAttempt::Free);
+        }
+        match self.inner.store.order_attempt(&order.reference).await? {
+            // A replay of the create that made it: answered as any replay.
+            Some(existing) if existing.idempotency_key == key => Ok(OrderAttempt::Free),
+            Some(existing) if existing.status.is_paid() => Err(already_paid(&existing.id)),
+            Some(existing) => Ok(OrderAttempt::InFlight(existing)),
+            None => Ok(OrderAttempt::Free),
+        }
+    }
+}
+
+/// The answer to paying an order that another payment has paid.
+pub(super) fn already_paid(payment_id: &str) -> ApiError {
+    ApiError::conflict(
+        "order_already_paid",
+        format!("this order is already paid (payment `{payment_id}`)"),
+    )
+}
+
+/// The answer to submitting a payment while another payment of its order is in flight or paid.
+pub(super) fn order_taken(payment_id: &str, status: PaymentStatus) -> ApiError {
+    if status.is_paid() {
+        already_paid(payment_id)
+    } else {
+        ApiError::conflict(
+            "order_in_progress",
+            format!(
+                "payment `{payment_id}` of this order is `{status}`: wait for its outcome (poll it) before paying the order again"
+            ),
+        )
+    }
+}
+
+/// True when the order a payment pays can no longer be paid.
+pub(super) fn order_expired(row: &PaymentRow) -> bool {
+    super::passed(&row.order_expires_at, std::time::Duration::ZERO)
+}

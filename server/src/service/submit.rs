@@ -1,0 +1,245 @@
+//! Sending the shopper's method details to the provider. What is about to be sent is written
+//! first (the payment in flight, its outcome unknown), so a crash in between is reconciled; any
+//! answer that is not a definite status leaves the payment in flight, and checks decide.
+
+use checkout_contract::{MethodKind, MobileMoneyDetails, Payment, PaymentStatus, StatusChange};
+
+use super::orders::{order_expired, order_taken};
+use super::settle::in_flight;
+use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
+use crate::api::ApiError;
+use crate::providers::{IntentRef, ProviderError, ProviderStatus, SubmitDetails};
+use crate::store::{PaymentRow, StoreError};
+
+/// Written when a request leaves for the provider, until its answer arrives.
+const AWAITING_ANSWER: &str = "sent to the provider, no answer yet";
+
+/// What the provider's answer to a submit says.
+enum SubmitAnswer {
+    Definite(ProviderStatus),
+    /// The request left and may or may not have been acted on.
+    Unknown(String),
+}
+
+fn read_answer(result: Result<ProviderStatus, ProviderError>) -> SubmitAnswer {
+    match result {
+        // "Not started" in answer to "start" is no answer at all.
+        Ok(status) if status.status == PaymentStatus::Created => {
+            SubmitAnswer::Unknown(format!("the provider answered {}", status.raw))
+        }
+        Ok(status) => SubmitAnswer::Definite(status),
+        Err(error) => SubmitAnswer::Unknown(error.to_string()),
+    }
+}
+
+impl PaymentService {
+    /// Starts the payment with the shopper's method details.
+    pub async fn submit(&self, id: &str, details: SubmitDetails) -> Result<Payment, ApiError> {
+        let row = self.load(id).await?;
+        let submitted_method = match details {
+            SubmitDetails::YassirCash => MethodKind::YassirCash,
+            SubmitDetails::MobileMoney(_) => MethodKind::MobileMoney,
+        };
+        if submitted_method != row.method {
+            return Err(ApiError::unprocessable(
+                "method_mismatch",
+                Some("type"),
+                format!(
+                    "payment `{id}` was created for `{}`, not `{}`",
+                    row.method.as_str(),
+                    submitted_method.as_str()
+                ),
+            ));
+        }
+        if row.provider_intent_id.is_none() {
+            return Err(ApiError::conflict(
+                "payment_not_ready",
+                "the provider intent of this payment was not created; repeat the create request with the same Idempotency-Key",
+            ));
+        }
+        if row.status != PaymentStatus::Created {
+            return Err(ApiError::conflict(
+                "payment_already_submitted",
+                format!(
+                    "payment `{id}` was already submitted and is `{}`; poll it for its outcome, or create a new payment for a new attempt",
+                    row.status
+                ),
+            ));
+        }
+        if order_expired(&row) {
+            let expired = ProviderStatus {
+                failure: Some((
+                    "order_expired".into(),
+                    "The order can no longer be paid.".into(),
+                )),
+                ..ProviderStatus::plain(PaymentStatus::Expired, "the order expired before submit")
+            };
+            self.record_answer(row, &expired).await?;
+            return Err(ApiError::conflict(
+                "order_expired",
+                "this order can no longer be paid: its order token expired",
+            ));
+        }
+        if passed(&row.expires_at, std::time::Duration::ZERO) {
+            let expired = ProviderStatus {
+                failure: Some((
+                    "expired".into(),
+                    "the payment expired before it was submitted".into(),
+                )),
+                ..ProviderStatus::plain(PaymentStatus::Expired, "expired before submit")
+            };
+            let row = self.record_answer(row, &expired).await?;
+            return Ok(self.view(&row));
+        }
+        let (status, detail) = match &details {
+            SubmitDetails::YassirCash => (PaymentStatus::Processing, "proceed sent (WALLET_V2)"),
+            SubmitDetails::MobileMoney(_) => {
+                (PaymentStatus::AwaitingApproval, "confirm sent (momo)")
+            }
+        };
+        let mut claimed = row;
+        if let SubmitDetails::MobileMoney(details) = &details {
+            claimed.phone = Some(details.msisdn.clone());
+        }
+        let row = self.claim(claimed, status, detail).await?;
+        let intent = Self::intent_ref(&row).expect("checked above");
+        match details {
+            SubmitDetails::YassirCash => self.proceed(row, intent).await,
+            SubmitDetails::MobileMoney(details) => {
+                self.confirm_in_background(row, intent, details);
+                Ok(self.view(&self.load(id).await?))
+            }
+        }
+    }
+
+    /// Marks the payment in flight, its outcome unknown until the provider answers. Refused
+    /// while another submit of it, or another payment of its order, is in flight or paid.
+    async fn claim(
+        &self,
+        mut row: PaymentRow,
+        status: PaymentStatus,
+        detail: &str,
+    ) -> Result<PaymentRow, ApiError> {
+        row.status = status;
+        row.updated_at = now_rfc3339();
+        row.submitted_at = Some(row.updated_at.clone());
+        row.outcome_unknown = Some(AWAITING_ANSWER.into());
+        let change = StatusChange {
+            status,
+            at: row.updated_at.clone(),
+            detail: detail.into(),
+        };
+        match self.inner.store.update_claiming_order(&row, &change).await {
+            Ok(row) => Ok(row),
+            Err(StoreError::Conflict) => Err(ApiError::conflict(
+                "payment_already_submitted",
+                format!("payment `{}` is being submitted by another request", row.id),
+            )),
+            Err(StoreError::OrderTaken { payment_id, status }) => {
+                Err(order_taken(&payment_id, status))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Yassir Cash: proceed with `WALLET_V2`, answered at once.
+    async fn proceed(&self, row: PaymentRow, intent: IntentRef) -> Result<Payment, ApiError> {
+        let result = self
+            .inner
+            .yassir
+            .submit(&intent, &SubmitDetails::YassirCash)
+            .await;
+        let row = match read_answer(result) {
+            SubmitAnswer::Definite(status) => {
+                let status = self.with_check_details(&intent, status).await;
+                self.record_answer(row, &status).await?
+            }
+            SubmitAnswer::Unknown(reason) => {
+                tracing::warn!(payment = %row.id, %reason, "proceed outcome unknown");
+                let row = self.mark_unknown(row, &reason, None).await?;
+                // One check at once: an answer lost on the way back is often there already.
+                self.refresh(row).await
+            }
+        };
+        Ok(self.view(&row))
+    }
+
+    /// Proceed's answer says only what happened; Check adds the shopper's message and the
+    /// support contact, so a final answer is completed by it.
+    async fn with_check_details(
+        &self,
+        intent: &IntentRef,
+        proceeded: ProviderStatus,
+    ) -> ProviderStatus {
+        if !proceeded.status.is_final() {
+            return proceeded;
+        }
+        match self.inner.yassir.check(intent).await {
+            Ok(checked) if checked.status == proceeded.status => checked,
+            Ok(_) => proceeded,
+            Err(error) => {
+                tracing::warn!(intent = %intent.intent_id, %error, "check after proceed failed");
+                proceeded
+            }
+        }
+    }
+
+    /// Mobile money: confirm holds the request until the shopper answers on the phone, so the
+    /// widget gets its answer now and polls while the confirm finishes here.
+    fn confirm_in_background(
+        &self,
+        row: PaymentRow,
+        intent: IntentRef,
+        details: MobileMoneyDetails,
+    ) {
+        let service = self.clone();
+        tokio::spawn(async move {
+            let result = service
+                .inner
+                .yabetoo
+                .submit(&intent, &SubmitDetails::MobileMoney(details))
+                .await;
+            let timed_out = matches!(result, Err(ProviderError::Timeout));
+            let outcome = match read_answer(result) {
+                SubmitAnswer::Definite(status) => service.record_answer(row, &status).await,
+                SubmitAnswer::Unknown(reason) => {
+                    tracing::warn!(payment = %row.id, %reason, "confirm outcome unknown");
+                    // After a timeout the prompt is most likely on the phone; after anything else
+                    // nobody knows, and the shopper is told the payment is being confirmed.
+                    let status = (!timed_out).then_some(PaymentStatus::Processing);
+                    service.mark_unknown(row, &reason, status).await
+                }
+            };
+            if let Err(error) = outcome {
+                tracing::error!(?error, "could not record the confirm outcome");
+            }
+        });
+    }
+
+    /// Records that a request's outcome is unknown (and, for a payment waiting on the phone,
+    /// that it is now only being confirmed), unless an answer came meanwhile.
+    async fn mark_unknown(
+        &self,
+        mut row: PaymentRow,
+        reason: &str,
+        status: Option<PaymentStatus>,
+    ) -> Result<PaymentRow, ApiError> {
+        for _ in 0..WRITE_ATTEMPTS {
+            if !in_flight(&row) || row.outcome_unknown.as_deref() != Some(AWAITING_ANSWER) {
+                return Ok(row);
+            }
+            let mut updated = row.clone();
+            updated.outcome_unknown = Some(reason.into());
+            if let Some(status) = status {
+                updated.status = status;
+            }
+            let detail = format!("outcome unknown ({reason}): checking the provider");
+            match self.write(updated, detail).await {
+                Ok(written) => return Ok(written),
+                Err(StoreError::Conflict) => row = self.load(&row.id).await?,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(StoreError::Conflict.into())
+    }
+}
