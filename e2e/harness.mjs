@@ -34,25 +34,59 @@ function freePort() {
   });
 }
 
-async function waitUntilUp(base, server) {
+async function waitUntilUp(url, server) {
   for (let attempt = 0; attempt < 200; attempt++) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
+    if (server.exitCode !== null) throw new Error(`${url} exited with ${server.exitCode}`);
     try {
-      const response = await fetch(`${base}/api/v1/checkout?order=demo-dz`);
-      if (response.ok) return;
+      const response = await fetch(url);
+      if (response.status < 500) return;
     } catch {
       // not listening yet
     }
     await new Promise((done) => setTimeout(done, 100));
   }
-  throw new Error('the server did not start within 20 s');
+  throw new Error(`${url} did not answer within 20 s`);
 }
 
-/** The demo server, a browser, and helpers a shopper's test needs. */
-export async function startDemo() {
+/** The sandbox as its own process, as a provider is in production. */
+async function startSandbox() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const binary = process.env.CHECKOUT_SANDBOX_BIN ?? join(root, 'target', 'debug', 'checkout-sandbox');
+  const sandbox = spawn(binary, [], {
+    cwd: root,
+    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_SETTLE_DELAY_MS: '1000', RUST_LOG: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitUntilUp(`${base}/sandbox/faults`, sandbox);
+  return { base, process: sandbox };
+}
+
+/**
+ * The server, a browser, and helpers a shopper's test needs. By default the demo: sandbox mode
+ * with the embedded sandbox. `live: true` runs the server in live mode, with every variable a
+ * production deployment sets, against the sandbox running as its own process in the providers'
+ * place; `env` adds or overrides variables.
+ */
+export async function startDemo({ live = false, env = {} } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'checkout-e2e-'));
+  const sandbox = live ? await startSandbox() : null;
+  const providers = live
+    ? {
+        PROVIDER_MODE: 'live',
+        YASSIR_BASE_URL: `${sandbox.base}/sandbox/yassir`,
+        YASSIR_CLIENT_ID: 'test_client',
+        YASSIR_CLIENT_SECRET: 'test_secret',
+        YASSIR_SERVICE: 'EXT_DEMO_SHOP',
+        YABETOO_BASE_URL: `${sandbox.base}/sandbox/yabetoo`,
+        YABETOO_SECRET_KEY: 'sk_test_sandbox',
+        ADMIN_TOKEN,
+        ORDER_SIGNING_SECRET: 'a-merchant-signing-secret-of-32-chars-or-more',
+        REDIRECT_ORIGINS: sandbox.base,
+      }
+    : {};
   const binary = process.env.CHECKOUT_SERVER_BIN ?? join(root, 'target', 'debug', 'checkout-server');
   const server = spawn(binary, [], {
     cwd: root,
@@ -63,34 +97,50 @@ export async function startDemo() {
       WIDGET_DIR: join(root, 'dist'),
       SANDBOX_SETTLE_DELAY_MS: '1000',
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
+      ...providers,
+      ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  await waitUntilUp(base, server);
+  await waitUntilUp(`${base}/widget/checkout.js`, server);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const providerBase = sandbox ? sandbox.base : base;
 
   return {
     base,
+    /** Where the providers (the sandbox) answer. */
+    providerBase,
     browser,
     async newPage() {
       const context = await browser.newContext({ locale: 'en-US' });
       return context.newPage();
     },
-    async admin(path) {
-      const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    async admin(path, body) {
+      const response = await fetch(`${base}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return response.json();
     },
+    /** Signs an order as the merchant's backend would, through the admin API. */
+    async orderToken(order) {
+      const answer = await this.admin('/api/v1/admin/order-tokens', order);
+      if (!answer.token) throw new Error(`no token: ${JSON.stringify(answer)}`);
+      return answer.token;
+    },
+    /** The payments of an order, or of every checkout of a demo product (`demo-dz-…`). */
     async paymentsFor(order) {
-      const { payments } = await this.admin(`/api/v1/admin/payments?order=${order}`);
-      return payments;
+      const { payments } = await this.admin('/api/v1/admin/payments?limit=1000');
+      return payments.filter((p) => p.order === order || p.order.startsWith(`${order}-`));
     },
     /** Answers the prompt waiting for `msisdn` on the sandbox phone, as the shopper would. */
     async answerPhone(msisdn, answer = 'approve') {
       for (let attempt = 0; attempt < 100; attempt++) {
-        const prompts = await (await fetch(`${base}/sandbox/yabetoo/phone/prompts`)).json();
+        const prompts = await (await fetch(`${providerBase}/sandbox/yabetoo/phone/prompts`)).json();
         const prompt = prompts.find((p) => p.msisdn.replace('+', '') === msisdn);
         if (prompt) {
-          const response = await fetch(`${base}/sandbox/yabetoo/phone/prompts/${prompt.intentId}/${answer}`, {
+          const response = await fetch(`${providerBase}/sandbox/yabetoo/phone/prompts/${prompt.intentId}/${answer}`, {
             method: 'POST',
             headers: { accept: 'application/json' },
           });
@@ -104,6 +154,7 @@ export async function startDemo() {
     async stop() {
       await browser.close();
       server.kill('SIGTERM');
+      sandbox?.process.kill('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -604,12 +604,23 @@ async fn no_answer_before_the_deadline_is_still_pending_with_the_reference() {
 async fn still_pending_keeps_asking_now_and_then_and_shows_a_late_success() {
     let order = "t-still-pending-late";
     let backend = FakeBackend::new(session_cg(order));
-    backend.on_submit(move |_| Ok(momo_awaiting("pay_t_late_1", "t-still-pending-late")));
+    backend.on_submit(move |_| {
+        Ok(momo_awaiting(
+            "pay_t_still_pending_late_1",
+            "t-still-pending-late",
+        ))
+    });
     backend.on_poll(move |count| {
         if count < 8 {
-            Ok(momo_awaiting("pay_t_late_1", "t-still-pending-late"))
+            Ok(momo_awaiting(
+                "pay_t_still_pending_late_1",
+                "t-still-pending-late",
+            ))
         } else {
-            Ok(momo_succeeded("pay_t_late_1", "t-still-pending-late"))
+            Ok(momo_succeeded(
+                "pay_t_still_pending_late_1",
+                "t-still-pending-late",
+            ))
         }
     });
     let mut polling = quick_polling();

@@ -21,7 +21,7 @@ use tower_http::trace::TraceLayer;
 
 use config::{Config, ProviderMode};
 use order_token::OrderSigner;
-use orders::DemoCatalog;
+use orders::{DemoCatalog, NoCatalog};
 use providers::{YabetooClient, YassirClient};
 use service::{PaymentService, ServiceParts, ServiceSettings};
 use store::{PaymentStore, SqliteStore, StoreError};
@@ -49,7 +49,10 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
     let service = PaymentService::new(
         ServiceParts {
             store,
-            orders: Arc::new(DemoCatalog::default()),
+            orders: match config.mode {
+                ProviderMode::Sandbox => Arc::new(DemoCatalog::default()),
+                ProviderMode::Live => Arc::new(NoCatalog),
+            },
             order_signer: config
                 .order_signing_secret
                 .as_deref()

@@ -108,6 +108,18 @@ pub trait OrderBook: Send + Sync {
     fn find(&self, reference: &str) -> Option<Order>;
 }
 
+/// Live mode's order book: no catalog, since real orders come from the merchant as signed
+/// tokens (or from the merchant's own [`OrderBook`]). The demo's products are never payable
+/// with real money.
+#[derive(Debug, Clone, Default)]
+pub struct NoCatalog;
+
+impl OrderBook for NoCatalog {
+    fn find(&self, _reference: &str) -> Option<Order> {
+        None
+    }
+}
+
 /// The demo shop's orders, one per kind of payment the sandbox can show.
 #[derive(Debug, Clone)]
 pub struct DemoCatalog {
@@ -200,6 +212,11 @@ mod tests {
         let order = DemoCatalog::default().find("demo-cg").unwrap();
         assert!(order.offers(MethodKind::MobileMoney));
         assert!(!order.offers(MethodKind::YassirCash));
+    }
+
+    #[test]
+    fn live_mode_knows_no_demo_product() {
+        assert!(NoCatalog.find("demo-dz").is_none());
     }
 
     #[test]

@@ -10,7 +10,6 @@ use yew::prelude::*;
 use crate::core::backoff::PollPolicy;
 use crate::core::events::Notice;
 use crate::core::i18n::{field_error, operator_warning, t, Lang, Msg};
-use crate::core::state::Step;
 use crate::core::validate::Field;
 use crate::web::api::{Backend, HttpBackend, WidgetError};
 use crate::web::browser;
@@ -19,7 +18,7 @@ use crate::web::components::{
     MobileMoneyFields, StatusPanel,
 };
 use crate::web::hooks::use_checkout::CheckoutSettings;
-use crate::web::hooks::{use_checkout, CheckoutHandle, FormEdit, Phase};
+use crate::web::hooks::{use_checkout, FormEdit, Phase};
 use crate::web::navigate::{BrowserNavigator, Navigator};
 
 #[derive(Properties, Clone)]
