@@ -275,9 +275,12 @@ impl PaymentService {
                 }
             }
             // The provider still has the intent untouched well after a request whose outcome we
-            // never heard: that request never arrived, and no money moved.
+            // never heard: that request never arrived, and no money moved. Counted from the last
+            // write, which is when the outcome became unknown: nothing else writes the payment
+            // while it is unknown, and an answer clears it.
             PaymentStatus::Created
-                if row.outcome_unknown.is_some() && passed(&row.submitted_at, grace) =>
+                if row.outcome_unknown.is_some()
+                    && passed(&Some(row.updated_at.clone()), grace) =>
             {
                 Some(ProviderStatus {
                     failure: Some((
