@@ -85,7 +85,7 @@ impl SandboxConfig {
                 let host = lower
                     .strip_prefix("http://")
                     .or_else(|| lower.strip_prefix("https://"));
-                if !host.is_some_and(|host| !host.is_empty()) {
+                if host.is_none_or(|host| host.is_empty()) {
                     return Err(ConfigError {
                         variable: "SANDBOX_PUBLIC_URL",
                         message: format!(

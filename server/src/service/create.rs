@@ -32,7 +32,7 @@ impl PaymentService {
         if let OrderAttempt::InFlight(existing) =
             self.order_attempt(&new.order, &new.idempotency_key).await?
         {
-            let existing = self.refresh(existing).await;
+            let existing = self.refresh(*existing).await;
             return Ok(Created::Replayed(self.view(&existing)));
         }
         let fingerprint = format!(

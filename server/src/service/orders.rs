@@ -16,7 +16,7 @@ pub(super) enum OrderAttempt {
     /// Nothing in flight or paid: a new payment may start.
     Free,
     /// This payment of the order is in flight: the create answers it (a second tab resumes it).
-    InFlight(PaymentRow),
+    InFlight(Box<PaymentRow>),
 }
 
 impl PaymentService {
@@ -92,7 +92,7 @@ impl PaymentService {
             // A replay of the create that made it: answered as any replay.
             Some(existing) if existing.idempotency_key == key => Ok(OrderAttempt::Free),
             Some(existing) if existing.status.is_paid() => Err(already_paid(&existing.id)),
-            Some(existing) => Ok(OrderAttempt::InFlight(existing)),
+            Some(existing) => Ok(OrderAttempt::InFlight(Box::new(existing))),
             None => Ok(OrderAttempt::Free),
         }
     }
