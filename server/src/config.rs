@@ -24,7 +24,9 @@ pub struct Config {
     pub database_url: String,
     pub mode: ProviderMode,
     /// Bearer token of the merchant's admin API.
-    pub admin_token: String,
+    pub admin_token: Secret,
+    /// True when no `ADMIN_TOKEN` was set and the sandbox's well-known one is in use.
+    pub admin_token_is_default: bool,
     pub yassir: YassirConfig,
     pub yabetoo: YabetooConfig,
     pub sandbox: SandboxConfig,
@@ -38,7 +40,7 @@ pub struct Config {
     /// The embedding examples (`examples/`), served by the demo on `/examples/`.
     pub examples_dir: PathBuf,
     /// Key of the merchant's order tokens; tokens are refused without one.
-    pub order_signing_secret: Option<String>,
+    pub order_signing_secret: Option<Secret>,
     /// Shortest time between two provider checks of one payment while the widget polls.
     pub check_interval: Duration,
     /// How often in-flight payments nobody polls are followed up (each with its own backoff).
@@ -50,6 +52,28 @@ pub struct Config {
     pub unknown_outcome_grace: Duration,
     /// Lifetime of an order token minted without an expiry.
     pub order_token_ttl: Duration,
+}
+
+/// A secret from the configuration: `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(crate::providers::REDACTED)
+    }
 }
 
 /// A configuration error, naming the variable.
@@ -156,15 +180,16 @@ impl Config {
             ),
         };
 
+        let admin_token_is_default = lookup("ADMIN_TOKEN").is_none();
         let admin_token = match (lookup("ADMIN_TOKEN"), mode) {
-            (Some(token), _) if token.len() >= 16 => token,
+            (Some(token), _) if token.len() >= 16 => Secret(token),
             (Some(_), _) => {
                 return Err(ConfigError {
                     variable: "ADMIN_TOKEN",
                     message: "must be at least 16 characters".into(),
                 })
             }
-            (None, ProviderMode::Sandbox) => SANDBOX_ADMIN_TOKEN.into(),
+            (None, ProviderMode::Sandbox) => Secret(SANDBOX_ADMIN_TOKEN.into()),
             (None, ProviderMode::Live) => {
                 return Err(ConfigError {
                     variable: "ADMIN_TOKEN",
@@ -187,14 +212,14 @@ impl Config {
             .get_or_insert_with(|| public_url.clone());
 
         let order_signing_secret = match (lookup("ORDER_SIGNING_SECRET"), mode) {
-            (Some(secret), _) if secret.len() >= 32 => Some(secret),
+            (Some(secret), _) if secret.len() >= 32 => Some(Secret(secret)),
             (Some(_), _) => {
                 return Err(ConfigError {
                     variable: "ORDER_SIGNING_SECRET",
                     message: "must be at least 32 characters".into(),
                 })
             }
-            (None, ProviderMode::Sandbox) => Some(SANDBOX_ORDER_SIGNING_SECRET.into()),
+            (None, ProviderMode::Sandbox) => Some(Secret(SANDBOX_ORDER_SIGNING_SECRET.into())),
             (None, ProviderMode::Live) => None,
         };
 
@@ -206,6 +231,7 @@ impl Config {
                 .unwrap_or_else(|| "sqlite://checkout.sqlite3".into()),
             mode,
             admin_token,
+            admin_token_is_default,
             yassir,
             yabetoo,
             sandbox,

@@ -55,8 +55,8 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
             },
             order_signer: config
                 .order_signing_secret
-                .as_deref()
-                .map(|secret| OrderSigner::new(secret.as_bytes())),
+                .as_ref()
+                .map(|secret| OrderSigner::new(secret.expose().as_bytes())),
             yassir: Arc::new(YassirClient::new(config.yassir.clone(), http.clone())),
             yabetoo: Arc::new(YabetooClient::new(config.yabetoo.clone(), http)),
         },
@@ -70,7 +70,7 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
     );
     AppState {
         service,
-        admin_token: config.admin_token.as_str().into(),
+        admin_token: config.admin_token.expose().into(),
         redirect_origins: config.redirect_origins.clone().into(),
     }
 }

@@ -40,16 +40,25 @@ async fn main() {
         }
     };
 
+    // Which mode and which providers, never a secret: the admin token is shown only when it
+    // is the sandbox's well-known default.
     match config.mode {
-        ProviderMode::Sandbox => tracing::info!(
-            "checkout server on {} (sandbox mode; admin token `{}`)",
+        ProviderMode::Sandbox if config.admin_token_is_default => tracing::info!(
+            "checkout server on {} in SANDBOX mode: no real money moves (admin token `{}`, the sandbox default)",
             config.public_url,
-            config.admin_token
+            config.admin_token.expose()
         ),
-        ProviderMode::Live => {
-            tracing::info!("checkout server on {} (live providers)", config.public_url)
-        }
+        ProviderMode::Sandbox => tracing::info!(
+            "checkout server on {} in SANDBOX mode: no real money moves",
+            config.public_url
+        ),
+        ProviderMode::Live => tracing::info!("checkout server on {} in LIVE mode", config.public_url),
     }
+    tracing::info!(
+        "providers: Yassir at {}, Yabetoo at {}",
+        config.yassir.base_url,
+        config.yabetoo.base_url
+    );
 
     // Payments in flight and merchant operations of unknown outcome are followed up even when
     // no widget polls them any more (a shopper who closed the tab, a restart during a confirm):

@@ -28,7 +28,7 @@ pub struct CreateIntent {
 }
 
 /// The provider's side of a created intent, kept by the server.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ProviderIntent {
     pub intent_id: String,
     /// Yassir: payment-scoped and safe in the browser. Yabetoo: server-only.
@@ -38,7 +38,7 @@ pub struct ProviderIntent {
 }
 
 /// How the server refers to an existing intent.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct IntentRef {
     pub intent_id: String,
     pub client_secret: String,
@@ -46,6 +46,31 @@ pub struct IntentRef {
     /// Yassir: ISO alpha-3 country of the intent (`x-country-code`).
     pub country_alpha3: String,
 }
+
+/// Written by hand so that no log line or panic message ever shows a secret.
+impl std::fmt::Debug for ProviderIntent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderIntent")
+            .field("intent_id", &self.intent_id)
+            .field("client_secret", &REDACTED)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for IntentRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntentRef")
+            .field("intent_id", &self.intent_id)
+            .field("client_secret", &REDACTED)
+            .field("currency", &self.currency)
+            .field("country_alpha3", &self.country_alpha3)
+            .finish()
+    }
+}
+
+/// What `Debug` shows in place of a secret.
+pub const REDACTED: &str = "<redacted>";
 
 /// The method details that start a payment.
 #[derive(Debug, Clone, PartialEq)]

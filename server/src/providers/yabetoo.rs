@@ -23,7 +23,7 @@ use super::{
 };
 
 /// Where and how to reach Yabetoo. From `YABETOO_*` environment variables in production.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct YabetooConfig {
     /// `https://pay.api.yabetoopay.com`, `https://pay.sandbox.yabetoopay.com`, or the sandbox
     /// (`http://127.0.0.1:8787/sandbox/yabetoo`). Paths `/v1/...` are appended.
@@ -34,6 +34,17 @@ pub struct YabetooConfig {
     pub timeout: Duration,
     /// Timeout of confirm, which holds the request until the shopper answers (~90 s).
     pub confirm_timeout: Duration,
+}
+
+impl std::fmt::Debug for YabetooConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("YabetooConfig")
+            .field("base_url", &self.base_url)
+            .field("secret_key", &super::REDACTED)
+            .field("timeout", &self.timeout)
+            .field("confirm_timeout", &self.confirm_timeout)
+            .finish()
+    }
 }
 
 /// Speaks Yabetoo's HTTP API.

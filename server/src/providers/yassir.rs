@@ -22,7 +22,7 @@ const PAYMENT_METHOD: &str = "WALLET_V2";
 const CUSTOMER_NAME: &str = "Checkout customer";
 
 /// Where and how to reach Yassir. From `YASSIR_*` environment variables in production.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct YassirConfig {
     /// `https://api.payment.yassir.io`, `https://stg-api.payment.yassir.io`, or the sandbox
     /// (`http://127.0.0.1:8787/sandbox/yassir`). Paths `/api/v1/...` are appended.
@@ -33,6 +33,18 @@ pub struct YassirConfig {
     pub service: String,
     /// Per-request timeout.
     pub timeout: Duration,
+}
+
+impl std::fmt::Debug for YassirConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("YassirConfig")
+            .field("base_url", &self.base_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &super::REDACTED)
+            .field("service", &self.service)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// Speaks Yassir's HTTP API.

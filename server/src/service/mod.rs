@@ -117,6 +117,18 @@ fn passed(at: &Option<String>, grace: Duration) -> bool {
         .is_some_and(|at| at + grace < now())
 }
 
+/// A phone as the public payment read shows it: the country code and the last four digits
+/// (`+242 ••• 4470`), enough for the shopper to recognise their own number.
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 8 {
+        return "•••".into();
+    }
+    let country: String = digits[..3].iter().collect();
+    let last: String = digits[digits.len() - 4..].iter().collect();
+    format!("+{country} ••• {last}")
+}
+
 fn random_id(prefix: &str) -> String {
     let suffix: String = rand::thread_rng()
         .sample_iter(&Alphanumeric)
@@ -185,8 +197,21 @@ impl PaymentService {
         self.inner.store.update(&row, Some(&change)).await
     }
 
-    /// The shopper's view of a stored payment.
+    /// The shopper's view of a stored payment: what the widget needs and nothing personal. The
+    /// phone is masked (the shopper typed it; anyone holding the payment id may read this) and
+    /// no provider secret is sent, since the widget never uses one.
     pub fn view(&self, row: &PaymentRow) -> Payment {
+        let mut payment = self.full_view(row);
+        payment.client_secret = None;
+        payment.phone = payment.phone.as_deref().map(mask_phone);
+        if let Some(NextAction::ApproveOnPhone { phone }) = &mut payment.next_action {
+            *phone = mask_phone(phone);
+        }
+        payment
+    }
+
+    /// The merchant's view of a stored payment (behind the admin token).
+    fn full_view(&self, row: &PaymentRow) -> Payment {
         let next_action = match row.status {
             PaymentStatus::RequiresAction => {
                 row.pay_url.clone().map(|url| NextAction::Redirect { url })
@@ -234,7 +259,7 @@ impl PaymentService {
         }
     }
 
-    async fn record(&self, row: PaymentRow) -> Result<PaymentRecord, ApiError> {
+    pub(super) async fn record(&self, row: PaymentRow) -> Result<PaymentRecord, ApiError> {
         let history = self.inner.store.history(&row.id).await?;
         let operations = self
             .inner
@@ -253,7 +278,7 @@ impl PaymentService {
             })
             .collect();
         Ok(PaymentRecord {
-            payment: self.view(&row),
+            payment: self.full_view(&row),
             provider: row.provider.clone(),
             provider_intent_id: row.provider_intent_id.clone(),
             capture_method: row.capture_method,
@@ -280,5 +305,17 @@ impl PaymentService {
             records.push(self.record(row).await?);
         }
         Ok(records)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_phone;
+
+    #[test]
+    fn phones_are_masked_to_the_country_and_the_last_four_digits() {
+        assert_eq!(mask_phone("+213555000001"), "+213 ••• 0001");
+        assert_eq!(mask_phone("242066594470"), "+242 ••• 4470");
+        assert_eq!(mask_phone("12345"), "•••");
     }
 }
