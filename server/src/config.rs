@@ -52,6 +52,8 @@ pub struct Config {
     pub unknown_outcome_grace: Duration,
     /// Lifetime of an order token minted without an expiry.
     pub order_token_ttl: Duration,
+    /// The longest an API request may take before it is answered 408.
+    pub request_timeout: Duration,
 }
 
 /// A secret from the configuration: `Debug` never shows it.
@@ -267,6 +269,8 @@ impl Config {
                 "ORDER_TOKEN_TTL_SECONDS",
                 86_400,
             )?),
+            // Longer than a proceed and the check after it can take together.
+            request_timeout: Duration::from_millis(parse(&lookup, "REQUEST_TIMEOUT_MS", 45_000)?),
         })
     }
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod config;
 mod demo;
+mod headers;
 pub mod order_token;
 pub mod orders;
 pub mod providers;
@@ -14,9 +15,11 @@ mod validate;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{HeaderName, HeaderValue, Method};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use config::{Config, ProviderMode};
@@ -25,6 +28,9 @@ use orders::{DemoCatalog, NoCatalog};
 use providers::{YabetooClient, YassirClient};
 use service::{PaymentService, ServiceParts, ServiceSettings};
 use store::{PaymentStore, SqliteStore, StoreError};
+
+/// The largest request body the API takes: its requests are a few hundred bytes.
+const API_BODY_LIMIT: usize = 16 * 1024;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -78,6 +84,11 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
 /// The whole HTTP application: contract API, demo pages and, in sandbox mode, the sandbox.
 pub fn app(config: &Config, state: AppState) -> Router {
     let mut router = api::router()
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
         .layer(cors(&config.cors_origins))
         .with_state(state);
     if config.mode == ProviderMode::Sandbox {
@@ -85,6 +96,7 @@ pub fn app(config: &Config, state: AppState) -> Router {
     }
     router
         .merge(demo::router(&config.widget_dir, &config.examples_dir))
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -1,6 +1,7 @@
 //! The merchant's own operations, behind the admin token: never reachable by a shopper.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -118,8 +119,9 @@ pub async fn payments_capture(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<PaymentRecord>), ApiError> {
+    let body = body.map_err(|_| ApiError::PayloadTooLarge)?;
     let key = operation_key(&headers)?;
     let request: CaptureRequest = if body.iter().all(u8::is_ascii_whitespace) {
         CaptureRequest::default()

@@ -31,6 +31,8 @@ pub enum ApiError {
     },
     /// The admin token is missing or wrong (401).
     Unauthorized,
+    /// The body is larger than the endpoint takes (413).
+    PayloadTooLarge,
     Provider(ProviderError),
     Store(StoreError),
 }
@@ -95,6 +97,11 @@ impl ApiError {
             }
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
             ApiError::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone()),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the body is larger than this endpoint takes (16 KiB)".into(),
+            ),
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -175,6 +182,9 @@ impl From<StoreError> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::PayloadTooLarge;
+        }
         let message = match &rejection {
             JsonRejection::MissingJsonContentType(_) => {
                 "send the body as JSON with `Content-Type: application/json`".into()

@@ -1,0 +1,79 @@
+//! What a live deployment needs from the HTTP edge: bounded bodies, headers on every answer, no
+//! demo catalog in live mode, nothing personal or secret in the public payment read.
+
+mod common;
+
+use common::start;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_body_too_large_is_refused_in_the_contracts_shape() {
+    let server = start(&[]).await;
+    let huge = "x".repeat(64 * 1024);
+    let (status, body) = server
+        .create(
+            "k-huge",
+            json!({"order": "demo-dz", "method": "yassir_cash", "phone": huge}),
+        )
+        .await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["error"]["code"], "payload_too_large");
+    assert_eq!(server.payment_count().await, 0, "nothing stored");
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let server = start(&[]).await;
+    for path in [
+        "/",
+        "/api/v1/checkout?order=demo-dz",
+        "/api/v1/payments/nope",
+    ] {
+        let response = server.http.get(server.url(path)).send().await.unwrap();
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+    }
+    let page = server.http.get(server.url("/")).send().await.unwrap();
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+}
+
+#[tokio::test]
+async fn the_sandboxs_otp_page_is_not_framed_either() {
+    let server = start(&[]).await;
+    let (_, payment) = server.yassir_payment("demo-dz", "+213555000001").await;
+    let url = payment["next_action"]["url"].as_str().unwrap();
+    let page = server.http.get(url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+}
+
+#[tokio::test]
+async fn live_mode_has_no_demo_catalog_and_no_sandbox() {
+    let server = start(&[
+        ("PROVIDER_MODE", "live"),
+        ("YASSIR_BASE_URL", "http://127.0.0.1:9/yassir"),
+        ("YASSIR_CLIENT_ID", "live_client"),
+        ("YASSIR_CLIENT_SECRET", "live_secret_value"),
+        ("YASSIR_SERVICE", "SHOP"),
+        ("YABETOO_BASE_URL", "http://127.0.0.1:9/yabetoo"),
+        ("YABETOO_SECRET_KEY", "sk_live_value"),
+        ("ADMIN_TOKEN", "a-live-admin-token-of-some-length"),
+    ])
+    .await;
+    let (status, body) = server.get("/api/v1/checkout?order=demo-dz").await;
+    assert_eq!(status, 404, "{body}");
+    let response = server
+        .http
+        .get(server.url("/sandbox/faults"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status().as_u16(),
+        404,
+        "no sandbox route in live mode"
+    );
+}
