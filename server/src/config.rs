@@ -54,6 +54,7 @@ pub struct Config {
     pub order_token_ttl: Duration,
     /// The longest an API request may take before it is answered 408.
     pub request_timeout: Duration,
+    pub rate_limits: crate::limits::LimitSettings,
 }
 
 /// A secret from the configuration: `Debug` never shows it.
@@ -271,6 +272,15 @@ impl Config {
             )?),
             // Longer than a proceed and the check after it can take together.
             request_timeout: Duration::from_millis(parse(&lookup, "REQUEST_TIMEOUT_MS", 45_000)?),
+            rate_limits: crate::limits::LimitSettings {
+                per_client_per_minute: parse(&lookup, "RATE_LIMIT_PER_CLIENT_PER_MINUTE", 120)?,
+                // The sandbox sends no text message and no USSD prompt to anyone.
+                per_phone_per_hour: parse(
+                    &lookup,
+                    "RATE_LIMIT_PER_PHONE_PER_HOUR",
+                    if mode == ProviderMode::Live { 5 } else { 0 },
+                )?,
+            },
         })
     }
 }

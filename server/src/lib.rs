@@ -5,6 +5,7 @@ pub mod api;
 pub mod config;
 mod demo;
 mod headers;
+pub mod limits;
 pub mod order_token;
 pub mod orders;
 pub mod providers;
@@ -36,6 +37,7 @@ const API_BODY_LIMIT: usize = 16 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub service: PaymentService,
+    pub limits: Arc<limits::RateLimits>,
     pub admin_token: Arc<str>,
     pub redirect_origins: Arc<[String]>,
 }
@@ -76,6 +78,7 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
     );
     AppState {
         service,
+        limits: Arc::new(limits::RateLimits::new(config.rate_limits)),
         admin_token: config.admin_token.expose().into(),
         redirect_origins: config.redirect_origins.clone().into(),
     }

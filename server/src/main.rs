@@ -75,12 +75,23 @@ async fn main() {
         }
     });
 
+    let state_limits = state.limits.clone();
     let router = app(&config, state);
     // Without TCP_NODELAY a response written in two parts (a static file's headers, then its
     // body) waits for the browser's delayed ACK of the first: about 40 ms per file.
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    // Every so often the rate limiters forget the keys they no longer limit.
+    let limits = state_limits;
+    tokio::spawn(async move {
+        let mut rounds = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            rounds.tick().await;
+            limits.forget_idle();
+        }
+    });
+    let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     if let Err(error) = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown())
         .await

@@ -77,3 +77,55 @@ async fn live_mode_has_no_demo_catalog_and_no_sandbox() {
         "no sandbox route in live mode"
     );
 }
+
+#[tokio::test]
+async fn one_phone_cannot_be_sent_prompt_after_prompt() {
+    let server = start(&[("RATE_LIMIT_PER_PHONE_PER_HOUR", "2")]).await;
+    for _ in 0..2 {
+        let (status, payment) = server
+            .momo_payment("demo-cg", "cg", "airtel", "242066000001")
+            .await;
+        assert_eq!(status, 200, "{payment}");
+    }
+    let key = format!("k-{}", common::unique());
+    let (_, created) = server
+        .create(&key, json!({"order": "demo-cg", "method": "mobile_money"}))
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let response = server
+        .http
+        .post(server.url(&format!("/api/v1/payments/{id}/submit")))
+        .json(&json!({"type": "mobile_money", "country": "cg", "operator": "airtel", "msisdn": "+242066000001"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after >= 1);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    let (_, kept) = server.get(&format!("/api/v1/payments/{id}")).await;
+    assert_eq!(kept["status"], "created", "nothing was sent to the phone");
+}
+
+#[tokio::test]
+async fn one_address_cannot_create_payment_after_payment() {
+    let server = start(&[("RATE_LIMIT_PER_CLIENT_PER_MINUTE", "3")]).await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let key = format!("k-{}", common::unique());
+        let (status, _) = server
+            .create(
+                &key,
+                json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000002"}),
+            )
+            .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [201, 201, 201, 429, 429]);
+    assert_eq!(server.payment_count().await, 3);
+}

@@ -33,6 +33,11 @@ pub enum ApiError {
     Unauthorized,
     /// The body is larger than the endpoint takes (413).
     PayloadTooLarge,
+    /// Too many requests for one key (429, with `Retry-After`).
+    RateLimited {
+        what: &'static str,
+        retry_after_secs: u64,
+    },
     Provider(ProviderError),
     Store(StoreError),
 }
@@ -97,6 +102,14 @@ impl ApiError {
             }
             ApiError::NotFound(message) => (StatusCode::NOT_FOUND, "not_found", message.clone()),
             ApiError::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone()),
+            ApiError::RateLimited {
+                what,
+                retry_after_secs,
+            } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many {what}; try again in {retry_after_secs} s"),
+            ),
             ApiError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
@@ -231,7 +244,17 @@ impl IntoResponse for ApiError {
                 field: self.field().map(Into::into),
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::RateLimited {
+            retry_after_secs, ..
+        } = self
+        {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_secs),
+            );
+        }
+        response
     }
 }
 

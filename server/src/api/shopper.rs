@@ -9,6 +9,7 @@ use checkout_contract::{
 use serde::Deserialize;
 
 use super::{ApiError, AppJson, AppQuery};
+use crate::limits::ClientAddress;
 use crate::providers::SubmitDetails;
 use crate::service::{Created, NewPayment};
 use crate::{validate, AppState};
@@ -48,9 +49,11 @@ pub async fn checkout_get(
 /// `POST /api/v1/payments`: one payment per `Idempotency-Key`.
 pub async fn payments_create(
     State(state): State<AppState>,
+    client: ClientAddress,
     headers: HeaderMap,
     AppJson(request): AppJson<CreatePaymentRequest>,
 ) -> Result<(StatusCode, Json<Payment>), ApiError> {
+    state.limits.check_client(&client)?;
     let key = headers
         .get(IDEMPOTENCY_HEADER)
         .map(|value| value.to_str().unwrap_or("\u{0}"));
@@ -98,15 +101,25 @@ pub async fn payments_create(
 /// `POST /api/v1/payments/{id}/submit`: proceed (Yassir Cash) or confirm (mobile money).
 pub async fn payments_submit(
     State(state): State<AppState>,
+    client: ClientAddress,
     Path(id): Path<String>,
     AppJson(request): AppJson<SubmitRequest>,
 ) -> Result<Json<Payment>, ApiError> {
+    state.limits.check_client(&client)?;
     let details = match request {
         SubmitRequest::YassirCash => SubmitDetails::YassirCash,
         SubmitRequest::MobileMoney(details) => {
             SubmitDetails::MobileMoney(validate::mobile_money(details, state.service.test_mode())?)
         }
     };
+    // Each submit texts or prompts a phone: the Yassir wallet's (given at create) or the MSISDN.
+    let phone = match &details {
+        SubmitDetails::YassirCash => state.service.wallet_phone(&id).await?,
+        SubmitDetails::MobileMoney(details) => Some(details.msisdn.clone()),
+    };
+    if let Some(phone) = phone {
+        state.limits.check_phone(&phone)?;
+    }
     Ok(Json(state.service.submit(&id, details).await?))
 }
 

@@ -33,6 +33,14 @@ fn read_answer(result: Result<ProviderStatus, ProviderError>) -> SubmitAnswer {
 }
 
 impl PaymentService {
+    /// The wallet phone a Yassir Cash payment was created for (`None` for another method).
+    pub async fn wallet_phone(&self, id: &str) -> Result<Option<String>, ApiError> {
+        let row = self.load(id).await?;
+        Ok((row.method == MethodKind::YassirCash)
+            .then_some(row.phone)
+            .flatten())
+    }
+
     /// Starts the payment with the shopper's method details.
     pub async fn submit(&self, id: &str, details: SubmitDetails) -> Result<Payment, ApiError> {
         let row = self.load(id).await?;

@@ -45,6 +45,8 @@ pub async fn start_on(database: &std::path::Path, extra: &[(&str, &str)]) -> Tes
         ("SANDBOX_PROMPT_TIMEOUT_MS".into(), "5000".into()),
         ("SANDBOX_SLOW_DELAY_MS".into(), "3000".into()),
         ("CHECK_INTERVAL_MS".into(), "0".into()),
+        // Tests make payments faster than any shopper; the limits have tests of their own.
+        ("RATE_LIMIT_PER_CLIENT_PER_MINUTE".into(), "0".into()),
         ("WIDGET_DIR".into(), "/nonexistent".into()),
     ]);
     for (key, value) in extra {
@@ -54,6 +56,7 @@ pub async fn start_on(database: &std::path::Path, extra: &[(&str, &str)]) -> Tes
     let state = checkout_server::build_state(&config).unwrap();
     let router = checkout_server::app(&config, state);
     let handle = tokio::spawn(async move {
+        let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(listener, router).await.unwrap();
     });
     TestServer {

@@ -1,0 +1,137 @@
+//! Rate limits on the unauthenticated endpoints that reach a provider: per client address on
+//! create and submit, and per phone on submit, since the attacker picks the phone and each
+//! submit sends a text message (Yassir's OTP) or a USSD prompt (mobile money) to it.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::api::ApiError;
+
+/// How many requests each key may make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Creates and submits per client address per minute; 0 turns the limit off.
+    pub per_client_per_minute: u32,
+    /// Submits per phone per hour; 0 turns the limit off.
+    pub per_phone_per_hour: u32,
+}
+
+/// The limiters, shared by every request.
+pub struct RateLimits {
+    per_client: Option<DefaultKeyedRateLimiter<String>>,
+    per_phone: Option<DefaultKeyedRateLimiter<String>>,
+    clock: DefaultClock,
+}
+
+fn limiter(count: u32, period: Duration) -> Option<DefaultKeyedRateLimiter<String>> {
+    let count = NonZeroU32::new(count)?;
+    // The whole allowance may be used at once, then it refills evenly over the period.
+    let quota = Quota::with_period(period / count.get())?.allow_burst(count);
+    Some(RateLimiter::keyed(quota))
+}
+
+impl RateLimits {
+    pub fn new(settings: LimitSettings) -> Self {
+        Self {
+            per_client: limiter(settings.per_client_per_minute, Duration::from_secs(60)),
+            per_phone: limiter(settings.per_phone_per_hour, Duration::from_secs(3600)),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    fn check(
+        &self,
+        limiter: &Option<DefaultKeyedRateLimiter<String>>,
+        key: &str,
+        what: &'static str,
+    ) -> Result<(), ApiError> {
+        let Some(limiter) = limiter else {
+            return Ok(());
+        };
+        limiter.check_key(&key.to_string()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(self.clock.now());
+            ApiError::RateLimited {
+                what,
+                retry_after_secs: wait.as_secs().max(1),
+            }
+        })
+    }
+
+    pub fn check_client(&self, client: &ClientAddress) -> Result<(), ApiError> {
+        self.check(&self.per_client, &client.0, "requests from this address")
+    }
+
+    /// `phone` in any form: only its digits count, so `+242 06…` and `24206…` are one phone.
+    pub fn check_phone(&self, phone: &str) -> Result<(), ApiError> {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        self.check(&self.per_phone, &digits, "payments to this phone number")
+    }
+
+    /// Forgets keys whose allowance is whole again, so the limiters' memory stays bounded.
+    pub fn forget_idle(&self) {
+        for limiter in [&self.per_client, &self.per_phone].into_iter().flatten() {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// The client's address as the server's listener saw it. Behind a reverse proxy every client
+/// has the proxy's address; the limit then applies to the proxy as a whole.
+pub struct ClientAddress(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientAddress(address))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_gets_its_allowance_then_waits() {
+        let limits = RateLimits::new(LimitSettings {
+            per_client_per_minute: 0,
+            per_phone_per_hour: 2,
+        });
+        assert!(limits.check_phone("+242 06 659 44 70").is_ok());
+        assert!(limits.check_phone("242066594470").is_ok());
+        match limits.check_phone("242066594470") {
+            Err(ApiError::RateLimited {
+                retry_after_secs, ..
+            }) => assert!((1..=1800).contains(&retry_after_secs), "{retry_after_secs}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(limits.check_phone("242066000001").is_ok(), "another phone");
+        limits.forget_idle();
+    }
+
+    #[test]
+    fn zero_turns_a_limit_off() {
+        let limits = RateLimits::new(LimitSettings {
+            per_client_per_minute: 0,
+            per_phone_per_hour: 0,
+        });
+        let client = ClientAddress("203.0.113.7".into());
+        for _ in 0..1000 {
+            assert!(limits.check_client(&client).is_ok());
+            assert!(limits.check_phone("+213555000001").is_ok());
+        }
+    }
+}
