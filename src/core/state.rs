@@ -198,6 +198,23 @@ impl Step {
         }
     }
 
+    /// True when the attempt is over for the shopper, so nothing is left to resume. A retryable
+    /// error is not over (Retry may replay the attempt), nor is a payment still pending.
+    pub fn is_settled(&self) -> bool {
+        matches!(
+            self,
+            Step::Succeeded { .. }
+                | Step::Rejected { .. }
+                | Step::PreAuthorized { .. }
+                | Step::Expired { .. }
+                | Step::Closed { .. }
+                | Step::Error {
+                    can_retry: false,
+                    ..
+                }
+        )
+    }
+
     /// When the current wait ends, for a countdown.
     pub fn deadline_ms(&self) -> Option<u64> {
         match self {
@@ -263,12 +280,18 @@ pub enum Effect {
     /// `GET /payments/{id}` after `after_ms`; answer with `PollResult`/`PollFailed`. Replaces any
     /// poll still scheduled.
     Poll { payment_id: String, after_ms: u32 },
-    /// Remember the payment (the browser's storage) for the return from the OTP page, a reload
-    /// or another tab.
-    SaveResume { payment_id: String },
-    /// Navigate the whole page to `url`.
+    /// Keep the attempt that created `payment_id` (the browser's storage, one per order) so the
+    /// return from the OTP page, a reload or another tab resumes the payment instead of creating
+    /// another.
+    SaveResume {
+        payment_id: String,
+        idempotency_key: String,
+        request: CreatePaymentRequest,
+    },
+    /// Navigate the whole page to `url`, if the browser agrees it is on one of
+    /// [`Checkout::redirect_origins`].
     Redirect { url: String },
-    /// Forget the saved payment: it reached an end.
+    /// Forget the saved attempt: the flow settled ([`Step::is_settled`]) or went back to the form.
     ClearResume,
 }
 
@@ -283,7 +306,8 @@ pub struct Checkout {
     submitted: bool,
     /// The shopper has been to the OTP page, so a `requires_action` no longer redirects by itself.
     visited_provider: bool,
-    /// A resume marker or saved id may exist and must be cleared at the end.
+    /// The browser may hold an attempt of this order (saved by [`Effect::SaveResume`], or the one
+    /// resumed): [`Effect::ClearResume`] is owed once the flow settles or goes back to the form.
     resumable: bool,
     deadline_ms: Option<u64>,
     polls: u32,
@@ -323,23 +347,58 @@ impl Checkout {
         self.payment_id.as_deref()
     }
 
+    /// The origins the OTP page may be on: the core's check and the browser's both ask this list.
+    pub fn redirect_origins(&self) -> &[String] {
+        &self.config.redirect_origins
+    }
+
     /// Replaces the origins the OTP page may be on (the page changed its options).
     pub fn set_redirect_origins(&mut self, origins: Vec<String>) {
         self.config.redirect_origins = origins;
     }
 
+    /// A fresh start for the next attempt. What the browser holds outlives it: only
+    /// [`Effect::ClearResume`] forgets that, and the next [`Effect::SaveResume`] replaces it.
     fn fresh(self) -> Self {
-        Checkout::new(self.config)
+        Checkout {
+            resumable: self.resumable,
+            ..Checkout::new(self.config)
+        }
+    }
+
+    /// [`Effect::ClearResume`] if the browser may hold an attempt.
+    fn forget(&mut self) -> Vec<Effect> {
+        if std::mem::take(&mut self.resumable) {
+            vec![Effect::ClearResume]
+        } else {
+            Vec::new()
+        }
     }
 
     /// A fresh form for a new attempt, forgetting the saved one if there is one.
     fn back_to_form(self) -> (Self, Vec<Effect>) {
-        let effects = if self.resumable {
-            vec![Effect::ClearResume]
-        } else {
-            Vec::new()
-        };
-        (self.fresh(), effects)
+        let mut state = self.fresh();
+        let effects = state.forget();
+        (state, effects)
+    }
+
+    /// Saves the attempt that created the payment before anything else happens, so a reload from
+    /// here on resumes it instead of creating another. Not once the flow is over.
+    fn save_for_resume(mut self, mut effects: Vec<Effect>) -> (Self, Vec<Effect>) {
+        if let (false, Some(attempt), Some(payment_id)) =
+            (self.step.is_settled(), &self.attempt, &self.payment_id)
+        {
+            effects.insert(
+                0,
+                Effect::SaveResume {
+                    payment_id: payment_id.clone(),
+                    idempotency_key: attempt.idempotency_key.clone(),
+                    request: attempt.create.clone(),
+                },
+            );
+            self.resumable = true;
+        }
+        (self, effects)
     }
 }
 
@@ -367,12 +426,13 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
         (S::Creating, Event::Created(payment)) => {
             let mut state = state;
             state.payment_id = Some(payment.id.clone());
-            if payment.status == PaymentStatus::Created {
+            let (state, effects) = if payment.status == PaymentStatus::Created {
                 state.submit()
             } else {
                 // A replayed create answers with the payment as it now stands.
                 state.settle(payment, at)
-            }
+            };
+            state.save_for_resume(effects)
         }
         (S::Submitting, Event::Submitted(payment)) if state.is_current(&payment) => {
             let mut state = state;
@@ -496,15 +556,15 @@ impl Checkout {
         (self, vec![effect])
     }
 
-    /// Same details, new key: a new payment. Without the details (resumed after a reload) the
-    /// shopper goes back to the form.
+    /// Same details, new key: a new payment, saved in place of this one once created. Without
+    /// the details (resumed after a reload) the shopper goes back to the form.
     fn new_attempt(self, idempotency_key: String) -> (Self, Vec<Effect>) {
         match self.attempt.clone() {
             Some(attempt) => self.fresh().start(Attempt {
                 idempotency_key,
                 ..attempt
             }),
-            None => (self.fresh(), Vec::new()),
+            None => self.back_to_form(),
         }
     }
 
@@ -644,21 +704,19 @@ impl Checkout {
                 })
             }
         };
+        // The attempt is saved already: since its creation, or it is the one resumed.
         self.visited_provider = true;
-        self.resumable = true;
         self.step = Step::Redirecting { url: url.clone() };
-        (
-            self,
-            vec![Effect::SaveResume { payment_id }, Effect::Redirect { url }],
-        )
+        (self, vec![Effect::Redirect { url }])
     }
 
-    /// Ends the flow (a final answer or an error).
+    /// Ends the flow (a final answer or an error). A retryable error keeps the saved attempt:
+    /// Retry may replay it, or look at its payment.
     fn stop(mut self, step: Step) -> (Self, Vec<Effect>) {
         self.step = step;
         self.deadline_ms = None;
-        let effects = if std::mem::take(&mut self.resumable) {
-            vec![Effect::ClearResume]
+        let effects = if self.step.is_settled() {
+            self.forget()
         } else {
             Vec::new()
         };
@@ -822,7 +880,7 @@ mod tests {
         assert_eq!(state.step(), &Step::Submitting);
         assert_eq!(state.payment_id(), Some("pay_1"));
         assert!(
-            matches!(&effects[..], [Effect::SubmitDetails { payment_id, .. }] if payment_id == "pay_1")
+            matches!(&effects[..], [Effect::SaveResume { .. }, Effect::SubmitDetails { payment_id, .. }] if payment_id == "pay_1")
         );
     }
 
@@ -1044,15 +1102,7 @@ mod tests {
                 url: expected.clone()
             }
         );
-        assert_eq!(
-            effects,
-            [
-                Effect::SaveResume {
-                    payment_id: "pay_1".into()
-                },
-                Effect::Redirect { url: expected }
-            ]
-        );
+        assert_eq!(effects, [Effect::Redirect { url: expected }]);
     }
 
     #[test]
@@ -1065,7 +1115,7 @@ mod tests {
                 can_retry: false
             }
         );
-        assert!(effects.is_empty());
+        assert_eq!(effects, [Effect::ClearResume]);
         let (state, _) = settled(redirect_to("javascript:alert(1)"));
         assert_eq!(
             state.step(),
@@ -1160,7 +1210,7 @@ mod tests {
             at(T0 + 9_000),
         );
         assert!(matches!(state.step(), Step::Succeeded { .. }));
-        assert!(effects.is_empty());
+        assert_eq!(effects, [Effect::ClearResume]);
     }
 
     #[test]
@@ -1445,10 +1495,7 @@ mod tests {
 
         let (state, effects) = transition(state, Event::ContinueToProvider, at(T0));
         assert!(matches!(state.step(), Step::Redirecting { .. }));
-        assert!(matches!(
-            &effects[..],
-            [Effect::SaveResume { .. }, Effect::Redirect { .. }]
-        ));
+        assert!(matches!(&effects[..], [Effect::Redirect { .. }]));
     }
 
     #[test]
@@ -1672,5 +1719,120 @@ mod tests {
             at(T0),
         );
         assert!(matches!(state.step(), Step::Checking { .. }));
+    }
+
+    fn saved(payment_id: &str, key: &str) -> Effect {
+        let Event::Pay { create, .. } = pay(key) else {
+            unreachable!()
+        };
+        Effect::SaveResume {
+            payment_id: payment_id.into(),
+            idempotency_key: key.into(),
+            request: create,
+        }
+    }
+
+    #[test]
+    fn created_payment_is_saved_for_resume_before_its_details_are_sent() {
+        let (_, effects) = run(submitting());
+        assert_eq!(effects[0], saved("pay_1", "key-1"));
+        assert!(matches!(effects[1], Effect::SubmitDetails { .. }));
+    }
+
+    #[test]
+    fn every_settled_step_forgets_the_saved_attempt() {
+        use PaymentStatus as P;
+        for status in [
+            P::Succeeded,
+            P::Rejected,
+            P::PreAuthorized,
+            P::Expired,
+            P::Canceled,
+        ] {
+            let (state, effects) = settled(payment(status));
+            assert!(state.step().is_settled(), "{status}");
+            assert_eq!(effects, [Effect::ClearResume], "{status}");
+        }
+        let (state, effects) = transition(waiting(), Event::PollFailed(http_404()), at(T0));
+        assert!(state.step().is_settled());
+        assert_eq!(effects, [Effect::ClearResume]);
+    }
+
+    fn http_404() -> RequestError {
+        RequestError::Http {
+            status: 404,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn retryable_errors_and_pending_payments_keep_the_saved_attempt() {
+        let mut interrupted = submitting();
+        interrupted.push(Event::SubmitFailed(network()));
+        let (state, effects) = run(interrupted);
+        assert!(!state.step().is_settled());
+        assert!(effects.is_empty());
+        let (state, effects) = settled(payment(PaymentStatus::Failed));
+        assert!(!state.step().is_settled());
+        assert!(effects.is_empty());
+        let (state, effects) = transition(waiting(), Event::DeadlineReached, at(T0));
+        assert!(!state.step().is_settled());
+        assert_eq!(effects, slow_poll());
+    }
+
+    #[test]
+    fn a_new_attempt_is_saved_in_place_of_the_failed_one_once_created() {
+        let (state, _) = settled(payment(PaymentStatus::Failed));
+        let (state, effects) = transition(
+            state,
+            Event::Retry {
+                idempotency_key: "key-2".into(),
+            },
+            at(T0),
+        );
+        assert_eq!(create_key(&effects), Some("key-2"));
+        let created = Payment {
+            id: "pay_2".into(),
+            ..payment(PaymentStatus::Created)
+        };
+        let (_, effects) = transition(state.clone(), Event::Created(created), at(T0));
+        assert_eq!(effects[0], saved("pay_2", "key-2"));
+        // Refused instead: the failed one saved before is forgotten too.
+        let refused = RequestError::Http {
+            status: 422,
+            error: None,
+        };
+        let (_, effects) = transition(state, Event::CreateFailed(refused), at(T0));
+        assert_eq!(effects, [Effect::ClearResume]);
+    }
+
+    #[test]
+    fn a_resumed_failure_is_kept_until_the_shopper_goes_back_to_the_form() {
+        let (state, _) = returned();
+        let (state, effects) = transition(
+            state,
+            Event::PollResult(payment(PaymentStatus::Failed)),
+            at(T0),
+        );
+        assert!(effects.is_empty());
+        let (state, effects) = transition(
+            state,
+            Event::Retry {
+                idempotency_key: "key-2".into(),
+            },
+            at(T0),
+        );
+        assert_eq!(state.step(), &Step::Choosing);
+        assert_eq!(effects, [Effect::ClearResume]);
+    }
+
+    #[test]
+    fn leaving_for_the_otp_page_keeps_the_attempt_saved_at_its_creation() {
+        let (state, effects) = run(vec![pay("key-1"), Event::Created(redirect_to(PAY_URL))]);
+        assert!(matches!(state.step(), Step::Redirecting { .. }));
+        assert!(matches!(
+            &effects[..],
+            [Effect::SaveResume { .. }, Effect::Redirect { .. }]
+        ));
     }
 }

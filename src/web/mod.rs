@@ -1,9 +1,10 @@
-//! The browser side of the widget: views, the hook that runs the core's effects, and the thin
-//! wrappers over HTTP, storage and navigation they use.
+//! The browser side of the widget: views, the checkout that runs the core's effects and the hook
+//! that gives it to the views, and the thin wrappers over HTTP, storage and navigation they use.
 
 pub mod api;
 pub mod app;
 pub mod browser;
+pub mod checkout;
 pub mod components;
 pub mod entry;
 pub mod hooks;

@@ -3,5 +3,6 @@
 pub mod use_checkout;
 pub mod use_now;
 
-pub use use_checkout::{use_checkout, CheckoutHandle, FormEdit, Phase, WidgetState};
+pub use crate::web::checkout::{FormEdit, Phase, WidgetState};
+pub use use_checkout::{use_checkout, CheckoutHandle};
 pub use use_now::use_now;

@@ -1,0 +1,52 @@
+//! Resuming an attempt after a reload, in another tab or back from the OTP page. When the attempt
+//! is saved and when it is forgotten is the core's to say ([`Effect::SaveResume`],
+//! [`Effect::ClearResume`]); this keeps it in the browser's [`storage`] and, on load, picks it up.
+//!
+//! [`Effect::SaveResume`]: crate::core::state::Effect::SaveResume
+//! [`Effect::ClearResume`]: crate::core::state::Effect::ClearResume
+
+use checkout_contract::CreatePaymentRequest;
+
+use crate::core::redirect;
+use crate::core::state::Event;
+use crate::web::browser;
+use crate::web::storage::{self, SavedAttempt};
+
+/// Keeps the attempt that created `payment_id`, in place of any saved before for `order`.
+pub fn save(
+    order: &str,
+    payment_id: String,
+    idempotency_key: String,
+    request: CreatePaymentRequest,
+) {
+    storage::save(&SavedAttempt {
+        payment_id,
+        order: order.to_string(),
+        method: request.method,
+        phone: request.phone,
+        idempotency_key,
+        started_at: browser::now_ms(),
+    });
+}
+
+/// Forgets the attempt saved for `order`.
+pub fn forget(order: &str) {
+    storage::clear(order);
+}
+
+/// On load: the event that picks up the payment this page was returned to or reloaded in the
+/// middle of, if this browser saved its attempt. Only the backend's answer then decides the
+/// outcome, never the URL.
+pub fn on_load(order: &str) -> Option<Event> {
+    let href = browser::page_href();
+    // Without a saved attempt, a resume marker is a link this browser did not start (a forged or
+    // shared link, or storage refused): never someone else's outcome, only the form. The marker
+    // is left to any other widget on the page whose attempt it is.
+    let saved = storage::load(order, browser::now_ms())?;
+    if redirect::resume_marker(&href).as_deref() == Some(saved.payment_id.as_str()) {
+        browser::replace_href(&redirect::strip_resume_marker(&href));
+    }
+    Some(Event::Returned {
+        payment_id: saved.payment_id,
+    })
+}

@@ -1,0 +1,203 @@
+//! Carries out the reducer's work right after each dispatch: the backend calls, the polls, the
+//! wait's deadline, the saved attempt, the redirect and the notices for the embedding page. One
+//! per widget, for as long as it is on screen.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use yew::platform::{spawn_local, time::sleep};
+use yew::{Callback, UseForceUpdateHandle};
+
+use super::poller::Poller;
+use super::resume;
+use super::state::{reduce, Action, WidgetState, Work};
+use crate::core::backoff::PollPolicy;
+use crate::core::events::Notice;
+use crate::core::redirect;
+use crate::core::state::{Checkout, Effect, Event, Moment};
+use crate::web::api::Backend;
+use crate::web::browser;
+use crate::web::hooks::use_checkout::CheckoutSettings;
+use crate::web::navigate::Navigator;
+
+/// Holds the state, runs the reducer and carries out its work.
+pub struct Runner {
+    backend: Rc<dyn Backend>,
+    navigator: Rc<dyn Navigator>,
+    order: String,
+    polling: PollPolicy,
+    /// Hears the notices.
+    notify: Option<Callback<Notice>>,
+    state: RefCell<Rc<WidgetState>>,
+    /// Renders the widget again.
+    render: UseForceUpdateHandle,
+    poller: Poller,
+    /// Bumped by every change of the deadline: an older timer then does nothing.
+    deadline_generation: Cell<u64>,
+    alive: Cell<bool>,
+}
+
+impl Runner {
+    pub fn new(settings: CheckoutSettings, render: UseForceUpdateHandle) -> Self {
+        let state = WidgetState::new(
+            settings.order.clone(),
+            settings.methods,
+            settings.redirect_origins,
+        );
+        Runner {
+            backend: settings.backend,
+            navigator: settings.navigator,
+            order: settings.order,
+            polling: settings.polling,
+            notify: settings.notify,
+            state: RefCell::new(Rc::new(state)),
+            render,
+            poller: Poller::default(),
+            deadline_generation: Cell::new(0),
+            alive: Cell::new(true),
+        }
+    }
+
+    /// The state as it stands.
+    pub fn state(&self) -> Rc<WidgetState> {
+        self.state.borrow().clone()
+    }
+
+    /// Runs the reducer, renders, then carries out the work it returned.
+    pub fn dispatch(self: &Rc<Self>, action: Action) {
+        if !self.alive.get() {
+            return;
+        }
+        let state = WidgetState::clone(&self.state());
+        let (state, work) = reduce(state, action);
+        *self.state.borrow_mut() = Rc::new(state);
+        self.render.force_update();
+        for item in work {
+            self.run(item);
+        }
+    }
+
+    /// Feeds an event to the core.
+    pub fn send(self: &Rc<Self>, event: Event) {
+        let at = Moment {
+            now_ms: browser::now_ms(),
+            random_unit: browser::random_unit(),
+        };
+        self.dispatch(Action::Flow(event, at));
+    }
+
+    /// Loads the order, then resumes the attempt this page was left in the middle of, if any.
+    pub fn load(self: &Rc<Self>) {
+        let runner = self.clone();
+        spawn_local(async move {
+            match runner.backend.checkout(&runner.order).await {
+                Ok(session) => {
+                    let page_url = redirect::strip_resume_marker(&browser::page_href());
+                    runner.dispatch(Action::Loaded {
+                        session,
+                        page_url,
+                        polling: runner.polling,
+                    });
+                    if let Some(event) = resume::on_load(&runner.order) {
+                        runner.send(event);
+                    }
+                }
+                Err(error) => runner.dispatch(Action::LoadFailed(error)),
+            }
+        });
+    }
+
+    /// The widget left the page: nothing more is sent, shown or told.
+    pub fn stop(&self) {
+        self.alive.set(false);
+        self.poller.stop();
+    }
+
+    fn run(self: &Rc<Self>, work: Work) {
+        match work {
+            Work::Run(Effect::CreatePayment {
+                idempotency_key,
+                request,
+            }) => {
+                let runner = self.clone();
+                spawn_local(async move {
+                    let answer = runner
+                        .backend
+                        .create_payment(&idempotency_key, &request)
+                        .await;
+                    runner.send(match answer {
+                        Ok(payment) => Event::Created(payment),
+                        Err(error) => Event::CreateFailed(error.to_request_error()),
+                    });
+                });
+            }
+            Work::Run(Effect::SubmitDetails {
+                payment_id,
+                request,
+            }) => {
+                let runner = self.clone();
+                spawn_local(async move {
+                    let answer = runner.backend.submit(&payment_id, &request).await;
+                    runner.send(match answer {
+                        Ok(payment) => Event::Submitted(payment),
+                        Err(error) => Event::SubmitFailed(error.to_request_error()),
+                    });
+                });
+            }
+            Work::Run(Effect::Poll {
+                payment_id,
+                after_ms,
+            }) => {
+                let runner = self.clone();
+                spawn_local(async move {
+                    let poll = runner.poller.poll(&*runner.backend, payment_id, after_ms);
+                    match poll.await {
+                        Some(Ok(payment)) => runner.send(Event::PollResult(payment)),
+                        Some(Err(error)) => {
+                            runner.send(Event::PollFailed(error.to_request_error()))
+                        }
+                        None => {}
+                    }
+                });
+            }
+            Work::Run(Effect::SaveResume {
+                payment_id,
+                idempotency_key,
+                request,
+            }) => resume::save(&self.order, payment_id, idempotency_key, request),
+            Work::Run(Effect::ClearResume) => resume::forget(&self.order),
+            Work::Run(Effect::Redirect { url }) => {
+                // The browser's own URL parser checks the address against the core's list too.
+                let state = self.state();
+                let allowed = (state.checkout.as_ref())
+                    .map(Checkout::redirect_origins)
+                    .is_some_and(|origins| browser::origin_is_allowed(&url, origins));
+                if allowed {
+                    self.navigator.assign(&url);
+                } else {
+                    self.dispatch(Action::RedirectBlocked);
+                }
+            }
+            Work::Notify(notice) => {
+                if let Some(notify) = &self.notify {
+                    notify.emit(notice);
+                }
+            }
+            Work::Deadline(deadline) => {
+                let generation = self.deadline_generation.get() + 1;
+                self.deadline_generation.set(generation);
+                if let Some(deadline_ms) = deadline {
+                    let runner = self.clone();
+                    spawn_local(async move {
+                        let wait = deadline_ms.saturating_sub(browser::now_ms());
+                        sleep(Duration::from_millis(wait)).await;
+                        if runner.deadline_generation.get() == generation {
+                            runner.send(Event::DeadlineReached);
+                        }
+                    });
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! What the views read, and the one reducer: [`reduce`] takes the state and an [`Action`] and
+//! returns the next state and the [`Work`] to carry out, sharing nothing. Form edits go to
+//! [`MethodForm`], flow events to the core's [`transition`]; the notices for the embedding page
+//! ([`Notice`]) are worked out here from each change and nowhere else.
+
+use std::mem::discriminant;
+use std::rc::Rc;
+
+use checkout_contract::{CheckoutSession, MethodKind, Operator};
+
+use crate::core::backoff::PollPolicy;
+use crate::core::events::{step_notice, Notice};
+use crate::core::state::{transition, Checkout, Effect, Event, FlowConfig, Moment, Step};
+use crate::core::validate::{Field, MethodForm};
+use crate::web::api::WidgetError;
+
+/// Loading the order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Loading,
+    /// The order could not be loaded: nothing can be paid.
+    Failed(WidgetError),
+    Ready,
+}
+
+/// A change the shopper makes to the method form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormEdit {
+    Method(MethodKind),
+    YassirPhone(String),
+    Country(String),
+    Msisdn(String),
+    Operator(Operator),
+    FirstName(String),
+    LastName(String),
+    ReceiptEmail(String),
+    /// The shopper left the field: its error may show.
+    Touch(Field),
+    /// Pay pressed on an invalid form: every error shows.
+    TouchAll,
+}
+
+/// What the reducer is told.
+pub enum Action {
+    /// The order is loaded; the page is at `page_url`, without a resume marker.
+    Loaded {
+        session: CheckoutSession,
+        page_url: String,
+        polling: PollPolicy,
+    },
+    LoadFailed(WidgetError),
+    Form(FormEdit),
+    Flow(Event, Moment),
+    /// The browser's URL parser disagreed with the core about the OTP page's origin.
+    RedirectBlocked,
+    /// The page's options, set when the widget mounts and whenever the page changes them.
+    Options {
+        /// The methods the page allows (`None`: all the session's).
+        methods: Option<Vec<MethodKind>>,
+        /// The origins the OTP page may be on (`None`: the session's).
+        redirect_origins: Option<Vec<String>>,
+    },
+}
+
+/// What the runner carries out after a dispatch, in order.
+pub enum Work {
+    Run(Effect),
+    /// The wait's deadline changed (`None`: no wait any more).
+    Deadline(Option<u64>),
+    /// Tell the embedding page.
+    Notify(Notice),
+}
+
+/// Everything the views read.
+#[derive(Clone)]
+pub struct WidgetState {
+    pub phase: Phase,
+    pub session: Option<Rc<CheckoutSession>>,
+    pub form: Option<MethodForm>,
+    pub checkout: Option<Checkout>,
+    pub redirect_blocked: bool,
+    /// The methods the page allows (`None`: all the session offers).
+    methods: Option<Vec<MethodKind>>,
+    /// The page's list of origins the OTP page may be on, until it is set into the core's config
+    /// ([`redirect_origins`]).
+    page_origins: Option<Vec<String>>,
+    /// The order as the page named it.
+    order: String,
+}
+
+impl WidgetState {
+    /// Loading `order`, with the page's options.
+    pub fn new(
+        order: String,
+        methods: Option<Vec<MethodKind>>,
+        page_origins: Option<Vec<String>>,
+    ) -> Self {
+        WidgetState {
+            phase: Phase::Loading,
+            session: None,
+            form: None,
+            checkout: None,
+            redirect_blocked: false,
+            methods,
+            page_origins,
+            order,
+        }
+    }
+
+    /// The step shown, once the order is loaded.
+    pub fn step(&self) -> Option<&Step> {
+        self.checkout.as_ref().map(Checkout::step)
+    }
+
+    /// True while the form must not change and Pay must not be pressed.
+    pub fn busy(&self) -> bool {
+        self.step()
+            .is_none_or(|step| !matches!(step, Step::Choosing))
+    }
+}
+
+/// The origins the OTP page may be on: the page's own list, else the session's. They go into the
+/// core's config ([`Checkout::redirect_origins`]), the one list every check of a redirect asks.
+fn redirect_origins(page: Option<&Vec<String>>, session: &CheckoutSession) -> Vec<String> {
+    page.unwrap_or(&session.redirect_origins).clone()
+}
+
+/// What a `change` notice says about the form.
+fn form_summary(form: &MethodForm) -> (Option<MethodKind>, bool, bool) {
+    (form.method(), form.is_valid(), form.is_blank())
+}
+
+/// The form for the session's methods that the page allows, or `None` when none is left.
+fn narrowed_form(
+    session: &CheckoutSession,
+    order: &str,
+    methods: Option<&[MethodKind]>,
+) -> Option<MethodForm> {
+    let mut form = MethodForm::new(session, order);
+    if let Some(allowed) = methods {
+        form.retain_methods(allowed);
+    }
+    (!form.offered_methods().is_empty()).then_some(form)
+}
+
+const NO_METHOD: &str = "None of the methods asked for is offered for this order.";
+
+/// The `error` notice of an order that could not be loaded.
+fn load_error(error: &WidgetError) -> Notice {
+    match error {
+        WidgetError::Network(_) => Notice::error(
+            "network_error",
+            "The merchant backend could not be reached.",
+        ),
+        WidgetError::Http {
+            body: Some(body), ..
+        } => Notice::error(&body.error.code, &body.error.message),
+        WidgetError::Http { body: None, .. } => {
+            Notice::error("http_error", "The merchant backend answered with an error.")
+        }
+        WidgetError::Decode(message) => Notice::error("invalid_response", message),
+    }
+}
+
+fn apply_edit(form: &mut MethodForm, edit: FormEdit) {
+    match edit {
+        FormEdit::Method(method) => form.select_method(method),
+        FormEdit::YassirPhone(value) => form.set_yassir_phone(&value),
+        FormEdit::Country(code) => form.select_country(&code),
+        FormEdit::Msisdn(value) => form.set_msisdn(&value),
+        FormEdit::Operator(operator) => form.choose_operator(operator),
+        FormEdit::FirstName(value) => form.set_first_name(&value),
+        FormEdit::LastName(value) => form.set_last_name(&value),
+        FormEdit::ReceiptEmail(value) => form.set_receipt_email(&value),
+        FormEdit::Touch(field) => form.touch(field),
+        FormEdit::TouchAll => form.touch_all(),
+    }
+}
+
+/// The next state, and the work that comes with it.
+pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>) {
+    let mut work = Vec::new();
+    let mut notify = |notice| work.push(Work::Notify(notice));
+    match action {
+        Action::Loaded {
+            session,
+            page_url,
+            polling,
+        } => match narrowed_form(&session, &state.order, state.methods.as_deref()) {
+            Some(form) => {
+                notify(Notice::Ready {
+                    order: session.order.clone(),
+                    methods: form.offered_methods(),
+                    test_mode: session.test_mode,
+                });
+                state.form = Some(form);
+                state.checkout = Some(Checkout::new(FlowConfig {
+                    order: state.order.clone(),
+                    page_url,
+                    redirect_origins: redirect_origins(state.page_origins.as_ref(), &session),
+                    polling,
+                }));
+                state.session = Some(Rc::new(session));
+                state.phase = Phase::Ready;
+            }
+            None => {
+                notify(Notice::error("method_unavailable", NO_METHOD));
+                state.phase = Phase::Failed(WidgetError::Decode(NO_METHOD.into()));
+            }
+        },
+        Action::LoadFailed(error) => {
+            notify(load_error(&error));
+            state.phase = Phase::Failed(error);
+        }
+        Action::Form(edit) => {
+            // The form is read-only while an attempt runs.
+            let busy = state.busy();
+            if let Some(form) = state.form.as_mut().filter(|_| !busy) {
+                let before = form_summary(form);
+                apply_edit(form, edit);
+                let (method, complete, empty) = form_summary(form);
+                if (method, complete, empty) != before {
+                    notify(Notice::Change {
+                        method,
+                        complete,
+                        empty,
+                    });
+                }
+            }
+        }
+        Action::Options {
+            methods,
+            redirect_origins: origins,
+        } => {
+            let narrowed = (state.session.as_ref())
+                .map(|session| narrowed_form(session, &state.order, methods.as_deref()));
+            match narrowed {
+                Some(None) => notify(Notice::error("method_unavailable", NO_METHOD)),
+                Some(Some(form)) => {
+                    // A form being filled in is rebuilt; an attempt under way keeps its own.
+                    if !state.busy() && state.methods != methods {
+                        state.form = Some(form);
+                    }
+                    state.methods = methods;
+                }
+                None => state.methods = methods,
+            }
+            if let (Some(checkout), Some(session)) = (state.checkout.as_mut(), &state.session) {
+                // Applies from the next redirect on.
+                checkout.set_redirect_origins(redirect_origins(origins.as_ref(), session));
+            }
+            state.page_origins = origins;
+        }
+        Action::Flow(event, at) => {
+            if let Some(checkout) = state.checkout.take() {
+                let deadline_before = checkout.step().deadline_ms();
+                let kind_before = discriminant(checkout.step());
+                let (checkout, effects) = transition(checkout, event, at);
+                let method = state.form.as_ref().and_then(MethodForm::method);
+                // Before the effects, so the page hears `requires_action` before it is left.
+                if let Some(notice) =
+                    step_notice(kind_before, checkout.step(), checkout.payment_id(), method)
+                {
+                    notify(notice);
+                }
+                work.extend(effects.into_iter().map(Work::Run));
+                if checkout.step().deadline_ms() != deadline_before {
+                    work.push(Work::Deadline(checkout.step().deadline_ms()));
+                }
+                if !matches!(checkout.step(), Step::Redirecting { .. }) {
+                    state.redirect_blocked = false;
+                }
+                state.checkout = Some(checkout);
+            }
+        }
+        Action::RedirectBlocked => {
+            notify(Notice::error(
+                "unsafe_redirect",
+                "The browser refused the OTP page's address.",
+            ));
+            state.redirect_blocked = true;
+        }
+    }
+    (state, work)
+}
