@@ -14,6 +14,10 @@
 //! - `POST /api/v1/admin/payments/{id}/capture` ([`CaptureRequest`]) -> [`PaymentRecord`]
 //! - `POST /api/v1/admin/payments/{id}/release`                    -> [`PaymentRecord`]
 //! - `POST /api/v1/admin/payments/{id}/refund`  ([`RefundRequest`])  -> [`PaymentRecord`]
+//! - `POST /api/v1/admin/order-tokens` ([`OrderTokenRequest`])      -> [`OrderTokenResponse`]
+//!
+//! Which phone numbers the contract takes is the numbering plan's ([`checkout_numbering`]) with
+//! one rule of the contract's own: [`Operator::suggested_for`].
 //!
 //! Every error is an [`ErrorResponse`]. Amounts are integers in the currency's minor unit
 //! (see [`minor_unit_exponent`]): 1500.00 DZD is `150000`, 5000 XAF is `5000`.
@@ -24,21 +28,13 @@ mod status;
 pub use money::{format_minor, minor_unit_exponent};
 pub use status::PaymentStatus;
 
+use checkout_numbering::{Country, Mobile, Network};
 use serde::{Deserialize, Serialize};
 
 /// Path prefix of every contract endpoint.
 pub const API_PREFIX: &str = "/api/v1";
 /// Header carrying the widget's idempotency key on `POST /payments`.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
-
-/// Yabetoo's sandbox MSISDNs, `46733123450` to `46733123457` (MTN's own sandbox range): valid
-/// mobile-money numbers in test mode only, for the widget and the server alike.
-pub fn is_sandbox_msisdn(digits: &str) -> bool {
-    const STEM: &str = "4673312345";
-    digits.len() == STEM.len() + 1
-        && digits.starts_with(STEM)
-        && (b'0'..=b'7').contains(&digits.as_bytes()[STEM.len()])
-}
 
 /// The ways a shopper can pay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -51,11 +47,33 @@ pub enum MethodKind {
 }
 
 impl MethodKind {
+    /// Every method, in the order the contract lists them.
+    pub const ALL: [MethodKind; 2] = [MethodKind::YassirCash, MethodKind::MobileMoney];
+
+    /// The wire name (`yassir_cash`), as serde writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             MethodKind::YassirCash => "yassir_cash",
             MethodKind::MobileMoney => "mobile_money",
         }
+    }
+}
+
+/// Reads a wire name (`mobile_money`); anything else is an error, never a default method.
+impl std::str::FromStr for MethodKind {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        MethodKind::ALL
+            .into_iter()
+            .find(|method| method.as_str() == value)
+            .ok_or_else(|| format!("unknown method `{value}`"))
+    }
+}
+
+impl std::fmt::Display for MethodKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -68,6 +86,10 @@ pub enum Operator {
 }
 
 impl Operator {
+    /// Every operator, in the order the contract lists them.
+    pub const ALL: [Operator; 2] = [Operator::Mtn, Operator::Airtel];
+
+    /// The wire name (`mtn`), as serde writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Operator::Mtn => "mtn",
@@ -76,10 +98,55 @@ impl Operator {
     }
 
     pub fn display_name(self) -> &'static str {
+        self.network().name()
+    }
+
+    /// The network whose numbers this operator charges, in the numbering plan.
+    pub fn network(self) -> Network {
         match self {
-            Operator::Mtn => "MTN",
-            Operator::Airtel => "Airtel",
+            Operator::Mtn => Network::Mtn,
+            Operator::Airtel => Network::Airtel,
         }
+    }
+
+    /// The operator charging the numbers of `network`, if mobile money takes that network.
+    pub fn from_network(network: Network) -> Option<Operator> {
+        Operator::ALL
+            .into_iter()
+            .find(|operator| operator.network() == network)
+    }
+
+    /// The operator a mobile number's range suggests: `Ok(None)` when the plan does not say
+    /// whose the range is (Congo `04`), `Err(network)` when it belongs to a network mobile
+    /// money does not take (Orange, Nexttel and Camtel in Cameroon; Congo Telecom, Equateur
+    /// Telecom): no operator offered could charge it, so the widget and the server refuse it.
+    ///
+    /// Between two operators both taken, the suggestion is a default the shopper may override
+    /// (the widget warns, the server lets it through): the plan's blocks move between
+    /// operators from time to time, and the operator asked is the one that charges.
+    pub fn suggested_for(number: &Mobile) -> Result<Option<Operator>, Network> {
+        match number.network {
+            Some(network) => Operator::from_network(network).map(Some).ok_or(network),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Reads a wire name (`airtel`); anything else is an error, never a default operator.
+impl std::str::FromStr for Operator {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Operator::ALL
+            .into_iter()
+            .find(|operator| operator.as_str() == value)
+            .ok_or_else(|| format!("unknown operator `{value}`"))
+    }
+}
+
+impl std::fmt::Display for Operator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -134,6 +201,15 @@ pub struct PhoneCountry {
     pub dial_code: String,
 }
 
+impl From<Country> for PhoneCountry {
+    fn from(country: Country) -> Self {
+        PhoneCountry {
+            code: country.code().into(),
+            dial_code: country.dial_code().into(),
+        }
+    }
+}
+
 /// A mobile-money country and the operators taken there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MobileMoneyCountry {
@@ -141,6 +217,17 @@ pub struct MobileMoneyCountry {
     pub code: String,
     pub dial_code: String,
     pub operators: Vec<Operator>,
+}
+
+impl MobileMoneyCountry {
+    /// `country` of the numbering plan, with the operators taken there.
+    pub fn new(country: Country, operators: Vec<Operator>) -> Self {
+        MobileMoneyCountry {
+            code: country.code().into(),
+            dial_code: country.dial_code().into(),
+            operators,
+        }
+    }
 }
 
 /// `POST /api/v1/payments` body, sent with an `Idempotency-Key` header.
@@ -334,19 +421,126 @@ pub struct PaymentList {
     pub payments: Vec<PaymentRecord>,
 }
 
+/// The order an order token carries, signed by the merchant so the browser cannot change the
+/// amount. A token is `ot1.<payload>.<signature>`: the payload is the base64url JSON of this
+/// type, the signature base64url HMAC-SHA256 of `ot1.<payload>` under the merchant's signing
+/// secret. Signing and verifying are the server's; the shape is the contract's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenOrder {
+    pub reference: String,
+    pub description: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    #[serde(default = "direct_capture")]
+    pub capture: CaptureMethod,
+    /// Unix seconds after which the token is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+}
+
+fn direct_capture() -> CaptureMethod {
+    CaptureMethod::Direct
+}
+
+/// `POST /api/v1/admin/order-tokens`: the order to sign, its fields at the top level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderTokenRequest {
+    #[serde(flatten)]
+    pub order: TokenOrder,
+    /// Lifetime of the token; without it (and without `expires_at`) the server's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_seconds: Option<i64>,
+}
+
+/// The answer to [`OrderTokenRequest`]: the token to give the widget as its `order`, and the
+/// order it carries, with the expiry the server set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderTokenResponse {
+    pub token: String,
+    pub order: TokenOrder,
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use checkout_numbering::parse_international;
 
     #[test]
-    fn sandbox_msisdns_are_the_eight_documented_ones() {
-        assert!(super::is_sandbox_msisdn("46733123450"));
-        assert!(super::is_sandbox_msisdn("46733123457"));
-        assert!(!super::is_sandbox_msisdn("46733123458"));
-        assert!(!super::is_sandbox_msisdn("46733123400"));
-        assert!(!super::is_sandbox_msisdn("4673312345"));
-        assert!(!super::is_sandbox_msisdn("467331234500"));
+    fn methods_and_operators_parse_their_wire_names_only() {
+        for method in MethodKind::ALL {
+            assert_eq!(method.as_str().parse::<MethodKind>(), Ok(method));
+            let json = serde_json::to_string(&method).unwrap();
+            assert_eq!(json, format!("\"{method}\""));
+        }
+        for operator in Operator::ALL {
+            assert_eq!(operator.as_str().parse::<Operator>(), Ok(operator));
+            let json = serde_json::to_string(&operator).unwrap();
+            assert_eq!(json, format!("\"{operator}\""));
+        }
+        assert_eq!(
+            "orange".parse::<Operator>(),
+            Err("unknown operator `orange`".to_string())
+        );
+        assert!("MTN".parse::<Operator>().is_err());
+        assert!("card".parse::<MethodKind>().is_err());
     }
-    use super::*;
+
+    #[test]
+    fn operators_and_networks_map_both_ways() {
+        for operator in Operator::ALL {
+            assert_eq!(Operator::from_network(operator.network()), Some(operator));
+        }
+        assert_eq!(Operator::from_network(Network::Orange), None);
+        assert_eq!(Operator::Airtel.display_name(), "Airtel");
+    }
+
+    #[test]
+    fn the_range_suggests_an_operator_or_refuses_the_number() {
+        let suggested = |msisdn: &str| {
+            let country = Country::from_dial_code(&msisdn[..3]).unwrap();
+            Operator::suggested_for(&parse_international(msisdn, &[country]).unwrap())
+        };
+        assert_eq!(suggested("242066594470"), Ok(Some(Operator::Mtn)));
+        assert_eq!(suggested("242055000001"), Ok(Some(Operator::Airtel)));
+        assert_eq!(suggested("242044000001"), Ok(None));
+        assert_eq!(suggested("237650000001"), Ok(Some(Operator::Mtn)));
+        assert_eq!(suggested("237690000001"), Err(Network::Orange));
+        assert_eq!(suggested("242012345678"), Err(Network::EquateurTelecom));
+    }
+
+    #[test]
+    fn plan_countries_become_contract_countries() {
+        assert_eq!(
+            PhoneCountry::from(Country::Morocco),
+            PhoneCountry {
+                code: "ma".into(),
+                dial_code: "212".into()
+            }
+        );
+        let cameroon = MobileMoneyCountry::new(Country::Cameroon, vec![Operator::Mtn]);
+        assert_eq!(
+            (cameroon.code.as_str(), cameroon.dial_code.as_str()),
+            ("cm", "237")
+        );
+    }
+
+    #[test]
+    fn order_token_request_is_flat_and_defaults_to_direct_capture() {
+        let json = r#"{"reference":"INV-42","description":"Two tickets","amount_minor":250000,"currency":"DZD","expires_in_seconds":600}"#;
+        let request: OrderTokenRequest = serde_json::from_str(json).unwrap();
+        assert_eq!(request.order.capture, CaptureMethod::Direct);
+        assert_eq!(request.order.expires_at, None);
+        assert_eq!(request.expires_in_seconds, Some(600));
+        let back = serde_json::to_value(&request).unwrap();
+        assert_eq!(back["reference"], "INV-42");
+        assert_eq!(back["capture"], "direct");
+        assert!(back.get("expires_at").is_none());
+        let bare: OrderTokenRequest = serde_json::from_str(
+            r#"{"reference":"R","description":"","amount_minor":1,"currency":"XAF"}"#,
+        )
+        .unwrap();
+        assert_eq!(bare.expires_in_seconds, None);
+    }
 
     #[test]
     fn submit_request_is_tagged_by_method() {

@@ -3,11 +3,12 @@
 //! (`cargo run -p checkout-sandbox`). They follow the providers' documented paths, headers,
 //! bodies, status codes and error shapes, so the server's real adapters talk to them over real
 //! HTTP exactly as they would talk to the providers. At `/sandbox/faults` they can be told to
-//! fail on purpose (see [`faults`]).
+//! fail on purpose (see [`faults`]); `/sandbox/intents` lists what they hold (see [`inspect`]).
 
 mod config;
 pub mod faults;
 mod html;
+pub mod inspect;
 pub mod yabetoo;
 pub mod yassir;
 
@@ -21,6 +22,8 @@ pub const YASSIR_MOUNT: &str = "/sandbox/yassir";
 pub const YABETOO_MOUNT: &str = "/sandbox/yabetoo";
 /// Where the control API of the fault switch is.
 pub const FAULTS_MOUNT: &str = "/sandbox/faults";
+/// Where the read-only list of every intent the simulators hold is ([`inspect`]).
+pub const INTENTS_MOUNT: &str = "/sandbox/intents";
 
 /// Both simulators, nested at their mount points, and the fault switch, starting with the
 /// configured faults.
@@ -33,18 +36,20 @@ pub fn router(config: SandboxConfig) -> Router {
 /// `config.faults` is not read: the rules are those of `faults`.
 pub fn router_with_faults(config: SandboxConfig, faults: Faults) -> Router {
     use faults::Provider;
+    let (yassir, yassir_ledger) = yassir::router_and_ledger(config.clone());
+    let (yabetoo, yabetoo_ledger) = yabetoo::router_and_ledger(config);
     Router::new()
         .nest(
             YASSIR_MOUNT,
-            faults::layer(
-                yassir::router(config.clone()),
-                Provider::Yassir,
-                faults.clone(),
-            ),
+            faults::layer(yassir, Provider::Yassir, faults.clone()),
         )
         .nest(
             YABETOO_MOUNT,
-            faults::layer(yabetoo::router(config), Provider::Yabetoo, faults.clone()),
+            faults::layer(yabetoo, Provider::Yabetoo, faults.clone()),
         )
         .merge(faults::control::routes(faults))
+        .merge(inspect::routes(inspect::Ledgers {
+            yassir: yassir_ledger,
+            yabetoo: yabetoo_ledger,
+        }))
 }

@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use checkout_sandbox::{SandboxConfig, FAULTS_MOUNT, YABETOO_MOUNT, YASSIR_MOUNT};
+use checkout_sandbox::{SandboxConfig, FAULTS_MOUNT, INTENTS_MOUNT, YABETOO_MOUNT, YASSIR_MOUNT};
 use tracing_subscriber::EnvFilter;
 
 const DEFAULT_PORT: u16 = 8788;
@@ -49,7 +49,7 @@ async fn main() -> ExitCode {
     };
     let address = listener.local_addr().unwrap_or(bind);
     println!(
-        "checkout sandbox listening on http://{address}: Yassir at {YASSIR_MOUNT}, Yabetoo at {YABETOO_MOUNT}, faults at {FAULTS_MOUNT}"
+        "checkout sandbox listening on http://{address}: Yassir at {YASSIR_MOUNT}, Yabetoo at {YABETOO_MOUNT}, faults at {FAULTS_MOUNT}, intents held at {INTENTS_MOUNT}"
     );
     for rule in &config.faults {
         tracing::info!("fault in force: {rule}");

@@ -5,32 +5,15 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use checkout_contract::CaptureMethod;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::orders::Order;
 
+/// What a token carries: the contract's type, since merchants' backends build it too.
+pub use checkout_contract::TokenOrder;
+
 const PREFIX: &str = "ot1.";
-
-/// What a token carries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TokenOrder {
-    pub reference: String,
-    pub description: String,
-    pub amount_minor: i64,
-    pub currency: String,
-    #[serde(default = "direct")]
-    pub capture: CaptureMethod,
-    /// Unix seconds after which the token is refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<i64>,
-}
-
-fn direct() -> CaptureMethod {
-    CaptureMethod::Direct
-}
 
 /// Why a token was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -148,6 +131,7 @@ pub fn validate(order: &TokenOrder) -> Result<Order, TokenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use checkout_contract::CaptureMethod;
 
     fn order() -> TokenOrder {
         TokenOrder {

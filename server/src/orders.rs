@@ -6,6 +6,7 @@ use checkout_contract::{
     CaptureMethod, MethodKind, MethodOffer, MobileMoneyCountry, Operator, OrderSummary,
     PhoneCountry,
 };
+use checkout_numbering::Country;
 
 /// An order the shopper can pay.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,36 +71,22 @@ impl Order {
     }
 }
 
-fn phone_country(code: &str, dial_code: &str) -> PhoneCountry {
-    PhoneCountry {
-        code: code.into(),
-        dial_code: dial_code.into(),
-    }
-}
-
 /// Yassir Cash wallets by currency: Algeria (DZD), Morocco (MAD); USD from either.
 fn yassir_countries(currency: &str) -> Option<Vec<PhoneCountry>> {
-    match currency {
-        "DZD" => Some(vec![phone_country("dz", "213")]),
-        "MAD" => Some(vec![phone_country("ma", "212")]),
-        "USD" => Some(vec![phone_country("dz", "213"), phone_country("ma", "212")]),
-        _ => None,
-    }
+    let countries = match currency {
+        "DZD" => vec![Country::Algeria],
+        "MAD" => vec![Country::Morocco],
+        "USD" => vec![Country::Algeria, Country::Morocco],
+        _ => return None,
+    };
+    Some(countries.into_iter().map(PhoneCountry::from).collect())
 }
 
 /// Yabetoo takes XAF: Congo with MTN and Airtel; Cameroon with MTN (Airtel has no network there).
 pub fn mobile_money_countries() -> Vec<MobileMoneyCountry> {
     vec![
-        MobileMoneyCountry {
-            code: "cg".into(),
-            dial_code: "242".into(),
-            operators: vec![Operator::Mtn, Operator::Airtel],
-        },
-        MobileMoneyCountry {
-            code: "cm".into(),
-            dial_code: "237".into(),
-            operators: vec![Operator::Mtn],
-        },
+        MobileMoneyCountry::new(Country::Congo, vec![Operator::Mtn, Operator::Airtel]),
+        MobileMoneyCountry::new(Country::Cameroon, vec![Operator::Mtn]),
     ]
 }
 

@@ -1,7 +1,8 @@
 //! Validation of what the browser and the merchant send. Every rule names the field it checks,
 //! and nothing is stored before all of them pass.
 
-use checkout_contract::MobileMoneyDetails;
+use checkout_contract::{MobileMoneyDetails, Operator};
+use checkout_numbering::{parse_international, Country, NumberError, Service};
 
 use crate::api::ApiError;
 use crate::orders;
@@ -34,8 +35,8 @@ pub fn idempotency_key(value: Option<&str>) -> Result<String, ApiError> {
     Ok(key.to_string())
 }
 
-/// A Yassir Cash wallet phone: `+` then the country's calling code and 9 digits
-/// (`+213555123456`). Returns it in that form.
+/// A Yassir Cash wallet phone: `+` then the country's calling code and a mobile number of the
+/// numbering plan (`+213555123456`). Returns it in that form.
 pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String, ApiError> {
     let Some(raw) = value.map(str::trim).filter(|value| !value.is_empty()) else {
         return Err(invalid(
@@ -43,42 +44,77 @@ pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String
             "phone is required for Yassir Cash: the shopper's wallet phone, e.g. +213555123456",
         ));
     };
-    let digits = raw.strip_prefix('+').unwrap_or(raw);
-    if !digits.bytes().all(|byte| byte.is_ascii_digit()) {
-        return Err(invalid("phone", format!("phone `{raw}` must be in international form: `+`, the country code and digits only")));
-    }
-    let Some(dial_code) = dial_codes
+    let countries: Vec<Country> = dial_codes
         .iter()
-        .find(|code| digits.starts_with(code.as_str()))
-    else {
-        return Err(invalid(
+        .filter_map(|code| Country::from_dial_code(code))
+        .collect();
+    let dial_code = || {
+        countries
+            .iter()
+            .map(|country| country.dial_code())
+            .find(|code| raw.trim_start_matches('+').starts_with(code))
+            .unwrap_or_default()
+    };
+    match parse_international(raw, &countries) {
+        Ok(mobile) => Ok(mobile.e164()),
+        Err(NumberError::Empty | NumberError::NotDigits) => Err(invalid(
+            "phone",
+            format!("phone `{raw}` must be in international form: `+`, the country code and digits only"),
+        )),
+        Err(NumberError::WrongCountry) => Err(invalid(
             "phone",
             format!(
                 "phone `{raw}` must start with +{} for this order",
                 dial_codes.join(" or +")
             ),
-        ));
-    };
-    let national = &digits[dial_code.len()..];
-    if national.len() != 9 {
-        return Err(invalid(
-            "phone",
-            format!("phone `{raw}` must have 9 digits after +{dial_code}"),
-        ));
+        )),
+        Err(NumberError::TooShort { expected } | NumberError::TooLong { expected }) => {
+            Err(invalid(
+                "phone",
+                format!("phone `{raw}` must have {expected} digits after +{}", dial_code()),
+            ))
+        }
+        Err(NumberError::NotMobile | NumberError::MissingLeadingZero) => {
+            let dial_code = dial_code();
+            let leads = Country::from_dial_code(dial_code)
+                .map(mobile_leads)
+                .unwrap_or_default();
+            Err(invalid(
+                "phone",
+                format!(
+                    "phone `{raw}` is not a mobile number (it must start with +{dial_code} {leads})"
+                ),
+            ))
+        }
     }
-    if !matches!(national.as_bytes()[0], b'5' | b'6' | b'7') {
-        return Err(invalid(
-            "phone",
-            format!(
-                "phone `{raw}` is not a mobile number (it must start with +{dial_code} 5, 6 or 7)"
-            ),
-        ));
+}
+
+/// How the country's mobile numbers start, from its plan: `5, 6 or 7`.
+fn mobile_leads(country: Country) -> String {
+    let mut leads: Vec<String> = Vec::new();
+    for range in country.ranges() {
+        if range.service != Service::Mobile {
+            continue;
+        }
+        match (range.first.parse::<u32>(), range.last.parse::<u32>()) {
+            (Ok(first), Ok(last)) if range.first.len() == 1 => {
+                leads.extend((first..=last).map(|digit| digit.to_string()))
+            }
+            _ if range.first == range.last => leads.push(range.first.to_string()),
+            _ => leads.push(format!("{} to {}", range.first, range.last)),
+        }
     }
-    Ok(format!("+{digits}"))
+    match leads.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// Mobile-money details: an offered country and operator, an MSISDN of that country in
-/// international form, and well-formed optional fields. Returns them normalised (digits only).
+/// international form on a network mobile money takes (the numbering plan, then
+/// [`Operator::suggested_for`]), and well-formed optional fields. In test mode the sandbox's test
+/// numbers are taken as they are. Returns the details normalised (digits only).
 pub fn mobile_money(
     details: MobileMoneyDetails,
     test_mode: bool,
@@ -126,43 +162,10 @@ pub fn mobile_money(
             format!("msisdn `{raw}` must be digits in international form, e.g. 242066594470"),
         ));
     }
-    let sandbox_number = test_mode && checkout_contract::is_sandbox_msisdn(digits);
-    if !sandbox_number {
-        let Some(national) = digits.strip_prefix(country.dial_code.as_str()) else {
-            return Err(invalid(
-                "msisdn",
-                format!(
-                    "msisdn `{raw}` must be in international form starting with {} for `{}`",
-                    country.dial_code, country.code
-                ),
-            ));
-        };
-        if national.len() != 9 {
-            return Err(invalid(
-                "msisdn",
-                format!(
-                    "msisdn `{raw}` must have 9 digits after {}",
-                    country.dial_code
-                ),
-            ));
-        }
-        let mobile = match country.code.as_str() {
-            "cg" => {
-                national.starts_with("04")
-                    || national.starts_with("05")
-                    || national.starts_with("06")
-            }
-            _ => national.starts_with('6'),
-        };
-        if !mobile {
-            return Err(invalid(
-                "msisdn",
-                format!(
-                    "msisdn `{raw}` is not a mobile number in `{}`",
-                    country.code
-                ),
-            ));
-        }
+    // The sandbox's own list: its test numbers are in no numbering plan.
+    let test_number = test_mode && checkout_sandbox::yabetoo::numbers::is_test_msisdn(digits);
+    if !test_number {
+        msisdn_in_plan(raw, digits, &country.code, &country.dial_code)?;
     }
 
     let first_name = optional_text("first_name", details.first_name, 60)?;
@@ -184,6 +187,43 @@ pub fn mobile_money(
         last_name,
         receipt_email,
     })
+}
+
+/// The MSISDN is a mobile number of the country, on a network mobile money takes there.
+fn msisdn_in_plan(raw: &str, digits: &str, code: &str, dial_code: &str) -> Result<(), ApiError> {
+    let Some(country) = Country::from_code(code) else {
+        return Err(invalid(
+            "country",
+            format!("country `{code}` has no numbering rules"),
+        ));
+    };
+    let mobile = parse_international(digits, &[country]).map_err(|error| {
+        let rule = match error {
+            NumberError::WrongCountry => {
+                format!("must be in international form starting with {dial_code} for `{code}`")
+            }
+            NumberError::TooShort { expected } | NumberError::TooLong { expected } => {
+                format!("must have {expected} digits after {dial_code}")
+            }
+            NumberError::MissingLeadingZero => {
+                format!("lacks the 0 its national number starts with ({dial_code}0…)")
+            }
+            NumberError::NotMobile | NumberError::Empty | NumberError::NotDigits => {
+                format!("is not a mobile number in `{code}`")
+            }
+        };
+        invalid("msisdn", format!("msisdn `{raw}` {rule}"))
+    })?;
+    Operator::suggested_for(&mobile).map_err(|network| {
+        invalid(
+            "msisdn",
+            format!(
+                "msisdn `{raw}` is on the {} network: mobile money in `{code}` cannot charge it",
+                network.name()
+            ),
+        )
+    })?;
+    Ok(())
 }
 
 fn optional_text(
@@ -263,6 +303,13 @@ mod tests {
         error.field().unwrap_or_default().to_string()
     }
 
+    fn message(error: &ApiError) -> &str {
+        match error {
+            ApiError::BadRequest { message, .. } => message,
+            other => panic!("not a bad request: {other:?}"),
+        }
+    }
+
     #[test]
     fn wallet_phone_must_match_the_order_country() {
         let algeria = vec!["213".to_string()];
@@ -316,10 +363,71 @@ mod tests {
     #[test]
     fn sandbox_msisdns_only_in_test_mode() {
         assert!(mobile_money(details("46733123451"), true).is_ok());
+        assert!(mobile_money(details("+46733123457"), true).is_ok());
         assert_eq!(
             field(mobile_money(details("46733123451"), false).unwrap_err()),
             "msisdn"
         );
+        // Only the sandbox's own numbers: the rest of the +46 range is not one.
+        assert_eq!(
+            field(mobile_money(details("46733123458"), true).unwrap_err()),
+            "msisdn"
+        );
+    }
+
+    #[test]
+    fn moroccan_fixed_lines_are_no_wallets() {
+        let morocco = vec!["212".to_string()];
+        assert_eq!(
+            wallet_phone(Some("+212612345678"), &morocco).unwrap(),
+            "+212612345678"
+        );
+        let error = wallet_phone(Some("+212522123456"), &morocco).unwrap_err();
+        assert_eq!(error.field(), Some("phone"));
+        assert!(
+            message(&error).contains("start with +212 6 or 7"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn cameroon_numbers_of_other_networks_are_refused() {
+        let mut orange = details("237690000001");
+        orange.country = "cm".into();
+        let error = mobile_money(orange, false).unwrap_err();
+        assert_eq!(error.field(), Some("msisdn"));
+        assert!(message(&error).contains("the Orange network"), "{error:?}");
+    }
+
+    include!("../../contract/tests/agreed/numbers.rs");
+
+    #[test]
+    fn the_server_gives_the_agreed_answers() {
+        let maghreb = vec!["213".to_string(), "212".to_string()];
+        for &(code, number, agreed) in AGREED_NUMBERS {
+            let operator = match agreed {
+                Agreed::Taken(Some(name)) => name.parse().unwrap(),
+                _ => Operator::Mtn,
+            };
+            let answer = match code {
+                "dz" | "ma" => wallet_phone(Some(number), &maghreb)
+                    .map(|phone| phone.trim_start_matches('+').to_string()),
+                _ => mobile_money(
+                    MobileMoneyDetails {
+                        country: code.into(),
+                        operator,
+                        ..details(number)
+                    },
+                    false,
+                )
+                .map(|details| details.msisdn),
+            };
+            let expected = match agreed {
+                Agreed::Taken(_) => Some(number.trim_start_matches('+').to_string()),
+                Agreed::Refused => None,
+            };
+            assert_eq!(answer.ok(), expected, "{code} {number}");
+        }
     }
 
     #[test]

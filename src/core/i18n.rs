@@ -7,7 +7,7 @@
 use checkout_contract::{Operator, PaymentStatus};
 
 use super::backoff::countdown_text;
-use super::phone::{OtherNetwork, PhoneError};
+use super::phone::{Network, PhoneError};
 use super::state::{ErrorKind, ShopperAction, Step};
 use super::validate::{Field, FieldError};
 
@@ -71,6 +71,7 @@ pub enum Msg {
     WidgetLabel,
     Loading,
     LoadFailed,
+    NoMethodOffered,
     LoadFailedNetwork,
     /// Before a link to the merchant's support (`{}` at the end, filled with nothing).
     SupportTemplate,
@@ -183,6 +184,11 @@ fn texts(msg: Msg) -> [&'static str; 3] {
             "This order cannot be paid here. Go back to the shop and try again.",
             "Cette commande ne peut pas être payée ici. Retournez sur la boutique et réessayez.",
             "لا يمكن دفع هذا الطلب هنا. ارجع إلى المتجر وحاول مرة أخرى.",
+        ],
+        NoMethodOffered => [
+            "None of the payment methods this page accepts can pay this order.",
+            "Aucun des moyens de paiement acceptés sur cette page ne peut payer cette commande.",
+            "لا يمكن دفع هذا الطلب بأيّ من وسائل الدفع المقبولة في هذه الصفحة.",
         ],
         LoadFailedNetwork => [
             "Connection problem. Check your internet connection and reload the page.",
@@ -490,14 +496,10 @@ pub fn phone_error(lang: Lang, error: PhoneError) -> String {
         PhoneError::NotMobile => Msg::PhoneNotMobile,
         PhoneError::UnsupportedCountry => Msg::PhoneUnsupportedCountry,
         PhoneError::UnsupportedOperator { network } => match network {
-            OtherNetwork::CongoTelecom | OtherNetwork::EquateurTelecom => Msg::PhoneNotMtnOrAirtel,
-            OtherNetwork::Orange | OtherNetwork::Nexttel | OtherNetwork::Camtel => {
-                return fill(
-                    lang,
-                    Msg::PhoneOnlyMtnInCameroonTemplate,
-                    network.display_name(),
-                )
+            Network::Orange | Network::Nexttel | Network::Camtel => {
+                return fill(lang, Msg::PhoneOnlyMtnInCameroonTemplate, network.name())
             }
+            _ => Msg::PhoneNotMtnOrAirtel,
         },
     };
     t(lang, msg).to_string()
@@ -739,14 +741,14 @@ mod tests {
     #[test]
     fn cameroon_network_errors_name_the_network() {
         let orange = PhoneError::UnsupportedOperator {
-            network: OtherNetwork::Orange,
+            network: Network::Orange,
         };
         assert_eq!(
             phone_error(Lang::Fr, orange),
             "C’est un numéro Orange. Au Cameroun, seul MTN Mobile Money est proposé."
         );
         let congo = PhoneError::UnsupportedOperator {
-            network: OtherNetwork::CongoTelecom,
+            network: Network::CongoTelecom,
         };
         assert_eq!(
             phone_error(Lang::En, congo),
@@ -766,7 +768,7 @@ mod tests {
             PhoneError::NotMobile,
             PhoneError::UnsupportedCountry,
             PhoneError::UnsupportedOperator {
-                network: OtherNetwork::Nexttel,
+                network: Network::Nexttel,
             },
         ];
         for lang in LANGS {

@@ -162,9 +162,10 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                     html! { <p class="cw-loading" role="status">{ t(lang, Msg::Loading) }</p> },
                 );
             }
-            (Phase::Failed(error), ..) => {
-                let msg = match error {
-                    WidgetError::Network(_) => Msg::LoadFailedNetwork,
+            (Phase::Failed(_) | Phase::NoMethod, ..) => {
+                let msg = match &state.phase {
+                    Phase::Failed(WidgetError::Network(_)) => Msg::LoadFailedNetwork,
+                    Phase::NoMethod => Msg::NoMethodOffered,
                     _ => Msg::LoadFailed,
                 };
                 return frame_attrs(

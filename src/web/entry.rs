@@ -17,7 +17,7 @@ use crate::core::events::Notice;
 use crate::core::i18n::Lang;
 use crate::web::api::HttpBackend;
 use crate::web::app::{CheckoutWidget, CheckoutWidgetProps};
-use crate::web::wire::{self, Writer};
+use crate::web::wire::Writer;
 
 /// What a page says about one widget.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -56,7 +56,7 @@ impl WidgetOptions {
             methods: get("methods").map(|value| {
                 strings(&value)
                     .iter()
-                    .filter_map(|name| wire::method_kind(name).ok())
+                    .filter_map(|name| name.parse::<MethodKind>().ok())
                     .collect()
             }),
             redirect_origins: get("redirectOrigins").map(|value| strings(&value)),

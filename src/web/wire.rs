@@ -11,7 +11,7 @@
 
 use checkout_contract::{
     CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind,
-    MethodOffer, MobileMoneyCountry, NextAction, Operator, OrderSummary, Payment, PaymentStatus,
+    MethodOffer, MobileMoneyCountry, NextAction, OrderSummary, Payment, PaymentStatus,
     PhoneCountry, SubmitRequest, SupportInfo,
 };
 use js_sys::{Array, Object, Reflect, JSON};
@@ -84,23 +84,6 @@ fn missing(key: &str) -> String {
     format!("`{key}` is missing or mistyped")
 }
 
-/// A method's wire name (`yassir_cash`, `mobile_money`).
-pub(crate) fn method_kind(value: &str) -> Result<MethodKind> {
-    match value {
-        "yassir_cash" => Ok(MethodKind::YassirCash),
-        "mobile_money" => Ok(MethodKind::MobileMoney),
-        other => Err(format!("unknown method `{other}`")),
-    }
-}
-
-fn operator(value: &str) -> Result<Operator> {
-    match value {
-        "mtn" => Ok(Operator::Mtn),
-        "airtel" => Ok(Operator::Airtel),
-        other => Err(format!("unknown operator `{other}`")),
-    }
-}
-
 /// `GET /checkout`.
 pub fn checkout_session(json: &Json) -> Result<CheckoutSession> {
     let order = json.object("order")?;
@@ -130,7 +113,7 @@ pub fn checkout_session(json: &Json) -> Result<CheckoutSession> {
                             operators: c
                                 .array("operators")?
                                 .iter()
-                                .map(|op| operator(&op.0.as_string().unwrap_or_default()))
+                                .map(|op| op.0.as_string().unwrap_or_default().parse())
                                 .collect::<Result<_>>()?,
                         })
                     })
@@ -189,7 +172,7 @@ pub fn payment(json: &Json) -> Result<Payment> {
     Ok(Payment {
         id: json.string("id")?,
         order: json.string("order")?,
-        method: method_kind(&json.string("method")?)?,
+        method: json.string("method")?.parse()?,
         amount_minor: json.integer("amount_minor")?,
         currency: json.string("currency")?,
         status: status.parse::<PaymentStatus>()?,
@@ -310,5 +293,5 @@ pub(crate) fn read_integer(json: &Json, key: &str) -> Option<i64> {
 }
 
 pub(crate) fn read_method(json: &Json, key: &str) -> Option<MethodKind> {
-    method_kind(&json.opt_string(key)?).ok()
+    json.opt_string(key)?.parse().ok()
 }

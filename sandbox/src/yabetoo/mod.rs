@@ -14,7 +14,7 @@
 //!
 //! Not simulated: webhooks, checkout sessions, the intent list, Connect fields, live keys.
 
-mod numbers;
+pub mod numbers;
 mod phone;
 mod store;
 mod validate;
@@ -30,6 +30,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
+use crate::inspect::HeldIntent;
 use crate::SandboxConfig;
 use numbers::{behaviour_for, Behaviour};
 use store::{timestamp, ConfirmRefusal, Sandbox};
@@ -38,14 +39,31 @@ use validate::{errors_body, FieldError};
 /// The only secret key the sandbox accepts.
 pub const SECRET_KEY: &str = "sk_test_sandbox";
 
+/// What the Yabetoo simulator holds, read by [`crate::inspect`].
+#[derive(Clone)]
+pub(crate) struct Ledger(Shared);
+
+impl Ledger {
+    pub(crate) fn intents(&self) -> Vec<HeldIntent> {
+        self.0.held_intents()
+    }
+}
+
 /// The Yabetoo simulator's routes, relative to its mount point.
 pub fn router(config: SandboxConfig) -> Router {
-    Router::new()
+    router_and_ledger(config).0
+}
+
+/// [`router`], and the view of its intents.
+pub(crate) fn router_and_ledger(config: SandboxConfig) -> (Router, Ledger) {
+    let sandbox = Sandbox::new(config);
+    let router = Router::new()
         .route("/v1/payment-intents", post(intents_create))
         .route("/v1/payment-intents/{id}", get(intents_retrieve))
         .route("/v1/payment-intents/{id}/confirm", post(intents_confirm))
         .merge(phone::routes())
-        .with_state(Sandbox::new(config))
+        .with_state(sandbox.clone());
+    (router, Ledger(sandbox))
 }
 
 type Shared = Arc<Sandbox>;

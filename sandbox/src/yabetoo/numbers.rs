@@ -211,6 +211,15 @@ pub(crate) fn digits(msisdn: &str) -> &str {
     msisdn.strip_prefix('+').unwrap_or(msisdn)
 }
 
+/// True for the sandbox's test numbers, with or without `+`: Yabetoo's documented ones (of
+/// which `46733123450` to `46733123457` are MTN's own sandbox range, numbers of no country the
+/// checkout serves) and the sandbox's own. A merchant backend in test mode takes them although
+/// no numbering plan does; this list is their one owner.
+pub fn is_test_msisdn(msisdn: &str) -> bool {
+    let digits = digits(msisdn.trim());
+    TEST_NUMBERS.iter().any(|number| number.msisdn == digits)
+}
+
 /// What confirming with `msisdn` does. The operator is deliberately not checked against the
 /// number: the sandbox enforces no prefixes.
 pub(crate) fn behaviour_for(msisdn: &str) -> Behaviour {
@@ -250,6 +259,18 @@ mod tests {
             behaviour_for("46733123454").settle_after(&config),
             Some(Duration::from_millis(20))
         );
+    }
+
+    #[test]
+    fn test_numbers_are_known_with_or_without_plus() {
+        for last in 0..=7 {
+            assert!(is_test_msisdn(&format!("4673312345{last}")), "{last}");
+        }
+        assert!(is_test_msisdn("+242066000001"));
+        assert!(is_test_msisdn(" 242069000504 "));
+        assert!(!is_test_msisdn("46733123458"));
+        assert!(!is_test_msisdn("4673312345"));
+        assert!(!is_test_msisdn("242066594470"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use tokio::task::AbortHandle;
 
 use super::numbers::{Behaviour, Failure, Outcome, APPROVAL_REJECTED, TIMEOUT};
 use super::validate::{Confirmation, NewIntent};
+use crate::inspect::HeldIntent;
 use crate::SandboxConfig;
 
 /// Yabetoo's timestamp form: `2026-02-16T06:51:43.103+00:00`.
@@ -137,6 +138,39 @@ impl Intent {
             }
         }
         body
+    }
+
+    /// The intent as [`crate::inspect`] shows it: each succeeded charge took the amount.
+    fn held(&self) -> HeldIntent {
+        let meta = |key: &str| {
+            self.metadata
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let succeeded = self
+            .charges
+            .iter()
+            .filter(|charge| charge.state == ChargeState::Settled(Outcome::Succeeded))
+            .count();
+        HeldIntent {
+            provider: "yabetoo",
+            intent_id: self.id.clone(),
+            payment_id: meta("paymentId"),
+            action_id: None,
+            order: meta("order"),
+            status: self.status(),
+            status_code: None,
+            amount: self.amount,
+            currency: self.currency.clone(),
+            reserved: 0,
+            captured: self.amount * i64::try_from(succeeded).unwrap_or(i64::MAX),
+            refunded: 0,
+            submitted: !self.charges.is_empty(),
+            charges: Some(self.charges.len()),
+            created_at: HeldIntent::timestamp(self.created_at),
+            created: self.created_at,
+        }
     }
 
     fn charge(&self, charge_id: &str) -> Option<&Charge> {
@@ -458,6 +492,11 @@ impl Sandbox {
                 .then_with(|| a.intent_id.cmp(&b.intent_id))
         });
         prompts
+    }
+
+    /// Every intent as [`crate::inspect`] shows it.
+    pub fn held_intents(&self) -> Vec<HeldIntent> {
+        self.intents().values().map(Intent::held).collect()
     }
 
     /// A person's answer to the prompt of an intent: approve succeeds, decline fails with

@@ -151,7 +151,10 @@ pub(crate) struct Momo {
 const COUNTRIES: &[&str] = &["cg", "cm"];
 const OPERATORS: &[&str] = &["mtn", "airtel"];
 
-/// Checks a confirm body (`POST /v1/payment-intents/:id/confirm`).
+/// Checks a confirm body (`POST /v1/payment-intents/:id/confirm`). The MSISDN must be in
+/// international form (the numbering plan's [`checkout_numbering::international_digits`]), but
+/// its prefix is not checked: Yabetoo's own confirm example sends `+242123456789`, which is no
+/// Congolese mobile number, and most of its test numbers are MTN's +46 sandbox range.
 pub(crate) fn confirmation(body: &Value) -> Result<Confirmation, Vec<FieldError>> {
     let empty = Map::new();
     let fields = body.as_object().unwrap_or(&empty);
@@ -199,7 +202,7 @@ fn payment_method_data(value: Option<&Value>, errors: &mut Vec<FieldError>) -> O
     let msisdn = required_string(momo, "msisdn", "payment_method_data.momo.msisdn", errors);
     if msisdn
         .as_deref()
-        .is_some_and(|msisdn| !is_international_msisdn(msisdn))
+        .is_some_and(|msisdn| checkout_numbering::international_digits(msisdn).is_none())
     {
         errors.push(FieldError::new("mobile", "payment_method_data.momo.msisdn"));
     }
@@ -215,15 +218,6 @@ fn payment_method_data(value: Option<&Value>, errors: &mut Vec<FieldError>) -> O
         msisdn: msisdn?,
         operator: operator?,
     })
-}
-
-/// International form: an optional `+`, then a country code and number, 10 to 15 digits in all
-/// (E.164). A local number (`066594470`) starts with 0 or is too short, so it fails.
-pub(crate) fn is_international_msisdn(msisdn: &str) -> bool {
-    let digits = msisdn.strip_prefix('+').unwrap_or(msisdn);
-    (10..=15).contains(&digits.len())
-        && digits.bytes().all(|byte| byte.is_ascii_digit())
-        && !digits.starts_with('0')
 }
 
 /// A plain shape check, enough to catch typing mistakes; the address is never written to.

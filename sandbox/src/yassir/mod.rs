@@ -16,6 +16,7 @@ mod payments;
 
 pub use model::Scenario;
 
+use crate::inspect::HeldIntent;
 use crate::SandboxConfig;
 use axum::routing::{get, post};
 use axum::Router;
@@ -49,8 +50,29 @@ impl Sim {
     }
 }
 
+/// What the Yassir simulator holds, read by [`crate::inspect`].
+#[derive(Clone)]
+pub(crate) struct Ledger(Sim);
+
+impl Ledger {
+    pub(crate) fn intents(&self) -> Vec<HeldIntent> {
+        let at = model::now();
+        let store = self.0.lock();
+        store
+            .intents
+            .values()
+            .map(|intent| intent.held(at))
+            .collect()
+    }
+}
+
 /// The Yassir simulator, to be nested at [`crate::YASSIR_MOUNT`].
 pub fn router(config: SandboxConfig) -> Router {
+    router_and_ledger(config).0
+}
+
+/// [`router`], and the view of its intents.
+pub(crate) fn router_and_ledger(config: SandboxConfig) -> (Router, Ledger) {
     let sim = Sim {
         config: Arc::new(config),
         store: Arc::default(),
@@ -65,10 +87,11 @@ pub fn router(config: SandboxConfig) -> Router {
         .route("/payments/intents/{id}/capture", post(payments::capture))
         .route("/payments/intents/{id}/release", post(payments::release))
         .route("/payments/{id}/refund", post(payments::refund));
-    Router::new()
+    let router = Router::new()
         .nest("/api/v1", api.clone())
         .merge(api)
         .route("/otp/verify", get(otp::page).post(otp::submit))
         .fallback(api::unknown_route)
-        .with_state(sim)
+        .with_state(sim.clone());
+    (router, Ledger(sim))
 }

@@ -1,5 +1,6 @@
 //! The simulator's in-memory state: customers, payment intents and their status codes.
 
+use crate::inspect::HeldIntent;
 use rand::Rng;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -69,6 +70,20 @@ impl Code {
             Code::RequiresAction => 12,
             Code::PreAuthorized => 13,
             Code::PartiallyRefunded => 16,
+        }
+    }
+
+    /// The state Yassir's docs name for each code, in lower case.
+    pub(super) fn state(self) -> &'static str {
+        match self {
+            Code::Initialized => "created",
+            Code::Succeeded => "succeeded",
+            Code::Rejected => "failed",
+            Code::Refunded => "refunded",
+            Code::Reversed => "canceled",
+            Code::RequiresAction => "requires_action",
+            Code::PreAuthorized => "pre_authorized",
+            Code::PartiallyRefunded => "partially_refunded",
         }
     }
 
@@ -178,6 +193,8 @@ pub(super) struct NewIntent {
     pub currency: String,
     pub user_id: String,
     pub capture: CaptureMethod,
+    /// The merchant's `metaData` object as sent (`Value::Null` when left out).
+    pub meta_data: Value,
 }
 
 /// One payment intent. Amounts are in hundredths of the currency.
@@ -191,7 +208,10 @@ pub(super) struct Intent {
     /// Set once the intent passed `expires_at` before a decision.
     pub expired: bool,
     pub expires_at: OffsetDateTime,
+    pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// Set by the first proceed that reached the wallet.
+    pub proceeded: bool,
     /// Fixed at the first proceed, so proceeding again returns the same link.
     pub pay_url: Option<String>,
     pub otp_attempts_left: u32,
@@ -221,7 +241,9 @@ impl Intent {
             end_user_message: messages::INITIALIZED,
             expired: false,
             expires_at: at + ttl,
+            created_at: at,
             updated_at: at,
+            proceeded: false,
             pay_url: None,
             otp_attempts_left: super::OTP_MAX_ATTEMPTS,
             reserved: 0,
@@ -270,6 +292,39 @@ impl Intent {
 
     pub(super) fn reject(&mut self, end_user_message: &'static str, at: OffsetDateTime) {
         self.set(Code::Rejected, end_user_message, at);
+    }
+
+    /// The intent as [`crate::inspect`] shows it, its expiry brought up to date.
+    pub(super) fn held(&self, at: OffsetDateTime) -> HeldIntent {
+        let mut intent = self.clone();
+        intent.refresh_expiry(at);
+        let meta = |key: &str| {
+            intent
+                .request
+                .meta_data
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        HeldIntent {
+            provider: "yassir",
+            payment_id: meta("paymentCheckoutId")
+                .or_else(|| Some(intent.request.action_id.clone())),
+            action_id: Some(intent.request.action_id.clone()),
+            order: meta("order"),
+            status: intent.code.state(),
+            status_code: Some(intent.code.number()),
+            amount: intent.request.amount,
+            currency: intent.request.currency.clone(),
+            reserved: intent.reserved,
+            captured: intent.captured,
+            refunded: intent.refunded,
+            submitted: intent.proceeded,
+            charges: None,
+            created_at: HeldIntent::timestamp(intent.created_at),
+            created: intent.created_at,
+            intent_id: intent.id,
+        }
     }
 
     /// The create response, identical on replays.

@@ -102,6 +102,7 @@ pub(super) async fn proceed(
     let mut store = sim.lock();
     let intent = intent_by_id(&mut store, &id)?;
     check_still_payable(intent)?;
+    intent.proceeded = true;
     // A concurrent proceed may have moved the intent on while this one slept: answer its state.
     if intent.code == Code::Initialized {
         let at = now();
@@ -335,18 +336,18 @@ fn parse_new_intent(fields: &Map<String, Value>) -> Result<NewIntent, ApiError> 
             )))
         }
     };
-    if !matches!(
-        fields.get("metaData"),
-        None | Some(Value::Null | Value::Object(_))
-    ) {
-        return Err(ApiError::bad_request("metaData must be an object"));
-    }
+    let meta_data = match fields.get("metaData") {
+        None | Some(Value::Null) => Value::Null,
+        Some(meta @ Value::Object(_)) => meta.clone(),
+        Some(_) => return Err(ApiError::bad_request("metaData must be an object")),
+    };
     Ok(NewIntent {
         action_id,
         amount,
         currency,
         user_id,
         capture,
+        meta_data,
     })
 }
 

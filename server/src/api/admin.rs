@@ -7,11 +7,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use checkout_contract::{
-    CaptureRequest, PaymentList, PaymentRecord, PaymentStatus, RefundRequest, IDEMPOTENCY_HEADER,
+    CaptureRequest, OrderTokenRequest, OrderTokenResponse, PaymentList, PaymentRecord,
+    PaymentStatus, RefundRequest, IDEMPOTENCY_HEADER,
 };
-use serde::{Deserialize, Serialize};
-
-use crate::order_token::TokenOrder;
+use serde::Deserialize;
 
 use super::{ApiError, AppJson, AppQuery};
 use crate::service::OperationDone;
@@ -171,20 +170,6 @@ pub async fn payments_refund(
         )
         .await?;
     Ok(operation_answer(done))
-}
-
-#[derive(Deserialize)]
-pub struct OrderTokenRequest {
-    #[serde(flatten)]
-    order: TokenOrder,
-    /// Lifetime of the token; without it (and without `expires_at`) the server's default.
-    expires_in_seconds: Option<i64>,
-}
-
-#[derive(Serialize)]
-pub struct OrderTokenResponse {
-    token: String,
-    order: TokenOrder,
 }
 
 /// `POST /api/v1/admin/order-tokens`: signs an order, as a merchant's backend would, so the

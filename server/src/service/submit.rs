@@ -251,3 +251,31 @@ impl PaymentService {
         Err(StoreError::Conflict.into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_definite_status_is_an_answer_to_a_submit() {
+        let unclear = [
+            Err(ProviderError::Timeout),
+            Err(ProviderError::Unavailable("HTTP 503".into())),
+            Err(ProviderError::UnknownStatus("statusCode 99".into())),
+            // A 4xx after the request left: the provider may still have acted on an earlier copy.
+            Err(ProviderError::Refused {
+                code: "invalid_request".into(),
+                message: "already proceeded".into(),
+            }),
+            Ok(ProviderStatus::plain(
+                PaymentStatus::Created,
+                "statusCode 0",
+            )),
+        ];
+        for result in unclear {
+            assert!(matches!(read_answer(result), SubmitAnswer::Unknown(_)));
+        }
+        let otp = ProviderStatus::plain(PaymentStatus::RequiresAction, "statusCode 12");
+        assert!(matches!(read_answer(Ok(otp)), SubmitAnswer::Definite(_)));
+    }
+}

@@ -185,11 +185,9 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
         request_fingerprint: row.get(2)?,
         order_ref: row.get(3)?,
         description: row.get(4)?,
-        method: match method.as_str() {
-            "yassir_cash" => MethodKind::YassirCash,
-            "mobile_money" => MethodKind::MobileMoney,
-            other => return Err(conversion_error(5, format!("unknown method `{other}`"))),
-        },
+        method: method
+            .parse::<MethodKind>()
+            .map_err(|message| conversion_error(5, message.to_string()))?,
         provider: row.get(6)?,
         amount_minor: row.get(7)?,
         currency: row.get(8)?,

@@ -20,6 +20,8 @@ pub enum Phase {
     Loading,
     /// The order could not be loaded: nothing can be paid.
     Failed(WidgetError),
+    /// The order loaded, but none of the methods the page allows is offered for it.
+    NoMethod,
     Ready,
 }
 
@@ -205,7 +207,7 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
             }
             None => {
                 notify(Notice::error("method_unavailable", NO_METHOD));
-                state.phase = Phase::Failed(WidgetError::Decode(NO_METHOD.into()));
+                state.phase = Phase::NoMethod;
             }
         },
         Action::LoadFailed(error) => {

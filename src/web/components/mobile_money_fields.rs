@@ -133,10 +133,15 @@ impl MobileMoneyFields {
             self.operator_warning.clone(),
             error_of(Field::Operator),
             disabled,
-            onedit.reform(|event: Event| match select_value(event).as_str() {
-                "airtel" => FormEdit::Operator(Operator::Airtel),
-                _ => FormEdit::Operator(Operator::Mtn),
-            }),
+            {
+                // Only an operator the contract knows: no guess for anything else.
+                let onedit = onedit.clone();
+                Callback::from(move |event: Event| {
+                    if let Ok(operator) = select_value(event).parse::<Operator>() {
+                        onedit.emit(FormEdit::Operator(operator));
+                    }
+                })
+            },
         );
 
         let hint = self
