@@ -4,15 +4,15 @@
 use checkout_contract::{MobileMoneyDetails, Operator};
 use checkout_numbering::{parse_international, Country, NumberError, Service};
 
-use crate::api::ApiError;
 use crate::orders;
+use crate::service::ServiceError;
 
-fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request(field, message)
+fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
+    ServiceError::invalid(field, message)
 }
 
 /// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
-pub fn idempotency_key(value: Option<&str>) -> Result<String, ApiError> {
+pub fn idempotency_key(value: Option<&str>) -> Result<String, ServiceError> {
     let field = checkout_contract::IDEMPOTENCY_HEADER;
     let Some(key) = value else {
         return Err(invalid(
@@ -37,7 +37,7 @@ pub fn idempotency_key(value: Option<&str>) -> Result<String, ApiError> {
 
 /// A Yassir Cash wallet phone: `+` then the country's calling code and a mobile number of the
 /// numbering plan (`+213555123456`). Returns it in that form.
-pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String, ApiError> {
+pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String, ServiceError> {
     let Some(raw) = value.map(str::trim).filter(|value| !value.is_empty()) else {
         return Err(invalid(
             "phone",
@@ -118,7 +118,7 @@ fn mobile_leads(country: Country) -> String {
 pub fn mobile_money(
     details: MobileMoneyDetails,
     test_mode: bool,
-) -> Result<MobileMoneyDetails, ApiError> {
+) -> Result<MobileMoneyDetails, ServiceError> {
     let countries = orders::mobile_money_countries();
     let Some(country) = countries
         .iter()
@@ -190,7 +190,12 @@ pub fn mobile_money(
 }
 
 /// The MSISDN is a mobile number of the country, on a network mobile money takes there.
-fn msisdn_in_plan(raw: &str, digits: &str, code: &str, dial_code: &str) -> Result<(), ApiError> {
+fn msisdn_in_plan(
+    raw: &str,
+    digits: &str,
+    code: &str,
+    dial_code: &str,
+) -> Result<(), ServiceError> {
     let Some(country) = Country::from_code(code) else {
         return Err(invalid(
             "country",
@@ -230,7 +235,7 @@ fn optional_text(
     field: &str,
     value: Option<String>,
     max: usize,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Option<String>, ServiceError> {
     match value
         .map(|value| value.trim().to_string())
         .filter(|value| !value.is_empty())
@@ -265,16 +270,16 @@ pub fn amount_within(
     amount: i64,
     limit: i64,
     limit_name: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     if amount <= 0 {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::unprocessable(
             "invalid_amount",
             Some(field),
             format!("{field} must be greater than 0"),
         ));
     }
     if amount > limit {
-        return Err(ApiError::unprocessable(
+        return Err(ServiceError::unprocessable(
             "amount_too_large",
             Some(field),
             format!("{field} {amount} exceeds {limit_name} ({limit})"),
@@ -299,13 +304,13 @@ mod tests {
         }
     }
 
-    fn field(error: ApiError) -> String {
+    fn field(error: ServiceError) -> String {
         error.field().unwrap_or_default().to_string()
     }
 
-    fn message(error: &ApiError) -> &str {
+    fn message(error: &ServiceError) -> &str {
         match error {
-            ApiError::BadRequest { message, .. } => message,
+            ServiceError::Invalid { message, .. } => message,
             other => panic!("not a bad request: {other:?}"),
         }
     }

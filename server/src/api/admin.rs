@@ -97,7 +97,9 @@ pub async fn payments_get(
 fn operation_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     match headers.get(IDEMPOTENCY_HEADER) {
         None => Ok(None),
-        Some(value) => validate::idempotency_key(Some(value.to_str().unwrap_or("\u{0}"))).map(Some),
+        Some(value) => Ok(Some(validate::idempotency_key(Some(
+            value.to_str().unwrap_or("\u{0}"),
+        ))?)),
     }
 }
 

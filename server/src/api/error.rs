@@ -7,6 +7,7 @@ use axum::Json;
 use checkout_contract::{ErrorBody, ErrorResponse};
 
 use crate::providers::ProviderError;
+use crate::service::ServiceError;
 use crate::store::StoreError;
 
 #[derive(Debug)]
@@ -177,6 +178,28 @@ impl ApiError {
                 "internal_error",
                 "something went wrong".into(),
             ),
+        }
+    }
+}
+
+/// The service's words, in HTTP's.
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Invalid { field, message } => ApiError::BadRequest { field, message },
+            ServiceError::Unprocessable {
+                code,
+                field,
+                message,
+            } => ApiError::Unprocessable {
+                code,
+                field,
+                message,
+            },
+            ServiceError::NotFound(message) => ApiError::NotFound(message),
+            ServiceError::Conflict { code, message } => ApiError::Conflict { code, message },
+            ServiceError::Provider(error) => ApiError::Provider(error),
+            ServiceError::Store(error) => ApiError::Store(error),
         }
     }
 }

@@ -3,8 +3,8 @@
 use checkout_contract::{MethodKind, Payment, PaymentStatus, StatusChange};
 
 use super::orders::OrderAttempt;
+use super::ServiceError;
 use super::{now_rfc3339, random_id, rfc3339, PaymentService};
-use crate::api::ApiError;
 use crate::orders::Order;
 use crate::providers::CreateIntent;
 use crate::store::{Inserted, PaymentRow};
@@ -28,7 +28,7 @@ pub enum Created {
 impl PaymentService {
     /// Creates the payment and its provider intent, once per idempotency key, and at most one
     /// in flight per order.
-    pub async fn create(&self, new: NewPayment) -> Result<Created, ApiError> {
+    pub async fn create(&self, new: NewPayment) -> Result<Created, ServiceError> {
         if let OrderAttempt::InFlight(existing) =
             self.order_attempt(&new.order, &new.idempotency_key).await?
         {
@@ -86,7 +86,7 @@ impl PaymentService {
             Inserted::Existing(existing)
                 if existing.request_fingerprint != row.request_fingerprint =>
             {
-                return Err(ApiError::unprocessable(
+                return Err(ServiceError::unprocessable(
                     "idempotency_key_reused",
                     Some("Idempotency-Key"),
                     "this Idempotency-Key was already used for a different payment request; \
@@ -106,7 +106,11 @@ impl PaymentService {
 
     /// Creates the provider intent of a stored payment that has none yet: a first create, or a
     /// replay after the provider failed. Never creates a second intent for one payment.
-    async fn ensure_intent(&self, row: PaymentRow, order: &Order) -> Result<PaymentRow, ApiError> {
+    async fn ensure_intent(
+        &self,
+        row: PaymentRow,
+        order: &Order,
+    ) -> Result<PaymentRow, ServiceError> {
         if row.provider_intent_id.is_some() {
             return Ok(row);
         }
@@ -114,7 +118,11 @@ impl PaymentService {
         self.create_intent_once(&row.id, order).await
     }
 
-    async fn create_intent_once(&self, id: &str, order: &Order) -> Result<PaymentRow, ApiError> {
+    async fn create_intent_once(
+        &self,
+        id: &str,
+        order: &Order,
+    ) -> Result<PaymentRow, ServiceError> {
         let mut row = self.load(id).await?;
         if row.provider_intent_id.is_some() {
             return Ok(row);

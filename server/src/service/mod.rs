@@ -10,6 +10,7 @@
 //! - [`operations`]: the merchant's capture, release and refund, written before they are sent.
 
 mod create;
+mod error;
 mod locks;
 mod operations;
 mod orders;
@@ -25,13 +26,13 @@ use checkout_contract::{
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
-use crate::api::ApiError;
 use crate::order_token::OrderSigner;
 use crate::orders::OrderBook;
 use crate::providers::{IntentRef, PaymentProvider};
 use crate::store::{PaymentRow, PaymentStore};
 
 pub use create::{Created, NewPayment};
+pub use error::ServiceError;
 pub use operations::OperationDone;
 
 /// How many times a write is retried when another request changed the payment meanwhile.
@@ -174,12 +175,12 @@ impl PaymentService {
         })
     }
 
-    async fn load(&self, id: &str) -> Result<PaymentRow, ApiError> {
+    async fn load(&self, id: &str) -> Result<PaymentRow, ServiceError> {
         self.inner
             .store
             .get(id)
             .await?
-            .ok_or_else(|| ApiError::not_found(format!("no payment `{id}`")))
+            .ok_or_else(|| ServiceError::not_found(format!("no payment `{id}`")))
     }
 
     /// Writes `row` with a history line saying why.
@@ -259,7 +260,7 @@ impl PaymentService {
         }
     }
 
-    pub(super) async fn record(&self, row: PaymentRow) -> Result<PaymentRecord, ApiError> {
+    pub(super) async fn record(&self, row: PaymentRow) -> Result<PaymentRecord, ServiceError> {
         let history = self.inner.store.history(&row.id).await?;
         let operations = self
             .inner
@@ -289,7 +290,7 @@ impl PaymentService {
         })
     }
 
-    pub async fn admin_get(&self, id: &str) -> Result<PaymentRecord, ApiError> {
+    pub async fn admin_get(&self, id: &str) -> Result<PaymentRecord, ServiceError> {
         let row = self.load(id).await?;
         let row = self.refresh(row).await;
         self.record(row).await
@@ -298,7 +299,7 @@ impl PaymentService {
     pub async fn admin_list(
         &self,
         filter: crate::store::ListFilter,
-    ) -> Result<Vec<PaymentRecord>, ApiError> {
+    ) -> Result<Vec<PaymentRecord>, ServiceError> {
         let rows = self.inner.store.list(&filter).await?;
         let mut records = Vec::with_capacity(rows.len());
         for row in rows {
@@ -309,7 +310,7 @@ impl PaymentService {
 }
 
 #[cfg(test)]
-mod tests {
+mod masking_tests {
     use super::mask_phone;
 
     #[test]
@@ -319,3 +320,6 @@ mod tests {
         assert_eq!(mask_phone("12345"), "•••");
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,8 +5,8 @@
 
 use checkout_contract::{MethodKind, PaymentRecord, PaymentStatus, StatusChange};
 
+use super::ServiceError;
 use super::{now_rfc3339, passed, random_id, PaymentService, WRITE_ATTEMPTS};
-use crate::api::ApiError;
 use crate::providers::{ProviderError, ProviderStatus};
 use crate::store::{Inserted, OperationKind, OperationRow, OperationState, PaymentRow, StoreError};
 use crate::validate;
@@ -145,7 +145,7 @@ impl PaymentService {
         id: &str,
         amount_minor: Option<i64>,
         key: Option<String>,
-    ) -> Result<OperationDone, ApiError> {
+    ) -> Result<OperationDone, ServiceError> {
         let request = OperationRequest {
             kind: OperationKind::Capture,
             amount_minor,
@@ -155,7 +155,11 @@ impl PaymentService {
         self.operate(id, request, key).await
     }
 
-    pub async fn release(&self, id: &str, key: Option<String>) -> Result<OperationDone, ApiError> {
+    pub async fn release(
+        &self,
+        id: &str,
+        key: Option<String>,
+    ) -> Result<OperationDone, ServiceError> {
         let request = OperationRequest {
             kind: OperationKind::Release,
             amount_minor: None,
@@ -173,7 +177,7 @@ impl PaymentService {
         description: &str,
         reason: Option<&str>,
         key: Option<String>,
-    ) -> Result<OperationDone, ApiError> {
+    ) -> Result<OperationDone, ServiceError> {
         let request = OperationRequest {
             kind: OperationKind::Refund,
             amount_minor,
@@ -188,7 +192,7 @@ impl PaymentService {
         id: &str,
         request: OperationRequest,
         key: Option<String>,
-    ) -> Result<OperationDone, ApiError> {
+    ) -> Result<OperationDone, ServiceError> {
         let _guard = self.inner.locks.lock(id).await;
         let key = key.unwrap_or_else(|| random_id("key"));
         let fingerprint = request.fingerprint();
@@ -208,7 +212,7 @@ impl PaymentService {
         {
             let (_, pending) = self.resolve(id, pending.clone()).await?;
             if pending.state == OperationState::Pending {
-                return Err(ApiError::conflict(
+                return Err(ServiceError::conflict(
                     "operation_pending",
                     format!(
                         "the outcome of {} {} is not known yet; a new operation waits for it",
@@ -266,12 +270,16 @@ impl PaymentService {
     }
 
     /// The amount an operation moves, if the payment allows it.
-    fn admissible(&self, row: &PaymentRow, request: &OperationRequest) -> Result<i64, ApiError> {
+    fn admissible(
+        &self,
+        row: &PaymentRow,
+        request: &OperationRequest,
+    ) -> Result<i64, ServiceError> {
         let id = &row.id;
         match request.kind {
             OperationKind::Capture | OperationKind::Release => {
                 if row.status != PaymentStatus::PreAuthorized {
-                    return Err(ApiError::conflict(
+                    return Err(ServiceError::conflict(
                         "not_pre_authorized",
                         format!(
                             "only a pre-authorized payment can be {}; `{id}` is `{}`",
@@ -298,7 +306,7 @@ impl PaymentService {
             }
             OperationKind::Refund => {
                 if row.method == MethodKind::MobileMoney {
-                    return Err(ApiError::unprocessable(
+                    return Err(ServiceError::unprocessable(
                         "unsupported_by_provider",
                         None,
                         "Yabetoo has no refund API: refunds of mobile money go through Yabetoo support",
@@ -308,7 +316,7 @@ impl PaymentService {
                     row.status,
                     PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded
                 ) {
-                    return Err(ApiError::conflict(
+                    return Err(ServiceError::conflict(
                         "not_refundable",
                         format!("only a succeeded or partially refunded payment can be refunded; `{id}` is `{}`", row.status),
                     ));
@@ -327,15 +335,23 @@ impl PaymentService {
     }
 
     /// A repeated request: its recorded outcome, found out first if it is still pending.
-    async fn replay(&self, id: &str, operation: OperationRow) -> Result<OperationDone, ApiError> {
+    async fn replay(
+        &self,
+        id: &str,
+        operation: OperationRow,
+    ) -> Result<OperationDone, ServiceError> {
         let (_, operation) = self.resolve(id, operation).await?;
         self.answer(id, &operation).await
     }
 
     /// The answer to the merchant for an operation as it stands.
-    async fn answer(&self, id: &str, operation: &OperationRow) -> Result<OperationDone, ApiError> {
+    async fn answer(
+        &self,
+        id: &str,
+        operation: &OperationRow,
+    ) -> Result<OperationDone, ServiceError> {
         match operation.state {
-            OperationState::Refused => Err(ApiError::unprocessable(
+            OperationState::Refused => Err(ServiceError::unprocessable(
                 "provider_refused",
                 None,
                 format!(
@@ -356,7 +372,7 @@ impl PaymentService {
         &self,
         id: &str,
         operation: OperationRow,
-    ) -> Result<(PaymentRow, OperationRow), ApiError> {
+    ) -> Result<(PaymentRow, OperationRow), ServiceError> {
         let row = self.load(id).await?;
         if operation.state != OperationState::Pending {
             return Ok((row, operation));
@@ -383,7 +399,7 @@ impl PaymentService {
         mut row: PaymentRow,
         mut operation: OperationRow,
         verdict: Verdict,
-    ) -> Result<OperationRow, ApiError> {
+    ) -> Result<OperationRow, ServiceError> {
         operation.updated_at = now_rfc3339();
         let status = match verdict {
             Verdict::Unknown(reason) => {
@@ -461,8 +477,8 @@ impl PaymentService {
     }
 }
 
-fn key_reused() -> ApiError {
-    ApiError::unprocessable(
+fn key_reused() -> ServiceError {
+    ServiceError::unprocessable(
         "idempotency_key_reused",
         Some("Idempotency-Key"),
         "this Idempotency-Key was already used for a different operation on this payment; send a new key for a new operation",

@@ -5,8 +5,8 @@ use checkout_contract::PaymentStatus;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
+use super::ServiceError;
 use super::{now, PaymentService};
-use crate::api::ApiError;
 use crate::order_token::{self, OrderSigner, TokenOrder};
 use crate::orders::Order;
 use crate::store::PaymentRow;
@@ -21,29 +21,29 @@ pub(super) enum OrderAttempt {
 
 impl PaymentService {
     /// The order a widget names: a catalog reference, or an order token signed by the merchant.
-    pub fn find_order(&self, reference: &str) -> Result<Order, ApiError> {
+    pub fn find_order(&self, reference: &str) -> Result<Order, ServiceError> {
         if OrderSigner::looks_like_token(reference) {
             let Some(signer) = &self.inner.order_signer else {
-                return Err(ApiError::bad_request(
+                return Err(ServiceError::invalid(
                     "order",
                     "order tokens are not enabled on this server: set ORDER_SIGNING_SECRET",
                 ));
             };
             return signer
                 .verify(reference, now().unix_timestamp())
-                .map_err(|error| ApiError::bad_request("order", error.to_string()));
+                .map_err(|error| ServiceError::invalid("order", error.to_string()));
         }
         self.inner
             .orders
             .find(reference)
-            .ok_or_else(|| ApiError::not_found(format!("no order `{reference}`")))
+            .ok_or_else(|| ServiceError::not_found(format!("no order `{reference}`")))
     }
 
     /// Mints an order token, for merchants trying tokens out through the admin API. A token
     /// asked for without an expiry gets the configured lifetime.
-    pub fn sign_order(&self, order: &TokenOrder) -> Result<(String, TokenOrder), ApiError> {
+    pub fn sign_order(&self, order: &TokenOrder) -> Result<(String, TokenOrder), ServiceError> {
         let Some(signer) = &self.inner.order_signer else {
-            return Err(ApiError::conflict(
+            return Err(ServiceError::conflict(
                 "order_tokens_disabled",
                 "order tokens are not enabled on this server: set ORDER_SIGNING_SECRET",
             ));
@@ -54,14 +54,15 @@ impl PaymentService {
             now + i64::try_from(self.inner.settings.order_token_ttl.as_secs()).unwrap_or(i64::MAX),
         );
         if expires_at <= now {
-            return Err(ApiError::unprocessable(
+            return Err(ServiceError::unprocessable(
                 "invalid_order",
                 Some("expires_at"),
                 "expires_at must be in the future (Unix seconds)",
             ));
         }
-        order_token::validate(&order)
-            .map_err(|error| ApiError::unprocessable("invalid_order", None, error.to_string()))?;
+        order_token::validate(&order).map_err(|error| {
+            ServiceError::unprocessable("invalid_order", None, error.to_string())
+        })?;
         Ok((signer.sign(&order), order))
     }
 
@@ -84,7 +85,7 @@ impl PaymentService {
         &self,
         order: &Order,
         key: &str,
-    ) -> Result<OrderAttempt, ApiError> {
+    ) -> Result<OrderAttempt, ServiceError> {
         if order.product {
             return Ok(OrderAttempt::Free);
         }
@@ -99,19 +100,19 @@ impl PaymentService {
 }
 
 /// The answer to paying an order that another payment has paid.
-pub(super) fn already_paid(payment_id: &str) -> ApiError {
-    ApiError::conflict(
+pub(super) fn already_paid(payment_id: &str) -> ServiceError {
+    ServiceError::conflict(
         "order_already_paid",
         format!("this order is already paid (payment `{payment_id}`)"),
     )
 }
 
 /// The answer to submitting a payment while another payment of its order is in flight or paid.
-pub(super) fn order_taken(payment_id: &str, status: PaymentStatus) -> ApiError {
+pub(super) fn order_taken(payment_id: &str, status: PaymentStatus) -> ServiceError {
     if status.is_paid() {
         already_paid(payment_id)
     } else {
-        ApiError::conflict(
+        ServiceError::conflict(
             "order_in_progress",
             format!(
                 "payment `{payment_id}` of this order is `{status}`: wait for its outcome (poll it) before paying the order again"

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use checkout_contract::{MethodKind, Payment, PaymentStatus, StatusChange};
 
+use super::ServiceError;
 use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
-use crate::api::ApiError;
 use crate::providers::{ProviderStatus, SubmitDetails};
 use crate::store::{PaymentRow, StoreError, IN_FLIGHT};
 
@@ -144,7 +144,7 @@ impl PaymentService {
         &self,
         mut row: PaymentRow,
         answer: &ProviderStatus,
-    ) -> Result<PaymentRow, ApiError> {
+    ) -> Result<PaymentRow, ServiceError> {
         for _ in 0..WRITE_ATTEMPTS {
             let Some((mut updated, detail)) = settled(&row, answer) else {
                 return Ok(row);
@@ -165,7 +165,7 @@ impl PaymentService {
     }
 
     /// The payment as the widget polls it, refreshed from the provider while it is in flight.
-    pub async fn status(&self, id: &str) -> Result<Payment, ApiError> {
+    pub async fn status(&self, id: &str) -> Result<Payment, ServiceError> {
         let row = self.load(id).await?;
         let row = self.refresh(row).await;
         Ok(self.view(&row))

@@ -6,8 +6,8 @@ use checkout_contract::{MethodKind, MobileMoneyDetails, Payment, PaymentStatus, 
 
 use super::orders::{order_expired, order_taken};
 use super::settle::in_flight;
+use super::ServiceError;
 use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
-use crate::api::ApiError;
 use crate::providers::{IntentRef, ProviderError, ProviderStatus, SubmitDetails};
 use crate::store::{PaymentRow, StoreError};
 
@@ -34,7 +34,7 @@ fn read_answer(result: Result<ProviderStatus, ProviderError>) -> SubmitAnswer {
 
 impl PaymentService {
     /// The wallet phone a Yassir Cash payment was created for (`None` for another method).
-    pub async fn wallet_phone(&self, id: &str) -> Result<Option<String>, ApiError> {
+    pub async fn wallet_phone(&self, id: &str) -> Result<Option<String>, ServiceError> {
         let row = self.load(id).await?;
         Ok((row.method == MethodKind::YassirCash)
             .then_some(row.phone)
@@ -42,14 +42,14 @@ impl PaymentService {
     }
 
     /// Starts the payment with the shopper's method details.
-    pub async fn submit(&self, id: &str, details: SubmitDetails) -> Result<Payment, ApiError> {
+    pub async fn submit(&self, id: &str, details: SubmitDetails) -> Result<Payment, ServiceError> {
         let row = self.load(id).await?;
         let submitted_method = match details {
             SubmitDetails::YassirCash => MethodKind::YassirCash,
             SubmitDetails::MobileMoney(_) => MethodKind::MobileMoney,
         };
         if submitted_method != row.method {
-            return Err(ApiError::unprocessable(
+            return Err(ServiceError::unprocessable(
                 "method_mismatch",
                 Some("type"),
                 format!(
@@ -60,13 +60,13 @@ impl PaymentService {
             ));
         }
         if row.provider_intent_id.is_none() {
-            return Err(ApiError::conflict(
+            return Err(ServiceError::conflict(
                 "payment_not_ready",
                 "the provider intent of this payment was not created; repeat the create request with the same Idempotency-Key",
             ));
         }
         if row.status != PaymentStatus::Created {
-            return Err(ApiError::conflict(
+            return Err(ServiceError::conflict(
                 "payment_already_submitted",
                 format!(
                     "payment `{id}` was already submitted and is `{}`; poll it for its outcome, or create a new payment for a new attempt",
@@ -83,7 +83,7 @@ impl PaymentService {
                 ..ProviderStatus::plain(PaymentStatus::Expired, "the order expired before submit")
             };
             self.record_answer(row, &expired).await?;
-            return Err(ApiError::conflict(
+            return Err(ServiceError::conflict(
                 "order_expired",
                 "this order can no longer be paid: its order token expired",
             ));
@@ -127,7 +127,7 @@ impl PaymentService {
         mut row: PaymentRow,
         status: PaymentStatus,
         detail: &str,
-    ) -> Result<PaymentRow, ApiError> {
+    ) -> Result<PaymentRow, ServiceError> {
         row.status = status;
         row.updated_at = now_rfc3339();
         row.submitted_at = Some(row.updated_at.clone());
@@ -139,7 +139,7 @@ impl PaymentService {
         };
         match self.inner.store.update_claiming_order(&row, &change).await {
             Ok(row) => Ok(row),
-            Err(StoreError::Conflict) => Err(ApiError::conflict(
+            Err(StoreError::Conflict) => Err(ServiceError::conflict(
                 "payment_already_submitted",
                 format!("payment `{}` is being submitted by another request", row.id),
             )),
@@ -151,7 +151,7 @@ impl PaymentService {
     }
 
     /// Yassir Cash: proceed with `WALLET_V2`, answered at once.
-    async fn proceed(&self, row: PaymentRow, intent: IntentRef) -> Result<Payment, ApiError> {
+    async fn proceed(&self, row: PaymentRow, intent: IntentRef) -> Result<Payment, ServiceError> {
         let result = self
             .inner
             .yassir
@@ -231,7 +231,7 @@ impl PaymentService {
         mut row: PaymentRow,
         reason: &str,
         status: Option<PaymentStatus>,
-    ) -> Result<PaymentRow, ApiError> {
+    ) -> Result<PaymentRow, ServiceError> {
         for _ in 0..WRITE_ATTEMPTS {
             if !in_flight(&row) || row.outcome_unknown.as_deref() != Some(AWAITING_ANSWER) {
                 return Ok(row);

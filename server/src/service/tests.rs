@@ -1,0 +1,244 @@
+//! The service against fakes behind its traits: a scripted provider and an in-memory store, so
+//! each rule is checked natively, without HTTP.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use checkout_contract::{CaptureMethod, MethodKind, PaymentStatus};
+
+use super::*;
+use crate::orders::{DemoCatalog, Order};
+use crate::providers::{
+    CreateIntent, ProviderError, ProviderIntent, ProviderStatus, SubmitDetails,
+};
+use crate::store::SqliteStore;
+
+/// A provider answering from scripts, and counting what it was asked.
+#[derive(Default)]
+struct ScriptedProvider {
+    submits: Mutex<VecDeque<Result<ProviderStatus, ProviderError>>>,
+    checks: Mutex<VecDeque<Result<ProviderStatus, ProviderError>>>,
+    asked: Mutex<Vec<&'static str>>,
+}
+
+impl ScriptedProvider {
+    fn answer_submits(&self, answers: Vec<Result<ProviderStatus, ProviderError>>) {
+        self.submits.lock().unwrap().extend(answers);
+    }
+
+    fn answer_checks(&self, answers: Vec<Result<ProviderStatus, ProviderError>>) {
+        self.checks.lock().unwrap().extend(answers);
+    }
+
+    fn asked(&self) -> Vec<&'static str> {
+        self.asked.lock().unwrap().clone()
+    }
+
+    fn next(
+        queue: &Mutex<VecDeque<Result<ProviderStatus, ProviderError>>>,
+    ) -> Result<ProviderStatus, ProviderError> {
+        queue
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or(Err(ProviderError::Timeout))
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for ScriptedProvider {
+    fn name(&self) -> &'static str {
+        "yassir"
+    }
+
+    async fn create_intent(&self, _: &CreateIntent) -> Result<ProviderIntent, ProviderError> {
+        self.asked.lock().unwrap().push("create");
+        Ok(ProviderIntent {
+            intent_id: "intent_1".into(),
+            client_secret: "secret_1".into(),
+            expires_at: None,
+        })
+    }
+
+    async fn submit(
+        &self,
+        _: &IntentRef,
+        _: &SubmitDetails,
+    ) -> Result<ProviderStatus, ProviderError> {
+        self.asked.lock().unwrap().push("submit");
+        Self::next(&self.submits)
+    }
+
+    async fn check(&self, _: &IntentRef) -> Result<ProviderStatus, ProviderError> {
+        self.asked.lock().unwrap().push("check");
+        Self::next(&self.checks)
+    }
+
+    async fn capture(
+        &self,
+        _: &IntentRef,
+        _: Option<i64>,
+    ) -> Result<ProviderStatus, ProviderError> {
+        Err(ProviderError::Unsupported("not scripted".into()))
+    }
+
+    async fn release(&self, _: &IntentRef) -> Result<ProviderStatus, ProviderError> {
+        Err(ProviderError::Unsupported("not scripted".into()))
+    }
+
+    async fn refund(
+        &self,
+        _: &IntentRef,
+        _: Option<i64>,
+        _: &str,
+        _: Option<&str>,
+    ) -> Result<ProviderStatus, ProviderError> {
+        Err(ProviderError::Unsupported("not scripted".into()))
+    }
+}
+
+fn service(yassir: Arc<ScriptedProvider>, grace: Duration) -> PaymentService {
+    let store = SqliteStore::open(std::path::Path::new(":memory:")).unwrap();
+    PaymentService::new(
+        ServiceParts {
+            store: Arc::new(store),
+            orders: Arc::new(DemoCatalog::default()),
+            order_signer: None,
+            yassir: yassir.clone(),
+            yabetoo: yassir,
+        },
+        ServiceSettings {
+            check_interval: Duration::ZERO,
+            unknown_outcome_grace: grace,
+            ..ServiceSettings::default()
+        },
+    )
+}
+
+fn order(reference: &str) -> Order {
+    Order {
+        reference: reference.into(),
+        description: "Two tickets".into(),
+        amount_minor: 250_000,
+        currency: "DZD".into(),
+        capture: CaptureMethod::Direct,
+        product: false,
+        expires_at: None,
+    }
+}
+
+async fn created(service: &PaymentService, key: &str, reference: &str) -> String {
+    let new = NewPayment {
+        idempotency_key: key.into(),
+        order: order(reference),
+        method: MethodKind::YassirCash,
+        phone: Some("+213555000001".into()),
+    };
+    match service.create(new).await.unwrap() {
+        Created::New(payment) | Created::Replayed(payment) => payment.id,
+    }
+}
+
+fn otp_page() -> ProviderStatus {
+    ProviderStatus {
+        pay_url: Some("https://otp.example/1".into()),
+        ..ProviderStatus::plain(PaymentStatus::RequiresAction, "statusCode 12")
+    }
+}
+
+#[tokio::test]
+async fn a_lost_proceed_answer_is_found_out_by_a_check_and_its_otp_page_asked_again() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let service = service(yassir.clone(), Duration::from_secs(60));
+    let id = created(&service, "k1", "INV-1").await;
+    // The proceed's answer is lost; the check shows it landed, without a payUrl.
+    yassir.answer_submits(vec![Err(ProviderError::Timeout), Ok(otp_page())]);
+    yassir.answer_checks(vec![Ok(ProviderStatus::plain(
+        PaymentStatus::RequiresAction,
+        "statusCode 12",
+    ))]);
+    let payment = service
+        .submit(&id, SubmitDetails::YassirCash)
+        .await
+        .unwrap();
+    assert_eq!(payment.status, PaymentStatus::RequiresAction);
+    assert!(payment.next_action.is_some(), "{payment:?}");
+    assert_eq!(yassir.asked(), ["create", "submit", "check", "submit"]);
+}
+
+#[tokio::test]
+async fn an_unknown_outcome_becomes_final_only_on_the_providers_word() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let service = service(yassir.clone(), Duration::ZERO);
+    let id = created(&service, "k1", "INV-2").await;
+    yassir.answer_submits(vec![Err(ProviderError::Unavailable("HTTP 502".into()))]);
+    // Checks that say nothing: a failed check, an unknown status.
+    yassir.answer_checks(vec![
+        Err(ProviderError::Unavailable("HTTP 503".into())),
+        Err(ProviderError::UnknownStatus("statusCode 99".into())),
+        Err(ProviderError::Timeout),
+    ]);
+    let payment = service
+        .submit(&id, SubmitDetails::YassirCash)
+        .await
+        .unwrap();
+    assert_eq!(payment.status, PaymentStatus::Processing);
+    for _ in 0..2 {
+        assert_eq!(
+            service.status(&id).await.unwrap().status,
+            PaymentStatus::Processing
+        );
+    }
+    // The provider says it was paid.
+    yassir.answer_checks(vec![Ok(ProviderStatus::plain(
+        PaymentStatus::Succeeded,
+        "statusCode 2",
+    ))]);
+    assert_eq!(
+        service.status(&id).await.unwrap().status,
+        PaymentStatus::Succeeded
+    );
+}
+
+#[tokio::test]
+async fn a_payment_the_provider_never_received_fails_without_money_after_the_grace() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let service = service(yassir.clone(), Duration::ZERO);
+    let id = created(&service, "k1", "INV-3").await;
+    yassir.answer_submits(vec![Err(ProviderError::Unavailable("reset".into()))]);
+    yassir.answer_checks(vec![
+        Ok(ProviderStatus::plain(
+            PaymentStatus::Created,
+            "statusCode 0",
+        )),
+        Ok(ProviderStatus::plain(
+            PaymentStatus::Created,
+            "statusCode 0",
+        )),
+    ]);
+    service
+        .submit(&id, SubmitDetails::YassirCash)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let payment = service.status(&id).await.unwrap();
+    assert_eq!(payment.status, PaymentStatus::Failed);
+    assert_eq!(payment.failure.unwrap().code, "not_submitted");
+}
+
+#[tokio::test]
+async fn a_second_attempt_of_an_order_in_flight_is_answered_the_first() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let service = service(yassir.clone(), Duration::from_secs(60));
+    let first = created(&service, "k1", "INV-4").await;
+    yassir.answer_submits(vec![Ok(otp_page())]);
+    service
+        .submit(&first, SubmitDetails::YassirCash)
+        .await
+        .unwrap();
+    yassir.answer_checks(vec![Ok(otp_page())]);
+    let second = created(&service, "k2", "INV-4").await;
+    assert_eq!(second, first);
+}
