@@ -250,11 +250,11 @@ async fn faults_on_create_are_retried_with_the_same_key_into_one_payment() {
         ("yassir", "demo-dz", "yassir_cash"),
         ("yabetoo", "demo-cg", "mobile_money"),
     ] {
-        for (fault, phase) in [
-            ("reset", "after"),
-            ("http_error", "before"),
-            ("timeout", "after"),
-        ] {
+        let faults = AFTER
+            .iter()
+            .map(|fault| (*fault, "after"))
+            .chain(BEFORE.iter().map(|fault| (*fault, "before")));
+        for (fault, phase) in faults {
             let case = format!("{provider} create {fault}@{phase}");
             let before = server.payment_count().await;
             let key = format!("k-{}", unique());
