@@ -1,0 +1,96 @@
+//! The faults a rule can inject, with their parameters, defaults and phases.
+
+use super::Phase;
+
+/// The default delay of `latency`.
+pub const DEFAULT_LATENCY_MS: u64 = 2_000;
+/// The default hold of `timeout`: longer than any client should wait.
+pub const DEFAULT_TIMEOUT_MS: u64 = 120_000;
+/// The default `Retry-After` of `rate_limited`, in seconds.
+pub const DEFAULT_RETRY_AFTER: u64 = 1;
+/// The default status of `http_error`.
+pub const DEFAULT_HTTP_ERROR: u16 = 500;
+/// The statuses `http_error` can answer.
+pub const HTTP_ERROR_STATUSES: [u16; 3] = [500, 502, 503];
+
+/// What goes wrong, with its parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// The answer comes `delay_ms` late.
+    Latency { delay_ms: u64 },
+    /// The answer is held `delay_ms`, so the client gives up first.
+    Timeout { delay_ms: u64 },
+    /// The connection drops: headers, then a body that fails at once.
+    Reset,
+    /// HTTP 500, 502 or 503 in the provider's error envelope.
+    HttpError { status: u16 },
+    /// HTTP 429 with `Retry-After: retry_after` (seconds).
+    RateLimited { retry_after: u64 },
+    /// HTTP 200 with a body that is not JSON.
+    MalformedJson,
+    /// The real answer with its JSON body cut in half.
+    TruncatedJson,
+    /// The real answer with a status the provider never documented.
+    UnknownStatus,
+    /// The real answer with an earlier status than the real one.
+    EarlierStatus,
+}
+
+/// Every fault's name, in the order the docs list them.
+pub(super) const FAULT_NAMES: [&str; 9] = [
+    "latency",
+    "timeout",
+    "reset",
+    "http_error",
+    "rate_limited",
+    "malformed_json",
+    "truncated_json",
+    "unknown_status",
+    "earlier_status",
+];
+
+impl Fault {
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::Latency { .. } => "latency",
+            Fault::Timeout { .. } => "timeout",
+            Fault::Reset => "reset",
+            Fault::HttpError { .. } => "http_error",
+            Fault::RateLimited { .. } => "rate_limited",
+            Fault::MalformedJson => "malformed_json",
+            Fault::TruncatedJson => "truncated_json",
+            Fault::UnknownStatus => "unknown_status",
+            Fault::EarlierStatus => "earlier_status",
+        }
+    }
+
+    /// The phases this fault can have; the first is its default.
+    pub fn phases(self) -> &'static [Phase] {
+        match self {
+            Fault::Latency { .. }
+            | Fault::Timeout { .. }
+            | Fault::Reset
+            | Fault::HttpError { .. } => &[Phase::Before, Phase::After],
+            Fault::RateLimited { .. } => &[Phase::Before],
+            Fault::MalformedJson
+            | Fault::TruncatedJson
+            | Fault::UnknownStatus
+            | Fault::EarlierStatus => &[Phase::After],
+        }
+    }
+
+    /// Whether the fault changes the status in the answer (and so needs one).
+    pub fn changes_status(self) -> bool {
+        matches!(self, Fault::UnknownStatus | Fault::EarlierStatus)
+    }
+
+    /// The fault's parameter, as the compact form writes it after `:`.
+    pub(super) fn parameter(self) -> Option<u64> {
+        match self {
+            Fault::Latency { delay_ms } | Fault::Timeout { delay_ms } => Some(delay_ms),
+            Fault::HttpError { status } => Some(u64::from(status)),
+            Fault::RateLimited { retry_after } => Some(retry_after),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The embedded default store: one SQLite file in WAL mode.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use checkout_contract::StatusChange;
+use rusqlite::Connection;
+
+use super::{Inserted, ListFilter, OperationRow, PaymentRow, PaymentStore, StoreError};
+
+mod operations;
+mod payments;
+mod schema;
+
+/// A payment store in one SQLite database file.
+pub struct SqliteStore {
+    connection: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`; `:memory:` keeps it in memory.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let connection = Connection::open(path).map_err(database)?;
+        connection
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(database)?;
+        connection
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(database)?;
+        connection.execute_batch(schema::SCHEMA).map_err(database)?;
+        schema::add_missing_columns(&connection)?;
+        Ok(Self {
+            connection: Mutex::new(connection),
+        })
+    }
+
+    /// Opens the database a `DATABASE_URL` names: `sqlite://path`, `sqlite:path` or a plain path.
+    pub fn open_url(url: &str) -> Result<Self, StoreError> {
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() {
+            return Err(StoreError::Database(format!(
+                "DATABASE_URL `{url}` names no file"
+            )));
+        }
+        Self::open(Path::new(path))
+    }
+
+    fn with<T>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut connection = self
+            .connection
+            .lock()
+            .map_err(|_| StoreError::Database("store lock poisoned".into()))?;
+        work(&mut connection)
+    }
+}
+
+fn database(error: rusqlite::Error) -> StoreError {
+    StoreError::Database(error.to_string())
+}
+
+fn conversion_error(index: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, message.into())
+}
+
+#[async_trait]
+impl PaymentStore for SqliteStore {
+    async fn insert_or_get(&self, row: &PaymentRow) -> Result<Inserted, StoreError> {
+        self.with(|connection| payments::insert_or_get(connection, row))
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<PaymentRow>, StoreError> {
+        self.with(|connection| payments::select_by(connection, "id", id))
+    }
+
+    async fn update(
+        &self,
+        row: &PaymentRow,
+        change: Option<&StatusChange>,
+    ) -> Result<PaymentRow, StoreError> {
+        self.with(|connection| payments::update(connection, row, change))
+    }
+
+    async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError> {
+        self.with(|connection| payments::history(connection, id))
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<PaymentRow>, StoreError> {
+        self.with(|connection| payments::list(connection, filter))
+    }
+
+    async fn list_in_flight(&self) -> Result<Vec<PaymentRow>, StoreError> {
+        self.with(|connection| payments::list_in_flight(connection))
+    }
+
+    async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError> {
+        self.with(|connection| payments::order_attempt(connection, order_ref, ""))
+    }
+
+    async fn update_claiming_order(
+        &self,
+        row: &PaymentRow,
+        change: &StatusChange,
+    ) -> Result<PaymentRow, StoreError> {
+        self.with(|connection| payments::update_claiming_order(connection, row, change))
+    }
+
+    async fn insert_operation(
+        &self,
+        operation: &OperationRow,
+    ) -> Result<Inserted<OperationRow>, StoreError> {
+        self.with(|connection| operations::insert(connection, operation))
+    }
+
+    async fn finish_operation(
+        &self,
+        operation: &OperationRow,
+        payment: Option<(&PaymentRow, &StatusChange)>,
+    ) -> Result<(), StoreError> {
+        self.with(|connection| operations::finish(connection, operation, payment))
+    }
+
+    async fn operations(&self, payment_id: &str) -> Result<Vec<OperationRow>, StoreError> {
+        self.with(|connection| operations::of_payment(connection, payment_id))
+    }
+
+    async fn unfinished_operations(&self) -> Result<Vec<OperationRow>, StoreError> {
+        self.with(|connection| operations::unfinished(connection))
+    }
+}

@@ -1,0 +1,93 @@
+//! The method form's words: methods, countries, operators and what is wrong with a field.
+
+use checkout_contract::Operator;
+
+use super::{fill, t, Lang, Msg};
+use crate::core::phone::{Network, PhoneError};
+use crate::core::validate::{Field, FieldError};
+
+/// The method's name.
+pub fn method_name(lang: Lang, method: checkout_contract::MethodKind) -> &'static str {
+    match method {
+        checkout_contract::MethodKind::YassirCash => t(lang, Msg::MethodYassirCash),
+        checkout_contract::MethodKind::MobileMoney => t(lang, Msg::MethodMobileMoney),
+    }
+}
+
+/// The name of a country by its ISO code (`dz`, `ma`, `cg`, `cm`).
+pub fn country_name(lang: Lang, code: &str) -> Option<&'static str> {
+    let msg = match code {
+        "dz" => Msg::CountryAlgeria,
+        "ma" => Msg::CountryMorocco,
+        "cg" => Msg::CountryCongo,
+        "cm" => Msg::CountryCameroon,
+        _ => return None,
+    };
+    Some(t(lang, msg))
+}
+
+/// An operator's brand, the same in every language.
+pub fn operator_name(operator: Operator) -> &'static str {
+    operator.display_name()
+}
+
+/// The example number shown under the mobile-money field for a country.
+pub fn msisdn_hint(lang: Lang, country_code: &str) -> Option<&'static str> {
+    match country_code {
+        "cg" => Some(t(lang, Msg::MsisdnHintCongo)),
+        "cm" => Some(t(lang, Msg::MsisdnHintCameroon)),
+        _ => None,
+    }
+}
+
+/// Why a phone number is refused.
+pub fn phone_error(lang: Lang, error: PhoneError) -> String {
+    let msg = match error {
+        PhoneError::Empty => Msg::PhoneEmpty,
+        PhoneError::NotDigits => Msg::PhoneNotDigits,
+        PhoneError::TooShort { expected } => {
+            return fill(lang, Msg::PhoneTooShortTemplate, &expected.to_string())
+        }
+        PhoneError::TooLong { expected } => {
+            return fill(lang, Msg::PhoneTooLongTemplate, &expected.to_string())
+        }
+        PhoneError::MissingLeadingZero => Msg::PhoneMissingLeadingZero,
+        PhoneError::WrongCountry => Msg::PhoneWrongCountry,
+        PhoneError::NotMobile => Msg::PhoneNotMobile,
+        PhoneError::UnsupportedCountry => Msg::PhoneUnsupportedCountry,
+        PhoneError::UnsupportedOperator { network } => match network {
+            Network::Orange | Network::Nexttel | Network::Camtel => {
+                return fill(lang, Msg::PhoneOnlyMtnInCameroonTemplate, network.name())
+            }
+            _ => Msg::PhoneNotMtnOrAirtel,
+        },
+    };
+    t(lang, msg).to_string()
+}
+
+/// The message under a form field.
+pub fn field_error(lang: Lang, field: Field, error: FieldError) -> String {
+    let msg = match (error, field) {
+        (FieldError::Phone(error), _) => return phone_error(lang, error),
+        (FieldError::TooLong { max }, _) => {
+            return fill(lang, Msg::TooLongTemplate, &max.to_string())
+        }
+        (FieldError::InvalidEmail, _) => Msg::InvalidEmail,
+        (FieldError::Required, Field::Country) => Msg::ChooseCountry,
+        (FieldError::Required, Field::Operator) => Msg::ChooseOperator,
+        (FieldError::Required, Field::YassirPhone | Field::Msisdn) => Msg::PhoneEmpty,
+        (FieldError::Required, _) => Msg::ChooseMethod,
+        (FieldError::NotOffered, Field::Operator) => Msg::OperatorNotOffered,
+        (FieldError::NotOffered, _) => Msg::CountryNotOffered,
+    };
+    t(lang, msg).to_string()
+}
+
+/// The warning when the chosen operator differs from the one the number suggests.
+pub fn operator_warning(lang: Lang, suggested: Operator) -> String {
+    fill(
+        lang,
+        Msg::OperatorMismatchTemplate,
+        operator_name(suggested),
+    )
+}

@@ -1,0 +1,263 @@
+//! The message table: every fixed text in English, French and Arabic, side by side.
+
+use super::Msg;
+
+pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
+    use Msg::*;
+    match msg {
+        WidgetLabel => ["Payment", "Paiement", "الدفع"],
+        Loading => ["Loading your order…", "Chargement de votre commande…", "جارٍ تحميل طلبك…"],
+        LoadFailed => [
+            "This order cannot be paid here. Go back to the shop and try again.",
+            "Cette commande ne peut pas être payée ici. Retournez sur la boutique et réessayez.",
+            "لا يمكن دفع هذا الطلب هنا. ارجع إلى المتجر وحاول مرة أخرى.",
+        ],
+        NoMethodOffered => [
+            "None of the payment methods this page accepts can pay this order.",
+            "Aucun des moyens de paiement acceptés sur cette page ne peut payer cette commande.",
+            "لا يمكن دفع هذا الطلب بأيّ من وسائل الدفع المقبولة في هذه الصفحة.",
+        ],
+        LoadFailedNetwork => [
+            "Connection problem. Check your internet connection and reload the page.",
+            "Problème de connexion. Vérifiez votre connexion Internet puis rechargez la page.",
+            "مشكلة في الاتصال. تحقّق من اتصالك بالإنترنت ثم أعد تحميل الصفحة.",
+        ],
+        SupportTemplate => [
+            "Need help? Contact {}",
+            "Besoin d’aide\u{a0}? Contactez {}",
+            "هل تحتاج إلى مساعدة؟ تواصل مع {}",
+        ],
+        RedirectFallback => [
+            "If nothing happens, use this link:",
+            "Si rien ne se passe, utilisez ce lien\u{a0}:",
+            "إذا لم يحدث شيء، فاستخدم هذا الرابط:",
+        ],
+        MethodYassirCash => ["Yassir Cash", "Yassir Cash", "Yassir Cash"],
+        MethodMobileMoney => ["Mobile money", "Mobile Money", "الدفع عبر الهاتف المحمول"],
+        MethodLabel => ["Payment method", "Moyen de paiement", "طريقة الدفع"],
+        YassirPhoneLabel => [
+            "Yassir Cash phone number",
+            "Numéro de téléphone Yassir Cash",
+            "رقم الهاتف المرتبط بـ Yassir Cash",
+        ],
+        YassirPhoneHint => [
+            "The number linked to your Yassir account, e.g. 0555 12 34 56",
+            "Le numéro lié à votre compte Yassir, par ex. 0555 12 34 56",
+            "الرقم المرتبط بحسابك في Yassir، مثل 0555 12 34 56",
+        ],
+        CountryLabel => ["Country", "Pays", "البلد"],
+        OperatorLabel => ["Operator", "Opérateur", "المشغّل"],
+        OperatorHint => [
+            "Picked from your number; change it if you moved your number to another operator.",
+            "Choisi d’après votre numéro\u{a0}; changez-le si vous avez transféré votre numéro chez un autre opérateur.",
+            "تم اختياره حسب رقمك؛ غيّره إذا نقلت رقمك إلى مشغّل آخر.",
+        ],
+        MsisdnLabel => ["Mobile money number", "Numéro Mobile Money", "رقم الهاتف المحمول"],
+        MsisdnHintCongo => ["e.g. 06 659 44 70", "par ex. 06 659 44 70", "مثال: 06 659 44 70"],
+        MsisdnHintCameroon => ["e.g. 6 71 23 45 67", "par ex. 6 71 23 45 67", "مثال: 6 71 23 45 67"],
+        FirstNameLabel => ["First name (optional)", "Prénom (facultatif)", "الاسم (اختياري)"],
+        LastNameLabel => ["Last name (optional)", "Nom (facultatif)", "اللقب (اختياري)"],
+        ReceiptEmailLabel => [
+            "Email for the receipt (optional)",
+            "E-mail pour le reçu (facultatif)",
+            "البريد الإلكتروني لاستلام الإيصال (اختياري)",
+        ],
+        TestMode => [
+            "Test mode: no real money moves",
+            "Mode test\u{a0}: aucun argent réel n’est débité",
+            "وضع الاختبار: لا تُنقل أي أموال حقيقية",
+        ],
+        PayTemplate => ["Pay {}", "Payer {}", "ادفع {}"],
+        Retry => ["Retry", "Réessayer", "أعد المحاولة"],
+        TryAgain => ["Try again", "Essayer à nouveau", "حاول مرة أخرى"],
+        ChangeDetails => ["Change payment details", "Modifier le paiement", "تغيير بيانات الدفع"],
+        CheckAgain => ["Check again", "Vérifier à nouveau", "تحقّق مرة أخرى"],
+        ContinueToYassir => ["Continue to Yassir", "Continuer vers Yassir", "المتابعة إلى Yassir"],
+        CreatingTitle => ["Preparing your payment…", "Préparation de votre paiement…", "جارٍ تحضير عملية الدفع…"],
+        SubmittingTitle => ["Sending your payment…", "Envoi de votre paiement…", "جارٍ إرسال عملية الدفع…"],
+        RedirectingTitle => [
+            "Redirecting to Yassir to confirm with a code",
+            "Redirection vers Yassir pour confirmer avec un code",
+            "جارٍ تحويلك إلى Yassir لتأكيد الدفع برمز",
+        ],
+        RequiresActionTitle => [
+            "Confirm the payment with a code on Yassir’s page",
+            "Confirmez le paiement avec un code sur la page Yassir",
+            "أكّد الدفع بالرمز على صفحة Yassir",
+        ],
+        RequiresActionBody => [
+            "The payment is not confirmed yet. If you did not enter the code, go back to Yassir’s page.",
+            "Le paiement n’est pas encore confirmé. Si vous n’avez pas saisi le code, retournez sur la page Yassir.",
+            "لم يتم تأكيد الدفع بعد. إذا لم تُدخل الرمز، فارجع إلى صفحة Yassir.",
+        ],
+        AwaitingApprovalTitle => [
+            "Approve the request on your phone",
+            "Validez la demande sur votre téléphone",
+            "وافق على الطلب من هاتفك",
+        ],
+        AwaitingApprovalBody => [
+            "Waiting for your approval on your phone",
+            "En attente de votre validation sur votre téléphone",
+            "في انتظار موافقتك من هاتفك",
+        ],
+        AwaitingApprovalTemplate => [
+            "Waiting for your approval on {}",
+            "En attente de votre validation sur le {}",
+            "في انتظار موافقتك على الرقم {}",
+        ],
+        CheckingTitle => ["Checking your payment…", "Vérification de votre paiement…", "جارٍ التحقق من عملية الدفع…"],
+        SucceededTitle => ["Payment successful", "Paiement réussi", "تم الدفع بنجاح"],
+        SucceededBody => [
+            "Thank you, your payment has been received.",
+            "Merci, votre paiement a bien été reçu.",
+            "شكرًا لك، تم استلام دفعتك.",
+        ],
+        RejectedTitle => ["Payment declined", "Paiement refusé", "تم رفض الدفع"],
+        RejectedBody => [
+            "The payment was not accepted. You can try again or use another number.",
+            "Le paiement n’a pas été accepté. Vous pouvez réessayer ou utiliser un autre numéro.",
+            "لم تتم الموافقة على الدفع. يمكنك المحاولة مرة أخرى أو استخدام رقم آخر.",
+        ],
+        PreAuthorizedTitle => ["Funds reserved", "Fonds réservés", "تم حجز المبلغ"],
+        PreAuthorizedBody => [
+            "The amount is reserved on your account; the merchant will confirm your order.",
+            "Le montant est réservé sur votre compte\u{a0}; le marchand confirmera votre commande.",
+            "المبلغ محجوز في حسابك، وسيؤكد التاجر طلبك.",
+        ],
+        ExpiredTitle => ["Payment expired", "Paiement expiré", "انتهت صلاحية الدفع"],
+        ExpiredBody => [
+            "The request was not approved in time. You can try again.",
+            "La demande n’a pas été validée à temps. Vous pouvez réessayer.",
+            "لم تتم الموافقة على الطلب في الوقت المحدد. يمكنك المحاولة مرة أخرى.",
+        ],
+        CanceledTitle => ["Payment canceled", "Paiement annulé", "تم إلغاء الدفع"],
+        RefundedTitle => ["Payment refunded", "Paiement remboursé", "تم استرداد المبلغ"],
+        PartiallyRefundedTitle => [
+            "Payment partly refunded",
+            "Paiement partiellement remboursé",
+            "تم استرداد جزء من المبلغ",
+        ],
+        ClosedBody => [
+            "Nothing more is needed from you.",
+            "Aucune autre action n’est nécessaire de votre part.",
+            "لا يلزمك القيام بأي إجراء آخر.",
+        ],
+        StillPendingTemplate => [
+            "Still pending — reference {}",
+            "Toujours en attente — référence {}",
+            "لا يزال الدفع قيد المعالجة — المرجع {}",
+        ],
+        StillPendingBody => [
+            "We have no final answer yet. Do not pay again: check again in a moment, or contact the merchant with this reference.",
+            "Nous n’avons pas encore de réponse définitive. Ne payez pas une seconde fois\u{a0}: vérifiez à nouveau dans un instant ou contactez le marchand avec cette référence.",
+            "لم نتلقَّ ردًا نهائيًا بعد. لا تدفع مرة أخرى: تحقّق بعد قليل أو تواصل مع التاجر مع ذكر هذا المرجع.",
+        ],
+        TimeLeftTemplate => ["Time left: {}", "Temps restant\u{a0}: {}", "الوقت المتبقي: {}"],
+        ReferenceTemplate => ["Reference: {}", "Référence\u{a0}: {}", "المرجع: {}"],
+        ErrorTitle => ["Payment not completed", "Paiement non abouti", "لم يكتمل الدفع"],
+        NetworkError => [
+            "Connection problem. Check your internet connection and retry.",
+            "Problème de connexion. Vérifiez votre connexion Internet puis réessayez.",
+            "مشكلة في الاتصال. تحقّق من اتصالك بالإنترنت ثم أعد المحاولة.",
+        ],
+        UnavailableError => [
+            "The payment service is unavailable. Please retry in a moment.",
+            "Le service de paiement est indisponible. Réessayez dans un instant.",
+            "خدمة الدفع غير متاحة حاليًا. يُرجى إعادة المحاولة بعد قليل.",
+        ],
+        RefusedError => [
+            "The payment could not start with these details. Check them and try again.",
+            "Le paiement n’a pas pu démarrer avec ces informations. Vérifiez-les puis réessayez.",
+            "تعذّر بدء الدفع بهذه البيانات. تحقّق منها ثم حاول مرة أخرى.",
+        ],
+        NotFoundError => ["This payment could not be found.", "Ce paiement est introuvable.", "لم يتم العثور على عملية الدفع هذه."],
+        NotSubmittedError => [
+            "The payment did not go through and no money was taken. You can try again.",
+            "Le paiement n’est pas passé et aucun montant n’a été débité. Vous pouvez réessayer.",
+            "لم يتم الدفع ولم يُقتطع أي مبلغ. يمكنك المحاولة مرة أخرى.",
+        ],
+        OrderPaidError => [
+            "This order is already paid. There is nothing more to pay.",
+            "Cette commande est déjà payée. Il n’y a plus rien à payer.",
+            "تم دفع هذا الطلب بالفعل. لا يوجد ما يُدفع.",
+        ],
+        OrderInProgressError => [
+            "A payment for this order is already under way. Wait for its result before paying again.",
+            "Un paiement de cette commande est déjà en cours. Attendez son résultat avant de payer à nouveau.",
+            "هناك عملية دفع جارية لهذا الطلب. انتظر نتيجتها قبل الدفع مرة أخرى.",
+        ],
+        OrderExpiredError => [
+            "This order can no longer be paid. Return to the shop to place it again.",
+            "Cette commande ne peut plus être payée. Retournez sur la boutique pour la passer à nouveau.",
+            "لم يعد بالإمكان دفع هذا الطلب. عُد إلى المتجر لإعادة تقديمه.",
+        ],
+        PaymentFailedError => [
+            "The payment could not be completed.",
+            "Le paiement n’a pas pu aboutir.",
+            "تعذّر إتمام الدفع.",
+        ],
+        RedirectError => [
+            "The confirmation page could not be opened.",
+            "Impossible d’ouvrir la page de confirmation.",
+            "تعذّر فتح صفحة التأكيد.",
+        ],
+        CountryAlgeria => ["Algeria", "Algérie", "الجزائر"],
+        CountryMorocco => ["Morocco", "Maroc", "المغرب"],
+        CountryCongo => ["Republic of the Congo", "République du Congo", "جمهورية الكونغو"],
+        CountryCameroon => ["Cameroon", "Cameroun", "الكاميرون"],
+        PhoneEmpty => ["Enter your phone number", "Saisissez votre numéro de téléphone", "أدخل رقم هاتفك"],
+        PhoneNotDigits => ["Use digits only", "Utilisez uniquement des chiffres", "استخدم الأرقام فقط"],
+        PhoneTooShortTemplate => [
+            "Number too short: {} digits expected after the country code",
+            "Numéro trop court\u{a0}: {} chiffres attendus après l’indicatif",
+            "الرقم قصير جدًا: يجب أن يتكوّن من {} أرقام بعد رمز البلد",
+        ],
+        PhoneTooLongTemplate => [
+            "Number too long: {} digits expected after the country code",
+            "Numéro trop long\u{a0}: {} chiffres attendus après l’indicatif",
+            "الرقم طويل جدًا: يجب أن يتكوّن من {} أرقام بعد رمز البلد",
+        ],
+        PhoneMissingLeadingZero => [
+            "Congolese numbers start with 0, e.g. 06 659 44 70",
+            "Les numéros congolais commencent par 0, par ex. 06 659 44 70",
+            "تبدأ الأرقام الكونغولية بالرقم 0، مثل 06 659 44 70",
+        ],
+        PhoneWrongCountry => [
+            "This country code is not offered for this payment method",
+            "Cet indicatif n’est pas proposé pour ce moyen de paiement",
+            "رمز البلد هذا غير متاح لطريقة الدفع هذه",
+        ],
+        PhoneNotMobile => ["This is not a mobile number", "Ce n’est pas un numéro de mobile", "هذا ليس رقم هاتف محمول"],
+        PhoneUnsupportedCountry => ["This country is not offered", "Ce pays n’est pas proposé", "هذا البلد غير متاح"],
+        PhoneNotMtnOrAirtel => [
+            "This number is not an MTN or Airtel number",
+            "Ce numéro n’est pas un numéro MTN ou Airtel",
+            "هذا الرقم ليس رقم MTN أو Airtel",
+        ],
+        PhoneOnlyMtnInCameroonTemplate => [
+            "This is a {} number. In Cameroon, only MTN Mobile Money is offered.",
+            "C’est un numéro {}. Au Cameroun, seul MTN Mobile Money est proposé.",
+            "هذا رقم {}. في الكاميرون، الدفع متاح عبر MTN Mobile Money فقط.",
+        ],
+        ChooseMethod => ["Choose a payment method", "Choisissez un moyen de paiement", "اختر طريقة الدفع"],
+        ChooseCountry => ["Choose your country", "Choisissez votre pays", "اختر بلدك"],
+        ChooseOperator => ["Choose your operator", "Choisissez votre opérateur", "اختر المشغّل"],
+        CountryNotOffered => ["This country is not offered", "Ce pays n’est pas proposé", "هذا البلد غير متاح"],
+        OperatorNotOffered => [
+            "This operator is not offered in this country",
+            "Cet opérateur n’est pas proposé dans ce pays",
+            "هذا المشغّل غير متاح في هذا البلد",
+        ],
+        TooLongTemplate => ["{} characters at most", "{} caractères maximum", "{} حرفًا كحد أقصى"],
+        InvalidEmail => [
+            "Enter a valid email address, e.g. name@example.com",
+            "Saisissez une adresse e-mail valide, par ex. nom@exemple.com",
+            "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com",
+        ],
+        OperatorMismatchTemplate => [
+            "This looks like an {} number. Check the operator.",
+            "Ce numéro semble être un numéro {}. Vérifiez l’opérateur.",
+            "يبدو أن هذا الرقم تابع لـ {}. تحقّق من المشغّل.",
+        ],
+    }
+}

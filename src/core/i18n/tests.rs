@@ -1,0 +1,233 @@
+use super::*;
+use crate::core::phone::{Network, PhoneError};
+use crate::core::state::{ErrorKind, ShopperAction, Step};
+use crate::core::validate::{Field, FieldError};
+use checkout_contract::{MethodKind, Operator, PaymentStatus};
+
+const LANGS: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Ar];
+
+#[test]
+fn tags_pick_the_language() {
+    assert_eq!(Lang::from_tag("fr-FR"), Some(Lang::Fr));
+    assert_eq!(Lang::from_tag("ar_DZ"), Some(Lang::Ar));
+    assert_eq!(Lang::from_tag("EN"), Some(Lang::En));
+    assert_eq!(Lang::from_tag("de-DE"), None);
+    assert_eq!(Lang::negotiate(["de", "fr-CA", "en"]), Lang::Fr);
+    assert_eq!(Lang::negotiate(["de"]), Lang::En);
+}
+
+#[test]
+fn only_arabic_is_right_to_left() {
+    assert!(Lang::Ar.is_rtl());
+    assert_eq!(Lang::Ar.dir(), "rtl");
+    assert!(!Lang::Fr.is_rtl());
+    assert_eq!(Lang::En.dir(), "ltr");
+    assert_eq!(Lang::Ar.tag(), "ar");
+}
+
+#[test]
+fn french_uses_accents_and_spaced_colons() {
+    assert_eq!(t(Lang::Fr, Msg::PreAuthorizedTitle), "Fonds réservés");
+    assert_eq!(reference(Lang::Fr, "pay_1"), "Référence\u{a0}: pay_1");
+    assert_eq!(
+        t(Lang::Fr, Msg::TestMode),
+        "Mode test\u{a0}: aucun argent réel n’est débité"
+    );
+}
+
+#[test]
+fn templates_fill_their_value() {
+    assert_eq!(time_left(Lang::En, 90_000), "Time left: 1:30");
+    assert_eq!(
+        field_error(Lang::En, Field::LastName, FieldError::TooLong { max: 60 }),
+        "60 characters at most"
+    );
+    assert_eq!(
+        operator_warning(Lang::En, Operator::Mtn),
+        "This looks like an MTN number. Check the operator."
+    );
+}
+
+#[test]
+fn arabic_isolates_numbers_and_references() {
+    let text = reference(Lang::Ar, "pay_1");
+    assert_eq!(text, "المرجع: \u{2066}pay_1\u{2069}");
+}
+
+#[test]
+fn waiting_body_names_the_phone() {
+    let step = Step::AwaitingApproval {
+        phone: Some("242066594470".into()),
+        deadline_ms: 0,
+    };
+    let text = step_text(Lang::En, &step).unwrap();
+    assert_eq!(text.title, "Approve the request on your phone");
+    assert_eq!(
+        text.body.as_deref(),
+        Some("Waiting for your approval on +242066594470")
+    );
+}
+
+#[test]
+fn still_pending_title_carries_the_reference() {
+    let step = Step::StillPending {
+        payment_id: "pay_9".into(),
+    };
+    assert_eq!(
+        step_text(Lang::En, &step).unwrap().title,
+        "Still pending — reference pay_9"
+    );
+    let labels: Vec<_> = step
+        .actions()
+        .iter()
+        .map(|&action| action_label(Lang::Fr, action))
+        .collect();
+    assert_eq!(labels, ["Vérifier à nouveau", "Modifier le paiement"]);
+}
+
+#[test]
+fn network_error_offers_retry_and_decline_offers_try_again() {
+    let network = Step::Error {
+        kind: ErrorKind::Network,
+        can_retry: true,
+    };
+    assert_eq!(action_label(Lang::En, network.actions()[0]), "Retry");
+    let refused = Step::Error {
+        kind: ErrorKind::NotFound,
+        can_retry: false,
+    };
+    assert_eq!(refused.actions(), [ShopperAction::ChangeDetails]);
+    assert_eq!(
+        step_text(Lang::Ar, &network).unwrap().title,
+        "لم يكتمل الدفع"
+    );
+}
+
+#[test]
+fn cameroon_network_errors_name_the_network() {
+    let orange = PhoneError::UnsupportedOperator {
+        network: Network::Orange,
+    };
+    assert_eq!(
+        phone_error(Lang::Fr, orange),
+        "C’est un numéro Orange. Au Cameroun, seul MTN Mobile Money est proposé."
+    );
+    let congo = PhoneError::UnsupportedOperator {
+        network: Network::CongoTelecom,
+    };
+    assert_eq!(
+        phone_error(Lang::En, congo),
+        "This number is not an MTN or Airtel number"
+    );
+}
+
+#[test]
+fn every_phone_and_field_error_has_text_in_every_language() {
+    let phone_errors = [
+        PhoneError::Empty,
+        PhoneError::NotDigits,
+        PhoneError::TooShort { expected: 9 },
+        PhoneError::TooLong { expected: 9 },
+        PhoneError::MissingLeadingZero,
+        PhoneError::WrongCountry,
+        PhoneError::NotMobile,
+        PhoneError::UnsupportedCountry,
+        PhoneError::UnsupportedOperator {
+            network: Network::Nexttel,
+        },
+    ];
+    for lang in LANGS {
+        for error in phone_errors {
+            let text = phone_error(lang, error);
+            assert!(
+                !text.is_empty() && !text.contains("{}"),
+                "{lang:?} {error:?}"
+            );
+        }
+        for (field, error) in [
+            (Field::Method, FieldError::Required),
+            (Field::Country, FieldError::Required),
+            (Field::Operator, FieldError::Required),
+            (Field::Operator, FieldError::NotOffered),
+            (Field::Country, FieldError::NotOffered),
+            (Field::ReceiptEmail, FieldError::InvalidEmail),
+        ] {
+            assert!(!field_error(lang, field, error).is_empty());
+        }
+    }
+    assert_eq!(
+        field_error(Lang::En, Field::Operator, FieldError::Required),
+        "Choose your operator"
+    );
+}
+
+#[test]
+fn every_step_but_the_form_has_a_title() {
+    let payment = crate::core::fixtures::payment;
+    let steps = [
+        Step::Creating,
+        Step::Submitting,
+        Step::Redirecting { url: "u".into() },
+        Step::RequiresAction {
+            pay_url: "u".into(),
+            deadline_ms: 0,
+        },
+        Step::AwaitingApproval {
+            phone: None,
+            deadline_ms: 0,
+        },
+        Step::Checking { deadline_ms: 0 },
+        Step::Succeeded {
+            payment: payment(PaymentStatus::Succeeded),
+        },
+        Step::Rejected {
+            payment: payment(PaymentStatus::Rejected),
+        },
+        Step::PreAuthorized {
+            payment: payment(PaymentStatus::PreAuthorized),
+        },
+        Step::Expired {
+            payment: payment(PaymentStatus::Expired),
+        },
+        Step::Closed {
+            payment: payment(PaymentStatus::Refunded),
+        },
+        Step::StillPending {
+            payment_id: "pay_1".into(),
+        },
+        Step::Error {
+            kind: ErrorKind::UnsafeRedirect,
+            can_retry: false,
+        },
+    ];
+    for lang in LANGS {
+        assert_eq!(step_text(lang, &Step::Choosing), None);
+        for step in &steps {
+            let text = step_text(lang, step).unwrap();
+            assert!(
+                !text.title.is_empty() && !text.title.contains("{}"),
+                "{lang:?} {step:?}"
+            );
+        }
+    }
+    let refunded = Step::Closed {
+        payment: payment(PaymentStatus::Refunded),
+    };
+    assert_eq!(
+        step_text(Lang::Fr, &refunded).unwrap().title,
+        "Paiement remboursé"
+    );
+}
+
+#[test]
+fn names_cover_methods_countries_and_operators() {
+    assert_eq!(
+        method_name(Lang::Ar, MethodKind::MobileMoney),
+        "الدفع عبر الهاتف المحمول"
+    );
+    assert_eq!(country_name(Lang::Fr, "cm"), Some("Cameroun"));
+    assert_eq!(country_name(Lang::Ar, "dz"), Some("الجزائر"));
+    assert_eq!(country_name(Lang::En, "xx"), None);
+    assert_eq!(operator_name(Operator::Airtel), "Airtel");
+    assert_eq!(msisdn_hint(Lang::En, "cg"), Some("e.g. 06 659 44 70"));
+}
