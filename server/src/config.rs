@@ -55,6 +55,8 @@ pub struct Config {
     /// The longest an API request may take before it is answered 408.
     pub request_timeout: Duration,
     pub rate_limits: crate::limits::LimitSettings,
+    /// Mobile-money confirmations waiting for shoppers at once; past it a submit answers 503.
+    pub max_confirms_in_flight: usize,
 }
 
 /// A secret from the configuration: `Debug` never shows it.
@@ -272,6 +274,7 @@ impl Config {
             )?),
             // Longer than a proceed and the check after it can take together.
             request_timeout: Duration::from_millis(parse(&lookup, "REQUEST_TIMEOUT_MS", 45_000)?),
+            max_confirms_in_flight: parse(&lookup, "MAX_CONFIRMS_IN_FLIGHT", 256)?,
             rate_limits: crate::limits::LimitSettings {
                 per_client_per_minute: parse(&lookup, "RATE_LIMIT_PER_CLIENT_PER_MINUTE", 120)?,
                 // The sandbox sends no text message and no USSD prompt to anyone.

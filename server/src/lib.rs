@@ -74,6 +74,7 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
             unknown_outcome_grace: config.unknown_outcome_grace,
             max_reconcile_interval: config.max_reconcile_interval,
             order_token_ttl: config.order_token_ttl,
+            max_confirms_in_flight: config.max_confirms_in_flight,
         },
     );
     AppState {

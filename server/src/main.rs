@@ -76,6 +76,7 @@ async fn main() {
     });
 
     let state_limits = state.limits.clone();
+    let drain_service = state.service.clone();
     let router = app(&config, state);
     // Without TCP_NODELAY a response written in two parts (a static file's headers, then its
     // body) waits for the browser's delayed ACK of the first: about 40 ms per file.
@@ -99,8 +100,30 @@ async fn main() {
         eprintln!("server error: {error}");
         std::process::exit(1);
     }
+    // Confirmations still waiting for shoppers get a moment to record their outcome; whatever
+    // is left is in flight in the database, and the next start's reconcile finds out.
+    if !drain_service
+        .drain(std::time::Duration::from_secs(10))
+        .await
+    {
+        tracing::warn!(
+            "stopped with mobile-money confirmations still waiting: reconcile will follow them"
+        );
+    }
 }
 
+/// Ctrl-C, or the SIGTERM a service manager or a container runtime sends.
 async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
 }

@@ -129,3 +129,34 @@ async fn one_address_cannot_create_payment_after_payment() {
     assert_eq!(statuses, [201, 201, 201, 429, 429]);
     assert_eq!(server.payment_count().await, 3);
 }
+
+#[tokio::test]
+async fn confirmations_waiting_on_phones_are_bounded() {
+    let server = start(&[("MAX_CONFIRMS_IN_FLIGHT", "1")]).await;
+    // This number waits on the sandbox phone page: its confirm holds the one place.
+    let (status, waiting) = server
+        .momo_payment("demo-cg", "cg", "mtn", "242066594470")
+        .await;
+    assert_eq!(status, 200, "{waiting}");
+    let key = format!("k-{}", common::unique());
+    let (_, created) = server
+        .create(&key, json!({"order": "demo-cg", "method": "mobile_money"}))
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let response = server
+        .http
+        .post(server.url(&format!("/api/v1/payments/{id}/submit")))
+        .json(&json!({"type": "mobile_money", "country": "cg", "operator": "airtel", "msisdn": "242066000001"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "server_busy");
+    let (_, kept) = server.get(&format!("/api/v1/payments/{id}")).await;
+    assert_eq!(
+        kept["status"], "created",
+        "nothing sent: the submit may be repeated"
+    );
+}

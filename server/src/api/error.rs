@@ -34,6 +34,8 @@ pub enum ApiError {
     Unauthorized,
     /// The body is larger than the endpoint takes (413).
     PayloadTooLarge,
+    /// Too much work in flight (503, with `Retry-After`); nothing was done.
+    Busy(String),
     /// Too many requests for one key (429, with `Retry-After`).
     RateLimited {
         what: &'static str,
@@ -110,6 +112,11 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
                 format!("too many {what}; try again in {retry_after_secs} s"),
+            ),
+            ApiError::Busy(message) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_busy",
+                message.clone(),
             ),
             ApiError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -198,6 +205,7 @@ impl From<ServiceError> for ApiError {
             },
             ServiceError::NotFound(message) => ApiError::NotFound(message),
             ServiceError::Conflict { code, message } => ApiError::Conflict { code, message },
+            ServiceError::Busy(message) => ApiError::Busy(message),
             ServiceError::Provider(error) => ApiError::Provider(error),
             ServiceError::Store(error) => ApiError::Store(error),
         }
@@ -268,13 +276,17 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if let ApiError::RateLimited {
-            retry_after_secs, ..
-        } = self
-        {
+        let retry_after = match self {
+            ApiError::RateLimited {
+                retry_after_secs, ..
+            } => Some(retry_after_secs),
+            ApiError::Busy(_) => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from(retry_after_secs),
+                axum::http::HeaderValue::from(seconds),
             );
         }
         response

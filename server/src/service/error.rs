@@ -25,6 +25,8 @@ pub enum ServiceError {
         code: &'static str,
         message: String,
     },
+    /// Too much work in flight: nothing was done, and the same request may be sent again.
+    Busy(String),
     Provider(ProviderError),
     Store(StoreError),
 }

@@ -61,6 +61,8 @@ pub struct ServiceSettings {
     pub max_reconcile_interval: Duration,
     /// Lifetime given to an order token minted without an expiry.
     pub order_token_ttl: Duration,
+    /// Mobile-money confirmations waiting for shoppers at once (each holds a provider request).
+    pub max_confirms_in_flight: usize,
 }
 
 impl Default for ServiceSettings {
@@ -71,6 +73,7 @@ impl Default for ServiceSettings {
             unknown_outcome_grace: Duration::from_secs(120),
             max_reconcile_interval: Duration::from_secs(300),
             order_token_ttl: Duration::from_secs(24 * 3600),
+            max_confirms_in_flight: 256,
         }
     }
 }
@@ -92,6 +95,8 @@ struct Inner {
     /// One lock per payment for the work that must not overlap (intent creation, merchant
     /// operations).
     locks: locks::PaymentLocks,
+    /// One permit per mobile-money confirmation running in the background.
+    confirms: Arc<tokio::sync::Semaphore>,
 }
 
 pub fn now() -> time::OffsetDateTime {
@@ -150,9 +155,22 @@ impl PaymentService {
                 yabetoo: parts.yabetoo,
                 checks: settle::CheckSchedule::default(),
                 locks: locks::PaymentLocks::default(),
+                confirms: Arc::new(tokio::sync::Semaphore::new(
+                    settings.max_confirms_in_flight.max(1),
+                )),
                 settings,
             }),
         }
+    }
+
+    /// Waits, up to `limit`, for the confirmations running in the background to record their
+    /// outcome: a shutdown that does not cut them off leaves less for reconcile to find out.
+    pub async fn drain(&self, limit: Duration) -> bool {
+        let all =
+            u32::try_from(self.inner.settings.max_confirms_in_flight.max(1)).unwrap_or(u32::MAX);
+        tokio::time::timeout(limit, self.inner.confirms.acquire_many(all))
+            .await
+            .is_ok()
     }
 
     pub fn test_mode(&self) -> bool {

@@ -109,14 +109,25 @@ impl PaymentService {
         if let SubmitDetails::MobileMoney(details) = &details {
             claimed.phone = Some(details.msisdn.clone());
         }
+        // A confirm holds its request for up to two minutes: only so many at once, and the
+        // permit is taken before anything is written or sent.
+        let permit = match &details {
+            SubmitDetails::MobileMoney(_) => Some(self.inner.confirms.clone().try_acquire_owned().map_err(|_| {
+                ServiceError::Busy(
+                    "too many mobile-money confirmations are waiting for shoppers; try again in a moment"
+                        .into(),
+                )
+            })?),
+            SubmitDetails::YassirCash => None,
+        };
         let row = self.claim(claimed, status, detail).await?;
         let intent = Self::intent_ref(&row).expect("checked above");
-        match details {
-            SubmitDetails::YassirCash => self.proceed(row, intent).await,
-            SubmitDetails::MobileMoney(details) => {
-                self.confirm_in_background(row, intent, details);
+        match (details, permit) {
+            (SubmitDetails::MobileMoney(details), Some(permit)) => {
+                self.confirm_in_background(row, intent, details, permit);
                 Ok(self.view(&self.load(id).await?))
             }
+            _ => self.proceed(row, intent).await,
         }
     }
 
@@ -199,9 +210,12 @@ impl PaymentService {
         row: PaymentRow,
         intent: IntentRef,
         details: MobileMoneyDetails,
+        permit: tokio::sync::OwnedSemaphorePermit,
     ) {
         let service = self.clone();
         tokio::spawn(async move {
+            // Held until the outcome is written: `drain` waits for every permit to come back.
+            let _permit = permit;
             let result = service
                 .inner
                 .yabetoo

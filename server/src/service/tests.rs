@@ -241,4 +241,8 @@ async fn a_second_attempt_of_an_order_in_flight_is_answered_the_first() {
     yassir.answer_checks(vec![Ok(otp_page())]);
     let second = created(&service, "k2", "INV-4").await;
     assert_eq!(second, first);
+    assert!(
+        service.drain(Duration::from_millis(10)).await,
+        "nothing waits"
+    );
 }
