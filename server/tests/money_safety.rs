@@ -221,3 +221,50 @@ async fn a_refund_repeated_with_its_key_is_made_once() {
     assert_eq!(status, 422, "{reused}");
     assert_eq!(reused["error"]["code"], "idempotency_key_reused");
 }
+
+#[tokio::test]
+async fn an_undecidable_refund_waits_for_the_merchant_who_settles_it() {
+    let server = start(&[]).await;
+    let (_, payment) = server.yassir_payment("demo-dz", "+213555000002").await;
+    let id = payment["id"].as_str().unwrap().to_string();
+    let (status, _) = refund(&server, &id, "first", 20_000).await;
+    assert_eq!(status, 200);
+    // A second partial refund whose answer is lost after Yassir made it: the status stays 16
+    // either way, so the server cannot tell.
+    let (status, body) = server
+        .post(
+            "/sandbox/faults",
+            json!({"provider": "yassir", "operation": "refund", "fault": "reset", "phase": "after", "count": 1}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, pending) = refund(&server, &id, "second", 30_000).await;
+    assert_eq!(status, 202, "{pending}");
+    let (status, again) = refund(&server, &id, "second", 30_000).await;
+    assert_eq!(status, 202, "still undecidable: {again}");
+    let (status, blocked) = refund(&server, &id, "third", 10_000).await;
+    assert_eq!(status, 409, "{blocked}");
+    assert_eq!(blocked["error"]["code"], "operation_pending");
+
+    // The merchant saw it in Yassir's dashboard.
+    let operation = again["operations"][1]["id"].as_str().unwrap().to_string();
+    let (status, settled) = server
+        .admin_post(
+            &format!("/api/v1/admin/payments/{id}/operations/{operation}/settle"),
+            json!({"outcome": "succeeded", "note": "seen in the dashboard"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{settled}");
+    assert_eq!(settled["refunded_minor"], 50_000, "{settled}");
+    assert_eq!(settled["operations"][1]["state"], "succeeded");
+    let (status, twice) = server
+        .admin_post(
+            &format!("/api/v1/admin/payments/{id}/operations/{operation}/settle"),
+            json!({"outcome": "refused"}),
+        )
+        .await;
+    assert_eq!(status, 409, "{twice}");
+    assert_eq!(twice["error"]["code"], "operation_not_pending");
+    let (status, _) = refund(&server, &id, "third", 10_000).await;
+    assert_eq!(status, 200, "no longer blocked");
+}

@@ -15,6 +15,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/admin/payments/{id}/capture"),
     ("post", "/api/v1/admin/payments/{id}/release"),
     ("post", "/api/v1/admin/payments/{id}/refund"),
+    (
+        "post",
+        "/api/v1/admin/payments/{id}/operations/{operation}/settle",
+    ),
     ("post", "/api/v1/admin/order-tokens"),
 ];
 

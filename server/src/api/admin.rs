@@ -174,6 +174,39 @@ pub async fn payments_refund(
     Ok(operation_answer(done))
 }
 
+/// `POST /api/v1/admin/payments/{id}/operations/{operation}/settle`: what the merchant saw at
+/// the provider for a pending operation the server cannot decide by itself.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettleOperation {
+    /// `succeeded` (the provider made it) or `refused` (it did not).
+    outcome: String,
+    note: Option<String>,
+}
+
+pub async fn operations_settle(
+    _: Admin,
+    State(state): State<AppState>,
+    Path((id, operation)): Path<(String, String)>,
+    AppJson(request): AppJson<SettleOperation>,
+) -> Result<Json<PaymentRecord>, ApiError> {
+    let done = match request.outcome.as_str() {
+        "succeeded" => true,
+        "refused" => false,
+        _ => {
+            return Err(ApiError::bad_request(
+                "outcome",
+                "outcome must be `succeeded` (the provider made it) or `refused` (it did not)",
+            ))
+        }
+    };
+    let record = state
+        .service
+        .settle_operation(&id, &operation, done, request.note.as_deref())
+        .await?;
+    Ok(Json(record))
+}
+
 /// `POST /api/v1/admin/order-tokens`: signs an order, as a merchant's backend would, so the
 /// widget can be given `order = <token>`.
 pub async fn order_tokens_create(

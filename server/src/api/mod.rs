@@ -46,6 +46,10 @@ pub fn router() -> Router<AppState> {
             post(admin::payments_refund),
         )
         .route(
+            "/api/v1/admin/payments/{id}/operations/{operation}/settle",
+            post(admin::operations_settle),
+        )
+        .route(
             "/api/v1/admin/order-tokens",
             post(admin::order_tokens_create),
         )

@@ -439,6 +439,63 @@ impl PaymentService {
         Err(StoreError::Conflict.into())
     }
 
+    /// Records what the merchant found at the provider (its dashboard) for an operation whose
+    /// outcome the server cannot find out by itself: a partial refund after a partial refund
+    /// whose answer was lost leaves Yassir's status the same either way.
+    pub async fn settle_operation(
+        &self,
+        id: &str,
+        operation_id: &str,
+        done: bool,
+        note: Option<&str>,
+    ) -> Result<PaymentRecord, ServiceError> {
+        let _guard = self.inner.locks.lock(id).await;
+        let operation = self
+            .inner
+            .store
+            .operations(id)
+            .await?
+            .into_iter()
+            .find(|operation| operation.id == operation_id)
+            .ok_or_else(|| {
+                ServiceError::not_found(format!("no operation `{operation_id}` on payment `{id}`"))
+            })?;
+        if operation.state != OperationState::Pending {
+            return Err(ServiceError::conflict(
+                "operation_not_pending",
+                format!(
+                    "operation `{operation_id}` is already {}",
+                    operation.state.as_str()
+                ),
+            ));
+        }
+        let row = self.load(id).await?;
+        let note = note.unwrap_or("as the merchant found it at the provider");
+        let verdict = if done {
+            let status = match operation.kind {
+                OperationKind::Capture => PaymentStatus::Succeeded,
+                OperationKind::Release => PaymentStatus::Canceled,
+                OperationKind::Refund
+                    if operation.amount_minor >= row.captured_minor - row.refunded_minor =>
+                {
+                    PaymentStatus::Refunded
+                }
+                OperationKind::Refund => PaymentStatus::PartiallyRefunded,
+            };
+            Verdict::Done(status)
+        } else {
+            Verdict::Refused(format!("not made, {note}"))
+        };
+        tracing::info!(
+            payment = id,
+            operation = operation_id,
+            done,
+            "operation settled by the merchant"
+        );
+        self.conclude(row, operation, verdict).await?;
+        self.record(self.load(id).await?).await
+    }
+
     /// Follows up the operations whose outcome is not known, with the payments' backoff.
     pub(super) async fn reconcile_operations(&self) {
         let operations = match self.inner.store.unfinished_operations().await {
