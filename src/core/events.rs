@@ -81,6 +81,10 @@ fn error_notice(kind: &ErrorKind) -> Notice {
             "provider_unavailable",
             "The backend or the provider is unavailable.",
         ),
+        ErrorKind::TooManyAttempts => Notice::error(
+            "rate_limited",
+            "The backend limits how often a payment may be tried; retry in a moment.",
+        ),
         ErrorKind::Refused { code, .. } => Notice::error(code, "The backend refused the request."),
         ErrorKind::NotFound => Notice::error("not_found", "The payment was not found."),
         ErrorKind::MissingRedirect => Notice::error(

@@ -71,6 +71,7 @@ pub enum Msg {
     ErrorTitle,
     NetworkError,
     UnavailableError,
+    TooManyAttemptsError,
     RefusedError,
     NotFoundError,
     PaymentFailedError,

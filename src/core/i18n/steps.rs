@@ -65,6 +65,7 @@ pub fn step_text(lang: Lang, step: &Step) -> Option<StepText> {
             let body = match kind {
                 ErrorKind::Network => Msg::NetworkError,
                 ErrorKind::Unavailable => Msg::UnavailableError,
+                ErrorKind::TooManyAttempts => Msg::TooManyAttemptsError,
                 ErrorKind::Refused { .. } => Msg::RefusedError,
                 ErrorKind::NotFound => Msg::NotFoundError,
                 ErrorKind::PaymentFailed { payment }

@@ -165,6 +165,11 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
             "Le service de paiement est indisponible. Réessayez dans un instant.",
             "خدمة الدفع غير متاحة حاليًا. يُرجى إعادة المحاولة بعد قليل.",
         ],
+        TooManyAttemptsError => [
+            "Too many attempts in a short time. Wait a moment, then retry.",
+            "Trop de tentatives en peu de temps. Patientez un instant, puis réessayez.",
+            "محاولات كثيرة في وقت قصير. انتظر قليلًا ثم أعد المحاولة.",
+        ],
         RefusedError => [
             "The payment could not start with these details. Check them and try again.",
             "Le paiement n’a pas pu démarrer avec ces informations. Vérifiez-les puis réessayez.",

@@ -26,6 +26,7 @@ impl RequestError {
     pub(super) fn kind(&self) -> ErrorKind {
         match self {
             RequestError::Network => ErrorKind::Network,
+            RequestError::Http { status: 429, .. } => ErrorKind::TooManyAttempts,
             _ if self.is_transient() => ErrorKind::Unavailable,
             RequestError::Http { status: 404, .. } => ErrorKind::NotFound,
             RequestError::Http {
@@ -55,6 +56,8 @@ pub enum ErrorKind {
     Network,
     /// The backend or the provider is down or overloaded.
     Unavailable,
+    /// The backend limits how often one shopper or one phone may try (429): wait, then retry.
+    TooManyAttempts,
     /// The backend refused the request (`invalid_request`…); `field` names the culprit if known.
     Refused { code: String, field: Option<String> },
     /// The payment does not exist (a stale or edited resume link).

@@ -68,7 +68,7 @@ impl Step {
                 ..
             } => &[],
             Step::Error {
-                kind: ErrorKind::Network | ErrorKind::Unavailable,
+                kind: ErrorKind::Network | ErrorKind::Unavailable | ErrorKind::TooManyAttempts,
                 can_retry: true,
             } => &[A::Retry, A::ChangeDetails],
             Step::Error {

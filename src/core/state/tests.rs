@@ -1105,3 +1105,21 @@ fn leaving_for_the_otp_page_keeps_the_attempt_saved_at_its_creation() {
         [Effect::SaveResume { .. }, Effect::Redirect { .. }]
     ));
 }
+
+#[test]
+fn a_rate_limited_request_says_so_and_offers_retry() {
+    let limited = RequestError::Http {
+        status: 429,
+        error: Some(ErrorBody {
+            code: "rate_limited".into(),
+            message: "too many requests from this address; try again in 12 s".into(),
+            field: None,
+        }),
+    };
+    assert_eq!(limited.kind(), ErrorKind::TooManyAttempts);
+    let step = Step::Error {
+        kind: ErrorKind::TooManyAttempts,
+        can_retry: true,
+    };
+    assert_eq!(step.actions()[0], ShopperAction::Retry);
+}

@@ -111,7 +111,10 @@ pub fn transition(state: Checkout, event: Event, at: Moment) -> (Checkout, Vec<E
             },
             Event::Retry { idempotency_key },
         ) => {
-            let interrupted = matches!(kind, ErrorKind::Network | ErrorKind::Unavailable);
+            let interrupted = matches!(
+                kind,
+                ErrorKind::Network | ErrorKind::Unavailable | ErrorKind::TooManyAttempts
+            );
             match (&state.attempt, &state.payment_id) {
                 (Some(attempt), None) => {
                     let attempt = attempt.clone();
