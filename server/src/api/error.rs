@@ -255,7 +255,14 @@ impl From<QueryRejection> for ApiError {
 /// serde names the culprit as "missing field `order`" or "at line 1 column 9: unknown variant";
 /// pass the field on when it does.
 fn field_of(message: &str) -> Option<String> {
-    let start = message.find("field `")? + "field `".len();
+    // Only serde's own phrase, before anything quoted from the body: a value such as
+    // "field `phone`" must not name the field at fault.
+    let open = message.find('`')?;
+    let before = &message[..open];
+    if !before.ends_with("field ") || before.contains('"') {
+        return None;
+    }
+    let start = open + 1;
     let end = message[start..].find('`')? + start;
     Some(message[start..end].to_string())
 }

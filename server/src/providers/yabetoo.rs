@@ -239,6 +239,11 @@ fn text<'a>(body: &'a Value, keys: &[&str]) -> Option<&'a str> {
         .find(|value| !value.trim().is_empty())
 }
 
+/// A string with something in it: a blank one counts as absent.
+fn non_blank(text: Option<&str>) -> Option<&str> {
+    text.filter(|text| !text.trim().is_empty())
+}
+
 /// Maps a confirm or retrieve body into the contract's words.
 pub fn status_from_body(source: Source, body: &Value) -> Result<ProviderStatus, ProviderError> {
     let status = text(body, &["status"])
@@ -249,7 +254,7 @@ pub fn status_from_body(source: Source, body: &Value) -> Result<ProviderStatus, 
     let failure_code = text(body, &["failureCode", "failure_code"])
         .or_else(|| last_error.and_then(|error| text(error, &["code"])));
     let failure_message = text(body, &["failureMessage", "failure_message"]).or_else(|| {
-        last_error.and_then(|error| error.as_str().or_else(|| text(error, &["message"])))
+        last_error.and_then(|error| non_blank(error.as_str()).or_else(|| text(error, &["message"])))
     });
     map_status(source, status, failure_code, failure_message)
 }
@@ -353,7 +358,7 @@ pub fn error_from_response(status: StatusCode, body: &str) -> ProviderError {
         .or_else(|| text(&body, &["message"]).map(str::to_owned))
         .or_else(|| {
             nested
-                .and_then(|error| error.as_str().or_else(|| text(error, &["message"])))
+                .and_then(|error| non_blank(error.as_str()).or_else(|| text(error, &["message"])))
                 .map(str::to_owned)
         })
         .unwrap_or_else(|| format!("HTTP {status}"));
@@ -364,7 +369,7 @@ pub fn error_from_response(status: StatusCode, body: &str) -> ProviderError {
         StatusCode::BAD_REQUEST | StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY => {
             let code = text(&body, &["code"])
                 .or_else(|| nested.and_then(|error| text(error, &["code"])))
-                .or_else(|| body.pointer("/errors/0/rule").and_then(Value::as_str))
+                .or_else(|| non_blank(body.pointer("/errors/0/rule").and_then(Value::as_str)))
                 .unwrap_or("invalid_request");
             ProviderError::Refused {
                 code: code.to_owned(),
