@@ -7,9 +7,10 @@ use checkout_contract::{MethodKind, PaymentRecord, PaymentStatus, StatusChange};
 
 use super::ServiceError;
 use super::{now_rfc3339, passed, random_id, PaymentService, WRITE_ATTEMPTS};
-use crate::providers::{ProviderError, ProviderStatus};
 use crate::store::{Inserted, OperationKind, OperationRow, OperationState, PaymentRow, StoreError};
 use crate::validate;
+
+use verdict::{applied, describe, read_answer, read_check, Verdict};
 
 /// What the merchant asks.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,105 +38,6 @@ impl OperationRequest {
 pub struct OperationDone {
     pub record: PaymentRecord,
     pub pending: bool,
-}
-
-/// What an answer says about an operation.
-enum Verdict {
-    /// The provider did it: the payment's new status.
-    Done(PaymentStatus),
-    /// The provider did not: its reason.
-    Refused(String),
-    /// Not known yet: why.
-    Unknown(String),
-}
-
-/// The status an operation moves a payment to, when the provider did it.
-fn expected(kind: OperationKind, status: PaymentStatus) -> bool {
-    match kind {
-        OperationKind::Capture => status == PaymentStatus::Succeeded,
-        OperationKind::Release => status == PaymentStatus::Canceled,
-        OperationKind::Refund => matches!(
-            status,
-            PaymentStatus::Refunded | PaymentStatus::PartiallyRefunded
-        ),
-    }
-}
-
-/// Reads the provider's direct answer to an operation.
-fn read_answer(kind: OperationKind, result: Result<ProviderStatus, ProviderError>) -> Verdict {
-    match result {
-        Ok(answer) if expected(kind, answer.status) => Verdict::Done(answer.status),
-        // A definite status that is not what was asked: refused (a refund answered with
-        // statusCode 3 leaves the payment paid, not rejected).
-        Ok(answer) => Verdict::Refused(match answer.failure {
-            Some((_, message)) => format!("{message} ({})", answer.raw),
-            None => format!("the provider answered {}", answer.raw),
-        }),
-        Err(
-            error @ (ProviderError::Refused { .. }
-            | ProviderError::NotFound(_)
-            | ProviderError::Unauthorized(_)
-            | ProviderError::Unsupported(_)),
-        ) => Verdict::Refused(error.to_string()),
-        Err(error) => Verdict::Unknown(error.to_string()),
-    }
-}
-
-/// What a later check of the payment says about a pending operation.
-fn read_check(operation: &OperationRow, checked: PaymentStatus, grace_passed: bool) -> Verdict {
-    let untouched = match operation.kind {
-        OperationKind::Capture | OperationKind::Release => checked == PaymentStatus::PreAuthorized,
-        OperationKind::Refund => checked == operation.status_before,
-    };
-    match (operation.kind, checked) {
-        // A partial refund after a partial refund leaves the status as it was: the check cannot
-        // tell whether this one was made.
-        (OperationKind::Refund, PaymentStatus::PartiallyRefunded)
-            if operation.status_before == PaymentStatus::PartiallyRefunded =>
-        {
-            Verdict::Unknown(
-                "the provider's check cannot tell whether this refund was made: see its dashboard"
-                    .into(),
-            )
-        }
-        (kind, status) if expected(kind, status) => Verdict::Done(status),
-        _ if untouched && grace_passed => Verdict::Refused(format!(
-            "the provider never applied it: the payment is still {checked} there"
-        )),
-        _ => Verdict::Unknown(format!("the payment is {checked} at the provider")),
-    }
-}
-
-/// The payment once `operation` is done and the provider says `status`.
-fn applied(row: &PaymentRow, operation: &OperationRow, status: PaymentStatus) -> PaymentRow {
-    let mut updated = row.clone();
-    updated.status = status;
-    match operation.kind {
-        OperationKind::Capture => updated.captured_minor = operation.amount_minor,
-        OperationKind::Release => {}
-        OperationKind::Refund if status == PaymentStatus::Refunded => {
-            updated.refunded_minor = updated.captured_minor
-        }
-        OperationKind::Refund => updated.refunded_minor += operation.amount_minor,
-    }
-    updated.updated_at = now_rfc3339();
-    updated
-}
-
-fn describe(row: &PaymentRow, operation: &OperationRow) -> String {
-    match operation.kind {
-        OperationKind::Capture => format!(
-            "captured {} of {} ({})",
-            operation.amount_minor, row.amount_minor, operation.id
-        ),
-        OperationKind::Release => format!("reserved funds released ({})", operation.id),
-        OperationKind::Refund => format!(
-            "refunded {}; {} remains refundable ({})",
-            operation.amount_minor,
-            row.captured_minor - row.refunded_minor,
-            operation.id
-        ),
-    }
 }
 
 impl PaymentService {
@@ -541,6 +443,8 @@ fn key_reused() -> ServiceError {
         "this Idempotency-Key was already used for a different operation on this payment; send a new key for a new operation",
     )
 }
+
+mod verdict;
 
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::providers::{ProviderError, ProviderStatus};
 
 fn operation(kind: OperationKind, before: PaymentStatus, amount: i64) -> OperationRow {
     OperationRow {
