@@ -74,7 +74,6 @@ impl PaymentService {
                 .expires_at
                 .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
                 .map(rfc3339),
-            submitted_at: None,
             outcome_unknown: None,
             created_at: now.clone(),
             updated_at: now,

@@ -347,7 +347,6 @@ mod tests {
             captured_minor: 0,
             refunded_minor: 0,
             order_expires_at: None,
-            submitted_at: None,
             outcome_unknown: Some("HTTP 503".into()),
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),

@@ -141,7 +141,6 @@ impl PaymentService {
     ) -> Result<PaymentRow, ServiceError> {
         row.status = status;
         row.updated_at = now_rfc3339();
-        row.submitted_at = Some(row.updated_at.clone());
         row.outcome_unknown = Some(AWAITING_ANSWER.into());
         let change = StatusChange {
             status,

@@ -48,8 +48,6 @@ pub struct PaymentRow {
     pub refunded_minor: i64,
     /// RFC 3339: when the order itself stops being payable (an order token's expiry).
     pub order_expires_at: Option<String>,
-    /// RFC 3339: when the method details were sent to the provider.
-    pub submitted_at: Option<String>,
     /// Why the outcome of the last request to the provider is unknown (a timeout, a reset, a
     /// 5xx…): the payment stays in flight until a check at the provider says where it stands.
     pub outcome_unknown: Option<String>,

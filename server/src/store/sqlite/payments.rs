@@ -16,7 +16,7 @@ const COLUMNS: &str =
     amount_minor, currency, country_alpha3, capture_method, phone, status, provider_intent_id,
     provider_client_secret, pay_url, expires_at, end_user_message, support_email, support_phone,
     failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version,
-    order_expires_at, submitted_at, outcome_unknown";
+    order_expires_at, outcome_unknown";
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
     let method: String = row.get(5)?;
@@ -64,8 +64,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
         updated_at: row.get(25)?,
         version: row.get(26)?,
         order_expires_at: row.get(27)?,
-        submitted_at: row.get(28)?,
-        outcome_unknown: row.get(29)?,
+        outcome_unknown: row.get(28)?,
     })
 }
 
@@ -82,7 +81,7 @@ pub(super) fn write_payment(
                 provider_client_secret = ?6, pay_url = ?7, expires_at = ?8, end_user_message = ?9,
                 support_email = ?10, support_phone = ?11, failure_code = ?12, failure_message = ?13,
                 captured_minor = ?14, refunded_minor = ?15, updated_at = ?16,
-                order_expires_at = ?17, submitted_at = ?18, outcome_unknown = ?19,
+                order_expires_at = ?17, outcome_unknown = ?18,
                 version = version + 1
              WHERE id = ?1 AND version = ?2",
             params![
@@ -103,7 +102,6 @@ pub(super) fn write_payment(
                 row.refunded_minor,
                 row.updated_at,
                 row.order_expires_at,
-                row.submitted_at,
                 row.outcome_unknown,
             ],
         )
@@ -189,7 +187,7 @@ pub(super) fn insert_or_get(
             &format!(
                 "INSERT INTO payments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
                  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,
-                 ?28, ?29, ?30)"
+                 ?28, ?29)"
             ),
             params![
                 row.id,
@@ -220,7 +218,6 @@ pub(super) fn insert_or_get(
                 row.updated_at,
                 row.version,
                 row.order_expires_at,
-                row.submitted_at,
                 row.outcome_unknown,
             ],
         )
