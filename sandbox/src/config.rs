@@ -2,6 +2,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::faults::FaultRule;
+use crate::webhooks::{WebhookTarget, WebhookTargets};
 
 /// Knobs of the simulators. Defaults suit the demo; tests shorten the delays.
 #[derive(Debug, Clone)]
@@ -19,6 +20,8 @@ pub struct SandboxConfig {
     pub slow_delay: Duration,
     /// Faults in force from the start; more can be added at [`crate::FAULTS_MOUNT`].
     pub faults: Vec<FaultRule>,
+    /// Where the providers' webhooks go (none by default).
+    pub webhooks: WebhookTargets,
 }
 
 impl Default for SandboxConfig {
@@ -30,6 +33,7 @@ impl Default for SandboxConfig {
             yassir_intent_ttl: Duration::from_secs(15 * 60),
             slow_delay: Duration::from_secs(30),
             faults: Vec::new(),
+            webhooks: WebhookTargets::default(),
         }
     }
 }
@@ -64,6 +68,10 @@ impl SandboxConfig {
     /// | `SANDBOX_SLOW_DELAY_MS` | 30000 | [`Self::slow_delay`] |
     /// | `SANDBOX_PUBLIC_URL` | none: the request's `Host` | [`Self::public_base_url`] |
     /// | `SANDBOX_FAULTS` | none | [`Self::faults`], in the compact form of [`crate::faults`] |
+    /// | `SANDBOX_YASSIR_WEBHOOK_URL` | none | where Yassir's webhooks go ([`Self::webhooks`]) |
+    /// | `SANDBOX_YASSIR_WEBHOOK_SECRET` | none: unsigned | the secret that signs them |
+    /// | `SANDBOX_YABETOO_WEBHOOK_URL` | none | where Yabetoo's webhooks go |
+    /// | `SANDBOX_YABETOO_WEBHOOK_SECRET` | [`crate::yabetoo::WEBHOOK_SECRET`] | the secret that signs them |
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let defaults = Self::default();
         let millis = |variable: &'static str, default: Duration| match lookup(variable) {
@@ -103,8 +111,37 @@ impl SandboxConfig {
                 message: error.to_string(),
             })?,
         };
+        let mut webhooks = WebhookTargets::default();
+        for (slot, url_variable, secret_variable) in [
+            (
+                &mut webhooks.yassir,
+                "SANDBOX_YASSIR_WEBHOOK_URL",
+                "SANDBOX_YASSIR_WEBHOOK_SECRET",
+            ),
+            (
+                &mut webhooks.yabetoo,
+                "SANDBOX_YABETOO_WEBHOOK_URL",
+                "SANDBOX_YABETOO_WEBHOOK_SECRET",
+            ),
+        ] {
+            if let Some(url) = lookup(url_variable) {
+                let url = url.trim().to_string();
+                let lower = url.to_ascii_lowercase();
+                if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+                    return Err(ConfigError {
+                        variable: url_variable,
+                        message: format!("`{url}` is not an absolute http:// or https:// URL"),
+                    });
+                }
+                *slot = Some(WebhookTarget {
+                    url,
+                    secret: lookup(secret_variable),
+                });
+            }
+        }
         Ok(Self {
             public_base_url,
+            webhooks,
             momo_settle_delay: millis("SANDBOX_SETTLE_DELAY_MS", defaults.momo_settle_delay)?,
             momo_prompt_timeout: millis("SANDBOX_PROMPT_TIMEOUT_MS", defaults.momo_prompt_timeout)?,
             slow_delay: millis("SANDBOX_SLOW_DELAY_MS", defaults.slow_delay)?,

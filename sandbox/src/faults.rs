@@ -21,6 +21,15 @@
 //! | `unknown_status` | | after | the real answer with an undocumented status: Yassir `statusCode` 99 without `status` text, Yabetoo `on_hold` |
 //! | `earlier_status` | | after | the real answer with an earlier status: Yassir `statusCode` 0, `status` `CREATED`, no `payUrl`; Yabetoo `pending` |
 //!
+//! The webhooks a provider sends (see [`crate::webhooks`]) are the operation `webhook`, which
+//! `*` does not cover; it takes `latency` (sent `delay_ms` late) and three faults of its own:
+//!
+//! | fault | parameter (default) | what happens to the webhook |
+//! |---|---|---|
+//! | `drop` | | never sent |
+//! | `duplicate` | | sent twice |
+//! | `reorder` | `delay_ms` (5000) | held back until the provider's next webhook is sent, or `delay_ms` |
+//!
 //! The two status faults apply only to answers that carry a payment status (Yassir proceed,
 //! check, capture, release, refund; Yabetoo confirm, retrieve) and leave error answers as they
 //! are.
@@ -39,7 +48,8 @@
 //! where `param` is the fault's one parameter (`delay_ms`, `status` or `retry_after`), `count`
 //! a whole number of calls and `share` a probability from 0 to 1; the suffixes may come in any
 //! order, each at most once. For example
-//! `yabetoo.confirm=reset@after*1,yassir.proceed=http_error:503*2,yassir.check=latency:500%0.3`.
+//! `yabetoo.confirm=reset@after*1,yassir.proceed=http_error:503*2,yassir.check=latency:500%0.3`,
+//! or `yabetoo.webhook=drop*1`.
 
 pub(crate) mod control;
 mod inject;
@@ -47,7 +57,8 @@ mod rule;
 
 pub use rule::{
     Fault, FaultRule, Operation, Phase, Provider, RuleError, DEFAULT_HTTP_ERROR,
-    DEFAULT_LATENCY_MS, DEFAULT_RETRY_AFTER, DEFAULT_TIMEOUT_MS, HTTP_ERROR_STATUSES,
+    DEFAULT_LATENCY_MS, DEFAULT_REORDER_MS, DEFAULT_RETRY_AFTER, DEFAULT_TIMEOUT_MS,
+    HTTP_ERROR_STATUSES,
 };
 
 pub(crate) use inject::layer;

@@ -48,6 +48,9 @@ pub struct HeldIntent {
     pub submitted: bool,
     /// Yabetoo: the confirm attempts (charges) made on the intent.
     pub charges: Option<usize>,
+    /// How many times the merchant asked where the intent stands (Yassir check, Yabetoo
+    /// retrieve).
+    pub checks: u32,
     /// RFC 3339, UTC.
     pub created_at: String,
     /// The same moment, to sort by.

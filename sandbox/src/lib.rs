@@ -9,11 +9,13 @@ mod config;
 pub mod faults;
 mod html;
 pub mod inspect;
+pub mod webhooks;
 pub mod yabetoo;
 pub mod yassir;
 
 pub use config::{ConfigError, SandboxConfig};
 pub use faults::{FaultRule, Faults};
+pub use webhooks::{WebhookTarget, WebhookTargets};
 
 use axum::Router;
 
@@ -36,8 +38,18 @@ pub fn router(config: SandboxConfig) -> Router {
 /// `config.faults` is not read: the rules are those of `faults`.
 pub fn router_with_faults(config: SandboxConfig, faults: Faults) -> Router {
     use faults::Provider;
-    let (yassir, yassir_ledger) = yassir::router_and_ledger(config.clone());
-    let (yabetoo, yabetoo_ledger) = yabetoo::router_and_ledger(config);
+    let yassir_notifier = webhooks::Notifier::new(
+        Provider::Yassir,
+        config.webhooks.yassir.clone(),
+        faults.clone(),
+    );
+    let yabetoo_notifier = webhooks::Notifier::new(
+        Provider::Yabetoo,
+        config.webhooks.yabetoo.clone(),
+        faults.clone(),
+    );
+    let (yassir, yassir_ledger) = yassir::router_and_ledger(config.clone(), yassir_notifier);
+    let (yabetoo, yabetoo_ledger) = yabetoo::router_and_ledger(config, yabetoo_notifier);
     Router::new()
         .nest(
             YASSIR_MOUNT,

@@ -344,7 +344,7 @@ async fn bad_rules_are_refused_with_the_reason() {
         ),
         (
             json!({"provider": "yabetoo", "operation": "proceed", "fault": "reset"}),
-            "`proceed` is not a yabetoo operation (create, confirm, retrieve, or * for any)",
+            "`proceed` is not a yabetoo operation (create, confirm, retrieve, webhook, or * for any)",
         ),
         (
             json!({"provider": "yassir", "operation": "create", "fault": "explode"}),
@@ -368,7 +368,15 @@ async fn bad_rules_are_refused_with_the_reason() {
         ),
         (
             json!({"provider": "yassir", "operation": "check", "fault": "reset", "delay_ms": 10}),
-            "delay_ms applies only to latency and timeout, not to reset",
+            "delay_ms applies only to latency, timeout and reorder, not to reset",
+        ),
+        (
+            json!({"provider": "yassir", "operation": "check", "fault": "drop"}),
+            "drop applies to the webhooks a provider sends: name the operation `webhook`",
+        ),
+        (
+            json!({"provider": "yabetoo", "operation": "webhook", "fault": "reset"}),
+            "a webhook can be delayed (latency), dropped, duplicated or reordered, not reset",
         ),
         (
             json!({"provider": "yabetoo", "operation": "create", "fault": "unknown_status"}),

@@ -18,7 +18,7 @@ fn fast_config() -> SandboxConfig {
         momo_prompt_timeout: Duration::from_secs(1),
         yassir_intent_ttl: Duration::from_secs(15 * 60),
         slow_delay: SLOW_DELAY,
-        faults: Vec::new(),
+        ..SandboxConfig::default()
     }
 }
 

@@ -57,7 +57,33 @@ pub struct Config {
     pub rate_limits: crate::limits::LimitSettings,
     /// Mobile-money confirmations waiting for shoppers at once; past it a submit answers 503.
     pub max_confirms_in_flight: usize,
+    /// The first wait of reconcile's backoff for a payment nobody polls: short when only
+    /// reconcile can find an outcome, longer when the providers' webhooks announce them.
+    pub reconcile_first_check: Duration,
+    pub webhooks: WebhookConfig,
 }
+
+/// Webhooks both ways: the providers' notifications in, the merchant's events out.
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// The merchant's endpoints; every event goes to each.
+    pub urls: Vec<String>,
+    /// `whsec_` secrets that sign each event (several during a rotation).
+    pub secrets: Vec<Secret>,
+    pub retry: crate::webhooks::dispatch::RetryPolicy,
+    /// How long an endpoint may take to answer one delivery.
+    pub timeout: Duration,
+    /// The secret Yabetoo signs its notifications with; without one they are refused.
+    pub yabetoo_secret: Option<Secret>,
+    /// The secret of Yassir's signed notifications; without one they are read unsigned.
+    pub yassir_secret: Option<Secret>,
+}
+
+/// The secret of the merchant's webhooks on a sandbox server when `WEBHOOK_SECRET` is not set.
+pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_Y2hlY2tvdXQtc2FuZGJveC13ZWJob29rLWtleQ==";
+/// Where a sandbox server sends the merchant's events when `WEBHOOK_URLS` is not set: the
+/// demo's receiver, on the server itself.
+pub const DEMO_RECEIVER_PATH: &str = "/demo/webhooks";
 
 /// A secret from the configuration: `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -120,6 +146,13 @@ impl Config {
                 variable: "BIND",
                 message: format!("`{host}` is not an IP address"),
             })?;
+        // How this machine reaches the server itself (the embedded sandbox, the demo's webhook
+        // receiver): its own address, or loopback when it listens on every address.
+        let local_base = if bind.ip().is_unspecified() {
+            format!("http://127.0.0.1:{port}")
+        } else {
+            format!("http://{bind}")
+        };
         let shown_host = if bind.ip().is_unspecified() {
             "127.0.0.1".to_string()
         } else {
@@ -144,7 +177,7 @@ impl Config {
         let confirm_timeout =
             Duration::from_millis(parse(&lookup, "YABETOO_CONFIRM_TIMEOUT_MS", 120_000)?);
 
-        let sandbox_base = format!("http://127.0.0.1:{port}");
+        let sandbox_base = local_base.clone();
         let (yassir, yabetoo) = match mode {
             ProviderMode::Sandbox => (
                 YassirConfig {
@@ -215,6 +248,36 @@ impl Config {
         sandbox
             .public_base_url
             .get_or_insert_with(|| public_url.clone());
+        let webhooks = webhook_config(&lookup, mode, &local_base)?;
+        // The embedded sandbox notifies this server, signed with the secrets it expects.
+        if mode == ProviderMode::Sandbox && lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off") {
+            use checkout_sandbox::WebhookTarget;
+            sandbox.webhooks.yassir.get_or_insert(WebhookTarget {
+                url: format!("{local_base}/webhooks/yassir"),
+                secret: webhooks
+                    .yassir_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_string()),
+            });
+            sandbox.webhooks.yabetoo.get_or_insert(WebhookTarget {
+                url: format!("{local_base}/webhooks/yabetoo"),
+                secret: webhooks
+                    .yabetoo_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_string()),
+            });
+        }
+        let provider_webhooks = webhooks.yabetoo_secret.is_some() || mode == ProviderMode::Sandbox;
+        let check_interval = Duration::from_millis(parse(&lookup, "CHECK_INTERVAL_MS", 1_000)?);
+        let reconcile_first_check = Duration::from_millis(parse(
+            &lookup,
+            "RECONCILE_FIRST_CHECK_MS",
+            if provider_webhooks && lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off") {
+                30_000
+            } else {
+                u64::try_from(check_interval.as_millis()).unwrap_or(u64::MAX)
+            },
+        )?);
 
         let order_signing_secret = match (lookup("ORDER_SIGNING_SECRET"), mode) {
             (Some(secret), _) if secret.len() >= 32 => Some(Secret(secret)),
@@ -253,7 +316,9 @@ impl Config {
             examples_dir: lookup("EXAMPLES_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("examples")),
-            check_interval: Duration::from_millis(parse(&lookup, "CHECK_INTERVAL_MS", 1_000)?),
+            check_interval,
+            reconcile_first_check,
+            webhooks,
             reconcile_interval: Duration::from_millis(
                 parse(&lookup, "RECONCILE_INTERVAL_MS", 5_000)?.max(1),
             ),
@@ -286,6 +351,94 @@ impl Config {
             },
         })
     }
+}
+
+/// `WEBHOOK_URLS`, `WEBHOOK_SECRET`, the retry knobs and the providers' webhook secrets.
+fn webhook_config(
+    lookup: &impl Fn(&str) -> Option<String>,
+    mode: ProviderMode,
+    local_base: &str,
+) -> Result<WebhookConfig, ConfigError> {
+    let urls = match lookup("WEBHOOK_URLS") {
+        Some(list) if list.trim() == "off" => Vec::new(),
+        Some(list) => split_list(&list),
+        None if mode == ProviderMode::Sandbox => vec![format!("{local_base}{DEMO_RECEIVER_PATH}")],
+        None => Vec::new(),
+    };
+    for url in &urls {
+        let lower = url.to_ascii_lowercase();
+        let secure = lower.starts_with("https://");
+        if !(secure || lower.starts_with("http://")) {
+            return Err(ConfigError {
+                variable: "WEBHOOK_URLS",
+                message: format!("`{url}` is not an absolute http:// or https:// URL"),
+            });
+        }
+        if mode == ProviderMode::Live && !secure {
+            return Err(ConfigError {
+                variable: "WEBHOOK_URLS",
+                message: format!("`{url}`: live events carry payment data, so only https:// URLs"),
+            });
+        }
+    }
+    let secrets: Vec<Secret> = match lookup("WEBHOOK_SECRET") {
+        Some(list) => list
+            .split([',', ' '])
+            .filter(|secret| !secret.is_empty())
+            .map(|secret| Secret(secret.to_string()))
+            .collect(),
+        None if mode == ProviderMode::Sandbox => vec![Secret(SANDBOX_WEBHOOK_SECRET.into())],
+        None => Vec::new(),
+    };
+    for secret in &secrets {
+        crate::webhooks::signing::check_secret(secret.expose()).map_err(|error| ConfigError {
+            variable: "WEBHOOK_SECRET",
+            message: error.to_string(),
+        })?;
+    }
+    if !urls.is_empty() && secrets.is_empty() {
+        return Err(ConfigError {
+            variable: "WEBHOOK_SECRET",
+            message: "is required with WEBHOOK_URLS: every event is signed".into(),
+        });
+    }
+    let defaults = crate::webhooks::dispatch::RetryPolicy::default();
+    let retry = crate::webhooks::dispatch::RetryPolicy {
+        first_retry: Duration::from_millis(parse(lookup, "WEBHOOK_FIRST_RETRY_MS", 5_000)?),
+        max_interval: Duration::from_millis(parse(
+            lookup,
+            "WEBHOOK_MAX_RETRY_INTERVAL_MS",
+            u64::try_from(defaults.max_interval.as_millis()).unwrap_or(u64::MAX),
+        )?),
+        give_up_after: Duration::from_secs(parse(
+            lookup,
+            "WEBHOOK_RETRY_FOR_SECONDS",
+            defaults.give_up_after.as_secs(),
+        )?),
+    };
+    let provider_secret = |variable: &'static str, sandbox_default: Option<&str>| {
+        lookup(variable)
+            .or_else(|| {
+                (mode == ProviderMode::Sandbox)
+                    .then(|| sandbox_default.map(str::to_string))
+                    .flatten()
+            })
+            .map(Secret)
+    };
+    Ok(WebhookConfig {
+        urls,
+        secrets,
+        retry,
+        timeout: Duration::from_millis(parse(lookup, "WEBHOOK_TIMEOUT_MS", 10_000)?),
+        yabetoo_secret: provider_secret(
+            "YABETOO_WEBHOOK_SECRET",
+            Some(checkout_sandbox::yabetoo::WEBHOOK_SECRET),
+        ),
+        yassir_secret: provider_secret(
+            "YASSIR_WEBHOOK_SECRET",
+            Some(checkout_sandbox::yassir::WEBHOOK_SECRET),
+        ),
+    })
 }
 
 fn split_list(list: &str) -> Vec<String> {

@@ -12,6 +12,7 @@ pub mod providers;
 pub mod service;
 pub mod store;
 mod validate;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,7 +29,7 @@ use order_token::OrderSigner;
 use orders::{DemoCatalog, NoCatalog};
 use providers::{YabetooClient, YassirClient};
 use service::{PaymentService, ServiceParts, ServiceSettings};
-use store::{PaymentStore, SqliteStore, StoreError};
+use store::{PaymentStore, SqliteStore, StoreError, WebhookStore};
 
 /// The largest request body the API takes: its requests are a few hundred bytes.
 const API_BODY_LIMIT: usize = 16 * 1024;
@@ -40,15 +41,22 @@ pub struct AppState {
     pub limits: Arc<limits::RateLimits>,
     pub admin_token: Arc<str>,
     pub redirect_origins: Arc<[String]>,
+    /// The webhook outbox (the same database as the payments).
+    pub outbox: Arc<dyn WebhookStore>,
+    pub webhooks: Arc<config::WebhookConfig>,
 }
 
 /// Builds the service from the configuration: store, order book, provider adapters.
 pub fn build_state(config: &Config) -> Result<AppState, StoreError> {
-    let store: Arc<dyn PaymentStore> = Arc::new(SqliteStore::open_url(&config.database_url)?);
+    let store = Arc::new(
+        SqliteStore::open_url(&config.database_url)?.live(config.mode == ProviderMode::Live),
+    );
     Ok(build_state_with_store(config, store))
 }
 
-pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> AppState {
+pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppState {
+    let outbox: Arc<dyn WebhookStore> = store.clone();
+    let store: Arc<dyn PaymentStore> = store;
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .pool_idle_timeout(Duration::from_secs(30))
@@ -75,6 +83,7 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
             max_reconcile_interval: config.max_reconcile_interval,
             order_token_ttl: config.order_token_ttl,
             max_confirms_in_flight: config.max_confirms_in_flight,
+            reconcile_first_check: config.reconcile_first_check,
         },
     );
     AppState {
@@ -82,7 +91,62 @@ pub fn build_state_with_store(config: &Config, store: Arc<dyn PaymentStore>) -> 
         limits: Arc::new(limits::RateLimits::new(config.rate_limits)),
         admin_token: config.admin_token.expose().into(),
         redirect_origins: config.redirect_origins.clone().into(),
+        outbox,
+        webhooks: Arc::new(config.webhooks.clone()),
     }
+}
+
+/// The server's work besides answering requests: following up payments nobody polls,
+/// delivering the merchant's webhooks, forgetting idle rate-limit keys. Aborted when dropped.
+pub struct Background(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
+/// Starts the [`Background`] work. Call it once the server listens: the reconcile checks may
+/// go to the embedded sandbox, and the demo's webhook receiver is the server itself.
+pub async fn start_background(config: &Config, state: &AppState) -> Result<Background, StoreError> {
+    let mut tasks = Vec::new();
+    // Payments in flight and merchant operations of unknown outcome are followed up even when
+    // no widget polls them any more (a shopper who closed the tab, a restart during a confirm):
+    // none is forgotten.
+    let service = state.service.clone();
+    let every = config.reconcile_interval;
+    tasks.push(tokio::spawn(async move {
+        let mut rounds = tokio::time::interval(every);
+        rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            rounds.tick().await;
+            service.reconcile().await;
+        }
+    }));
+    let limits = state.limits.clone();
+    tasks.push(tokio::spawn(async move {
+        let mut rounds = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            rounds.tick().await;
+            limits.forget_idle();
+        }
+    }));
+    // Events written from now on go to today's endpoints; those already written keep theirs.
+    state.outbox.set_endpoints(&config.webhooks.urls).await?;
+    if !config.webhooks.urls.is_empty() {
+        let signer = webhooks::signing::Signer::new(&config.webhooks.secrets)
+            .map_err(|error| StoreError::Database(error.to_string()))?;
+        let dispatcher = webhooks::dispatch::Dispatcher::new(
+            state.outbox.clone(),
+            signer,
+            config.webhooks.retry,
+            config.webhooks.timeout,
+        );
+        tasks.push(tokio::spawn(dispatcher.run()));
+    }
+    Ok(Background(tasks))
 }
 
 /// The whole HTTP application: contract API, demo pages and, in sandbox mode, the sandbox.
@@ -96,7 +160,9 @@ pub fn app(config: &Config, state: AppState) -> Router {
         .layer(cors(&config.cors_origins))
         .with_state(state);
     if config.mode == ProviderMode::Sandbox {
-        router = router.merge(checkout_sandbox::router(config.sandbox.clone()));
+        router = router
+            .merge(checkout_sandbox::router(config.sandbox.clone()))
+            .merge(demo::receiver::router(&config.webhooks.secrets));
     }
     router
         .merge(demo::router(&config.widget_dir, &config.examples_dir))

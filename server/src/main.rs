@@ -60,37 +60,27 @@ async fn main() {
         config.yabetoo.base_url
     );
 
-    // Payments in flight and merchant operations of unknown outcome are followed up even when
-    // no widget polls them any more (a shopper who closed the tab, a restart during a confirm):
-    // none is forgotten. The first round runs once the server listens, since the sandbox they
-    // may talk to is this server.
-    let service = state.service.clone();
-    let every = config.reconcile_interval;
-    tokio::spawn(async move {
-        let mut rounds = tokio::time::interval(every);
-        rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            rounds.tick().await;
-            service.reconcile().await;
-        }
-    });
+    if config.webhooks.yabetoo_secret.is_none() {
+        tracing::warn!("no YABETOO_WEBHOOK_SECRET: Yabetoo's webhooks are refused, and payments are followed up by checks alone");
+    }
+    match config.webhooks.urls.len() {
+        0 => tracing::info!("no WEBHOOK_URLS: the merchant's order system gets no webhook"),
+        count => tracing::info!("merchant webhooks to {count} endpoint(s)"),
+    }
 
-    let state_limits = state.limits.clone();
     let drain_service = state.service.clone();
+    let background = match checkout_server::start_background(&config, &state).await {
+        Ok(background) => background,
+        Err(error) => {
+            eprintln!("cannot start the background work: {error}");
+            std::process::exit(2);
+        }
+    };
     let router = app(&config, state);
     // Without TCP_NODELAY a response written in two parts (a static file's headers, then its
     // body) waits for the browser's delayed ACK of the first: about 40 ms per file.
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
-    });
-    // Every so often the rate limiters forget the keys they no longer limit.
-    let limits = state_limits;
-    tokio::spawn(async move {
-        let mut rounds = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            rounds.tick().await;
-            limits.forget_idle();
-        }
     });
     let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     if let Err(error) = axum::serve(listener, router)
@@ -100,6 +90,7 @@ async fn main() {
         eprintln!("server error: {error}");
         std::process::exit(1);
     }
+    drop(background);
     // Confirmations still waiting for shoppers get a moment to record their outcome; whatever
     // is left is in flight in the database, and the next start's reconcile finds out.
     if !drain_service

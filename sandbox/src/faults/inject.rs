@@ -70,6 +70,8 @@ async fn before(provider: Provider, fault: Fault, request: Request, next: Next) 
         Fault::Reset => reset(),
         Fault::HttpError { status } => error_answer(provider, http_status(status)),
         Fault::RateLimited { retry_after } => rate_limited(provider, retry_after),
+        // Webhook faults never match an API request (their operation is `webhook`).
+        Fault::Drop | Fault::Duplicate | Fault::Reorder { .. } => next.run(request).await,
         Fault::MalformedJson
         | Fault::TruncatedJson
         | Fault::UnknownStatus
@@ -91,6 +93,7 @@ async fn after(provider: Provider, fault: Fault, answer: Response) -> Response {
         Fault::HttpError { status } => error_answer(provider, http_status(status)),
         // Only ever `before`; here it would be the same refusal, the work done.
         Fault::RateLimited { retry_after } => rate_limited(provider, retry_after),
+        Fault::Drop | Fault::Duplicate | Fault::Reorder { .. } => answer,
         Fault::MalformedJson => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],

@@ -13,8 +13,8 @@ mod json;
 mod target;
 
 pub use fault::{
-    Fault, DEFAULT_HTTP_ERROR, DEFAULT_LATENCY_MS, DEFAULT_RETRY_AFTER, DEFAULT_TIMEOUT_MS,
-    HTTP_ERROR_STATUSES,
+    Fault, DEFAULT_HTTP_ERROR, DEFAULT_LATENCY_MS, DEFAULT_REORDER_MS, DEFAULT_RETRY_AFTER,
+    DEFAULT_TIMEOUT_MS, HTTP_ERROR_STATUSES,
 };
 pub(crate) use json::RuleJson;
 pub use target::{Operation, Phase, Provider};
@@ -63,7 +63,9 @@ impl FaultRule {
     /// Whether the rule applies to a call of `operation` on `provider`. The status faults skip
     /// the operations whose answers carry no status (a `*` rule leaves those calls alone).
     pub fn matches(&self, provider: Provider, operation: Operation) -> bool {
-        let named = self.operation == Operation::Any || self.operation == operation;
+        // `*` is every API operation; the webhooks the provider sends are named on their own.
+        let named = self.operation == operation
+            || (self.operation == Operation::Any && operation != Operation::Webhook);
         self.provider == provider
             && named
             && (!self.fault.changes_status() || provider.status_operations().contains(&operation))

@@ -12,7 +12,9 @@
 //! Every API request is checked in the same order: the secret key (`sk_test_sandbox`), then the
 //! intent id, then the body. Errors use the shapes Yabetoo documents for each endpoint.
 //!
-//! Not simulated: webhooks, checkout sessions, the intent list, Connect fields, live keys.
+//! Webhooks are sent when a charge settles (see [`crate::webhooks`]).
+//!
+//! Not simulated: checkout sessions, the intent list, Connect fields, live keys.
 
 pub mod numbers;
 mod phone;
@@ -36,6 +38,9 @@ use numbers::{behaviour_for, Behaviour};
 use store::{timestamp, ConfirmRefusal, Sandbox};
 use validate::{errors_body, FieldError};
 
+/// The secret the sandbox signs Yabetoo's webhooks with when none is configured.
+pub const WEBHOOK_SECRET: &str = "whsec_sandbox_yabetoo_webhooks";
+
 /// The only secret key the sandbox accepts.
 pub const SECRET_KEY: &str = "sk_test_sandbox";
 
@@ -51,12 +56,20 @@ impl Ledger {
 
 /// The Yabetoo simulator's routes, relative to its mount point.
 pub fn router(config: SandboxConfig) -> Router {
-    router_and_ledger(config).0
+    let notifier = crate::webhooks::Notifier::new(
+        crate::faults::Provider::Yabetoo,
+        config.webhooks.yabetoo.clone(),
+        crate::Faults::default(),
+    );
+    router_and_ledger(config, notifier).0
 }
 
 /// [`router`], and the view of its intents.
-pub(crate) fn router_and_ledger(config: SandboxConfig) -> (Router, Ledger) {
-    let sandbox = Sandbox::new(config);
+pub(crate) fn router_and_ledger(
+    config: SandboxConfig,
+    webhooks: crate::webhooks::Notifier,
+) -> (Router, Ledger) {
+    let sandbox = Sandbox::new(config, webhooks);
     let router = Router::new()
         .route("/v1/payment-intents", post(intents_create))
         .route("/v1/payment-intents/{id}", get(intents_retrieve))

@@ -17,6 +17,7 @@ mod payments;
 pub use model::Scenario;
 
 use crate::inspect::HeldIntent;
+use crate::webhooks::Notifier;
 use crate::SandboxConfig;
 use axum::routing::{get, post};
 use axum::Router;
@@ -30,6 +31,8 @@ pub const CLIENT_SECRET: &str = "test_secret";
 pub const OTP_SUCCESS_CODE: &str = "123456";
 /// The OTP that makes the wallet refuse the payment for lack of balance.
 pub const OTP_INSUFFICIENT_FUNDS_CODE: &str = "999999";
+/// The secret the embedded sandbox signs Yassir's webhooks with (`x-webhook-signature`).
+pub const WEBHOOK_SECRET: &str = "yassir_sandbox_webhook_secret";
 /// Wrong OTPs accepted before the payment is rejected.
 pub const OTP_MAX_ATTEMPTS: u32 = 3;
 
@@ -38,6 +41,7 @@ pub const OTP_MAX_ATTEMPTS: u32 = 3;
 struct Sim {
     config: Arc<SandboxConfig>,
     store: Arc<Mutex<model::Store>>,
+    webhooks: Notifier,
 }
 
 impl Sim {
@@ -47,6 +51,16 @@ impl Sim {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Tells the merchant's webhook URL that the intent has a new `statusCode`.
+    fn notify(&self, intent: &model::Intent) {
+        self.webhooks.yassir(
+            &intent.request.action_id,
+            &intent.id,
+            intent.code.number(),
+            intent.end_user_message,
+        );
     }
 }
 
@@ -68,14 +82,20 @@ impl Ledger {
 
 /// The Yassir simulator, to be nested at [`crate::YASSIR_MOUNT`].
 pub fn router(config: SandboxConfig) -> Router {
-    router_and_ledger(config).0
+    let notifier = Notifier::new(
+        crate::faults::Provider::Yassir,
+        config.webhooks.yassir.clone(),
+        crate::Faults::default(),
+    );
+    router_and_ledger(config, notifier).0
 }
 
 /// [`router`], and the view of its intents.
-pub(crate) fn router_and_ledger(config: SandboxConfig) -> (Router, Ledger) {
+pub(crate) fn router_and_ledger(config: SandboxConfig, webhooks: Notifier) -> (Router, Ledger) {
     let sim = Sim {
         config: Arc::new(config),
         store: Arc::default(),
+        webhooks,
     };
     let api = Router::new()
         .route("/customers", post(customers::create))

@@ -218,6 +218,8 @@ pub(super) struct Intent {
     pub reserved: i64,
     pub captured: i64,
     pub refunded: i64,
+    /// Checks the merchant made (shown by [`crate::inspect`]).
+    pub checks: u32,
 }
 
 impl Intent {
@@ -249,6 +251,7 @@ impl Intent {
             reserved: 0,
             captured: 0,
             refunded: 0,
+            checks: 0,
         }
     }
 
@@ -321,6 +324,7 @@ impl Intent {
             refunded: intent.refunded,
             submitted: intent.proceeded,
             charges: None,
+            checks: intent.checks,
             created_at: HeldIntent::timestamp(intent.created_at),
             created: intent.created_at,
             intent_id: intent.id,

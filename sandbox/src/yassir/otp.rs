@@ -92,6 +92,7 @@ pub(super) async fn submit(State(sim): State<Sim>, Form(form): Form<Params>) -> 
             return message_page(StatusCode::BAD_REQUEST, "Invalid request", &text, None);
         }
     }
+    sim.notify(intent);
     finish(intent, return_url)
 }
 

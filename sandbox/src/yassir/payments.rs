@@ -115,6 +115,10 @@ pub(super) async fn proceed(
                 intent.set(Code::RequiresAction, messages::AWAITING_OTP, at);
             }
         }
+        // Yassir notifies a proceed's success or failure, not the OTP step.
+        if intent.code != Code::RequiresAction {
+            sim.notify(intent);
+        }
     }
     Ok(ok(intent.proceeded_body()))
 }
@@ -129,6 +133,7 @@ pub(super) async fn check(
     let secret = api::require_header(&headers, "x-client-secret")?;
     let mut store = sim.lock();
     let intent = intent_for_client(&mut store, &id, secret)?;
+    intent.checks += 1;
     Ok(ok(intent.checked_body()))
 }
 
@@ -158,6 +163,7 @@ pub(super) async fn capture(
     intent.captured = amount;
     intent.reserved = 0;
     intent.set(Code::Succeeded, messages::SUCCEEDED, now());
+    sim.notify(intent);
     Ok(ok(settlement_body(
         Code::Succeeded,
         "payment captured successfully",
@@ -181,6 +187,7 @@ pub(super) async fn release(
     }
     intent.reserved = 0;
     intent.set(Code::Reversed, messages::RELEASED, now());
+    sim.notify(intent);
     Ok(ok(settlement_body(
         Code::Reversed,
         "payment released successfully",
@@ -231,6 +238,7 @@ pub(super) async fn refund(
         (Code::PartiallyRefunded, messages::PARTIALLY_REFUNDED)
     };
     intent.set(code, message, now());
+    sim.notify(intent);
     let body = json!({
         "data": {
             "statusCode": code.number(),

@@ -2,7 +2,9 @@
 
 mod admin;
 mod error;
+mod events;
 mod shopper;
+mod webhooks;
 
 pub use error::ApiError;
 
@@ -53,6 +55,14 @@ pub fn router() -> Router<AppState> {
             "/api/v1/admin/order-tokens",
             post(admin::order_tokens_create),
         )
+        .route("/api/v1/admin/webhooks/events", get(events::list))
+        .route("/api/v1/admin/webhooks/events/{id}", get(events::get))
+        .route(
+            "/api/v1/admin/webhooks/events/{id}/replay",
+            post(events::replay),
+        )
+        .route("/webhooks/yabetoo", post(webhooks::yabetoo))
+        .route("/webhooks/yassir", post(webhooks::yassir))
         .route("/api/{*rest}", any(api_not_found))
 }
 

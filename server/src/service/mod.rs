@@ -12,6 +12,7 @@
 mod create;
 mod error;
 mod locks;
+mod notices;
 mod operations;
 mod orders;
 mod settle;
@@ -33,6 +34,7 @@ use crate::store::{PaymentRow, PaymentStore};
 
 pub use create::{Created, NewPayment};
 pub use error::ServiceError;
+pub use notices::NoticeOutcome;
 pub use operations::OperationDone;
 
 /// How many times a write is retried when another request changed the payment meanwhile.
@@ -63,6 +65,8 @@ pub struct ServiceSettings {
     pub order_token_ttl: Duration,
     /// Mobile-money confirmations waiting for shoppers at once (each holds a provider request).
     pub max_confirms_in_flight: usize,
+    /// The first wait of reconcile's backoff (longer when provider webhooks announce outcomes).
+    pub reconcile_first_check: Duration,
 }
 
 impl Default for ServiceSettings {
@@ -74,6 +78,7 @@ impl Default for ServiceSettings {
             max_reconcile_interval: Duration::from_secs(300),
             order_token_ttl: Duration::from_secs(24 * 3600),
             max_confirms_in_flight: 256,
+            reconcile_first_check: Duration::from_secs(1),
         }
     }
 }
@@ -97,6 +102,8 @@ struct Inner {
     locks: locks::PaymentLocks,
     /// One permit per mobile-money confirmation running in the background.
     confirms: Arc<tokio::sync::Semaphore>,
+    /// Payments with a check prompted by a provider notification still to run.
+    notices: notices::PendingNotices,
 }
 
 pub fn now() -> time::OffsetDateTime {
@@ -112,7 +119,7 @@ pub fn now_rfc3339() -> String {
     rfc3339(now())
 }
 
-fn parse_rfc3339(value: &str) -> Option<time::OffsetDateTime> {
+pub(crate) fn parse_rfc3339(value: &str) -> Option<time::OffsetDateTime> {
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
 }
 
@@ -135,7 +142,7 @@ pub fn mask_phone(phone: &str) -> String {
     format!("+{country} ••• {last}")
 }
 
-fn random_id(prefix: &str) -> String {
+pub(crate) fn random_id(prefix: &str) -> String {
     let suffix: String = rand::thread_rng()
         .sample_iter(&Alphanumeric)
         .take(24)
@@ -155,6 +162,7 @@ impl PaymentService {
                 yabetoo: parts.yabetoo,
                 checks: settle::CheckSchedule::default(),
                 locks: locks::PaymentLocks::default(),
+                notices: notices::PendingNotices::default(),
                 confirms: Arc::new(tokio::sync::Semaphore::new(
                     settings.max_confirms_in_flight.max(1),
                 )),

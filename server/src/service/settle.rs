@@ -112,7 +112,7 @@ impl CheckSchedule {
     }
 
     /// A poll's check: at most one per `interval`.
-    fn claim_for_poll(&self, id: &str, interval: Duration) -> bool {
+    pub(super) fn claim_for_poll(&self, id: &str, interval: Duration) -> bool {
         self.claim(id, |_| interval)
     }
 
@@ -193,7 +193,7 @@ impl PaymentService {
                 for row in rows {
                     let due = self.inner.checks.claim_for_reconcile(
                         &row.id,
-                        self.inner.settings.check_interval,
+                        self.inner.settings.reconcile_first_check,
                         self.inner.settings.max_reconcile_interval,
                     );
                     if due {
@@ -208,7 +208,7 @@ impl PaymentService {
 
     /// One provider check of an in-flight payment, recorded. Provider trouble is logged and the
     /// stored status kept: the next poll or reconcile round asks again.
-    async fn check(&self, row: PaymentRow) -> PaymentRow {
+    pub(super) async fn check(&self, row: PaymentRow) -> PaymentRow {
         let Some(intent) = Self::intent_ref(&row) else {
             return row;
         };

@@ -2,8 +2,10 @@
 //! several server instances is one more implementation, not a rewrite: every write is a
 //! compare-and-set on [`PaymentRow::version`], and the idempotency key is a unique column.
 
+pub mod outbox;
 mod sqlite;
 
+pub use outbox::WebhookStore;
 pub use sqlite::SqliteStore;
 
 /// Statuses in which a payment's money may still move at the provider.
@@ -96,6 +98,8 @@ pub trait PaymentStore: Send + Sync {
     /// Inserts `row` unless its idempotency key is taken, in which case the holder is returned.
     async fn insert_or_get(&self, row: &PaymentRow) -> Result<Inserted, StoreError>;
     async fn get(&self, id: &str) -> Result<Option<PaymentRow>, StoreError>;
+    /// The payment whose provider intent is `intent_id` (what a provider's webhook names).
+    async fn get_by_intent(&self, intent_id: &str) -> Result<Option<PaymentRow>, StoreError>;
     /// Writes `row` if the stored version still equals `row.version`, bumping it, and appends
     /// `change` to the history. Returns the row as written.
     async fn update(

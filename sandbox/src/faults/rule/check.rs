@@ -46,6 +46,11 @@ impl Fault {
             "truncated_json" => Fault::TruncatedJson,
             "unknown_status" => Fault::UnknownStatus,
             "earlier_status" => Fault::EarlierStatus,
+            "drop" => Fault::Drop,
+            "duplicate" => Fault::Duplicate,
+            "reorder" => Fault::Reorder {
+                delay_ms: delay_ms.unwrap_or(super::fault::DEFAULT_REORDER_MS),
+            },
             other => {
                 return Err(RuleError::new(format!(
                     "unknown fault `{other}` ({})",
@@ -57,8 +62,11 @@ impl Fault {
             (
                 "delay_ms",
                 delay_ms.is_some(),
-                matches!(fault, Fault::Latency { .. } | Fault::Timeout { .. }),
-                "latency and timeout",
+                matches!(
+                    fault,
+                    Fault::Latency { .. } | Fault::Timeout { .. } | Fault::Reorder { .. }
+                ),
+                "latency, timeout and reorder",
             ),
             (
                 "retry_after",
@@ -114,6 +122,19 @@ impl FaultRule {
                         .iter()
                         .map(|operation| operation.name())
                 ),
+            )));
+        }
+        let webhook = operation == Operation::Webhook;
+        if fault.is_webhook_fault() && !webhook {
+            return Err(RuleError::new(format!(
+                "{} applies to the webhooks a provider sends: name the operation `webhook`",
+                fault.name()
+            )));
+        }
+        if webhook && !(fault.is_webhook_fault() || matches!(fault, Fault::Latency { .. })) {
+            return Err(RuleError::new(format!(
+                "a webhook can be delayed (latency), dropped, duplicated or reordered, not {}",
+                fault.name()
             )));
         }
         let phases = fault.phases();

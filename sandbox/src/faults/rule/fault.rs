@@ -34,10 +34,19 @@ pub enum Fault {
     UnknownStatus,
     /// The real answer with an earlier status than the real one.
     EarlierStatus,
+    /// A webhook is never sent.
+    Drop,
+    /// A webhook is sent twice.
+    Duplicate,
+    /// A webhook is held back until the provider's next one has been sent (or `delay_ms`).
+    Reorder { delay_ms: u64 },
 }
 
+/// The longest `reorder` holds a webhook back when no other one comes.
+pub const DEFAULT_REORDER_MS: u64 = 5_000;
+
 /// Every fault's name, in the order the docs list them.
-pub(super) const FAULT_NAMES: [&str; 9] = [
+pub(super) const FAULT_NAMES: [&str; 12] = [
     "latency",
     "timeout",
     "reset",
@@ -47,6 +56,9 @@ pub(super) const FAULT_NAMES: [&str; 9] = [
     "truncated_json",
     "unknown_status",
     "earlier_status",
+    "drop",
+    "duplicate",
+    "reorder",
 ];
 
 impl Fault {
@@ -61,6 +73,9 @@ impl Fault {
             Fault::TruncatedJson => "truncated_json",
             Fault::UnknownStatus => "unknown_status",
             Fault::EarlierStatus => "earlier_status",
+            Fault::Drop => "drop",
+            Fault::Duplicate => "duplicate",
+            Fault::Reorder { .. } => "reorder",
         }
     }
 
@@ -71,7 +86,9 @@ impl Fault {
             | Fault::Timeout { .. }
             | Fault::Reset
             | Fault::HttpError { .. } => &[Phase::Before, Phase::After],
-            Fault::RateLimited { .. } => &[Phase::Before],
+            Fault::RateLimited { .. } | Fault::Drop | Fault::Duplicate | Fault::Reorder { .. } => {
+                &[Phase::Before]
+            }
             Fault::MalformedJson
             | Fault::TruncatedJson
             | Fault::UnknownStatus
@@ -84,10 +101,18 @@ impl Fault {
         matches!(self, Fault::UnknownStatus | Fault::EarlierStatus)
     }
 
+    /// Whether the fault is about the webhooks the provider sends (operation `webhook`), which
+    /// only `latency` shares with the API's faults.
+    pub fn is_webhook_fault(self) -> bool {
+        matches!(self, Fault::Drop | Fault::Duplicate | Fault::Reorder { .. })
+    }
+
     /// The fault's parameter, as the compact form writes it after `:`.
     pub(super) fn parameter(self) -> Option<u64> {
         match self {
-            Fault::Latency { delay_ms } | Fault::Timeout { delay_ms } => Some(delay_ms),
+            Fault::Latency { delay_ms }
+            | Fault::Timeout { delay_ms }
+            | Fault::Reorder { delay_ms } => Some(delay_ms),
             Fault::HttpError { status } => Some(u64::from(status)),
             Fault::RateLimited { retry_after } => Some(retry_after),
             _ => None,

@@ -49,9 +49,9 @@ impl TryFrom<RuleJson> for FaultRule {
 impl From<FaultRule> for RuleJson {
     fn from(rule: FaultRule) -> Self {
         let (delay_ms, retry_after, status) = match rule.fault {
-            Fault::Latency { delay_ms } | Fault::Timeout { delay_ms } => {
-                (Some(delay_ms), None, None)
-            }
+            Fault::Latency { delay_ms }
+            | Fault::Timeout { delay_ms }
+            | Fault::Reorder { delay_ms } => (Some(delay_ms), None, None),
             Fault::RateLimited { retry_after } => (None, Some(retry_after), None),
             Fault::HttpError { status } => (None, None, Some(status)),
             _ => (None, None, None),

@@ -30,8 +30,14 @@ impl Provider {
                 Operation::Capture,
                 Operation::Release,
                 Operation::Refund,
+                Operation::Webhook,
             ],
-            Provider::Yabetoo => &[Operation::Create, Operation::Confirm, Operation::Retrieve],
+            Provider::Yabetoo => &[
+                Operation::Create,
+                Operation::Confirm,
+                Operation::Retrieve,
+                Operation::Webhook,
+            ],
         }
     }
 
@@ -87,6 +93,8 @@ pub enum Operation {
     Confirm,
     /// Yabetoo `GET /v1/payment-intents/{id}`.
     Retrieve,
+    /// A notification the provider sends to the merchant's webhook URL (never matched by `*`).
+    Webhook,
 }
 
 impl Operation {
@@ -102,6 +110,7 @@ impl Operation {
             Operation::Refund => "refund",
             Operation::Confirm => "confirm",
             Operation::Retrieve => "retrieve",
+            Operation::Webhook => "webhook",
         }
     }
 

@@ -79,6 +79,7 @@ impl Intent {
             refunded: 0,
             submitted: !self.charges.is_empty(),
             charges: Some(self.charges.len()),
+            checks: self.checks,
             created_at: HeldIntent::timestamp(self.created_at),
             created: self.created_at,
         }

@@ -150,6 +150,7 @@ impl Sandbox {
         }
         charge.settled.send_replace(true);
         intent.updated_at = now;
+        self.webhooks.yabetoo(intent.retrieved_body());
         Some(intent.charge(charge_id)?.body(intent))
     }
 

@@ -62,6 +62,8 @@ struct Intent {
     created_at: OffsetDateTime,
     updated_at: OffsetDateTime,
     charges: Vec<Charge>,
+    /// Retrieves the merchant made (shown by [`crate::inspect`]).
+    checks: u32,
 }
 
 /// One confirm attempt (`ch_…`).
@@ -128,14 +130,16 @@ pub(crate) struct Sandbox {
     pub config: SandboxConfig,
     account_id: String,
     intents: Mutex<HashMap<String, Intent>>,
+    webhooks: crate::webhooks::Notifier,
 }
 
 impl Sandbox {
-    pub fn new(config: SandboxConfig) -> Arc<Self> {
+    pub fn new(config: SandboxConfig, webhooks: crate::webhooks::Notifier) -> Arc<Self> {
         Arc::new(Self {
             config,
             account_id: format!("acct_sandbox{}", random_alphanumeric(29)),
             intents: Mutex::new(HashMap::new()),
+            webhooks,
         })
     }
 
@@ -161,6 +165,7 @@ impl Sandbox {
             created_at: now,
             updated_at: now,
             charges: Vec::new(),
+            checks: 0,
         };
         let body = intent.created_body(&self.account_id);
         self.intents().insert(id, intent);
@@ -173,7 +178,10 @@ impl Sandbox {
 
     /// Retrieve's body, or `None` for an unknown intent.
     pub fn retrieve(&self, intent_id: &str) -> Option<Value> {
-        self.intents().get(intent_id).map(Intent::retrieved_body)
+        let mut intents = self.intents();
+        let intent = intents.get_mut(intent_id)?;
+        intent.checks += 1;
+        Some(intent.retrieved_body())
     }
 
     /// Confirm's body for one charge.

@@ -7,16 +7,24 @@ use async_trait::async_trait;
 use checkout_contract::StatusChange;
 use rusqlite::Connection;
 
+use super::outbox::{
+    AttemptResult, AttemptRow, DeliveryRow, DueDelivery, EventFilter, EventRow, WebhookStore,
+};
 use super::{Inserted, ListFilter, OperationRow, PaymentRow, PaymentStore, StoreError};
 
 mod operations;
+mod outbox;
 mod payments;
 mod schema;
 
 /// A payment store in one SQLite database file.
 pub struct SqliteStore {
     connection: Mutex<Connection>,
+    /// Whether the payments are real: said in every merchant event.
+    live: bool,
 }
+
+use super::outbox::unix_millis;
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`; `:memory:` keeps it in memory.
@@ -34,7 +42,14 @@ impl SqliteStore {
         schema::add_missing_columns(&connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
+            live: false,
         })
+    }
+
+    /// Marks the merchant events of this store as those of real payments (`live_mode`).
+    pub fn live(mut self, live: bool) -> Self {
+        self.live = live;
+        self
     }
 
     /// Opens the database a `DATABASE_URL` names: `sqlite://path`, `sqlite:path` or a plain path.
@@ -81,12 +96,16 @@ impl PaymentStore for SqliteStore {
         self.with(|connection| payments::select_by(connection, "id", id))
     }
 
+    async fn get_by_intent(&self, intent_id: &str) -> Result<Option<PaymentRow>, StoreError> {
+        self.with(|connection| payments::select_by(connection, "provider_intent_id", intent_id))
+    }
+
     async fn update(
         &self,
         row: &PaymentRow,
         change: Option<&StatusChange>,
     ) -> Result<PaymentRow, StoreError> {
-        self.with(|connection| payments::update(connection, row, change))
+        self.with(|connection| payments::update(connection, row, change, self.live))
     }
 
     async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError> {
@@ -110,7 +129,7 @@ impl PaymentStore for SqliteStore {
         row: &PaymentRow,
         change: &StatusChange,
     ) -> Result<PaymentRow, StoreError> {
-        self.with(|connection| payments::update_claiming_order(connection, row, change))
+        self.with(|connection| payments::update_claiming_order(connection, row, change, self.live))
     }
 
     async fn insert_operation(
@@ -125,7 +144,7 @@ impl PaymentStore for SqliteStore {
         operation: &OperationRow,
         payment: Option<(&PaymentRow, &StatusChange)>,
     ) -> Result<(), StoreError> {
-        self.with(|connection| operations::finish(connection, operation, payment))
+        self.with(|connection| operations::finish(connection, operation, payment, self.live))
     }
 
     async fn operations(&self, payment_id: &str) -> Result<Vec<OperationRow>, StoreError> {
@@ -134,5 +153,58 @@ impl PaymentStore for SqliteStore {
 
     async fn unfinished_operations(&self) -> Result<Vec<OperationRow>, StoreError> {
         self.with(|connection| operations::unfinished(connection))
+    }
+}
+
+#[async_trait]
+impl WebhookStore for SqliteStore {
+    async fn set_endpoints(&self, urls: &[String]) -> Result<(), StoreError> {
+        self.with(|connection| outbox::set_endpoints(connection, urls))
+    }
+
+    async fn claim_due(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<DueDelivery>, StoreError> {
+        self.with(|connection| outbox::claim_due(connection, now_ms, lease_until_ms, limit))
+    }
+
+    async fn record_attempt(
+        &self,
+        delivery_id: i64,
+        attempt: &AttemptRow,
+        result: AttemptResult,
+    ) -> Result<(), StoreError> {
+        self.with(|connection| outbox::record_attempt(connection, delivery_id, attempt, result))
+    }
+
+    async fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
+        self.with(|connection| outbox::events(connection, filter))
+    }
+
+    async fn event(&self, id: &str) -> Result<Option<EventRow>, StoreError> {
+        self.with(|connection| outbox::event(connection, id))
+    }
+
+    async fn deliveries(
+        &self,
+        event_id: &str,
+    ) -> Result<Vec<(DeliveryRow, Vec<AttemptRow>)>, StoreError> {
+        self.with(|connection| outbox::deliveries(connection, event_id))
+    }
+
+    async fn replay(&self, event_id: &str, now_ms: i64) -> Result<bool, StoreError> {
+        self.with(|connection| outbox::replay(connection, event_id, now_ms))
+    }
+
+    async fn record_inbound(
+        &self,
+        provider: &str,
+        event_id: &str,
+        received_at: &str,
+    ) -> Result<bool, StoreError> {
+        self.with(|connection| outbox::record_inbound(connection, provider, event_id, received_at))
     }
 }

@@ -97,10 +97,11 @@ pub(super) fn finish(
     connection: &mut Connection,
     operation: &OperationRow,
     payment: Option<(&PaymentRow, &StatusChange)>,
+    live: bool,
 ) -> Result<(), StoreError> {
     let transaction = connection.transaction().map_err(database)?;
     if let Some((row, change)) = payment {
-        write_payment(&transaction, row, Some(change))?;
+        write_payment(&transaction, row, Some(change), live)?;
     }
     transaction
         .execute(

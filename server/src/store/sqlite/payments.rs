@@ -69,12 +69,15 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
 }
 
 /// The compare-and-set write of a payment (see
-/// [`PaymentStore::update`](crate::store::PaymentStore::update)).
+/// [`PaymentStore::update`](crate::store::PaymentStore::update)), with the merchant event the
+/// change causes, in the same transaction.
 pub(super) fn write_payment(
     transaction: &rusqlite::Transaction<'_>,
     row: &PaymentRow,
     change: Option<&StatusChange>,
+    live: bool,
 ) -> Result<PaymentRow, StoreError> {
+    let before = select_by(transaction, "id", &row.id)?.ok_or(StoreError::Conflict)?;
     let written = transaction
         .execute(
             "UPDATE payments SET phone = ?3, status = ?4, provider_intent_id = ?5,
@@ -112,10 +115,14 @@ pub(super) fn write_payment(
     if let Some(change) = change {
         append_history(transaction, &row.id, change)?;
     }
-    Ok(PaymentRow {
+    let written = PaymentRow {
         version: row.version + 1,
         ..row.clone()
-    })
+    };
+    if let Some(event) = crate::webhooks::events::new_event(&before, &written, live) {
+        super::outbox::insert_event(transaction, &event, super::unix_millis())?;
+    }
+    Ok(written)
 }
 
 /// The payment of `order_ref` other than `except` that is in flight or paid.
@@ -239,9 +246,10 @@ pub(super) fn update(
     connection: &mut Connection,
     row: &PaymentRow,
     change: Option<&StatusChange>,
+    live: bool,
 ) -> Result<PaymentRow, StoreError> {
     let transaction = connection.transaction().map_err(database)?;
-    let written = write_payment(&transaction, row, change)?;
+    let written = write_payment(&transaction, row, change, live)?;
     transaction.commit().map_err(database)?;
     Ok(written)
 }
@@ -308,6 +316,7 @@ pub(super) fn update_claiming_order(
     connection: &mut Connection,
     row: &PaymentRow,
     change: &StatusChange,
+    live: bool,
 ) -> Result<PaymentRow, StoreError> {
     // One connection behind a lock, and one transaction: the look and the write cannot
     // be split by another submit of the same order.
@@ -318,7 +327,7 @@ pub(super) fn update_claiming_order(
             status: other.status,
         });
     }
-    let written = write_payment(&transaction, row, Some(change))?;
+    let written = write_payment(&transaction, row, Some(change), live)?;
     transaction.commit().map_err(database)?;
     Ok(written)
 }

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS payments (
 );
 CREATE INDEX IF NOT EXISTS payments_status ON payments (status);
 CREATE INDEX IF NOT EXISTS payments_order ON payments (order_ref);
+CREATE INDEX IF NOT EXISTS payments_intent ON payments (provider_intent_id);
 CREATE TABLE IF NOT EXISTS payment_history (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     payment_id TEXT NOT NULL REFERENCES payments (id),
@@ -65,6 +66,46 @@ CREATE TABLE IF NOT EXISTS operations (
     UNIQUE (payment_id, kind, idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS operations_state ON operations (state);
+CREATE TABLE IF NOT EXISTS webhook_endpoints (
+    url TEXT PRIMARY KEY,
+    enabled INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    payment_id TEXT NOT NULL REFERENCES payments (id),
+    created_at TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_events_payment ON webhook_events (payment_id, seq);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL REFERENCES webhook_events (id),
+    url TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    delivered_at TEXT,
+    UNIQUE (event_id, url)
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries (id),
+    at TEXT NOT NULL,
+    status INTEGER,
+    error TEXT,
+    duration_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_attempts_delivery ON webhook_attempts (delivery_id, seq);
+CREATE TABLE IF NOT EXISTS inbound_webhooks (
+    provider TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (provider, event_id)
+);
 ";
 
 /// Columns added since the first schema, for databases created before them.

@@ -15,6 +15,8 @@ use tower_http::services::ServeDir;
 
 use crate::orders::DemoCatalog;
 
+pub mod receiver;
+
 pub fn router(widget_dir: &Path, examples_dir: &Path) -> Router {
     let index = widget_dir.join("index.html");
     if !index.exists() {

@@ -1,0 +1,268 @@
+//! Which merchant event a payment's change causes, and what it says. Pure: the store calls it
+//! inside the transaction that writes the change, so an event exists exactly when its change
+//! does (none lost in a crash, none invented).
+
+use checkout_contract::PaymentStatus;
+use serde_json::{json, Value};
+
+use crate::store::PaymentRow;
+
+/// The events the merchant's order system is told about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Succeeded,
+    PreAuthorized,
+    /// Rejected, expired, canceled before it was paid, or failed: `data.failure.code` says which.
+    Failed,
+    Captured,
+    Released,
+    Refunded,
+    PartiallyRefunded,
+}
+
+impl EventType {
+    pub const ALL: [EventType; 7] = [
+        EventType::Succeeded,
+        EventType::PreAuthorized,
+        EventType::Failed,
+        EventType::Captured,
+        EventType::Released,
+        EventType::Refunded,
+        EventType::PartiallyRefunded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Succeeded => "payment.succeeded",
+            EventType::PreAuthorized => "payment.pre_authorized",
+            EventType::Failed => "payment.failed",
+            EventType::Captured => "payment.captured",
+            EventType::Released => "payment.released",
+            EventType::Refunded => "payment.refunded",
+            EventType::PartiallyRefunded => "payment.partially_refunded",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+/// The event that the write from `before` to `after` causes, if any. One write is one change,
+/// so it causes at most one event.
+pub fn caused_by(before: &PaymentRow, after: &PaymentRow) -> Option<EventType> {
+    use PaymentStatus::*;
+    let refunded_more = after.refunded_minor > before.refunded_minor;
+    if before.status == after.status && !refunded_more {
+        return None;
+    }
+    match after.status {
+        Succeeded if before.status == PreAuthorized => Some(EventType::Captured),
+        Succeeded if !before.status.is_final() => Some(EventType::Succeeded),
+        PreAuthorized if !before.status.is_final() => Some(EventType::PreAuthorized),
+        Canceled if before.status == PreAuthorized => Some(EventType::Released),
+        Rejected | Expired | Canceled | Failed if !before.status.is_final() => {
+            Some(EventType::Failed)
+        }
+        Refunded if refunded_more => Some(EventType::Refunded),
+        PartiallyRefunded if refunded_more => Some(EventType::PartiallyRefunded),
+        _ => None,
+    }
+}
+
+/// An event as written to the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// `evt_…`: the `webhook-id` of every delivery of it, retries included.
+    pub id: String,
+    pub kind: EventType,
+    pub payment_id: String,
+    pub created_at: String,
+    /// The JSON body every delivery sends, byte for byte (what the signature covers).
+    pub payload: String,
+}
+
+/// The event of the write from `before` to `after`, with its payload, if it causes one.
+pub fn new_event(before: &PaymentRow, after: &PaymentRow, live: bool) -> Option<NewEvent> {
+    let kind = caused_by(before, after)?;
+    let id = crate::service::random_id("evt");
+    let payload = payload(&id, kind, before, after, live);
+    Some(NewEvent {
+        id,
+        kind,
+        payment_id: after.id.clone(),
+        created_at: after.updated_at.clone(),
+        payload: payload.to_string(),
+    })
+}
+
+/// The body of an event, in the Standard Webhooks shape (`type`, `timestamp`, `data`). The data
+/// is what an order system needs to fulfil or cancel an order, and nothing personal: no phone,
+/// no provider secret.
+fn payload(
+    id: &str,
+    kind: EventType,
+    before: &PaymentRow,
+    after: &PaymentRow,
+    live: bool,
+) -> Value {
+    let mut data = json!({
+        "id": after.id,
+        "order": after.order_ref,
+        "method": after.method.as_str(),
+        "provider": after.provider,
+        "provider_intent_id": after.provider_intent_id,
+        "status": after.status.as_str(),
+        "amount_minor": after.amount_minor,
+        "currency": after.currency,
+        "captured_minor": after.captured_minor,
+        "refunded_minor": after.refunded_minor,
+        "live_mode": live,
+    });
+    let moved = match kind {
+        EventType::Captured => Some(after.captured_minor - before.captured_minor),
+        EventType::Refunded | EventType::PartiallyRefunded => {
+            Some(after.refunded_minor - before.refunded_minor)
+        }
+        _ => None,
+    };
+    if let Some(moved) = moved {
+        data["amount_moved_minor"] = json!(moved);
+    }
+    if kind == EventType::Failed {
+        data["failure"] = json!({
+            "code": after.failure_code.clone().unwrap_or_else(|| after.status.as_str().into()),
+            "message": after.failure_message,
+        });
+    }
+    json!({
+        "id": id,
+        "type": kind.as_str(),
+        "timestamp": after.updated_at,
+        "data": data,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use checkout_contract::{CaptureMethod, MethodKind};
+    use PaymentStatus::*;
+
+    fn row(status: PaymentStatus) -> PaymentRow {
+        PaymentRow {
+            id: "pay_1".into(),
+            idempotency_key: "key".into(),
+            request_fingerprint: String::new(),
+            order_ref: "order-1".into(),
+            description: String::new(),
+            method: MethodKind::YassirCash,
+            provider: "yassir".into(),
+            amount_minor: 10_000,
+            currency: "DZD".into(),
+            country_alpha3: "DZA".into(),
+            capture_method: CaptureMethod::Direct,
+            phone: Some("+213555000001".into()),
+            status,
+            provider_intent_id: Some("intent".into()),
+            provider_client_secret: Some("pa_secret".into()),
+            pay_url: None,
+            expires_at: None,
+            end_user_message: None,
+            support_email: None,
+            support_phone: None,
+            failure_code: None,
+            failure_message: None,
+            captured_minor: 0,
+            refunded_minor: 0,
+            order_expires_at: None,
+            outcome_unknown: None,
+            created_at: "2026-12-01T10:00:00Z".into(),
+            updated_at: "2026-12-01T10:00:01Z".into(),
+            version: 1,
+        }
+    }
+
+    fn event(before: PaymentStatus, after: PaymentStatus) -> Option<EventType> {
+        caused_by(&row(before), &row(after))
+    }
+
+    #[test]
+    fn each_outcome_of_the_shopper_causes_its_event() {
+        assert_eq!(event(RequiresAction, Succeeded), Some(EventType::Succeeded));
+        assert_eq!(
+            event(AwaitingApproval, Succeeded),
+            Some(EventType::Succeeded)
+        );
+        assert_eq!(
+            event(Processing, PreAuthorized),
+            Some(EventType::PreAuthorized)
+        );
+        for failed in [Rejected, Expired, Canceled, Failed] {
+            assert_eq!(event(Processing, failed), Some(EventType::Failed));
+            assert_eq!(event(Created, failed), Some(EventType::Failed));
+        }
+    }
+
+    #[test]
+    fn the_merchants_operations_cause_theirs() {
+        let reserved = row(PreAuthorized);
+        let mut captured = row(Succeeded);
+        captured.captured_minor = 6_000;
+        assert_eq!(caused_by(&reserved, &captured), Some(EventType::Captured));
+        assert_eq!(event(PreAuthorized, Canceled), Some(EventType::Released));
+
+        let mut partly = row(PartiallyRefunded);
+        partly.refunded_minor = 1_000;
+        assert_eq!(
+            caused_by(&row(Succeeded), &partly),
+            Some(EventType::PartiallyRefunded)
+        );
+        // A second partial refund is a second event, though the status stays the same.
+        let mut more = partly.clone();
+        more.refunded_minor = 3_000;
+        assert_eq!(
+            caused_by(&partly, &more),
+            Some(EventType::PartiallyRefunded)
+        );
+        let mut all = row(Refunded);
+        all.refunded_minor = 10_000;
+        assert_eq!(caused_by(&more, &all), Some(EventType::Refunded));
+    }
+
+    #[test]
+    fn writes_that_change_no_outcome_cause_none() {
+        assert_eq!(event(Created, Processing), None);
+        assert_eq!(event(Processing, RequiresAction), None);
+        assert_eq!(event(RequiresAction, RequiresAction), None);
+        assert_eq!(event(Succeeded, Succeeded), None);
+        // A settled payment does not fail or succeed a second time.
+        assert_eq!(event(Succeeded, Failed), None);
+        assert_eq!(event(Rejected, Succeeded), None);
+    }
+
+    #[test]
+    fn the_payload_says_what_fulfilment_needs_and_nothing_personal() {
+        let mut failed = row(Rejected);
+        failed.failure_code = Some("insufficient_funds".into());
+        failed.failure_message = Some("The wallet balance is too low.".into());
+        let event = new_event(&row(RequiresAction), &failed, false).unwrap();
+        assert!(event.id.starts_with("evt_"));
+        let body: Value = serde_json::from_str(&event.payload).unwrap();
+        assert_eq!(body["type"], "payment.failed");
+        assert_eq!(body["id"], event.id.as_str());
+        assert_eq!(body["data"]["order"], "order-1");
+        assert_eq!(body["data"]["failure"]["code"], "insufficient_funds");
+        assert_eq!(body["data"]["live_mode"], false);
+        assert!(!event.payload.contains("+213555000001"));
+        assert!(!event.payload.contains("pa_secret"));
+    }
+
+    #[test]
+    fn event_names_round_trip() {
+        for kind in EventType::ALL {
+            assert_eq!(EventType::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(EventType::parse("payment.created"), None);
+    }
+}
