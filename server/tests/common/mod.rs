@@ -16,12 +16,15 @@ pub struct TestServer {
     pub http: reqwest::Client,
     pub database: PathBuf,
     handle: tokio::task::JoinHandle<()>,
+    background: Option<checkout_server::Background>,
+    state: Option<checkout_server::AppState>,
     _dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.handle.abort();
+        self.background.take();
     }
 }
 
@@ -34,8 +37,36 @@ pub async fn start(extra: &[(&str, &str)]) -> TestServer {
     server
 }
 
+/// Like [`start`], with the server's background work too (reconcile, webhook deliveries).
+pub async fn start_full(extra: &[(&str, &str)]) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("checkout.sqlite3");
+    let mut server = start_full_on(&database, extra).await;
+    server._dir = Some(dir);
+    server
+}
+
+/// [`start_full`] on an existing database file (to test restarts).
+pub async fn start_full_on(database: &std::path::Path, extra: &[(&str, &str)]) -> TestServer {
+    let (mut server, config) = start_with_config(database, extra).await;
+    let state = server.state.take().unwrap();
+    server.background = Some(
+        checkout_server::start_background(&config, &state)
+            .await
+            .unwrap(),
+    );
+    server
+}
+
 /// Starts a server on an existing database file (to test restarts).
 pub async fn start_on(database: &std::path::Path, extra: &[(&str, &str)]) -> TestServer {
+    start_with_config(database, extra).await.0
+}
+
+async fn start_with_config(
+    database: &std::path::Path,
+    extra: &[(&str, &str)],
+) -> (TestServer, Config) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let mut vars: HashMap<String, String> = HashMap::from([
@@ -54,12 +85,12 @@ pub async fn start_on(database: &std::path::Path, extra: &[(&str, &str)]) -> Tes
     }
     let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
     let state = checkout_server::build_state(&config).unwrap();
-    let router = checkout_server::app(&config, state);
+    let router = checkout_server::app(&config, state.clone());
     let handle = tokio::spawn(async move {
         let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(listener, router).await.unwrap();
     });
-    TestServer {
+    let server = TestServer {
         base: format!("http://127.0.0.1:{port}"),
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -67,8 +98,11 @@ pub async fn start_on(database: &std::path::Path, extra: &[(&str, &str)]) -> Tes
             .unwrap(),
         database: database.to_path_buf(),
         handle,
+        background: None,
+        state: Some(state),
         _dir: None,
-    }
+    };
+    (server, config)
 }
 
 impl TestServer {

@@ -1,0 +1,584 @@
+//! Webhooks both ways, through a real server on its embedded sandbox: the providers'
+//! notifications only prompt a check at the provider, and the merchant's events reach its
+//! endpoint signed, once it answers, across restarts.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use checkout_server::webhooks::inbound::yabetoo_signature;
+use common::{start, start_full, start_full_on, TestServer};
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+const YABETOO_SECRET: &str = checkout_sandbox::yabetoo::WEBHOOK_SECRET;
+const YASSIR_SECRET: &str = checkout_sandbox::yassir::WEBHOOK_SECRET;
+const MERCHANT_SECRET: &str = "whsec_bWVyY2hhbnQtd2ViaG9vay1zZWNyZXQtZm9yLXRlc3Rz";
+
+/// The status as stored, read without asking the provider (the admin list does not check).
+async fn stored(server: &TestServer, id: &str) -> Value {
+    let (status, body) = server.admin_get("/api/v1/admin/payments?limit=1000").await;
+    assert_eq!(status, 200, "{body}");
+    body["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|record| record["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no payment {id}"))
+}
+
+async fn stored_status(server: &TestServer, id: &str) -> String {
+    stored(server, id).await["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn wait_for_status(server: &TestServer, id: &str, wanted: &str) {
+    for _ in 0..100 {
+        if stored_status(server, id).await == wanted {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "payment {id} never became {wanted}: {}",
+        stored(server, id).await
+    );
+}
+
+async fn post_raw(
+    server: &TestServer,
+    path: &str,
+    headers: &[(&str, String)],
+    body: &str,
+) -> (u16, Value) {
+    let mut request = server.http.post(server.url(path)).body(body.to_string());
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn yassir_signature(secret: &str, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// A Yassir Cash payment waiting on the sandbox OTP page: (payment id, pay URL, intent id).
+async fn waiting_for_otp(server: &TestServer) -> (String, String, String) {
+    let (status, payment) = server.yassir_payment("demo-dz", "+213555000001").await;
+    assert_eq!(status, 200, "{payment}");
+    assert_eq!(payment["status"], "requires_action", "{payment}");
+    let id = payment["id"].as_str().unwrap().to_string();
+    let pay_url = payment["next_action"]["url"].as_str().unwrap().to_string();
+    let intent = stored(server, &id).await["provider_intent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (id, pay_url, intent)
+}
+
+fn yassir_notice(intent: &str, code: u16) -> String {
+    json!({
+        "actionId": "anything",
+        "remoteStatus": "The amount was deposited successfully",
+        "remoteStatusCode": code,
+        "contextType": "ORDER",
+        "orderId": intent,
+        "additionalData": {},
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn an_otp_approval_settles_the_payment_through_the_webhook_alone() {
+    // No widget polls and no reconcile runs: only the sandbox's webhook can tell the server.
+    let server = start(&[]).await;
+    let (id, pay_url, _) = waiting_for_otp(&server).await;
+    let answer = server.answer_otp(&pay_url, "123456").await;
+    assert!(answer.status().is_redirection() || answer.status().is_success());
+    wait_for_status(&server, &id, "succeeded").await;
+    let record = stored(&server, &id).await;
+    assert!(
+        record["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|change| change["status"] == "succeeded"),
+        "{record}"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_webhook_leaves_the_outcome_to_the_next_check() {
+    let server = start(&[("SANDBOX_FAULTS", "yassir.webhook=drop*1")]).await;
+    let (id, pay_url, _) = waiting_for_otp(&server).await;
+    server.answer_otp(&pay_url, "123456").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(stored_status(&server, &id).await, "requires_action");
+    // The widget's next poll checks at the provider, which decides.
+    assert_eq!(server.poll_until_final(&id).await["status"], "succeeded");
+}
+
+#[tokio::test]
+async fn a_notification_claiming_a_success_the_provider_denies_changes_nothing() {
+    let server = start(&[]).await;
+    let (id, _, intent) = waiting_for_otp(&server).await;
+    let body = yassir_notice(&intent, 2);
+    let (status, answer) = post_raw(
+        &server,
+        "/webhooks/yassir",
+        &[(
+            "x-webhook-signature",
+            yassir_signature(YASSIR_SECRET, &body),
+        )],
+        &body,
+    )
+    .await;
+    assert_eq!(
+        (status, answer["outcome"].as_str()),
+        (200, Some("checking")),
+        "{answer}"
+    );
+    assert_eq!(answer["payment_id"], id.as_str());
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The check found the intent still waiting for its OTP.
+    assert_eq!(stored_status(&server, &id).await, "requires_action");
+}
+
+#[tokio::test]
+async fn yassir_notifications_must_carry_the_configured_signature() {
+    let server = start(&[]).await;
+    let (id, _, intent) = waiting_for_otp(&server).await;
+    let body = yassir_notice(&intent, 2);
+    for headers in [
+        vec![],
+        vec![(
+            "x-webhook-signature",
+            yassir_signature("another-secret", &body),
+        )],
+        vec![("x-webhook-signature", "not-hex".to_string())],
+    ] {
+        let (status, answer) = post_raw(&server, "/webhooks/yassir", &headers, &body).await;
+        assert_eq!(status, 401, "{answer}");
+        assert_eq!(answer["received"], false);
+    }
+    let (status, answer) = post_raw(&server, "/webhooks/yassir", &[], "{}").await;
+    assert_eq!(status, 401, "{answer}");
+    assert_eq!(stored_status(&server, &id).await, "requires_action");
+}
+
+#[tokio::test]
+async fn an_out_of_order_notification_after_the_outcome_changes_nothing() {
+    let server = start(&[]).await;
+    let (status, payment) = server.yassir_payment("demo-dz", "+213555000002").await;
+    assert_eq!(
+        (status, payment["status"].as_str()),
+        (200, Some("succeeded"))
+    );
+    let id = payment["id"].as_str().unwrap();
+    let intent = stored(&server, id).await["provider_intent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // An OTP step's notification, arriving after the payment was settled.
+    let body = yassir_notice(&intent, 12);
+    let (status, answer) = post_raw(
+        &server,
+        "/webhooks/yassir",
+        &[(
+            "x-webhook-signature",
+            yassir_signature(YASSIR_SECRET, &body),
+        )],
+        &body,
+    )
+    .await;
+    assert_eq!(
+        (status, answer["outcome"].as_str()),
+        (200, Some("already_settled")),
+        "{answer}"
+    );
+    assert_eq!(stored_status(&server, id).await, "succeeded");
+}
+
+/// A mobile-money payment whose prompt waits on the sandbox phone: (payment id, intent id).
+async fn awaiting_approval(server: &TestServer) -> (String, String) {
+    let (status, payment) = server
+        .momo_payment("demo-cg", "cg", "mtn", "242066594470")
+        .await;
+    assert_eq!(status, 200, "{payment}");
+    let id = payment["id"].as_str().unwrap().to_string();
+    for _ in 0..50 {
+        if let Some(intent) = stored(server, &id).await["provider_intent_id"].as_str() {
+            return (id, intent.to_string());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no intent for {id}");
+}
+
+fn yabetoo_event(event_id: &str, intent: &str, status: &str) -> String {
+    json!({
+        "id": event_id,
+        "type": "intent.completed",
+        "createdAt": "2026-12-01T10:00:00Z",
+        "data": { "id": intent, "status": status },
+    })
+    .to_string()
+}
+
+fn yabetoo_headers(secret: &str, timestamp: i64, body: &str) -> Vec<(&'static str, String)> {
+    let signature = yabetoo_signature(secret, timestamp, body.as_bytes());
+    vec![("yabetoo-signature", format!("t={timestamp},v1={signature}"))]
+}
+
+#[tokio::test]
+async fn yabetoo_notifications_are_verified_deduplicated_and_never_trusted() {
+    let server = start(&[]).await;
+    let (id, intent) = awaiting_approval(&server).await;
+    let body = yabetoo_event("evt_test_1", &intent, "succeeded");
+
+    let refused = [
+        (
+            yabetoo_headers("whsec_someone_else", now(), &body),
+            "does not match",
+        ),
+        (
+            yabetoo_headers(YABETOO_SECRET, now() - 400, &body),
+            "away from now",
+        ),
+        (
+            yabetoo_headers(YABETOO_SECRET, now() + 400, &body),
+            "away from now",
+        ),
+        (vec![], "missing"),
+    ];
+    for (headers, reason) in refused {
+        let (status, answer) = post_raw(&server, "/webhooks/yabetoo", &headers, &body).await;
+        assert_eq!(status, 401, "{answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(reason),
+            "{answer}"
+        );
+    }
+
+    // The docs' header spelling, then the same event again in the CLI's: one check only.
+    let timestamp = now();
+    let signature = yabetoo_signature(YABETOO_SECRET, timestamp, body.as_bytes());
+    let docs = vec![
+        ("x-yabetoo-webhook-signature", format!("v1={signature}")),
+        ("x-yabetoo-webhook-timestamp", timestamp.to_string()),
+        ("x-yabetoo-webhook-id", "evt_test_1".to_string()),
+    ];
+    let (status, answer) = post_raw(&server, "/webhooks/yabetoo", &docs, &body).await;
+    assert_eq!(
+        (status, answer["outcome"].as_str()),
+        (200, Some("checking")),
+        "{answer}"
+    );
+    let replayed = yabetoo_headers(YABETOO_SECRET, now(), &body);
+    let (status, answer) = post_raw(&server, "/webhooks/yabetoo", &replayed, &body).await;
+    assert_eq!(
+        (status, answer["outcome"].as_str()),
+        (200, Some("duplicate")),
+        "{answer}"
+    );
+
+    // A notification for a payment this server never made.
+    let stranger = yabetoo_event(
+        "evt_test_2",
+        "pi_unknown0000000000000000000000000000",
+        "succeeded",
+    );
+    let headers = yabetoo_headers(YABETOO_SECRET, now(), &stranger);
+    let (status, answer) = post_raw(&server, "/webhooks/yabetoo", &headers, &stranger).await;
+    assert_eq!(
+        (status, answer["outcome"].as_str()),
+        (200, Some("unknown_payment")),
+        "{answer}"
+    );
+
+    let garbage = "not json";
+    let headers = yabetoo_headers(YABETOO_SECRET, now(), garbage);
+    let (status, _) = post_raw(&server, "/webhooks/yabetoo", &headers, garbage).await;
+    assert_eq!(status, 400);
+
+    // The body said succeeded; the check says the prompt still waits on the phone.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(stored_status(&server, &id).await, "awaiting_approval");
+}
+
+/// A merchant's endpoint: refuses the first `failures` deliveries with 500, then accepts them,
+/// verifying each signature as a receiver must.
+#[derive(Clone, Default)]
+struct Endpoint {
+    failures: Arc<Mutex<u32>>,
+    /// Every delivery that arrived: (webhook-id, answered).
+    arrivals: Arc<Mutex<Vec<(String, u16)>>>,
+    /// The bodies of the deliveries accepted.
+    accepted: Arc<Mutex<Vec<Value>>>,
+}
+
+impl Endpoint {
+    async fn start(failures: u32) -> (Self, String) {
+        let endpoint = Endpoint {
+            failures: Arc::new(Mutex::new(failures)),
+            ..Endpoint::default()
+        };
+        let state = endpoint.clone();
+        let router = axum::Router::new().route(
+            "/hooks",
+            axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+                let state = state.clone();
+                async move {
+                    let id = headers["webhook-id"].to_str().unwrap().to_string();
+                    checkout_server::webhooks::signing::verify(MERCHANT_SECRET, &headers, &body)
+                        .expect("a valid Standard Webhooks signature");
+                    let status = {
+                        let mut failures = state.failures.lock().unwrap();
+                        if *failures > 0 {
+                            *failures -= 1;
+                            StatusCode::INTERNAL_SERVER_ERROR
+                        } else {
+                            state
+                                .accepted
+                                .lock()
+                                .unwrap()
+                                .push(serde_json::from_slice(&body).unwrap());
+                            StatusCode::NO_CONTENT
+                        }
+                    };
+                    state.arrivals.lock().unwrap().push((id, status.as_u16()));
+                    status
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        (endpoint, url)
+    }
+
+    fn accepted(&self) -> Vec<Value> {
+        self.accepted.lock().unwrap().clone()
+    }
+
+    async fn wait_for(&self, count: usize) -> Vec<Value> {
+        for _ in 0..150 {
+            let accepted = self.accepted();
+            if accepted.len() >= count {
+                return accepted;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("only {:?} arrived", self.arrivals.lock().unwrap());
+    }
+}
+
+fn merchant_hooks(url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("WEBHOOK_URLS", url.to_string()),
+        ("WEBHOOK_SECRET", MERCHANT_SECRET.to_string()),
+        ("WEBHOOK_FIRST_RETRY_MS", "100".to_string()),
+    ]
+}
+
+fn vars<'a>(pairs: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    pairs
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_endpoint_that_fails_first_gets_each_event_once_it_recovers() {
+    let (endpoint, url) = Endpoint::start(3).await;
+    let hooks = merchant_hooks(&url);
+    let server = start_full(&vars(&hooks)).await;
+    let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
+    let (_, refused) = server.yassir_payment("demo-dz", "+213555000004").await;
+    assert_eq!(paid["status"], "succeeded", "{paid}");
+    assert_eq!(refused["status"], "rejected", "{refused}");
+
+    let accepted = endpoint.wait_for(2).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let accepted_now = endpoint.accepted();
+    assert_eq!(accepted_now.len(), 2, "{accepted_now:?}");
+    let of = |payment: &Value| {
+        accepted
+            .iter()
+            .find(|event| event["data"]["id"] == payment["id"])
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(of(&paid)["type"], "payment.succeeded");
+    assert_eq!(of(&paid)["data"]["amount_minor"], paid["amount_minor"]);
+    assert_eq!(of(&refused)["type"], "payment.failed");
+    assert_eq!(
+        of(&refused)["data"]["failure"]["code"],
+        refused["failure"]["code"]
+    );
+    assert_eq!(of(&refused)["data"]["status"], "rejected");
+
+    // Each event: the same webhook-id on every attempt, accepted once.
+    let arrivals = endpoint.arrivals.lock().unwrap().clone();
+    assert_eq!(arrivals.len(), 5, "{arrivals:?}");
+    for event in &accepted {
+        let id = event["id"].as_str().unwrap();
+        let accepted_times = arrivals
+            .iter()
+            .filter(|(arrived, status)| arrived == id && *status == 204)
+            .count();
+        assert_eq!(accepted_times, 1, "{arrivals:?}");
+    }
+
+    // The admin API shows each delivery's attempts.
+    let (status, events) = server
+        .admin_get(&format!(
+            "/api/v1/admin/webhooks/events?payment_id={}",
+            paid["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(status, 200, "{events}");
+    let event = &events["events"][0];
+    assert_eq!(event["type"], "payment.succeeded");
+    let (_, detail) = server
+        .admin_get(&format!(
+            "/api/v1/admin/webhooks/events/{}",
+            event["id"].as_str().unwrap()
+        ))
+        .await;
+    let delivery = &detail["deliveries"][0];
+    assert_eq!(delivery["state"], "delivered", "{detail}");
+    let log = delivery["attempt_log"].as_array().unwrap();
+    assert_eq!(log.last().unwrap()["status"], 204, "{detail}");
+    assert!(
+        log[..log.len() - 1]
+            .iter()
+            .all(|attempt| attempt["status"] == 500),
+        "{detail}"
+    );
+
+    // A replay sends the same event again, with the same id.
+    let (status, _) = server
+        .admin_post(
+            &format!(
+                "/api/v1/admin/webhooks/events/{}/replay",
+                event["id"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 202);
+    let again = endpoint.wait_for(3).await;
+    assert_eq!(again[2]["id"], event["id"]);
+    let (status, _) = server
+        .admin_post("/api/v1/admin/webhooks/events/evt_nope/replay", json!({}))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn deliveries_go_on_after_a_restart() {
+    let (endpoint, url) = Endpoint::start(u32::MAX).await;
+    let hooks = merchant_hooks(&url);
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("checkout.sqlite3");
+    let server = start_full_on(&database, &vars(&hooks)).await;
+    let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
+    assert_eq!(paid["status"], "succeeded");
+    for _ in 0..50 {
+        if !endpoint.arrivals.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    drop(server);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let refused = endpoint.arrivals.lock().unwrap().len();
+    assert!(refused >= 1);
+
+    // The endpoint recovers while the server is down; a new server on the same database
+    // delivers what the outbox holds.
+    *endpoint.failures.lock().unwrap() = 0;
+    let server = start_full_on(&database, &vars(&hooks)).await;
+    let accepted = endpoint.wait_for(1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(endpoint.accepted().len(), 1);
+    assert_eq!(accepted[0]["type"], "payment.succeeded");
+    assert_eq!(accepted[0]["data"]["id"], paid["id"]);
+    let ids: Vec<String> = endpoint
+        .arrivals
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert!(
+        ids.iter().all(|id| id == &ids[0]),
+        "one event, one id: {ids:?}"
+    );
+    drop(server);
+}
+
+#[tokio::test]
+async fn the_demo_receiver_shows_the_verified_events() {
+    let server = start_full(&[]).await;
+    let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
+    for _ in 0..50 {
+        let (_, shown) = server.get("/demo/webhooks?format=json").await;
+        if let Some(event) = shown["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|event| event["payment"] == paid["id"])
+        {
+            assert_eq!(event["kind"], "payment.succeeded");
+            assert_eq!(event["deliveries"], 1);
+            // A forged delivery is refused.
+            let (status, _) = post_raw(&server, "/demo/webhooks", &[], "{}").await;
+            assert_eq!(status, 401);
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the demo receiver never got the event");
+}
+
+#[tokio::test]
+async fn a_lost_confirm_answer_is_settled_by_yabetoos_webhook() {
+    // The sandbox takes the money, then the confirm's answer is lost: only the webhook's
+    // check can tell (no poll, no reconcile here).
+    let server = start(&[("SANDBOX_FAULTS", "yabetoo.confirm=reset@after*1")]).await;
+    let (id, intent) = awaiting_approval(&server).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let approved = server
+        .http
+        .post(server.url(&format!("/sandbox/yabetoo/phone/prompts/{intent}/approve")))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert!(approved.status().is_success(), "{}", approved.status());
+    wait_for_status(&server, &id, "succeeded").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let record = stored(&server, &id).await;
+    assert_eq!(record["status"], "succeeded", "{record}");
+}
