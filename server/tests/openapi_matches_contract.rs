@@ -20,6 +20,11 @@ const ROUTES: &[(&str, &str)] = &[
         "/api/v1/admin/payments/{id}/operations/{operation}/settle",
     ),
     ("post", "/api/v1/admin/order-tokens"),
+    ("get", "/api/v1/admin/webhooks/events"),
+    ("get", "/api/v1/admin/webhooks/events/{id}"),
+    ("post", "/api/v1/admin/webhooks/events/{id}/replay"),
+    ("post", "/webhooks/yabetoo"),
+    ("post", "/webhooks/yassir"),
 ];
 
 fn spec() -> String {
@@ -115,4 +120,26 @@ fn every_payment_status_is_in_the_status_enum() {
         PaymentStatus::ALL.len(),
         "the PaymentStatus enum has values the contract does not: {values:?}"
     );
+}
+
+#[test]
+fn every_merchant_event_is_described_under_webhooks() {
+    let spec = spec();
+    let lines: Vec<&str> = spec.lines().collect();
+    let described = keys(&block(&lines, "webhooks", 0), 2);
+    let events: Vec<String> = checkout_server::webhooks::events::EventType::ALL
+        .iter()
+        .map(|kind| kind.as_str().to_string())
+        .collect();
+    assert_eq!(described, events);
+    let enumerated = spec
+        .lines()
+        .find(|line| line.trim_start().starts_with("enum: [payment.succeeded"))
+        .expect("the WebhookEventType enum");
+    for event in &events {
+        assert!(
+            enumerated.contains(event.as_str()),
+            "{event} missing from {enumerated}"
+        );
+    }
 }

@@ -98,13 +98,24 @@ struct LastCheck {
 }
 
 impl CheckSchedule {
-    /// Claims a check of `id` if the last one is at least `wait(unchanged checks)` old.
-    fn claim(&self, id: &str, wait: impl Fn(u32) -> Duration) -> bool {
+    /// Claims a check of `id` if the last one is at least `wait(unchanged checks)` old. A
+    /// payment never checked is claimed at once when `at_once`, else its wait starts now.
+    fn claim(&self, id: &str, at_once: bool, wait: impl Fn(u32) -> Duration) -> bool {
         let mut checks = self.checks.lock().expect("lock");
         let now = Instant::now();
         let unchanged = match checks.get(id) {
             Some(last) if now.duration_since(last.at) < wait(last.unchanged) => return false,
             Some(last) => last.unchanged,
+            None if !at_once => {
+                checks.insert(
+                    id.to_string(),
+                    LastCheck {
+                        at: now,
+                        unchanged: 0,
+                    },
+                );
+                return false;
+            }
             None => 0,
         };
         checks.insert(id.to_string(), LastCheck { at: now, unchanged });
@@ -113,13 +124,14 @@ impl CheckSchedule {
 
     /// A poll's check: at most one per `interval`.
     pub(super) fn claim_for_poll(&self, id: &str, interval: Duration) -> bool {
-        self.claim(id, |_| interval)
+        self.claim(id, true, |_| interval)
     }
 
-    /// Reconcile's check: `base`, doubled for each check in a row that found nothing new, up
-    /// to `max`.
+    /// Reconcile's check: `base` after it first sees the payment (a widget polls a payment
+    /// just submitted, and a webhook may announce it), then doubled for each check in a row
+    /// that found nothing new, up to `max`.
     pub(super) fn claim_for_reconcile(&self, id: &str, base: Duration, max: Duration) -> bool {
-        self.claim(id, |unchanged| {
+        self.claim(id, false, |unchanged| {
             base.max(Duration::from_millis(500))
                 .saturating_mul(1 << unchanged.min(16))
                 .min(max)
@@ -429,14 +441,18 @@ mod tests {
         let schedule = CheckSchedule::default();
         let base = Duration::from_secs(60);
         let max = Duration::from_secs(600);
-        assert!(schedule.claim_for_reconcile("pay_1", base, max));
+        // Seen for the first time: the first check waits `base`.
         assert!(!schedule.claim_for_reconcile("pay_1", base, max));
+        assert!(!schedule.claim_for_reconcile("pay_1", base, max));
+        assert!(!schedule.claim_for_reconcile("pay_2", Duration::ZERO, Duration::ZERO));
+        assert!(schedule.claim_for_reconcile("pay_2", Duration::ZERO, Duration::ZERO));
         schedule.checked("pay_1", false, false);
         schedule.checked("pay_1", false, false);
         assert_eq!(schedule.checks.lock().unwrap()["pay_1"].unchanged, 2);
         schedule.checked("pay_1", true, false);
         assert_eq!(schedule.checks.lock().unwrap()["pay_1"].unchanged, 0);
         schedule.checked("pay_1", false, true);
+        schedule.checked("pay_2", false, true);
         assert!(schedule.checks.lock().unwrap().is_empty());
         assert!(schedule.claim_for_poll("pay_1", Duration::ZERO));
     }
