@@ -7,7 +7,7 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::{start, unique};
+use common::{start_full, unique};
 use serde_json::json;
 
 /// Every log line, kept in memory.
@@ -27,6 +27,10 @@ impl Write for Captured {
 
 const ADMIN_TOKEN: &str = "admin-token-that-must-never-be-logged";
 const SIGNING_SECRET: &str = "order-signing-secret-that-must-never-be-logged";
+/// The merchant's webhook secret, and its key as it signs (the base64 after `whsec_`).
+const WEBHOOK_SECRET: &str = "whsec_d2ViaG9vay1zZWNyZXQtdGhhdC1tdXN0LW5ldmVyLWJlLWxvZ2dlZA==";
+const YABETOO_WEBHOOK_SECRET: &str = "whsec_yabetoo-webhook-secret-never-logged";
+const YASSIR_WEBHOOK_SECRET: &str = "yassir-webhook-secret-never-logged";
 
 #[tokio::test]
 async fn a_full_run_logs_no_secret() {
@@ -38,9 +42,12 @@ async fn a_full_run_logs_no_secret() {
         .with_writer(move || writer.clone())
         .init();
 
-    let server = start(&[
+    let server = start_full(&[
         ("ADMIN_TOKEN", ADMIN_TOKEN),
         ("ORDER_SIGNING_SECRET", SIGNING_SECRET),
+        ("WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ("YABETOO_WEBHOOK_SECRET", YABETOO_WEBHOOK_SECRET),
+        ("YASSIR_WEBHOOK_SECRET", YASSIR_WEBHOOK_SECRET),
         ("PROVIDER_TIMEOUT_MS", "700"),
         ("UNKNOWN_OUTCOME_GRACE_MS", "300"),
         (
@@ -106,6 +113,15 @@ async fn a_full_run_logs_no_secret() {
         .await
         .unwrap();
     assert_eq!(token.status().as_u16(), 201);
+    // A forged provider webhook.
+    server
+        .http
+        .post(server.url("/webhooks/yabetoo"))
+        .header("yabetoo-signature", "t=1,v1=00")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     // A wrong admin token, a bad body.
     server
         .http
@@ -119,6 +135,10 @@ async fn a_full_run_logs_no_secret() {
     let mut secrets = vec![
         ADMIN_TOKEN.to_string(),
         SIGNING_SECRET.to_string(),
+        WEBHOOK_SECRET.to_string(),
+        WEBHOOK_SECRET.trim_start_matches("whsec_").to_string(),
+        YABETOO_WEBHOOK_SECRET.to_string(),
+        YASSIR_WEBHOOK_SECRET.to_string(),
         checkout_sandbox::yassir::CLIENT_SECRET.to_string(),
         checkout_sandbox::yabetoo::SECRET_KEY.to_string(),
     ];
@@ -137,6 +157,18 @@ async fn a_full_run_logs_no_secret() {
             secrets.push(secret.to_string());
         }
     }
+
+    // The merchant's webhooks went out, signed, and the demo's receiver verified them.
+    let mut delivered = 0;
+    for _ in 0..50 {
+        let (_, shown) = server.get("/demo/webhooks?format=json").await;
+        delivered = shown["events"].as_array().map_or(0, Vec::len);
+        if delivered >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(delivered >= 3, "{delivered} webhooks delivered");
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.lines().count() > 20, "the run logged: {logs}");

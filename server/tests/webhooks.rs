@@ -582,3 +582,111 @@ async fn a_lost_confirm_answer_is_settled_by_yabetoos_webhook() {
     let record = stored(&server, &id).await;
     assert_eq!(record["status"], "succeeded", "{record}");
 }
+
+#[tokio::test]
+async fn the_merchants_operations_each_send_their_event() {
+    let (endpoint, url) = Endpoint::start(0).await;
+    let hooks = merchant_hooks(&url);
+    let server = start_full(&vars(&hooks)).await;
+    let (_, kept) = server
+        .yassir_payment("demo-dz-hotel", "+213555000002")
+        .await;
+    let (_, let_go) = server
+        .yassir_payment("demo-dz-hotel", "+213555000002")
+        .await;
+    assert_eq!(kept["status"], "pre_authorized", "{kept}");
+    let kept_id = kept["id"].as_str().unwrap();
+    let let_go_id = let_go["id"].as_str().unwrap();
+    let amount = kept["amount_minor"].as_i64().unwrap();
+
+    let (status, _) = server
+        .admin_post(
+            &format!("/api/v1/admin/payments/{kept_id}/capture"),
+            json!({"amount_minor": amount - 5_000}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = server
+        .admin_post(
+            &format!("/api/v1/admin/payments/{let_go_id}/release"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    for refund in [1_000, amount - 6_000] {
+        let (status, answer) = server
+            .admin_post(
+                &format!("/api/v1/admin/payments/{kept_id}/refund"),
+                json!({"amount_minor": refund, "description": "returned"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+
+    let events = endpoint.wait_for(6).await;
+    let of = |id: &str| -> Vec<(String, Option<i64>)> {
+        events
+            .iter()
+            .filter(|event| event["data"]["id"] == id)
+            .map(|event| {
+                (
+                    event["type"].as_str().unwrap().to_string(),
+                    event["data"]["amount_moved_minor"].as_i64(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        of(kept_id),
+        vec![
+            ("payment.pre_authorized".to_string(), None),
+            ("payment.captured".to_string(), Some(amount - 5_000)),
+            ("payment.partially_refunded".to_string(), Some(1_000)),
+            ("payment.refunded".to_string(), Some(amount - 6_000)),
+        ]
+    );
+    assert_eq!(
+        of(let_go_id),
+        vec![
+            ("payment.pre_authorized".to_string(), None),
+            ("payment.released".to_string(), None),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_slow_endpoint_never_delays_payments() {
+    // An endpoint that takes 20 s to answer each delivery.
+    let router = axum::Router::new().route(
+        "/hooks",
+        axum::routing::post(|| async {
+            tokio::time::sleep(Duration::from_secs(20)).await;
+            StatusCode::NO_CONTENT
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let mut hooks = merchant_hooks(&url);
+    hooks.push(("WEBHOOK_TIMEOUT_MS", "30000".to_string()));
+    let server = start_full(&vars(&hooks)).await;
+
+    let started = std::time::Instant::now();
+    for _ in 0..5 {
+        let (status, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
+        assert_eq!(
+            (status, paid["status"].as_str()),
+            (200, Some("succeeded")),
+            "{paid}"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "five payments took {:?}",
+        started.elapsed()
+    );
+    // Every event's delivery is under way at once, none waiting behind another.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let (_, events) = server.admin_get("/api/v1/admin/webhooks/events").await;
+    assert_eq!(events["events"].as_array().unwrap().len(), 5, "{events}");
+}
