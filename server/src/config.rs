@@ -60,6 +60,8 @@ pub struct Config {
     /// The first wait of reconcile's backoff for a payment nobody polls: short when only
     /// reconcile can find an outcome, longer when the providers' webhooks announce them.
     pub reconcile_first_check: Duration,
+    /// In-flight payments older than this are no longer followed up by reconcile.
+    pub reconcile_max_age: Duration,
     pub webhooks: WebhookConfig,
 }
 
@@ -318,6 +320,11 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("examples")),
             check_interval,
             reconcile_first_check,
+            reconcile_max_age: Duration::from_secs(parse(
+                &lookup,
+                "RECONCILE_MAX_AGE_SECONDS",
+                7 * 24 * 3600,
+            )?),
             webhooks,
             reconcile_interval: Duration::from_millis(
                 parse(&lookup, "RECONCILE_INTERVAL_MS", 5_000)?.max(1),
@@ -510,6 +517,83 @@ mod tests {
         assert_eq!(config.bind.to_string(), "0.0.0.0:9000");
         assert_eq!(config.public_url, "http://127.0.0.1:9000");
         assert!(config.yassir.base_url.starts_with("http://127.0.0.1:9000/"));
+    }
+
+    #[test]
+    fn a_lan_bind_reaches_the_embedded_sandbox_and_the_demo_receiver_on_that_address() {
+        let config = config(&[("PORT", "9100"), ("BIND", "192.168.1.20")]).unwrap();
+        assert_eq!(
+            config.yassir.base_url,
+            "http://192.168.1.20:9100/sandbox/yassir"
+        );
+        assert_eq!(
+            config.yabetoo.base_url,
+            "http://192.168.1.20:9100/sandbox/yabetoo"
+        );
+        assert_eq!(
+            config.webhooks.urls,
+            vec!["http://192.168.1.20:9100/demo/webhooks".to_string()]
+        );
+        assert_eq!(
+            config.sandbox.webhooks.yassir.unwrap().url,
+            "http://192.168.1.20:9100/webhooks/yassir"
+        );
+    }
+
+    #[test]
+    fn webhook_settings_are_checked() {
+        let live = [
+            ("PROVIDER_MODE", "live"),
+            ("YASSIR_BASE_URL", "https://api.payment.yassir.io"),
+            ("YASSIR_CLIENT_ID", "client"),
+            ("YASSIR_CLIENT_SECRET", "secret"),
+            ("YASSIR_SERVICE", "SHOP"),
+            ("YABETOO_BASE_URL", "https://pay.api.yabetoopay.com"),
+            ("YABETOO_SECRET_KEY", "sk_live_x"),
+            ("ADMIN_TOKEN", "a-long-enough-admin-token"),
+        ];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut pairs = live.to_vec();
+            pairs.extend_from_slice(extra);
+            config(&pairs)
+        };
+        let plain = with(&[]).unwrap();
+        assert!(plain.webhooks.urls.is_empty());
+        assert!(plain.webhooks.yabetoo_secret.is_none());
+        assert_eq!(plain.reconcile_first_check, plain.check_interval);
+        let error = with(&[("WEBHOOK_URLS", "https://shop.example/hooks")]).unwrap_err();
+        assert_eq!(error.variable, "WEBHOOK_SECRET");
+        let error = with(&[
+            ("WEBHOOK_URLS", "http://shop.example/hooks"),
+            (
+                "WEBHOOK_SECRET",
+                "whsec_Y2hlY2tvdXQtc2FuZGJveC13ZWJob29rLWtleQ==",
+            ),
+        ])
+        .unwrap_err();
+        assert_eq!(error.variable, "WEBHOOK_URLS");
+        let error = with(&[
+            ("WEBHOOK_URLS", "https://shop.example/hooks"),
+            ("WEBHOOK_SECRET", "not-a-whsec"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.variable, "WEBHOOK_SECRET");
+        assert!(!error.message.contains("not-a-whsec"));
+        let rotating = with(&[
+            ("WEBHOOK_URLS", "https://shop.example/hooks, https://erp.example/in"),
+            (
+                "WEBHOOK_SECRET",
+                "whsec_Y2hlY2tvdXQtc2FuZGJveC13ZWJob29rLWtleQ== whsec_bmV4dC1zYW5kYm94LXdlYmhvb2stc2lnbmluZy1rZXk=",
+            ),
+            ("YABETOO_WEBHOOK_SECRET", "whsec_from_the_dashboard"),
+        ])
+        .unwrap();
+        assert_eq!(rotating.webhooks.urls.len(), 2);
+        assert_eq!(rotating.webhooks.secrets.len(), 2);
+        assert_eq!(rotating.reconcile_first_check, Duration::from_secs(30));
+        let off = config(&[("WEBHOOK_URLS", "off"), ("SANDBOX_WEBHOOKS", "off")]).unwrap();
+        assert!(off.webhooks.urls.is_empty());
+        assert!(off.sandbox.webhooks.yassir.is_none());
     }
 
     #[test]

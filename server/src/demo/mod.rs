@@ -124,6 +124,7 @@ footer a {{ margin-right: 1rem; }}
 <footer>
 <h2>Sandbox tools</h2>
 <a href="/sandbox/yabetoo/phone">Mobile-money phone (approve or decline prompts)</a>
+<a href="/demo/webhooks">Webhook receiver (the events the order system got)</a>
 </footer>
 </main>
 </body>

@@ -67,6 +67,10 @@ pub struct ServiceSettings {
     pub max_confirms_in_flight: usize,
     /// The first wait of reconcile's backoff (longer when provider webhooks announce outcomes).
     pub reconcile_first_check: Duration,
+    /// How old an in-flight payment may be and still be followed up by reconcile; older ones
+    /// stay as they are (in flight, listed by the admin API) until a poll, an admin read or a
+    /// webhook checks them.
+    pub reconcile_max_age: Duration,
 }
 
 impl Default for ServiceSettings {
@@ -79,6 +83,7 @@ impl Default for ServiceSettings {
             order_token_ttl: Duration::from_secs(24 * 3600),
             max_confirms_in_flight: 256,
             reconcile_first_check: Duration::from_secs(1),
+            reconcile_max_age: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }

@@ -203,6 +203,14 @@ impl PaymentService {
         match self.inner.store.list_in_flight().await {
             Ok(rows) => {
                 for row in rows {
+                    // Past the age limit, a payment is left to polls, admin reads and webhooks:
+                    // reconcile's work stays bounded however many were abandoned.
+                    if passed(
+                        &Some(row.created_at.clone()),
+                        self.inner.settings.reconcile_max_age,
+                    ) {
+                        continue;
+                    }
                     let due = self.inner.checks.claim_for_reconcile(
                         &row.id,
                         self.inner.settings.reconcile_first_check,

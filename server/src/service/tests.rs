@@ -246,3 +246,65 @@ async fn a_second_attempt_of_an_order_in_flight_is_answered_the_first() {
         "nothing waits"
     );
 }
+
+fn service_with(yassir: Arc<ScriptedProvider>, settings: ServiceSettings) -> PaymentService {
+    let store = SqliteStore::open(std::path::Path::new(":memory:")).unwrap();
+    PaymentService::new(
+        ServiceParts {
+            store: Arc::new(store),
+            orders: Arc::new(DemoCatalog::default()),
+            order_signer: None,
+            yassir: yassir.clone(),
+            yabetoo: yassir,
+        },
+        settings,
+    )
+}
+
+#[tokio::test]
+async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_limit() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let settings = ServiceSettings {
+        check_interval: Duration::ZERO,
+        reconcile_first_check: Duration::ZERO,
+        max_reconcile_interval: Duration::ZERO,
+        ..ServiceSettings::default()
+    };
+    let service = service_with(yassir.clone(), settings.clone());
+    let id = created(&service, "k1", "INV-5").await;
+    yassir.answer_submits(vec![Ok(otp_page())]);
+    service
+        .submit(&id, SubmitDetails::YassirCash)
+        .await
+        .unwrap();
+    let checks = |asked: Vec<&str>| asked.iter().filter(|what| **what == "check").count();
+    let before = checks(yassir.asked());
+    // The first round only notes the payment; the next one checks it.
+    service.reconcile().await;
+    assert_eq!(checks(yassir.asked()), before);
+    yassir.answer_checks(vec![Ok(otp_page())]);
+    service.reconcile().await;
+    assert_eq!(checks(yassir.asked()), before + 1);
+
+    // The same in flight payment, past an age limit of zero: reconcile never asks.
+    let old = Arc::new(ScriptedProvider::default());
+    let service = service_with(
+        old.clone(),
+        ServiceSettings {
+            reconcile_max_age: Duration::ZERO,
+            ..settings
+        },
+    );
+    let id = created(&service, "k1", "INV-6").await;
+    old.answer_submits(vec![Ok(otp_page())]);
+    service
+        .submit(&id, SubmitDetails::YassirCash)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let before = checks(old.asked());
+    for _ in 0..3 {
+        service.reconcile().await;
+    }
+    assert_eq!(checks(old.asked()), before);
+}
