@@ -252,7 +252,7 @@ async function promptFor(msisdn) {
 }
 async function approve(intentId) {
   const response = await fetch(`${base}/sandbox/yabetoo/phone/prompts/${intentId}/approve`, {
-    method: 'POST', headers: { Accept: 'application/json' },
+    method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: '{}',
   });
   if (!response.ok) throw new Error(`approve ${intentId}: HTTP ${response.status}`);
 }

@@ -144,7 +144,8 @@ export async function startDemo({ live = false, env = {} } = {}) {
         if (prompt) {
           const response = await fetch(`${providerBase}/sandbox/yabetoo/phone/prompts/${prompt.intentId}/${answer}`, {
             method: 'POST',
-            headers: { accept: 'application/json' },
+            headers: { accept: 'application/json', 'content-type': 'application/json' },
+            body: '{}',
           });
           if (!response.ok) throw new Error(`the phone refused: ${response.status}`);
           return;

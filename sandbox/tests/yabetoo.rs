@@ -143,6 +143,7 @@ impl Sandbox {
         self.http
             .post(self.url(&format!("/phone/prompts/{intent_id}/{answer}")))
             .header("Accept", "application/json")
+            .json(&json!({}))
             .send()
             .await
             .unwrap()
@@ -977,10 +978,28 @@ async fn phone_page_lists_prompts_and_its_form_approves_then_returns_to_the_page
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
+    // Without the page's CSRF token (another site's form, a stale page): refused.
+    for body in ["", "csrf=forged"] {
+        let forged = no_redirects
+            .post(sandbox.url(&format!("/phone/prompts/{intent_id}/approve")))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    }
+    // A cross-site script cannot send JSON here without a preflight, which gets no CORS answer.
+    let token = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
     let posted = no_redirects
         .post(sandbox.url(&format!("/phone/prompts/{intent_id}/approve")))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("")
+        .body(format!("csrf={token}"))
         .send()
         .await
         .unwrap();

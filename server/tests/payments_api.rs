@@ -342,6 +342,7 @@ async fn mobile_money_approved_by_hand_on_the_phone_page() {
                 .http
                 .post(server.url(&format!("/sandbox/yabetoo/phone/prompts/{intent}/approve")))
                 .header("Accept", "application/json")
+                .json(&serde_json::json!({}))
                 .send()
                 .await
                 .unwrap();

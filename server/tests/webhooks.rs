@@ -573,6 +573,7 @@ async fn a_lost_confirm_answer_is_settled_by_yabetoos_webhook() {
         .http
         .post(server.url(&format!("/sandbox/yabetoo/phone/prompts/{intent}/approve")))
         .header("accept", "application/json")
+        .json(&json!({}))
         .send()
         .await
         .unwrap();

@@ -268,6 +268,7 @@ async fn confirm_waits_for_approval_on_the_sandbox_phone() {
     let approved = http
         .post(format!("{base}/phone/prompts/{}/approve", intent.intent_id))
         .header("Accept", "application/json")
+        .json(&serde_json::json!({}))
         .send()
         .await
         .unwrap();

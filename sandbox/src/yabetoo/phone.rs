@@ -4,13 +4,16 @@
 //! - `GET  /phone[?msisdn=…]`: the waiting prompts, each with Approve and Decline buttons. Works
 //!   without JavaScript and refreshes itself every 2 s.
 //! - `GET  /phone/prompts[?msisdn=…]`: the same list as JSON, for tests and scripts.
-//! - `POST /phone/prompts/{intent_id}/approve` and `…/decline`: answer a prompt. A form post is
-//!   sent back to the page (303); a request with `Accept: application/json` gets the charge as
-//!   confirm reports it. 404 when no prompt of that intent is waiting.
+//! - `POST /phone/prompts/{intent_id}/approve` and `…/decline`: answer a prompt. A form post
+//!   carries the page's CSRF token (403 without it) and is sent back to the page (303); a script
+//!   sends `Content-Type: application/json` (which no other site's page can send here without
+//!   a CORS preflight, and the sandbox allows none) and gets the charge as confirm reports it.
+//!   404 when no prompt of that intent is waiting.
 
 use crate::html::escape;
 use std::fmt::Write as _;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -75,8 +78,9 @@ async fn prompt_approve(
     Path(intent_id): Path<String>,
     Query(filter): Query<PhoneFilter>,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
-    answer_prompt(&sandbox, &intent_id, true, &filter, &headers)
+    answer_prompt(&sandbox, &intent_id, true, &filter, &headers, &body)
 }
 
 async fn prompt_decline(
@@ -84,8 +88,32 @@ async fn prompt_decline(
     Path(intent_id): Path<String>,
     Query(filter): Query<PhoneFilter>,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
-    answer_prompt(&sandbox, &intent_id, false, &filter, &headers)
+    answer_prompt(&sandbox, &intent_id, false, &filter, &headers, &body)
+}
+
+/// The name of the phone page's CSRF field.
+const CSRF_FIELD: &str = "csrf";
+
+/// Whether a form post carries the page's token.
+fn carries_token(body: &[u8], token: &str) -> bool {
+    url_form_pairs(body).any(|(name, value)| {
+        name == CSRF_FIELD
+            && value.len() == token.len()
+            && value
+                .bytes()
+                .zip(token.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    })
+}
+
+fn url_form_pairs(body: &[u8]) -> impl Iterator<Item = (&str, &str)> {
+    std::str::from_utf8(body)
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
 }
 
 fn answer_prompt(
@@ -94,12 +122,24 @@ fn answer_prompt(
     approve: bool,
     filter: &PhoneFilter,
     headers: &HeaderMap,
+    body: &[u8],
 ) -> Response {
-    let wants_json = headers
-        .get(header::ACCEPT)
+    let script = headers
+        .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|accept| accept.contains("application/json"));
-    match (sandbox.answer_prompt(intent_id, approve), wants_json) {
+        .is_some_and(|kind| kind.starts_with("application/json"));
+    if !script && !carries_token(body, sandbox.csrf_token()) {
+        return (
+            StatusCode::FORBIDDEN,
+            Html(format!(
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Form expired</title></head>\
+                 <body><main><h1>This form has expired</h1><p><a href=\"{YABETOO_MOUNT}/phone{}\">Open the phone again</a> and answer from there.</p></main></body></html>",
+                filter.query()
+            )),
+        )
+            .into_response();
+    }
+    match (sandbox.answer_prompt(intent_id, approve), script) {
         (Some(charge), true) => Json(charge).into_response(),
         (Some(_), false) => {
             Redirect::to(&format!("{YABETOO_MOUNT}/phone{}", filter.query())).into_response()
@@ -118,7 +158,12 @@ async fn phone_page(
     Query(filter): Query<PhoneFilter>,
 ) -> Html<String> {
     let prompts = sandbox.waiting_prompts(filter.digits());
-    Html(render_page(&prompts, &filter, OffsetDateTime::now_utc()))
+    Html(render_page(
+        &prompts,
+        &filter,
+        sandbox.csrf_token(),
+        OffsetDateTime::now_utc(),
+    ))
 }
 
 const STYLE: &str = "\
@@ -145,7 +190,12 @@ td,th{text-align:left;padding:.2rem .5rem .2rem 0;vertical-align:top}";
 const REFRESH_SCRIPT: &str = "setInterval(function(){var a=document.activeElement;\
 if(!a||a.tagName!=='INPUT'){location.reload();}},2000);";
 
-fn render_page(prompts: &[WaitingPrompt], filter: &PhoneFilter, now: OffsetDateTime) -> String {
+fn render_page(
+    prompts: &[WaitingPrompt],
+    filter: &PhoneFilter,
+    csrf: &str,
+    now: OffsetDateTime,
+) -> String {
     let mut html = String::with_capacity(4096);
     let filter_value = escape(filter.msisdn.as_deref().unwrap_or_default());
     let _ = write!(
@@ -166,7 +216,7 @@ fn render_page(prompts: &[WaitingPrompt], filter: &PhoneFilter, now: OffsetDateT
     } else {
         html.push_str("<ul aria-label=\"Waiting prompts\">");
         for prompt in prompts {
-            render_prompt(&mut html, prompt, filter, now);
+            render_prompt(&mut html, prompt, filter, csrf, now);
         }
         html.push_str("</ul>");
     }
@@ -182,6 +232,7 @@ fn render_prompt(
     html: &mut String,
     prompt: &WaitingPrompt,
     filter: &PhoneFilter,
+    csrf: &str,
     now: OffsetDateTime,
 ) {
     let seconds_left = (prompt.expires_at - now).whole_seconds().max(0);
@@ -200,8 +251,8 @@ fn render_prompt(
          <p>{operator} mobile money</p>{description}\
          <p class=\"muted\">Expires in {seconds_left} s · {intent}</p>\
          <div class=\"actions\">\
-         <form method=\"post\" action=\"{action}/approve{query}\"><button class=\"approve\" type=\"submit\">Approve</button></form>\
-         <form method=\"post\" action=\"{action}/decline{query}\"><button class=\"decline\" type=\"submit\">Decline</button></form>\
+         <form method=\"post\" action=\"{action}/approve{query}\"><input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{csrf}\"><button class=\"approve\" type=\"submit\">Approve</button></form>\
+         <form method=\"post\" action=\"{action}/decline{query}\"><input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{csrf}\"><button class=\"decline\" type=\"submit\">Decline</button></form>\
          </div></li>",
         msisdn = escape(&prompt.msisdn),
         amount = group_thousands(prompt.amount),
@@ -286,9 +337,15 @@ mod tests {
         let html = render_page(
             &[prompt("Order 42")],
             &PhoneFilter::default(),
+            "tok3n",
             OffsetDateTime::UNIX_EPOCH,
         );
         assert!(html.contains("<html lang=\"en\">"));
+        assert_eq!(
+            html.matches("<input type=\"hidden\" name=\"csrf\" value=\"tok3n\">")
+                .count(),
+            2
+        );
         assert!(html.contains("+242066594470"));
         assert!(html.contains("12\u{a0}500 XAF"));
         assert!(html.contains("Expires in 90 s"));
@@ -301,6 +358,7 @@ mod tests {
         let html = render_page(
             &[prompt("<script>x</script>")],
             &PhoneFilter::default(),
+            "t",
             OffsetDateTime::UNIX_EPOCH,
         );
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
@@ -311,8 +369,17 @@ mod tests {
         let filter = PhoneFilter {
             msisdn: Some("+242066594470".into()),
         };
-        let html = render_page(&[prompt("x")], &filter, OffsetDateTime::UNIX_EPOCH);
+        let html = render_page(&[prompt("x")], &filter, "t", OffsetDateTime::UNIX_EPOCH);
         assert!(html.contains("/approve?msisdn=242066594470\""));
+    }
+
+    #[test]
+    fn only_a_form_with_the_token_carries_it() {
+        assert!(carries_token(b"csrf=tok3n", "tok3n"));
+        assert!(carries_token(b"x=1&csrf=tok3n", "tok3n"));
+        assert!(!carries_token(b"", "tok3n"));
+        assert!(!carries_token(b"csrf=tok3", "tok3n"));
+        assert!(!carries_token(b"csrf=", "tok3n"));
     }
 
     #[test]

@@ -131,6 +131,9 @@ pub(crate) struct Sandbox {
     account_id: String,
     intents: Mutex<HashMap<String, Intent>>,
     webhooks: crate::webhooks::Notifier,
+    /// The phone page's CSRF token: its forms carry it, and an answer posted without it is
+    /// refused, so that no other site's page can approve a prompt.
+    csrf_token: String,
 }
 
 impl Sandbox {
@@ -140,7 +143,12 @@ impl Sandbox {
             account_id: format!("acct_sandbox{}", random_alphanumeric(29)),
             intents: Mutex::new(HashMap::new()),
             webhooks,
+            csrf_token: random_alphanumeric(32),
         })
+    }
+
+    pub fn csrf_token(&self) -> &str {
+        &self.csrf_token
     }
 
     fn intents(&self) -> MutexGuard<'_, HashMap<String, Intent>> {
