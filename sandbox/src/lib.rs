@@ -12,7 +12,7 @@ pub mod inspect;
 pub mod yabetoo;
 pub mod yassir;
 
-pub use config::{ConfigError, SandboxConfig};
+pub use config::{ConfigError, Language, SandboxConfig, Strict};
 pub use faults::{FaultRule, Faults};
 
 use axum::Router;

@@ -46,6 +46,7 @@ impl Fault {
             "truncated_json" => Fault::TruncatedJson,
             "unknown_status" => Fault::UnknownStatus,
             "earlier_status" => Fault::EarlierStatus,
+            "wrong_amount" => Fault::WrongAmount,
             other => {
                 return Err(RuleError::new(format!(
                     "unknown fault `{other}` ({})",

@@ -34,10 +34,12 @@ pub enum Fault {
     UnknownStatus,
     /// The real answer with an earlier status than the real one.
     EarlierStatus,
+    /// The real answer with an amount one unit more than the payment's.
+    WrongAmount,
 }
 
 /// Every fault's name, in the order the docs list them.
-pub(super) const FAULT_NAMES: [&str; 9] = [
+pub(super) const FAULT_NAMES: [&str; 10] = [
     "latency",
     "timeout",
     "reset",
@@ -47,6 +49,7 @@ pub(super) const FAULT_NAMES: [&str; 9] = [
     "truncated_json",
     "unknown_status",
     "earlier_status",
+    "wrong_amount",
 ];
 
 impl Fault {
@@ -61,6 +64,7 @@ impl Fault {
             Fault::TruncatedJson => "truncated_json",
             Fault::UnknownStatus => "unknown_status",
             Fault::EarlierStatus => "earlier_status",
+            Fault::WrongAmount => "wrong_amount",
         }
     }
 
@@ -75,7 +79,8 @@ impl Fault {
             Fault::MalformedJson
             | Fault::TruncatedJson
             | Fault::UnknownStatus
-            | Fault::EarlierStatus => &[Phase::After],
+            | Fault::EarlierStatus
+            | Fault::WrongAmount => &[Phase::After],
         }
     }
 
