@@ -185,7 +185,10 @@ fn codes_and_dial_codes_name_each_country_once() {
 
 #[test]
 fn alpha3_codes_are_iso_3166() {
-    let codes: Vec<&str> = Country::ALL.iter().map(|country| country.alpha3()).collect();
+    let codes: Vec<&str> = Country::ALL
+        .iter()
+        .map(|country| country.alpha3())
+        .collect();
     assert_eq!(codes, ["DZA", "MAR", "COG", "CMR"]);
 }
 

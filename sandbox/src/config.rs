@@ -83,7 +83,11 @@ impl Strict {
     /// `no-api-prefix`, `french`, `arabic`, `wallet-country`, `momo-numbers`, or `all`.
     pub fn parse(list: &str) -> Result<Strict, String> {
         let mut strict = Strict::default();
-        for name in list.split(',').map(str::trim).filter(|name| !name.is_empty()) {
+        for name in list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
             match name {
                 "all" => strict = Strict::ALL,
                 "customers" => strict.customer_must_exist = true,

@@ -59,6 +59,7 @@ fn order() -> CreateIntent {
         country_alpha3: "COG".into(),
         customer_phone: None,
         capture: CaptureMethod::Direct,
+        language: None,
     }
 }
 
@@ -66,8 +67,10 @@ fn reference(intent: &ProviderIntent) -> IntentRef {
     IntentRef {
         intent_id: intent.intent_id.clone(),
         client_secret: intent.client_secret.clone(),
+        amount_minor: 5000,
         currency: "XAF".into(),
         country_alpha3: "COG".into(),
+        language: None,
     }
 }
 

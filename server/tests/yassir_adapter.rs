@@ -38,6 +38,7 @@ fn client_with(origin: &str, client_secret: &str, timeout: Duration) -> YassirCl
             client_id: "test_client".into(),
             client_secret: client_secret.into(),
             service: "CHECKOUT_TEST".into(),
+            api_prefix: "/api/v1".into(),
             timeout,
         },
         reqwest::Client::new(),
@@ -66,15 +67,23 @@ fn payment(
         country_alpha3: "DZA".into(),
         customer_phone: Some(phone.into()),
         capture,
+        language: None,
     }
 }
 
+/// The intent of a payment of 1500.00 DZD.
 fn reference(intent: &ProviderIntent) -> IntentRef {
+    reference_for(intent, 150000)
+}
+
+fn reference_for(intent: &ProviderIntent, amount_minor: i64) -> IntentRef {
     IntentRef {
         intent_id: intent.intent_id.clone(),
         client_secret: intent.client_secret.clone(),
+        amount_minor,
         currency: "DZD".into(),
         country_alpha3: "DZA".into(),
+        language: None,
     }
 }
 
@@ -90,7 +99,7 @@ async fn create_and_submit(
         .create_intent(&payment(payment_id, phone, amount_minor, capture))
         .await
         .unwrap();
-    let intent = reference(&intent);
+    let intent = reference_for(&intent, amount_minor);
     let status = client
         .submit(&intent, &SubmitDetails::YassirCash)
         .await
@@ -164,9 +173,9 @@ async fn create_without_a_wallet_phone_is_refused() {
 }
 
 #[tokio::test]
-async fn same_payment_id_with_another_amount_is_refused_as_a_conflict() {
-    let (_, client) = setup().await;
-    client
+async fn an_action_id_answered_409_is_created_again_under_a_fresh_one() {
+    let (origin, client) = setup().await;
+    let first = client
         .create_intent(&payment(
             "pay_conflict",
             "+213555000001",
@@ -175,7 +184,9 @@ async fn same_payment_id_with_another_amount_is_refused_as_a_conflict() {
         ))
         .await
         .unwrap();
-    let error = client
+    // The lenient sandbox answers 409 to the same actionId for another payment: the first
+    // intent is left as it is, never proceeded, and this one is made under a new actionId.
+    let second = client
         .create_intent(&payment(
             "pay_conflict",
             "+213555000001",
@@ -183,14 +194,27 @@ async fn same_payment_id_with_another_amount_is_refused_as_a_conflict() {
             CaptureMethod::Direct,
         ))
         .await
-        .unwrap_err();
-    match error {
-        ProviderError::Refused { code, message } => {
-            assert_eq!(code, "conflict");
-            assert!(message.contains("actionId already used"), "{message}");
-        }
-        other => panic!("expected Refused, got {other:?}"),
-    }
+        .unwrap();
+    assert_ne!(second.intent_id, first.intent_id);
+    let held: serde_json::Value = reqwest::get(format!("{origin}/sandbox/intents"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let action_ids: Vec<&str> = held["intents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|intent| intent["action_id"].as_str())
+        .collect();
+    assert!(action_ids.contains(&"pay_conflict"), "{held}");
+    assert!(
+        action_ids
+            .iter()
+            .any(|id| id.starts_with("pay_conflict.") && id.len() > 13),
+        "{held}"
+    );
 }
 
 #[tokio::test]
@@ -399,8 +423,10 @@ async fn unknown_intent_is_not_found() {
     let unknown = IntentRef {
         intent_id: "123e4567-e89b-12d3-a456-426614174000".into(),
         client_secret: "pa_123e4567_secret_a1b2c3d4e5f6a1b2c3d4e5f6".into(),
+        amount_minor: 150000,
         currency: "DZD".into(),
         country_alpha3: "DZA".into(),
+        language: None,
     };
     let error = client.check(&unknown).await.unwrap_err();
     assert!(matches!(error, ProviderError::NotFound(_)), "{error:?}");

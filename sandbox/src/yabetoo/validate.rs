@@ -429,7 +429,10 @@ mod tests {
         assert!(strict_momo(&momo("cg", "46733123451", "mtn")).is_empty());
         assert_eq!(
             strict_momo(&momo("cg", "242056594470", "mtn")),
-            vec![FieldError::new("operator", "payment_method_data.momo.operator_name")]
+            vec![FieldError::new(
+                "operator",
+                "payment_method_data.momo.operator_name"
+            )]
         );
         assert_eq!(
             strict_momo(&momo("cm", "237670000001", "mtn")),

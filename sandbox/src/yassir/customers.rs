@@ -46,10 +46,8 @@ pub(super) async fn create(
         } else {
             StatusCode::CONFLICT
         };
-        return Err(
-            ApiError::new(status, say(language, words::CUSTOMER_EXISTS))
-                .with_data(existing.to_json()),
-        );
+        return Err(ApiError::new(status, say(language, words::CUSTOMER_EXISTS))
+            .with_data(existing.to_json()));
     }
     let customer = store.add_customer(name, email, phone, is_active);
     Ok(success(

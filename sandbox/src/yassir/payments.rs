@@ -64,7 +64,10 @@ pub(super) async fn create(
     }
     if strict.customer_must_exist {
         if store.customer_by_phone(&request.user_id).is_none() {
-            return Err(ApiError::bad_request(say(language, words::CUSTOMER_UNKNOWN)));
+            return Err(ApiError::bad_request(say(
+                language,
+                words::CUSTOMER_UNKNOWN,
+            )));
         }
     } else {
         store.ensure_customer(&request.user_id);

@@ -26,13 +26,21 @@ const TABLE: &[[&str; 3]] = &[
         "Aucun client n'est enregistré avec ce userId : enregistrez d'abord le numéro",
         "لا يوجد عميل مسجل بهذا المعرف: سجل الرقم أولا",
     ],
-    [ACTION_ID_USED, "actionId déjà utilisé", "actionId مستخدم بالفعل"],
+    [
+        ACTION_ID_USED,
+        "actionId déjà utilisé",
+        "actionId مستخدم بالفعل",
+    ],
     [
         WRONG_COUNTRY,
         "countryCode et actionCountryCode doivent être le pays du portefeuille du client",
         "يجب أن يكون countryCode و actionCountryCode بلد محفظة العميل",
     ],
-    [messages::INITIALIZED, "Paiement initialisé", "تم إنشاء الدفع"],
+    [
+        messages::INITIALIZED,
+        "Paiement initialisé",
+        "تم إنشاء الدفع",
+    ],
     [
         messages::AWAITING_OTP,
         "Saisissez le code reçu sur votre téléphone pour confirmer le paiement",
@@ -63,7 +71,11 @@ const TABLE: &[[&str; 3]] = &[
         "Paiement annulé par le client",
         "ألغى العميل الدفع",
     ],
-    [messages::TOO_MANY_CODES, "Trop de codes erronés", "رموز خاطئة كثيرة"],
+    [
+        messages::TOO_MANY_CODES,
+        "Trop de codes erronés",
+        "رموز خاطئة كثيرة",
+    ],
     [
         messages::EXPIRED,
         "La demande de paiement a expiré",
@@ -144,7 +156,10 @@ mod tests {
         assert_eq!(language(&headers, None), Language::English);
         assert_eq!(language(&headers, Some(Language::French)), Language::French);
         headers.insert("x-locale", "en-US".parse().unwrap());
-        assert_eq!(language(&headers, Some(Language::French)), Language::English);
+        assert_eq!(
+            language(&headers, Some(Language::French)),
+            Language::English
+        );
         headers.insert("x-locale", "ar-DZ".parse().unwrap());
         assert_eq!(language(&headers, None), Language::Arabic);
     }
