@@ -19,6 +19,7 @@ fn fast_config() -> SandboxConfig {
         yassir_intent_ttl: Duration::from_secs(15 * 60),
         slow_delay: SLOW_DELAY,
         faults: Vec::new(),
+        ..SandboxConfig::default()
     }
 }
 

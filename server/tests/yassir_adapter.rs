@@ -1,7 +1,7 @@
 //! The Yassir adapter against the sandbox simulator over real HTTP.
 
 use checkout_contract::{CaptureMethod, MobileMoneyDetails, Operator, PaymentStatus};
-use checkout_sandbox::SandboxConfig;
+use checkout_sandbox::{Language, SandboxConfig, Strict};
 use checkout_server::providers::{
     CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, SubmitDetails,
     YassirClient, YassirConfig,
@@ -32,13 +32,22 @@ async fn start_sandbox(config: SandboxConfig) -> String {
 }
 
 fn client_with(origin: &str, client_secret: &str, timeout: Duration) -> YassirClient {
+    client_on(origin, client_secret, timeout, "/api/v1")
+}
+
+fn client_on(
+    origin: &str,
+    client_secret: &str,
+    timeout: Duration,
+    api_prefix: &str,
+) -> YassirClient {
     YassirClient::new(
         YassirConfig {
             base_url: format!("{origin}{}", checkout_sandbox::YASSIR_MOUNT),
             client_id: "test_client".into(),
             client_secret: client_secret.into(),
             service: "CHECKOUT_TEST".into(),
-            api_prefix: "/api/v1".into(),
+            api_prefix: api_prefix.into(),
             timeout,
         },
         reqwest::Client::new(),
@@ -610,4 +619,114 @@ async fn an_expired_intent_checks_as_a_plain_rejection() {
         checked.failure.map(|(code, _)| code).as_deref(),
         Some("rejected")
     );
+}
+
+/// The adapter's whole journey (registration twice for one phone, a create repeated under the
+/// same payment id, OTP, reservation, capture, refunds), against the lenient sandbox and against
+/// each strict reading of what Yassir leaves undocumented.
+#[tokio::test]
+async fn the_journey_works_against_the_lenient_and_the_strict_sandbox() {
+    let arabic = Strict {
+        language: Some(Language::Arabic),
+        ..Strict::ALL
+    };
+    for strict in [Strict::default(), Strict::ALL, arabic] {
+        let origin = start_sandbox(SandboxConfig {
+            strict,
+            ..sandbox_config()
+        })
+        .await;
+        let prefix = if strict.no_api_prefix { "" } else { "/api/v1" };
+        let client = client_on(&origin, "test_secret", Duration::from_secs(5), prefix);
+        let label = format!("{strict:?}");
+
+        let direct = CreateIntent {
+            language: Some("fr".into()),
+            ..payment("pay_j1", "+213555000002", 150000, CaptureMethod::Direct)
+        };
+        let intent = client.create_intent(&direct).await.expect(&label);
+        // Repeated as after a lost answer: the same intent (lenient) or a fresh one (strict 409).
+        let again = client.create_intent(&direct).await.expect(&label);
+        assert_eq!(
+            again == intent,
+            !strict.duplicate_action_id_conflict,
+            "{label}"
+        );
+        let paid = client
+            .submit(&reference(&again), &SubmitDetails::YassirCash)
+            .await
+            .expect(&label);
+        assert_eq!(paid.status, PaymentStatus::Succeeded, "{label}");
+        let refunded = client
+            .refund(&reference(&again), Some(50000), "Returned item", None)
+            .await
+            .expect(&label);
+        assert_eq!(refunded.status, PaymentStatus::PartiallyRefunded, "{label}");
+
+        // The same wallet again: its registration is refused (409, or 400 in other words).
+        let reserved = payment(
+            "pay_j2",
+            "+213555000002",
+            500000,
+            CaptureMethod::Reservation,
+        );
+        let intent = client.create_intent(&reserved).await.expect(&label);
+        let intent = reference_for(&intent, 500000);
+        let held = client
+            .submit(&intent, &SubmitDetails::YassirCash)
+            .await
+            .expect(&label);
+        assert_eq!(held.status, PaymentStatus::PreAuthorized, "{label}");
+        let captured = client.capture(&intent, None).await.expect(&label);
+        assert_eq!(captured.status, PaymentStatus::Succeeded, "{label}");
+
+        let otp = payment("pay_j3", "+213555000001", 150000, CaptureMethod::Direct);
+        let intent = reference(&client.create_intent(&otp).await.expect(&label));
+        let asked = client
+            .submit(&intent, &SubmitDetails::YassirCash)
+            .await
+            .expect(&label);
+        assert_eq!(asked.status, PaymentStatus::RequiresAction, "{label}");
+        assert!(asked.pay_url.is_some(), "{label}");
+        let checked = client.check(&intent).await.expect(&label);
+        assert_eq!(checked.status, PaymentStatus::RequiresAction, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_wallet_yassir_neither_registers_nor_lists_fails_with_a_clear_error() {
+    let origin = start_sandbox(SandboxConfig {
+        strict: Strict::ALL,
+        ..sandbox_config()
+    })
+    .await;
+    let client = client_on(&origin, "test_secret", Duration::from_secs(5), "");
+    // Without its `+`, the sandbox's customers API refuses the phone, and finds no such customer.
+    let request = payment(
+        "pay_unlisted",
+        "213555000001",
+        150000,
+        CaptureMethod::Direct,
+    );
+    let error = client.create_intent(&request).await.unwrap_err();
+    match error {
+        ProviderError::Refused { code, message } => {
+            assert_eq!(code, "customer_not_registered");
+            assert_eq!(
+                message,
+                "Yassir did not register the wallet phone as a customer"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn x_locale_follows_the_shopper_language_and_the_wallet_country() {
+    use checkout_server::providers::yassir::x_locale;
+    assert_eq!(x_locale(Some("en"), "DZA"), Some("en-US"));
+    assert_eq!(x_locale(Some("fr"), "MAR"), Some("fr-FR"));
+    assert_eq!(x_locale(Some("ar"), "DZA"), Some("ar-DZ"));
+    assert_eq!(x_locale(Some("ar"), "MAR"), Some("ar-MA"));
+    assert_eq!(x_locale(None, "DZA"), None);
 }

@@ -54,13 +54,17 @@ pub(super) async fn create(
         .get(&request.action_id)
         .and_then(|id| store.intents.get(id))
     {
-        if existing.is_same_payment(&request) && !strict.duplicate_action_id_conflict {
-            return Ok((StatusCode::OK, Json(existing.created_body())).into_response());
-        }
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            say(language, words::ACTION_ID_USED),
-        ));
+        let message = match (
+            existing.is_same_payment(&request),
+            strict.duplicate_action_id_conflict,
+        ) {
+            (true, false) => {
+                return Ok((StatusCode::OK, Json(existing.created_body())).into_response())
+            }
+            (true, true) => words::ACTION_ID_USED,
+            (false, _) => words::ACTION_ID_OTHER_PAYMENT,
+        };
+        return Err(ApiError::new(StatusCode::CONFLICT, say(language, message)));
     }
     if strict.customer_must_exist {
         if store.customer_by_phone(&request.user_id).is_none() {

@@ -11,6 +11,7 @@ pub(super) const CUSTOMER_EXISTS: &str = "Customer already exists";
 pub(super) const CUSTOMER_UNKNOWN: &str =
     "No customer is registered with this userId: register the phone first";
 pub(super) const ACTION_ID_USED: &str = "actionId already used";
+pub(super) const ACTION_ID_OTHER_PAYMENT: &str = "actionId already used for a different payment";
 pub(super) const WRONG_COUNTRY: &str =
     "countryCode and actionCountryCode must be the country of the customer's wallet";
 
@@ -30,6 +31,11 @@ const TABLE: &[[&str; 3]] = &[
         ACTION_ID_USED,
         "actionId déjà utilisé",
         "actionId مستخدم بالفعل",
+    ],
+    [
+        ACTION_ID_OTHER_PAYMENT,
+        "actionId déjà utilisé pour un autre paiement",
+        "actionId مستخدم بالفعل لدفع آخر",
     ],
     [
         WRONG_COUNTRY,
@@ -143,6 +149,7 @@ mod tests {
             CUSTOMER_EXISTS,
             CUSTOMER_UNKNOWN,
             ACTION_ID_USED,
+            ACTION_ID_OTHER_PAYMENT,
             WRONG_COUNTRY,
         ] {
             assert_ne!(say(Language::French, english), english);
