@@ -13,7 +13,7 @@ const PAYMENT: &str = r#"{"id":"pay_1","order":"demo-dz","method":"yassir_cash",
 "currency":"DZD","status":"created","created_at":"2025-01-15T10:30:00Z","updated_at":"2025-01-15T10:30:00Z"}"#;
 
 /// Replaces `fetch` with one answering `status` and `body`, recording each request as
-/// `[method, url, idempotency key, content type, body]` in `window.fetchCalls`.
+/// `[method, url, idempotency key, content type, body, language]` in `window.fetchCalls`.
 fn fake_fetch(status: u16, body: &str) {
     let window = web_sys::window().unwrap();
     let fetch = Function::new_with_args(
@@ -21,7 +21,8 @@ fn fake_fetch(status: u16, body: &str) {
         &format!(
             "return request.text().then(body => {{
                 (window.fetchCalls = window.fetchCalls || []).push([request.method, request.url,
-                    request.headers.get('Idempotency-Key'), request.headers.get('Content-Type'), body]);
+                    request.headers.get('Idempotency-Key'), request.headers.get('Content-Type'), body,
+                    request.headers.get('Accept-Language')]);
                 return new Response({body:?}, {{ status: {status}, headers: {{ 'Content-Type': 'application/json' }} }});
             }});"
         ),
@@ -48,7 +49,7 @@ fn origin() -> String {
 }
 
 #[wasm_bindgen_test]
-async fn create_sends_the_idempotency_key_and_reads_the_payment() {
+async fn create_sends_the_idempotency_key_and_the_language_and_reads_the_payment() {
     fake_fetch(201, PAYMENT);
     let backend = HttpBackend::new("");
     let request = CreatePaymentRequest {
@@ -56,7 +57,10 @@ async fn create_sends_the_idempotency_key_and_reads_the_payment() {
         method: MethodKind::YassirCash,
         phone: Some("+213555123456".into()),
     };
-    let payment = backend.create_payment("key-1", &request).await.unwrap();
+    let payment = backend
+        .create_payment("key-1", &request, "fr")
+        .await
+        .unwrap();
     assert_eq!(
         (payment.id.as_str(), payment.status),
         ("pay_1", PaymentStatus::Created)
@@ -70,6 +74,7 @@ async fn create_sends_the_idempotency_key_and_reads_the_payment() {
         call[4].as_deref(),
         Some(r#"{"order":"demo-dz","method":"yassir_cash","phone":"+213555123456"}"#)
     );
+    assert_eq!(call[5].as_deref(), Some("fr"), "the shopper's language");
 }
 
 #[wasm_bindgen_test]

@@ -548,6 +548,17 @@ async fn resume_marker_of_another_order_is_ignored() {
 }
 
 #[wasm_bindgen_test]
+async fn the_create_carries_the_shopper_language() {
+    let backend = FakeBackend::new(session_dz("t-language", vec![]));
+    backend.on_submit(move |_| Ok(yassir_succeeded("pay_t_language_1", "t-language")));
+    let widget = mount(backend.clone(), "t-language", Lang::Fr, quick_polling()).await;
+    widget.type_into(YASSIR_PHONE, "0555 12 34 56").await;
+    widget.click("button.cw-pay");
+    widget.wait_for_step("succeeded").await;
+    assert_eq!(*backend.languages.borrow(), ["fr"]);
+}
+
+#[wasm_bindgen_test]
 async fn arabic_renders_right_to_left() {
     let widget = mount(
         FakeBackend::new(session_dz("t-arabic", vec![])),

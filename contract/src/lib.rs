@@ -121,9 +121,10 @@ impl Operator {
     /// money does not take (Orange, Nexttel and Camtel in Cameroon; Congo Telecom, Equateur
     /// Telecom): no operator offered could charge it, so the widget and the server refuse it.
     ///
-    /// Between two operators both taken, the suggestion is a default the shopper may override
-    /// (the widget warns, the server lets it through): the plan's blocks move between
-    /// operators from time to time, and the operator asked is the one that charges.
+    /// Between two operators both taken, the suggestion is what the operator must be: the
+    /// operator asked is the one that charges, and an Airtel number sent to MTN can only fail,
+    /// so the server refuses the mismatch (the widget pre-selects the suggestion). Where the
+    /// plan names no owner (Congo `04`), either may be asked.
     pub fn suggested_for(number: &Mobile) -> Result<Option<Operator>, Network> {
         match number.network {
             Some(network) => Operator::from_network(network).map(Some).ok_or(network),
@@ -156,8 +157,9 @@ pub struct CheckoutSession {
     pub order: OrderSummary,
     /// Only the methods the server can take for this order's currency, in display order.
     pub methods: Vec<MethodOffer>,
-    /// True when the server talks to a sandbox: the providers' test numbers are accepted and the
-    /// widget says that no real money moves.
+    /// True when this order's provider is reached with test credentials (the sandbox, Yassir's
+    /// staging host, a Yabetoo `sk_test_` key): its test numbers are accepted and the widget says
+    /// that no real money moves.
     #[serde(default)]
     pub test_mode: bool,
     /// Origins the widget may send the shopper to for an OTP (`payUrl`), as the server sees them.

@@ -206,6 +206,16 @@ impl Country {
         }
     }
 
+    /// ISO 3166-1 alpha-3, as Yassir writes countries (`DZA`, `MAR`).
+    pub fn alpha3(self) -> &'static str {
+        match self {
+            Country::Algeria => "DZA",
+            Country::Morocco => "MAR",
+            Country::Congo => "COG",
+            Country::Cameroon => "CMR",
+        }
+    }
+
     /// The country of a lower-case alpha-2 code.
     pub fn from_code(code: &str) -> Option<Country> {
         Country::ALL

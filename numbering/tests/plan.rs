@@ -184,6 +184,15 @@ fn codes_and_dial_codes_name_each_country_once() {
 }
 
 #[test]
+fn alpha3_codes_are_iso_3166() {
+    let codes: Vec<&str> = Country::ALL
+        .iter()
+        .map(|country| country.alpha3())
+        .collect();
+    assert_eq!(codes, ["DZA", "MAR", "COG", "CMR"]);
+}
+
+#[test]
 fn typed_numbers_are_normalised() {
     let dz = |input| parse_typed(input, &[Country::Algeria]).map(|m| m.e164());
     for input in [

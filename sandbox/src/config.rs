@@ -22,6 +22,94 @@ pub struct SandboxConfig {
     pub faults: Vec<FaultRule>,
     /// Where the providers' webhooks go (none by default).
     pub webhooks: WebhookTargets,
+    /// The stricter readings of what the providers leave undocumented; all off by default.
+    pub strict: Strict,
+}
+
+/// Stricter answers where the providers' documents are silent or contradict each other. Off,
+/// the sandbox takes the lenient reading (the demo's); on, the one a real gateway may well
+/// have, so that an adapter can be tried against both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Strict {
+    /// Yassir: an intent's `userId` must be a registered customer (customers v1), and a second
+    /// registration of a phone is answered 400 "already exists" (what staging reportedly does)
+    /// instead of the documented 409.
+    pub customer_must_exist: bool,
+    /// Yassir: a create with an `actionId` already used is answered 409, even for the same
+    /// payment, instead of the intent it made.
+    pub duplicate_action_id_conflict: bool,
+    /// Yassir: only the staging docs' paths without `/api/v1` are served.
+    pub no_api_prefix: bool,
+    /// Yassir: messages are in this language unless `x-locale` asks for another one the
+    /// sandbox speaks; `None` is English.
+    pub language: Option<Language>,
+    /// Yassir: `countryCode` and `actionCountryCode` must be the wallet phone's country.
+    pub wallet_country: bool,
+    /// Yabetoo: only Congo (`cg`) is served, and a number whose prefix belongs to the other
+    /// operator than `operator_name` is refused (422).
+    pub momo_numbers: bool,
+}
+
+/// The languages the Yassir simulator answers in (`x-locale`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    English,
+    French,
+    Arabic,
+}
+
+impl Language {
+    /// The language of an `x-locale` value (`fr-FR`, `ar_DZ`, `en`), if the sandbox speaks it.
+    pub fn from_locale(locale: &str) -> Option<Language> {
+        let primary = locale.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Language::English),
+            "fr" => Some(Language::French),
+            "ar" => Some(Language::Arabic),
+            _ => None,
+        }
+    }
+}
+
+impl Strict {
+    /// Every switch on, answering in French.
+    pub const ALL: Strict = Strict {
+        customer_must_exist: true,
+        duplicate_action_id_conflict: true,
+        no_api_prefix: true,
+        language: Some(Language::French),
+        wallet_country: true,
+        momo_numbers: true,
+    };
+
+    /// The comma-separated names of `SANDBOX_STRICT`: `customers`, `action-id`,
+    /// `no-api-prefix`, `french`, `arabic`, `wallet-country`, `momo-numbers`, or `all`.
+    pub fn parse(list: &str) -> Result<Strict, String> {
+        let mut strict = Strict::default();
+        for name in list
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
+            match name {
+                "all" => strict = Strict::ALL,
+                "customers" => strict.customer_must_exist = true,
+                "action-id" => strict.duplicate_action_id_conflict = true,
+                "no-api-prefix" => strict.no_api_prefix = true,
+                "french" => strict.language = Some(Language::French),
+                "arabic" => strict.language = Some(Language::Arabic),
+                "wallet-country" => strict.wallet_country = true,
+                "momo-numbers" => strict.momo_numbers = true,
+                other => {
+                    return Err(format!(
+                        "unknown switch `{other}` (customers, action-id, no-api-prefix, french, \
+                         arabic, wallet-country, momo-numbers or all)"
+                    ))
+                }
+            }
+        }
+        Ok(strict)
+    }
 }
 
 impl Default for SandboxConfig {
@@ -34,6 +122,7 @@ impl Default for SandboxConfig {
             slow_delay: Duration::from_secs(30),
             faults: Vec::new(),
             webhooks: WebhookTargets::default(),
+            strict: Strict::default(),
         }
     }
 }
@@ -72,6 +161,7 @@ impl SandboxConfig {
     /// | `SANDBOX_YASSIR_WEBHOOK_SECRET` | none: unsigned | the secret that signs them |
     /// | `SANDBOX_YABETOO_WEBHOOK_URL` | none | where Yabetoo's webhooks go |
     /// | `SANDBOX_YABETOO_WEBHOOK_SECRET` | [`crate::yabetoo::WEBHOOK_SECRET`] | the secret that signs them |
+    /// | `SANDBOX_STRICT` | none | [`Self::strict`], as [`Strict::parse`] reads it |
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let defaults = Self::default();
         let millis = |variable: &'static str, default: Duration| match lookup(variable) {
@@ -139,14 +229,56 @@ impl SandboxConfig {
                 });
             }
         }
+        let strict = match lookup("SANDBOX_STRICT") {
+            None => Strict::default(),
+            Some(list) => Strict::parse(&list).map_err(|message| ConfigError {
+                variable: "SANDBOX_STRICT",
+                message,
+            })?,
+        };
         Ok(Self {
             public_base_url,
             webhooks,
+            strict,
             momo_settle_delay: millis("SANDBOX_SETTLE_DELAY_MS", defaults.momo_settle_delay)?,
             momo_prompt_timeout: millis("SANDBOX_PROMPT_TIMEOUT_MS", defaults.momo_prompt_timeout)?,
             slow_delay: millis("SANDBOX_SLOW_DELAY_MS", defaults.slow_delay)?,
             faults,
             ..defaults
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_switches_are_off_unless_named() {
+        let config = SandboxConfig::from_lookup(|_| None).unwrap();
+        assert_eq!(config.strict, Strict::default());
+        let strict = Strict::parse("customers, arabic,no-api-prefix").unwrap();
+        assert!(strict.customer_must_exist && strict.no_api_prefix);
+        assert_eq!(strict.language, Some(Language::Arabic));
+        assert!(!strict.duplicate_action_id_conflict && !strict.momo_numbers);
+        assert_eq!(Strict::parse("all").unwrap(), Strict::ALL);
+    }
+
+    #[test]
+    fn an_unknown_strict_switch_names_itself() {
+        let error = SandboxConfig::from_lookup(|name| {
+            (name == "SANDBOX_STRICT").then(|| "customers,loose".to_string())
+        })
+        .unwrap_err();
+        assert_eq!(error.variable, "SANDBOX_STRICT");
+        assert!(error.message.contains("`loose`"), "{}", error.message);
+    }
+
+    #[test]
+    fn locales_name_their_language() {
+        assert_eq!(Language::from_locale("fr-FR"), Some(Language::French));
+        assert_eq!(Language::from_locale("ar_DZ"), Some(Language::Arabic));
+        assert_eq!(Language::from_locale("en"), Some(Language::English));
+        assert_eq!(Language::from_locale("de-DE"), None);
     }
 }

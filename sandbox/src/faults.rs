@@ -20,6 +20,7 @@
 //! | `truncated_json` | | after | the real answer, its JSON body cut in half |
 //! | `unknown_status` | | after | the real answer with an undocumented status: Yassir `statusCode` 99 without `status` text, Yabetoo `on_hold` |
 //! | `earlier_status` | | after | the real answer with an earlier status: Yassir `statusCode` 0, `status` `CREATED`, no `payUrl`; Yabetoo `pending` |
+//! | `wrong_amount` | | after | the real answer with its amount one unit more (Yassir `data.amount`, Yabetoo `amount`), where it has one |
 //!
 //! The webhooks a provider sends (see [`crate::webhooks`]) are the operation `webhook`, which
 //! `*` does not cover; it takes `latency` (sent `delay_ms` late) and three faults of its own:

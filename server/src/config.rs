@@ -7,7 +7,15 @@ use std::time::Duration;
 
 use checkout_sandbox::SandboxConfig;
 
-use crate::providers::{YabetooConfig, YassirConfig};
+use crate::orders::Coverage;
+use crate::providers::{yabetoo, yassir, YabetooConfig, YassirConfig};
+
+/// Yassir's production API, the one host whose OTP pages the server knows by default.
+pub const YASSIR_PRODUCTION: &str = "https://api.payment.yassir.io";
+/// Yassir's staging API ("sandbox credentials" in Yassir's words).
+pub const YASSIR_STAGING: &str = "https://stg-api.payment.yassir.io";
+/// The origin of the OTP pages of Yassir's production.
+pub const YASSIR_PRODUCTION_OTP: &str = "https://otp.payment.yassir.io";
 
 /// Whether the server talks to its own embedded sandbox or to the providers' APIs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +40,12 @@ pub struct Config {
     pub sandbox: SandboxConfig,
     /// Origins the widget may follow a `payUrl` to (Yassir's OTP pages).
     pub redirect_origins: Vec<String>,
+    /// Mobile-money countries offered beyond the ones Yabetoo is known to serve.
+    pub coverage: Coverage,
+    /// Yassir is reached with test credentials: the sandbox or Yassir's staging host.
+    pub yassir_test_mode: bool,
+    /// Yabetoo is reached with a test key (`sk_test_…`) or through the sandbox.
+    pub yabetoo_test_mode: bool,
     /// Origins allowed to call the shopper API from another page (CORS); empty = same origin
     /// only, `*` = any.
     pub cors_origins: Vec<String>,
@@ -180,7 +194,23 @@ impl Config {
             Duration::from_millis(parse(&lookup, "YABETOO_CONFIRM_TIMEOUT_MS", 120_000)?);
 
         let sandbox_base = local_base.clone();
-        let (yassir, yabetoo) = match mode {
+        let prefix_setting = lookup("YASSIR_API_PREFIX");
+        let api_prefix = match prefix_setting.as_deref().map(str::trim) {
+            None => yassir::API_PREFIX.to_string(),
+            Some("none" | "/") => String::new(),
+            Some(prefix) if prefix.starts_with('/') && !prefix.contains(['?', '#', ' ']) => {
+                prefix.trim_end_matches('/').to_string()
+            }
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "YASSIR_API_PREFIX",
+                    message: format!(
+                        "`{other}` is neither a path such as /api/v1 nor `none` (the staging docs' paths)"
+                    ),
+                })
+            }
+        };
+        let (mut yassir, yabetoo) = match mode {
             ProviderMode::Sandbox => (
                 YassirConfig {
                     base_url: lookup("YASSIR_BASE_URL").unwrap_or_else(|| {
@@ -191,6 +221,7 @@ impl Config {
                     client_secret: lookup("YASSIR_CLIENT_SECRET")
                         .unwrap_or_else(|| checkout_sandbox::yassir::CLIENT_SECRET.into()),
                     service: lookup("YASSIR_SERVICE").unwrap_or_else(|| "EXT_DEMO_SHOP".into()),
+                    api_prefix: api_prefix.clone(),
                     timeout,
                 },
                 YabetooConfig {
@@ -209,6 +240,7 @@ impl Config {
                     client_id: required(&lookup, "YASSIR_CLIENT_ID")?,
                     client_secret: required(&lookup, "YASSIR_CLIENT_SECRET")?,
                     service: required(&lookup, "YASSIR_SERVICE")?,
+                    api_prefix: api_prefix.clone(),
                     timeout,
                 },
                 YabetooConfig {
@@ -218,6 +250,45 @@ impl Config {
                     confirm_timeout,
                 },
             ),
+        };
+
+        // A base URL given with its prefix (`…/api/v1`) is the same API: the prefix is not
+        // sent twice.
+        let base = yassir.base_url.trim_end_matches('/').to_string();
+        if !yassir.api_prefix.is_empty() && base.ends_with(&yassir.api_prefix) {
+            yassir.base_url = base[..base.len() - yassir.api_prefix.len()].to_string();
+        } else if prefix_setting.is_none() && base.ends_with(yassir::API_PREFIX) {
+            yassir.base_url = base[..base.len() - yassir::API_PREFIX.len()].to_string();
+        }
+        let yassir_production = yassir.base_url.trim_end_matches('/') == YASSIR_PRODUCTION;
+        let yassir_test_mode = mode == ProviderMode::Sandbox
+            || yassir.base_url.trim_end_matches('/') == YASSIR_STAGING;
+        let yabetoo_test_mode =
+            mode == ProviderMode::Sandbox || yabetoo::is_test_key(&yabetoo.secret_key);
+
+        let coverage = match lookup("MOBILE_MONEY_UNVERIFIED_COUNTRIES") {
+            // The demo's Cameroon order: the sandbox serves it, Yabetoo is not known to.
+            None => Coverage {
+                cameroon_unverified: mode == ProviderMode::Sandbox,
+            },
+            Some(list) => {
+                let mut coverage = Coverage::default();
+                for code in split_list(&list) {
+                    match code.as_str() {
+                        "cm" => coverage.cameroon_unverified = true,
+                        "none" => {}
+                        other => {
+                            return Err(ConfigError {
+                                variable: "MOBILE_MONEY_UNVERIFIED_COUNTRIES",
+                                message: format!(
+                                    "`{other}` is not a country that can be offered unverified (only `cm`, or `none`)"
+                                ),
+                            })
+                        }
+                    }
+                }
+                coverage
+            }
         };
 
         let admin_token_is_default = lookup("ADMIN_TOKEN").is_none();
@@ -241,7 +312,18 @@ impl Config {
         let redirect_origins = match lookup("REDIRECT_ORIGINS") {
             Some(list) => split_list(&list),
             None if mode == ProviderMode::Sandbox => vec![public_url.clone()],
-            None => vec!["https://otp.payment.yassir.io".into()],
+            None if yassir_production => vec![YASSIR_PRODUCTION_OTP.into()],
+            // Staging's OTP pages are on an origin no document gives: the first proceed's
+            // `payUrl` shows it, and the widget follows none it was not told of.
+            None => {
+                return Err(ConfigError {
+                    variable: "REDIRECT_ORIGINS",
+                    message: format!(
+                        "is required in live mode when YASSIR_BASE_URL is not {YASSIR_PRODUCTION}: \
+                         the origin of that Yassir's OTP pages (the payUrl of a first proceed shows it)"
+                    ),
+                })
+            }
         };
 
         // The `SANDBOX_*` variables are the sandbox's own; its links point at this server
@@ -306,6 +388,9 @@ impl Config {
             yabetoo,
             sandbox,
             redirect_origins,
+            coverage,
+            yassir_test_mode,
+            yabetoo_test_mode,
             cors_origins: match lookup("CORS_ORIGINS") {
                 Some(list) => split_list(&list),
                 // The sandbox moves no money: any page may try it, e.g. a merchant's own test page.
@@ -600,6 +685,97 @@ mod tests {
     fn live_mode_names_the_missing_variable() {
         let error = config(&[("PROVIDER_MODE", "live")]).unwrap_err();
         assert_eq!(error.variable, "YASSIR_BASE_URL");
+    }
+
+    /// Every variable live mode needs, with Yassir's `base` and Yabetoo's `key`.
+    fn live(
+        base: &str,
+        key: &str,
+        more: &[(&'static str, &'static str)],
+    ) -> Result<Config, ConfigError> {
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("PROVIDER_MODE", "live"),
+            ("YASSIR_BASE_URL", base),
+            ("YASSIR_CLIENT_ID", "client"),
+            ("YASSIR_CLIENT_SECRET", "secret"),
+            ("YASSIR_SERVICE", "EXT_SHOP"),
+            ("YABETOO_BASE_URL", "https://pay.sandbox.yabetoopay.com"),
+            ("YABETOO_SECRET_KEY", key),
+            ("ADMIN_TOKEN", "a-long-enough-admin-token"),
+        ];
+        pairs.extend_from_slice(more);
+        config(&pairs)
+    }
+
+    #[test]
+    fn staging_needs_the_origin_of_its_otp_pages() {
+        let error = live(YASSIR_STAGING, "sk_test_x", &[]).unwrap_err();
+        assert_eq!(error.variable, "REDIRECT_ORIGINS");
+        let staging = live(
+            YASSIR_STAGING,
+            "sk_test_x",
+            &[("REDIRECT_ORIGINS", "https://stg-otp.example")],
+        )
+        .unwrap();
+        assert_eq!(staging.redirect_origins, ["https://stg-otp.example"]);
+        assert!(staging.yassir_test_mode);
+        let production = live(YASSIR_PRODUCTION, "sk_live_x", &[]).unwrap();
+        assert_eq!(production.redirect_origins, [YASSIR_PRODUCTION_OTP]);
+        assert!(!production.yassir_test_mode && !production.yabetoo_test_mode);
+    }
+
+    #[test]
+    fn the_yassir_path_prefix_is_set_or_left_out() {
+        let default = live(YASSIR_PRODUCTION, "sk_live_x", &[]).unwrap();
+        assert_eq!(default.yassir.api_prefix, "/api/v1");
+        let none = live(
+            YASSIR_PRODUCTION,
+            "sk_live_x",
+            &[("YASSIR_API_PREFIX", "none")],
+        )
+        .unwrap();
+        assert_eq!(none.yassir.api_prefix, "");
+        let in_the_url = live("https://api.payment.yassir.io/api/v1/", "sk_live_x", &[]).unwrap();
+        assert_eq!(in_the_url.yassir.base_url, YASSIR_PRODUCTION);
+        assert_eq!(in_the_url.yassir.api_prefix, "/api/v1");
+        assert_eq!(in_the_url.redirect_origins, [YASSIR_PRODUCTION_OTP]);
+        let error = live(
+            YASSIR_PRODUCTION,
+            "sk_live_x",
+            &[("YASSIR_API_PREFIX", "v1")],
+        )
+        .unwrap_err();
+        assert_eq!(error.variable, "YASSIR_API_PREFIX");
+    }
+
+    #[test]
+    fn test_numbers_follow_the_yabetoo_key() {
+        let test_key = live(YASSIR_PRODUCTION, "sk_test_abc", &[]).unwrap();
+        assert!(test_key.yabetoo_test_mode);
+        let live_key = live(YASSIR_PRODUCTION, "sk_live_abc", &[]).unwrap();
+        assert!(!live_key.yabetoo_test_mode);
+    }
+
+    #[test]
+    fn cameroon_is_offered_only_when_named_unverified() {
+        assert!(config(&[]).unwrap().coverage.cameroon_unverified);
+        assert!(
+            !live(YASSIR_PRODUCTION, "sk_live_x", &[])
+                .unwrap()
+                .coverage
+                .cameroon_unverified
+        );
+        let named = live(
+            YASSIR_PRODUCTION,
+            "sk_live_x",
+            &[("MOBILE_MONEY_UNVERIFIED_COUNTRIES", "cm")],
+        )
+        .unwrap();
+        assert!(named.coverage.cameroon_unverified);
+        let off = config(&[("MOBILE_MONEY_UNVERIFIED_COUNTRIES", "none")]).unwrap();
+        assert!(!off.coverage.cameroon_unverified);
+        let error = config(&[("MOBILE_MONEY_UNVERIFIED_COUNTRIES", "ga")]).unwrap_err();
+        assert_eq!(error.variable, "MOBILE_MONEY_UNVERIFIED_COUNTRIES");
     }
 
     #[test]

@@ -77,7 +77,9 @@ pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppSt
             yabetoo: Arc::new(YabetooClient::new(config.yabetoo.clone(), http)),
         },
         ServiceSettings {
-            test_mode: config.mode == ProviderMode::Sandbox,
+            yassir_test_mode: config.yassir_test_mode,
+            yabetoo_test_mode: config.yabetoo_test_mode,
+            coverage: config.coverage,
             check_interval: config.check_interval,
             unknown_outcome_grace: config.unknown_outcome_grace,
             max_reconcile_interval: config.max_reconcile_interval,

@@ -119,7 +119,10 @@ pub fn validate(order: &TokenOrder) -> Result<Order, TokenError> {
         product: false,
         expires_at: order.expires_at,
     };
-    if payable.methods().is_empty() {
+    if payable
+        .methods(crate::orders::Coverage::default())
+        .is_empty()
+    {
         return Err(TokenError::Invalid(format!(
             "no payment method takes currency `{}`: Yassir Cash takes DZD, MAD and USD; mobile money takes XAF",
             order.currency

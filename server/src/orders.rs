@@ -34,30 +34,38 @@ impl Order {
         }
     }
 
-    /// Yassir's country for this order's currency (ISO alpha-3), used as `countryCode`.
-    pub fn yassir_country(&self) -> &'static str {
-        match self.currency.as_str() {
-            "MAD" => "MAR",
-            _ => "DZA",
+    /// Yassir's country for a payment of this order (ISO alpha-3), sent as `countryCode`,
+    /// `actionCountryCode` and `x-country-code`: the wallet's, from its dial code (a USD order
+    /// is paid from an Algerian or a Moroccan wallet); without a wallet, the currency's.
+    pub fn yassir_country(&self, wallet_phone: Option<&str>) -> &'static str {
+        let wallet = wallet_phone
+            .and_then(|phone| checkout_numbering::parse_international(phone, &Country::ALL).ok());
+        match (wallet, self.currency.as_str()) {
+            (Some(wallet), _) => wallet.country.alpha3(),
+            (None, "MAD") => Country::Morocco.alpha3(),
+            (None, _) => Country::Algeria.alpha3(),
         }
     }
 
-    /// The methods offered for this order: those whose provider takes its currency.
-    pub fn methods(&self) -> Vec<MethodOffer> {
+    /// The methods offered for this order: those whose provider takes its currency, in the
+    /// countries `coverage` names.
+    pub fn methods(&self, coverage: Coverage) -> Vec<MethodOffer> {
         let mut methods = Vec::new();
         if let Some(countries) = yassir_countries(&self.currency) {
             methods.push(MethodOffer::YassirCash { countries });
         }
         if self.currency == "XAF" {
             methods.push(MethodOffer::MobileMoney {
-                countries: mobile_money_countries(),
+                countries: mobile_money_countries(coverage),
             });
         }
         methods
     }
 
-    pub fn offers(&self, method: MethodKind) -> bool {
-        self.methods().iter().any(|offer| offer.kind() == method)
+    pub fn offers(&self, method: MethodKind, coverage: Coverage) -> bool {
+        self.methods(coverage)
+            .iter()
+            .any(|offer| offer.kind() == method)
     }
 
     /// The dial codes of the Yassir Cash wallets this order's currency takes (none if it takes
@@ -82,12 +90,29 @@ fn yassir_countries(currency: &str) -> Option<Vec<PhoneCountry>> {
     Some(countries.into_iter().map(PhoneCountry::from).collect())
 }
 
-/// Yabetoo takes XAF: Congo with MTN and Airtel; Cameroon with MTN (Airtel has no network there).
-pub fn mobile_money_countries() -> Vec<MobileMoneyCountry> {
-    vec![
-        MobileMoneyCountry::new(Country::Congo, vec![Operator::Mtn, Operator::Airtel]),
-        MobileMoneyCountry::new(Country::Cameroon, vec![Operator::Mtn]),
-    ]
+/// Where mobile money is offered beyond what Yabetoo is known to serve.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Cameroon (MTN), which Yabetoo's documents name only as an example code: its API, FAQ
+    /// and SDKs serve the Republic of Congo alone. Off unless `MOBILE_MONEY_UNVERIFIED_COUNTRIES`
+    /// names `cm` (the sandbox's default, for the demo).
+    pub cameroon_unverified: bool,
+}
+
+/// Yabetoo takes XAF: the Republic of Congo with MTN and Airtel; Cameroon with MTN (Airtel has
+/// no network there) only when `coverage` says so.
+pub fn mobile_money_countries(coverage: Coverage) -> Vec<MobileMoneyCountry> {
+    let mut countries = vec![MobileMoneyCountry::new(
+        Country::Congo,
+        vec![Operator::Mtn, Operator::Airtel],
+    )];
+    if coverage.cameroon_unverified {
+        countries.push(MobileMoneyCountry::new(
+            Country::Cameroon,
+            vec![Operator::Mtn],
+        ));
+    }
+    countries
 }
 
 /// Where orders come from.
@@ -189,16 +214,44 @@ mod tests {
     #[test]
     fn dinar_orders_offer_yassir_cash_only() {
         let order = DemoCatalog::default().find("demo-dz").unwrap();
-        assert!(order.offers(MethodKind::YassirCash));
-        assert!(!order.offers(MethodKind::MobileMoney));
-        assert_eq!(order.yassir_country(), "DZA");
+        assert!(order.offers(MethodKind::YassirCash, Coverage::default()));
+        assert!(!order.offers(MethodKind::MobileMoney, Coverage::default()));
+        assert_eq!(order.yassir_country(None), "DZA");
+        assert_eq!(order.yassir_country(Some("+213555000001")), "DZA");
+    }
+
+    #[test]
+    fn dollar_orders_go_to_the_wallet_country() {
+        let order = Order {
+            currency: "USD".into(),
+            ..DemoCatalog::default().find("demo-dz").unwrap()
+        };
+        assert_eq!(order.yassir_country(Some("+212600000002")), "MAR");
+        assert_eq!(order.yassir_country(Some("+213555000002")), "DZA");
+        let dirhams = DemoCatalog::default().find("demo-ma").unwrap();
+        assert_eq!(dirhams.yassir_country(None), "MAR");
     }
 
     #[test]
     fn franc_orders_offer_mobile_money_only() {
         let order = DemoCatalog::default().find("demo-cg").unwrap();
-        assert!(order.offers(MethodKind::MobileMoney));
-        assert!(!order.offers(MethodKind::YassirCash));
+        assert!(order.offers(MethodKind::MobileMoney, Coverage::default()));
+        assert!(!order.offers(MethodKind::YassirCash, Coverage::default()));
+    }
+
+    #[test]
+    fn cameroon_is_offered_only_as_unverified() {
+        let codes = |coverage| -> Vec<String> {
+            mobile_money_countries(coverage)
+                .into_iter()
+                .map(|country| country.code)
+                .collect()
+        };
+        assert_eq!(codes(Coverage::default()), ["cg"]);
+        let unverified = Coverage {
+            cameroon_unverified: true,
+        };
+        assert_eq!(codes(unverified), ["cg", "cm"]);
     }
 
     #[test]

@@ -113,13 +113,16 @@ fn mobile_leads(country: Country) -> String {
 
 /// Mobile-money details: an offered country and operator, an MSISDN of that country in
 /// international form on a network mobile money takes (the numbering plan, then
-/// [`Operator::suggested_for`]), and well-formed optional fields. In test mode the sandbox's test
-/// numbers are taken as they are. Returns the details normalised (digits only).
+/// [`Operator::suggested_for`]) and, where the plan names the network of its prefix, on the
+/// operator's own; and well-formed optional fields. With `test_numbers` (Yabetoo reached with a
+/// test key) the sandbox's test numbers are taken as they are. Returns the details normalised
+/// (digits only).
 pub fn mobile_money(
     details: MobileMoneyDetails,
-    test_mode: bool,
+    test_numbers: bool,
+    coverage: orders::Coverage,
 ) -> Result<MobileMoneyDetails, ServiceError> {
-    let countries = orders::mobile_money_countries();
+    let countries = orders::mobile_money_countries(coverage);
     let Some(country) = countries
         .iter()
         .find(|country| country.code == details.country)
@@ -163,9 +166,15 @@ pub fn mobile_money(
         ));
     }
     // The sandbox's own list: its test numbers are in no numbering plan.
-    let test_number = test_mode && checkout_sandbox::yabetoo::numbers::is_test_msisdn(digits);
+    let test_number = test_numbers && checkout_sandbox::yabetoo::numbers::is_test_msisdn(digits);
     if !test_number {
-        msisdn_in_plan(raw, digits, &country.code, &country.dial_code)?;
+        msisdn_in_plan(
+            raw,
+            digits,
+            &country.code,
+            &country.dial_code,
+            details.operator,
+        )?;
     }
 
     let first_name = optional_text("first_name", details.first_name, 60)?;
@@ -189,12 +198,15 @@ pub fn mobile_money(
     })
 }
 
-/// The MSISDN is a mobile number of the country, on a network mobile money takes there.
+/// The MSISDN is a mobile number of the country, on a network mobile money takes there, and on
+/// `operator`'s network when the plan says whose its prefix is (the operator asked is the one
+/// that charges: an Airtel number sent to MTN can only fail).
 fn msisdn_in_plan(
     raw: &str,
     digits: &str,
     code: &str,
     dial_code: &str,
+    operator: Operator,
 ) -> Result<(), ServiceError> {
     let Some(country) = Country::from_code(code) else {
         return Err(invalid(
@@ -219,7 +231,7 @@ fn msisdn_in_plan(
         };
         invalid("msisdn", format!("msisdn `{raw}` {rule}"))
     })?;
-    Operator::suggested_for(&mobile).map_err(|network| {
+    let suggested = Operator::suggested_for(&mobile).map_err(|network| {
         invalid(
             "msisdn",
             format!(
@@ -228,7 +240,18 @@ fn msisdn_in_plan(
             ),
         )
     })?;
-    Ok(())
+    match suggested {
+        Some(owner) if owner != operator => Err(invalid(
+            "operator",
+            format!(
+                "msisdn `{raw}` is a {} number: send operator `{}`, not `{}`",
+                owner.display_name(),
+                owner.as_str(),
+                operator.as_str()
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn optional_text(
@@ -304,6 +327,17 @@ mod tests {
         }
     }
 
+    /// Mobile money with every country offered, Cameroon too.
+    fn momo(
+        details: MobileMoneyDetails,
+        test_numbers: bool,
+    ) -> Result<MobileMoneyDetails, ServiceError> {
+        let coverage = orders::Coverage {
+            cameroon_unverified: true,
+        };
+        mobile_money(details, test_numbers, coverage)
+    }
+
     fn field(error: ServiceError) -> String {
         error.field().unwrap_or_default().to_string()
     }
@@ -344,15 +378,11 @@ mod tests {
     #[test]
     fn msisdn_is_normalised_to_digits() {
         assert_eq!(
-            mobile_money(details("+242066594470"), false)
-                .unwrap()
-                .msisdn,
+            momo(details("+242066594470"), false).unwrap().msisdn,
             "242066594470"
         );
         assert_eq!(
-            mobile_money(details(" 242066594470 "), false)
-                .unwrap()
-                .msisdn,
+            momo(details(" 242066594470 "), false).unwrap().msisdn,
             "242066594470"
         );
     }
@@ -360,22 +390,22 @@ mod tests {
     #[test]
     fn local_msisdn_is_refused() {
         assert_eq!(
-            field(mobile_money(details("066594470"), false).unwrap_err()),
+            field(momo(details("066594470"), false).unwrap_err()),
             "msisdn"
         );
     }
 
     #[test]
     fn sandbox_msisdns_only_in_test_mode() {
-        assert!(mobile_money(details("46733123451"), true).is_ok());
-        assert!(mobile_money(details("+46733123457"), true).is_ok());
+        assert!(momo(details("46733123451"), true).is_ok());
+        assert!(momo(details("+46733123457"), true).is_ok());
         assert_eq!(
-            field(mobile_money(details("46733123451"), false).unwrap_err()),
+            field(momo(details("46733123451"), false).unwrap_err()),
             "msisdn"
         );
         // Only the sandbox's own numbers: the rest of the +46 range is not one.
         assert_eq!(
-            field(mobile_money(details("46733123458"), true).unwrap_err()),
+            field(momo(details("46733123458"), true).unwrap_err()),
             "msisdn"
         );
     }
@@ -399,7 +429,7 @@ mod tests {
     fn cameroon_numbers_of_other_networks_are_refused() {
         let mut orange = details("237690000001");
         orange.country = "cm".into();
-        let error = mobile_money(orange, false).unwrap_err();
+        let error = momo(orange, false).unwrap_err();
         assert_eq!(error.field(), Some("msisdn"));
         assert!(message(&error).contains("the Orange network"), "{error:?}");
     }
@@ -417,7 +447,7 @@ mod tests {
             let answer = match code {
                 "dz" | "ma" => wallet_phone(Some(number), &maghreb)
                     .map(|phone| phone.trim_start_matches('+').to_string()),
-                _ => mobile_money(
+                _ => momo(
                     MobileMoneyDetails {
                         country: code.into(),
                         operator,
@@ -436,31 +466,53 @@ mod tests {
     }
 
     #[test]
+    fn the_operator_must_be_the_one_of_the_number_prefix() {
+        let mut airtel_number = details("242056594470");
+        let error = momo(airtel_number.clone(), false).unwrap_err();
+        assert_eq!(error.field(), Some("operator"));
+        assert!(
+            message(&error).contains("send operator `airtel`"),
+            "{error:?}"
+        );
+        airtel_number.operator = Operator::Airtel;
+        assert!(momo(airtel_number, false).is_ok());
+        let mut mtn_number = details("242066594470");
+        mtn_number.operator = Operator::Airtel;
+        assert_eq!(field(momo(mtn_number, false).unwrap_err()), "operator");
+        // Congo 04: the plan names no owner, so either operator may be asked.
+        let mut unknown_owner = details("242046594470");
+        assert!(momo(unknown_owner.clone(), false).is_ok());
+        unknown_owner.operator = Operator::Airtel;
+        assert!(momo(unknown_owner, false).is_ok());
+    }
+
+    #[test]
+    fn cameroon_is_refused_unless_offered_as_unverified() {
+        let mut cameroon = details("237670000001");
+        cameroon.country = "cm".into();
+        let error = mobile_money(cameroon.clone(), false, orders::Coverage::default()).unwrap_err();
+        assert_eq!(error.field(), Some("country"));
+        assert!(message(&error).contains("use one of: cg"), "{error:?}");
+        assert!(momo(cameroon, false).is_ok());
+    }
+
+    #[test]
     fn airtel_is_not_offered_in_cameroon() {
         let mut cameroon = details("237670000001");
         cameroon.country = "cm".into();
-        assert!(mobile_money(cameroon.clone(), false).is_ok());
+        assert!(momo(cameroon.clone(), false).is_ok());
         cameroon.operator = Operator::Airtel;
-        assert_eq!(
-            field(mobile_money(cameroon, false).unwrap_err()),
-            "operator"
-        );
+        assert_eq!(field(momo(cameroon, false).unwrap_err()), "operator");
     }
 
     #[test]
     fn bad_optional_fields_are_named() {
         let mut bad_email = details("242066594470");
         bad_email.receipt_email = Some("jean@".into());
-        assert_eq!(
-            field(mobile_money(bad_email, false).unwrap_err()),
-            "receipt_email"
-        );
+        assert_eq!(field(momo(bad_email, false).unwrap_err()), "receipt_email");
         let mut long_name = details("242066594470");
         long_name.first_name = Some("x".repeat(61));
-        assert_eq!(
-            field(mobile_money(long_name, false).unwrap_err()),
-            "first_name"
-        );
+        assert_eq!(field(momo(long_name, false).unwrap_err()), "first_name");
     }
 
     #[test]

@@ -61,6 +61,7 @@ async fn live_mode_has_no_demo_catalog_and_no_sandbox() {
         ("YABETOO_BASE_URL", "http://127.0.0.1:9/yabetoo"),
         ("YABETOO_SECRET_KEY", "sk_live_value"),
         ("ADMIN_TOKEN", "a-live-admin-token-of-some-length"),
+        ("REDIRECT_ORIGINS", "http://127.0.0.1:9"),
     ])
     .await;
     let (status, body) = server.get("/api/v1/checkout?order=demo-dz").await;

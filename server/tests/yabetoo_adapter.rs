@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use checkout_contract::{CaptureMethod, MobileMoneyDetails, Operator, PaymentStatus};
-use checkout_sandbox::SandboxConfig;
+use checkout_sandbox::{SandboxConfig, Strict};
 use checkout_server::providers::{
     CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, SubmitDetails,
     YabetooClient, YabetooConfig,
@@ -59,6 +59,7 @@ fn order() -> CreateIntent {
         country_alpha3: "COG".into(),
         customer_phone: None,
         capture: CaptureMethod::Direct,
+        language: None,
     }
 }
 
@@ -66,8 +67,10 @@ fn reference(intent: &ProviderIntent) -> IntentRef {
     IntentRef {
         intent_id: intent.intent_id.clone(),
         client_secret: intent.client_secret.clone(),
+        amount_minor: 5000,
         currency: "XAF".into(),
         country_alpha3: "COG".into(),
+        language: None,
     }
 }
 
@@ -433,4 +436,50 @@ async fn refund_capture_release_and_yassir_cash_are_unsupported() {
         Err(ProviderError::Unsupported(_))
     ));
     assert_eq!(yabetoo.name(), "yabetoo");
+}
+
+/// Create, confirm and retrieve against the lenient sandbox and against the strict one, which
+/// serves Congo only and refuses a number sent to the other operator than its prefix's.
+#[tokio::test]
+async fn the_journey_works_against_the_lenient_and_the_strict_sandbox() {
+    for strict in [Strict::default(), Strict::ALL] {
+        let base = start(SandboxConfig {
+            strict,
+            ..quick_config()
+        })
+        .await;
+        let yabetoo = client(&base);
+        for (msisdn, operator, expected) in [
+            ("242066000001", Operator::Airtel, PaymentStatus::Succeeded),
+            (
+                "242069000001",
+                Operator::Mtn,
+                PaymentStatus::AwaitingApproval,
+            ),
+            ("46733123451", Operator::Mtn, PaymentStatus::Rejected),
+        ] {
+            let intent = created(&yabetoo).await;
+            let status = yabetoo.submit(&intent, &momo(msisdn, operator)).await;
+            assert_eq!(status.unwrap().status, expected, "{strict:?} {msisdn}");
+            let checked = yabetoo.check(&intent).await.unwrap();
+            assert_ne!(
+                checked.status,
+                PaymentStatus::Created,
+                "{strict:?} {msisdn}"
+            );
+        }
+        if strict.momo_numbers {
+            // The lenient sandbox would put it on its phone page: only the server's own check
+            // stops it there.
+            let intent = created(&yabetoo).await;
+            let error = yabetoo
+                .submit(&intent, &momo("242056594470", Operator::Mtn))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(error, ProviderError::Refused { ref code, .. } if code == "operator"),
+                "{error:?}"
+            );
+        }
+    }
 }

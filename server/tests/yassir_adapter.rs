@@ -1,7 +1,7 @@
 //! The Yassir adapter against the sandbox simulator over real HTTP.
 
 use checkout_contract::{CaptureMethod, MobileMoneyDetails, Operator, PaymentStatus};
-use checkout_sandbox::SandboxConfig;
+use checkout_sandbox::{Language, SandboxConfig, Strict};
 use checkout_server::providers::{
     CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, SubmitDetails,
     YassirClient, YassirConfig,
@@ -32,12 +32,22 @@ async fn start_sandbox(config: SandboxConfig) -> String {
 }
 
 fn client_with(origin: &str, client_secret: &str, timeout: Duration) -> YassirClient {
+    client_on(origin, client_secret, timeout, "/api/v1")
+}
+
+fn client_on(
+    origin: &str,
+    client_secret: &str,
+    timeout: Duration,
+    api_prefix: &str,
+) -> YassirClient {
     YassirClient::new(
         YassirConfig {
             base_url: format!("{origin}{}", checkout_sandbox::YASSIR_MOUNT),
             client_id: "test_client".into(),
             client_secret: client_secret.into(),
             service: "CHECKOUT_TEST".into(),
+            api_prefix: api_prefix.into(),
             timeout,
         },
         reqwest::Client::new(),
@@ -66,15 +76,23 @@ fn payment(
         country_alpha3: "DZA".into(),
         customer_phone: Some(phone.into()),
         capture,
+        language: None,
     }
 }
 
+/// The intent of a payment of 1500.00 DZD.
 fn reference(intent: &ProviderIntent) -> IntentRef {
+    reference_for(intent, 150000)
+}
+
+fn reference_for(intent: &ProviderIntent, amount_minor: i64) -> IntentRef {
     IntentRef {
         intent_id: intent.intent_id.clone(),
         client_secret: intent.client_secret.clone(),
+        amount_minor,
         currency: "DZD".into(),
         country_alpha3: "DZA".into(),
+        language: None,
     }
 }
 
@@ -90,7 +108,7 @@ async fn create_and_submit(
         .create_intent(&payment(payment_id, phone, amount_minor, capture))
         .await
         .unwrap();
-    let intent = reference(&intent);
+    let intent = reference_for(&intent, amount_minor);
     let status = client
         .submit(&intent, &SubmitDetails::YassirCash)
         .await
@@ -164,9 +182,9 @@ async fn create_without_a_wallet_phone_is_refused() {
 }
 
 #[tokio::test]
-async fn same_payment_id_with_another_amount_is_refused_as_a_conflict() {
-    let (_, client) = setup().await;
-    client
+async fn an_action_id_answered_409_is_created_again_under_a_fresh_one() {
+    let (origin, client) = setup().await;
+    let first = client
         .create_intent(&payment(
             "pay_conflict",
             "+213555000001",
@@ -175,7 +193,9 @@ async fn same_payment_id_with_another_amount_is_refused_as_a_conflict() {
         ))
         .await
         .unwrap();
-    let error = client
+    // The lenient sandbox answers 409 to the same actionId for another payment: the first
+    // intent is left as it is, never proceeded, and this one is made under a new actionId.
+    let second = client
         .create_intent(&payment(
             "pay_conflict",
             "+213555000001",
@@ -183,14 +203,27 @@ async fn same_payment_id_with_another_amount_is_refused_as_a_conflict() {
             CaptureMethod::Direct,
         ))
         .await
-        .unwrap_err();
-    match error {
-        ProviderError::Refused { code, message } => {
-            assert_eq!(code, "conflict");
-            assert!(message.contains("actionId already used"), "{message}");
-        }
-        other => panic!("expected Refused, got {other:?}"),
-    }
+        .unwrap();
+    assert_ne!(second.intent_id, first.intent_id);
+    let held: serde_json::Value = reqwest::get(format!("{origin}/sandbox/intents"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let action_ids: Vec<&str> = held["intents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|intent| intent["action_id"].as_str())
+        .collect();
+    assert!(action_ids.contains(&"pay_conflict"), "{held}");
+    assert!(
+        action_ids
+            .iter()
+            .any(|id| id.starts_with("pay_conflict.") && id.len() > 13),
+        "{held}"
+    );
 }
 
 #[tokio::test]
@@ -399,8 +432,10 @@ async fn unknown_intent_is_not_found() {
     let unknown = IntentRef {
         intent_id: "123e4567-e89b-12d3-a456-426614174000".into(),
         client_secret: "pa_123e4567_secret_a1b2c3d4e5f6a1b2c3d4e5f6".into(),
+        amount_minor: 150000,
         currency: "DZD".into(),
         country_alpha3: "DZA".into(),
+        language: None,
     };
     let error = client.check(&unknown).await.unwrap_err();
     assert!(matches!(error, ProviderError::NotFound(_)), "{error:?}");
@@ -584,4 +619,114 @@ async fn an_expired_intent_checks_as_a_plain_rejection() {
         checked.failure.map(|(code, _)| code).as_deref(),
         Some("rejected")
     );
+}
+
+/// The adapter's whole journey (registration twice for one phone, a create repeated under the
+/// same payment id, OTP, reservation, capture, refunds), against the lenient sandbox and against
+/// each strict reading of what Yassir leaves undocumented.
+#[tokio::test]
+async fn the_journey_works_against_the_lenient_and_the_strict_sandbox() {
+    let arabic = Strict {
+        language: Some(Language::Arabic),
+        ..Strict::ALL
+    };
+    for strict in [Strict::default(), Strict::ALL, arabic] {
+        let origin = start_sandbox(SandboxConfig {
+            strict,
+            ..sandbox_config()
+        })
+        .await;
+        let prefix = if strict.no_api_prefix { "" } else { "/api/v1" };
+        let client = client_on(&origin, "test_secret", Duration::from_secs(5), prefix);
+        let label = format!("{strict:?}");
+
+        let direct = CreateIntent {
+            language: Some("fr".into()),
+            ..payment("pay_j1", "+213555000002", 150000, CaptureMethod::Direct)
+        };
+        let intent = client.create_intent(&direct).await.expect(&label);
+        // Repeated as after a lost answer: the same intent (lenient) or a fresh one (strict 409).
+        let again = client.create_intent(&direct).await.expect(&label);
+        assert_eq!(
+            again == intent,
+            !strict.duplicate_action_id_conflict,
+            "{label}"
+        );
+        let paid = client
+            .submit(&reference(&again), &SubmitDetails::YassirCash)
+            .await
+            .expect(&label);
+        assert_eq!(paid.status, PaymentStatus::Succeeded, "{label}");
+        let refunded = client
+            .refund(&reference(&again), Some(50000), "Returned item", None)
+            .await
+            .expect(&label);
+        assert_eq!(refunded.status, PaymentStatus::PartiallyRefunded, "{label}");
+
+        // The same wallet again: its registration is refused (409, or 400 in other words).
+        let reserved = payment(
+            "pay_j2",
+            "+213555000002",
+            500000,
+            CaptureMethod::Reservation,
+        );
+        let intent = client.create_intent(&reserved).await.expect(&label);
+        let intent = reference_for(&intent, 500000);
+        let held = client
+            .submit(&intent, &SubmitDetails::YassirCash)
+            .await
+            .expect(&label);
+        assert_eq!(held.status, PaymentStatus::PreAuthorized, "{label}");
+        let captured = client.capture(&intent, None).await.expect(&label);
+        assert_eq!(captured.status, PaymentStatus::Succeeded, "{label}");
+
+        let otp = payment("pay_j3", "+213555000001", 150000, CaptureMethod::Direct);
+        let intent = reference(&client.create_intent(&otp).await.expect(&label));
+        let asked = client
+            .submit(&intent, &SubmitDetails::YassirCash)
+            .await
+            .expect(&label);
+        assert_eq!(asked.status, PaymentStatus::RequiresAction, "{label}");
+        assert!(asked.pay_url.is_some(), "{label}");
+        let checked = client.check(&intent).await.expect(&label);
+        assert_eq!(checked.status, PaymentStatus::RequiresAction, "{label}");
+    }
+}
+
+#[tokio::test]
+async fn a_wallet_yassir_neither_registers_nor_lists_fails_with_a_clear_error() {
+    let origin = start_sandbox(SandboxConfig {
+        strict: Strict::ALL,
+        ..sandbox_config()
+    })
+    .await;
+    let client = client_on(&origin, "test_secret", Duration::from_secs(5), "");
+    // Without its `+`, the sandbox's customers API refuses the phone, and finds no such customer.
+    let request = payment(
+        "pay_unlisted",
+        "213555000001",
+        150000,
+        CaptureMethod::Direct,
+    );
+    let error = client.create_intent(&request).await.unwrap_err();
+    match error {
+        ProviderError::Refused { code, message } => {
+            assert_eq!(code, "customer_not_registered");
+            assert_eq!(
+                message,
+                "Yassir did not register the wallet phone as a customer"
+            );
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn x_locale_follows_the_shopper_language_and_the_wallet_country() {
+    use checkout_server::providers::yassir::x_locale;
+    assert_eq!(x_locale(Some("en"), "DZA"), Some("en-US"));
+    assert_eq!(x_locale(Some("fr"), "MAR"), Some("fr-FR"));
+    assert_eq!(x_locale(Some("ar"), "DZA"), Some("ar-DZ"));
+    assert_eq!(x_locale(Some("ar"), "MAR"), Some("ar-MA"));
+    assert_eq!(x_locale(None, "DZA"), None);
 }

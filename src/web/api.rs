@@ -26,11 +26,13 @@ pub type BackendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, WidgetErro
 pub trait Backend {
     /// `GET /api/v1/checkout?order=REF`.
     fn checkout<'a>(&'a self, order: &'a str) -> BackendFuture<'a, CheckoutSession>;
-    /// `POST /api/v1/payments` with the `Idempotency-Key` header (201 new, 200 replayed).
+    /// `POST /api/v1/payments` with the `Idempotency-Key` header (201 new, 200 replayed), in the
+    /// shopper's `language` (`Accept-Language`: the provider words its messages in it).
     fn create_payment<'a>(
         &'a self,
         idempotency_key: &'a str,
         request: &'a CreatePaymentRequest,
+        language: &'a str,
     ) -> BackendFuture<'a, Payment>;
     /// `POST /api/v1/payments/{id}/submit`.
     fn submit<'a>(
@@ -201,10 +203,14 @@ impl Backend for HttpBackend {
         &'a self,
         idempotency_key: &'a str,
         request: &'a CreatePaymentRequest,
+        language: &'a str,
     ) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
             let body = wire::create_request(request);
-            let headers = [(IDEMPOTENCY_HEADER, idempotency_key)];
+            let headers = [
+                (IDEMPOTENCY_HEADER, idempotency_key),
+                ("Accept-Language", language),
+            ];
             read(
                 send("POST", &self.url("/payments"), &headers, Some(body)).await?,
                 wire::payment,

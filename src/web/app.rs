@@ -133,6 +133,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
         redirect_origins: props.redirect_origins.clone(),
         methods: props.methods.clone(),
         polling: props.polling.unwrap_or_default(),
+        language: lang.tag(),
         notify: props.on_notice.clone(),
     });
     let state = handle.state();

@@ -33,6 +33,8 @@ pub struct FakeBackend {
     pub session: Result<CheckoutSession, WidgetError>,
     /// `(idempotency key, request)` of every create.
     pub creates: RefCell<Vec<(String, CreatePaymentRequest)>>,
+    /// The shopper's language sent with each create.
+    pub languages: RefCell<Vec<String>>,
     pub submits: RefCell<Vec<(String, SubmitRequest)>>,
     pub polls: RefCell<Vec<String>>,
     /// Given the number of creates so far (0 for the first).
@@ -49,6 +51,7 @@ impl FakeBackend {
         Rc::new(FakeBackend {
             session: Ok(session),
             creates: RefCell::default(),
+            languages: RefCell::default(),
             submits: RefCell::default(),
             polls: RefCell::default(),
             on_create: RefCell::new(None),
@@ -97,8 +100,10 @@ impl Backend for FakeBackend {
         &'a self,
         key: &'a str,
         request: &'a CreatePaymentRequest,
+        language: &'a str,
     ) -> BackendFuture<'a, Payment> {
         let count = self.create_count();
+        self.languages.borrow_mut().push(language.to_string());
         self.creates
             .borrow_mut()
             .push((key.to_string(), request.clone()));

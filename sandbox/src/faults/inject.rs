@@ -75,7 +75,8 @@ async fn before(provider: Provider, fault: Fault, request: Request, next: Next) 
         Fault::MalformedJson
         | Fault::TruncatedJson
         | Fault::UnknownStatus
-        | Fault::EarlierStatus => {
+        | Fault::EarlierStatus
+        | Fault::WrongAmount => {
             let answer = next.run(request).await;
             after(provider, fault, answer).await
         }
@@ -105,7 +106,7 @@ async fn after(provider: Provider, fault: Fault, answer: Response) -> Response {
             let half = bytes.slice(..bytes.len() / 2);
             rebuild(parts, half)
         }
-        Fault::UnknownStatus | Fault::EarlierStatus => {
+        Fault::UnknownStatus | Fault::EarlierStatus | Fault::WrongAmount => {
             let (parts, bytes) = read(answer).await;
             let spoiled = parts
                 .status
@@ -114,6 +115,7 @@ async fn after(provider: Provider, fault: Fault, answer: Response) -> Response {
                 .flatten()
                 .map(|mut body| {
                     match (provider, fault) {
+                        (_, Fault::WrongAmount) => one_unit_more(provider, &mut body),
                         (Provider::Yassir, Fault::UnknownStatus) => yassir_unknown(&mut body),
                         (Provider::Yassir, _) => yassir_earlier(&mut body),
                         (Provider::Yabetoo, Fault::UnknownStatus) => {
@@ -124,6 +126,20 @@ async fn after(provider: Provider, fault: Fault, answer: Response) -> Response {
                     Bytes::from(body.to_string())
                 });
             rebuild(parts, spoiled.unwrap_or(bytes))
+        }
+    }
+}
+
+/// Adds one unit to the answer's amount, where it has one: Yassir's `data.amount` (major
+/// units), Yabetoo's `amount` (francs).
+fn one_unit_more(provider: Provider, body: &mut Value) {
+    let amount = match provider {
+        Provider::Yassir => body.get_mut("data").and_then(|data| data.get_mut("amount")),
+        Provider::Yabetoo => body.get_mut("amount"),
+    };
+    if let Some(amount) = amount {
+        if let Some(number) = amount.as_f64() {
+            *amount = json!(number + 1.0);
         }
     }
 }

@@ -186,6 +186,12 @@ async fn intents_confirm(
         Ok(confirmation) => confirmation,
         Err(errors) => return validation_failed(&errors),
     };
+    if sandbox.config.strict.momo_numbers {
+        let errors = validate::strict_momo(&confirmation.momo);
+        if !errors.is_empty() {
+            return validation_failed(&errors);
+        }
+    }
     let behaviour = behaviour_for(&confirmation.momo.msisdn);
     let started = match sandbox.start_charge(&id, &confirmation, behaviour) {
         Ok(started) => started,

@@ -220,6 +220,31 @@ fn payment_method_data(value: Option<&Value>, errors: &mut Vec<FieldError>) -> O
     })
 }
 
+/// The stricter reading of a confirm ([`crate::Strict::momo_numbers`]): Yabetoo serves the
+/// Republic of Congo only, and a number whose prefix the numbering plan gives to one operator
+/// cannot be charged by the other. The test numbers are taken as they are.
+pub(crate) fn strict_momo(momo: &Momo) -> Vec<FieldError> {
+    use checkout_numbering::{parse_international, Country, Network};
+    if momo.country != "cg" {
+        return vec![FieldError::new("enum", "payment_method_data.momo.country")];
+    }
+    if super::numbers::is_test_msisdn(&momo.msisdn) {
+        return Vec::new();
+    }
+    let operator = match momo.operator.as_str() {
+        "mtn" => Network::Mtn,
+        _ => Network::Airtel,
+    };
+    match parse_international(&momo.msisdn, &[Country::Congo]) {
+        Ok(number) if number.network.is_none_or(|network| network == operator) => Vec::new(),
+        Ok(_) => vec![FieldError::new(
+            "operator",
+            "payment_method_data.momo.operator_name",
+        )],
+        Err(_) => vec![FieldError::new("mobile", "payment_method_data.momo.msisdn")],
+    }
+}
+
 /// A plain shape check, enough to catch typing mistakes; the address is never written to.
 fn is_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
@@ -389,6 +414,29 @@ mod tests {
                 FieldError::new("enum", "payment_method_data.momo.country"),
                 FieldError::new("required", "payment_method_data.momo.operator_name"),
             ]
+        );
+    }
+
+    #[test]
+    fn strict_confirms_take_congo_numbers_of_their_operator() {
+        let momo = |country: &str, msisdn: &str, operator: &str| Momo {
+            country: country.into(),
+            msisdn: msisdn.into(),
+            operator: operator.into(),
+        };
+        assert!(strict_momo(&momo("cg", "242066594470", "mtn")).is_empty());
+        assert!(strict_momo(&momo("cg", "242056594470", "airtel")).is_empty());
+        assert!(strict_momo(&momo("cg", "46733123451", "mtn")).is_empty());
+        assert_eq!(
+            strict_momo(&momo("cg", "242056594470", "mtn")),
+            vec![FieldError::new(
+                "operator",
+                "payment_method_data.momo.operator_name"
+            )]
+        );
+        assert_eq!(
+            strict_momo(&momo("cm", "237670000001", "mtn")),
+            vec![FieldError::new("enum", "payment_method_data.momo.country")]
         );
     }
 

@@ -1,6 +1,7 @@
 //! `/customers`: register a wallet customer by phone and look customers up.
 
 use super::api::{self, ApiError, Body};
+use super::words::{self, say};
 use super::Sim;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -9,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-/// `POST /customers` `{name, phone, email?, isActive?}`: 201, or 409 with the existing customer.
+/// `POST /customers` `{name, phone, email?, isActive?}`: 201, or 409 with the existing customer
+/// (400 with [`crate::Strict::customer_must_exist`]).
 pub(super) async fn create(
     State(sim): State<Sim>,
     headers: HeaderMap,
@@ -35,12 +37,17 @@ pub(super) async fn create(
         Some(_) => return Err(ApiError::bad_request("isActive must be a boolean")),
     };
 
+    let language = words::language(&headers, sim.config.strict.language);
     let mut store = sim.lock();
     if let Some(existing) = store.customer_by_phone(&phone) {
-        return Err(
-            ApiError::new(StatusCode::CONFLICT, "Customer already exists")
-                .with_data(existing.to_json()),
-        );
+        // The docs answer 409; staging reportedly answers 400 with its own words.
+        let status = if sim.config.strict.customer_must_exist {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::CONFLICT
+        };
+        return Err(ApiError::new(status, say(language, words::CUSTOMER_EXISTS))
+            .with_data(existing.to_json()));
     }
     let customer = store.add_customer(name, email, phone, is_active);
     Ok(success(

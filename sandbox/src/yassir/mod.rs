@@ -1,7 +1,7 @@
 //! Simulator of Yassir's Payment Intents API (Yassir Cash, `WALLET_V2`).
 //!
 //! It serves every documented route both under `/api/v1` (the current docs) and without a prefix
-//! (the staging docs), plus the OTP page that a `payUrl` points to. Requests are validated in a
+//! (the staging docs; with [`crate::Strict::no_api_prefix`], only without), plus the OTP page that a `payUrl` points to. Requests are validated in a
 //! fixed order, like the real gateway's middleware stack: credentials, then required headers, then
 //! the route and ids, then the body.
 //!
@@ -13,6 +13,7 @@ mod customers;
 mod model;
 mod otp;
 mod payments;
+mod words;
 
 pub use model::Scenario;
 
@@ -107,8 +108,13 @@ pub(crate) fn router_and_ledger(config: SandboxConfig, webhooks: Notifier) -> (R
         .route("/payments/intents/{id}/capture", post(payments::capture))
         .route("/payments/intents/{id}/release", post(payments::release))
         .route("/payments/{id}/refund", post(payments::refund));
-    let router = Router::new()
-        .nest("/api/v1", api.clone())
+    // The current docs put every route under `/api/v1`, the staging docs under no prefix.
+    let prefixed = if sim.config.strict.no_api_prefix {
+        Router::new()
+    } else {
+        Router::new().nest("/api/v1", api.clone())
+    };
+    let router = prefixed
         .merge(api)
         .route("/otp/verify", get(otp::page).post(otp::submit))
         .fallback(api::unknown_route)

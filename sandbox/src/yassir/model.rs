@@ -191,6 +191,8 @@ pub(super) struct NewIntent {
     pub action_id: String,
     pub amount: i64,
     pub currency: String,
+    /// `actionCountryCode` (ISO alpha-3).
+    pub action_country: String,
     pub user_id: String,
     pub capture: CaptureMethod,
     /// The merchant's `metaData` object as sent (`Value::Null` when left out).
@@ -360,14 +362,15 @@ impl Intent {
     }
 
     /// The check response. Unlike the other answers it carries no `status` text, as in Yassir's
-    /// docs: an expired intent reads as rejected (3) with the expiry in `endUserMessage`.
-    pub(super) fn checked_body(&self) -> Value {
+    /// docs: an expired intent reads as rejected (3) with the expiry in `endUserMessage`, said
+    /// by `say` in the caller's language.
+    pub(super) fn checked_body(&self, say: impl Fn(&'static str) -> &'static str) -> Value {
         let data = json!({
             "statusCode": self.code.number(),
             "paymentMethodName": "WALLET_V2",
             "amount": amount_json(self.request.amount),
             "currencyCode": self.request.currency,
-            "endUserMessage": self.end_user_message,
+            "endUserMessage": say(self.end_user_message),
             "supportInfo": { "email": "support@yassir.com", "phoneNumber": "+213000000000" },
             "lastUpdate": timestamp(self.updated_at),
         });

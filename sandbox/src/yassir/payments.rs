@@ -4,6 +4,7 @@ use super::api::{self, ApiError, Body};
 use super::model::{
     self, amount_text, messages, now, CaptureMethod, Code, Intent, NewIntent, Scenario, Store,
 };
+use super::words::{self, say};
 use super::Sim;
 use crate::SandboxConfig;
 use axum::body::Bytes;
@@ -17,7 +18,9 @@ use std::collections::HashMap;
 /// Currencies the simulator takes, as in Yassir's docs.
 const CURRENCIES: [&str; 3] = ["DZD", "MAD", "USD"];
 
-/// `POST /payments/intents?countryCode=DZA`: 201 for a new intent, 200 for a replayed `actionId`.
+/// `POST /payments/intents?countryCode=DZA`: 201 for a new intent, 200 for a replayed `actionId`
+/// (409 with [`crate::Strict::duplicate_action_id_conflict`]). The customer is created on the
+/// fly unless [`crate::Strict::customer_must_exist`].
 pub(super) async fn create(
     State(sim): State<Sim>,
     headers: HeaderMap,
@@ -26,9 +29,23 @@ pub(super) async fn create(
 ) -> Result<Response, ApiError> {
     api::admit(&headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
-    country_query(&uri)?;
+    let country = country_query(&uri)?;
     let fields = api::json_object(&body, Body::Required)?;
     let request = parse_new_intent(&fields)?;
+    let strict = sim.config.strict;
+    let language = words::language(&headers, strict.language);
+    if strict.wallet_country {
+        let wallet = checkout_numbering::parse_international(
+            &request.user_id,
+            &checkout_numbering::Country::ALL,
+        );
+        if let Ok(wallet) = wallet {
+            let expected = wallet.country.alpha3();
+            if country != expected || request.action_country != expected {
+                return Err(ApiError::bad_request(say(language, words::WRONG_COUNTRY)));
+            }
+        }
+    }
 
     let at = now();
     let mut store = sim.lock();
@@ -37,15 +54,28 @@ pub(super) async fn create(
         .get(&request.action_id)
         .and_then(|id| store.intents.get(id))
     {
-        if existing.is_same_payment(&request) {
-            return Ok((StatusCode::OK, Json(existing.created_body())).into_response());
-        }
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "actionId already used for a different payment",
-        ));
+        let message = match (
+            existing.is_same_payment(&request),
+            strict.duplicate_action_id_conflict,
+        ) {
+            (true, false) => {
+                return Ok((StatusCode::OK, Json(existing.created_body())).into_response())
+            }
+            (true, true) => words::ACTION_ID_USED,
+            (false, _) => words::ACTION_ID_OTHER_PAYMENT,
+        };
+        return Err(ApiError::new(StatusCode::CONFLICT, say(language, message)));
     }
-    store.ensure_customer(&request.user_id);
+    if strict.customer_must_exist {
+        if store.customer_by_phone(&request.user_id).is_none() {
+            return Err(ApiError::bad_request(say(
+                language,
+                words::CUSTOMER_UNKNOWN,
+            )));
+        }
+    } else {
+        store.ensure_customer(&request.user_id);
+    }
     let intent = Intent::new(request, sim.config.yassir_intent_ttl, at);
     let body = intent.created_body();
     store
@@ -131,10 +161,11 @@ pub(super) async fn check(
 ) -> Result<Response, ApiError> {
     api::admit(&headers)?;
     let secret = api::require_header(&headers, "x-client-secret")?;
+    let language = words::language(&headers, sim.config.strict.language);
     let mut store = sim.lock();
     let intent = intent_for_client(&mut store, &id, secret)?;
     intent.checks += 1;
-    Ok(ok(intent.checked_body()))
+    Ok(ok(intent.checked_body(|message| say(language, message))))
 }
 
 /// `POST /payments/intents/:id/capture` `{amount?}`: from 13 only; a partial capture releases the rest.
@@ -303,14 +334,14 @@ fn check_still_payable(intent: &Intent) -> Result<(), ApiError> {
 }
 
 /// The required `countryCode` query parameter (ISO alpha-3).
-fn country_query(uri: &Uri) -> Result<(), ApiError> {
+fn country_query(uri: &Uri) -> Result<String, ApiError> {
     let query = Query::<HashMap<String, String>>::try_from_uri(uri)
         .map_err(|error| ApiError::bad_request(format!("query string is invalid: {error}")))?;
     match query.get("countryCode").map(|code| code.trim()) {
         None | Some("") => {
             Err(ApiError::bad_request("countryCode query parameter is required (ISO 3166-1 alpha-3, e.g. DZA)"))
         }
-        Some(code) if api::is_alpha3(code) => Ok(()),
+        Some(code) if api::is_alpha3(code) => Ok(code.to_string()),
         Some(code) => Err(ApiError::bad_request(format!(
             "countryCode query parameter must be an ISO 3166-1 alpha-3 code such as DZA, MAR or TUN (got `{code}`)"
         ))),
@@ -353,6 +384,7 @@ fn parse_new_intent(fields: &Map<String, Value>) -> Result<NewIntent, ApiError> 
         action_id,
         amount,
         currency,
+        action_country,
         user_id,
         capture,
         meta_data,

@@ -164,6 +164,11 @@ impl ApiError {
                     "unsupported_by_provider",
                     message.clone(),
                 ),
+                ProviderError::Mismatch(_) => (
+                    StatusCode::BAD_GATEWAY,
+                    "provider_mismatch",
+                    "the payment provider's answer did not match the payment".into(),
+                ),
             },
             ApiError::Store(StoreError::Conflict) => (
                 StatusCode::CONFLICT,

@@ -39,11 +39,29 @@ pub async fn checkout_get(
     let reference = order_ref(query.order)?;
     let order = state.service.find_order(&reference)?;
     Ok(Json(CheckoutSession {
-        methods: order.methods(),
+        methods: state.service.methods(&order),
         order: order.summary(),
-        test_mode: state.service.test_mode(),
+        test_mode: state.service.test_mode(&order),
         redirect_origins: state.redirect_origins.to_vec(),
     }))
+}
+
+/// The shopper's language from the request's `Accept-Language` (which the browser sets, and the
+/// widget sets to its own language): the first of `en`, `fr` and `ar` it names, in its order.
+fn shopper_language(headers: &HeaderMap) -> Option<String> {
+    let list = headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)?
+        .to_str()
+        .ok()?;
+    list.split(',')
+        .filter_map(|item| {
+            let tag = item.split(';').next()?.trim();
+            let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+            ["en", "fr", "ar"]
+                .contains(&primary.as_str())
+                .then_some(primary)
+        })
+        .next()
 }
 
 /// `POST /api/v1/payments`: one payment per `Idempotency-Key`.
@@ -60,7 +78,7 @@ pub async fn payments_create(
     let idempotency_key = validate::idempotency_key(key)?;
     let reference = order_ref(Some(request.order))?;
     let order = state.service.find_order(&reference)?;
-    if !order.offers(request.method) {
+    if !state.service.offers(&order, request.method) {
         return Err(ApiError::unprocessable(
             "method_not_offered",
             Some("method"),
@@ -91,6 +109,7 @@ pub async fn payments_create(
         order,
         method: request.method,
         phone,
+        language: shopper_language(&headers),
     };
     Ok(match state.service.create(new).await? {
         Created::New(payment) => (StatusCode::CREATED, Json(payment)),
@@ -108,9 +127,11 @@ pub async fn payments_submit(
     state.limits.check_client(&client)?;
     let details = match request {
         SubmitRequest::YassirCash => SubmitDetails::YassirCash,
-        SubmitRequest::MobileMoney(details) => {
-            SubmitDetails::MobileMoney(validate::mobile_money(details, state.service.test_mode())?)
-        }
+        SubmitRequest::MobileMoney(details) => SubmitDetails::MobileMoney(validate::mobile_money(
+            details,
+            state.service.mobile_money_test_numbers(),
+            state.service.coverage(),
+        )?),
     };
     // Each submit texts or prompts a phone: the Yassir wallet's (given at create) or the MSISDN.
     let phone = match &details {

@@ -25,6 +25,8 @@ pub struct CreateIntent {
     /// Yassir: the shopper's wallet phone in `+213…` form (registered as a customer, then `userId`).
     pub customer_phone: Option<String>,
     pub capture: CaptureMethod,
+    /// The shopper's language (`en`, `fr`, `ar`), when known: Yassir's `x-locale`.
+    pub language: Option<String>,
 }
 
 /// The provider's side of a created intent, kept by the server.
@@ -42,9 +44,13 @@ pub struct ProviderIntent {
 pub struct IntentRef {
     pub intent_id: String,
     pub client_secret: String,
+    /// The payment's amount, which every answer that states one must repeat.
+    pub amount_minor: i64,
     pub currency: String,
     /// Yassir: ISO alpha-3 country of the intent (`x-country-code`).
     pub country_alpha3: String,
+    /// The shopper's language (`en`, `fr`, `ar`), when known: Yassir's `x-locale`.
+    pub language: Option<String>,
 }
 
 /// Written by hand so that no log line or panic message ever shows a secret.
@@ -63,8 +69,10 @@ impl std::fmt::Debug for IntentRef {
         f.debug_struct("IntentRef")
             .field("intent_id", &self.intent_id)
             .field("client_secret", &REDACTED)
+            .field("amount_minor", &self.amount_minor)
             .field("currency", &self.currency)
             .field("country_alpha3", &self.country_alpha3)
+            .field("language", &self.language)
             .finish()
     }
 }
@@ -131,6 +139,65 @@ pub enum ProviderError {
     /// The operation does not exist at this provider (Yabetoo refunds are not in its API).
     #[error("{0}")]
     Unsupported(String),
+    /// The provider's answer names another amount or currency than the payment's: never a
+    /// success, and an alert for the merchant.
+    #[error("the provider's answer does not match the payment: {0}")]
+    Mismatch(String),
+}
+
+/// The contract's failure code of a payment stopped by [`ProviderError::Mismatch`].
+pub const MISMATCH_CODE: &str = "amount_mismatch";
+/// What the shopper reads of it: nothing of the provider's answer.
+pub const MISMATCH_MESSAGE: &str =
+    "The payment could not be completed. No success was recorded; please contact the shop.";
+
+/// Compares what an answer says of the money with the payment: `Err` with what differs when
+/// the amount (in minor units) or the currency is another one. What the answer leaves out is not
+/// compared. Logs the alert, without any secret.
+pub fn check_money(
+    provider: &str,
+    intent_id: Option<&str>,
+    expected: (i64, &str),
+    answered_minor: Option<i64>,
+    answered_currency: Option<&str>,
+) -> Result<(), ProviderError> {
+    let (amount, currency) = expected;
+    let mut wrong = Vec::new();
+    if let Some(answered) = answered_minor.filter(|answered| *answered != amount) {
+        wrong.push(format!(
+            "amount {answered} instead of {amount} (minor units)"
+        ));
+    }
+    if let Some(answered) =
+        answered_currency.filter(|answered| !answered.eq_ignore_ascii_case(currency))
+    {
+        wrong.push(format!("currency {answered} instead of {currency}"));
+    }
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    let detail = wrong.join(", ");
+    tracing::error!(
+        alert = "provider_amount_mismatch",
+        provider,
+        intent = intent_id.unwrap_or("-"),
+        %detail,
+        "ALERT: a provider answered another amount or currency than the payment's; the payment is failed"
+    );
+    Err(ProviderError::Mismatch(detail))
+}
+
+impl ProviderStatus {
+    /// The failed payment a mismatched answer makes, whatever status it claimed.
+    pub fn mismatch(detail: &str) -> Self {
+        Self {
+            failure: Some((MISMATCH_CODE.to_string(), MISMATCH_MESSAGE.to_string())),
+            ..ProviderStatus::plain(
+                PaymentStatus::Failed,
+                format!("answer does not match the payment: {detail}"),
+            )
+        }
+    }
 }
 
 impl From<reqwest::Error> for ProviderError {

@@ -9,6 +9,9 @@
 //!   go through Yabetoo support).
 //!
 //! The client secret Yabetoo returns is server-only: it authorises confirm.
+//!
+//! Every answer that states an amount and a currency (create, confirm, retrieve) is compared
+//! with the payment's; one that differs fails the payment, never succeeds it.
 
 use std::time::Duration;
 
@@ -18,9 +21,15 @@ use reqwest::{RequestBuilder, StatusCode, Url};
 use serde_json::{json, Map, Value};
 
 use super::{
-    CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, ProviderStatus,
-    SubmitDetails,
+    check_money, CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent,
+    ProviderStatus, SubmitDetails,
 };
+
+/// A test key (`sk_test_…`): Yabetoo routes it to its sandbox, where its test numbers work and
+/// no money moves.
+pub fn is_test_key(secret_key: &str) -> bool {
+    secret_key.starts_with("sk_test_")
+}
 
 /// Where and how to reach Yabetoo. From `YABETOO_*` environment variables in production.
 #[derive(Clone)]
@@ -69,6 +78,18 @@ impl YabetooClient {
             .pop_if_empty()
             .extend(segments);
         Ok(url)
+    }
+
+    /// Compares the amount and currency a confirm or retrieve answer states with the payment's.
+    fn check_answer_money(&self, intent: &IntentRef, answer: &Value) -> Result<(), ProviderError> {
+        let (amount, currency) = money_of(answer);
+        check_money(
+            self.name(),
+            Some(&intent.intent_id),
+            (intent.amount_minor, &intent.currency),
+            amount,
+            currency,
+        )
     }
 
     /// Sends an authenticated request and reads a successful JSON answer; any other answer
@@ -123,6 +144,14 @@ impl PaymentProvider for YabetooClient {
         let client_secret = text(&answer, &["clientSecret", "client_secret"]).ok_or_else(|| {
             ProviderError::Unavailable("Yabetoo's create answer has no client secret".into())
         })?;
+        let (amount, currency) = money_of(&answer);
+        check_money(
+            self.name(),
+            Some(intent_id),
+            (request.amount_minor, &request.currency),
+            amount,
+            currency,
+        )?;
         Ok(ProviderIntent {
             intent_id: intent_id.to_owned(),
             client_secret: client_secret.to_owned(),
@@ -150,6 +179,9 @@ impl PaymentProvider for YabetooClient {
                     .json(&body),
             )
             .await?;
+        if let Err(ProviderError::Mismatch(detail)) = self.check_answer_money(intent, &answer) {
+            return Ok(ProviderStatus::mismatch(&detail));
+        }
         status_from_body(Source::Confirm, &answer)
     }
 
@@ -158,6 +190,9 @@ impl PaymentProvider for YabetooClient {
         let answer = self
             .send(self.http.get(url).timeout(self.config.timeout))
             .await?;
+        if let Err(ProviderError::Mismatch(detail)) = self.check_answer_money(intent, &answer) {
+            return Ok(ProviderStatus::mismatch(&detail));
+        }
         status_from_body(Source::Retrieve, &answer)
     }
 
@@ -237,6 +272,18 @@ fn text<'a>(body: &'a Value, keys: &[&str]) -> Option<&'a str> {
     keys.iter()
         .filter_map(|key| body.get(key)?.as_str())
         .find(|value| !value.trim().is_empty())
+}
+
+/// The amount (whole francs, a number or a numeric string as the OAS types it) and the
+/// currency an answer states, where it states them.
+fn money_of(body: &Value) -> (Option<i64>, Option<&str>) {
+    let amount = body.get("amount").and_then(|amount| {
+        let francs = amount
+            .as_f64()
+            .or_else(|| amount.as_str()?.trim().parse().ok())?;
+        Some(francs.round() as i64)
+    });
+    (amount, text(body, &["currency"]))
 }
 
 /// A string with something in it: a blank one counts as absent.

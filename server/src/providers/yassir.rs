@@ -1,17 +1,23 @@
 //! Yassir payment gateway adapter (Payment Intents API, Yassir Cash `WALLET_V2`).
 //!
 //! Every request carries `Authorization: Bearer base64(client_id:client_secret)`, `x-platform: API`
-//! and the merchant's `x-service`. Yassir answers numeric `statusCode`s, which
-//! [`map_status_code`] turns into the contract's statuses.
+//! and the merchant's `x-service`; those made for a shopper also `x-locale`, from the shopper's
+//! language. Yassir answers numeric `statusCode`s, which [`map_status_code`] turns into the
+//! contract's statuses; its words are never read for meaning, since they follow `x-locale`.
+//! Every answer that states an amount and a currency is compared with the payment's.
 
 use super::{
-    CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent, ProviderStatus,
-    SubmitDetails,
+    check_money, CreateIntent, IntentRef, PaymentProvider, ProviderError, ProviderIntent,
+    ProviderStatus, SubmitDetails,
 };
 use async_trait::async_trait;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use checkout_contract::{format_minor, CaptureMethod, PaymentStatus, SupportInfo};
+use checkout_contract::{
+    format_minor, minor_unit_exponent, CaptureMethod, PaymentStatus, SupportInfo,
+};
+use rand::distributions::Alphanumeric;
+use rand::Rng;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Map, Value};
 use std::time::Duration;
@@ -20,13 +26,17 @@ use std::time::Duration;
 const PAYMENT_METHOD: &str = "WALLET_V2";
 /// Name under which the shopper's wallet phone is registered as a Yassir customer.
 const CUSTOMER_NAME: &str = "Checkout customer";
+/// The path prefix of Yassir's current docs (and production); the staging docs show none.
+pub const API_PREFIX: &str = "/api/v1";
 
 /// Where and how to reach Yassir. From `YASSIR_*` environment variables in production.
 #[derive(Clone)]
 pub struct YassirConfig {
     /// `https://api.payment.yassir.io`, `https://stg-api.payment.yassir.io`, or the sandbox
-    /// (`http://127.0.0.1:8787/sandbox/yassir`). Paths `/api/v1/...` are appended.
+    /// (`http://127.0.0.1:8787/sandbox/yassir`). Paths `{api_prefix}/...` are appended.
     pub base_url: String,
+    /// [`API_PREFIX`] (`/api/v1`, the current docs), or empty for the staging docs' paths.
+    pub api_prefix: String,
     pub client_id: String,
     pub client_secret: String,
     /// `x-service`, given at onboarding.
@@ -39,6 +49,7 @@ impl std::fmt::Debug for YassirConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("YassirConfig")
             .field("base_url", &self.base_url)
+            .field("api_prefix", &self.api_prefix)
             .field("client_id", &self.client_id)
             .field("client_secret", &super::REDACTED)
             .field("service", &self.service)
@@ -61,8 +72,9 @@ impl YassirClient {
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
         let url = format!(
-            "{}/api/v1{path}",
-            self.config.base_url.trim_end_matches('/')
+            "{}{}{path}",
+            self.config.base_url.trim_end_matches('/'),
+            self.config.api_prefix.trim_end_matches('/')
         );
         let credentials = STANDARD.encode(format!(
             "{}:{}",
@@ -77,22 +89,105 @@ impl YassirClient {
             .timeout(self.config.timeout)
     }
 
-    /// Registers the wallet phone as a customer. Yassir answers 409 when it already exists (and,
-    /// reportedly, 400 "Customer already exists" on staging): both mean the customer is there.
-    async fn register_customer(&self, phone: &str) -> Result<(), ProviderError> {
-        let request = self
-            .request(Method::POST, "/customers")
+    /// A request made for the shopper: with `x-locale` when the shopper's language is known.
+    fn shopper_request(
+        &self,
+        method: Method,
+        path: &str,
+        language: Option<&str>,
+        country_alpha3: &str,
+    ) -> RequestBuilder {
+        let request = self.request(method, path);
+        match x_locale(language, country_alpha3) {
+            Some(locale) => request.header("x-locale", locale),
+            None => request,
+        }
+    }
+
+    /// Registers the wallet phone as a customer. The docs answer 201, or 409 when the phone is
+    /// already registered ("safe to ignore"). Any other refusal (staging reportedly answers 400,
+    /// in the words of `x-locale`) is settled by looking the phone up: listed, the customer is
+    /// there; not listed, the create cannot go on, and says so.
+    async fn register_customer(
+        &self,
+        phone: &str,
+        request: &CreateIntent,
+    ) -> Result<(), ProviderError> {
+        let language = request.language.as_deref();
+        let country = &request.country_alpha3;
+        let registration = self
+            .shopper_request(Method::POST, "/customers", language, country)
             .json(&json!({ "name": CUSTOMER_NAME, "phone": phone, "isActive": true }));
-        match send(request).await {
+        let refusal = match send(registration).await {
+            Ok(_) => return Ok(()),
+            Err(ProviderError::Refused { code, .. }) if code == "conflict" => return Ok(()),
+            Err(ProviderError::Refused { code, message }) => (code, message),
+            Err(error) => return Err(error),
+        };
+        let search = self.shopper_request(
+            Method::GET,
+            &format!("/customers/search/{}", phone.replace('+', "%2B")),
+            language,
+            country,
+        );
+        match send(search).await {
             Ok(_) => Ok(()),
-            Err(ProviderError::Refused { code, .. }) if code == "conflict" => Ok(()),
-            Err(ProviderError::Refused { message, .. })
-                if message.to_ascii_lowercase().contains("already exists") =>
-            {
-                Ok(())
+            Err(ProviderError::NotFound(_)) => {
+                let (code, message) = refusal;
+                tracing::warn!(%code, provider_message = %message, "Yassir refused to register a wallet phone as a customer, and does not list it");
+                Err(ProviderError::Refused {
+                    code: "customer_not_registered".into(),
+                    message: "Yassir did not register the wallet phone as a customer".into(),
+                })
             }
             Err(error) => Err(error),
         }
+    }
+
+    /// `POST /payments/intents` with `action_id` as the `actionId`.
+    async fn send_create(
+        &self,
+        request: &CreateIntent,
+        phone: &str,
+        action_id: &str,
+    ) -> Result<Value, ProviderError> {
+        let capture_method = match request.capture {
+            CaptureMethod::Direct => "DIRECT",
+            CaptureMethod::Reservation => "RESERVATION",
+        };
+        let body = json!({
+            "actionId": action_id,
+            "amount": Self::major_units(request.amount_minor, &request.currency)?,
+            "actionCurrencyCode": request.currency,
+            "actionCountryCode": request.country_alpha3,
+            "userId": phone,
+            "captureMethod": capture_method,
+            "metaData": { "paymentCheckoutId": request.payment_id, "order": request.order },
+        });
+        let http_request = self
+            .shopper_request(
+                Method::POST,
+                "/payments/intents",
+                request.language.as_deref(),
+                &request.country_alpha3,
+            )
+            .query(&[("countryCode", request.country_alpha3.as_str())])
+            .json(&body);
+        send(http_request).await
+    }
+
+    /// Compares the amount and currency an answer states (a check's, a proceed's) with the
+    /// payment's.
+    fn check_answer_money(&self, intent: &IntentRef, answer: &Value) -> Result<(), ProviderError> {
+        let data = answer.get("data").unwrap_or(&Value::Null);
+        let (amount, currency) = money_of(data, &intent.currency);
+        check_money(
+            self.name(),
+            Some(&intent.intent_id),
+            (intent.amount_minor, &intent.currency),
+            amount,
+            currency.as_deref(),
+        )
     }
 
     /// A JSON amount in major units (`150000` DZD -> `1500.0`), as Yassir expects.
@@ -122,31 +217,37 @@ impl PaymentProvider for YassirClient {
                 code: "invalid_request".into(),
                 message: "a Yassir Cash payment needs the shopper's wallet phone".into(),
             })?;
-        self.register_customer(phone).await?;
+        self.register_customer(phone, request).await?;
 
-        let capture_method = match request.capture {
-            CaptureMethod::Direct => "DIRECT",
-            CaptureMethod::Reservation => "RESERVATION",
+        let answer = match self.send_create(request, phone, &request.payment_id).await {
+            // The docs say only that `actionId` is "used for idempotency": a create repeated
+            // after a lost answer may get that intent back, a new one, or a 409. The intent a
+            // 409 stands for was never proceeded, so it moves no money; this attempt goes on
+            // under an `actionId` of its own (the payment id, a dot and a random suffix).
+            Err(ProviderError::Refused { code, .. }) if code == "conflict" => {
+                let suffix: String = rand::thread_rng()
+                    .sample_iter(&Alphanumeric)
+                    .take(8)
+                    .map(char::from)
+                    .collect();
+                let action_id = format!("{}.{suffix}", request.payment_id);
+                tracing::warn!(payment = %request.payment_id, %action_id, "Yassir answered 409 to a repeated actionId; creating under a new one");
+                self.send_create(request, phone, &action_id).await?
+            }
+            answer => answer?,
         };
-        let body = json!({
-            "actionId": request.payment_id,
-            "amount": Self::major_units(request.amount_minor, &request.currency)?,
-            "actionCurrencyCode": request.currency,
-            "actionCountryCode": request.country_alpha3,
-            "userId": phone,
-            "captureMethod": capture_method,
-            "metaData": { "paymentCheckoutId": request.payment_id, "order": request.order },
-        });
-        let path = "/payments/intents";
-        let http_request = self
-            .request(Method::POST, path)
-            .query(&[("countryCode", request.country_alpha3.as_str())])
-            .json(&body);
-        let answer = send(http_request).await?;
         let data = answer.get("data").cloned().unwrap_or(Value::Null);
         // Older Yassir docs and integrations name the id `id`.
         let intent_id = text(&data, "paymentId").or_else(|| text(&data, "id"));
         let client_secret = text(&data, "clientSecret");
+        let (amount, currency) = money_of(&data, &request.currency);
+        check_money(
+            self.name(),
+            intent_id.as_deref(),
+            (request.amount_minor, &request.currency),
+            amount,
+            currency.as_deref(),
+        )?;
         match (intent_id, client_secret) {
             (Some(intent_id), Some(client_secret)) => Ok(ProviderIntent {
                 intent_id,
@@ -172,11 +273,20 @@ impl PaymentProvider for YassirClient {
         }
         let path = format!("/payments/intents/{}/proceed", intent.intent_id);
         let request = self
-            .request(Method::POST, &path)
+            .shopper_request(
+                Method::POST,
+                &path,
+                intent.language.as_deref(),
+                &intent.country_alpha3,
+            )
             .header("x-client-secret", &intent.client_secret)
             .header("x-country-code", &intent.country_alpha3)
             .json(&json!({ "paymentMethodCode": PAYMENT_METHOD }));
-        let status = status_from_answer(&send(request).await?)?;
+        let answer = send(request).await?;
+        if let Err(ProviderError::Mismatch(detail)) = self.check_answer_money(intent, &answer) {
+            return Ok(ProviderStatus::mismatch(&detail));
+        }
+        let status = status_from_answer(&answer)?;
         if status.status == PaymentStatus::RequiresAction && status.pay_url.is_none() {
             return Err(ProviderError::Unavailable(
                 "Yassir asked for an OTP (statusCode 12) without a payUrl".into(),
@@ -188,9 +298,18 @@ impl PaymentProvider for YassirClient {
     async fn check(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError> {
         let path = format!("/payments/intents/{}/check", intent.intent_id);
         let request = self
-            .request(Method::GET, &path)
+            .shopper_request(
+                Method::GET,
+                &path,
+                intent.language.as_deref(),
+                &intent.country_alpha3,
+            )
             .header("x-client-secret", &intent.client_secret);
-        status_from_answer(&send(request).await?)
+        let answer = send(request).await?;
+        if let Err(ProviderError::Mismatch(detail)) = self.check_answer_money(intent, &answer) {
+            return Ok(ProviderStatus::mismatch(&detail));
+        }
+        status_from_answer(&answer)
     }
 
     async fn capture(
@@ -372,6 +491,34 @@ fn rejection(
         failure: Some(("rejected".to_string(), message)),
         ..ProviderStatus::plain(PaymentStatus::Rejected, raw)
     }
+}
+
+/// The `x-locale` of a shopper's language (`en`, `fr`, `ar`) for a wallet of `country_alpha3`,
+/// in the docs' form (`en-US`, `fr-FR`, `ar-DZ`); `None` for a language Yassir is not known to
+/// speak, which leaves Yassir to its default.
+pub fn x_locale(language: Option<&str>, country_alpha3: &str) -> Option<&'static str> {
+    match (language?, country_alpha3) {
+        ("en", _) => Some("en-US"),
+        ("fr", _) => Some("fr-FR"),
+        ("ar", "MAR") => Some("ar-MA"),
+        ("ar", _) => Some("ar-DZ"),
+        _ => None,
+    }
+}
+
+/// The amount (in minor units) and the currency an answer's `data` states, where it states
+/// them: `amount` in major units (of its currency, else of `payment_currency`), `currency`
+/// (create) or `currencyCode` (check).
+fn money_of(data: &Value, payment_currency: &str) -> (Option<i64>, Option<String>) {
+    let currency = text(data, "currency").or_else(|| text(data, "currencyCode"));
+    let amount = data.get("amount").and_then(|amount| {
+        let major = amount
+            .as_f64()
+            .or_else(|| amount.as_str()?.trim().parse().ok())?;
+        let exponent = minor_unit_exponent(currency.as_deref().unwrap_or(payment_currency))?;
+        Some((major * 10f64.powi(exponent as i32)).round() as i64)
+    });
+    (amount, currency)
 }
 
 /// A non-empty string field.

@@ -6,7 +6,7 @@ use super::orders::OrderAttempt;
 use super::ServiceError;
 use super::{now_rfc3339, random_id, rfc3339, PaymentService};
 use crate::orders::Order;
-use crate::providers::CreateIntent;
+use crate::providers::{CreateIntent, ProviderError, MISMATCH_CODE, MISMATCH_MESSAGE};
 use crate::store::{Inserted, PaymentRow};
 
 /// A new payment's create request, validated.
@@ -16,6 +16,8 @@ pub struct NewPayment {
     pub order: Order,
     pub method: MethodKind,
     pub phone: Option<String>,
+    /// The shopper's language (`en`, `fr`, `ar`), when the request says it.
+    pub language: Option<String>,
 }
 
 /// Whether a create made a payment or answered an earlier one (a replay of the same key, or the
@@ -54,7 +56,7 @@ impl PaymentService {
             provider: self.provider(new.method).name().into(),
             amount_minor: new.order.amount_minor,
             currency: new.order.currency.clone(),
-            country_alpha3: new.order.yassir_country().into(),
+            country_alpha3: new.order.yassir_country(new.phone.as_deref()).into(),
             capture_method: new.order.capture,
             phone: new.phone,
             status: PaymentStatus::Created,
@@ -75,6 +77,7 @@ impl PaymentService {
                 .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
                 .map(rfc3339),
             outcome_unknown: None,
+            language: new.language,
             created_at: now.clone(),
             updated_at: now,
             version: 0,
@@ -110,7 +113,7 @@ impl PaymentService {
         row: PaymentRow,
         order: &Order,
     ) -> Result<PaymentRow, ServiceError> {
-        if row.provider_intent_id.is_some() {
+        if row.provider_intent_id.is_some() || row.status.is_final() {
             return Ok(row);
         }
         let _guard = self.inner.locks.lock(&row.id).await;
@@ -123,7 +126,7 @@ impl PaymentService {
         order: &Order,
     ) -> Result<PaymentRow, ServiceError> {
         let mut row = self.load(id).await?;
-        if row.provider_intent_id.is_some() {
+        if row.provider_intent_id.is_some() || row.status.is_final() {
             return Ok(row);
         }
         let request = CreateIntent {
@@ -135,6 +138,7 @@ impl PaymentService {
             country_alpha3: row.country_alpha3.clone(),
             customer_phone: row.phone.clone(),
             capture: row.capture_method,
+            language: row.language.clone(),
         };
         match self.provider(row.method).create_intent(&request).await {
             Ok(intent) => {
@@ -148,6 +152,22 @@ impl PaymentService {
                     status: PaymentStatus::Created,
                     at: row.updated_at.clone(),
                     detail: format!("{} intent {} created", row.provider, intent.intent_id),
+                };
+                Ok(self.inner.store.update(&row, Some(&change)).await?)
+            }
+            // The provider made an intent for another amount or currency: the payment stops
+            // here, failed, and a replay of its key answers it as it is.
+            Err(ProviderError::Mismatch(detail)) => {
+                row.status = PaymentStatus::Failed;
+                row.failure_code = Some(MISMATCH_CODE.into());
+                row.failure_message = Some(MISMATCH_MESSAGE.into());
+                row.updated_at = now_rfc3339();
+                let change = StatusChange {
+                    status: PaymentStatus::Failed,
+                    at: row.updated_at.clone(),
+                    detail: format!(
+                        "intent creation answered another amount or currency: {detail}"
+                    ),
                 };
                 Ok(self.inner.store.update(&row, Some(&change)).await?)
             }

@@ -52,8 +52,14 @@ pub struct ServiceParts {
 /// The service's knobs.
 #[derive(Debug, Clone)]
 pub struct ServiceSettings {
-    /// The server talks to a sandbox: test numbers are accepted.
-    pub test_mode: bool,
+    /// Yassir is reached with test credentials (the sandbox, or Yassir's staging host): the
+    /// widget says no real money moves.
+    pub yassir_test_mode: bool,
+    /// Yabetoo is reached with a test key (`sk_test_…`, which Yabetoo routes to its sandbox) or
+    /// through the sandbox: its test numbers are taken, and no real money moves.
+    pub yabetoo_test_mode: bool,
+    /// The mobile-money countries offered beyond the ones Yabetoo is known to serve.
+    pub coverage: crate::orders::Coverage,
     /// Shortest time between two provider checks of one payment while the widget polls.
     pub check_interval: Duration,
     /// How long after a request whose outcome is unknown the provider may still show the
@@ -76,7 +82,11 @@ pub struct ServiceSettings {
 impl Default for ServiceSettings {
     fn default() -> Self {
         Self {
-            test_mode: true,
+            yassir_test_mode: true,
+            yabetoo_test_mode: true,
+            coverage: crate::orders::Coverage {
+                cameroon_unverified: true,
+            },
             check_interval: Duration::from_secs(1),
             unknown_outcome_grace: Duration::from_secs(120),
             max_reconcile_interval: Duration::from_secs(300),
@@ -186,8 +196,33 @@ impl PaymentService {
             .is_ok()
     }
 
-    pub fn test_mode(&self) -> bool {
-        self.inner.settings.test_mode
+    /// Whether paying `order` moves no real money: its provider is reached with test
+    /// credentials. An order is paid through one provider, chosen by its currency.
+    pub fn test_mode(&self, order: &crate::orders::Order) -> bool {
+        if self.offers(order, MethodKind::MobileMoney) {
+            self.inner.settings.yabetoo_test_mode
+        } else {
+            self.inner.settings.yassir_test_mode
+        }
+    }
+
+    /// Whether Yabetoo's test numbers are taken: keyed on its credentials, not on the mode.
+    pub fn mobile_money_test_numbers(&self) -> bool {
+        self.inner.settings.yabetoo_test_mode
+    }
+
+    /// The mobile-money countries offered.
+    pub fn coverage(&self) -> crate::orders::Coverage {
+        self.inner.settings.coverage
+    }
+
+    /// The methods offered for `order`.
+    pub fn methods(&self, order: &crate::orders::Order) -> Vec<checkout_contract::MethodOffer> {
+        order.methods(self.coverage())
+    }
+
+    pub fn offers(&self, order: &crate::orders::Order, method: MethodKind) -> bool {
+        order.offers(method, self.coverage())
     }
 
     fn provider(&self, method: MethodKind) -> &Arc<dyn PaymentProvider> {
@@ -201,8 +236,10 @@ impl PaymentService {
         Some(IntentRef {
             intent_id: row.provider_intent_id.clone()?,
             client_secret: row.provider_client_secret.clone().unwrap_or_default(),
+            amount_minor: row.amount_minor,
             currency: row.currency.clone(),
             country_alpha3: row.country_alpha3.clone(),
+            language: row.language.clone(),
         })
     }
 

@@ -368,6 +368,7 @@ mod tests {
             refunded_minor: 0,
             order_expires_at: None,
             outcome_unknown: Some("HTTP 503".into()),
+            language: None,
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
             version: 3,

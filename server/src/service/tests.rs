@@ -135,6 +135,7 @@ async fn created(service: &PaymentService, key: &str, reference: &str) -> String
         order: order(reference),
         method: MethodKind::YassirCash,
         phone: Some("+213555000001".into()),
+        language: None,
     };
     match service.create(new).await.unwrap() {
         Created::New(payment) | Created::Replayed(payment) => payment.id,

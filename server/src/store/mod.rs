@@ -53,6 +53,8 @@ pub struct PaymentRow {
     /// Why the outcome of the last request to the provider is unknown (a timeout, a reset, a
     /// 5xx…): the payment stays in flight until a check at the provider says where it stands.
     pub outcome_unknown: Option<String>,
+    /// The shopper's language when the payment was created (`en`, `fr`, `ar`), if known.
+    pub language: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     /// Incremented by every write; a write against a stale version is refused.

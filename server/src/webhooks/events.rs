@@ -177,6 +177,7 @@ mod tests {
             refunded_minor: 0,
             order_expires_at: None,
             outcome_unknown: None,
+            language: None,
             created_at: "2026-12-01T10:00:00Z".into(),
             updated_at: "2026-12-01T10:00:01Z".into(),
             version: 1,

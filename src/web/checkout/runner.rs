@@ -27,6 +27,8 @@ pub struct Runner {
     navigator: Rc<dyn Navigator>,
     order: String,
     polling: PollPolicy,
+    /// The shopper's language tag, as the widget first rendered.
+    language: &'static str,
     /// Hears the notices.
     notify: Option<Callback<Notice>>,
     state: RefCell<Rc<WidgetState>>,
@@ -50,6 +52,7 @@ impl Runner {
             navigator: settings.navigator,
             order: settings.order,
             polling: settings.polling,
+            language: settings.language,
             notify: settings.notify,
             state: RefCell::new(Rc::new(state)),
             render,
@@ -124,7 +127,7 @@ impl Runner {
                 spawn_local(async move {
                     let answer = runner
                         .backend
-                        .create_payment(&idempotency_key, &request)
+                        .create_payment(&idempotency_key, &request, runner.language)
                         .await;
                     runner.send(match answer {
                         Ok(payment) => Event::Created(payment),

@@ -85,6 +85,8 @@ pub struct CheckoutSettings {
     /// Narrows the session's methods when set.
     pub methods: Option<Vec<MethodKind>>,
     pub polling: PollPolicy,
+    /// The shopper's language tag (`fr`), sent with the create.
+    pub language: &'static str,
     /// Hears the notices for the embedding page.
     pub notify: Option<Callback<Notice>>,
 }

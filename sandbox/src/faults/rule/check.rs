@@ -46,6 +46,7 @@ impl Fault {
             "truncated_json" => Fault::TruncatedJson,
             "unknown_status" => Fault::UnknownStatus,
             "earlier_status" => Fault::EarlierStatus,
+            "wrong_amount" => Fault::WrongAmount,
             "drop" => Fault::Drop,
             "duplicate" => Fault::Duplicate,
             "reorder" => Fault::Reorder {

@@ -34,6 +34,8 @@ pub enum Fault {
     UnknownStatus,
     /// The real answer with an earlier status than the real one.
     EarlierStatus,
+    /// The real answer with an amount one unit more than the payment's.
+    WrongAmount,
     /// A webhook is never sent.
     Drop,
     /// A webhook is sent twice.
@@ -46,7 +48,7 @@ pub enum Fault {
 pub const DEFAULT_REORDER_MS: u64 = 5_000;
 
 /// Every fault's name, in the order the docs list them.
-pub(super) const FAULT_NAMES: [&str; 12] = [
+pub(super) const FAULT_NAMES: [&str; 13] = [
     "latency",
     "timeout",
     "reset",
@@ -56,6 +58,7 @@ pub(super) const FAULT_NAMES: [&str; 12] = [
     "truncated_json",
     "unknown_status",
     "earlier_status",
+    "wrong_amount",
     "drop",
     "duplicate",
     "reorder",
@@ -73,6 +76,7 @@ impl Fault {
             Fault::TruncatedJson => "truncated_json",
             Fault::UnknownStatus => "unknown_status",
             Fault::EarlierStatus => "earlier_status",
+            Fault::WrongAmount => "wrong_amount",
             Fault::Drop => "drop",
             Fault::Duplicate => "duplicate",
             Fault::Reorder { .. } => "reorder",
@@ -92,7 +96,8 @@ impl Fault {
             Fault::MalformedJson
             | Fault::TruncatedJson
             | Fault::UnknownStatus
-            | Fault::EarlierStatus => &[Phase::After],
+            | Fault::EarlierStatus
+            | Fault::WrongAmount => &[Phase::After],
         }
     }
 

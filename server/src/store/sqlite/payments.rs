@@ -16,7 +16,7 @@ const COLUMNS: &str =
     amount_minor, currency, country_alpha3, capture_method, phone, status, provider_intent_id,
     provider_client_secret, pay_url, expires_at, end_user_message, support_email, support_phone,
     failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version,
-    order_expires_at, outcome_unknown";
+    order_expires_at, outcome_unknown, language";
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
     let method: String = row.get(5)?;
@@ -65,6 +65,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
         version: row.get(26)?,
         order_expires_at: row.get(27)?,
         outcome_unknown: row.get(28)?,
+        language: row.get(29)?,
     })
 }
 
@@ -194,7 +195,7 @@ pub(super) fn insert_or_get(
             &format!(
                 "INSERT INTO payments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
                  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,
-                 ?28, ?29)"
+                 ?28, ?29, ?30)"
             ),
             params![
                 row.id,
@@ -226,6 +227,7 @@ pub(super) fn insert_or_get(
                 row.version,
                 row.order_expires_at,
                 row.outcome_unknown,
+                row.language,
             ],
         )
         .map_err(database)?;

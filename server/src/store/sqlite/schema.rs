@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS payments (
     refunded_minor INTEGER NOT NULL DEFAULT 0,
     order_expires_at TEXT,
     outcome_unknown TEXT,
+    language TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     version INTEGER NOT NULL
@@ -109,8 +110,11 @@ CREATE TABLE IF NOT EXISTS inbound_webhooks (
 ";
 
 /// Columns added since the first schema, for databases created before them.
-const ADDED_COLUMNS: [(&str, &str); 2] =
-    [("order_expires_at", "TEXT"), ("outcome_unknown", "TEXT")];
+const ADDED_COLUMNS: [(&str, &str); 3] = [
+    ("order_expires_at", "TEXT"),
+    ("outcome_unknown", "TEXT"),
+    ("language", "TEXT"),
+];
 
 /// Brings a database made by an earlier version up to the current columns.
 pub(super) fn add_missing_columns(connection: &Connection) -> Result<(), StoreError> {
