@@ -24,6 +24,7 @@
 
 mod money;
 mod status;
+pub mod whole;
 
 pub use money::{format_minor, minor_unit_exponent};
 pub use status::PaymentStatus;
@@ -349,14 +350,22 @@ pub struct ErrorBody {
 /// a smaller amount captures that and releases the rest.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CaptureRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole::optional"
+    )]
     pub amount_minor: Option<i64>,
 }
 
 /// `POST /api/v1/admin/payments/{id}/refund`: omit the amount to refund what remains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole::optional"
+    )]
     pub amount_minor: Option<i64>,
     pub description: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -431,12 +440,17 @@ pub struct PaymentList {
 pub struct TokenOrder {
     pub reference: String,
     pub description: String,
+    #[serde(deserialize_with = "whole::number")]
     pub amount_minor: i64,
     pub currency: String,
     #[serde(default = "direct_capture")]
     pub capture: CaptureMethod,
     /// Unix seconds after which the token is refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole::optional"
+    )]
     pub expires_at: Option<i64>,
 }
 
@@ -450,7 +464,11 @@ pub struct OrderTokenRequest {
     #[serde(flatten)]
     pub order: TokenOrder,
     /// Lifetime of the token; without it (and without `expires_at`) the server's default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole::optional"
+    )]
     pub expires_in_seconds: Option<i64>,
 }
 

@@ -92,6 +92,9 @@ impl OrderSigner {
     }
 }
 
+/// The last second of the year 9999: an expiry later than a date can say is refused.
+const LAST_EXPIRY: i64 = 253_402_300_799;
+
 /// The rules a token's order must meet, also applied when the admin API mints one; the order
 /// to pay when it meets them.
 pub fn validate(order: &TokenOrder) -> Result<Order, TokenError> {
@@ -108,6 +111,11 @@ pub fn validate(order: &TokenOrder) -> Result<Order, TokenError> {
     if order.amount_minor <= 0 {
         return Err(TokenError::Invalid(
             "amount_minor must be greater than 0".into(),
+        ));
+    }
+    if order.expires_at.is_some_and(|at| at > LAST_EXPIRY) {
+        return Err(TokenError::Invalid(
+            "expires_at must be a Unix time before the year 10000".into(),
         ));
     }
     let payable = Order {

@@ -61,6 +61,17 @@ pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String
             "phone",
             format!("phone `{raw}` must be in international form: `+`, the country code and digits only"),
         )),
+        // A well-formed number the order does not take: a business rule, not a bad body.
+        Err(NumberError::WrongCountry) if Country::from_dial_code(&raw_dial_code(raw)).is_some() => {
+            Err(ServiceError::unprocessable(
+                "phone_country_not_offered",
+                Some("phone"),
+                format!(
+                    "phone `{raw}` must start with +{} for this order",
+                    dial_codes.join(" or +")
+                ),
+            ))
+        }
         Err(NumberError::WrongCountry) => Err(invalid(
             "phone",
             format!(
@@ -87,6 +98,22 @@ pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String
             ))
         }
     }
+}
+
+/// The calling code a number starts with, if it is one of the plan's (`213` of `+213555…`).
+fn raw_dial_code(raw: &str) -> String {
+    let digits = raw.trim_start_matches('+');
+    [
+        Country::Algeria,
+        Country::Morocco,
+        Country::Congo,
+        Country::Cameroon,
+    ]
+    .iter()
+    .map(|country| country.dial_code())
+    .find(|code| digits.starts_with(code))
+    .unwrap_or_default()
+    .to_string()
 }
 
 /// How the country's mobile numbers start, from its plan: `5, 6 or 7`.
@@ -131,14 +158,17 @@ pub fn mobile_money(
             .iter()
             .map(|country| country.code.as_str())
             .collect();
-        return Err(invalid(
-            "country",
-            format!(
-                "country `{}` is not offered; use one of: {}",
-                details.country,
-                offered.join(", ")
-            ),
-        ));
+        let message = format!(
+            "country `{}` is not offered; use one of: {}",
+            details.country,
+            offered.join(", ")
+        );
+        // A country mobile money has rules for, not offered here: a business rule.
+        return Err(if Country::from_code(&details.country).is_some() {
+            ServiceError::unprocessable("country_not_offered", Some("country"), message)
+        } else {
+            invalid("country", message)
+        });
     };
     if !country.operators.contains(&details.operator) {
         let offered: Vec<&str> = country
@@ -146,8 +176,9 @@ pub fn mobile_money(
             .iter()
             .map(|operator| operator.as_str())
             .collect();
-        return Err(invalid(
-            "operator",
+        return Err(ServiceError::unprocessable(
+            "operator_not_offered",
+            Some("operator"),
             format!(
                 "operator `{}` is not offered in `{}`; use one of: {}",
                 details.operator.as_str(),
@@ -216,8 +247,13 @@ fn msisdn_in_plan(
     };
     let mobile = parse_international(digits, &[country]).map_err(|error| {
         let rule = match error {
+            // Another country's number: well-formed, but not of the country sent with it.
             NumberError::WrongCountry => {
-                format!("must be in international form starting with {dial_code} for `{code}`")
+                return ServiceError::unprocessable(
+                    "country_mismatch",
+                    Some("msisdn"),
+                    format!("msisdn `{raw}` must be in international form starting with {dial_code} for `{code}`"),
+                );
             }
             NumberError::TooShort { expected } | NumberError::TooLong { expected } => {
                 format!("must have {expected} digits after {dial_code}")
@@ -241,8 +277,10 @@ fn msisdn_in_plan(
         )
     })?;
     match suggested {
-        Some(owner) if owner != operator => Err(invalid(
-            "operator",
+        // A well-formed number and operator that do not go together: a business rule.
+        Some(owner) if owner != operator => Err(ServiceError::unprocessable(
+            "operator_mismatch",
+            Some("operator"),
             format!(
                 "msisdn `{raw}` is a {} number: send operator `{}`, not `{}`",
                 owner.display_name(),
@@ -259,10 +297,9 @@ fn optional_text(
     value: Option<String>,
     max: usize,
 ) -> Result<Option<String>, ServiceError> {
-    match value
-        .map(|value| value.trim().to_string())
-        .filter(|value| !value.is_empty())
-    {
+    // Checked as sent (what `openapi.yaml` states: `maxLength`, no control character), then
+    // trimmed; blank is absent.
+    match value {
         Some(value) if value.chars().count() > max => Err(invalid(
             field,
             format!("{field} must be at most {max} characters"),
@@ -271,7 +308,9 @@ fn optional_text(
             field,
             format!("{field} must not contain control characters"),
         )),
-        value => Ok(value),
+        value => Ok(value
+            .map(|value| value.trim().to_string())
+            .filter(|value| !value.is_empty())),
     }
 }
 
@@ -344,8 +383,10 @@ mod tests {
 
     fn message(error: &ServiceError) -> &str {
         match error {
-            ServiceError::Invalid { message, .. } => message,
-            other => panic!("not a bad request: {other:?}"),
+            ServiceError::Invalid { message, .. } | ServiceError::Unprocessable { message, .. } => {
+                message
+            }
+            other => panic!("not a refusal of the request: {other:?}"),
         }
     }
 

@@ -117,7 +117,8 @@ fn valid_order() -> impl Strategy<Value = TokenOrder> {
         1i64..=i64::MAX,
         select(vec!["DZD", "dzd", "MAD", "USD", "XAF", "xaf"]),
         select(vec![CaptureMethod::Direct, CaptureMethod::Reservation]),
-        any::<i64>(),
+        // Any moment a date can say (up to the end of the year 9999).
+        i64::MIN..=253_402_300_799i64,
     )
         .prop_map(
             |(reference, description, amount_minor, currency, capture, expires_at)| TokenOrder {

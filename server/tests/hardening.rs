@@ -161,3 +161,50 @@ async fn confirmations_waiting_on_phones_are_bounded() {
         "nothing sent: the submit may be repeated"
     );
 }
+
+#[tokio::test]
+async fn bodies_schemathesis_found_are_answered_as_the_schema_says() {
+    let server = common::start(&[]).await;
+    let order = |extra: serde_json::Value| {
+        let mut body = serde_json::json!({
+            "reference": "INV-schema", "description": "Two tickets", "amount_minor": 420000.0,
+            "currency": "DZD",
+        });
+        for (key, value) in extra.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        body
+    };
+    // A lifetime past the end of time was a panic (and a dropped connection).
+    let (status, body) = server
+        .admin_post(
+            "/api/v1/admin/order-tokens",
+            order(serde_json::json!({"expires_in_seconds": 9_223_372_036_854_775_806_i64})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["field"], "expires_in_seconds");
+    let (status, body) = server
+        .admin_post(
+            "/api/v1/admin/order-tokens",
+            order(serde_json::json!({"expires_at": 300_000_000_000_i64})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    // Whole numbers written with a fraction are integers, as JSON Schema says; null is absent.
+    let (status, body) = server
+        .admin_post(
+            "/api/v1/admin/order-tokens",
+            order(serde_json::json!({"expires_in_seconds": 600.0, "expires_at": null})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["order"]["amount_minor"], 420000);
+    let (status, body) = server
+        .admin_post(
+            "/api/v1/admin/order-tokens",
+            order(serde_json::json!({"amount_minor": 420000.5})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+}

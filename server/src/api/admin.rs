@@ -207,6 +207,9 @@ pub async fn operations_settle(
     Ok(Json(record))
 }
 
+/// The longest `expires_in_seconds` taken: 100 years.
+const MAX_TOKEN_LIFETIME_SECONDS: i64 = 3_153_600_000;
+
 /// `POST /api/v1/admin/order-tokens`: signs an order, as a merchant's backend would, so the
 /// widget can be given `order = <token>`.
 pub async fn order_tokens_create(
@@ -222,7 +225,18 @@ pub async fn order_tokens_create(
                 "expires_in_seconds must be greater than 0",
             ));
         }
-        order.expires_at = Some(time::OffsetDateTime::now_utc().unix_timestamp() + seconds);
+        if seconds > MAX_TOKEN_LIFETIME_SECONDS {
+            return Err(ApiError::bad_request(
+                "expires_in_seconds",
+                format!(
+                    "expires_in_seconds must be at most {MAX_TOKEN_LIFETIME_SECONDS} (100 years)"
+                ),
+            ));
+        }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        order.expires_at = Some(now.checked_add(seconds).ok_or_else(|| {
+            ApiError::bad_request("expires_in_seconds", "expires_in_seconds is too large")
+        })?);
     }
     let (token, order) = state.service.sign_order(&order)?;
     Ok((
