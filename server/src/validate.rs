@@ -247,13 +247,17 @@ fn msisdn_in_plan(
     };
     let mobile = parse_international(digits, &[country]).map_err(|error| {
         let rule = match error {
-            // Another country's number: well-formed, but not of the country sent with it.
-            NumberError::WrongCountry => {
+            // Another country's number (of the plan): well-formed, but not of the country
+            // sent with it.
+            NumberError::WrongCountry if !raw_dial_code(digits).is_empty() => {
                 return ServiceError::unprocessable(
                     "country_mismatch",
                     Some("msisdn"),
                     format!("msisdn `{raw}` must be in international form starting with {dial_code} for `{code}`"),
                 );
+            }
+            NumberError::WrongCountry => {
+                format!("must be in international form starting with {dial_code} for `{code}`")
             }
             NumberError::TooShort { expected } | NumberError::TooLong { expected } => {
                 format!("must have {expected} digits after {dial_code}")

@@ -73,7 +73,8 @@ async fn cameroon_is_offered_only_as_an_unverified_country() {
     let (status, body) = server
         .momo_payment("demo-cm", "cm", "mtn", "237670000001")
         .await;
-    assert_eq!(status, 400, "{body}");
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "country_not_offered", "{body}");
     assert_eq!(body["error"]["field"], "country", "{body}");
     assert!(
         body["error"]["message"]
@@ -102,7 +103,8 @@ async fn a_number_sent_to_the_other_operator_is_refused_before_yabetoo() {
         let (status, body) = server
             .momo_payment("demo-cg", "cg", "mtn", "242056594470")
             .await;
-        assert_eq!(status, 400, "{strict}: {body}");
+        assert_eq!(status, 422, "{strict}: {body}");
+        assert_eq!(body["error"]["code"], "operator_mismatch", "{body}");
         assert_eq!(body["error"]["field"], "operator", "{body}");
         assert!(
             body["error"]["message"]
@@ -114,7 +116,7 @@ async fn a_number_sent_to_the_other_operator_is_refused_before_yabetoo() {
         let (status, body) = server
             .momo_payment("demo-cg", "cg", "airtel", "242066594470")
             .await;
-        assert_eq!(status, 400, "{strict}: {body}");
+        assert_eq!(status, 422, "{strict}: {body}");
         assert_eq!(body["error"]["field"], "operator", "{body}");
         // The operator of the number goes through, even to a strict Yabetoo.
         let (status, body) = server

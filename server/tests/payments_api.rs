@@ -79,8 +79,9 @@ async fn bad_create_requests_name_the_field_and_store_nothing() {
         ),
         (
             Some("k2"),
+            // A Moroccan wallet for an Algerian order: well-formed, not offered for it.
             json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+212600000001"}),
-            400,
+            422,
             "phone",
         ),
         (
