@@ -14,6 +14,13 @@ const { chromium } = require('playwright-core');
 
 export const ADMIN_TOKEN = 'admin_test_token';
 
+/** What a merchant's live deployment is given by the providers (here, by the sandbox in their place). */
+const LIVE_CREDENTIALS = {
+  yassirClientId: 'merchant_client',
+  yassirClientSecret: 'merchant_client_secret',
+  yabetooSecretKey: 'sk_live_merchant_key',
+};
+
 /** Where screenshots go: kept as test artifacts, never committed. */
 export const ARTIFACTS = join(root, 'test-artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -55,7 +62,16 @@ async function startSandbox() {
   const binary = process.env.CHECKOUT_SANDBOX_BIN ?? join(root, 'target', 'debug', 'checkout-sandbox');
   const sandbox = spawn(binary, [], {
     cwd: root,
-    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_SETTLE_DELAY_MS: '1000', RUST_LOG: 'warn' },
+    env: {
+      ...process.env,
+      SANDBOX_PORT: String(port),
+      SANDBOX_SETTLE_DELAY_MS: '1000',
+      RUST_LOG: 'warn',
+      // The credentials the providers issue a merchant; a live server refuses the sandbox's own.
+      SANDBOX_YASSIR_CLIENT_ID: LIVE_CREDENTIALS.yassirClientId,
+      SANDBOX_YASSIR_CLIENT_SECRET: LIVE_CREDENTIALS.yassirClientSecret,
+      SANDBOX_YABETOO_SECRET_KEY: LIVE_CREDENTIALS.yabetooSecretKey,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitUntilUp(`${base}/sandbox/faults`, sandbox);
@@ -77,11 +93,11 @@ export async function startDemo({ live = false, env = {} } = {}) {
     ? {
         PROVIDER_MODE: 'live',
         YASSIR_BASE_URL: `${sandbox.base}/sandbox/yassir`,
-        YASSIR_CLIENT_ID: 'test_client',
-        YASSIR_CLIENT_SECRET: 'test_secret',
+        YASSIR_CLIENT_ID: LIVE_CREDENTIALS.yassirClientId,
+        YASSIR_CLIENT_SECRET: LIVE_CREDENTIALS.yassirClientSecret,
         YASSIR_SERVICE: 'EXT_DEMO_SHOP',
         YABETOO_BASE_URL: `${sandbox.base}/sandbox/yabetoo`,
-        YABETOO_SECRET_KEY: 'sk_test_sandbox',
+        YABETOO_SECRET_KEY: LIVE_CREDENTIALS.yabetooSecretKey,
         ADMIN_TOKEN,
         ORDER_SIGNING_SECRET: 'a-merchant-signing-secret-of-32-chars-or-more',
         REDIRECT_ORIGINS: sandbox.base,

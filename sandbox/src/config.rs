@@ -22,6 +22,11 @@ pub struct SandboxConfig {
     pub faults: Vec<FaultRule>,
     /// Where the providers' webhooks go (none by default).
     pub webhooks: WebhookTargets,
+    /// The credentials the simulators accept.
+    pub credentials: Credentials,
+    /// Origins the OTP page may send shoppers back to (`returnUrl`), besides loopback ones and
+    /// [`Self::public_base_url`]'s; `*` for any.
+    pub return_origins: Vec<String>,
     /// The stricter readings of what the providers leave undocumented; all off by default.
     pub strict: Strict,
 }
@@ -112,6 +117,35 @@ impl Strict {
     }
 }
 
+/// The credentials the simulators accept: by default the well-known sandbox ones
+/// ([`crate::yassir::CLIENT_ID`], [`crate::yassir::CLIENT_SECRET`],
+/// [`crate::yabetoo::SECRET_KEY`]); a simulator standing in for the providers behind a live-mode
+/// server is given others, since a live server refuses the well-known ones.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub yassir_client_id: String,
+    pub yassir_client_secret: String,
+    pub yabetoo_secret_key: String,
+}
+
+impl Default for Credentials {
+    fn default() -> Self {
+        Self {
+            yassir_client_id: crate::yassir::CLIENT_ID.into(),
+            yassir_client_secret: crate::yassir::CLIENT_SECRET.into(),
+            yabetoo_secret_key: crate::yabetoo::SECRET_KEY.into(),
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("yassir_client_id", &self.yassir_client_id)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for SandboxConfig {
     fn default() -> Self {
         Self {
@@ -122,6 +156,8 @@ impl Default for SandboxConfig {
             slow_delay: Duration::from_secs(30),
             faults: Vec::new(),
             webhooks: WebhookTargets::default(),
+            credentials: Credentials::default(),
+            return_origins: Vec::new(),
             strict: Strict::default(),
         }
     }
@@ -157,6 +193,8 @@ impl SandboxConfig {
     /// | `SANDBOX_SLOW_DELAY_MS` | 30000 | [`Self::slow_delay`] |
     /// | `SANDBOX_PUBLIC_URL` | none: the request's `Host` | [`Self::public_base_url`] |
     /// | `SANDBOX_FAULTS` | none | [`Self::faults`], in the compact form of [`crate::faults`] |
+    /// | `SANDBOX_YASSIR_CLIENT_ID`, `SANDBOX_YASSIR_CLIENT_SECRET`, `SANDBOX_YABETOO_SECRET_KEY` | the well-known ones | [`Self::credentials`] |
+    /// | `SANDBOX_RETURN_ORIGINS` | none | [`Self::return_origins`], comma-separated |
     /// | `SANDBOX_YASSIR_WEBHOOK_URL` | none | where Yassir's webhooks go ([`Self::webhooks`]) |
     /// | `SANDBOX_YASSIR_WEBHOOK_SECRET` | none: unsigned | the secret that signs them |
     /// | `SANDBOX_YABETOO_WEBHOOK_URL` | none | where Yabetoo's webhooks go |
@@ -236,10 +274,28 @@ impl SandboxConfig {
                 message,
             })?,
         };
+        let known = Credentials::default();
+        let credentials = Credentials {
+            yassir_client_id: lookup("SANDBOX_YASSIR_CLIENT_ID").unwrap_or(known.yassir_client_id),
+            yassir_client_secret: lookup("SANDBOX_YASSIR_CLIENT_SECRET")
+                .unwrap_or(known.yassir_client_secret),
+            yabetoo_secret_key: lookup("SANDBOX_YABETOO_SECRET_KEY")
+                .unwrap_or(known.yabetoo_secret_key),
+        };
         Ok(Self {
             public_base_url,
             webhooks,
             strict,
+            credentials,
+            return_origins: lookup("SANDBOX_RETURN_ORIGINS")
+                .map(|list| {
+                    list.split(',')
+                        .map(str::trim)
+                        .filter(|origin| !origin.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
             momo_settle_delay: millis("SANDBOX_SETTLE_DELAY_MS", defaults.momo_settle_delay)?,
             momo_prompt_timeout: millis("SANDBOX_PROMPT_TIMEOUT_MS", defaults.momo_prompt_timeout)?,
             slow_delay: millis("SANDBOX_SLOW_DELAY_MS", defaults.slow_delay)?,

@@ -13,7 +13,7 @@ pub mod webhooks;
 pub mod yabetoo;
 pub mod yassir;
 
-pub use config::{ConfigError, Language, SandboxConfig, Strict};
+pub use config::{ConfigError, Credentials, Language, SandboxConfig, Strict};
 pub use faults::{FaultRule, Faults};
 pub use webhooks::{WebhookTarget, WebhookTargets};
 

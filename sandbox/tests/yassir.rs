@@ -18,6 +18,7 @@ fn fast_config() -> SandboxConfig {
         momo_prompt_timeout: Duration::from_secs(1),
         yassir_intent_ttl: Duration::from_secs(15 * 60),
         slow_delay: SLOW_DELAY,
+        return_origins: vec!["https://shop.example".into()],
         ..SandboxConfig::default()
     }
 }
@@ -1486,4 +1487,67 @@ async fn an_expired_intent_checks_as_rejected_and_cannot_be_paid() {
         .otp_form(&[("requestId", &waiting.id), ("code", "123456")])
         .await;
     assert_eq!(post.status(), StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_return_url_of_an_unlisted_origin_is_refused() {
+    let sandbox = Sandbox::fast().await;
+    let intent = sandbox
+        .create("order_open", 1500.0, "+213555000001", "DIRECT")
+        .await;
+    let (_, answer) = sandbox.proceed(&intent).await;
+    let pay_url = answer["data"]["metadata"]["payUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = |return_url: &str| {
+        let url = format!("{pay_url}&returnUrl={}", urlencode(return_url));
+        sandbox.http.get(url).send()
+    };
+    let refused = page("https://evil.example/phish").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("Return address not allowed"));
+    // The form cannot be posted around the page either.
+    let request_id = reqwest::Url::parse(&pay_url)
+        .unwrap()
+        .query_pairs()
+        .find(|(name, _)| name == "requestId")
+        .unwrap()
+        .1
+        .to_string();
+    let posted = sandbox
+        .http
+        .post(sandbox.url("/otp/verify"))
+        .form(&[
+            ("requestId", request_id.as_str()),
+            ("code", "123456"),
+            ("returnUrl", "https://evil.example/phish"),
+            ("action", "verify"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::BAD_REQUEST);
+    assert!(posted.headers().get(LOCATION).is_none());
+    assert_eq!(sandbox.check(&intent).await["data"]["statusCode"], 12);
+    // A listed shop, and a shop on loopback, are sent back to.
+    let listed = page("https://shop.example/return").await.unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
+    let local = page("http://localhost:3000/cart").await.unwrap();
+    assert_eq!(local.status(), StatusCode::OK);
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }

@@ -291,6 +291,10 @@ impl Config {
             }
         };
 
+        if mode == ProviderMode::Live {
+            refuse_the_sandbox(&yassir, &yabetoo, &[&local_base, &public_url])?;
+        }
+
         let admin_token_is_default = lookup("ADMIN_TOKEN").is_none();
         let admin_token = match (lookup("ADMIN_TOKEN"), mode) {
             (Some(token), _) if token.len() >= 16 => Secret(token),
@@ -332,6 +336,14 @@ impl Config {
         sandbox
             .public_base_url
             .get_or_insert_with(|| public_url.clone());
+        // The OTP page sends shoppers back only to the shop: this server's pages and the
+        // merchant pages allowed to call it.
+        sandbox.return_origins.push(public_url.clone());
+        if let Some(list) = lookup("CORS_ORIGINS") {
+            sandbox
+                .return_origins
+                .extend(split_list(&list).into_iter().filter(|origin| origin != "*"));
+        }
         let webhooks = webhook_config(&lookup, mode, &local_base)?;
         // The embedded sandbox notifies this server, signed with the secrets it expects.
         if mode == ProviderMode::Sandbox && lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off") {
@@ -533,6 +545,54 @@ fn webhook_config(
     })
 }
 
+/// A live server talks to the providers with the credentials they issued: the sandbox's
+/// well-known ones, or a provider URL that is this server itself (which serves no sandbox in
+/// live mode), can only be a deployment that took the demo's settings for production's.
+fn refuse_the_sandbox(
+    yassir: &YassirConfig,
+    yabetoo: &YabetooConfig,
+    this_server: &[&str],
+) -> Result<(), ConfigError> {
+    let sandbox = checkout_sandbox::Credentials::default();
+    let refusal = |variable: &'static str, what: &str| ConfigError {
+        variable,
+        message: format!(
+            "{what}: live mode needs the provider's own (PROVIDER_MODE=sandbox runs the sandbox)"
+        ),
+    };
+    if yassir.client_secret == sandbox.yassir_client_secret {
+        return Err(refusal(
+            "YASSIR_CLIENT_SECRET",
+            "is the sandbox's client secret",
+        ));
+    }
+    if yabetoo.secret_key == sandbox.yabetoo_secret_key {
+        return Err(refusal("YABETOO_SECRET_KEY", "is the sandbox's secret key"));
+    }
+    let origin = |url: &str| {
+        let lower = url.trim().to_ascii_lowercase();
+        let (scheme, rest) = lower.split_once("://").unwrap_or(("", &lower));
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority
+            .replace("localhost", "127.0.0.1")
+            .replace("[::1]", "127.0.0.1");
+        format!("{scheme}://{authority}")
+    };
+    let own: Vec<String> = this_server.iter().map(|url| origin(url)).collect();
+    for (variable, url) in [
+        ("YASSIR_BASE_URL", &yassir.base_url),
+        ("YABETOO_BASE_URL", &yabetoo.base_url),
+    ] {
+        if own.contains(&origin(url)) {
+            return Err(refusal(
+                variable,
+                &format!("`{url}` is this server's own sandbox"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn split_list(list: &str) -> Vec<String> {
     list.split(',')
         .map(|item| item.trim().trim_end_matches('/').to_string())
@@ -679,6 +739,54 @@ mod tests {
         let off = config(&[("WEBHOOK_URLS", "off"), ("SANDBOX_WEBHOOKS", "off")]).unwrap();
         assert!(off.webhooks.urls.is_empty());
         assert!(off.sandbox.webhooks.yassir.is_none());
+    }
+
+    #[test]
+    fn live_mode_refuses_the_sandboxs_credentials_and_itself() {
+        let live = |pairs: &[(&'static str, &'static str)]| {
+            let mut all = vec![
+                ("PROVIDER_MODE", "live"),
+                ("PORT", "9200"),
+                ("YASSIR_BASE_URL", "https://api.payment.yassir.io"),
+                ("YASSIR_CLIENT_ID", "client"),
+                ("YASSIR_CLIENT_SECRET", "issued-secret"),
+                ("YASSIR_SERVICE", "SHOP"),
+                ("YABETOO_BASE_URL", "https://pay.api.yabetoopay.com"),
+                ("YABETOO_SECRET_KEY", "sk_live_issued"),
+                ("ADMIN_TOKEN", "a-long-enough-admin-token"),
+            ];
+            all.extend_from_slice(pairs);
+            config(&all)
+        };
+        assert!(live(&[]).is_ok());
+        // A test key of the provider's own sandbox is the provider's: taken.
+        assert!(live(&[
+            ("YABETOO_SECRET_KEY", "sk_test_issued"),
+            ("YABETOO_BASE_URL", "https://pay.sandbox.yabetoopay.com"),
+        ])
+        .is_ok());
+        for (pairs, variable) in [
+            (
+                vec![("YASSIR_CLIENT_SECRET", "test_secret")],
+                "YASSIR_CLIENT_SECRET",
+            ),
+            (
+                vec![("YABETOO_SECRET_KEY", "sk_test_sandbox")],
+                "YABETOO_SECRET_KEY",
+            ),
+            (
+                vec![("YASSIR_BASE_URL", "http://127.0.0.1:9200/sandbox/yassir")],
+                "YASSIR_BASE_URL",
+            ),
+            (
+                vec![("YABETOO_BASE_URL", "http://localhost:9200/sandbox/yabetoo")],
+                "YABETOO_BASE_URL",
+            ),
+        ] {
+            let error = live(&pairs).unwrap_err();
+            assert_eq!(error.variable, variable, "{pairs:?}");
+            assert!(!error.message.contains("test_secret"), "{error}");
+        }
     }
 
     #[test]

@@ -162,13 +162,15 @@ pub fn app(config: &Config, state: AppState) -> Router {
         ))
         .layer(cors(&config.cors_origins))
         .with_state(state);
+    // Live mode serves no demo page and no sandbox: nothing that says no real money moves.
     if config.mode == ProviderMode::Sandbox {
         router = router
             .merge(checkout_sandbox::router(config.sandbox.clone()))
+            .merge(demo::shop_router(&config.widget_dir, &config.examples_dir))
             .merge(demo::receiver::router(&config.webhooks.secrets));
     }
     router
-        .merge(demo::router(&config.widget_dir, &config.examples_dir))
+        .merge(demo::widget_router(&config.widget_dir))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(TraceLayer::new_for_http())
 }

@@ -299,8 +299,14 @@ async fn a_yassir_check_for_another_amount_is_a_failure_never_a_success() {
 
 /// A sandbox on a port of its own, standing in for Yabetoo's and Yassir's hosts.
 async fn standalone_sandbox() -> String {
+    // Credentials of its own: a live server refuses the sandbox's well-known ones.
     let config = SandboxConfig {
         momo_settle_delay: Duration::from_millis(200),
+        credentials: checkout_sandbox::Credentials {
+            yassir_client_id: "live_client".into(),
+            yassir_client_secret: "live_client_secret".into(),
+            yabetoo_secret_key: "sk_test_merchant".into(),
+        },
         ..SandboxConfig::default()
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -316,8 +322,8 @@ async fn live_server(sandbox: &str, yabetoo_key: &str) -> TestServer {
     start(&[
         ("PROVIDER_MODE", "live"),
         ("YASSIR_BASE_URL", yassir.as_str()),
-        ("YASSIR_CLIENT_ID", "test_client"),
-        ("YASSIR_CLIENT_SECRET", "test_secret"),
+        ("YASSIR_CLIENT_ID", "live_client"),
+        ("YASSIR_CLIENT_SECRET", "live_client_secret"),
         ("YASSIR_SERVICE", "EXT_SHOP"),
         ("YABETOO_BASE_URL", yabetoo.as_str()),
         ("YABETOO_SECRET_KEY", yabetoo_key),
@@ -334,7 +340,7 @@ async fn live_server(sandbox: &str, yabetoo_key: &str) -> TestServer {
 #[tokio::test]
 async fn yabetoo_test_numbers_are_taken_with_a_test_key_in_live_mode() {
     let sandbox = standalone_sandbox().await;
-    let server = live_server(&sandbox, "sk_test_sandbox").await;
+    let server = live_server(&sandbox, "sk_test_merchant").await;
     let token = order_token(&server, 5_000, "XAF").await;
     let (_, session) = server.get(&format!("/api/v1/checkout?order={token}")).await;
     assert_eq!(session["test_mode"], true, "{session}");

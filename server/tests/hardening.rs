@@ -62,6 +62,10 @@ async fn live_mode_has_no_demo_catalog_and_no_sandbox() {
         ("YABETOO_SECRET_KEY", "sk_live_value"),
         ("ADMIN_TOKEN", "a-live-admin-token-of-some-length"),
         ("REDIRECT_ORIGINS", "http://127.0.0.1:9"),
+        (
+            "EXAMPLES_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../examples"),
+        ),
     ])
     .await;
     let (status, body) = server.get("/api/v1/checkout?order=demo-dz").await;
@@ -77,6 +81,16 @@ async fn live_mode_has_no_demo_catalog_and_no_sandbox() {
         404,
         "no sandbox route in live mode"
     );
+    // No demo page either: nothing that says no real money moves.
+    for path in [
+        "/",
+        "/examples/script-tag.html",
+        "/demo/webhooks",
+        "/sandbox/yabetoo/phone",
+    ] {
+        let response = server.http.get(server.url(path)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 404, "{path} in live mode");
+    }
 }
 
 #[tokio::test]

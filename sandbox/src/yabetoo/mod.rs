@@ -86,7 +86,7 @@ fn answer(status: StatusCode, body: Value) -> Response {
 }
 
 /// True when the request carries `Authorization: Bearer sk_test_sandbox`.
-fn authorized(headers: &HeaderMap) -> bool {
+fn authorized(credentials: &crate::Credentials, headers: &HeaderMap) -> bool {
     let Some(value) = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -96,7 +96,7 @@ fn authorized(headers: &HeaderMap) -> bool {
     let mut parts = value.trim().splitn(2, ' ');
     let scheme = parts.next().unwrap_or_default();
     let key = parts.next().unwrap_or_default().trim();
-    scheme.eq_ignore_ascii_case("bearer") && key == SECRET_KEY
+    scheme.eq_ignore_ascii_case("bearer") && key == credentials.yabetoo_secret_key
 }
 
 /// Create and retrieve answer 401 with this body.
@@ -133,7 +133,7 @@ async fn intents_create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !authorized(&headers) {
+    if !authorized(&sandbox.config.credentials, &headers) {
         return unauthorized();
     }
     let Some(body) = json_body(&body) else {
@@ -151,7 +151,7 @@ async fn intents_retrieve(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if !authorized(&headers) {
+    if !authorized(&sandbox.config.credentials, &headers) {
         return unauthorized();
     }
     match sandbox.retrieve(&id) {
@@ -170,7 +170,7 @@ async fn intents_confirm(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !authorized(&headers) {
+    if !authorized(&sandbox.config.credentials, &headers) {
         return answer(
             StatusCode::UNAUTHORIZED,
             json!({ "error": { "message": "Unauthorized", "code": "Unauthorized" } }),

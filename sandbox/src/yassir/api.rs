@@ -1,13 +1,16 @@
 //! Request validation and the JSON error envelope shared by every API route.
 
-use super::{CLIENT_ID, CLIENT_SECRET};
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 use serde_json::{json, Map, Value};
+
+use super::Sim;
+use crate::{Credentials, SandboxConfig};
 
 /// Values Yassir documents for `x-platform`.
 const PLATFORMS: [&str; 4] = ["API", "WEB", "ANDROID", "IOS"];
@@ -64,14 +67,14 @@ impl IntoResponse for ApiError {
 
 /// Steps 1 and 2, which every route checks first, in this order: the credentials, then the
 /// client headers.
-pub(super) fn admit(headers: &HeaderMap) -> Result<(), ApiError> {
-    authenticate(headers)?;
+pub(super) fn admit(config: &SandboxConfig, headers: &HeaderMap) -> Result<(), ApiError> {
+    authenticate(&config.credentials, headers)?;
     require_client_headers(headers)
 }
 
 /// Step 1: `Authorization: Bearer|Basic base64(client_id:client_secret)`. The current docs say
 /// `Bearer`, the staging docs `Basic`; both carry the same payload.
-fn authenticate(headers: &HeaderMap) -> Result<(), ApiError> {
+fn authenticate(credentials: &Credentials, headers: &HeaderMap) -> Result<(), ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .ok_or_else(|| ApiError::unauthorized("Authorization header is required"))?
@@ -91,7 +94,11 @@ fn authenticate(headers: &HeaderMap) -> Result<(), ApiError> {
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(|| ApiError::unauthorized("Authorization credentials are not valid base64"))?;
     match decoded.split_once(':') {
-        Some((id, secret)) if id == CLIENT_ID && secret == CLIENT_SECRET => Ok(()),
+        Some((id, secret))
+            if id == credentials.yassir_client_id && secret == credentials.yassir_client_secret =>
+        {
+            Ok(())
+        }
         _ => Err(ApiError::unauthorized("invalid client credentials")),
     }
 }
@@ -243,8 +250,8 @@ fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// Unknown routes still go through authentication and headers first, as the real gateway does.
-pub(super) async fn unknown_route(headers: HeaderMap) -> ApiError {
-    if let Err(error) = admit(&headers) {
+pub(super) async fn unknown_route(State(sim): State<Sim>, headers: HeaderMap) -> ApiError {
+    if let Err(error) = admit(&sim.config, &headers) {
         return error;
     }
     ApiError::not_found("route not found")

@@ -17,7 +17,7 @@ pub(super) async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::admit(&headers)?;
+    api::admit(&sim.config, &headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
     let fields = api::json_object(&body, Body::Required)?;
     let name = api::required_string(&fields, "name")?;
@@ -63,7 +63,7 @@ pub(super) async fn get_by_id(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    api::admit(&headers)?;
+    api::admit(&sim.config, &headers)?;
     let store = sim.lock();
     let customer = store
         .customers
@@ -82,7 +82,7 @@ pub(super) async fn search(
     headers: HeaderMap,
     Path(phone): Path<String>,
 ) -> Result<Response, ApiError> {
-    api::admit(&headers)?;
+    api::admit(&sim.config, &headers)?;
     let store = sim.lock();
     let customer = store
         .customer_by_phone(&phone)

@@ -8,6 +8,7 @@
 use super::model::{amount_text, digits, messages, now, Code, Intent};
 use super::{Sim, OTP_INSUFFICIENT_FUNDS_CODE, OTP_SUCCESS_CODE};
 use crate::html::escape;
+use crate::SandboxConfig;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -31,7 +32,7 @@ impl IntoResponse for Problem {
 
 /// `GET /otp/verify?requestId=…&returnUrl=…`.
 pub(super) async fn page(State(sim): State<Sim>, Query(params): Query<Params>) -> Response {
-    let return_url = match return_url(&params) {
+    let return_url = match return_url(&sim.config, &params) {
         Ok(url) => url,
         Err(problem) => return problem.into_response(),
     };
@@ -49,7 +50,7 @@ pub(super) async fn page(State(sim): State<Sim>, Query(params): Query<Params>) -
 
 /// `POST /otp/verify`, form fields `requestId`, `code`, `returnUrl`, `action=verify|cancel`.
 pub(super) async fn submit(State(sim): State<Sim>, Form(form): Form<Params>) -> Response {
-    let return_url = match return_url(&form) {
+    let return_url = match return_url(&sim.config, &form) {
         Ok(url) => url,
         Err(problem) => return problem.into_response(),
     };
@@ -96,8 +97,10 @@ pub(super) async fn submit(State(sim): State<Sim>, Form(form): Form<Params>) -> 
     finish(intent, return_url)
 }
 
-/// The optional `returnUrl`: absolute http(s), printable ASCII only (it becomes a `Location`).
-fn return_url(params: &Params) -> Result<Option<String>, Problem> {
+/// The optional `returnUrl`: absolute http(s), printable ASCII only (it becomes a `Location`),
+/// and on an origin the sandbox may send shoppers to (see [`return_allowed`]): the page is no
+/// open redirect.
+fn return_url(config: &SandboxConfig, params: &Params) -> Result<Option<String>, Problem> {
     let Some(url) = params
         .get("returnUrl")
         .map(|url| url.trim())
@@ -112,15 +115,52 @@ fn return_url(params: &Params) -> Result<Option<String>, Problem> {
     let has_host =
         rest.is_some_and(|rest| !rest.split(['/', '?', '#']).next().unwrap_or("").is_empty());
     let printable = url.bytes().all(|byte| byte.is_ascii_graphic());
-    if has_host && printable {
-        Ok(Some(url.to_string()))
-    } else {
-        Err(Problem {
+    if !(has_host && printable) {
+        return Err(Problem {
             status: StatusCode::BAD_REQUEST,
             title: "Invalid return address",
             text: "The returnUrl parameter must be an absolute http:// or https:// URL. Go back to the merchant and try again.",
-        })
+        });
     }
+    if !return_allowed(config, &lower) {
+        return Err(Problem {
+            status: StatusCode::BAD_REQUEST,
+            title: "Return address not allowed",
+            text: "This sandbox sends shoppers back only to the shop's own address (its loopback addresses, its own, and those of SANDBOX_RETURN_ORIGINS). Go back to the merchant and try again.",
+        });
+    }
+    Ok(Some(url.to_string()))
+}
+
+/// `scheme://host[:port]` of a lower-case absolute URL.
+fn origin(url: &str) -> &str {
+    let scheme_end = url.find("://").map_or(0, |at| at + 3);
+    let end = url[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |at| scheme_end + at);
+    &url[..end]
+}
+
+/// Loopback origins (a shop in development), the sandbox's own public origin, and the
+/// configured [`SandboxConfig::return_origins`] (`*` for any).
+fn return_allowed(config: &SandboxConfig, url: &str) -> bool {
+    let origin = origin(url);
+    let host = origin
+        .split_once("://")
+        .map_or("", |(_, authority)| authority);
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|byte| byte.is_ascii_digit()))
+        .map_or(host, |(host, _)| host);
+    if matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+        return true;
+    }
+    let listed = |allowed: &str| {
+        let allowed = allowed.trim().trim_end_matches('/').to_ascii_lowercase();
+        allowed == "*" || allowed == origin
+    };
+    config.public_base_url.as_deref().is_some_and(listed)
+        || config.return_origins.iter().any(|allowed| listed(allowed))
 }
 
 fn find_intent<'a>(
@@ -312,13 +352,37 @@ mod tests {
     }
 
     #[test]
-    fn return_url_must_be_absolute_http() {
+    fn return_url_must_be_absolute_http_and_allowed() {
         let params = |url: &str| Params::from([("returnUrl".to_string(), url.to_string())]);
-        assert!(return_url(&params("https://shop.example/return?x=1")).is_ok());
-        assert!(return_url(&params("http://127.0.0.1:8787/")).is_ok());
-        assert!(return_url(&params("/relative")).is_err());
-        assert!(return_url(&params("javascript:alert(1)")).is_err());
-        assert!(return_url(&params("https:///nohost")).is_err());
-        assert_eq!(return_url(&Params::new()).ok(), Some(None));
+        let config = SandboxConfig {
+            public_base_url: Some("https://sandbox.example".into()),
+            return_origins: vec!["https://shop.example".into()],
+            ..SandboxConfig::default()
+        };
+        let read = |url: &str| return_url(&config, &params(url));
+        assert!(read("https://shop.example/return?x=1").is_ok());
+        assert!(read("HTTPS://SHOP.example/return").is_ok());
+        assert!(read("http://127.0.0.1:8787/").is_ok());
+        assert!(read("http://localhost:3000/cart").is_ok());
+        assert!(read("https://sandbox.example/widget/").is_ok());
+        assert!(read("/relative").is_err());
+        assert!(read("javascript:alert(1)").is_err());
+        assert!(read("https:///nohost").is_err());
+        // Not an allowed origin, however it is dressed up.
+        for url in [
+            "https://evil.example/",
+            "https://shop.example.evil.example/",
+            "https://shop.example@evil.example/",
+            "http://shop.example/",
+            "https://127.0.0.1.evil.example/",
+        ] {
+            assert!(read(url).is_err(), "{url}");
+        }
+        assert_eq!(return_url(&config, &Params::new()).ok(), Some(None));
+        let any = SandboxConfig {
+            return_origins: vec!["*".into()],
+            ..SandboxConfig::default()
+        };
+        assert!(return_url(&any, &params("https://evil.example/")).is_ok());
     }
 }

@@ -27,7 +27,7 @@ pub(super) async fn create(
     uri: Uri,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::admit(&headers)?;
+    api::admit(&sim.config, &headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
     let country = country_query(&uri)?;
     let fields = api::json_object(&body, Body::Required)?;
@@ -92,7 +92,7 @@ pub(super) async fn proceed(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::admit(&headers)?;
+    api::admit(&sim.config, &headers)?;
     let secret = api::require_header(&headers, "x-client-secret")?;
     api::check_country_header(&headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
@@ -159,7 +159,7 @@ pub(super) async fn check(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    api::admit(&headers)?;
+    api::admit(&sim.config, &headers)?;
     let secret = api::require_header(&headers, "x-client-secret")?;
     let language = words::language(&headers, sim.config.strict.language);
     let mut store = sim.lock();
@@ -175,7 +175,7 @@ pub(super) async fn capture(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::admit(&headers)?;
+    api::admit(&sim.config, &headers)?;
     api::require_json_content(&headers, &body, Body::Optional)?;
     let mut store = sim.lock();
     let intent = intent_by_id(&mut store, &id)?;
@@ -208,7 +208,7 @@ pub(super) async fn release(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::admit(&headers)?;
+    api::admit(&sim.config, &headers)?;
     api::require_json_content(&headers, &body, Body::Optional)?;
     let mut store = sim.lock();
     let intent = intent_by_id(&mut store, &id)?;
@@ -233,7 +233,7 @@ pub(super) async fn refund(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    api::admit(&headers)?;
+    api::admit(&sim.config, &headers)?;
     api::require_json_content(&headers, &body, Body::Required)?;
     let mut store = sim.lock();
     let intent = intent_by_id(&mut store, &id)?;

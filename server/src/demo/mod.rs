@@ -1,5 +1,6 @@
-//! The demo shop: a merchant checkout page on `/`, the widget's release build on `/widget/` and
-//! the embedding examples (script tag, JavaScript API, custom element) on `/examples/`.
+//! The demo shop: a merchant checkout page on `/`, the widget's release build on `/widget/`, the
+//! embedding examples (script tag, JavaScript API, custom element) on `/examples/` and the demo's
+//! webhook receiver ([`receiver`]). In live mode only the widget is served.
 
 use std::path::Path;
 
@@ -17,9 +18,10 @@ use crate::orders::DemoCatalog;
 
 pub mod receiver;
 
-pub fn router(widget_dir: &Path, examples_dir: &Path) -> Router {
-    let index = widget_dir.join("index.html");
-    if !index.exists() {
+/// The widget's release build on `/widget/`: the standalone checkout page and the files a
+/// merchant's page loads. Served in every mode.
+pub fn widget_router(widget_dir: &Path) -> Router {
+    if !widget_dir.join("index.html").exists() {
         tracing::warn!(dir = %widget_dir.display(), "no widget build found: run `trunk build --release` first");
     }
     // Merchant pages on other origins load the widget's files with CORS (its glue is a module,
@@ -29,10 +31,16 @@ pub fn router(widget_dir: &Path, examples_dir: &Path) -> Router {
         .append_index_html_on_directories(true)
         .precompressed_br()
         .precompressed_gzip();
-    let widget = Router::new()
+    Router::new()
         .nest_service("/widget", files)
         .layer(middleware::from_fn(cache_policy))
-        .layer(CorsLayer::new().allow_origin(Any));
+        .layer(CorsLayer::new().allow_origin(Any))
+}
+
+/// The demo shop on `/` and the embedding examples on `/examples/`: sandbox mode only, since
+/// they say no real money moves.
+pub fn shop_router(widget_dir: &Path, examples_dir: &Path) -> Router {
+    let index = widget_dir.join("index.html");
     // Looked up per request, so a widget built while the server runs shows up without a restart.
     Router::new()
         .route(
@@ -40,7 +48,6 @@ pub fn router(widget_dir: &Path, examples_dir: &Path) -> Router {
             get(move || async move { Html(shop_page(index.exists())) }),
         )
         .nest_service("/examples", ServeDir::new(examples_dir))
-        .merge(widget)
 }
 
 /// Files whose name carries their content hash never change, so browsers keep them; the rest
