@@ -89,6 +89,31 @@ async fn bad_phone_shows_its_error_and_keeps_pay_disabled() {
 }
 
 #[wasm_bindgen_test]
+async fn markup_in_provider_messages_is_shown_as_text() {
+    let order = "t-markup";
+    let backend = FakeBackend::new(session_dz(order, vec![]));
+    let hostile = "<img src=x onerror=\"window.pwned=1\"><b>Declined</b>";
+    backend.on_submit(move |_| {
+        let mut payment = yassir_rejected("pay_t_markup_1", "t-markup");
+        payment.end_user_message = Some(hostile.into());
+        if let Some(failure) = payment.failure.as_mut() {
+            failure.message = hostile.into();
+        }
+        Ok(payment)
+    });
+    let widget = yassir_ready(order, backend.clone()).await;
+    widget.click("button.cw-pay");
+    widget.wait_for_step("rejected").await;
+    assert!(
+        widget.text().contains("<b>Declined</b>"),
+        "{}",
+        widget.text()
+    );
+    assert!(!widget.has("img"), "a provider's words made an element");
+    assert!(!widget.has("b"), "a provider's words made an element");
+}
+
+#[wasm_bindgen_test]
 async fn yassir_success_shows_amount_reference_message_and_support() {
     let order = "t-yassir-ok";
     let backend = FakeBackend::new(session_dz(order, vec![]));

@@ -24,6 +24,9 @@ pub struct SandboxConfig {
     pub webhooks: WebhookTargets,
     /// The credentials the simulators accept.
     pub credentials: Credentials,
+    /// How long an intent is kept after its last change; then it is forgotten, so that the
+    /// simulators' memory stays bounded however long they run.
+    pub intent_retention: Duration,
     /// Origins the OTP page may send shoppers back to (`returnUrl`), besides loopback ones and
     /// [`Self::public_base_url`]'s; `*` for any.
     pub return_origins: Vec<String>,
@@ -157,6 +160,7 @@ impl Default for SandboxConfig {
             faults: Vec::new(),
             webhooks: WebhookTargets::default(),
             credentials: Credentials::default(),
+            intent_retention: Duration::from_secs(3600),
             return_origins: Vec::new(),
             strict: Strict::default(),
         }
@@ -194,6 +198,7 @@ impl SandboxConfig {
     /// | `SANDBOX_PUBLIC_URL` | none: the request's `Host` | [`Self::public_base_url`] |
     /// | `SANDBOX_FAULTS` | none | [`Self::faults`], in the compact form of [`crate::faults`] |
     /// | `SANDBOX_YASSIR_CLIENT_ID`, `SANDBOX_YASSIR_CLIENT_SECRET`, `SANDBOX_YABETOO_SECRET_KEY` | the well-known ones | [`Self::credentials`] |
+    /// | `SANDBOX_INTENT_RETENTION_MS` | 3600000 | [`Self::intent_retention`] |
     /// | `SANDBOX_RETURN_ORIGINS` | none | [`Self::return_origins`], comma-separated |
     /// | `SANDBOX_YASSIR_WEBHOOK_URL` | none | where Yassir's webhooks go ([`Self::webhooks`]) |
     /// | `SANDBOX_YASSIR_WEBHOOK_SECRET` | none: unsigned | the secret that signs them |
@@ -299,6 +304,7 @@ impl SandboxConfig {
             momo_settle_delay: millis("SANDBOX_SETTLE_DELAY_MS", defaults.momo_settle_delay)?,
             momo_prompt_timeout: millis("SANDBOX_PROMPT_TIMEOUT_MS", defaults.momo_prompt_timeout)?,
             slow_delay: millis("SANDBOX_SLOW_DELAY_MS", defaults.slow_delay)?,
+            intent_retention: millis("SANDBOX_INTENT_RETENTION_MS", defaults.intent_retention)?,
             faults,
             ..defaults
         })

@@ -16,10 +16,14 @@ struct Sandbox {
 
 impl Sandbox {
     async fn start() -> Self {
-        let config = SandboxConfig {
+        Self::start_with(SandboxConfig {
             momo_settle_delay: Duration::from_millis(50),
             ..SandboxConfig::default()
-        };
+        })
+        .await
+    }
+
+    async fn start_with(config: SandboxConfig) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let origin = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
@@ -270,4 +274,55 @@ async fn the_listing_holds_both_providers_oldest_first_and_filters_by_provider()
         refused["error"].as_str().unwrap().contains("`stripe`"),
         "{refused}"
     );
+}
+
+#[tokio::test]
+async fn settled_intents_are_evicted_after_their_time() {
+    let sandbox = Sandbox::start_with(SandboxConfig {
+        intent_retention: Duration::from_millis(300),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let (_, old_yassir) = sandbox.yassir_create("pay_old", "DIRECT").await;
+    let (_, old_yabetoo) = sandbox
+        .send(
+            sandbox
+                .yabetoo(reqwest::Method::POST, "/payment-intents")
+                .json(&json!({"amount": 5000, "currency": "xaf"})),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    // The next creates forget what has not changed for longer than the retention.
+    let (_, new_yassir) = sandbox.yassir_create("pay_new", "DIRECT").await;
+    let (_, new_yabetoo) = sandbox
+        .send(
+            sandbox
+                .yabetoo(reqwest::Method::POST, "/payment-intents")
+                .json(&json!({"amount": 5000, "currency": "xaf"})),
+        )
+        .await;
+    let (_, listed) = sandbox.intents("").await;
+    let held: Vec<&str> = listed["intents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|intent| intent["intent_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        held,
+        vec![
+            new_yassir["data"]["paymentId"].as_str().unwrap(),
+            new_yabetoo["id"].as_str().unwrap()
+        ],
+        "{listed}"
+    );
+    let gone = old_yabetoo["id"].as_str().unwrap();
+    let (status, _) = sandbox
+        .send(sandbox.yabetoo(reqwest::Method::GET, &format!("/payment-intents/{gone}")))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Its actionId is free again: a new create makes a new intent.
+    let (status, again) = sandbox.yassir_create("pay_old", "DIRECT").await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_ne!(again["data"]["paymentId"], old_yassir["data"]["paymentId"]);
 }

@@ -390,6 +390,13 @@ pub(super) struct Store {
 }
 
 impl Store {
+    /// Forgets the intents last changed before `before`, with their `actionId`s.
+    pub(super) fn forget_older_than(&mut self, before: OffsetDateTime) {
+        self.intents.retain(|_, intent| intent.updated_at >= before);
+        let intents = &self.intents;
+        self.by_action.retain(|_, id| intents.contains_key(id));
+    }
+
     pub(super) fn customer_by_phone(&self, phone: &str) -> Option<&Customer> {
         self.customer_by_phone
             .get(&phone_key(phone))

@@ -49,6 +49,7 @@ pub(super) async fn create(
 
     let at = now();
     let mut store = sim.lock();
+    store.forget_older_than(at - sim.config.intent_retention);
     if let Some(existing) = store
         .by_action
         .get(&request.action_id)

@@ -176,7 +176,11 @@ impl Sandbox {
             checks: 0,
         };
         let body = intent.created_body(&self.account_id);
-        self.intents().insert(id, intent);
+        let mut intents = self.intents();
+        // Intents last changed past the retention are forgotten: the memory stays bounded.
+        let before = now - self.config.intent_retention;
+        intents.retain(|_, intent| intent.updated_at >= before);
+        intents.insert(id, intent);
         body
     }
 
