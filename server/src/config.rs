@@ -363,12 +363,20 @@ impl Config {
                     .map(|s| s.expose().to_string()),
             });
         }
-        let provider_webhooks = webhooks.yabetoo_secret.is_some() || mode == ProviderMode::Sandbox;
+        // Outcomes are announced by webhooks when Yabetoo signs them to this server, or when the
+        // embedded sandbox is the provider and sends them.
+        let embedded_sandbox = lookup("YASSIR_BASE_URL").is_none()
+            && lookup("YABETOO_BASE_URL").is_none()
+            && lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off");
+        let provider_webhooks = match mode {
+            ProviderMode::Sandbox => embedded_sandbox,
+            ProviderMode::Live => webhooks.yabetoo_secret.is_some(),
+        };
         let check_interval = Duration::from_millis(parse(&lookup, "CHECK_INTERVAL_MS", 1_000)?);
         let reconcile_first_check = Duration::from_millis(parse(
             &lookup,
             "RECONCILE_FIRST_CHECK_MS",
-            if provider_webhooks && lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off") {
+            if provider_webhooks {
                 30_000
             } else {
                 u64::try_from(check_interval.as_millis()).unwrap_or(u64::MAX)

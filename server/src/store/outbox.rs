@@ -109,8 +109,8 @@ pub struct EventFilter {
 pub trait WebhookStore: Send + Sync {
     /// The endpoints that get the events written from now on (earlier ones keep theirs).
     async fn set_endpoints(&self, urls: &[String]) -> Result<(), StoreError>;
-    /// Pending deliveries due at `now_ms`, oldest event first, each leased until `lease_until_ms`
-    /// so that no other round sends it meanwhile.
+    /// Pending deliveries due at `now_ms` to endpoints still configured, oldest event first,
+    /// each leased until `lease_until_ms` so that no other round sends it meanwhile.
     async fn claim_due(
         &self,
         now_ms: i64,

@@ -101,6 +101,7 @@ pub(super) fn claim_due(
             .prepare_cached(&format!(
                 "SELECT {DELIVERY_COLUMNS}, {EVENT_COLUMNS}
                  FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+                 JOIN webhook_endpoints w ON w.url = d.url AND w.enabled = 1
                  WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
                  ORDER BY e.seq, d.id LIMIT ?2"
             ))
