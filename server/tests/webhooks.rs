@@ -691,3 +691,31 @@ async fn a_slow_endpoint_never_delays_payments() {
     let (_, events) = server.admin_get("/api/v1/admin/webhooks/events").await;
     assert_eq!(events["events"].as_array().unwrap().len(), 5, "{events}");
 }
+
+#[tokio::test]
+async fn an_endpoint_taken_out_of_webhook_urls_gets_nothing_more() {
+    let (old, old_url) = Endpoint::start(u32::MAX).await;
+    let (new, new_url) = Endpoint::start(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("checkout.sqlite3");
+    let server = start_full_on(&database, &vars(&merchant_hooks(&old_url))).await;
+    server.yassir_payment("demo-dz", "+213555000002").await;
+    for _ in 0..50 {
+        if !old.arrivals.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(server);
+    // The merchant moves to a new endpoint: the old one hears nothing more, the new one gets
+    // the events written from now on.
+    let server = start_full_on(&database, &vars(&merchant_hooks(&new_url))).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = old.arrivals.lock().unwrap().len();
+    let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
+    let events = new.wait_for(1).await;
+    assert_eq!(events[0]["data"]["id"], paid["id"]);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(old.arrivals.lock().unwrap().len(), before);
+    assert_eq!(new.accepted().len(), 1);
+}
