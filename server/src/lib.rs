@@ -101,11 +101,27 @@ pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppSt
 
 /// The server's work besides answering requests: following up payments nobody polls,
 /// delivering the merchant's webhooks, forgetting idle rate-limit keys. Aborted when dropped.
-pub struct Background(Vec<tokio::task::JoinHandle<()>>);
+pub struct Background {
+    loops: Vec<tokio::task::JoinHandle<()>>,
+    dispatcher: Option<webhooks::dispatch::Dispatcher>,
+}
+
+impl Background {
+    /// Stops the loops, then waits up to `limit` for the webhook deliveries under way.
+    pub async fn drain(mut self, limit: Duration) -> bool {
+        for task in self.loops.drain(..) {
+            task.abort();
+        }
+        match self.dispatcher.take() {
+            Some(dispatcher) => dispatcher.drain(limit).await,
+            None => true,
+        }
+    }
+}
 
 impl Drop for Background {
     fn drop(&mut self) {
-        for task in &self.0 {
+        for task in &self.loops {
             task.abort();
         }
     }
@@ -138,18 +154,23 @@ pub async fn start_background(config: &Config, state: &AppState) -> Result<Backg
     }));
     // Events written from now on go to today's endpoints; those already written keep theirs.
     state.outbox.set_endpoints(&config.webhooks.urls).await?;
+    let mut dispatcher = None;
     if !config.webhooks.urls.is_empty() {
         let signer = webhooks::signing::Signer::new(&config.webhooks.secrets)
             .map_err(|error| StoreError::Database(error.to_string()))?;
-        let dispatcher = webhooks::dispatch::Dispatcher::new(
+        let worker = webhooks::dispatch::Dispatcher::new(
             state.outbox.clone(),
             signer,
             config.webhooks.retry,
             config.webhooks.timeout,
         );
-        tasks.push(tokio::spawn(dispatcher.run()));
+        tasks.push(tokio::spawn(worker.clone().run()));
+        dispatcher = Some(worker);
     }
-    Ok(Background(tasks))
+    Ok(Background {
+        loops: tasks,
+        dispatcher,
+    })
 }
 
 /// The whole HTTP application: contract API, demo pages and, in sandbox mode, the sandbox.

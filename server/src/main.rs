@@ -90,7 +90,11 @@ async fn main() {
         eprintln!("server error: {error}");
         std::process::exit(1);
     }
-    drop(background);
+    if !background.drain(std::time::Duration::from_secs(5)).await {
+        tracing::warn!(
+            "stopped with webhook deliveries under way: they are sent again after the restart"
+        );
+    }
     // Confirmations still waiting for shoppers get a moment to record their outcome; whatever
     // is left is in flight in the database, and the next start's reconcile finds out.
     if !drain_service

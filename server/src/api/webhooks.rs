@@ -80,6 +80,7 @@ async fn handle(
             let payment = match &outcome {
                 crate::service::NoticeOutcome::Checking { payment_id }
                 | crate::service::NoticeOutcome::AlreadyScheduled { payment_id }
+                | crate::service::NoticeOutcome::Deferred { payment_id }
                 | crate::service::NoticeOutcome::AlreadySettled { payment_id, .. } => {
                     Some(payment_id.clone())
                 }

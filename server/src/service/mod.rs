@@ -187,13 +187,22 @@ impl PaymentService {
     }
 
     /// Waits, up to `limit`, for the confirmations running in the background to record their
-    /// outcome: a shutdown that does not cut them off leaves less for reconcile to find out.
+    /// outcome, and for the checks the providers' webhooks prompted: a shutdown that does not
+    /// cut them off leaves less for reconcile to find out.
     pub async fn drain(&self, limit: Duration) -> bool {
         let all =
             u32::try_from(self.inner.settings.max_confirms_in_flight.max(1)).unwrap_or(u32::MAX);
-        tokio::time::timeout(limit, self.inner.confirms.acquire_many(all))
+        let started = std::time::Instant::now();
+        let confirms = tokio::time::timeout(limit, self.inner.confirms.acquire_many(all))
             .await
-            .is_ok()
+            .is_ok();
+        // The checks providers' notifications prompted, in what is left of the time.
+        let notices = self
+            .inner
+            .notices
+            .drain(limit.saturating_sub(started.elapsed()))
+            .await;
+        confirms && notices
     }
 
     /// Whether paying `order` moves no real money: its provider is reached with test

@@ -2,7 +2,9 @@
 //! provider, soon. The notification's body decides nothing; the check does, as for a poll.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Semaphore;
 
 use checkout_contract::PaymentStatus;
 
@@ -16,6 +18,8 @@ pub enum NoticeOutcome {
     Checking { payment_id: String },
     /// A check prompted by an earlier notification has not run yet: this one adds nothing.
     AlreadyScheduled { payment_id: String },
+    /// Too many notice-prompted checks are waiting: this one is left to reconcile.
+    Deferred { payment_id: String },
     /// The payment is settled and no operation on it is unsettled: there is nothing to check.
     AlreadySettled {
         payment_id: String,
@@ -30,24 +34,48 @@ impl NoticeOutcome {
         match self {
             NoticeOutcome::Checking { .. } => "checking",
             NoticeOutcome::AlreadyScheduled { .. } => "check_already_scheduled",
+            NoticeOutcome::Deferred { .. } => "deferred_to_reconcile",
             NoticeOutcome::AlreadySettled { .. } => "already_settled",
             NoticeOutcome::UnknownPayment => "unknown_payment",
         }
     }
 }
 
+/// Notice-prompted checks running or waiting at once; past it, reconcile finds the outcome.
+const MAX_NOTICE_CHECKS: usize = 256;
+
 /// The payments with a notice-prompted check still to run: however many notifications come
-/// for one payment, at most one check waits for it.
-#[derive(Default)]
-pub(super) struct PendingNotices(Mutex<HashSet<String>>);
+/// for one payment, at most one check waits for it; and the checks' slots, which a shutdown
+/// waits for.
+pub(super) struct PendingNotices {
+    payments: Mutex<HashSet<String>>,
+    slots: Arc<Semaphore>,
+}
+
+impl Default for PendingNotices {
+    fn default() -> Self {
+        Self {
+            payments: Mutex::default(),
+            slots: Arc::new(Semaphore::new(MAX_NOTICE_CHECKS)),
+        }
+    }
+}
 
 impl PendingNotices {
+    /// Waits, up to `limit`, for every notice-prompted check to finish.
+    pub(super) async fn drain(&self, limit: std::time::Duration) -> bool {
+        let all = u32::try_from(MAX_NOTICE_CHECKS).unwrap_or(u32::MAX);
+        tokio::time::timeout(limit, self.slots.acquire_many(all))
+            .await
+            .is_ok()
+    }
+
     fn claim(&self, id: &str) -> bool {
-        self.0.lock().expect("lock").insert(id.to_string())
+        self.payments.lock().expect("lock").insert(id.to_string())
     }
 
     fn release(&self, id: &str) {
-        self.0.lock().expect("lock").remove(id);
+        self.payments.lock().expect("lock").remove(id);
     }
 }
 
@@ -77,6 +105,9 @@ impl PaymentService {
                 status: row.status,
             });
         }
+        let Ok(slot) = self.inner.notices.slots.clone().try_acquire_owned() else {
+            return Ok(NoticeOutcome::Deferred { payment_id: row.id });
+        };
         if !self.inner.notices.claim(&row.id) {
             return Ok(NoticeOutcome::AlreadyScheduled { payment_id: row.id });
         }
@@ -99,6 +130,7 @@ impl PaymentService {
                     tracing::warn!(payment = %payment_id, ?error, "could not load a notified payment")
                 }
             }
+            drop(slot);
         });
         Ok(NoticeOutcome::Checking { payment_id: row.id })
     }

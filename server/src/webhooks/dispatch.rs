@@ -88,6 +88,15 @@ impl Dispatcher {
         }
     }
 
+    /// Waits, up to `limit`, for the deliveries under way to record their attempt (those cut
+    /// off are due again once their lease runs out).
+    pub async fn drain(&self, limit: Duration) -> bool {
+        let all = u32::try_from(MAX_IN_FLIGHT).unwrap_or(u32::MAX);
+        tokio::time::timeout(limit, self.slots.acquire_many(all))
+            .await
+            .is_ok()
+    }
+
     /// Delivers forever.
     pub async fn run(self) {
         loop {
