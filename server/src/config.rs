@@ -345,8 +345,9 @@ impl Config {
                 .extend(split_list(&list).into_iter().filter(|origin| origin != "*"));
         }
         let webhooks = webhook_config(&lookup, mode, &local_base)?;
+        let sandbox_webhooks = lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off");
         // The embedded sandbox notifies this server, signed with the secrets it expects.
-        if mode == ProviderMode::Sandbox && lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off") {
+        if mode == ProviderMode::Sandbox && sandbox_webhooks {
             use checkout_sandbox::WebhookTarget;
             sandbox.webhooks.yassir.get_or_insert(WebhookTarget {
                 url: format!("{local_base}/webhooks/yassir"),
@@ -367,7 +368,7 @@ impl Config {
         // embedded sandbox is the provider and sends them.
         let embedded_sandbox = lookup("YASSIR_BASE_URL").is_none()
             && lookup("YABETOO_BASE_URL").is_none()
-            && lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off");
+            && sandbox_webhooks;
         let provider_webhooks = match mode {
             ProviderMode::Sandbox => embedded_sandbox,
             ProviderMode::Live => webhooks.yabetoo_secret.is_some(),

@@ -62,7 +62,7 @@ pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String
             format!("phone `{raw}` must be in international form: `+`, the country code and digits only"),
         )),
         // A well-formed number the order does not take: a business rule, not a bad body.
-        Err(NumberError::WrongCountry) if Country::from_dial_code(&raw_dial_code(raw)).is_some() => {
+        Err(NumberError::WrongCountry) if of_the_plan(raw) => {
             Err(ServiceError::unprocessable(
                 "phone_country_not_offered",
                 Some("phone"),
@@ -100,20 +100,12 @@ pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String
     }
 }
 
-/// The calling code a number starts with, if it is one of the plan's (`213` of `+213555…`).
-fn raw_dial_code(raw: &str) -> String {
-    let digits = raw.trim_start_matches('+');
-    [
-        Country::Algeria,
-        Country::Morocco,
-        Country::Congo,
-        Country::Cameroon,
-    ]
-    .iter()
-    .map(|country| country.dial_code())
-    .find(|code| digits.starts_with(code))
-    .unwrap_or_default()
-    .to_string()
+/// Whether `raw` is a number of some country of the plan (not necessarily one asked for).
+fn of_the_plan(raw: &str) -> bool {
+    !matches!(
+        parse_international(raw, &Country::ALL),
+        Err(NumberError::WrongCountry)
+    )
 }
 
 /// How the country's mobile numbers start, from its plan: `5, 6 or 7`.
@@ -249,7 +241,7 @@ fn msisdn_in_plan(
         let rule = match error {
             // Another country's number (of the plan): well-formed, but not of the country
             // sent with it.
-            NumberError::WrongCountry if !raw_dial_code(digits).is_empty() => {
+            NumberError::WrongCountry if of_the_plan(digits) => {
                 return ServiceError::unprocessable(
                     "country_mismatch",
                     Some("msisdn"),

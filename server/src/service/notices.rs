@@ -92,14 +92,16 @@ impl PaymentService {
             Some(row) if row.provider == provider => row,
             _ => return Ok(NoticeOutcome::UnknownPayment),
         };
-        let unsettled_operation = self
-            .inner
-            .store
-            .operations(&row.id)
-            .await?
-            .iter()
-            .any(|operation| operation.state == crate::store::OperationState::Pending);
-        if !in_flight(&row) && !unsettled_operation {
+        // A settled payment is worth a look only for an operation whose outcome is unknown.
+        let worth_checking = in_flight(&row)
+            || self
+                .inner
+                .store
+                .operations(&row.id)
+                .await?
+                .iter()
+                .any(|operation| operation.state == crate::store::OperationState::Pending);
+        if !worth_checking {
             return Ok(NoticeOutcome::AlreadySettled {
                 payment_id: row.id,
                 status: row.status,

@@ -338,41 +338,9 @@ impl PaymentService {
 mod tests {
     use super::*;
     use crate::store::PaymentRow;
-    use checkout_contract::CaptureMethod;
 
     fn row(status: PaymentStatus) -> PaymentRow {
-        PaymentRow {
-            id: "pay_1".into(),
-            idempotency_key: "key".into(),
-            request_fingerprint: "f".into(),
-            order_ref: "INV-1".into(),
-            description: "d".into(),
-            method: MethodKind::YassirCash,
-            provider: "yassir".into(),
-            amount_minor: 150_000,
-            currency: "DZD".into(),
-            country_alpha3: "DZA".into(),
-            capture_method: CaptureMethod::Direct,
-            phone: Some("+213555000001".into()),
-            status,
-            provider_intent_id: Some("intent".into()),
-            provider_client_secret: Some("secret".into()),
-            pay_url: None,
-            expires_at: None,
-            end_user_message: None,
-            support_email: None,
-            support_phone: None,
-            failure_code: None,
-            failure_message: None,
-            captured_minor: 0,
-            refunded_minor: 0,
-            order_expires_at: None,
-            outcome_unknown: Some("HTTP 503".into()),
-            language: None,
-            created_at: "2026-01-01T00:00:00Z".into(),
-            updated_at: "2026-01-01T00:00:00Z".into(),
-            version: 3,
-        }
+        PaymentRow::sample(status)
     }
 
     #[test]

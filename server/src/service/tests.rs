@@ -100,15 +100,8 @@ impl PaymentProvider for ScriptedProvider {
 }
 
 fn service(yassir: Arc<ScriptedProvider>, grace: Duration) -> PaymentService {
-    let store = SqliteStore::open(std::path::Path::new(":memory:")).unwrap();
-    PaymentService::new(
-        ServiceParts {
-            store: Arc::new(store),
-            orders: Arc::new(DemoCatalog::default()),
-            order_signer: None,
-            yassir: yassir.clone(),
-            yabetoo: yassir,
-        },
+    service_with(
+        yassir,
         ServiceSettings {
             check_interval: Duration::ZERO,
             unknown_outcome_grace: grace,

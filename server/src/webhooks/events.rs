@@ -146,42 +146,10 @@ fn payload(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use checkout_contract::{CaptureMethod, MethodKind};
     use PaymentStatus::*;
 
     fn row(status: PaymentStatus) -> PaymentRow {
-        PaymentRow {
-            id: "pay_1".into(),
-            idempotency_key: "key".into(),
-            request_fingerprint: String::new(),
-            order_ref: "order-1".into(),
-            description: String::new(),
-            method: MethodKind::YassirCash,
-            provider: "yassir".into(),
-            amount_minor: 10_000,
-            currency: "DZD".into(),
-            country_alpha3: "DZA".into(),
-            capture_method: CaptureMethod::Direct,
-            phone: Some("+213555000001".into()),
-            status,
-            provider_intent_id: Some("intent".into()),
-            provider_client_secret: Some("pa_secret".into()),
-            pay_url: None,
-            expires_at: None,
-            end_user_message: None,
-            support_email: None,
-            support_phone: None,
-            failure_code: None,
-            failure_message: None,
-            captured_minor: 0,
-            refunded_minor: 0,
-            order_expires_at: None,
-            outcome_unknown: None,
-            language: None,
-            created_at: "2026-12-01T10:00:00Z".into(),
-            updated_at: "2026-12-01T10:00:01Z".into(),
-            version: 1,
-        }
+        PaymentRow::sample(status)
     }
 
     fn event(before: PaymentStatus, after: PaymentStatus) -> Option<EventType> {
@@ -252,11 +220,12 @@ mod tests {
         let body: Value = serde_json::from_str(&event.payload).unwrap();
         assert_eq!(body["type"], "payment.failed");
         assert_eq!(body["id"], event.id.as_str());
-        assert_eq!(body["data"]["order"], "order-1");
+        assert_eq!(body["data"]["order"], failed.order_ref.as_str());
         assert_eq!(body["data"]["failure"]["code"], "insufficient_funds");
         assert_eq!(body["data"]["live_mode"], false);
-        assert!(!event.payload.contains("+213555000001"));
-        assert!(!event.payload.contains("pa_secret"));
+        assert!(!event.payload.contains(failed.phone.as_deref().unwrap()));
+        let secret = failed.provider_client_secret.as_deref().unwrap();
+        assert!(!event.payload.contains(&format!("\"{secret}\"")));
     }
 
     #[test]

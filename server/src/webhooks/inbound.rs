@@ -54,12 +54,21 @@ fn header<'a>(headers: &'a HeaderMap, names: &[&str]) -> Option<&'a str> {
         .filter(|value| !value.is_empty())
 }
 
-fn hmac_hex(secret: &str, parts: &[&[u8]]) -> Vec<u8> {
+fn mac_of(secret: &str, parts: &[&[u8]]) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     for part in parts {
         mac.update(part);
     }
-    mac.finalize().into_bytes().to_vec()
+    mac
+}
+
+fn hmac_hex(secret: &str, parts: &[&[u8]]) -> Vec<u8> {
+    mac_of(secret, parts).finalize().into_bytes().to_vec()
+}
+
+/// Whether `signature` is the HMAC of `parts`, compared in constant time (by the hmac crate).
+fn signs(secret: &str, parts: &[&[u8]], signature: &[u8]) -> bool {
+    mac_of(secret, parts).verify_slice(signature).is_ok()
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
@@ -70,10 +79,6 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
         .step_by(2)
         .map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok())
         .collect()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Verifies and reads a Yabetoo notification received at `now` (Unix seconds).
@@ -101,11 +106,11 @@ pub fn yabetoo(
     let timestamp: i64 = timestamp
         .and_then(|value| value.parse().ok())
         .ok_or(Refusal::MissingTimestamp)?;
-    let expected = hmac_hex(secret, &[timestamp.to_string().as_bytes(), b".", body]);
+    let signed = timestamp.to_string();
     let matches = signatures
         .iter()
         .filter_map(|signature| decode_hex(signature))
-        .any(|signature| constant_time_eq(&signature, &expected));
+        .any(|signature| signs(secret, &[signed.as_bytes(), b".", body], &signature));
     if !matches {
         return Err(Refusal::BadSignature);
     }
@@ -154,7 +159,7 @@ pub fn yassir(secret: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Result<
             header(headers, &["x-webhook-signature"]).ok_or(Refusal::MissingSignature)?;
         let signature = signature.strip_prefix("sha256=").unwrap_or(signature);
         let given = decode_hex(&signature.to_ascii_lowercase()).ok_or(Refusal::BadSignature)?;
-        if !constant_time_eq(&given, &hmac_hex(secret, &[body])) {
+        if !signs(secret, &[body], &given) {
             return Err(Refusal::BadSignature);
         }
     }
