@@ -121,3 +121,19 @@ test('a declined payment reaches the merchant as payment.failed with its code', 
   assert.equal(event.data.status, 'rejected');
   assert.ok(event.data.failure.code, 'a failure code');
 });
+
+test('an order signed by the merchant reaches its receiver with the signed reference and amount', async () => {
+  const reference = `INV-hook-${Date.now()}`;
+  const token = await demo.orderToken({ reference, description: 'Two concert tickets', amount_minor: 420000, currency: 'DZD' });
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=${encodeURIComponent(token)}`);
+  await page.getByLabel('Yassir Cash phone number').fill('0555 00 00 02');
+  await page.getByRole('button', { name: /^Pay/ }).click();
+  await page.getByText(/Payment successful/).waitFor({ timeout: 20_000 });
+  await page.context().close();
+  const { event, deliveries } = await eventFor(receiver, 'payment.succeeded', reference);
+  assert.equal(deliveries, 1);
+  assert.equal(event.data.order, reference);
+  assert.equal(event.data.amount_minor, 420000);
+  assert.equal(event.data.currency, 'DZD');
+});
