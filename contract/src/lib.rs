@@ -323,8 +323,9 @@ pub struct SupportInfo {
 /// Why a payment did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
-    /// Stable, machine-readable: `rejected`, `insufficient_funds`, `expired`, `provider_error`, …
-    /// or the provider's own failure code (`APPROVAL_REJECTED`).
+    /// Stable, machine-readable: Yassir's `rejected` and `expired`; for mobile money `declined`,
+    /// `insufficient_funds`, `expired`, `not_allowed`, `canceled` or `failed`; the server's
+    /// `not_submitted`, `amount_mismatch` and `order_expired`. Never a provider's own code.
     pub code: String,
     pub message: String,
 }
@@ -384,10 +385,27 @@ pub struct PaymentRecord {
     pub capture_method: CaptureMethod,
     pub captured_minor: i64,
     pub refunded_minor: i64,
+    /// Who made the payment final: `provider` (its definite answer), `server` (on its own
+    /// clock while the provider had not decided: provisional, a late answer of the provider
+    /// still counts) or `merchant` (from the provider's dashboard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+    /// Why the payment waits for the merchant, who records what the provider's dashboard shows
+    /// (`POST /api/v1/admin/payments/{id}/resolve`); its order stays blocked until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attention: Option<Attention>,
     pub history: Vec<StatusChange>,
     /// The merchant's captures, releases and refunds of this payment, oldest first.
     #[serde(default)]
     pub operations: Vec<Operation>,
+}
+
+/// Why a payment waits for the merchant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attention {
+    /// `no_definite_answer`, `amount_mismatch` or `paid_twice`.
+    pub code: String,
+    pub message: String,
 }
 
 /// A capture, release or refund, as the merchant asked it and as the provider answered.

@@ -9,7 +9,7 @@
 use std::fmt::Debug;
 
 use checkout_contract::{
-    format_minor, minor_unit_exponent, CaptureMethod, CaptureRequest, CheckoutSession,
+    format_minor, minor_unit_exponent, Attention, CaptureMethod, CaptureRequest, CheckoutSession,
     CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind, MethodOffer,
     MobileMoneyCountry, MobileMoneyDetails, NextAction, Operation, Operator, OrderSummary,
     OrderTokenRequest, OrderTokenResponse, Payment, PaymentList, PaymentRecord, PaymentStatus,
@@ -393,6 +393,8 @@ fn payment_record() -> impl Strategy<Value = PaymentRecord> {
         capture_method(),
         any::<i64>(),
         any::<i64>(),
+        opt_text(),
+        prop::option::of((text(), text())),
         prop::collection::vec(status_change(), 0..3),
         prop::collection::vec(operation(), 0..3),
     )
@@ -404,6 +406,8 @@ fn payment_record() -> impl Strategy<Value = PaymentRecord> {
                 capture_method,
                 captured_minor,
                 refunded_minor,
+                decided_by,
+                attention,
                 history,
                 operations,
             )| PaymentRecord {
@@ -413,6 +417,8 @@ fn payment_record() -> impl Strategy<Value = PaymentRecord> {
                 capture_method,
                 captured_minor,
                 refunded_minor,
+                decided_by,
+                attention: attention.map(|(code, message)| Attention { code, message }),
                 history,
                 operations,
             },

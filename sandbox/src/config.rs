@@ -36,7 +36,20 @@ pub struct SandboxConfig {
 
 /// Stricter answers where the providers' documents are silent or contradict each other. Off,
 /// the sandbox takes the lenient reading (the demo's); on, the one a real gateway may well
-/// have, so that an adapter can be tried against both.
+/// have, so that an adapter can be tried against both. `SANDBOX_STRICT` names them
+/// ([`Strict::parse`]):
+///
+/// | name | switch |
+/// |---|---|
+/// | `customers` | [`Self::customer_must_exist`] |
+/// | `action-id` | [`Self::duplicate_action_id_conflict`] |
+/// | `no-api-prefix` | [`Self::no_api_prefix`] |
+/// | `french`, `arabic` | [`Self::language`] |
+/// | `wallet-country` | [`Self::wallet_country`] |
+/// | `check-hides-operations` | [`Self::check_hides_operations`] |
+/// | `locale-format` | [`Self::locale_format`] |
+/// | `momo-numbers` | [`Self::momo_numbers`] |
+/// | `all` | every one, answering in French ([`Strict::ALL`]) |
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Strict {
     /// Yassir: an intent's `userId` must be a registered customer (customers v1), and a second
@@ -53,6 +66,14 @@ pub struct Strict {
     pub language: Option<Language>,
     /// Yassir: `countryCode` and `actionCountryCode` must be the wallet phone's country.
     pub wallet_country: bool,
+    /// Yassir: the check documents only statusCodes 2, 3, 12 and 13, so it never shows a
+    /// refund or a release: after one it keeps answering the status it had before (2, or 13
+    /// for a released reservation). The refund and release answers, the webhooks and
+    /// [`crate::inspect`] still say what happened.
+    pub check_hides_operations: bool,
+    /// Yassir: `x-locale` must be written as its document writes it, `ll_CC` (`en_US`); any
+    /// other form (`en-US`, `en`) is answered 400. Off, both forms are read.
+    pub locale_format: bool,
     /// Yabetoo: only Congo (`cg`) is served, and a number whose prefix belongs to the other
     /// operator than `operator_name` is refused (422).
     pub momo_numbers: bool,
@@ -87,11 +108,14 @@ impl Strict {
         no_api_prefix: true,
         language: Some(Language::French),
         wallet_country: true,
+        check_hides_operations: true,
+        locale_format: true,
         momo_numbers: true,
     };
 
     /// The comma-separated names of `SANDBOX_STRICT`: `customers`, `action-id`,
-    /// `no-api-prefix`, `french`, `arabic`, `wallet-country`, `momo-numbers`, or `all`.
+    /// `no-api-prefix`, `french`, `arabic`, `wallet-country`, `check-hides-operations`,
+    /// `locale-format`, `momo-numbers`, or `all`.
     pub fn parse(list: &str) -> Result<Strict, String> {
         let mut strict = Strict::default();
         for name in list
@@ -107,11 +131,14 @@ impl Strict {
                 "french" => strict.language = Some(Language::French),
                 "arabic" => strict.language = Some(Language::Arabic),
                 "wallet-country" => strict.wallet_country = true,
+                "check-hides-operations" => strict.check_hides_operations = true,
+                "locale-format" => strict.locale_format = true,
                 "momo-numbers" => strict.momo_numbers = true,
                 other => {
                     return Err(format!(
                         "unknown switch `{other}` (customers, action-id, no-api-prefix, french, \
-                         arabic, wallet-country, momo-numbers or all)"
+                         arabic, wallet-country, check-hides-operations, locale-format, \
+                         momo-numbers or all)"
                     ))
                 }
             }
@@ -323,7 +350,12 @@ mod tests {
         assert!(strict.customer_must_exist && strict.no_api_prefix);
         assert_eq!(strict.language, Some(Language::Arabic));
         assert!(!strict.duplicate_action_id_conflict && !strict.momo_numbers);
-        assert_eq!(Strict::parse("all").unwrap(), Strict::ALL);
+        assert!(!strict.check_hides_operations && !strict.locale_format);
+        let strict = Strict::parse("check-hides-operations,locale-format").unwrap();
+        assert!(strict.check_hides_operations && strict.locale_format);
+        let all = Strict::parse("all").unwrap();
+        assert_eq!(all, Strict::ALL);
+        assert!(all.check_hides_operations && all.locale_format);
     }
 
     #[test]

@@ -14,13 +14,33 @@
 //! | `latency` | `delay_ms` (2000) | before, after | the normal answer, `delay_ms` late |
 //! | `timeout` | `delay_ms` (120000) | before, after | held `delay_ms`; then 504 (before) or the real answer (after) |
 //! | `reset` | | before, after | headers, then a body that fails: a transport error |
-//! | `http_error` | `status`: 500, 502 or 503 (500) | before, after | that status in the provider's error envelope |
+//! | `http_error` | `status`: 401, 404, 422, 500, 502 or 503 (500) | before, after | that status in the provider's error envelope for it (below) |
 //! | `rate_limited` | `retry_after` seconds (1) | before | 429 with `Retry-After` |
 //! | `malformed_json` | | after | 200 with an HTML body |
 //! | `truncated_json` | | after | the real answer, its JSON body cut in half |
 //! | `unknown_status` | | after | the real answer with an undocumented status: Yassir `statusCode` 99 without `status` text, Yabetoo `on_hold` |
 //! | `earlier_status` | | after | the real answer with an earlier status: Yassir `statusCode` 0, `status` `CREATED`, no `payUrl`; Yabetoo `pending` |
 //! | `wrong_amount` | | after | the real answer with its amount one unit more (Yassir `data.amount`, Yabetoo `amount`), where it has one |
+//! | `uncaptured` | | after | Yabetoo confirm and retrieve only: a `succeeded` answer with `captured: false` (the money is taken all the same) |
+//! | `late` | `delay_ms` (5000) | before | Yassir proceed and Yabetoo confirm only: 503 at once, as `http_error:503`; the provider does the work `delay_ms` later (below) |
+//!
+//! `http_error`'s refusals are written as each provider writes them: Yassir's one envelope
+//! `{"code", "status": "error", "message"}` (401 `invalid client credentials`, 404 `payment
+//! intent not found`, or `route not found` for create and customers, 422 `Unprocessable
+//! entity`); Yabetoo's as the called endpoint documents them: confirm's 401
+//! `{"error": {"message": "Unauthorized", "code": "Unauthorized"}}`, 404 `{"message": "Row not
+//! found"}` and 422 `{"status": 422, "path", "timestamp", "code": "E_OPERATION_NOT_PERMITTED",
+//! "message": "Operation not permitted", "detail"}`; create's and retrieve's 401
+//! `{"error": "Unauthorized"}`, retrieve's 404 `{"message": "Payment intent not found"}`, and
+//! confirm's for what create and retrieve do not document. `after`, the provider did the work
+//! all the same: a refusal then is no verdict on the payment.
+//!
+//! `late` stands for a request that sat in the provider's queue while the client was told it
+//! failed: the body is kept, and `delay_ms` later the provider does with it what it would have
+//! done then (Yassir proceeds the intent: 12 with a `payUrl` for an OTP phone, whose OTP page
+//! then works; Yabetoo confirms the intent with the held request's number, which settles as
+//! usual), answering no one. A late success after the merchant gave up on the shopper's
+//! answer is `POST /sandbox/intents/{intent_id}/succeed` instead ([`crate::late`]).
 //!
 //! The webhooks a provider sends (see [`crate::webhooks`]) are the operation `webhook`, which
 //! `*` does not cover; it takes `latency` (sent `delay_ms` late) and three faults of its own:
@@ -33,7 +53,8 @@
 //!
 //! The two status faults apply only to answers that carry a payment status (Yassir proceed,
 //! check, capture, release, refund; Yabetoo confirm, retrieve) and leave error answers as they
-//! are.
+//! are; so does `uncaptured`, on Yabetoo's. A `*` rule of a fault limited to some operations
+//! leaves the others alone.
 //!
 //! Rules come from `SANDBOX_FAULTS` ([`crate::SandboxConfig::faults`]) and from the control API
 //! at [`crate::FAULTS_MOUNT`]: `GET` lists the rules with their `id` and `fired` count, `POST`
@@ -50,7 +71,8 @@
 //! a whole number of calls and `share` a probability from 0 to 1; the suffixes may come in any
 //! order, each at most once. For example
 //! `yabetoo.confirm=reset@after*1,yassir.proceed=http_error:503*2,yassir.check=latency:500%0.3`,
-//! or `yabetoo.webhook=drop*1`.
+//! `yabetoo.confirm=http_error:422@after*1`, `yabetoo.retrieve=uncaptured`,
+//! `yassir.proceed=late:2000*1`, or `yabetoo.webhook=drop*1`.
 
 pub(crate) mod control;
 mod inject;
@@ -58,8 +80,8 @@ mod rule;
 
 pub use rule::{
     Fault, FaultRule, Operation, Phase, Provider, RuleError, DEFAULT_HTTP_ERROR,
-    DEFAULT_LATENCY_MS, DEFAULT_REORDER_MS, DEFAULT_RETRY_AFTER, DEFAULT_TIMEOUT_MS,
-    HTTP_ERROR_STATUSES,
+    DEFAULT_LATENCY_MS, DEFAULT_LATE_MS, DEFAULT_REORDER_MS, DEFAULT_RETRY_AFTER,
+    DEFAULT_TIMEOUT_MS, HTTP_ERROR_STATUSES,
 };
 
 pub(crate) use inject::layer;

@@ -4,7 +4,8 @@
 //! provider's own (did every payment end as the provider has it, was anything charged twice).
 //!
 //! `GET /sandbox/intents[?provider=yassir|yabetoo]` answers `{"intents": [intent, …]}`, oldest
-//! first; 400 with `{"error": "…"}` for another provider. Each intent is a [`HeldIntent`].
+//! first; 400 with `{"error": "…"}` for another provider. Each intent is a [`HeldIntent`]. The
+//! one thing a test can change here, a late success, is [`crate::late`]'s.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

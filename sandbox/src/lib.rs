@@ -3,12 +3,14 @@
 //! (`cargo run -p checkout-sandbox`). They follow the providers' documented paths, headers,
 //! bodies, status codes and error shapes, so the server's real adapters talk to them over real
 //! HTTP exactly as they would talk to the providers. At `/sandbox/faults` they can be told to
-//! fail on purpose (see [`faults`]); `/sandbox/intents` lists what they hold (see [`inspect`]).
+//! fail on purpose (see [`faults`]); `/sandbox/intents` lists what they hold (see [`inspect`]),
+//! and `POST /sandbox/intents/{intent_id}/succeed` makes one succeed late (see [`late`]).
 
 mod config;
 pub mod faults;
 mod html;
 pub mod inspect;
+pub mod late;
 pub mod webhooks;
 pub mod yabetoo;
 pub mod yassir;
@@ -50,6 +52,10 @@ pub fn router_with_faults(config: SandboxConfig, faults: Faults) -> Router {
     );
     let (yassir, yassir_ledger) = yassir::router_and_ledger(config.clone(), yassir_notifier);
     let (yabetoo, yabetoo_ledger) = yabetoo::router_and_ledger(config, yabetoo_notifier);
+    let ledgers = inspect::Ledgers {
+        yassir: yassir_ledger,
+        yabetoo: yabetoo_ledger,
+    };
     Router::new()
         .nest(
             YASSIR_MOUNT,
@@ -60,8 +66,6 @@ pub fn router_with_faults(config: SandboxConfig, faults: Faults) -> Router {
             faults::layer(yabetoo, Provider::Yabetoo, faults.clone()),
         )
         .merge(faults::control::routes(faults))
-        .merge(inspect::routes(inspect::Ledgers {
-            yassir: yassir_ledger,
-            yabetoo: yabetoo_ledger,
-        }))
+        .merge(late::routes(ledgers.clone()))
+        .merge(inspect::routes(ledgers))
 }

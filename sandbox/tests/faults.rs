@@ -154,6 +154,22 @@ impl Sandbox {
         answer.json()["data"]["statusCode"].as_u64().unwrap()
     }
 
+    /// Waits (up to 3 s) for the intent to reach statusCode `wanted`.
+    async fn wait_for_status_code(&self, intent: &YassirIntent, wanted: u64) {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        loop {
+            let code = self.status_code(intent).await;
+            if code == wanted {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the intent stayed at {code}, not {wanted}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     // --- Yabetoo ---
 
     fn yabetoo(&self, method: Method, path: &str) -> RequestBuilder {
@@ -363,12 +379,12 @@ async fn bad_rules_are_refused_with_the_reason() {
             "truncated_json spoils the provider's answer, so it can only be after the work",
         ),
         (
-            json!({"provider": "yassir", "operation": "check", "fault": "http_error", "status": 404}),
-            "http_error status must be 500, 502 or 503 (got 404)",
+            json!({"provider": "yassir", "operation": "check", "fault": "http_error", "status": 418}),
+            "http_error status must be 401, 404, 422, 500, 502 or 503 (got 418)",
         ),
         (
             json!({"provider": "yassir", "operation": "check", "fault": "reset", "delay_ms": 10}),
-            "delay_ms applies only to latency, timeout and reorder, not to reset",
+            "delay_ms applies only to latency, timeout, reorder and late, not to reset",
         ),
         (
             json!({"provider": "yassir", "operation": "check", "fault": "drop"}),
@@ -377,6 +393,18 @@ async fn bad_rules_are_refused_with_the_reason() {
         (
             json!({"provider": "yabetoo", "operation": "webhook", "fault": "reset"}),
             "a webhook can be delayed (latency), dropped, duplicated or reordered, not reset",
+        ),
+        (
+            json!({"provider": "yassir", "operation": "check", "fault": "uncaptured"}),
+            "(yabetoo confirm, retrieve only)",
+        ),
+        (
+            json!({"provider": "yassir", "operation": "check", "fault": "late"}),
+            "late holds a request that starts a payment, which yassir check does not have (yassir proceed only)",
+        ),
+        (
+            json!({"provider": "yabetoo", "operation": "confirm", "fault": "late", "phase": "after"}),
+            "late can only be before the work",
         ),
         (
             json!({"provider": "yabetoo", "operation": "create", "fault": "unknown_status"}),
@@ -494,7 +522,7 @@ fn sandbox_faults_names_the_bad_entry() {
     assert_eq!(error.variable, "SANDBOX_FAULTS");
     assert_eq!(
         error.message,
-        "`yassir.proceed=http_error:418`: http_error status must be 500, 502 or 503 (got 418)"
+        "`yassir.proceed=http_error:418`: http_error status must be 401, 404, 422, 500, 502 or 503 (got 418)"
     );
     for (list, words) in [
         (
@@ -1010,6 +1038,269 @@ async fn http_error_after_capture_and_refund_keeps_the_money_moved() {
         .json(&json!({"description": "returned"}));
     assert_eq!(send(refund).await.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(sandbox.status_code(&intent).await, 2, "not refunded");
+}
+
+#[tokio::test]
+async fn http_error_refusals_on_yassir_are_in_its_one_envelope() {
+    let sandbox = Sandbox::quick().await;
+    let untouched = sandbox.yassir_intent("+213555000002", "DIRECT").await;
+    sandbox
+        .fault(
+            json!({"provider": "yassir", "operation": "proceed", "fault": "http_error",
+            "status": 401, "count": 1}),
+        )
+        .await;
+    let answer = sandbox.proceed(&untouched).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        answer.json(),
+        json!({"code": 401, "status": "error", "message": "invalid client credentials"})
+    );
+    assert_eq!(sandbox.status_code(&untouched).await, 0, "not proceeded");
+
+    let paid = sandbox.yassir_intent("+213555000002", "DIRECT").await;
+    sandbox
+        .fault(
+            json!({"provider": "yassir", "operation": "proceed", "fault": "http_error",
+            "status": 404, "phase": "after", "count": 1}),
+        )
+        .await;
+    let answer = sandbox.proceed(&paid).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        answer.json(),
+        json!({"code": 404, "status": "error", "message": "payment intent not found"})
+    );
+    assert_eq!(sandbox.status_code(&paid).await, 2, "paid all the same");
+
+    sandbox
+        .fault(
+            json!({"provider": "yassir", "operation": "check", "fault": "http_error",
+            "status": 422, "count": 1}),
+        )
+        .await;
+    let answer = sandbox.check(&paid).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        answer.json(),
+        json!({"code": 422, "status": "error", "message": "Unprocessable entity"})
+    );
+
+    sandbox
+        .fault(
+            json!({"provider": "yassir", "operation": "create", "fault": "http_error",
+            "status": 404, "phase": "after", "count": 1}),
+        )
+        .await;
+    let answer = send(sandbox.yassir_create_request("lost_1", "+213555000002", "DIRECT")).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(answer.json()["message"], "route not found");
+    let replay = send(sandbox.yassir_create_request("lost_1", "+213555000002", "DIRECT")).await;
+    assert_eq!(replay.status, StatusCode::OK, "the intent was made");
+}
+
+#[tokio::test]
+async fn http_error_refusals_on_yabetoo_are_each_endpoints_documented_bodies() {
+    let sandbox = Sandbox::quick().await;
+    let untouched = sandbox.yabetoo_intent().await;
+    sandbox
+        .fault(
+            json!({"provider": "yabetoo", "operation": "confirm", "fault": "http_error",
+            "status": 401, "count": 1}),
+        )
+        .await;
+    let answer = sandbox.confirm(&untouched, "242066000001").await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        answer.json(),
+        json!({"error": {"message": "Unauthorized", "code": "Unauthorized"}})
+    );
+    tokio::time::sleep(SETTLE * 3).await;
+    assert_eq!(sandbox.yabetoo_status(&untouched).await, "pending");
+
+    let found = sandbox.yabetoo_intent().await;
+    sandbox
+        .fault(
+            json!({"provider": "yabetoo", "operation": "confirm", "fault": "http_error",
+            "status": 404, "phase": "after", "count": 1}),
+        )
+        .await;
+    let answer = sandbox.confirm(&found, "242066000001").await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(answer.json(), json!({"message": "Row not found"}));
+    assert_eq!(sandbox.yabetoo_status(&found).await, "succeeded");
+
+    let refused = sandbox.yabetoo_intent().await;
+    sandbox
+        .fault(
+            json!({"provider": "yabetoo", "operation": "confirm", "fault": "http_error",
+            "status": 422, "phase": "after", "count": 1}),
+        )
+        .await;
+    let answer = sandbox.confirm(&refused, "242066000001").await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut body = answer.json();
+    let timestamp = body["timestamp"].take();
+    assert!(
+        timestamp.as_str().unwrap().ends_with("+00:00"),
+        "{timestamp}"
+    );
+    assert_eq!(
+        body,
+        json!({"status": 422,
+            "path": format!("/v1/payment-intents/{}/confirm", refused["id"].as_str().unwrap()),
+            "timestamp": null, "code": "E_OPERATION_NOT_PERMITTED",
+            "message": "Operation not permitted",
+            "detail": "You are not permitted to perform this operation."})
+    );
+    assert_eq!(sandbox.yabetoo_status(&refused).await, "succeeded");
+
+    // Create and retrieve answer as they do themselves.
+    sandbox
+        .fault(
+            json!({"provider": "yabetoo", "operation": "retrieve", "fault": "http_error",
+            "status": 404, "count": 1}),
+        )
+        .await;
+    let answer = sandbox.retrieve(&refused).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        answer.json(),
+        json!({"message": "Payment intent not found"})
+    );
+    sandbox
+        .fault(
+            json!({"provider": "yabetoo", "operation": "*", "fault": "http_error",
+            "status": 401, "count": 2}),
+        )
+        .await;
+    assert_eq!(
+        sandbox.retrieve(&refused).await.json(),
+        json!({"error": "Unauthorized"})
+    );
+    let answer = send(sandbox.yabetoo_create_request()).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json(), json!({"error": "Unauthorized"}));
+}
+
+// --- uncaptured ---
+
+#[tokio::test]
+async fn uncaptured_says_a_yabetoo_success_took_no_money_and_leaves_others_alone() {
+    let sandbox = Sandbox::quick().await;
+    let intent = sandbox.yabetoo_intent().await;
+    sandbox
+        .fault(json!({"provider": "yabetoo", "operation": "confirm", "fault": "uncaptured", "count": 1}))
+        .await;
+    let answer = sandbox.confirm(&intent, "242066000001").await.json();
+    assert_eq!(
+        (&answer["status"], &answer["captured"]),
+        (&json!("succeeded"), &json!(false)),
+        "{answer}"
+    );
+    assert!(answer.get("financialTransactionId").is_some(), "{answer}");
+    let real = sandbox.retrieve(&intent).await.json();
+    assert_eq!(
+        (&real["status"], &real["captured"]),
+        (&json!("succeeded"), &json!(true)),
+        "{real}"
+    );
+
+    sandbox
+        .fault(json!({"provider": "yabetoo", "operation": "*", "fault": "uncaptured"}))
+        .await;
+    let spoiled = sandbox.retrieve(&intent).await.json();
+    assert_eq!(spoiled["captured"], false, "{spoiled}");
+    assert_eq!(spoiled["status"], "succeeded");
+
+    // A failure is not spoiled: it took nothing and says so.
+    let failed = sandbox.yabetoo_intent().await;
+    let answer = sandbox.confirm(&failed, "242050017890").await.json();
+    assert_eq!(
+        (&answer["status"], &answer["captured"]),
+        (&json!("failed"), &json!(false)),
+        "{answer}"
+    );
+    // Create has no status: the `*` rule leaves it alone.
+    assert!(sandbox.yabetoo_intent().await.get("captured").is_none());
+}
+
+// --- late ---
+
+#[tokio::test]
+async fn late_on_a_yassir_proceed_answers_503_and_proceeds_later() {
+    let sandbox = Sandbox::quick().await;
+    let intent = sandbox.yassir_intent("+213555000001", "DIRECT").await;
+    sandbox
+        .fault(
+            json!({"provider": "yassir", "operation": "proceed", "fault": "late",
+            "delay_ms": 300, "count": 1}),
+        )
+        .await;
+    let answer = sandbox.proceed(&intent).await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        answer.json(),
+        json!({"code": 503, "status": "error", "message": "Service unavailable"})
+    );
+    assert_eq!(sandbox.status_code(&intent).await, 0, "not proceeded yet");
+
+    sandbox.wait_for_status_code(&intent, 12).await;
+    // The proceed it did has a payUrl, which a proceed now answers again, and its OTP page works.
+    let proceeded = sandbox.proceed(&intent).await.json();
+    let pay_url = proceeded["data"]["metadata"]["payUrl"].as_str().unwrap();
+    assert!(
+        pay_url.starts_with(&format!(
+            "{}/sandbox/yassir/otp/verify?requestId={}",
+            sandbox.origin, intent.id
+        )),
+        "{pay_url}"
+    );
+    let otp = send(
+        sandbox
+            .http
+            .post(sandbox.url("/sandbox/yassir/otp/verify"))
+            .form(&[("requestId", intent.id.as_str()), ("code", "123456")]),
+    )
+    .await;
+    assert!(otp.status.is_success(), "{}", otp.text);
+    assert_eq!(sandbox.status_code(&intent).await, 2);
+}
+
+#[tokio::test]
+async fn late_on_a_yabetoo_confirm_confirms_later_with_the_held_details() {
+    let sandbox = Sandbox::quick().await;
+    let intent = sandbox.yabetoo_intent().await;
+    sandbox
+        .fault(json!({"provider": "yabetoo", "operation": "confirm", "fault": "late", "delay_ms": 300}))
+        .await;
+    let answer = sandbox.confirm(&intent, "242066000001").await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        answer.json(),
+        json!({"status": 503, "code": "E_SERVICE_UNAVAILABLE", "message": "Service unavailable"})
+    );
+    assert_eq!(sandbox.yabetoo_status(&intent).await, "pending");
+    // The test number settles as usual once the held confirm is done.
+    sandbox.wait_for_yabetoo_status(&intent, "succeeded").await;
+
+    // A number that is no test number: its prompt comes to that phone, late.
+    let on_phone = sandbox.yabetoo_intent().await;
+    let answer = sandbox.confirm(&on_phone, "+242066594470").await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    let prompts = sandbox.url("/sandbox/yabetoo/phone/prompts?msisdn=242066594470");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let prompt = loop {
+        let listed = send(sandbox.http.get(&prompts)).await.json();
+        if let Some(prompt) = listed.as_array().unwrap().first() {
+            break prompt.clone();
+        }
+        assert!(Instant::now() < deadline, "no prompt came");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(prompt["intentId"], on_phone["id"]);
+    assert_eq!(prompt["operator"], "airtel");
+    assert_eq!(sandbox.yabetoo_status(&on_phone).await, "processing");
 }
 
 // --- rate_limited ---

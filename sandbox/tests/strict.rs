@@ -203,3 +203,200 @@ async fn wrong_amount_adds_one_unit_to_the_answer() {
     let (_, real) = yassir(&origin, CREATE, intent("a1", "+213555000001", "DZA"), None).await;
     assert_eq!(real["data"]["amount"], 1500, "{real}");
 }
+
+/// A Yassir check of `created`'s intent: its `data`.
+async fn yassir_check(origin: &str, created: &Value) -> Value {
+    let credentials = STANDARD.encode("test_client:test_secret");
+    let id = created["data"]["paymentId"].as_str().unwrap();
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{origin}/sandbox/yassir/api/v1/payments/intents/{id}/check"
+        ))
+        .header("Authorization", format!("Bearer {credentials}"))
+        .header("x-platform", "API")
+        .header("x-service", "EXT_TEST")
+        .header(
+            "x-client-secret",
+            created["data"]["clientSecret"].as_str().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json::<Value>().await.unwrap()["data"].clone()
+}
+
+/// A Yassir intent of `+213555000002` (paid or reserved at once), proceeded: its create answer.
+async fn paid(origin: &str, action_id: &str, capture: &str) -> Value {
+    let body = json!({
+        "actionId": action_id, "amount": 1500.00, "actionCurrencyCode": "DZD",
+        "actionCountryCode": "DZA", "userId": "+213555000002", "captureMethod": capture,
+    });
+    let (status, created) = yassir(origin, CREATE, body, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["data"]["paymentId"].as_str().unwrap();
+    let credentials = STANDARD.encode("test_client:test_secret");
+    let proceeded: Value = reqwest::Client::new()
+        .post(format!(
+            "{origin}/sandbox/yassir/api/v1/payments/intents/{id}/proceed"
+        ))
+        .header("Authorization", format!("Bearer {credentials}"))
+        .header("x-platform", "API")
+        .header("x-service", "EXT_TEST")
+        .header(
+            "x-client-secret",
+            created["data"]["clientSecret"].as_str().unwrap(),
+        )
+        .json(&json!({ "paymentMethodCode": "WALLET_V2" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let wanted = if capture == "DIRECT" { 2 } else { 13 };
+    assert_eq!(proceeded["data"]["statusCode"], wanted, "{proceeded}");
+    created
+}
+
+/// The intent as `/sandbox/intents` lists it.
+async fn held(origin: &str, created: &Value) -> Value {
+    let listed: Value = reqwest::get(format!("{origin}/sandbox/intents?provider=yassir"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    listed["intents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|intent| intent["intent_id"] == created["data"]["paymentId"])
+        .cloned()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn strict_checks_show_no_refund_and_no_release() {
+    for hide in [false, true] {
+        let strict = Strict {
+            check_hides_operations: hide,
+            ..Strict::default()
+        };
+        let origin = start(strict, "").await;
+        let direct = paid(&origin, "direct", "DIRECT").await;
+        let id = direct["data"]["paymentId"].as_str().unwrap();
+        let refund = format!("/api/v1/payments/{id}/refund");
+        let (status, part) = yassir(
+            &origin,
+            &refund,
+            json!({"description": "one item back", "amount": 400.00}),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{part}");
+        assert_eq!(
+            part["data"]["statusCode"], 16,
+            "the refund says what it did"
+        );
+        let checked = yassir_check(&origin, &direct).await;
+        let (code, message) = if hide {
+            (2, "Payment completed successfully")
+        } else {
+            (16, "The payment was partially refunded")
+        };
+        assert_eq!(checked["statusCode"], code, "hide {hide}: {checked}");
+        assert_eq!(checked["endUserMessage"], message, "hide {hide}: {checked}");
+
+        let (_, rest) = yassir(&origin, &refund, json!({"description": "the rest"}), None).await;
+        assert_eq!(rest["data"]["statusCode"], 4, "{rest}");
+        let code = if hide { 2 } else { 4 };
+        assert_eq!(yassir_check(&origin, &direct).await["statusCode"], code);
+        let listed = held(&origin, &direct).await;
+        assert_eq!(
+            (&listed["status_code"], &listed["refunded"]),
+            (&json!(4), &json!(150_000)),
+            "the provider's own records: {listed}"
+        );
+
+        let reserved = paid(&origin, "reserved", "RESERVATION").await;
+        let id = reserved["data"]["paymentId"].as_str().unwrap();
+        let (_, released) = yassir(
+            &origin,
+            &format!("/api/v1/payments/intents/{id}/release"),
+            json!({}),
+            None,
+        )
+        .await;
+        assert_eq!(released["data"]["statusCode"], 10, "{released}");
+        let code = if hide { 13 } else { 10 };
+        assert_eq!(yassir_check(&origin, &reserved).await["statusCode"], code);
+        assert_eq!(held(&origin, &reserved).await["status"], "canceled");
+    }
+}
+
+#[tokio::test]
+async fn x_locale_takes_both_forms_unless_its_format_is_strict() {
+    let origin = start(Strict::default(), "").await;
+    for (action_id, locale) in [("l1", "en-US"), ("l2", "fr_FR"), ("l3", "en")] {
+        let (status, body) = yassir(
+            &origin,
+            CREATE,
+            intent(action_id, "+213555000001", "DZA"),
+            Some(locale),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{locale}: {body}");
+    }
+
+    let strict = Strict {
+        locale_format: true,
+        ..Strict::default()
+    };
+    let origin = start(strict, "").await;
+    for locale in ["en-US", "en", "fr_fr"] {
+        let (status, body) = yassir(
+            &origin,
+            CREATE,
+            intent("s1", "+213555000001", "DZA"),
+            Some(locale),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{locale}: {body}");
+        assert_eq!(body["code"], 400);
+        assert_eq!(body["status"], "error");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("such as en_US") && message.contains(&format!("`{locale}`")),
+            "{message}"
+        );
+    }
+    for (action_id, locale) in [("s2", Some("en_US")), ("s3", Some("ar_DZ")), ("s4", None)] {
+        let (status, body) = yassir(
+            &origin,
+            CREATE,
+            intent(action_id, "+213555000001", "DZA"),
+            locale,
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{locale:?}: {body}");
+    }
+
+    // Every switch: the refusal in the default language, French.
+    let origin = start(Strict::ALL, "").await;
+    let (status, body) = yassir(
+        &origin,
+        "/payments/intents?countryCode=DZA",
+        intent("f1", "+213555000001", "DZA"),
+        Some("fr-FR"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("L'en-tête x-locale"),
+        "{body}"
+    );
+}

@@ -248,3 +248,77 @@ async fn a_delayed_webhook_arrives_late() {
     let arrivals = sandbox.wait_for(1).await;
     assert!(arrivals[0].2.duration_since(sent) >= Duration::from_millis(600));
 }
+
+#[tokio::test]
+async fn a_late_success_is_notified_as_any_settlement() {
+    let sandbox = start("").await;
+    let id = sandbox.yassir_payment("late_otp", "+213555000001").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        sandbox.arrivals.lock().unwrap().is_empty(),
+        "the OTP step is not notified"
+    );
+    let succeed = |intent_id: String| {
+        sandbox.http.post(format!(
+            "{}/sandbox/intents/{intent_id}/succeed",
+            sandbox.origin
+        ))
+    };
+    let answer = succeed(id.clone()).send().await.unwrap();
+    assert_eq!(answer.status(), reqwest::StatusCode::OK);
+    let arrivals = sandbox.wait_for(1).await;
+    let event: Value = serde_json::from_str(&arrivals[0].1).unwrap();
+    assert_eq!(
+        (&event["orderId"], &event["remoteStatusCode"]),
+        (&json!(id), &json!(2)),
+        "{event}"
+    );
+
+    let yabetoo = |path: &str| {
+        sandbox
+            .http
+            .post(format!("{}/sandbox/yabetoo/v1{path}", sandbox.origin))
+            .bearer_auth("sk_test_sandbox")
+    };
+    let intent: Value = yabetoo("/payment-intents")
+        .json(&json!({"amount": 5000, "currency": "xaf"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let intent_id = intent["id"].as_str().unwrap().to_string();
+    // A number that is no test number: the prompt waits on the phone, and confirm with it.
+    let confirm = tokio::spawn(
+        yabetoo(&format!("/payment-intents/{intent_id}/confirm"))
+            .json(&json!({
+                "client_secret": intent["clientSecret"],
+                "payment_method_data": {"type": "momo", "momo": {"country": "cg", "msisdn": "242066594470", "operator_name": "mtn"}},
+            }))
+            .send(),
+    );
+    let mut answer = succeed(intent_id.clone()).send().await.unwrap();
+    for _ in 0..100 {
+        if answer.status() == reqwest::StatusCode::OK {
+            break;
+        }
+        // 409 until the confirm has made its charge.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        answer = succeed(intent_id.clone()).send().await.unwrap();
+    }
+    assert_eq!(answer.status(), reqwest::StatusCode::OK);
+    confirm.await.unwrap().unwrap();
+    let arrivals = sandbox.wait_for(2).await;
+    let event: Value = serde_json::from_str(&arrivals[1].1).unwrap();
+    assert_eq!(event["type"], "intent.completed", "{event}");
+    assert_eq!(
+        (
+            &event["data"]["id"],
+            &event["data"]["status"],
+            &event["data"]["captured"]
+        ),
+        (&json!(intent_id), &json!("succeeded"), &json!(true)),
+        "{event}"
+    );
+}

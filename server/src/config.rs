@@ -76,6 +76,9 @@ pub struct Config {
     pub reconcile_first_check: Duration,
     /// In-flight payments older than this are no longer followed up by reconcile.
     pub reconcile_max_age: Duration,
+    /// How long a payment may stay in flight after it was sent to its provider before it asks
+    /// for the merchant's attention.
+    pub attention_after: Duration,
     pub webhooks: WebhookConfig,
 }
 
@@ -431,6 +434,7 @@ impl Config {
                 "RECONCILE_MAX_AGE_SECONDS",
                 7 * 24 * 3600,
             )?),
+            attention_after: Duration::from_secs(parse(&lookup, "ATTENTION_AFTER_SECONDS", 3600)?),
             webhooks,
             reconcile_interval: Duration::from_millis(
                 parse(&lookup, "RECONCILE_INTERVAL_MS", 5_000)?.max(1),

@@ -87,6 +87,7 @@ pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppSt
             max_confirms_in_flight: config.max_confirms_in_flight,
             reconcile_first_check: config.reconcile_first_check,
             reconcile_max_age: config.reconcile_max_age,
+            attention_after: config.attention_after,
         },
     );
     AppState {

@@ -400,7 +400,7 @@ fn a_blank_last_payment_error_is_no_message() {
         let mapped = status_from_body(Source::Confirm, &body).unwrap();
         assert_eq!(
             mapped.failure,
-            Some(("failed".to_owned(), "The payment failed".to_owned())),
+            Some(("failed".to_owned(), "The payment failed.".to_owned())),
             "{body}"
         );
         let body = json!({ "status": "expired", "lastPaymentError": blank });
@@ -409,7 +409,7 @@ fn a_blank_last_payment_error_is_no_message() {
             mapped.failure,
             Some((
                 "expired".to_owned(),
-                "The shopper did not approve the payment in time".to_owned()
+                "The payment was not approved in time.".to_owned()
             )),
             "{body}"
         );

@@ -153,7 +153,7 @@ async fn a_dollar_order_is_sent_with_the_country_of_the_wallet() {
 #[tokio::test]
 async fn yassir_speaks_to_the_shopper_in_the_shopper_language() {
     // A Yassir whose default is French: only `x-locale` makes it speak English or Arabic.
-    let server = start(&[("SANDBOX_STRICT", "french")]).await;
+    let server = start(&[("SANDBOX_STRICT", "french,locale-format")]).await;
     let cases = [
         (Some("en-GB,en;q=0.8"), "Enter the code sent to your phone"),
         (Some("de-DE, ar;q=0.5"), "أدخل الرمز"),
@@ -350,7 +350,7 @@ async fn yabetoo_test_numbers_are_taken_with_a_test_key_in_live_mode() {
     assert_eq!(status, 200, "{body}");
     let done = server.poll_until_final(body["id"].as_str().unwrap()).await;
     assert_eq!(done["status"], "rejected", "{done}");
-    assert_eq!(done["failure"]["code"], "APPROVAL_REJECTED", "{done}");
+    assert_eq!(done["failure"]["code"], "declined", "{done}");
 
     // A live key: the same number is no number at all, refused before Yabetoo hears of it.
     let live = live_server(&sandbox, "sk_live_merchant").await;

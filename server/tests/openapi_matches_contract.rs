@@ -12,6 +12,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/payments/{id}/submit"),
     ("get", "/api/v1/admin/payments"),
     ("get", "/api/v1/admin/payments/{id}"),
+    ("post", "/api/v1/admin/payments/{id}/resolve"),
     ("post", "/api/v1/admin/payments/{id}/capture"),
     ("post", "/api/v1/admin/payments/{id}/release"),
     ("post", "/api/v1/admin/payments/{id}/refund"),

@@ -359,7 +359,7 @@ async fn mobile_money_approved_by_hand_on_the_phone_page() {
 }
 
 #[tokio::test]
-async fn mobile_money_failures_carry_the_provider_reason() {
+async fn mobile_money_failures_carry_the_contracts_stable_codes() {
     let server = start(&[]).await;
     let (_, rejected) = server
         .momo_payment("demo-cg", "cg", "mtn", "46733123451")
@@ -368,7 +368,7 @@ async fn mobile_money_failures_carry_the_provider_reason() {
         .poll_until_final(rejected["id"].as_str().unwrap())
         .await;
     assert_eq!(done["status"], "rejected", "{done}");
-    assert_eq!(done["failure"]["code"], "APPROVAL_REJECTED");
+    assert_eq!(done["failure"]["code"], "declined");
 
     let (_, timeout) = server
         .momo_payment("demo-cg", "cg", "mtn", "46733123453")

@@ -145,7 +145,7 @@ async fn confirm_with_the_success_number_succeeds() {
 }
 
 #[tokio::test]
-async fn confirm_with_a_rejecting_number_is_rejected_with_the_providers_code() {
+async fn confirm_with_a_rejecting_number_is_declined_in_the_contracts_words() {
     let base = start(quick_config()).await;
     let yabetoo = client(&base);
     let intent = created(&yabetoo).await;
@@ -156,7 +156,13 @@ async fn confirm_with_a_rejecting_number_is_rejected_with_the_providers_code() {
     assert_eq!(status.status, PaymentStatus::Rejected);
     assert_eq!(
         status.failure.as_ref().map(|(code, _)| code.as_str()),
-        Some("APPROVAL_REJECTED")
+        Some("declined")
+    );
+    // Yabetoo's words stay in the history (`raw`), never in the shopper's message.
+    assert!(
+        status.raw.contains("rejected by the customer"),
+        "{}",
+        status.raw
     );
     let checked = yabetoo.check(&intent).await.unwrap();
     assert_eq!(
@@ -190,7 +196,10 @@ async fn confirm_with_the_timeout_number_expires() {
     assert_eq!(status.status, PaymentStatus::Expired);
     assert_eq!(
         status.failure,
-        Some(("expired".into(), "Transaction timed out".into()))
+        Some((
+            "expired".into(),
+            "The payment was not approved in time.".into()
+        ))
     );
 }
 

@@ -724,9 +724,9 @@ async fn a_wallet_yassir_neither_registers_nor_lists_fails_with_a_clear_error() 
 #[tokio::test]
 async fn x_locale_follows_the_shopper_language_and_the_wallet_country() {
     use checkout_server::providers::yassir::x_locale;
-    assert_eq!(x_locale(Some("en"), "DZA"), Some("en-US"));
-    assert_eq!(x_locale(Some("fr"), "MAR"), Some("fr-FR"));
-    assert_eq!(x_locale(Some("ar"), "DZA"), Some("ar-DZ"));
-    assert_eq!(x_locale(Some("ar"), "MAR"), Some("ar-MA"));
+    assert_eq!(x_locale(Some("en"), "DZA"), Some("en_US"));
+    assert_eq!(x_locale(Some("fr"), "MAR"), Some("fr_FR"));
+    assert_eq!(x_locale(Some("ar"), "DZA"), Some("ar_DZ"));
+    assert_eq!(x_locale(Some("ar"), "MAR"), Some("ar_MA"));
     assert_eq!(x_locale(None, "DZA"), None);
 }

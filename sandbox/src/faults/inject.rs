@@ -32,6 +32,14 @@ pub(crate) fn layer(router: Router, provider: Provider, faults: Faults) -> Route
     ))
 }
 
+/// The call a fault strikes: which provider's operation, at which path (the provider's own,
+/// without the sandbox mount, as its errors name it).
+struct Call {
+    provider: Provider,
+    operation: Operation,
+    path: String,
+}
+
 async fn inject(State(scope): State<Scope>, request: Request, next: Next) -> Response {
     let provider = scope.provider;
     let Some(operation) = operation_of(provider, request.method(), request.uri().path()) else {
@@ -47,17 +55,23 @@ async fn inject(State(scope): State<Scope>, request: Request, next: Next) -> Res
         phase = phase.name(),
         "sandbox fault"
     );
+    let call = Call {
+        provider,
+        operation,
+        path: provider_path(provider, request.uri().path()).to_string(),
+    };
     match phase {
-        Phase::Before => before(provider, fault, request, next).await,
+        Phase::Before => before(&call, fault, request, next).await,
         Phase::After => {
             let answer = next.run(request).await;
-            after(provider, fault, answer).await
+            after(&call, fault, answer).await
         }
     }
 }
 
 /// The fault in place of the work. The answer faults (only ever `after`) act on the answer.
-async fn before(provider: Provider, fault: Fault, request: Request, next: Next) -> Response {
+async fn before(call: &Call, fault: Fault, request: Request, next: Next) -> Response {
+    let provider = call.provider;
     match fault {
         Fault::Latency { delay_ms } => {
             sleep_ms(delay_ms).await;
@@ -68,32 +82,60 @@ async fn before(provider: Provider, fault: Fault, request: Request, next: Next) 
             error_answer(provider, StatusCode::GATEWAY_TIMEOUT)
         }
         Fault::Reset => reset(),
-        Fault::HttpError { status } => error_answer(provider, http_status(status)),
+        Fault::HttpError { status } => http_error(call, status),
         Fault::RateLimited { retry_after } => rate_limited(provider, retry_after),
+        Fault::Late { delay_ms } => {
+            hold(request, next, delay_ms).await;
+            error_answer(provider, StatusCode::SERVICE_UNAVAILABLE)
+        }
         // Webhook faults never match an API request (their operation is `webhook`).
         Fault::Drop | Fault::Duplicate | Fault::Reorder { .. } => next.run(request).await,
         Fault::MalformedJson
         | Fault::TruncatedJson
         | Fault::UnknownStatus
         | Fault::EarlierStatus
-        | Fault::WrongAmount => {
+        | Fault::WrongAmount
+        | Fault::Uncaptured => {
             let answer = next.run(request).await;
-            after(provider, fault, answer).await
+            after(call, fault, answer).await
         }
     }
 }
 
+/// The most of a request body `late` keeps (the providers' request bodies are small).
+const HELD_BODY_LIMIT: usize = 1 << 20;
+
+/// Keeps the request as the provider's queue would, and lets the provider do it `delay_ms`
+/// later; its answer goes nowhere, since the client was answered already. The body is read
+/// now, while the connection that carries it is still open.
+async fn hold(request: Request, next: Next, delay_ms: u64) {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = to_bytes(body, HELD_BODY_LIMIT).await else {
+        tracing::info!("sandbox fault: the late request's body could not be read; dropped");
+        return;
+    };
+    let held = Request::from_parts(parts, Body::from(bytes));
+    tokio::spawn(async move {
+        sleep_ms(delay_ms).await;
+        let answer = next.run(held).await;
+        tracing::info!(status = %answer.status(), "sandbox fault: the late request was done");
+    });
+}
+
 /// The fault once the provider did the work and answered.
-async fn after(provider: Provider, fault: Fault, answer: Response) -> Response {
+async fn after(call: &Call, fault: Fault, answer: Response) -> Response {
+    let provider = call.provider;
     match fault {
         Fault::Latency { delay_ms } | Fault::Timeout { delay_ms } => {
             sleep_ms(delay_ms).await;
             answer
         }
         Fault::Reset => reset(),
-        Fault::HttpError { status } => error_answer(provider, http_status(status)),
+        Fault::HttpError { status } => http_error(call, status),
         // Only ever `before`; here it would be the same refusal, the work done.
         Fault::RateLimited { retry_after } => rate_limited(provider, retry_after),
+        // Only ever `before`: the work is what it holds back.
+        Fault::Late { .. } => answer,
         Fault::Drop | Fault::Duplicate | Fault::Reorder { .. } => answer,
         Fault::MalformedJson => (
             StatusCode::OK,
@@ -106,7 +148,7 @@ async fn after(provider: Provider, fault: Fault, answer: Response) -> Response {
             let half = bytes.slice(..bytes.len() / 2);
             rebuild(parts, half)
         }
-        Fault::UnknownStatus | Fault::EarlierStatus | Fault::WrongAmount => {
+        Fault::UnknownStatus | Fault::EarlierStatus | Fault::WrongAmount | Fault::Uncaptured => {
             let (parts, bytes) = read(answer).await;
             let spoiled = parts
                 .status
@@ -116,6 +158,7 @@ async fn after(provider: Provider, fault: Fault, answer: Response) -> Response {
                 .map(|mut body| {
                     match (provider, fault) {
                         (_, Fault::WrongAmount) => one_unit_more(provider, &mut body),
+                        (_, Fault::Uncaptured) => uncaptured(&mut body),
                         (Provider::Yassir, Fault::UnknownStatus) => yassir_unknown(&mut body),
                         (Provider::Yassir, _) => yassir_earlier(&mut body),
                         (Provider::Yabetoo, Fault::UnknownStatus) => {
@@ -144,15 +187,26 @@ fn one_unit_more(provider: Provider, body: &mut Value) {
     }
 }
 
+/// A `succeeded` answer that says the money was not captured; any other answer stays as it is.
+fn uncaptured(body: &mut Value) {
+    if body.get("status").and_then(Value::as_str) == Some("succeeded") {
+        body["captured"] = json!(false);
+    }
+}
+
+/// The path without the sandbox's mount point, as the provider itself has it.
+fn provider_path(provider: Provider, path: &str) -> &str {
+    path.strip_prefix(match provider {
+        Provider::Yassir => crate::YASSIR_MOUNT,
+        Provider::Yabetoo => crate::YABETOO_MOUNT,
+    })
+    .unwrap_or(path)
+}
+
 /// The operation a request calls, from the paths the simulators serve (Yassir's with or without
 /// `/api/v1`). `None` for anything else (pages, lookups), which no fault touches.
 fn operation_of(provider: Provider, method: &Method, path: &str) -> Option<Operation> {
-    let path = path
-        .strip_prefix(match provider {
-            Provider::Yassir => crate::YASSIR_MOUNT,
-            Provider::Yabetoo => crate::YABETOO_MOUNT,
-        })
-        .unwrap_or(path);
+    let path = provider_path(provider, path);
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let (post, get) = (method == Method::POST, method == Method::GET);
     let id = |segment: &str| !segment.is_empty();
@@ -194,6 +248,34 @@ async fn sleep_ms(delay_ms: u64) {
 
 fn http_status(status: u16) -> StatusCode {
     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// `http_error`'s answer: a server error in the provider's envelope ([`error_answer`]), or a
+/// refusal (401, 404, 422) as the called endpoint writes it: Yassir's one envelope with the
+/// sandbox's own words for it, Yabetoo's per endpoint ([`crate::yabetoo::refusal`]).
+fn http_error(call: &Call, status: u16) -> Response {
+    let status = http_status(status);
+    if !status.is_client_error() {
+        return error_answer(call.provider, status);
+    }
+    match call.provider {
+        Provider::Yabetoo => crate::yabetoo::refusal(call.operation, &call.path, status)
+            .unwrap_or_else(|| error_answer(call.provider, status)),
+        Provider::Yassir => {
+            let about_an_intent = !matches!(
+                call.operation,
+                Operation::Create | Operation::Customers | Operation::Any
+            );
+            let message = match status {
+                StatusCode::UNAUTHORIZED => "invalid client credentials",
+                StatusCode::NOT_FOUND if about_an_intent => "payment intent not found",
+                StatusCode::NOT_FOUND => "route not found",
+                _ => "Unprocessable entity",
+            };
+            let body = json!({ "code": status.as_u16(), "status": "error", "message": message });
+            (status, Json(body)).into_response()
+        }
+    }
 }
 
 /// An error in the provider's envelope: Yassir's `{"code", "status": "error", "message"}`,

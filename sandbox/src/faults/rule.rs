@@ -13,8 +13,8 @@ mod json;
 mod target;
 
 pub use fault::{
-    Fault, DEFAULT_HTTP_ERROR, DEFAULT_LATENCY_MS, DEFAULT_REORDER_MS, DEFAULT_RETRY_AFTER,
-    DEFAULT_TIMEOUT_MS, HTTP_ERROR_STATUSES,
+    Fault, DEFAULT_HTTP_ERROR, DEFAULT_LATENCY_MS, DEFAULT_LATE_MS, DEFAULT_REORDER_MS,
+    DEFAULT_RETRY_AFTER, DEFAULT_TIMEOUT_MS, HTTP_ERROR_STATUSES,
 };
 pub(crate) use json::RuleJson;
 pub use target::{Operation, Phase, Provider};
@@ -60,15 +60,19 @@ impl FaultRule {
         self.share
     }
 
-    /// Whether the rule applies to a call of `operation` on `provider`. The status faults skip
-    /// the operations whose answers carry no status (a `*` rule leaves those calls alone).
+    /// Whether the rule applies to a call of `operation` on `provider`. A fault that strikes
+    /// only some operations ([`Fault::only_on`]) skips the others (a `*` rule leaves those
+    /// calls alone).
     pub fn matches(&self, provider: Provider, operation: Operation) -> bool {
         // `*` is every API operation; the webhooks the provider sends are named on their own.
         let named = self.operation == operation
             || (self.operation == Operation::Any && operation != Operation::Webhook);
         self.provider == provider
             && named
-            && (!self.fault.changes_status() || provider.status_operations().contains(&operation))
+            && self
+                .fault
+                .only_on(provider)
+                .is_none_or(|operations| operations.contains(&operation))
     }
 }
 

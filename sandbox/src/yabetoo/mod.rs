@@ -3,9 +3,12 @@
 //!
 //! - `POST /v1/payment-intents`: create (200, camelCase body with `clientSecret`).
 //! - `POST /v1/payment-intents/{id}/confirm`: confirm with `payment_method_data.momo`. Like the
-//!   real API's examples, it answers the final status, so it waits until the prompt settles.
+//!   real API's examples, it answers the final status, so it waits until the prompt settles;
+//!   `captured` is true once the charge succeeded, and a failure carries one free-text reason
+//!   in both `failureCode` and `failureMessage`, as the document's example does ("Transaction
+//!   timed out"; see [`numbers`]).
 //! - `GET  /v1/payment-intents/{id}`: retrieve (`pending`, `processing`, `succeeded`, `failed`,
-//!   `expired`).
+//!   `expired`), with `captured` and the latest charge's failure as confirm answers them.
 //! - `GET  /phone`: the sandbox handset, where a person approves or declines prompts sent to
 //!   numbers that are not test numbers (see [`phone`]).
 //!
@@ -16,6 +19,7 @@
 //!
 //! Not simulated: checkout sessions, the intent list, Connect fields, live keys.
 
+mod errors;
 pub mod numbers;
 mod phone;
 mod store;
@@ -30,12 +34,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use time::OffsetDateTime;
 
 use crate::inspect::HeldIntent;
 use crate::SandboxConfig;
+pub(crate) use errors::refusal;
+use errors::{confirm_unauthorized, internal_error, not_permitted, row_not_found, unauthorized};
 use numbers::{behaviour_for, Behaviour};
-use store::{timestamp, ConfirmRefusal, Sandbox};
+use store::{ConfirmRefusal, Sandbox};
 use validate::{errors_body, FieldError};
 
 /// The secret the sandbox signs Yabetoo's webhooks with when none is configured.
@@ -51,6 +56,12 @@ pub(crate) struct Ledger(Shared);
 impl Ledger {
     pub(crate) fn intents(&self) -> Vec<HeldIntent> {
         self.0.held_intents()
+    }
+
+    /// The late success of [`crate::late`]: the latest charge, still on the phone, succeeds.
+    pub(crate) fn succeed(&self, id: &str) -> Result<HeldIntent, crate::late::Refusal> {
+        self.0.succeed_late(id)?;
+        self.0.held_intent(id).ok_or(crate::late::Refusal::Unknown)
     }
 }
 
@@ -97,11 +108,6 @@ fn authorized(credentials: &crate::Credentials, headers: &HeaderMap) -> bool {
     let scheme = parts.next().unwrap_or_default();
     let key = parts.next().unwrap_or_default().trim();
     scheme.eq_ignore_ascii_case("bearer") && key == credentials.yabetoo_secret_key
-}
-
-/// Create and retrieve answer 401 with this body.
-fn unauthorized() -> Response {
-    answer(StatusCode::UNAUTHORIZED, json!({ "error": "Unauthorized" }))
 }
 
 /// Parses a JSON body; an empty body counts as `{}` so that the missing fields get reported.
@@ -156,10 +162,7 @@ async fn intents_retrieve(
     }
     match sandbox.retrieve(&id) {
         Some(body) => answer(StatusCode::OK, body),
-        None => answer(
-            StatusCode::NOT_FOUND,
-            json!({ "message": "Payment intent not found" }),
-        ),
+        None => errors::intent_not_found(),
     }
 }
 
@@ -171,10 +174,7 @@ async fn intents_confirm(
     body: Bytes,
 ) -> Response {
     if !authorized(&sandbox.config.credentials, &headers) {
-        return answer(
-            StatusCode::UNAUTHORIZED,
-            json!({ "error": { "message": "Unauthorized", "code": "Unauthorized" } }),
-        );
+        return confirm_unauthorized();
     }
     if !sandbox.exists(&id) {
         return row_not_found();
@@ -196,7 +196,9 @@ async fn intents_confirm(
     let started = match sandbox.start_charge(&id, &confirmation, behaviour) {
         Ok(started) => started,
         Err(ConfirmRefusal::NotFound) => return row_not_found(),
-        Err(ConfirmRefusal::NotPermitted) => return not_permitted(&id),
+        Err(ConfirmRefusal::NotPermitted) => {
+            return not_permitted(&format!("/v1/payment-intents/{id}/confirm"))
+        }
         Err(ConfirmRefusal::ServerError) => return internal_error(),
     };
     if behaviour == Behaviour::OnPhone {
@@ -212,32 +214,4 @@ async fn intents_confirm(
         Some(body) => answer(StatusCode::OK, body),
         None => internal_error(),
     }
-}
-
-/// Confirm's 404 for an unknown intent.
-fn row_not_found() -> Response {
-    answer(StatusCode::NOT_FOUND, json!({ "message": "Row not found" }))
-}
-
-/// Confirm's 422 when the operation is refused (wrong client secret, already succeeded, or a
-/// prompt already waiting). The path is the provider's own, without the sandbox mount.
-fn not_permitted(intent_id: &str) -> Response {
-    answer(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        json!({
-            "status": 422,
-            "path": format!("/v1/payment-intents/{intent_id}/confirm"),
-            "timestamp": timestamp(OffsetDateTime::now_utc()),
-            "code": "E_OPERATION_NOT_PERMITTED",
-            "message": "Operation not permitted",
-            "detail": "You are not permitted to perform this operation.",
-        }),
-    )
-}
-
-fn internal_error() -> Response {
-    answer(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        json!({ "status": 500, "code": "E_INTERNAL", "message": "Internal server error" }),
-    )
 }

@@ -1,51 +1,48 @@
 //! The sandbox's test numbers: Yabetoo's documented ones (each settles by itself with its
 //! documented outcome) and a few of our own for the cases the documented ones cannot show.
-//! Any other number waits on the phone page for a person to answer.
+//! Any other number waits on the phone page for a person to answer. A failure's reason is
+//! free text, as the confirm document shows it (see [`Failure`]).
 
 use std::time::Duration;
 
 use crate::SandboxConfig;
 
-/// Why a charge did not succeed, as Yabetoo reports it (`failureCode`, `failureMessage`).
+/// Why a charge did not succeed, as Yabetoo reports it: free text, the same in `failureCode`
+/// and `failureMessage`, as in the confirm document's one failure ("Transaction timed out" in
+/// both). The test-number page names the outcomes (`APPROVAL_REJECTED`, `TIMEOUT`, …), but no
+/// document shows such a name in an answer, so the sandbox does not put one there: a client
+/// must not read a failure's meaning from its code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Failure {
-    pub code: &'static str,
-    pub message: &'static str,
+    pub text: &'static str,
 }
 
-/// The shopper declined the prompt (or the operator refused it).
+/// The shopper declined the prompt (or the operator refused it): `APPROVAL_REJECTED`.
 pub(crate) const APPROVAL_REJECTED: Failure = Failure {
-    code: "APPROVAL_REJECTED",
-    message: "The payer rejected the payment",
+    text: "Transaction rejected by the customer",
 };
-/// Nobody answered the prompt in time. The message is the one Yabetoo's confirm example shows.
+/// Nobody answered the prompt in time: `TIMEOUT`, in the confirm document's words.
 pub(crate) const TIMEOUT: Failure = Failure {
-    code: "TIMEOUT",
-    message: "Transaction timed out",
+    text: "Transaction timed out",
 };
 const INTERNAL_PROCESSING_ERROR: Failure = Failure {
-    code: "INTERNAL_PROCESSING_ERROR",
-    message: "Internal processing error at the operator",
+    text: "Internal processing error",
 };
 const PAYER_NOT_FOUND: Failure = Failure {
-    code: "PAYER_NOT_FOUND",
-    message: "The number is not registered with the operator",
+    text: "Payer not found",
 };
 const PAYEE_NOT_ALLOWED_TO_RECEIVE: Failure = Failure {
-    code: "PAYEE_NOT_ALLOWED_TO_RECEIVE",
-    message: "The payee is not allowed to receive payments",
+    text: "Payee not allowed to receive",
 };
 const NOT_ALLOWED: Failure = Failure {
-    code: "NOT_ALLOWED",
-    message: "The payment is not allowed",
+    text: "Transaction not allowed",
 };
 const EXPIRED: Failure = Failure {
-    code: "EXPIRED",
-    message: "The payment request expired",
+    text: "Transaction expired",
 };
+/// `LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED`.
 const LOW_BALANCE: Failure = Failure {
-    code: "LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED",
-    message: "Insufficient balance or payee limit reached",
+    text: "Insufficient funds",
 };
 
 /// How a charge ends.
@@ -124,49 +121,49 @@ pub(crate) const TEST_NUMBERS: &[TestNumber] = &[
         msisdn: "242050017890",
         operator: "Airtel",
         behaviour: settles(Outcome::Failed(INTERNAL_PROCESSING_ERROR)),
-        summary: "failed, INTERNAL_PROCESSING_ERROR",
+        summary: "failed, INTERNAL_PROCESSING_ERROR (\"Internal processing error\")",
         documented: true,
     },
     TestNumber {
         msisdn: "46733123450",
         operator: "MTN",
         behaviour: settles(Outcome::Failed(INTERNAL_PROCESSING_ERROR)),
-        summary: "failed, INTERNAL_PROCESSING_ERROR",
+        summary: "failed, INTERNAL_PROCESSING_ERROR (\"Internal processing error\")",
         documented: true,
     },
     TestNumber {
         msisdn: "46733123451",
         operator: "MTN",
         behaviour: settles(Outcome::Failed(APPROVAL_REJECTED)),
-        summary: "failed, APPROVAL_REJECTED",
+        summary: "failed, APPROVAL_REJECTED (\"Transaction rejected by the customer\")",
         documented: true,
     },
     TestNumber {
         msisdn: "46733123455",
         operator: "MTN",
         behaviour: settles(Outcome::Failed(PAYER_NOT_FOUND)),
-        summary: "failed, PAYER_NOT_FOUND",
+        summary: "failed, PAYER_NOT_FOUND (\"Payer not found\")",
         documented: true,
     },
     TestNumber {
         msisdn: "46733123456",
         operator: "MTN",
         behaviour: settles(Outcome::Failed(PAYEE_NOT_ALLOWED_TO_RECEIVE)),
-        summary: "failed, PAYEE_NOT_ALLOWED_TO_RECEIVE",
+        summary: "failed, PAYEE_NOT_ALLOWED_TO_RECEIVE (\"Payee not allowed to receive\")",
         documented: true,
     },
     TestNumber {
         msisdn: "46733123457",
         operator: "MTN",
         behaviour: settles(Outcome::Failed(NOT_ALLOWED)),
-        summary: "failed, NOT_ALLOWED",
+        summary: "failed, NOT_ALLOWED (\"Transaction not allowed\")",
         documented: true,
     },
     TestNumber {
         msisdn: "46733123452",
         operator: "MTN",
         behaviour: settles(Outcome::Failed(EXPIRED)),
-        summary: "failed, EXPIRED",
+        summary: "failed, EXPIRED (\"Transaction expired\")",
         documented: true,
     },
     TestNumber {
@@ -187,7 +184,8 @@ pub(crate) const TEST_NUMBERS: &[TestNumber] = &[
         msisdn: "242069000002",
         operator: "any",
         behaviour: settles(Outcome::Failed(LOW_BALANCE)),
-        summary: "failed, LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED (insufficient funds)",
+        summary:
+            "failed, LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED (\"Insufficient funds\")",
         documented: false,
     },
     TestNumber {

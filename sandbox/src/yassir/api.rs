@@ -9,8 +9,8 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-use super::Sim;
-use crate::{Credentials, SandboxConfig};
+use super::{words, Sim};
+use crate::{Credentials, Language, SandboxConfig};
 
 /// Values Yassir documents for `x-platform`.
 const PLATFORMS: [&str; 4] = ["API", "WEB", "ANDROID", "IOS"];
@@ -66,10 +66,38 @@ impl IntoResponse for ApiError {
 }
 
 /// Steps 1 and 2, which every route checks first, in this order: the credentials, then the
-/// client headers.
+/// client headers (with [`crate::Strict::locale_format`], `x-locale`'s form too).
 pub(super) fn admit(config: &SandboxConfig, headers: &HeaderMap) -> Result<(), ApiError> {
     authenticate(&config.credentials, headers)?;
-    require_client_headers(headers)
+    require_client_headers(headers)?;
+    if config.strict.locale_format {
+        check_locale_format(headers, config.strict.language)?;
+    }
+    Ok(())
+}
+
+/// `x-locale`, when sent, written as Yassir's document writes it: `ll_CC` (`en_US`). The refusal
+/// is in the default language, since the header names none that can be read.
+fn check_locale_format(headers: &HeaderMap, default: Option<Language>) -> Result<(), ApiError> {
+    match header_text(headers, "x-locale") {
+        Some(locale) if !is_locale(locale) => {
+            let language = default.unwrap_or(Language::English);
+            Err(ApiError::bad_request(format!(
+                "{} (`{locale}`)",
+                words::say(language, words::LOCALE_FORMAT)
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A language and a country joined by an underscore: `en_US`, `fr_FR`, `ar_DZ`.
+fn is_locale(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 5
+        && bytes[..2].iter().all(u8::is_ascii_lowercase)
+        && bytes[2] == b'_'
+        && bytes[3..].iter().all(u8::is_ascii_uppercase)
 }
 
 /// Step 1: `Authorization: Bearer|Basic base64(client_id:client_secret)`. The current docs say
@@ -255,4 +283,19 @@ pub(super) async fn unknown_route(State(sim): State<Sim>, headers: HeaderMap) ->
         return error;
     }
     ApiError::not_found("route not found")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_locale_is_language_underscore_country() {
+        for good in ["en_US", "fr_FR", "ar_DZ", "ar_MA"] {
+            assert!(is_locale(good), "{good}");
+        }
+        for bad in ["en-US", "en", "EN_us", "en_USA", "fr_fr", "en_U1", ""] {
+            assert!(!is_locale(bad), "{bad}");
+        }
+    }
 }

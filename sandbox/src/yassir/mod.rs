@@ -18,10 +18,12 @@ mod words;
 pub use model::Scenario;
 
 use crate::inspect::HeldIntent;
+use crate::late::Refusal;
 use crate::webhooks::Notifier;
 use crate::SandboxConfig;
 use axum::routing::{get, post};
 use axum::Router;
+use model::Code;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The sandbox merchant's client id.
@@ -78,6 +80,39 @@ impl Ledger {
             .values()
             .map(|intent| intent.held(at))
             .collect()
+    }
+
+    /// The shopper's late approval ([`crate::late`]): an intent awaiting its OTP, even past its
+    /// `expiresAt`, is paid (or reserved), and Yassir's webhook says so.
+    pub(crate) fn succeed(&self, id: &str) -> Result<HeldIntent, Refusal> {
+        let at = model::now();
+        let mut store = self.0.lock();
+        let intent = store.intents.get_mut(id).ok_or(Refusal::Unknown)?;
+        intent.refresh_expiry(at);
+        let approved = match intent.request.capture {
+            model::CaptureMethod::Direct => Code::Succeeded,
+            model::CaptureMethod::Reservation => Code::PreAuthorized,
+        };
+        if intent.code == approved {
+            return Ok(intent.held(at));
+        }
+        // Proceeded and undecided, or expired while undecided: an OTP page was waiting.
+        let awaiting = intent.code == Code::RequiresAction || (intent.expired && intent.proceeded);
+        if !awaiting {
+            return Err(Refusal::Conflict(if intent.proceeded {
+                format!(
+                    "the intent is already final: statusCode {} ({})",
+                    intent.code.number(),
+                    intent.code.state()
+                )
+            } else {
+                "the intent was never proceeded: no OTP page awaits the shopper".to_string()
+            }));
+        }
+        intent.expired = false;
+        intent.approve(at);
+        self.0.notify(intent);
+        Ok(intent.held(at))
     }
 }
 

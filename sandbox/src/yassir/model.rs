@@ -222,6 +222,17 @@ pub(super) struct Intent {
     pub refunded: i64,
     /// Checks the merchant made (shown by [`crate::inspect`]).
     pub checks: u32,
+    /// What the check showed before the first refund or release, which a check that hides
+    /// them ([`crate::Strict::check_hides_operations`]) keeps showing.
+    pub before_operations: Option<Shown>,
+}
+
+/// A status as the check shows it: the code, the shopper's message and when it was set.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Shown {
+    pub code: Code,
+    pub end_user_message: &'static str,
+    pub at: OffsetDateTime,
 }
 
 impl Intent {
@@ -254,6 +265,7 @@ impl Intent {
             captured: 0,
             refunded: 0,
             checks: 0,
+            before_operations: None,
         }
     }
 
@@ -276,6 +288,13 @@ impl Intent {
     }
 
     pub(super) fn set(&mut self, code: Code, end_user_message: &'static str, at: OffsetDateTime) {
+        let operation = matches!(
+            code,
+            Code::Refunded | Code::PartiallyRefunded | Code::Reversed
+        );
+        if operation && self.before_operations.is_none() {
+            self.before_operations = Some(self.shown());
+        }
         self.code = code;
         self.end_user_message = end_user_message;
         self.updated_at = at;
@@ -361,18 +380,35 @@ impl Intent {
         })
     }
 
+    fn shown(&self) -> Shown {
+        Shown {
+            code: self.code,
+            end_user_message: self.end_user_message,
+            at: self.updated_at,
+        }
+    }
+
     /// The check response. Unlike the other answers it carries no `status` text, as in Yassir's
     /// docs: an expired intent reads as rejected (3) with the expiry in `endUserMessage`, said
-    /// by `say` in the caller's language.
-    pub(super) fn checked_body(&self, say: impl Fn(&'static str) -> &'static str) -> Value {
+    /// by `say` in the caller's language. With `hide_operations`, a refunded or released
+    /// intent reads as it did before ([`crate::Strict::check_hides_operations`]).
+    pub(super) fn checked_body(
+        &self,
+        hide_operations: bool,
+        say: impl Fn(&'static str) -> &'static str,
+    ) -> Value {
+        let shown = self
+            .before_operations
+            .filter(|_| hide_operations)
+            .unwrap_or_else(|| self.shown());
         let data = json!({
-            "statusCode": self.code.number(),
+            "statusCode": shown.code.number(),
             "paymentMethodName": "WALLET_V2",
             "amount": amount_json(self.request.amount),
             "currencyCode": self.request.currency,
-            "endUserMessage": say(self.end_user_message),
+            "endUserMessage": say(shown.end_user_message),
             "supportInfo": { "email": "support@yassir.com", "phoneNumber": "+213000000000" },
-            "lastUpdate": timestamp(self.updated_at),
+            "lastUpdate": timestamp(shown.at),
         });
         json!({ "data": data, "message": "payment status retrieved successfully" })
     }

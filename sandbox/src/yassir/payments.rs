@@ -154,7 +154,8 @@ pub(super) async fn proceed(
     Ok(ok(intent.proceeded_body()))
 }
 
-/// `GET /payments/intents/:id/check` with `x-client-secret`.
+/// `GET /payments/intents/:id/check` with `x-client-secret`. With
+/// [`crate::Strict::check_hides_operations`] it shows no refund or release, only what came before.
 pub(super) async fn check(
     State(sim): State<Sim>,
     headers: HeaderMap,
@@ -166,7 +167,10 @@ pub(super) async fn check(
     let mut store = sim.lock();
     let intent = intent_for_client(&mut store, &id, secret)?;
     intent.checks += 1;
-    Ok(ok(intent.checked_body(|message| say(language, message))))
+    let hide_operations = sim.config.strict.check_hides_operations;
+    Ok(ok(intent.checked_body(hide_operations, |message| {
+        say(language, message)
+    })))
 }
 
 /// `POST /payments/intents/:id/capture` `{amount?}`: from 13 only; a partial capture releases the rest.

@@ -1,5 +1,6 @@
 //! The simulator's messages in the languages it answers in: English by default, French or
-//! Arabic when `x-locale` asks for them or when [`crate::Strict::language`] makes one the
+//! Arabic when `x-locale` asks for them (`fr_FR` as Yassir's document writes it, or `fr-FR`,
+//! unless [`crate::Strict::locale_format`]) or when [`crate::Strict::language`] makes one the
 //! default. Yassir's real wording is not documented; what matters is that it is not English.
 
 use super::model::messages;
@@ -14,6 +15,8 @@ pub(super) const ACTION_ID_USED: &str = "actionId already used";
 pub(super) const ACTION_ID_OTHER_PAYMENT: &str = "actionId already used for a different payment";
 pub(super) const WRONG_COUNTRY: &str =
     "countryCode and actionCountryCode must be the country of the customer's wallet";
+pub(super) const LOCALE_FORMAT: &str =
+    "x-locale header must be a language and a country joined by an underscore, such as en_US";
 
 /// English, French, Arabic.
 const TABLE: &[[&str; 3]] = &[
@@ -41,6 +44,11 @@ const TABLE: &[[&str; 3]] = &[
         WRONG_COUNTRY,
         "countryCode et actionCountryCode doivent être le pays du portefeuille du client",
         "يجب أن يكون countryCode و actionCountryCode بلد محفظة العميل",
+    ],
+    [
+        LOCALE_FORMAT,
+        "L'en-tête x-locale doit être une langue et un pays joints par un tiret bas, comme fr_FR",
+        "يجب أن يكون رأس x-locale لغة وبلدا مفصولين بشرطة سفلية، مثل ar_DZ",
     ],
     [
         messages::INITIALIZED,
@@ -151,6 +159,7 @@ mod tests {
             ACTION_ID_USED,
             ACTION_ID_OTHER_PAYMENT,
             WRONG_COUNTRY,
+            LOCALE_FORMAT,
         ] {
             assert_ne!(say(Language::French, english), english);
             assert_ne!(say(Language::Arabic, english), english);

@@ -13,7 +13,7 @@ use checkout_contract::{
 use serde::Deserialize;
 
 use super::{ApiError, AppJson, AppQuery};
-use crate::service::OperationDone;
+use crate::service::{OperationDone, Resolution};
 use crate::store::ListFilter;
 use crate::{validate, AppState};
 
@@ -203,6 +203,36 @@ pub async fn operations_settle(
     let record = state
         .service
         .settle_operation(&id, &operation, done, request.note.as_deref())
+        .await?;
+    Ok(Json(record))
+}
+
+/// `POST /api/v1/admin/payments/{id}/resolve`: what the merchant saw in the provider's
+/// dashboard for a payment waiting for its attention.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolvePayment {
+    /// `succeeded` (the provider took the money), `failed` (it did not) or `refunded` (it took
+    /// it and the merchant gave it back).
+    outcome: String,
+    note: Option<String>,
+}
+
+pub async fn payments_resolve(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    AppJson(request): AppJson<ResolvePayment>,
+) -> Result<Json<PaymentRecord>, ApiError> {
+    let Some(outcome) = Resolution::parse(&request.outcome) else {
+        return Err(ApiError::bad_request(
+            "outcome",
+            "outcome must be `succeeded` (the provider took the money), `failed` (it did not) or `refunded` (it took it and it was given back)",
+        ));
+    };
+    let record = state
+        .service
+        .resolve_payment(&id, outcome, request.note.as_deref())
         .await?;
     Ok(Json(record))
 }

@@ -36,6 +36,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/payments", get(admin::payments_list))
         .route("/api/v1/admin/payments/{id}", get(admin::payments_get))
         .route(
+            "/api/v1/admin/payments/{id}/resolve",
+            post(admin::payments_resolve),
+        )
+        .route(
             "/api/v1/admin/payments/{id}/capture",
             post(admin::payments_capture),
         )

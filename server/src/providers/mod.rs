@@ -188,6 +188,13 @@ pub fn check_money(
 }
 
 impl ProviderStatus {
+    /// Whether this is the failure a mismatched answer makes.
+    pub fn is_mismatch(&self) -> bool {
+        self.failure
+            .as_ref()
+            .is_some_and(|(code, _)| code == MISMATCH_CODE)
+    }
+
     /// The failed payment a mismatched answer makes, whatever status it claimed.
     pub fn mismatch(detail: &str) -> Self {
         Self {

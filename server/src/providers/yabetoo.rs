@@ -303,7 +303,17 @@ pub fn status_from_body(source: Source, body: &Value) -> Result<ProviderStatus, 
     let failure_message = text(body, &["failureMessage", "failure_message"]).or_else(|| {
         last_error.and_then(|error| non_blank(error.as_str()).or_else(|| text(error, &["message"])))
     });
-    map_status(source, status, failure_code, failure_message)
+    let mapped = map_status(source, status, failure_code, failure_message)?;
+    // A success whose money was not captured is not paid: no outcome yet, checked again.
+    if mapped.status == PaymentStatus::Succeeded
+        && body.get("captured").and_then(Value::as_bool) == Some(false)
+    {
+        return Err(ProviderError::UnknownStatus(format!(
+            "{} with captured: false",
+            mapped.raw
+        )));
+    }
+    Ok(mapped)
 }
 
 /// Maps a Yabetoo status (and failure reason) into the contract's words. An unknown status is
@@ -314,9 +324,11 @@ pub fn map_status(
     failure_code: Option<&str>,
     failure_message: Option<&str>,
 ) -> Result<ProviderStatus, ProviderError> {
-    let raw = match failure_code {
-        Some(code) => format!("{status} ({code})"),
-        None => status.to_owned(),
+    // The provider's words go to the merchant's history only.
+    let raw = match (failure_code, failure_message) {
+        (Some(code), Some(message)) if code != message => format!("{status} ({code}: {message})"),
+        (Some(reason), _) | (None, Some(reason)) => format!("{status} ({reason})"),
+        (None, None) => status.to_owned(),
     };
     let mapped = match (status.to_ascii_lowercase().as_str(), source) {
         // Confirm answering `pending` means the prompt is on the phone; retrieve answers
@@ -339,25 +351,9 @@ pub fn map_status(
         }
     };
     let failure = match mapped {
-        PaymentStatus::Rejected => Some((
-            failure_code.map_or_else(|| "failed".to_owned(), stable_failure_code),
-            failure_message
-                .or(failure_code)
-                .unwrap_or("The payment failed")
-                .to_owned(),
-        )),
-        PaymentStatus::Expired => Some((
-            "expired".to_owned(),
-            failure_message
-                .unwrap_or("The shopper did not approve the payment in time")
-                .to_owned(),
-        )),
-        PaymentStatus::Canceled => Some((
-            "canceled".to_owned(),
-            failure_message
-                .unwrap_or("The payment was canceled")
-                .to_owned(),
-        )),
+        PaymentStatus::Rejected | PaymentStatus::Expired | PaymentStatus::Canceled => {
+            Some(failure_of(mapped, failure_code, failure_message))
+        }
         _ => None,
     };
     Ok(ProviderStatus {
@@ -366,14 +362,43 @@ pub fn map_status(
     })
 }
 
-/// The contract's stable code for a Yabetoo failure code: a low balance becomes
-/// `insufficient_funds`; the others keep Yabetoo's own code (`APPROVAL_REJECTED`, …).
-fn stable_failure_code(code: &str) -> String {
-    if code.to_ascii_uppercase().starts_with("LOW_BALANCE") {
-        "insufficient_funds".to_owned()
+/// The contract's stable failure code of a Yabetoo failure, with the shopper's message (never
+/// Yabetoo's words). Yabetoo sends a code (`APPROVAL_REJECTED`, `LOW_BALANCE…`) on some pages
+/// and free text on others (`"Transaction timed out"`), so both are read.
+fn failure_of(
+    status: PaymentStatus,
+    failure_code: Option<&str>,
+    failure_message: Option<&str>,
+) -> (String, String) {
+    let said = format!(
+        "{} {}",
+        failure_code.unwrap_or_default(),
+        failure_message.unwrap_or_default()
+    )
+    .to_ascii_lowercase();
+    let says = |words: &[&str]| words.iter().any(|word| said.contains(word));
+    let code = if status == PaymentStatus::Canceled {
+        "canceled"
+    } else if says(&["low_balance", "insufficient", "balance", "solde"]) {
+        "insufficient_funds"
+    } else if status == PaymentStatus::Expired || says(&["expired", "timeout", "timed out"]) {
+        "expired"
+    } else if says(&["reject", "declin", "refus", "denied"]) {
+        "declined"
+    } else if says(&["not_allowed", "not allowed", "limit"]) {
+        "not_allowed"
     } else {
-        code.to_owned()
-    }
+        "failed"
+    };
+    let message = match code {
+        "canceled" => "The payment was canceled.",
+        "insufficient_funds" => "The mobile money balance is too low for this payment.",
+        "expired" => "The payment was not approved in time.",
+        "declined" => "The payment was declined on the phone.",
+        "not_allowed" => "This mobile money account cannot make this payment.",
+        _ => "The payment failed.",
+    };
+    (code.to_owned(), message.to_owned())
 }
 
 /// Maps an error answer. Yabetoo uses several body shapes (`{"errors":[…]}`, `{"error":…}`,

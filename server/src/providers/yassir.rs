@@ -494,14 +494,14 @@ fn rejection(
 }
 
 /// The `x-locale` of a shopper's language (`en`, `fr`, `ar`) for a wallet of `country_alpha3`,
-/// in the docs' form (`en-US`, `fr-FR`, `ar-DZ`); `None` for a language Yassir is not known to
-/// speak, which leaves Yassir to its default.
+/// as Yassir's document writes it (`en_US`, `fr_FR`, `ar_DZ`); `None` for a language Yassir is not
+/// known to speak, which leaves Yassir to its default.
 pub fn x_locale(language: Option<&str>, country_alpha3: &str) -> Option<&'static str> {
     match (language?, country_alpha3) {
-        ("en", _) => Some("en-US"),
-        ("fr", _) => Some("fr-FR"),
-        ("ar", "MAR") => Some("ar-MA"),
-        ("ar", _) => Some("ar-DZ"),
+        ("en", _) => Some("en_US"),
+        ("fr", _) => Some("fr_FR"),
+        ("ar", "MAR") => Some("ar_MA"),
+        ("ar", _) => Some("ar_DZ"),
         _ => None,
     }
 }

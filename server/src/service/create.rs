@@ -78,6 +78,9 @@ impl PaymentService {
                 .map(rfc3339),
             outcome_unknown: None,
             language: new.language,
+            submitted_at: None,
+            decided_by: None,
+            attention: None,
             created_at: now.clone(),
             updated_at: now,
             version: 0,
@@ -159,6 +162,7 @@ impl PaymentService {
             // here, failed, and a replay of its key answers it as it is.
             Err(ProviderError::Mismatch(detail)) => {
                 row.status = PaymentStatus::Failed;
+                row.decided_by = Some(crate::store::Decider::Provider);
                 row.failure_code = Some(MISMATCH_CODE.into());
                 row.failure_message = Some(MISMATCH_MESSAGE.into());
                 row.updated_at = now_rfc3339();

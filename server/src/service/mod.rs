@@ -7,8 +7,10 @@
 //!   unknown", never a failure;
 //! - [`settle`]: recording provider answers, and checking in-flight payments until the provider
 //!   gives a definite one;
-//! - [`operations`]: the merchant's capture, release and refund, written before they are sent.
+//! - [`operations`]: the merchant's capture, release and refund, written before they are sent;
+//! - [`attention`]: the merchant's word on a payment no provider answer could decide.
 
+mod attention;
 mod create;
 mod error;
 mod locks;
@@ -32,6 +34,7 @@ use crate::orders::OrderBook;
 use crate::providers::{IntentRef, PaymentProvider};
 use crate::store::{PaymentRow, PaymentStore};
 
+pub use attention::Resolution;
 pub use create::{Created, NewPayment};
 pub use error::ServiceError;
 pub use notices::NoticeOutcome;
@@ -77,6 +80,9 @@ pub struct ServiceSettings {
     /// stay as they are (in flight, listed by the admin API) until a poll, an admin read or a
     /// webhook checks them.
     pub reconcile_max_age: Duration,
+    /// How long a payment may stay in flight after it was sent to its provider before it asks
+    /// for the merchant's attention (it stays in flight, checked, its order blocked).
+    pub attention_after: Duration,
 }
 
 impl Default for ServiceSettings {
@@ -94,6 +100,7 @@ impl Default for ServiceSettings {
             max_confirms_in_flight: 256,
             reconcile_first_check: Duration::from_secs(1),
             reconcile_max_age: Duration::from_secs(7 * 24 * 3600),
+            attention_after: Duration::from_secs(3600),
         }
     }
 }
@@ -362,6 +369,14 @@ impl PaymentService {
             capture_method: row.capture_method,
             captured_minor: row.captured_minor,
             refunded_minor: row.refunded_minor,
+            decided_by: row
+                .decided_by
+                .filter(|_| row.status.is_final())
+                .map(|decider| decider.as_str().into()),
+            attention: row.attention.map(|attention| checkout_contract::Attention {
+                code: attention.as_str().into(),
+                message: attention.message().into(),
+            }),
             history,
             operations,
         })

@@ -8,7 +8,6 @@ use tokio::sync::Semaphore;
 
 use checkout_contract::PaymentStatus;
 
-use super::settle::in_flight;
 use super::{PaymentService, ServiceError};
 
 /// What a notification led to, as the webhook's answer and the log say it.
@@ -92,8 +91,9 @@ impl PaymentService {
             Some(row) if row.provider == provider => row,
             _ => return Ok(NoticeOutcome::UnknownPayment),
         };
-        // A settled payment is worth a look only for an operation whose outcome is unknown.
-        let worth_checking = in_flight(&row)
+        // A settled payment is worth a look only when the server closed it on its own clock
+        // or waits for the merchant, or for an operation whose outcome is unknown.
+        let worth_checking = row.followed_up()
             || self
                 .inner
                 .store
@@ -123,7 +123,7 @@ impl PaymentService {
             // Released first: a notification arriving during the check gets a check of its own.
             service.inner.notices.release(&payment_id);
             match service.load(&payment_id).await {
-                Ok(row) if in_flight(&row) => {
+                Ok(row) if row.followed_up() => {
                     let checked = service.check(row).await;
                     tracing::info!(payment = %payment_id, status = %checked.status.as_str(), "checked after a provider notification");
                 }

@@ -93,6 +93,9 @@ impl PaymentService {
             // A replay of the create that made it: answered as any replay.
             Some(existing) if existing.idempotency_key == key => Ok(OrderAttempt::Free),
             Some(existing) if existing.status.is_paid() => Err(already_paid(&existing.id)),
+            Some(existing) if existing.attention.is_some() && existing.status.is_final() => {
+                Err(on_hold(&existing.id))
+            }
             Some(existing) => Ok(OrderAttempt::InFlight(Box::new(existing))),
             None => Ok(OrderAttempt::Free),
         }
@@ -107,10 +110,22 @@ pub(super) fn already_paid(payment_id: &str) -> ServiceError {
     )
 }
 
-/// The answer to submitting a payment while another payment of its order is in flight or paid.
-pub(super) fn order_taken(payment_id: &str, status: PaymentStatus) -> ServiceError {
+/// The answer to paying an order whose payment waits for the merchant: the shopper may have
+/// paid, so nobody pays it again until the merchant has looked.
+pub(super) fn on_hold(payment_id: &str) -> ServiceError {
+    ServiceError::conflict(
+        "order_on_hold",
+        format!("a payment of this order (`{payment_id}`) waits for the shop to check it with the provider; the order cannot be paid again until then"),
+    )
+}
+
+/// The answer to submitting a payment while another payment of its order is in flight, paid,
+/// or waiting for the merchant.
+pub(super) fn order_taken(payment_id: &str, status: PaymentStatus, held: bool) -> ServiceError {
     if status.is_paid() {
         already_paid(payment_id)
+    } else if held && status.is_final() {
+        on_hold(payment_id)
     } else {
         ServiceError::conflict(
             "order_in_progress",

@@ -11,7 +11,7 @@ use checkout_contract::{MethodKind, Payment, PaymentStatus, StatusChange};
 use super::ServiceError;
 use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
 use crate::providers::{ProviderStatus, SubmitDetails};
-use crate::store::{PaymentRow, StoreError, IN_FLIGHT};
+use crate::store::{Attention, Decider, ListFilter, PaymentRow, StoreError, IN_FLIGHT};
 
 /// How long past a provider's `expiresAt` an intent still undecided there is taken as expired.
 const EXPIRY_GRACE: Duration = Duration::from_secs(30);
@@ -30,10 +30,17 @@ pub(super) fn in_flight(row: &PaymentRow) -> bool {
     IN_FLIGHT.contains(&row.status)
 }
 
-/// The payment once `answer` is recorded on it, or `None` when the answer says nothing new (it
-/// is about a final payment, or earlier than what is recorded).
-pub(super) fn settled(row: &PaymentRow, answer: &ProviderStatus) -> Option<(PaymentRow, String)> {
-    if row.status.is_final() || progress(answer.status) < progress(row.status) {
+/// The payment once `answer`, given by `decider`, is recorded on it, or `None` when the answer
+/// says nothing new (earlier than what is recorded, or about a payment already decided).
+pub(super) fn settled(
+    row: &PaymentRow,
+    answer: &ProviderStatus,
+    decider: Decider,
+) -> Option<(PaymentRow, String)> {
+    if row.status.is_final() {
+        return reopened(row, answer, decider);
+    }
+    if progress(answer.status) < progress(row.status) {
         return None;
     }
     // "Not started yet" says nothing definite about a payment sent to the provider.
@@ -46,6 +53,78 @@ pub(super) fn settled(row: &PaymentRow, answer: &ProviderStatus) -> Option<(Paym
     if answer.pay_url.is_some() {
         updated.pay_url.clone_from(&answer.pay_url);
     }
+    take_details(&mut updated, answer);
+    // Yassir answers a plain 3 for an intent that ran out of time: its own `expiresAt` says which.
+    if updated.status == PaymentStatus::Rejected
+        && updated.method == MethodKind::YassirCash
+        && passed(&updated.expires_at, Duration::ZERO)
+    {
+        updated.status = PaymentStatus::Expired;
+        updated.failure_code = Some("expired".into());
+    }
+    if updated.status.is_final() {
+        updated.decided_by = Some(decider);
+        // The provider's word ends a wait for it; what else needs the merchant stays.
+        if decider == Decider::Provider && updated.attention == Some(Attention::NoDefiniteAnswer) {
+            updated.attention = None;
+        }
+    }
+    if answer.is_mismatch() {
+        updated.attention = Some(Attention::AmountMismatch);
+    }
+    if updated == *row {
+        return None;
+    }
+    let detail = match decider {
+        Decider::Server => answer.raw.clone(),
+        _ if updated.status == row.status => format!("the provider answered {}", answer.raw),
+        _ => answer.raw.clone(),
+    };
+    Some((updated, detail))
+}
+
+/// A final payment changes only when the server closed it on its own clock and the provider
+/// then gives its word: a success (or another amount) overrides the close; another final
+/// status confirms it.
+fn reopened(
+    row: &PaymentRow,
+    answer: &ProviderStatus,
+    decider: Decider,
+) -> Option<(PaymentRow, String)> {
+    if !row.provisional() || decider != Decider::Provider {
+        return None;
+    }
+    let mut updated = row.clone();
+    updated.decided_by = Some(Decider::Provider);
+    let detail = if answer.is_mismatch() {
+        updated.status = PaymentStatus::Failed;
+        take_details(&mut updated, answer);
+        updated.attention = Some(Attention::AmountMismatch);
+        format!("the provider answered late: {}", answer.raw)
+    } else if answer.status.is_paid() {
+        updated.status = answer.status;
+        take_details(&mut updated, answer);
+        if answer.status == PaymentStatus::Succeeded {
+            updated.captured_minor = updated.amount_minor;
+        }
+        format!(
+            "the provider answered late {}: it overrides the server's close",
+            answer.raw
+        )
+    } else if answer.status.is_final() {
+        format!(
+            "the provider confirms the server's close: it answered {}",
+            answer.raw
+        )
+    } else {
+        return None;
+    };
+    Some((updated, detail))
+}
+
+/// What an answer adds to a payment besides its status: the shopper's message, the support
+/// contact, the failure (cleared by a success).
+fn take_details(updated: &mut PaymentRow, answer: &ProviderStatus) {
     if answer.end_user_message.is_some() {
         updated
             .end_user_message
@@ -62,26 +141,9 @@ pub(super) fn settled(row: &PaymentRow, answer: &ProviderStatus) -> Option<(Paym
         updated.failure_code = None;
         updated.failure_message = None;
     }
-    // Yassir answers a plain 3 for an intent that ran out of time: its own `expiresAt` says which.
-    if updated.status == PaymentStatus::Rejected
-        && updated.method == MethodKind::YassirCash
-        && passed(&updated.expires_at, Duration::ZERO)
-    {
-        updated.status = PaymentStatus::Expired;
-        updated.failure_code = Some("expired".into());
-    }
     if answer.status == PaymentStatus::Succeeded && updated.captured_minor == 0 {
         updated.captured_minor = updated.amount_minor;
     }
-    if updated == *row {
-        return None;
-    }
-    let detail = if updated.status == row.status {
-        format!("the provider answered {}", answer.raw)
-    } else {
-        answer.raw.clone()
-    };
-    Some((updated, detail))
 }
 
 /// When each in-flight payment was last checked, and how many checks in a row found nothing
@@ -150,17 +212,24 @@ impl CheckSchedule {
 }
 
 impl PaymentService {
-    /// Records a provider's answer on the payment, retrying when another request wrote it
-    /// meanwhile; the stored payment when the answer says nothing new.
+    /// Records an answer on the payment, retrying when another request wrote it meanwhile; the
+    /// stored payment when the answer says nothing new. A payment that becomes paid while
+    /// another payment of its order is paid asks for the merchant's attention in the same
+    /// write, and is refunded (or released) where its provider can.
     pub(super) async fn record_answer(
         &self,
         mut row: PaymentRow,
         answer: &ProviderStatus,
+        decider: Decider,
     ) -> Result<PaymentRow, ServiceError> {
         for _ in 0..WRITE_ATTEMPTS {
-            let Some((mut updated, detail)) = settled(&row, answer) else {
+            let Some((mut updated, detail)) = settled(&row, answer, decider) else {
                 return Ok(row);
             };
+            let newly_paid = updated.status.is_paid() && !row.status.is_paid();
+            if newly_paid && self.order_paid_by_another(&updated).await? {
+                updated.attention = Some(Attention::PaidTwice);
+            }
             updated.updated_at = now_rfc3339();
             let change = StatusChange {
                 status: updated.status,
@@ -168,12 +237,88 @@ impl PaymentService {
                 detail,
             };
             match self.inner.store.update(&updated, Some(&change)).await {
-                Ok(written) => return Ok(written),
+                Ok(written) => {
+                    if newly_paid && written.attention == Some(Attention::PaidTwice) {
+                        tracing::error!(
+                            alert = "order_paid_twice",
+                            payment = %written.id,
+                            order = %written.order_ref,
+                            "ALERT: a payment succeeded on an order another payment had paid; giving the money back"
+                        );
+                        let service = self.clone();
+                        let id = written.id.clone();
+                        tokio::spawn(async move { service.give_back(&id).await });
+                    }
+                    return Ok(written);
+                }
                 Err(StoreError::Conflict) => row = self.load(&row.id).await?,
                 Err(error) => return Err(error.into()),
             }
         }
         Err(StoreError::Conflict.into())
+    }
+
+    /// Whether a payment of `row`'s order other than `row` is paid.
+    async fn order_paid_by_another(&self, row: &PaymentRow) -> Result<bool, ServiceError> {
+        let filter = ListFilter {
+            status: None,
+            order_ref: Some(row.order_ref.clone()),
+            limit: 1000,
+        };
+        Ok(self
+            .inner
+            .store
+            .list(&filter)
+            .await?
+            .iter()
+            .any(|other| other.id != row.id && other.status.is_paid()))
+    }
+
+    /// Gives back the money of a payment that paid an order already paid: a refund of a
+    /// success, a release of a reservation, under one idempotency key so that a repeat (after a
+    /// crash, by reconcile) never gives it back twice. Where the provider cannot (Yabetoo has no
+    /// refund API), the payment keeps asking for the merchant's attention.
+    pub(super) async fn give_back(&self, id: &str) {
+        let Ok(row) = self.load(id).await else {
+            return;
+        };
+        if row.attention != Some(Attention::PaidTwice) {
+            return;
+        }
+        let key = Some(format!("paid-twice-{id}"));
+        let result = match row.status {
+            PaymentStatus::PreAuthorized => self.release(id, key).await,
+            PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded => {
+                self.refund(
+                    id,
+                    None,
+                    "Paid twice: the order was already paid",
+                    Some("duplicate"),
+                    key,
+                )
+                .await
+            }
+            _ => return,
+        };
+        match result {
+            Ok(done) if !done.pending => {
+                let Ok(row) = self.load(id).await else {
+                    return;
+                };
+                let mut updated = row;
+                updated.attention = None;
+                let detail = "the order was paid twice: this payment was given back to the shopper";
+                if let Err(error) = self.write(updated, detail.into()).await {
+                    tracing::warn!(payment = %id, ?error, "could not record the money given back");
+                }
+            }
+            Ok(_) => {
+                tracing::warn!(payment = %id, "giving back a payment of an order paid twice is pending at the provider")
+            }
+            Err(error) => {
+                tracing::warn!(payment = %id, ?error, "a payment of an order paid twice could not be given back: the merchant must")
+            }
+        }
     }
 
     /// The payment as the widget polls it, refreshed from the provider while it is in flight.
@@ -183,9 +328,9 @@ impl PaymentService {
         Ok(self.view(&row))
     }
 
-    /// Asks the provider where an in-flight payment stands, at most once per check interval.
+    /// Asks the provider where a followed-up payment stands, at most once per check interval.
     pub(super) async fn refresh(&self, row: PaymentRow) -> PaymentRow {
-        if !in_flight(&row)
+        if !row.followed_up()
             || !self
                 .inner
                 .checks
@@ -196,11 +341,11 @@ impl PaymentService {
         self.check(row).await
     }
 
-    /// Follows up every payment in flight and every merchant operation whose outcome is not
-    /// known, e.g. after a restart or for a shopper who closed the tab: none is forgotten. Each
-    /// is checked with its own backoff.
+    /// Follows up every payment in flight, closed provisionally or waiting for the merchant,
+    /// and every merchant operation whose outcome is not known, e.g. after a restart or for a
+    /// shopper who closed the tab: none is forgotten. Each is checked with its own backoff.
     pub async fn reconcile(&self) {
-        match self.inner.store.list_in_flight().await {
+        match self.inner.store.list_followed_up().await {
             Ok(rows) => {
                 for row in rows {
                     // Past the age limit, a payment is left to polls, admin reads and webhooks:
@@ -217,22 +362,32 @@ impl PaymentService {
                         self.inner.settings.max_reconcile_interval,
                     );
                     if due {
-                        self.check(row).await;
+                        let checked = self.check(row).await;
+                        // A give-back cut off by a crash is taken up again (same key).
+                        if checked.attention == Some(Attention::PaidTwice) {
+                            self.give_back(&checked.id).await;
+                        }
                     }
                 }
             }
-            Err(error) => tracing::error!(%error, "could not list in-flight payments"),
+            Err(error) => tracing::error!(%error, "could not list the payments to follow up"),
         }
         self.reconcile_operations().await;
     }
 
-    /// One provider check of an in-flight payment, recorded. Provider trouble is logged and the
-    /// stored status kept: the next poll or reconcile round asks again.
+    /// One provider check of a followed-up payment, recorded. Provider trouble is logged and
+    /// the stored status kept: the next poll or reconcile round asks again, and a payment left
+    /// without a definite answer for too long asks for the merchant's attention.
     pub(super) async fn check(&self, row: PaymentRow) -> PaymentRow {
         let Some(intent) = Self::intent_ref(&row) else {
             return row;
         };
-        let before = (row.status, row.outcome_unknown.clone());
+        let before = (
+            row.status,
+            row.outcome_unknown.clone(),
+            row.decided_by,
+            row.attention,
+        );
         let answer = match self.provider(row.method).check(&intent).await {
             Ok(answer) => self.interpret_check(&row, answer).await,
             Err(error) => {
@@ -242,33 +397,80 @@ impl PaymentService {
         };
         let row = match answer {
             None => row,
-            Some(answer) => match self.record_answer(row.clone(), &answer).await {
-                Ok(updated) => updated,
-                Err(error) => {
-                    tracing::warn!(payment = %row.id, ?error, "could not record a check");
-                    self.inner
-                        .store
-                        .get(&row.id)
-                        .await
-                        .ok()
-                        .flatten()
-                        .unwrap_or(row)
+            Some((answer, decider)) => {
+                match self.record_answer(row.clone(), &answer, decider).await {
+                    Ok(updated) => updated,
+                    Err(error) => {
+                        tracing::warn!(payment = %row.id, ?error, "could not record a check");
+                        self.reloaded(row).await
+                    }
                 }
-            },
+            }
         };
-        let changed = (row.status, row.outcome_unknown.clone()) != before;
+        let row = self.ask_attention_if_overdue(row).await;
+        let changed = (
+            row.status,
+            row.outcome_unknown.clone(),
+            row.decided_by,
+            row.attention,
+        ) != before;
         self.inner
             .checks
-            .checked(&row.id, changed, row.status.is_final());
+            .checked(&row.id, changed, !row.followed_up());
         row
     }
 
-    /// What a check's answer means for this payment, completed where the check alone cannot say.
+    async fn reloaded(&self, row: PaymentRow) -> PaymentRow {
+        self.inner
+            .store
+            .get(&row.id)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(row)
+    }
+
+    /// A payment still in flight `attention_after` after it was sent to the provider asks for
+    /// the merchant's attention (once): it stays in flight and checked, and its order blocked.
+    async fn ask_attention_if_overdue(&self, row: PaymentRow) -> PaymentRow {
+        if !in_flight(&row)
+            || row.attention.is_some()
+            || !passed(&row.submitted_at, self.inner.settings.attention_after)
+        {
+            return row;
+        }
+        tracing::error!(
+            alert = "payment_needs_attention",
+            payment = %row.id,
+            provider = %row.provider,
+            "ALERT: no definite answer from the provider; the payment waits for the merchant"
+        );
+        let mut updated = row.clone();
+        updated.attention = Some(Attention::NoDefiniteAnswer);
+        let detail = format!(
+            "no definite answer from the provider {} s after it was sent: waiting for the merchant, still checking",
+            self.inner.settings.attention_after.as_secs()
+        );
+        match self.write(updated, detail).await {
+            Ok(written) => written,
+            Err(error) => {
+                tracing::warn!(payment = %row.id, ?error, "could not ask for attention");
+                self.reloaded(row).await
+            }
+        }
+    }
+
+    /// What a check's answer means for this payment, and who decides it: the provider, or the
+    /// server on its own clock where the provider leaves the payment undecided too long (a
+    /// provisional close, which later checks may override).
     async fn interpret_check(
         &self,
         row: &PaymentRow,
         answer: ProviderStatus,
-    ) -> Option<ProviderStatus> {
+    ) -> Option<(ProviderStatus, Decider)> {
+        if row.status.is_final() {
+            return Some((answer, Decider::Provider));
+        }
         let grace = self.inner.settings.unknown_outcome_grace;
         match answer.status {
             // A Yassir Check carries no payUrl: an OTP step whose page we never heard of (the
@@ -277,32 +479,33 @@ impl PaymentService {
                 if row.pay_url.is_none() && row.method == MethodKind::YassirCash =>
             {
                 let intent = Self::intent_ref(row)?;
-                match self
+                let answer = match self
                     .inner
                     .yassir
                     .submit(&intent, &SubmitDetails::YassirCash)
                     .await
                 {
-                    Ok(proceeded) if proceeded.pay_url.is_some() => Some(proceeded),
+                    Ok(proceeded) if proceeded.pay_url.is_some() => proceeded,
                     Ok(proceeded) => {
                         tracing::warn!(payment = %row.id, raw = %proceeded.raw, "proceed again gave no payUrl");
-                        Some(answer)
+                        answer
                     }
                     Err(error) => {
                         tracing::warn!(payment = %row.id, %error, "proceed again for the payUrl failed");
-                        Some(answer)
+                        answer
                     }
-                }
+                };
+                Some((answer, Decider::Provider))
             }
             // The provider still has the intent untouched well after a request whose outcome we
-            // never heard: that request never arrived, and no money moved. Counted from the last
-            // write, which is when the outcome became unknown: nothing else writes the payment
-            // while it is unknown, and an answer clears it.
+            // never heard: that request most likely never arrived. Counted from the last write,
+            // which is when the outcome became unknown: nothing else writes the payment while
+            // it is unknown, and an answer clears it. The server's close: checked again later.
             PaymentStatus::Created
                 if row.outcome_unknown.is_some()
                     && passed(&Some(row.updated_at.clone()), grace) =>
             {
-                Some(ProviderStatus {
+                let close = ProviderStatus {
                     failure: Some((
                         "not_submitted".into(),
                         "The payment did not reach the provider; no money was taken.".into(),
@@ -310,26 +513,32 @@ impl PaymentService {
                     ..ProviderStatus::plain(
                         PaymentStatus::Failed,
                         format!(
-                            "the provider still shows the payment unpaid ({})",
-                            answer.raw
+                            "closed by the server: the provider still shows the payment unpaid ({}) {} s after the request; still checking",
+                            answer.raw,
+                            grace.as_secs()
                         ),
                     )
-                })
+                };
+                Some((close, Decider::Server))
             }
             // Past the provider's own deadline and still undecided there.
             status if !status.is_final() && passed(&row.expires_at, EXPIRY_GRACE) => {
-                Some(ProviderStatus {
+                let close = ProviderStatus {
                     failure: Some((
                         "expired".into(),
                         "The payment was not completed in time.".into(),
                     )),
                     ..ProviderStatus::plain(
                         PaymentStatus::Expired,
-                        format!("past its expiry and still {} at the provider", answer.raw),
+                        format!(
+                            "closed by the server: past its expiry and still {} at the provider; still checking",
+                            answer.raw
+                        ),
                     )
-                })
+                };
+                Some((close, Decider::Server))
             }
-            _ => Some(answer),
+            _ => Some((answer, Decider::Provider)),
         }
     }
 }
@@ -344,20 +553,100 @@ mod tests {
     }
 
     #[test]
+    fn a_late_success_overrides_only_the_servers_close() {
+        let success = ProviderStatus::plain(PaymentStatus::Succeeded, "statusCode 2");
+        let mut closed = row(PaymentStatus::Failed);
+        closed.decided_by = Some(Decider::Server);
+        closed.failure_code = Some("not_submitted".into());
+        let (late, detail) = settled(&closed, &success, Decider::Provider).unwrap();
+        assert_eq!(late.status, PaymentStatus::Succeeded);
+        assert_eq!(late.decided_by, Some(Decider::Provider));
+        assert_eq!(late.failure_code, None);
+        assert_eq!(late.captured_minor, late.amount_minor);
+        assert!(detail.contains("late"), "{detail}");
+
+        // The server's own clock never reopens what it closed.
+        assert!(settled(&closed, &success, Decider::Server).is_none());
+        // Nor does anything reopen what the provider closed.
+        let mut decided = closed.clone();
+        decided.decided_by = Some(Decider::Provider);
+        assert!(settled(&decided, &success, Decider::Provider).is_none());
+        // A close never sent to the provider stays closed.
+        let mut never_sent = closed.clone();
+        never_sent.submitted_at = None;
+        assert!(settled(&never_sent, &success, Decider::Provider).is_none());
+    }
+
+    #[test]
+    fn the_providers_final_word_confirms_the_servers_close() {
+        let rejected = ProviderStatus {
+            failure: Some(("rejected".into(), "no".into())),
+            ..ProviderStatus::plain(PaymentStatus::Rejected, "statusCode 3")
+        };
+        let mut closed = row(PaymentStatus::Expired);
+        closed.decided_by = Some(Decider::Server);
+        let (confirmed, _) = settled(&closed, &rejected, Decider::Provider).unwrap();
+        assert_eq!(confirmed.status, PaymentStatus::Expired);
+        assert_eq!(confirmed.decided_by, Some(Decider::Provider));
+        assert!(!confirmed.followed_up());
+        // Still undecided at the provider: nothing changes, and it stays followed up.
+        let waiting = ProviderStatus::plain(PaymentStatus::RequiresAction, "statusCode 12");
+        assert!(settled(&closed, &waiting, Decider::Provider).is_none());
+        assert!(closed.followed_up());
+    }
+
+    #[test]
+    fn another_amount_fails_the_payment_and_holds_its_order() {
+        let answer = ProviderStatus::mismatch("amount 150001 instead of 150000 (minor units)");
+        let (failed, _) = settled(
+            &row(PaymentStatus::RequiresAction),
+            &answer,
+            Decider::Provider,
+        )
+        .unwrap();
+        assert_eq!(failed.status, PaymentStatus::Failed);
+        assert_eq!(failed.attention, Some(Attention::AmountMismatch));
+        assert!(failed.followed_up());
+    }
+
+    #[test]
+    fn the_providers_final_word_ends_the_wait_for_it() {
+        let mut waiting = row(PaymentStatus::AwaitingApproval);
+        waiting.attention = Some(Attention::NoDefiniteAnswer);
+        let answer = ProviderStatus::plain(PaymentStatus::Succeeded, "succeeded");
+        let (done, _) = settled(&waiting, &answer, Decider::Provider).unwrap();
+        assert_eq!(done.attention, None);
+        assert_eq!(done.decided_by, Some(Decider::Provider));
+    }
+
+    #[test]
     fn a_final_payment_never_changes() {
         for status in PaymentStatus::ALL.into_iter().filter(|s| s.is_final()) {
             let answer = ProviderStatus::plain(PaymentStatus::Succeeded, "statusCode 2");
-            assert!(settled(&row(status), &answer).is_none(), "{status}");
+            assert!(
+                settled(&row(status), &answer, Decider::Provider).is_none(),
+                "{status}"
+            );
         }
     }
 
     #[test]
     fn an_earlier_state_says_nothing() {
         let created = ProviderStatus::plain(PaymentStatus::Created, "statusCode 0");
-        assert!(settled(&row(PaymentStatus::Processing), &created).is_none());
-        assert!(settled(&row(PaymentStatus::RequiresAction), &created).is_none());
+        assert!(settled(&row(PaymentStatus::Processing), &created, Decider::Provider).is_none());
+        assert!(settled(
+            &row(PaymentStatus::RequiresAction),
+            &created,
+            Decider::Provider
+        )
+        .is_none());
         let processing = ProviderStatus::plain(PaymentStatus::Processing, "processing");
-        assert!(settled(&row(PaymentStatus::AwaitingApproval), &processing).is_none());
+        assert!(settled(
+            &row(PaymentStatus::AwaitingApproval),
+            &processing,
+            Decider::Provider
+        )
+        .is_none());
     }
 
     #[test]
@@ -366,7 +655,8 @@ mod tests {
             pay_url: Some("https://otp/1".into()),
             ..ProviderStatus::plain(PaymentStatus::RequiresAction, "statusCode 12")
         };
-        let (updated, _) = settled(&row(PaymentStatus::Processing), &answer).unwrap();
+        let (updated, _) =
+            settled(&row(PaymentStatus::Processing), &answer, Decider::Provider).unwrap();
         assert_eq!(updated.status, PaymentStatus::RequiresAction);
         assert_eq!(updated.outcome_unknown, None);
         assert_eq!(updated.pay_url.as_deref(), Some("https://otp/1"));
@@ -375,12 +665,13 @@ mod tests {
     #[test]
     fn the_same_status_only_clears_the_unknown_outcome() {
         let answer = ProviderStatus::plain(PaymentStatus::Processing, "processing");
-        let (updated, detail) = settled(&row(PaymentStatus::Processing), &answer).unwrap();
+        let (updated, detail) =
+            settled(&row(PaymentStatus::Processing), &answer, Decider::Provider).unwrap();
         assert_eq!(updated.outcome_unknown, None);
         assert!(detail.contains("processing"), "{detail}");
         let mut known = row(PaymentStatus::Processing);
         known.outcome_unknown = None;
-        assert!(settled(&known, &answer).is_none());
+        assert!(settled(&known, &answer, Decider::Provider).is_none());
     }
 
     #[test]
@@ -391,7 +682,7 @@ mod tests {
         };
         let mut late = row(PaymentStatus::RequiresAction);
         late.expires_at = Some("2020-01-01T00:00:00Z".into());
-        let (updated, _) = settled(&late, &rejected).unwrap();
+        let (updated, _) = settled(&late, &rejected, Decider::Provider).unwrap();
         assert_eq!(updated.status, PaymentStatus::Expired);
         assert_eq!(updated.failure_code.as_deref(), Some("expired"));
 
@@ -402,14 +693,19 @@ mod tests {
             failure: Some(("rejected".into(), "expired card".into())),
             ..rejected
         };
-        let (updated, _) = settled(&in_time, &worded).unwrap();
+        let (updated, _) = settled(&in_time, &worded, Decider::Provider).unwrap();
         assert_eq!(updated.status, PaymentStatus::Rejected);
     }
 
     #[test]
     fn success_captures_the_whole_amount() {
         let answer = ProviderStatus::plain(PaymentStatus::Succeeded, "statusCode 2");
-        let (updated, _) = settled(&row(PaymentStatus::RequiresAction), &answer).unwrap();
+        let (updated, _) = settled(
+            &row(PaymentStatus::RequiresAction),
+            &answer,
+            Decider::Provider,
+        )
+        .unwrap();
         assert_eq!(updated.captured_minor, 150_000);
     }
 

@@ -9,7 +9,7 @@ use super::settle::in_flight;
 use super::ServiceError;
 use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
 use crate::providers::{IntentRef, ProviderError, ProviderStatus, SubmitDetails};
-use crate::store::{PaymentRow, StoreError};
+use crate::store::{Decider, PaymentRow, StoreError};
 
 /// Written when a request leaves for the provider, until its answer arrives.
 const AWAITING_ANSWER: &str = "sent to the provider, no answer yet";
@@ -82,7 +82,7 @@ impl PaymentService {
                 )),
                 ..ProviderStatus::plain(PaymentStatus::Expired, "the order expired before submit")
             };
-            self.record_answer(row, &expired).await?;
+            self.record_answer(row, &expired, Decider::Server).await?;
             return Err(ServiceError::conflict(
                 "order_expired",
                 "this order can no longer be paid: its order token expired",
@@ -96,7 +96,7 @@ impl PaymentService {
                 )),
                 ..ProviderStatus::plain(PaymentStatus::Expired, "expired before submit")
             };
-            let row = self.record_answer(row, &expired).await?;
+            let row = self.record_answer(row, &expired, Decider::Server).await?;
             return Ok(self.view(&row));
         }
         let (status, detail) = match &details {
@@ -141,6 +141,7 @@ impl PaymentService {
     ) -> Result<PaymentRow, ServiceError> {
         row.status = status;
         row.updated_at = now_rfc3339();
+        row.submitted_at = Some(row.updated_at.clone());
         row.outcome_unknown = Some(AWAITING_ANSWER.into());
         let change = StatusChange {
             status,
@@ -153,9 +154,11 @@ impl PaymentService {
                 "payment_already_submitted",
                 format!("payment `{}` is being submitted by another request", row.id),
             )),
-            Err(StoreError::OrderTaken { payment_id, status }) => {
-                Err(order_taken(&payment_id, status))
-            }
+            Err(StoreError::OrderTaken {
+                payment_id,
+                status,
+                on_hold,
+            }) => Err(order_taken(&payment_id, status, on_hold)),
             Err(error) => Err(error.into()),
         }
     }
@@ -167,10 +170,13 @@ impl PaymentService {
             .yassir
             .submit(&intent, &SubmitDetails::YassirCash)
             .await;
-        let row = match read_answer(result) {
+        let answer = match read_answer(result) {
+            SubmitAnswer::Definite(status) => self.confirmed_by_check(&intent, status).await,
+            unknown => unknown,
+        };
+        let row = match answer {
             SubmitAnswer::Definite(status) => {
-                let status = self.with_check_details(&intent, status).await;
-                self.record_answer(row, &status).await?
+                self.record_answer(row, &status, Decider::Provider).await?
             }
             SubmitAnswer::Unknown(reason) => {
                 tracing::warn!(payment = %row.id, %reason, "proceed outcome unknown");
@@ -183,21 +189,28 @@ impl PaymentService {
     }
 
     /// Proceed's answer says only what happened; Check adds the shopper's message and the
-    /// support contact, so a final answer is completed by it.
-    async fn with_check_details(
+    /// support contact, so a final answer is checked at once. Two answers that disagree are no
+    /// answer: another amount fails the payment, another status leaves it in flight for later
+    /// checks to decide. A check that fails adds nothing, and the proceed's answer stands.
+    async fn confirmed_by_check(
         &self,
         intent: &IntentRef,
         proceeded: ProviderStatus,
-    ) -> ProviderStatus {
-        if !proceeded.status.is_final() {
-            return proceeded;
+    ) -> SubmitAnswer {
+        if !proceeded.status.is_final() || proceeded.is_mismatch() {
+            return SubmitAnswer::Definite(proceeded);
         }
         match self.inner.yassir.check(intent).await {
-            Ok(checked) if checked.status == proceeded.status => checked,
-            Ok(_) => proceeded,
+            Ok(checked) if checked.is_mismatch() || checked.status == proceeded.status => {
+                SubmitAnswer::Definite(checked)
+            }
+            Ok(checked) => SubmitAnswer::Unknown(format!(
+                "the proceed answered {} but the check {}",
+                proceeded.raw, checked.raw
+            )),
             Err(error) => {
                 tracing::warn!(intent = %intent.intent_id, %error, "check after proceed failed");
-                proceeded
+                SubmitAnswer::Definite(proceeded)
             }
         }
     }
@@ -222,7 +235,9 @@ impl PaymentService {
                 .await;
             let timed_out = matches!(result, Err(ProviderError::Timeout));
             let outcome = match read_answer(result) {
-                SubmitAnswer::Definite(status) => service.record_answer(row, &status).await,
+                SubmitAnswer::Definite(status) => {
+                    service.record_answer(row, &status, Decider::Provider).await
+                }
                 SubmitAnswer::Unknown(reason) => {
                     tracing::warn!(payment = %row.id, %reason, "confirm outcome unknown");
                     // After a timeout the prompt is most likely on the phone; after anything else

@@ -55,10 +55,103 @@ pub struct PaymentRow {
     pub outcome_unknown: Option<String>,
     /// The shopper's language when the payment was created (`en`, `fr`, `ar`), if known.
     pub language: Option<String>,
+    /// RFC 3339: when the payment was sent to its provider (`None` while it never was).
+    pub submitted_at: Option<String>,
+    /// Who made a final payment final; `None` while it is not.
+    pub decided_by: Option<Decider>,
+    /// Why the payment waits for the merchant; `None` when it does not.
+    pub attention: Option<Attention>,
     pub created_at: String,
     pub updated_at: String,
     /// Incremented by every write; a write against a stale version is refused.
     pub version: i64,
+}
+
+impl PaymentRow {
+    /// Closed by the server on its own clock after it was sent to the provider: the provider
+    /// may still change its mind, so the payment is checked again.
+    pub fn provisional(&self) -> bool {
+        self.decided_by == Some(Decider::Server) && self.submitted_at.is_some()
+    }
+
+    /// In flight, closed provisionally, or waiting for the merchant: reconcile checks it.
+    pub fn followed_up(&self) -> bool {
+        IN_FLIGHT.contains(&self.status) || self.provisional() || self.attention.is_some()
+    }
+}
+
+/// Who made a payment final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decider {
+    /// A definite answer of the provider.
+    Provider,
+    /// The server, on its own clock, while the provider had not decided: provisional.
+    Server,
+    /// The merchant, from what the provider's dashboard shows.
+    Merchant,
+}
+
+impl Decider {
+    pub const ALL: [Decider; 3] = [Decider::Provider, Decider::Server, Decider::Merchant];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decider::Provider => "provider",
+            Decider::Server => "server",
+            Decider::Merchant => "merchant",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|decider| decider.as_str() == value)
+    }
+}
+
+/// Why a payment waits for the merchant. Its order stays blocked until the merchant resolves
+/// it (`POST /api/v1/admin/payments/{id}/resolve`) or the provider's word settles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attention {
+    /// The provider gave no definite answer for too long (its checks fail, or answer what
+    /// cannot be read as an outcome).
+    NoDefiniteAnswer,
+    /// The provider answered another amount or currency than the payment's.
+    AmountMismatch,
+    /// The payment succeeded while another payment of its order was paid, and it could not be
+    /// refunded automatically: the shopper paid twice.
+    PaidTwice,
+}
+
+impl Attention {
+    pub const ALL: [Attention; 3] = [
+        Attention::NoDefiniteAnswer,
+        Attention::AmountMismatch,
+        Attention::PaidTwice,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attention::NoDefiniteAnswer => "no_definite_answer",
+            Attention::AmountMismatch => "amount_mismatch",
+            Attention::PaidTwice => "paid_twice",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|attention| attention.as_str() == value)
+    }
+
+    /// What the merchant is asked to do.
+    pub fn message(self) -> &'static str {
+        match self {
+            Attention::NoDefiniteAnswer => "the provider has given no definite answer for this payment: look it up in the provider's dashboard and record what it shows",
+            Attention::AmountMismatch => "the provider answered another amount or currency than the payment's: look it up in the provider's dashboard and record what it shows",
+            Attention::PaidTwice => "this payment succeeded although another payment of its order was paid: refund the shopper from the provider's dashboard, then record it",
+        }
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +186,9 @@ impl PaymentRow {
             order_expires_at: None,
             outcome_unknown: Some("HTTP 503".into()),
             language: None,
+            submitted_at: Some("2026-01-01T00:00:00Z".into()),
+            decided_by: None,
+            attention: None,
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
             version: 3,
@@ -121,11 +217,14 @@ pub enum StoreError {
     /// Someone else wrote the payment since it was read.
     #[error("the payment changed since it was read")]
     Conflict,
-    /// Another payment of the same order is in flight or paid: this one may not start.
+    /// Another payment of the same order is in flight, paid or waiting for the merchant: this
+    /// one may not start.
     #[error("payment `{payment_id}` of this order is {status}")]
     OrderTaken {
         payment_id: String,
         status: PaymentStatus,
+        /// It waits for the merchant ([`PaymentRow::attention`]).
+        on_hold: bool,
     },
     /// A merchant operation already holds this idempotency key for another request.
     #[error("the idempotency key was used for another operation")]
@@ -151,12 +250,15 @@ pub trait PaymentStore: Send + Sync {
     async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError>;
     /// Newest first.
     async fn list(&self, filter: &ListFilter) -> Result<Vec<PaymentRow>, StoreError>;
-    /// Payments submitted to a provider and not final yet: what a restart must follow up.
-    async fn list_in_flight(&self) -> Result<Vec<PaymentRow>, StoreError>;
-    /// The payment of `order_ref` that is in flight or paid, if any: an order is paid once.
+    /// The payments reconcile follows up ([`PaymentRow::followed_up`]) that have a provider
+    /// intent: in flight, closed provisionally, or waiting for the merchant.
+    async fn list_followed_up(&self) -> Result<Vec<PaymentRow>, StoreError>;
+    /// The payment of `order_ref` that is in flight, paid or waiting for the merchant, if any:
+    /// an order is paid once.
     async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError>;
     /// Like [`PaymentStore::update`], for the write that sends a payment to its provider: refused
-    /// with [`StoreError::OrderTaken`] while another payment of its order is in flight or paid.
+    /// with [`StoreError::OrderTaken`] while another payment of its order is in flight, paid or
+    /// waiting for the merchant.
     async fn update_claiming_order(
         &self,
         row: &PaymentRow,

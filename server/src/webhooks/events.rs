@@ -5,7 +5,7 @@
 use checkout_contract::PaymentStatus;
 use serde_json::{json, Value};
 
-use crate::store::PaymentRow;
+use crate::store::{Decider, PaymentRow};
 
 /// The events the merchant's order system is told about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,10 +18,12 @@ pub enum EventType {
     Released,
     Refunded,
     PartiallyRefunded,
+    /// The payment waits for the merchant: `data.attention` says why.
+    AttentionRequired,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 7] = [
+    pub const ALL: [EventType; 8] = [
         EventType::Succeeded,
         EventType::PreAuthorized,
         EventType::Failed,
@@ -29,6 +31,7 @@ impl EventType {
         EventType::Released,
         EventType::Refunded,
         EventType::PartiallyRefunded,
+        EventType::AttentionRequired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl EventType {
             EventType::Released => "payment.released",
             EventType::Refunded => "payment.refunded",
             EventType::PartiallyRefunded => "payment.partially_refunded",
+            EventType::AttentionRequired => "payment.attention_required",
         }
     }
 
@@ -48,18 +52,34 @@ impl EventType {
     }
 }
 
-/// The event that the write from `before` to `after` causes, if any. One write is one change,
-/// so it causes at most one event.
-pub fn caused_by(before: &PaymentRow, after: &PaymentRow) -> Option<EventType> {
+/// The events that the write from `before` to `after` causes: the change of its outcome, if
+/// any, then the merchant's attention, when it is asked for now.
+pub fn caused_by(before: &PaymentRow, after: &PaymentRow) -> Vec<EventType> {
+    let attention = (after.attention.is_some() && after.attention != before.attention)
+        .then_some(EventType::AttentionRequired);
+    outcome(before, after)
+        .into_iter()
+        .chain(attention)
+        .collect()
+}
+
+/// The event of a change of outcome. A payment the server closed on its own clock may still
+/// succeed on the provider's word: that late success is an event too.
+fn outcome(before: &PaymentRow, after: &PaymentRow) -> Option<EventType> {
     use PaymentStatus::*;
     let refunded_more = after.refunded_minor > before.refunded_minor;
     if before.status == after.status && !refunded_more {
         return None;
     }
+    // Open to a new outcome: not final yet, closed provisionally by the server, or resolved by
+    // the merchant while it waited for them.
+    let open = !before.status.is_final()
+        || before.provisional()
+        || (before.attention.is_some() && after.decided_by == Some(Decider::Merchant));
     match after.status {
         Succeeded if before.status == PreAuthorized => Some(EventType::Captured),
-        Succeeded if !before.status.is_final() => Some(EventType::Succeeded),
-        PreAuthorized if !before.status.is_final() => Some(EventType::PreAuthorized),
+        Succeeded if open => Some(EventType::Succeeded),
+        PreAuthorized if open => Some(EventType::PreAuthorized),
         Canceled if before.status == PreAuthorized => Some(EventType::Released),
         Rejected | Expired | Canceled | Failed if !before.status.is_final() => {
             Some(EventType::Failed)
@@ -82,18 +102,22 @@ pub struct NewEvent {
     pub payload: String,
 }
 
-/// The event of the write from `before` to `after`, with its payload, if it causes one.
-pub fn new_event(before: &PaymentRow, after: &PaymentRow, live: bool) -> Option<NewEvent> {
-    let kind = caused_by(before, after)?;
-    let id = crate::service::random_id("evt");
-    let payload = payload(&id, kind, before, after, live);
-    Some(NewEvent {
-        id,
-        kind,
-        payment_id: after.id.clone(),
-        created_at: after.updated_at.clone(),
-        payload: payload.to_string(),
-    })
+/// The events of the write from `before` to `after`, with their payloads.
+pub fn new_events(before: &PaymentRow, after: &PaymentRow, live: bool) -> Vec<NewEvent> {
+    caused_by(before, after)
+        .into_iter()
+        .map(|kind| {
+            let id = crate::service::random_id("evt");
+            let payload = payload(&id, kind, before, after, live);
+            NewEvent {
+                id,
+                kind,
+                payment_id: after.id.clone(),
+                created_at: after.updated_at.clone(),
+                payload: payload.to_string(),
+            }
+        })
+        .collect()
 }
 
 /// The body of an event, in the Standard Webhooks shape (`type`, `timestamp`, `data`). The data
@@ -119,6 +143,14 @@ fn payload(
         "refunded_minor": after.refunded_minor,
         "live_mode": live,
     });
+    // Who made the outcome final: `server` is provisional (the provider had not decided, and
+    // a late answer of its still counts).
+    if let Some(decider) = after.decided_by.filter(|_| after.status.is_final()) {
+        data["decided_by"] = json!(decider.as_str());
+    }
+    if let Some(attention) = after.attention {
+        data["attention"] = json!({"code": attention.as_str(), "message": attention.message()});
+    }
     let moved = match kind {
         EventType::Captured => Some(after.captured_minor - before.captured_minor),
         EventType::Refunded | EventType::PartiallyRefunded => {
@@ -153,7 +185,13 @@ mod tests {
     }
 
     fn event(before: PaymentStatus, after: PaymentStatus) -> Option<EventType> {
-        caused_by(&row(before), &row(after))
+        single(&row(before), &row(after))
+    }
+
+    fn single(before: &PaymentRow, after: &PaymentRow) -> Option<EventType> {
+        let events = caused_by(before, after);
+        assert!(events.len() <= 1, "{events:?}");
+        events.first().copied()
     }
 
     #[test]
@@ -178,25 +216,53 @@ mod tests {
         let reserved = row(PreAuthorized);
         let mut captured = row(Succeeded);
         captured.captured_minor = 6_000;
-        assert_eq!(caused_by(&reserved, &captured), Some(EventType::Captured));
+        assert_eq!(single(&reserved, &captured), Some(EventType::Captured));
         assert_eq!(event(PreAuthorized, Canceled), Some(EventType::Released));
 
         let mut partly = row(PartiallyRefunded);
         partly.refunded_minor = 1_000;
         assert_eq!(
-            caused_by(&row(Succeeded), &partly),
+            single(&row(Succeeded), &partly),
             Some(EventType::PartiallyRefunded)
         );
         // A second partial refund is a second event, though the status stays the same.
         let mut more = partly.clone();
         more.refunded_minor = 3_000;
-        assert_eq!(
-            caused_by(&partly, &more),
-            Some(EventType::PartiallyRefunded)
-        );
+        assert_eq!(single(&partly, &more), Some(EventType::PartiallyRefunded));
         let mut all = row(Refunded);
         all.refunded_minor = 10_000;
-        assert_eq!(caused_by(&more, &all), Some(EventType::Refunded));
+        assert_eq!(single(&more, &all), Some(EventType::Refunded));
+    }
+
+    #[test]
+    fn a_late_success_after_the_servers_close_is_an_event() {
+        use crate::store::Attention;
+        let mut closed = row(Failed);
+        closed.decided_by = Some(Decider::Server);
+        let mut late = row(Succeeded);
+        late.decided_by = Some(Decider::Provider);
+        assert_eq!(single(&closed, &late), Some(EventType::Succeeded));
+        // Closed by the provider, it stays closed.
+        closed.decided_by = Some(Decider::Provider);
+        assert_eq!(single(&closed, &late), None);
+
+        // Succeeded on an order already paid: the success, then the merchant's attention.
+        let mut twice = late.clone();
+        twice.attention = Some(Attention::PaidTwice);
+        assert_eq!(
+            caused_by(&row(Processing), &twice),
+            vec![EventType::Succeeded, EventType::AttentionRequired]
+        );
+        // A payment held for another amount, found paid by the merchant: it succeeded.
+        let mut held = row(Failed);
+        held.decided_by = Some(Decider::Provider);
+        held.attention = Some(Attention::AmountMismatch);
+        let mut resolved = row(Succeeded);
+        resolved.decided_by = Some(Decider::Merchant);
+        assert_eq!(single(&held, &resolved), Some(EventType::Succeeded));
+
+        // Asked once: a later write of the same attention asks nothing more.
+        assert_eq!(caused_by(&twice, &twice.clone()), vec![]);
     }
 
     #[test]
@@ -215,7 +281,8 @@ mod tests {
         let mut failed = row(Rejected);
         failed.failure_code = Some("insufficient_funds".into());
         failed.failure_message = Some("The wallet balance is too low.".into());
-        let event = new_event(&row(RequiresAction), &failed, false).unwrap();
+        failed.decided_by = Some(crate::store::Decider::Server);
+        let event = new_events(&row(RequiresAction), &failed, false).remove(0);
         assert!(event.id.starts_with("evt_"));
         let body: Value = serde_json::from_str(&event.payload).unwrap();
         assert_eq!(body["type"], "payment.failed");
@@ -223,6 +290,7 @@ mod tests {
         assert_eq!(body["data"]["order"], failed.order_ref.as_str());
         assert_eq!(body["data"]["failure"]["code"], "insufficient_funds");
         assert_eq!(body["data"]["live_mode"], false);
+        assert_eq!(body["data"]["decided_by"], "server");
         assert!(!event.payload.contains(failed.phone.as_deref().unwrap()));
         let secret = failed.provider_client_secret.as_deref().unwrap();
         assert!(!event.payload.contains(&format!("\"{secret}\"")));

@@ -161,6 +161,21 @@ impl TestServer {
         read(response).await
     }
 
+    /// Adds one rule to the sandbox's fault switch.
+    pub async fn add_fault(&self, rule: Value) {
+        let (status, body) = self.post("/sandbox/faults", rule).await;
+        assert_eq!(status, 201, "{body}");
+    }
+
+    /// Removes every rule of the sandbox's fault switch.
+    pub async fn clear_faults(&self) {
+        self.http
+            .delete(self.url("/sandbox/faults"))
+            .send()
+            .await
+            .unwrap();
+    }
+
     pub async fn payment_count(&self) -> usize {
         let (status, body) = self.admin_get("/api/v1/admin/payments").await;
         assert_eq!(status, 200, "{body}");

@@ -3,7 +3,8 @@
 use super::fault::FAULT_NAMES;
 use super::{
     names, Fault, FaultRule, Operation, Phase, Provider, RuleError, DEFAULT_HTTP_ERROR,
-    DEFAULT_LATENCY_MS, DEFAULT_RETRY_AFTER, DEFAULT_TIMEOUT_MS, HTTP_ERROR_STATUSES,
+    DEFAULT_LATENCY_MS, DEFAULT_LATE_MS, DEFAULT_RETRY_AFTER, DEFAULT_TIMEOUT_MS,
+    HTTP_ERROR_STATUSES,
 };
 
 /// The optional parameters of a fault.
@@ -34,7 +35,7 @@ impl Fault {
                 let status = status.unwrap_or(DEFAULT_HTTP_ERROR);
                 if !HTTP_ERROR_STATUSES.contains(&status) {
                     return Err(RuleError::new(format!(
-                        "http_error status must be 500, 502 or 503 (got {status})"
+                        "http_error status must be 401, 404, 422, 500, 502 or 503 (got {status})"
                     )));
                 }
                 Fault::HttpError { status }
@@ -47,6 +48,10 @@ impl Fault {
             "unknown_status" => Fault::UnknownStatus,
             "earlier_status" => Fault::EarlierStatus,
             "wrong_amount" => Fault::WrongAmount,
+            "uncaptured" => Fault::Uncaptured,
+            "late" => Fault::Late {
+                delay_ms: delay_ms.unwrap_or(DEFAULT_LATE_MS),
+            },
             "drop" => Fault::Drop,
             "duplicate" => Fault::Duplicate,
             "reorder" => Fault::Reorder {
@@ -65,9 +70,12 @@ impl Fault {
                 delay_ms.is_some(),
                 matches!(
                     fault,
-                    Fault::Latency { .. } | Fault::Timeout { .. } | Fault::Reorder { .. }
+                    Fault::Latency { .. }
+                        | Fault::Timeout { .. }
+                        | Fault::Reorder { .. }
+                        | Fault::Late { .. }
                 ),
-                "latency, timeout and reorder",
+                "latency, timeout, reorder and late",
             ),
             (
                 "retry_after",
@@ -107,23 +115,32 @@ impl FaultRule {
         let provider: Provider = provider.parse()?;
         let operation = Operation::parse(provider, operation)?;
         let fault = Fault::build(fault, parameters)?;
-        if fault.changes_status()
-            && operation != Operation::Any
-            && !provider.status_operations().contains(&operation)
-        {
-            return Err(RuleError::new(format!(
-                "{} needs an answer with a payment status, which {} {} does not have ({} {} only)",
-                fault.name(),
-                provider.name(),
-                operation.name(),
-                provider.name(),
-                names(
-                    provider
-                        .status_operations()
-                        .iter()
-                        .map(|operation| operation.name())
-                ),
-            )));
+        if let Some(operations) = fault.only_on(provider) {
+            let struck = match operation {
+                Operation::Any => !operations.is_empty(),
+                named => operations.contains(&named),
+            };
+            if !struck {
+                let needs = match fault {
+                    Fault::Uncaptured => "needs a Yabetoo answer that says `captured`",
+                    Fault::Late { .. } => "holds a request that starts a payment",
+                    _ => "needs an answer with a payment status",
+                };
+                let only = match operations {
+                    [] => "yabetoo confirm, retrieve only".to_string(),
+                    _ => format!(
+                        "{} {} only",
+                        provider.name(),
+                        names(operations.iter().map(|operation| operation.name()))
+                    ),
+                };
+                return Err(RuleError::new(format!(
+                    "{} {needs}, which {} {} does not have ({only})",
+                    fault.name(),
+                    provider.name(),
+                    operation.name(),
+                )));
+            }
         }
         let webhook = operation == Operation::Webhook;
         if fault.is_webhook_fault() && !webhook {

@@ -61,7 +61,7 @@ impl FromStr for FaultRule {
         let mut parameters = Parameters::default();
         if let Some(value) = parameter {
             match fault {
-                "latency" | "timeout" | "reorder" => {
+                "latency" | "timeout" | "reorder" | "late" => {
                     parameters.delay_ms = Some(number(value, "the delay (milliseconds)")?)
                 }
                 "http_error" => parameters.status = Some(number(value, "the status")?),

@@ -1,6 +1,6 @@
 //! The faults a rule can inject, with their parameters, defaults and phases.
 
-use super::Phase;
+use super::{Operation, Phase, Provider};
 
 /// The default delay of `latency`.
 pub const DEFAULT_LATENCY_MS: u64 = 2_000;
@@ -10,8 +10,11 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 120_000;
 pub const DEFAULT_RETRY_AFTER: u64 = 1;
 /// The default status of `http_error`.
 pub const DEFAULT_HTTP_ERROR: u16 = 500;
-/// The statuses `http_error` can answer.
-pub const HTTP_ERROR_STATUSES: [u16; 3] = [500, 502, 503];
+/// The statuses `http_error` can answer: the server errors, and the refusals a client must
+/// not take for a verdict on the payment when the provider may have done the work.
+pub const HTTP_ERROR_STATUSES: [u16; 6] = [401, 404, 422, 500, 502, 503];
+/// How long `late` holds a request before the provider does its work.
+pub const DEFAULT_LATE_MS: u64 = 5_000;
 
 /// What goes wrong, with its parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,7 +25,7 @@ pub enum Fault {
     Timeout { delay_ms: u64 },
     /// The connection drops: headers, then a body that fails at once.
     Reset,
-    /// HTTP 500, 502 or 503 in the provider's error envelope.
+    /// HTTP 401, 404, 422, 500, 502 or 503 in the provider's error envelope.
     HttpError { status: u16 },
     /// HTTP 429 with `Retry-After: retry_after` (seconds).
     RateLimited { retry_after: u64 },
@@ -36,6 +39,11 @@ pub enum Fault {
     EarlierStatus,
     /// The real answer with an amount one unit more than the payment's.
     WrongAmount,
+    /// A Yabetoo `succeeded` answer with `captured: false`.
+    Uncaptured,
+    /// Answered 503 at once; the provider does the work `delay_ms` later, as if the request
+    /// had sat in its queue.
+    Late { delay_ms: u64 },
     /// A webhook is never sent.
     Drop,
     /// A webhook is sent twice.
@@ -48,7 +56,7 @@ pub enum Fault {
 pub const DEFAULT_REORDER_MS: u64 = 5_000;
 
 /// Every fault's name, in the order the docs list them.
-pub(super) const FAULT_NAMES: [&str; 13] = [
+pub(super) const FAULT_NAMES: [&str; 15] = [
     "latency",
     "timeout",
     "reset",
@@ -59,6 +67,8 @@ pub(super) const FAULT_NAMES: [&str; 13] = [
     "unknown_status",
     "earlier_status",
     "wrong_amount",
+    "uncaptured",
+    "late",
     "drop",
     "duplicate",
     "reorder",
@@ -77,6 +87,8 @@ impl Fault {
             Fault::UnknownStatus => "unknown_status",
             Fault::EarlierStatus => "earlier_status",
             Fault::WrongAmount => "wrong_amount",
+            Fault::Uncaptured => "uncaptured",
+            Fault::Late { .. } => "late",
             Fault::Drop => "drop",
             Fault::Duplicate => "duplicate",
             Fault::Reorder { .. } => "reorder",
@@ -90,20 +102,33 @@ impl Fault {
             | Fault::Timeout { .. }
             | Fault::Reset
             | Fault::HttpError { .. } => &[Phase::Before, Phase::After],
-            Fault::RateLimited { .. } | Fault::Drop | Fault::Duplicate | Fault::Reorder { .. } => {
-                &[Phase::Before]
-            }
+            Fault::RateLimited { .. }
+            | Fault::Late { .. }
+            | Fault::Drop
+            | Fault::Duplicate
+            | Fault::Reorder { .. } => &[Phase::Before],
             Fault::MalformedJson
             | Fault::TruncatedJson
             | Fault::UnknownStatus
             | Fault::EarlierStatus
-            | Fault::WrongAmount => &[Phase::After],
+            | Fault::WrongAmount
+            | Fault::Uncaptured => &[Phase::After],
         }
     }
 
-    /// Whether the fault changes the status in the answer (and so needs one).
-    pub fn changes_status(self) -> bool {
-        matches!(self, Fault::UnknownStatus | Fault::EarlierStatus)
+    /// The only operations of `provider` this fault can strike, when it cannot strike them all
+    /// (a `*` rule leaves the others alone): the status faults need an answer with a payment
+    /// status, `uncaptured` Yabetoo's (the one that says `captured`), and `late` a request
+    /// that starts a payment.
+    pub fn only_on(self, provider: Provider) -> Option<&'static [Operation]> {
+        match (self, provider) {
+            (Fault::UnknownStatus | Fault::EarlierStatus, _) => Some(provider.status_operations()),
+            (Fault::Uncaptured, Provider::Yabetoo) => Some(provider.status_operations()),
+            (Fault::Uncaptured, Provider::Yassir) => Some(&[]),
+            (Fault::Late { .. }, Provider::Yassir) => Some(&[Operation::Proceed]),
+            (Fault::Late { .. }, Provider::Yabetoo) => Some(&[Operation::Confirm]),
+            _ => None,
+        }
     }
 
     /// Whether the fault is about the webhooks the provider sends (operation `webhook`), which
@@ -117,7 +142,8 @@ impl Fault {
         match self {
             Fault::Latency { delay_ms }
             | Fault::Timeout { delay_ms }
-            | Fault::Reorder { delay_ms } => Some(delay_ms),
+            | Fault::Reorder { delay_ms }
+            | Fault::Late { delay_ms } => Some(delay_ms),
             Fault::HttpError { status } => Some(u64::from(status)),
             Fault::RateLimited { retry_after } => Some(retry_after),
             _ => None,

@@ -51,7 +51,8 @@ impl From<FaultRule> for RuleJson {
         let (delay_ms, retry_after, status) = match rule.fault {
             Fault::Latency { delay_ms }
             | Fault::Timeout { delay_ms }
-            | Fault::Reorder { delay_ms } => (Some(delay_ms), None, None),
+            | Fault::Reorder { delay_ms }
+            | Fault::Late { delay_ms } => (Some(delay_ms), None, None),
             Fault::RateLimited { retry_after } => (None, Some(retry_after), None),
             Fault::HttpError { status } => (None, None, Some(status)),
             _ => (None, None, None),

@@ -78,7 +78,9 @@ fn errors_name_the_bad_part() {
     assert!(error("yassir.create=reset@during").contains("unknown phase `during`"));
     assert!(error("yassir.create=rate_limited@after").contains("only be before"));
     assert!(error("yassir.check=malformed_json@before").contains("only be after"));
-    assert!(error("yassir.create=http_error:404").contains("500, 502 or 503 (got 404)"));
+    assert!(
+        error("yassir.create=http_error:418").contains("401, 404, 422, 500, 502 or 503 (got 418)")
+    );
     assert!(error("yassir.create=reset:5").contains("reset takes no parameter"));
     assert!(error("yassir.create=latency:soon").contains("`soon` is not a valid number"));
     assert!(error("yassir.create=reset*0").contains("count must be at least 1"));
@@ -96,11 +98,11 @@ fn a_list_names_the_entry_at_fault() {
     )
     .unwrap();
     assert_eq!(rules.len(), 3);
-    let error = FaultRule::parse_list("yabetoo.confirm=reset,yassir.proceed=http_error:404")
+    let error = FaultRule::parse_list("yabetoo.confirm=reset,yassir.proceed=http_error:418")
         .unwrap_err()
         .to_string();
     assert!(
-        error.starts_with("`yassir.proceed=http_error:404`: "),
+        error.starts_with("`yassir.proceed=http_error:418`: "),
         "{error}"
     );
     assert_eq!(FaultRule::parse_list(""), Ok(Vec::new()));
@@ -138,4 +140,62 @@ fn status_faults_skip_operations_without_a_status() {
     assert!(!any.matches(Provider::Yabetoo, Operation::Confirm));
     let reset = rule("yassir.*=reset");
     assert!(reset.matches(Provider::Yassir, Operation::Customers));
+}
+
+#[test]
+fn http_error_takes_the_refusals_too() {
+    for status in HTTP_ERROR_STATUSES {
+        let text = format!("yabetoo.confirm=http_error:{status}@after");
+        assert_eq!(rule(&text).fault(), Fault::HttpError { status });
+        assert_eq!(rule(&text).to_string(), text);
+    }
+}
+
+#[test]
+fn uncaptured_is_yabetoos_after_the_work_on_answers_with_a_status() {
+    let parsed = rule("yabetoo.retrieve=uncaptured");
+    assert_eq!(parsed.fault(), Fault::Uncaptured);
+    assert_eq!(parsed.phase(), Phase::After);
+    assert_eq!(parsed.to_string(), "yabetoo.retrieve=uncaptured@after");
+    let any = rule("yabetoo.*=uncaptured");
+    assert!(any.matches(Provider::Yabetoo, Operation::Confirm));
+    assert!(!any.matches(Provider::Yabetoo, Operation::Create));
+    assert!(error("yabetoo.confirm=uncaptured@before").contains("only be after"));
+    assert!(error("yabetoo.create=uncaptured").contains("confirm, retrieve only"));
+    assert!(error("yassir.check=uncaptured").contains("yabetoo confirm, retrieve only"));
+    assert!(error("yassir.*=uncaptured").contains("yabetoo confirm, retrieve only"));
+    assert!(error("yabetoo.confirm=uncaptured:5").contains("takes no parameter"));
+}
+
+#[test]
+fn late_holds_the_requests_that_start_a_payment() {
+    let parsed = rule("yassir.proceed=late");
+    assert_eq!(
+        parsed.fault(),
+        Fault::Late {
+            delay_ms: DEFAULT_LATE_MS
+        }
+    );
+    assert_eq!(parsed.phase(), Phase::Before);
+    assert_eq!(
+        rule("yabetoo.confirm=late:250*1").to_string(),
+        "yabetoo.confirm=late:250@before*1"
+    );
+    let any = rule("yassir.*=late");
+    assert!(any.matches(Provider::Yassir, Operation::Proceed));
+    assert!(!any.matches(Provider::Yassir, Operation::Check));
+    assert!(error("yassir.proceed=late@after").contains("only be before"));
+    assert!(error("yassir.check=late").contains("yassir proceed only"));
+    assert!(error("yabetoo.retrieve=late").contains("yabetoo confirm only"));
+    assert!(error("yabetoo.webhook=late").contains("yabetoo confirm only"));
+    let json: FaultRule = serde_json::from_str(
+        r#"{"provider":"yabetoo","operation":"confirm","fault":"late","delay_ms":100}"#,
+    )
+    .unwrap();
+    assert_eq!(json, rule("yabetoo.confirm=late:100"));
+    assert_eq!(
+        serde_json::to_value(json).unwrap(),
+        serde_json::json!({"provider": "yabetoo", "operation": "confirm", "fault": "late",
+            "phase": "before", "share": 1.0, "delay_ms": 100})
+    );
 }

@@ -26,15 +26,18 @@ impl Intent {
         })
     }
 
-    /// The body retrieve answers; a settled failure carries the latest charge's reason.
+    /// The body retrieve answers: `captured` as confirm has it (true once succeeded); a
+    /// settled failure carries the latest charge's reason.
     pub(super) fn retrieved_body(&self) -> Value {
+        let status = self.status();
         let mut body = json!({
             "id": self.id,
             "amount": self.amount,
             "currency": self.currency,
             "description": self.description,
             "label": "payment_intent",
-            "status": self.status(),
+            "status": status,
+            "captured": status == "succeeded",
             "clientSecret": self.client_secret,
             "metadata": self.metadata,
             "liveMode": false,
@@ -44,8 +47,8 @@ impl Intent {
         if let Some(charge) = self.charges.last() {
             body["chargeId"] = json!(charge.id);
             if let Some(failure) = charge.failure() {
-                body["failureMessage"] = json!(failure.message);
-                body["failureCode"] = json!(failure.code);
+                body["failureMessage"] = json!(failure.text);
+                body["failureCode"] = json!(failure.text);
             }
         }
         body
@@ -118,8 +121,8 @@ impl Charge {
         );
         body.insert("externalId".into(), json!(self.external_id));
         if let Some(failure) = self.failure() {
-            body.insert("failureMessage".into(), json!(failure.message));
-            body.insert("failureCode".into(), json!(failure.code));
+            body.insert("failureMessage".into(), json!(failure.text));
+            body.insert("failureCode".into(), json!(failure.text));
         }
         body.insert("id".into(), json!(self.id));
         body.insert("createdAt".into(), json!(timestamp(self.created_at)));

@@ -9,8 +9,10 @@ use tokio::sync::watch;
 use tokio::task::AbortHandle;
 
 use super::{
-    random_alphanumeric, random_digits, Charge, ChargeState, Prompt, Sandbox, WaitingPrompt,
+    outcome_status, random_alphanumeric, random_digits, Charge, ChargeState, Prompt, Sandbox,
+    WaitingPrompt,
 };
+use crate::late::Refusal;
 use crate::yabetoo::numbers::{digits, Behaviour, Outcome, APPROVAL_REJECTED, TIMEOUT};
 use crate::yabetoo::validate::Confirmation;
 
@@ -152,6 +154,36 @@ impl Sandbox {
         intent.updated_at = now;
         self.webhooks.yabetoo(intent.retrieved_body());
         Some(intent.charge(charge_id)?.body(intent))
+    }
+
+    /// A late success ([`crate::late`]): the intent's latest charge, still awaiting an answer,
+    /// succeeds as if the shopper had approved it, and Yabetoo's webhook says so. Nothing
+    /// changes for an intent that already succeeded.
+    pub fn succeed_late(&self, intent_id: &str) -> Result<(), Refusal> {
+        let charge_id = {
+            let intents = self.intents();
+            let intent = intents.get(intent_id).ok_or(Refusal::Unknown)?;
+            let Some(charge) = intent.charges.last() else {
+                return Err(Refusal::Conflict(
+                    "the intent was never confirmed: no charge awaits an answer".into(),
+                ));
+            };
+            match charge.state {
+                ChargeState::Processing => charge.id.clone(),
+                ChargeState::Settled(Outcome::Succeeded) => return Ok(()),
+                ChargeState::Settled(outcome) => {
+                    return Err(Refusal::Conflict(format!(
+                        "the intent's latest charge is already final: {}",
+                        outcome_status(outcome)
+                    )))
+                }
+            }
+        };
+        match self.settle(intent_id, &charge_id, Outcome::Succeeded) {
+            Some(_) => Ok(()),
+            // Settled some other way in between: answer as for that.
+            None => self.succeed_late(intent_id),
+        }
     }
 
     /// The prompts waiting for a person, soonest to expire first, optionally for one number

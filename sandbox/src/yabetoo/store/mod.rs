@@ -207,4 +207,9 @@ impl Sandbox {
     pub fn held_intents(&self) -> Vec<HeldIntent> {
         self.intents().values().map(Intent::held).collect()
     }
+
+    /// One intent as [`crate::inspect`] shows it.
+    pub fn held_intent(&self, intent_id: &str) -> Option<HeldIntent> {
+        self.intents().get(intent_id).map(Intent::held)
+    }
 }

@@ -45,20 +45,26 @@ fn succeeded_is_a_success_without_failure() {
 }
 
 #[test]
-fn failed_keeps_the_providers_code_and_message() {
+fn failures_get_the_contracts_stable_codes_and_the_providers_words_stay_in_the_history() {
     let mapped = status(
         Source::Confirm,
         json!({ "status": "failed", "failureCode": "APPROVAL_REJECTED", "failureMessage": "The payer rejected the payment" }),
     );
     assert_eq!(mapped.status, PaymentStatus::Rejected);
+    let (code, message) = mapped.failure.unwrap();
+    assert_eq!(code, "declined");
+    assert!(!message.contains("payer"), "{message}");
     assert_eq!(
-        mapped.failure,
-        Some((
-            "APPROVAL_REJECTED".into(),
-            "The payer rejected the payment".into()
-        ))
+        mapped.raw,
+        "failed (APPROVAL_REJECTED: The payer rejected the payment)"
     );
-    assert_eq!(mapped.raw, "failed (APPROVAL_REJECTED)");
+    // Free text, as Yabetoo's document writes it.
+    let worded = status(
+        Source::Retrieve,
+        json!({ "status": "failed", "failureCode": "Insufficient funds", "failureMessage": "Insufficient funds" }),
+    );
+    assert_eq!(worded.failure.unwrap().0, "insufficient_funds");
+    assert_eq!(worded.raw, "failed (Insufficient funds)");
 }
 
 #[test]
@@ -67,15 +73,9 @@ fn low_balance_becomes_insufficient_funds() {
         Source::Retrieve,
         json!({ "status": "failed", "failure_code": "LOW_BALANCE_OR_PAYEE_LIMIT_REACHED_OR_NOT_ALLOWED", "failure_message": "Balance too low" }),
     );
-    assert_eq!(
-        mapped.failure,
-        Some(("insufficient_funds".into(), "Balance too low".into()))
-    );
+    assert_eq!(mapped.failure.unwrap().0, "insufficient_funds");
     let short = map_status(Source::Confirm, "failed", Some("LOW_BALANCE"), None).unwrap();
-    assert_eq!(
-        short.failure,
-        Some(("insufficient_funds".into(), "LOW_BALANCE".into()))
-    );
+    assert_eq!(short.failure.unwrap().0, "insufficient_funds");
 }
 
 #[test]
@@ -83,12 +83,12 @@ fn failed_without_reason_still_says_failed() {
     let mapped = status(Source::Retrieve, json!({ "status": "failed" }));
     assert_eq!(
         mapped.failure,
-        Some(("failed".into(), "The payment failed".into()))
+        Some(("failed".into(), "The payment failed.".into()))
     );
 }
 
 #[test]
-fn expired_is_expired_with_the_providers_message() {
+fn expired_is_expired_in_our_words() {
     let mapped = status(
         Source::Confirm,
         json!({ "status": "expired", "failureMessage": "Transaction timed out", "failureCode": "Transaction timed out" }),
@@ -96,7 +96,26 @@ fn expired_is_expired_with_the_providers_message() {
     assert_eq!(mapped.status, PaymentStatus::Expired);
     assert_eq!(
         mapped.failure,
-        Some(("expired".into(), "Transaction timed out".into()))
+        Some((
+            "expired".into(),
+            "The payment was not approved in time.".into()
+        ))
+    );
+    assert_eq!(mapped.raw, "expired (Transaction timed out)");
+}
+
+#[test]
+fn a_success_not_captured_is_no_outcome() {
+    let body =
+        json!({ "status": "succeeded", "captured": false, "amount": 5000, "currency": "xaf" });
+    assert!(matches!(
+        status_from_body(Source::Retrieve, &body),
+        Err(crate::providers::ProviderError::UnknownStatus(_))
+    ));
+    let captured = json!({ "status": "succeeded", "captured": true });
+    assert_eq!(
+        status_from_body(Source::Confirm, &captured).unwrap().status,
+        PaymentStatus::Succeeded
     );
 }
 

@@ -42,44 +42,47 @@ pub(super) fn read_answer(
             Some((_, message)) => format!("{message} ({})", answer.raw),
             None => format!("the provider answered {}", answer.raw),
         }),
-        Err(
-            error @ (ProviderError::Refused { .. }
-            | ProviderError::NotFound(_)
-            | ProviderError::Unauthorized(_)
-            | ProviderError::Unsupported(_)),
-        ) => Verdict::Refused(error.to_string()),
+        // Refused here, before anything was sent.
+        Err(error @ ProviderError::Unsupported(_)) => Verdict::Refused(error.to_string()),
+        // Any other error came back after the request left, a 4xx included: the provider may
+        // have acted on it (or on an earlier copy), so only a check or the merchant decides.
         Err(error) => Verdict::Unknown(error.to_string()),
     }
 }
 
-/// What a later check of the payment says about a pending operation.
+/// What a later check of the payment says about a pending operation. A check shows a capture
+/// (a reservation becomes a success), so a reservation still untouched after the grace is a
+/// capture never applied. Yassir documents its check's codes as 2, 3, 12 and 13 only: it may
+/// never show a refund or a release, so an unchanged status says nothing about them, and they
+/// stay pending until the provider shows them or the merchant settles them from its dashboard.
 pub(super) fn read_check(
     operation: &OperationRow,
     checked: PaymentStatus,
     grace_passed: bool,
 ) -> Verdict {
-    let untouched = match operation.kind {
-        OperationKind::Capture | OperationKind::Release => checked == PaymentStatus::PreAuthorized,
-        OperationKind::Refund => checked == operation.status_before,
-    };
     match (operation.kind, checked) {
         // A partial refund after a partial refund leaves the status as it was: the check cannot
         // tell whether this one was made.
         (OperationKind::Refund, PaymentStatus::PartiallyRefunded)
             if operation.status_before == PaymentStatus::PartiallyRefunded =>
         {
-            Verdict::Unknown(
-                "the provider's check cannot tell whether this refund was made: see its dashboard"
-                    .into(),
-            )
+            Verdict::Unknown(SEE_DASHBOARD.into())
         }
         (kind, status) if expected(kind, status) => Verdict::Done(status),
-        _ if untouched && grace_passed => Verdict::Refused(format!(
-            "the provider never applied it: the payment is still {checked} there"
-        )),
+        (OperationKind::Capture, PaymentStatus::PreAuthorized) if grace_passed => Verdict::Refused(
+            format!("the provider never applied it: the payment is still {checked} there"),
+        ),
+        (OperationKind::Refund | OperationKind::Release, status)
+            if status == operation.status_before && grace_passed =>
+        {
+            Verdict::Unknown(SEE_DASHBOARD.into())
+        }
         _ => Verdict::Unknown(format!("the payment is {checked} at the provider")),
     }
 }
+
+/// Why an operation stays pending when no check can show its outcome.
+const SEE_DASHBOARD: &str = "the provider's check cannot show whether this was made: look it up in the provider's dashboard and settle it (POST …/operations/{operation}/settle)";
 
 /// The payment once `operation` is done and the provider says `status`.
 pub(super) fn applied(

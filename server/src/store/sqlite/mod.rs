@@ -116,8 +116,8 @@ impl PaymentStore for SqliteStore {
         self.with(|connection| payments::list(connection, filter))
     }
 
-    async fn list_in_flight(&self) -> Result<Vec<PaymentRow>, StoreError> {
-        self.with(|connection| payments::list_in_flight(connection))
+    async fn list_followed_up(&self) -> Result<Vec<PaymentRow>, StoreError> {
+        self.with(|connection| payments::list_followed_up(connection))
     }
 
     async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError> {

@@ -5,18 +5,21 @@ use checkout_contract::{CaptureMethod, MethodKind, StatusChange};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{conversion_error, database};
-use crate::store::{Inserted, ListFilter, PaymentRow, StoreError};
+use crate::store::{Attention, Decider, Inserted, ListFilter, PaymentRow, StoreError};
 
-/// The statuses of [`IN_FLIGHT`](crate::store::IN_FLIGHT) and the paid ones, as SQL lists.
+/// The statuses of [`IN_FLIGHT`](crate::store::IN_FLIGHT), as an SQL list.
 const IN_FLIGHT_SQL: &str = "'processing', 'requires_action', 'awaiting_approval'";
-const PAID_SQL: &str = "'succeeded', 'pre_authorized', 'refunded', 'partially_refunded'";
 
 const COLUMNS: &str =
     "id, idempotency_key, request_fingerprint, order_ref, description, method, provider,
     amount_minor, currency, country_alpha3, capture_method, phone, status, provider_intent_id,
     provider_client_secret, pay_url, expires_at, end_user_message, support_email, support_phone,
     failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version,
-    order_expires_at, outcome_unknown, language";
+    order_expires_at, outcome_unknown, language, submitted_at, decided_by, attention";
+
+/// Payments that take their order: in flight, paid, or waiting for the merchant.
+const TAKES_ORDER_SQL: &str = "(status IN ('processing', 'requires_action', 'awaiting_approval',
+    'succeeded', 'pre_authorized', 'refunded', 'partially_refunded') OR attention IS NOT NULL)";
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
     let method: String = row.get(5)?;
@@ -66,7 +69,24 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
         order_expires_at: row.get(27)?,
         outcome_unknown: row.get(28)?,
         language: row.get(29)?,
+        submitted_at: row.get(30)?,
+        decided_by: read_named(row, 31, Decider::parse)?,
+        attention: read_named(row, 32, Attention::parse)?,
     })
+}
+
+/// An optional column holding one of a fixed set of names.
+fn read_named<T>(
+    row: &Row<'_>,
+    index: usize,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<Option<T>> {
+    let Some(name) = row.get::<_, Option<String>>(index)? else {
+        return Ok(None);
+    };
+    parse(&name)
+        .map(Some)
+        .ok_or_else(|| conversion_error(index, format!("unknown value `{name}`")))
 }
 
 /// The compare-and-set write of a payment (see
@@ -85,7 +105,8 @@ pub(super) fn write_payment(
                 provider_client_secret = ?6, pay_url = ?7, expires_at = ?8, end_user_message = ?9,
                 support_email = ?10, support_phone = ?11, failure_code = ?12, failure_message = ?13,
                 captured_minor = ?14, refunded_minor = ?15, updated_at = ?16,
-                order_expires_at = ?17, outcome_unknown = ?18,
+                order_expires_at = ?17, outcome_unknown = ?18, submitted_at = ?19,
+                decided_by = ?20, attention = ?21,
                 version = version + 1
              WHERE id = ?1 AND version = ?2",
             params![
@@ -107,6 +128,9 @@ pub(super) fn write_payment(
                 row.updated_at,
                 row.order_expires_at,
                 row.outcome_unknown,
+                row.submitted_at,
+                row.decided_by.map(Decider::as_str),
+                row.attention.map(Attention::as_str),
             ],
         )
         .map_err(database)?;
@@ -120,13 +144,14 @@ pub(super) fn write_payment(
         version: row.version + 1,
         ..row.clone()
     };
-    if let Some(event) = crate::webhooks::events::new_event(&before, &written, live) {
+    for event in crate::webhooks::events::new_events(&before, &written, live) {
         super::outbox::insert_event(transaction, &event, super::unix_millis())?;
     }
     Ok(written)
 }
 
-/// The payment of `order_ref` other than `except` that is in flight or paid.
+/// The payment of `order_ref` other than `except` that takes the order (in flight, paid, or
+/// waiting for the merchant).
 pub(super) fn order_attempt(
     connection: &Connection,
     order_ref: &str,
@@ -135,7 +160,7 @@ pub(super) fn order_attempt(
     connection
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM payments
-             WHERE order_ref = ?1 AND id != ?2 AND status IN ({IN_FLIGHT_SQL}, {PAID_SQL})
+             WHERE order_ref = ?1 AND id != ?2 AND {TAKES_ORDER_SQL}
              ORDER BY created_at DESC LIMIT 1"
         ))
         .map_err(database)?
@@ -195,7 +220,7 @@ pub(super) fn insert_or_get(
             &format!(
                 "INSERT INTO payments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
                  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,
-                 ?28, ?29, ?30)"
+                 ?28, ?29, ?30, ?31, ?32, ?33)"
             ),
             params![
                 row.id,
@@ -228,6 +253,9 @@ pub(super) fn insert_or_get(
                 row.order_expires_at,
                 row.outcome_unknown,
                 row.language,
+                row.submitted_at,
+                row.decided_by.map(Decider::as_str),
+                row.attention.map(Attention::as_str),
             ],
         )
         .map_err(database)?;
@@ -301,11 +329,12 @@ pub(super) fn list(
     rows.collect::<Result<_, _>>().map_err(database)
 }
 
-pub(super) fn list_in_flight(connection: &Connection) -> Result<Vec<PaymentRow>, StoreError> {
+pub(super) fn list_followed_up(connection: &Connection) -> Result<Vec<PaymentRow>, StoreError> {
     let mut statement = connection
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM payments
-             WHERE status IN ({IN_FLIGHT_SQL})
+             WHERE (status IN ({IN_FLIGHT_SQL}) OR attention IS NOT NULL
+                    OR (decided_by = 'server' AND submitted_at IS NOT NULL))
                AND provider_intent_id IS NOT NULL
              ORDER BY created_at"
         ))
@@ -325,6 +354,7 @@ pub(super) fn update_claiming_order(
     let transaction = connection.transaction().map_err(database)?;
     if let Some(other) = order_attempt(&transaction, &row.order_ref, &row.id)? {
         return Err(StoreError::OrderTaken {
+            on_hold: other.attention.is_some(),
             payment_id: other.id,
             status: other.status,
         });

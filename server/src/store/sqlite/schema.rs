@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS payments (
     order_expires_at TEXT,
     outcome_unknown TEXT,
     language TEXT,
+    submitted_at TEXT,
+    decided_by TEXT,
+    attention TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     version INTEGER NOT NULL
@@ -110,10 +113,13 @@ CREATE TABLE IF NOT EXISTS inbound_webhooks (
 ";
 
 /// Columns added since the first schema, for databases created before them.
-const ADDED_COLUMNS: [(&str, &str); 3] = [
+const ADDED_COLUMNS: [(&str, &str); 6] = [
     ("order_expires_at", "TEXT"),
     ("outcome_unknown", "TEXT"),
     ("language", "TEXT"),
+    ("submitted_at", "TEXT"),
+    ("decided_by", "TEXT"),
+    ("attention", "TEXT"),
 ];
 
 /// Brings a database made by an earlier version up to the current columns.
