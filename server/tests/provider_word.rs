@@ -459,3 +459,48 @@ async fn mobile_money_failures_carry_stable_codes_and_never_the_providers_words(
         "{done} / {said}"
     );
 }
+
+/// The payment as the merchant's list shows it: stored, without a check at the provider.
+async fn listed(server: &TestServer, id: &str) -> Value {
+    let (status, body) = server.admin_get("/api/v1/admin/payments?limit=100").await;
+    assert_eq!(status, 200, "{body}");
+    body["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|payment| payment["id"] == id)
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn a_providers_webhook_about_a_payment_the_server_closed_prompts_a_check() {
+    // No reconcile and no polls after the close: only the provider's webhook can tell.
+    let server = start(&[
+        ("PROVIDER_TIMEOUT_MS", "700"),
+        ("UNKNOWN_OUTCOME_GRACE_MS", "300"),
+    ])
+    .await;
+    let (_, created) = create(&server, "demo-dz", wallet("+213555000001")).await;
+    let id = created["id"].as_str().unwrap().to_string();
+    closed_by_the_server(&server, &id, "yassir", yassir()).await;
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    let intent = listed(&server, &id).await["provider_intent_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, body) = server
+        .post(&format!("/sandbox/intents/{intent}/succeed"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let stored = listed(&server, &id).await;
+        if stored["status"] == "succeeded" {
+            assert_eq!(stored["decided_by"], "provider", "{stored}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{stored}");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}

@@ -105,6 +105,10 @@ fn error_notice(kind: &ErrorKind) -> Notice {
             "order_in_progress",
             "Another payment of this order is under way.",
         ),
+        ErrorKind::OrderOnHold => Notice::error(
+            "order_on_hold",
+            "A payment of this order is being checked by the shop.",
+        ),
         ErrorKind::OrderExpired => {
             Notice::error("order_expired", "The order can no longer be paid.")
         }

@@ -78,6 +78,7 @@ pub enum Msg {
     NotSubmittedError,
     OrderPaidError,
     OrderInProgressError,
+    OrderOnHoldError,
     OrderExpiredError,
     RedirectError,
     // Countries

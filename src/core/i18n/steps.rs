@@ -79,6 +79,7 @@ pub fn step_text(lang: Lang, step: &Step) -> Option<StepText> {
                 ErrorKind::PaymentFailed { .. } => Msg::PaymentFailedError,
                 ErrorKind::OrderPaid => Msg::OrderPaidError,
                 ErrorKind::OrderInProgress => Msg::OrderInProgressError,
+                ErrorKind::OrderOnHold => Msg::OrderOnHoldError,
                 ErrorKind::OrderExpired => Msg::OrderExpiredError,
                 ErrorKind::MissingRedirect | ErrorKind::UnsafeRedirect => Msg::RedirectError,
             };

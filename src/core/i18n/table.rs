@@ -191,6 +191,11 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
             "Un paiement de cette commande est déjà en cours. Attendez son résultat avant de payer à nouveau.",
             "هناك عملية دفع جارية لهذا الطلب. انتظر نتيجتها قبل الدفع مرة أخرى.",
         ],
+        OrderOnHoldError => [
+            "The shop is checking an earlier payment of this order with the payment provider. Contact the shop before paying again.",
+            "La boutique vérifie un paiement précédent de cette commande auprès du prestataire de paiement. Contactez la boutique avant de payer à nouveau.",
+            "يتحقّق المتجر من عملية دفع سابقة لهذا الطلب لدى مزوّد الدفع. تواصل مع المتجر قبل الدفع مرة أخرى.",
+        ],
         OrderExpiredError => [
             "This order can no longer be paid. Return to the shop to place it again.",
             "Cette commande ne peut plus être payée. Retournez sur la boutique pour la passer à nouveau.",

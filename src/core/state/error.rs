@@ -37,6 +37,9 @@ impl RequestError {
             } if body.code == "order_in_progress" => ErrorKind::OrderInProgress,
             RequestError::Http {
                 error: Some(body), ..
+            } if body.code == "order_on_hold" => ErrorKind::OrderOnHold,
+            RequestError::Http {
+                error: Some(body), ..
             } if body.code == "order_expired" => ErrorKind::OrderExpired,
             RequestError::Http { error, .. } => ErrorKind::Refused {
                 code: error
@@ -72,6 +75,9 @@ pub enum ErrorKind {
     OrderPaid,
     /// Another payment of this order is under way.
     OrderInProgress,
+    /// A payment of this order waits for the shop to check it with the provider (the shopper
+    /// may have paid): nobody pays the order again until then.
+    OrderOnHold,
     /// The order can no longer be paid (its token expired).
     OrderExpired,
 }

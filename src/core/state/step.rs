@@ -64,7 +64,7 @@ impl Step {
         use ShopperAction as A;
         match self {
             Step::Error {
-                kind: ErrorKind::OrderPaid | ErrorKind::OrderExpired,
+                kind: ErrorKind::OrderPaid | ErrorKind::OrderOnHold | ErrorKind::OrderExpired,
                 ..
             } => &[],
             Step::Error {

@@ -639,6 +639,7 @@ fn order_errors_are_told_apart_by_their_code() {
         }),
     };
     assert_eq!(error("order_already_paid").kind(), ErrorKind::OrderPaid);
+    assert_eq!(error("order_on_hold").kind(), ErrorKind::OrderOnHold);
     assert_eq!(
         error("order_in_progress").kind(),
         ErrorKind::OrderInProgress
