@@ -2,6 +2,7 @@
 // a headless Chromium driven through playwright-core.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,9 @@ const root = resolve(import.meta.dirname, '..');
 const require = createRequire(join(root, '.tools', 'package.json'));
 const { chromium } = require('playwright-core');
 
-export const ADMIN_TOKEN = 'admin_test_token';
+// Secrets of this run's own: live mode refuses every value written in the repository.
+export const ADMIN_TOKEN = `e2e_${randomBytes(24).toString('base64url')}`;
+const ORDER_SIGNING_SECRET = `e2e_${randomBytes(32).toString('base64url')}`;
 
 /** What a merchant's live deployment is given by the providers (here, by the sandbox in their place). */
 const LIVE_CREDENTIALS = {
@@ -99,7 +102,7 @@ export async function startDemo({ live = false, env = {} } = {}) {
         YABETOO_BASE_URL: `${sandbox.base}/sandbox/yabetoo`,
         YABETOO_SECRET_KEY: LIVE_CREDENTIALS.yabetooSecretKey,
         ADMIN_TOKEN,
-        ORDER_SIGNING_SECRET: 'a-merchant-signing-secret-of-32-chars-or-more',
+        ORDER_SIGNING_SECRET,
         REDIRECT_ORIGINS: sandbox.base,
       }
     : {};

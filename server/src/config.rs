@@ -9,6 +9,9 @@ use checkout_sandbox::SandboxConfig;
 
 use crate::orders::Coverage;
 use crate::providers::{yabetoo, yassir, YabetooConfig, YassirConfig};
+use crate::secrets::{
+    self, SANDBOX_ADMIN_TOKEN, SANDBOX_ORDER_SIGNING_SECRET, SANDBOX_WEBHOOK_SECRET,
+};
 
 /// Yassir's production API, the one host whose OTP pages the server knows by default.
 pub const YASSIR_PRODUCTION: &str = "https://api.payment.yassir.io";
@@ -98,8 +101,6 @@ pub struct WebhookConfig {
     pub yassir_secret: Option<Secret>,
 }
 
-/// The secret of the merchant's webhooks on a sandbox server when `WEBHOOK_SECRET` is not set.
-pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_Y2hlY2tvdXQtc2FuZGJveC13ZWJob29rLWtleQ==";
 /// Where a sandbox server sends the merchant's events when `WEBHOOK_URLS` is not set: the
 /// demo's receiver, on the server itself.
 pub const DEMO_RECEIVER_PATH: &str = "/demo/webhooks";
@@ -142,11 +143,6 @@ impl From<checkout_sandbox::ConfigError> for ConfigError {
         }
     }
 }
-
-/// The order-signing secret of a sandbox server when `ORDER_SIGNING_SECRET` is not set.
-pub const SANDBOX_ORDER_SIGNING_SECRET: &str = "sandbox-order-signing-secret-not-for-production";
-/// The admin token of a sandbox server when `ADMIN_TOKEN` is not set.
-pub const SANDBOX_ADMIN_TOKEN: &str = "admin_test_token";
 
 impl Config {
     /// Reads the process environment.
@@ -300,6 +296,10 @@ impl Config {
 
         let admin_token_is_default = lookup("ADMIN_TOKEN").is_none();
         let admin_token = match (lookup("ADMIN_TOKEN"), mode) {
+            (Some(token), ProviderMode::Live) => {
+                live_secret("ADMIN_TOKEN", &token, LIVE_ADMIN_TOKEN_LENGTH)?;
+                Secret(token)
+            }
             (Some(token), _) if token.len() >= 16 => Secret(token),
             (Some(_), _) => {
                 return Err(ConfigError {
@@ -388,6 +388,10 @@ impl Config {
         )?);
 
         let order_signing_secret = match (lookup("ORDER_SIGNING_SECRET"), mode) {
+            (Some(secret), ProviderMode::Live) => {
+                live_secret("ORDER_SIGNING_SECRET", &secret, 32)?;
+                Some(Secret(secret))
+            }
             (Some(secret), _) if secret.len() >= 32 => Some(Secret(secret)),
             (Some(_), _) => {
                 return Err(ConfigError {
@@ -512,6 +516,9 @@ fn webhook_config(
             variable: "WEBHOOK_SECRET",
             message: error.to_string(),
         })?;
+        if mode == ProviderMode::Live {
+            refuse_published("WEBHOOK_SECRET", secret.expose())?;
+        }
     }
     if !urls.is_empty() && secrets.is_empty() {
         return Err(ConfigError {
@@ -542,6 +549,14 @@ fn webhook_config(
             })
             .map(Secret)
     };
+    // The providers issue their secrets: only the published ones are refused.
+    if mode == ProviderMode::Live {
+        for variable in ["YABETOO_WEBHOOK_SECRET", "YASSIR_WEBHOOK_SECRET"] {
+            if let Some(secret) = lookup(variable) {
+                refuse_published(variable, &secret)?;
+            }
+        }
+    }
     Ok(WebhookConfig {
         urls,
         secrets,
@@ -602,6 +617,28 @@ fn refuse_the_sandbox(
                 &format!("`{url}` is this server's own sandbox"),
             ));
         }
+    }
+    Ok(())
+}
+
+/// The shortest admin token live mode takes.
+const LIVE_ADMIN_TOKEN_LENGTH: usize = 24;
+
+/// A secret the merchant chooses for live mode: none the project publishes, none too short or
+/// too simple.
+fn live_secret(variable: &'static str, value: &str, min_length: usize) -> Result<(), ConfigError> {
+    match secrets::refusal(value, min_length) {
+        Some(message) => Err(ConfigError { variable, message }),
+        None => Ok(()),
+    }
+}
+
+fn refuse_published(variable: &'static str, value: &str) -> Result<(), ConfigError> {
+    if secrets::published(value) {
+        return Err(ConfigError {
+            variable,
+            message: "is a value published with this project (the sandbox's, an example's or a test's): live mode needs your own".into(),
+        });
     }
     Ok(())
 }
@@ -698,6 +735,89 @@ mod tests {
         );
     }
 
+    /// A secret of this run's own: live mode refuses every value written in the repository.
+    fn fresh_secret() -> &'static str {
+        Box::leak(crate::service::random_id("live").into_boxed_str())
+    }
+
+    /// A `whsec_` secret of this run's own.
+    fn fresh_whsec() -> &'static str {
+        use base64::Engine;
+        let key: [u8; 32] = rand::random();
+        let encoded = base64::engine::general_purpose::STANDARD.encode(key);
+        Box::leak(format!("whsec_{encoded}").into_boxed_str())
+    }
+
+    #[test]
+    fn live_mode_refuses_every_published_secret_and_weak_ones() {
+        let base = [
+            ("PROVIDER_MODE", "live"),
+            ("YASSIR_BASE_URL", "https://api.payment.yassir.io"),
+            ("YASSIR_CLIENT_ID", "client"),
+            ("YASSIR_CLIENT_SECRET", "secret"),
+            ("YASSIR_SERVICE", "SHOP"),
+            ("YABETOO_BASE_URL", "https://pay.api.yabetoopay.com"),
+            ("YABETOO_SECRET_KEY", "sk_live_x"),
+            ("ADMIN_TOKEN", fresh_secret()),
+            (
+                "ORDER_SIGNING_SECRET",
+                Box::leak(format!("{}{}", fresh_secret(), fresh_secret()).into_boxed_str()),
+            ),
+            ("WEBHOOK_URLS", "https://shop.example/hooks"),
+            ("WEBHOOK_SECRET", fresh_whsec()),
+            ("YABETOO_WEBHOOK_SECRET", fresh_whsec()),
+            ("YASSIR_WEBHOOK_SECRET", fresh_whsec()),
+        ];
+        let with = |variable: &'static str, value: &'static str| {
+            let mut pairs: Vec<_> = base
+                .iter()
+                .filter(|(name, _)| *name != variable)
+                .copied()
+                .collect();
+            pairs.push((variable, value));
+            config(&pairs)
+        };
+        if let Err(error) = config(&base) {
+            panic!("{}: {}", error.variable, error.message);
+        }
+        let published = [
+            ("ADMIN_TOKEN", crate::secrets::SANDBOX_ADMIN_TOKEN),
+            (
+                "ORDER_SIGNING_SECRET",
+                crate::secrets::SANDBOX_ORDER_SIGNING_SECRET,
+            ),
+            (
+                "ORDER_SIGNING_SECRET",
+                "a-merchant-signing-secret-of-32-chars-or-more",
+            ),
+            ("WEBHOOK_SECRET", crate::secrets::SANDBOX_WEBHOOK_SECRET),
+            (
+                "YABETOO_WEBHOOK_SECRET",
+                checkout_sandbox::yabetoo::WEBHOOK_SECRET,
+            ),
+            (
+                "YASSIR_WEBHOOK_SECRET",
+                checkout_sandbox::yassir::WEBHOOK_SECRET,
+            ),
+        ];
+        for (variable, value) in published {
+            let error = with(variable, value).unwrap_err();
+            assert_eq!(error.variable, variable);
+            assert!(error.message.contains("published"), "{}", error.message);
+            assert!(!error.message.contains(value), "the error shows no secret");
+        }
+        let short = with("ADMIN_TOKEN", "Zq8#kP2mXv4!").unwrap_err();
+        assert!(short.message.contains("at least 24"), "{}", short.message);
+        let simple = with(
+            "ORDER_SIGNING_SECRET",
+            "abababababababababababababababababab",
+        )
+        .unwrap_err();
+        assert!(simple.message.contains("too simple"), "{}", simple.message);
+        // The sandbox keeps its well-known defaults.
+        assert!(config(&[]).is_ok());
+    }
+
     #[test]
     fn webhook_settings_are_checked() {
         let live = [
@@ -708,7 +828,7 @@ mod tests {
             ("YASSIR_SERVICE", "SHOP"),
             ("YABETOO_BASE_URL", "https://pay.api.yabetoopay.com"),
             ("YABETOO_SECRET_KEY", "sk_live_x"),
-            ("ADMIN_TOKEN", "a-long-enough-admin-token"),
+            ("ADMIN_TOKEN", fresh_secret()),
         ];
         let with = |extra: &[(&'static str, &'static str)]| {
             let mut pairs = live.to_vec();
@@ -723,10 +843,7 @@ mod tests {
         assert_eq!(error.variable, "WEBHOOK_SECRET");
         let error = with(&[
             ("WEBHOOK_URLS", "http://shop.example/hooks"),
-            (
-                "WEBHOOK_SECRET",
-                "whsec_Y2hlY2tvdXQtc2FuZGJveC13ZWJob29rLWtleQ==",
-            ),
+            ("WEBHOOK_SECRET", fresh_whsec()),
         ])
         .unwrap_err();
         assert_eq!(error.variable, "WEBHOOK_URLS");
@@ -738,12 +855,15 @@ mod tests {
         assert_eq!(error.variable, "WEBHOOK_SECRET");
         assert!(!error.message.contains("not-a-whsec"));
         let rotating = with(&[
-            ("WEBHOOK_URLS", "https://shop.example/hooks, https://erp.example/in"),
+            (
+                "WEBHOOK_URLS",
+                "https://shop.example/hooks, https://erp.example/in",
+            ),
             (
                 "WEBHOOK_SECRET",
-                "whsec_Y2hlY2tvdXQtc2FuZGJveC13ZWJob29rLWtleQ== whsec_bmV4dC1zYW5kYm94LXdlYmhvb2stc2lnbmluZy1rZXk=",
+                Box::leak(format!("{} {}", fresh_whsec(), fresh_whsec()).into_boxed_str()),
             ),
-            ("YABETOO_WEBHOOK_SECRET", "whsec_from_the_dashboard"),
+            ("YABETOO_WEBHOOK_SECRET", fresh_whsec()),
         ])
         .unwrap();
         assert_eq!(rotating.webhooks.urls.len(), 2);
@@ -766,7 +886,7 @@ mod tests {
                 ("YASSIR_SERVICE", "SHOP"),
                 ("YABETOO_BASE_URL", "https://pay.api.yabetoopay.com"),
                 ("YABETOO_SECRET_KEY", "sk_live_issued"),
-                ("ADMIN_TOKEN", "a-long-enough-admin-token"),
+                ("ADMIN_TOKEN", fresh_secret()),
             ];
             all.extend_from_slice(pairs);
             config(&all)
@@ -822,7 +942,7 @@ mod tests {
             ("YASSIR_SERVICE", "EXT_SHOP"),
             ("YABETOO_BASE_URL", "https://pay.sandbox.yabetoopay.com"),
             ("YABETOO_SECRET_KEY", key),
-            ("ADMIN_TOKEN", "a-long-enough-admin-token"),
+            ("ADMIN_TOKEN", fresh_secret()),
         ];
         pairs.extend_from_slice(more);
         config(&pairs)

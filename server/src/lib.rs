@@ -9,6 +9,7 @@ pub mod limits;
 pub mod order_token;
 pub mod orders;
 pub mod providers;
+pub mod secrets;
 pub mod service;
 pub mod store;
 mod validate;

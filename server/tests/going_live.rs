@@ -319,6 +319,7 @@ async fn standalone_sandbox() -> String {
 async fn live_server(sandbox: &str, yabetoo_key: &str) -> TestServer {
     let yassir = format!("{sandbox}{YASSIR_MOUNT}");
     let yabetoo = format!("{sandbox}{YABETOO_MOUNT}");
+    let (admin, signing) = (common::fresh_secret(), common::fresh_secret());
     start(&[
         ("PROVIDER_MODE", "live"),
         ("YASSIR_BASE_URL", yassir.as_str()),
@@ -327,12 +328,9 @@ async fn live_server(sandbox: &str, yabetoo_key: &str) -> TestServer {
         ("YASSIR_SERVICE", "EXT_SHOP"),
         ("YABETOO_BASE_URL", yabetoo.as_str()),
         ("YABETOO_SECRET_KEY", yabetoo_key),
-        ("ADMIN_TOKEN", common::ADMIN),
+        ("ADMIN_TOKEN", admin.as_str()),
         ("REDIRECT_ORIGINS", sandbox),
-        (
-            "ORDER_SIGNING_SECRET",
-            "a-merchant-signing-secret-of-32-chars-or-more",
-        ),
+        ("ORDER_SIGNING_SECRET", signing.as_str()),
     ])
     .await
 }

@@ -52,6 +52,7 @@ async fn the_sandboxs_otp_page_is_not_framed_either() {
 
 #[tokio::test]
 async fn live_mode_has_no_demo_catalog_and_no_sandbox() {
+    let admin = common::fresh_secret();
     let server = start(&[
         ("PROVIDER_MODE", "live"),
         ("YASSIR_BASE_URL", "http://127.0.0.1:9/yassir"),
@@ -60,7 +61,7 @@ async fn live_mode_has_no_demo_catalog_and_no_sandbox() {
         ("YASSIR_SERVICE", "SHOP"),
         ("YABETOO_BASE_URL", "http://127.0.0.1:9/yabetoo"),
         ("YABETOO_SECRET_KEY", "sk_live_value"),
-        ("ADMIN_TOKEN", "a-live-admin-token-of-some-length"),
+        ("ADMIN_TOKEN", admin.as_str()),
         ("REDIRECT_ORIGINS", "http://127.0.0.1:9"),
         (
             "EXAMPLES_DIR",
@@ -221,4 +222,76 @@ async fn bodies_schemathesis_found_are_answered_as_the_schema_says() {
         )
         .await;
     assert_eq!(status, 400, "{body}");
+}
+
+/// Started as a merchant would start it, with a value copied from this repository: the server
+/// refuses to run live on it and says which variable and which rule.
+#[test]
+fn a_live_start_with_a_published_secret_exits_with_a_clear_error() {
+    let fresh = common::fresh_secret();
+    let live = [
+        ("PROVIDER_MODE", "live"),
+        ("PORT", "0"),
+        ("YASSIR_BASE_URL", "https://api.payment.yassir.io"),
+        ("YASSIR_CLIENT_ID", "live_client"),
+        ("YASSIR_CLIENT_SECRET", "live_secret_value"),
+        ("YASSIR_SERVICE", "SHOP"),
+        ("YABETOO_BASE_URL", "https://pay.api.yabetoopay.com"),
+        ("YABETOO_SECRET_KEY", "sk_live_value"),
+    ];
+    for (variable, value, rule) in [
+        ("ADMIN_TOKEN", "admin_test_token", "published"),
+        ("ADMIN_TOKEN", "short-token-123", "at least 24"),
+        (
+            "ORDER_SIGNING_SECRET",
+            "a-merchant-signing-secret-of-32-chars-or-more",
+            "published",
+        ),
+    ] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_checkout-server"));
+        command.env_clear().envs(live).env(variable, value);
+        if variable != "ADMIN_TOKEN" {
+            command.env("ADMIN_TOKEN", &fresh);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{variable}={value}");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains(variable) && said.contains(rule), "{said}");
+        assert!(!said.contains(value), "the error shows no secret: {said}");
+    }
+}
+
+/// Submits naming someone's number to payments that do not exist (or do not take a submit)
+/// prompt nobody, so they cannot use up that phone's allowance and lock its owner out.
+#[tokio::test]
+async fn refused_submits_cannot_lock_a_phone_out() {
+    let server = start(&[("RATE_LIMIT_PER_PHONE_PER_HOUR", "2")]).await;
+    let victim = json!({"type": "mobile_money", "country": "cg", "operator": "airtel", "msisdn": "242066000001"});
+    for attempt in 0..5 {
+        let (status, body) = server
+            .post(
+                &format!("/api/v1/payments/pay_missing{attempt}/submit"),
+                victim.clone(),
+            )
+            .await;
+        assert_eq!(status, 404, "{body}");
+    }
+    // A Yassir Cash payment submitted as mobile money: refused, nobody prompted.
+    let (_, wallet) = server
+        .create(
+            &format!("k-{}", common::unique()),
+            json!({"order": "demo-dz", "method": "yassir_cash", "phone": "+213555000001"}),
+        )
+        .await;
+    let id = wallet["id"].as_str().unwrap();
+    let (status, body) = server
+        .post(&format!("/api/v1/payments/{id}/submit"), victim.clone())
+        .await;
+    assert_eq!(status, 422, "{body}");
+    // The owner's real payment still reaches the phone.
+    let (status, payment) = server
+        .momo_payment("demo-cg", "cg", "airtel", "242066000001")
+        .await;
+    assert_eq!(status, 200, "{payment}");
+    assert_eq!(payment["status"], "awaiting_approval", "{payment}");
 }

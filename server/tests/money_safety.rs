@@ -70,6 +70,11 @@ async fn a_token_order_is_paid_once_and_a_second_tab_resumes_the_attempt_in_flig
     let (status, refused) = create_yassir(&server, &token, "+213555000002").await;
     assert_eq!(status, 409, "{refused}");
     assert_eq!(refused["error"]["code"], "order_already_paid");
+    // Whoever holds the order is not handed the id of the payment that paid it.
+    assert!(
+        !refused["error"]["message"].as_str().unwrap().contains(id),
+        "{refused}"
+    );
     assert_eq!(
         server.payment_count().await,
         1,

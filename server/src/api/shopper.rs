@@ -133,12 +133,9 @@ pub async fn payments_submit(
             state.service.coverage(),
         )?),
     };
-    // Each submit texts or prompts a phone: the Yassir wallet's (given at create) or the MSISDN.
-    let phone = match &details {
-        SubmitDetails::YassirCash => state.service.wallet_phone(&id).await?,
-        SubmitDetails::MobileMoney(details) => Some(details.msisdn.clone()),
-    };
-    if let Some(phone) = phone {
+    // Each submit texts or prompts a phone: the Yassir wallet's (given at create) or the MSISDN,
+    // charged only once the payment is known to take this submit.
+    if let Some(phone) = state.service.phone_to_prompt(&id, &details).await? {
         state.limits.check_phone(&phone)?;
     }
     Ok(Json(state.service.submit(&id, details).await?))

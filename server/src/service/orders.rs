@@ -92,9 +92,9 @@ impl PaymentService {
         match self.inner.store.order_attempt(&order.reference).await? {
             // A replay of the create that made it: answered as any replay.
             Some(existing) if existing.idempotency_key == key => Ok(OrderAttempt::Free),
-            Some(existing) if existing.status.is_paid() => Err(already_paid(&existing.id)),
+            Some(existing) if existing.status.is_paid() => Err(already_paid()),
             Some(existing) if existing.attention.is_some() && existing.status.is_final() => {
-                Err(on_hold(&existing.id))
+                Err(on_hold())
             }
             Some(existing) => Ok(OrderAttempt::InFlight(Box::new(existing))),
             None => Ok(OrderAttempt::Free),
@@ -102,35 +102,33 @@ impl PaymentService {
     }
 }
 
-/// The answer to paying an order that another payment has paid.
-pub(super) fn already_paid(payment_id: &str) -> ServiceError {
-    ServiceError::conflict(
-        "order_already_paid",
-        format!("this order is already paid (payment `{payment_id}`)"),
-    )
+/// The answer to paying an order that another payment has paid. No answer names another
+/// payment: a payment id must not leak to whoever holds the order.
+pub(super) fn already_paid() -> ServiceError {
+    ServiceError::conflict("order_already_paid", "this order is already paid")
 }
 
 /// The answer to paying an order whose payment waits for the merchant: the shopper may have
 /// paid, so nobody pays it again until the merchant has looked.
-pub(super) fn on_hold(payment_id: &str) -> ServiceError {
+pub(super) fn on_hold() -> ServiceError {
     ServiceError::conflict(
         "order_on_hold",
-        format!("a payment of this order (`{payment_id}`) waits for the shop to check it with the provider; the order cannot be paid again until then"),
+        "a payment of this order waits for the shop to check it with the provider; the order cannot be paid again until then",
     )
 }
 
 /// The answer to submitting a payment while another payment of its order is in flight, paid,
 /// or waiting for the merchant.
-pub(super) fn order_taken(payment_id: &str, status: PaymentStatus, held: bool) -> ServiceError {
+pub(super) fn order_taken(status: PaymentStatus, held: bool) -> ServiceError {
     if status.is_paid() {
-        already_paid(payment_id)
+        already_paid()
     } else if held && status.is_final() {
-        on_hold(payment_id)
+        on_hold()
     } else {
         ServiceError::conflict(
             "order_in_progress",
             format!(
-                "payment `{payment_id}` of this order is `{status}`: wait for its outcome (poll it) before paying the order again"
+                "another payment of this order is `{status}`: wait for its outcome before paying the order again"
             ),
         )
     }

@@ -33,16 +33,28 @@ fn read_answer(result: Result<ProviderStatus, ProviderError>) -> SubmitAnswer {
 }
 
 impl PaymentService {
-    /// The wallet phone a Yassir Cash payment was created for (`None` for another method).
-    pub async fn wallet_phone(&self, id: &str) -> Result<Option<String>, ServiceError> {
-        let row = self.load(id).await?;
-        Ok((row.method == MethodKind::YassirCash)
-            .then_some(row.phone)
-            .flatten())
+    /// The phone a submit of `details` would prompt (the Yassir wallet given at create, or the
+    /// MSISDN), once the payment is known to exist and to take this submit: a refused submit
+    /// prompts nobody, so it must not use up that phone's allowance.
+    pub async fn phone_to_prompt(
+        &self,
+        id: &str,
+        details: &SubmitDetails,
+    ) -> Result<Option<String>, ServiceError> {
+        let row = self.submittable(id, details).await?;
+        Ok(match details {
+            SubmitDetails::YassirCash => row.phone,
+            SubmitDetails::MobileMoney(details) => Some(details.msisdn.clone()),
+        })
     }
 
-    /// Starts the payment with the shopper's method details.
-    pub async fn submit(&self, id: &str, details: SubmitDetails) -> Result<Payment, ServiceError> {
+    /// The payment, if it exists and takes a submit of `details`: created for that method, with
+    /// its provider intent, and not submitted yet.
+    async fn submittable(
+        &self,
+        id: &str,
+        details: &SubmitDetails,
+    ) -> Result<PaymentRow, ServiceError> {
         let row = self.load(id).await?;
         let submitted_method = match details {
             SubmitDetails::YassirCash => MethodKind::YassirCash,
@@ -74,6 +86,12 @@ impl PaymentService {
                 ),
             ));
         }
+        Ok(row)
+    }
+
+    /// Starts the payment with the shopper's method details.
+    pub async fn submit(&self, id: &str, details: SubmitDetails) -> Result<Payment, ServiceError> {
+        let row = self.submittable(id, &details).await?;
         if order_expired(&row) {
             let expired = ProviderStatus {
                 failure: Some((
@@ -155,10 +173,8 @@ impl PaymentService {
                 format!("payment `{}` is being submitted by another request", row.id),
             )),
             Err(StoreError::OrderTaken {
-                payment_id,
-                status,
-                on_hold,
-            }) => Err(order_taken(&payment_id, status, on_hold)),
+                status, on_hold, ..
+            }) => Err(order_taken(status, on_hold)),
             Err(error) => Err(error.into()),
         }
     }

@@ -9,12 +9,27 @@ use std::time::Duration;
 use checkout_server::config::Config;
 use serde_json::{json, Value};
 
+/// The admin token of a sandbox server (the sandbox's well-known default).
 pub const ADMIN: &str = "admin_test_token";
+
+/// A secret of this run's own, for live mode, which refuses every value written in the
+/// repository.
+pub fn fresh_secret() -> String {
+    use rand::Rng;
+    let suffix: String = rand::thread_rng()
+        .sample_iter(&rand::distributions::Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect();
+    format!("live_{suffix}")
+}
 
 pub struct TestServer {
     pub base: String,
     pub http: reqwest::Client,
     pub database: PathBuf,
+    /// The admin token the server was started with.
+    pub admin: String,
     handle: tokio::task::JoinHandle<()>,
     background: Option<checkout_server::Background>,
     state: Option<checkout_server::AppState>,
@@ -97,6 +112,10 @@ async fn start_with_config(
             .build()
             .unwrap(),
         database: database.to_path_buf(),
+        admin: vars
+            .get("ADMIN_TOKEN")
+            .cloned()
+            .unwrap_or_else(|| ADMIN.into()),
         handle,
         background: None,
         state: Some(state),
@@ -142,7 +161,7 @@ impl TestServer {
         let response = self
             .http
             .get(self.url(path))
-            .bearer_auth(ADMIN)
+            .bearer_auth(&self.admin)
             .send()
             .await
             .unwrap();
@@ -153,7 +172,7 @@ impl TestServer {
         let response = self
             .http
             .post(self.url(path))
-            .bearer_auth(ADMIN)
+            .bearer_auth(&self.admin)
             .json(&body)
             .send()
             .await
