@@ -403,7 +403,7 @@ pub struct PaymentRecord {
 /// Why a payment waits for the merchant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attention {
-    /// `no_definite_answer`, `amount_mismatch` or `paid_twice`.
+    /// `no_definite_answer`, `amount_mismatch`, `paid_twice` or `provider_disagrees`.
     pub code: String,
     pub message: String,
 }

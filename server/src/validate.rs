@@ -288,6 +288,16 @@ fn msisdn_in_plan(
     }
 }
 
+/// A merchant's free text (a note): at most `max` characters, no control character; trimmed,
+/// and blank is absent.
+pub fn note(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>, ServiceError> {
+    optional_text(field, value, max)
+}
+
 fn optional_text(
     field: &str,
     value: Option<String>,

@@ -207,6 +207,9 @@ pub async fn operations_settle(
     Ok(Json(record))
 }
 
+/// The longest note the merchant may keep with a resolution.
+const MAX_NOTE_CHARS: usize = 500;
+
 /// `POST /api/v1/admin/payments/{id}/resolve`: what the merchant saw in the provider's
 /// dashboard for a payment waiting for its attention.
 #[derive(Deserialize)]
@@ -224,6 +227,7 @@ pub async fn payments_resolve(
     Path(id): Path<String>,
     AppJson(request): AppJson<ResolvePayment>,
 ) -> Result<Json<PaymentRecord>, ApiError> {
+    let note = validate::note("note", request.note, MAX_NOTE_CHARS)?;
     let Some(outcome) = Resolution::parse(&request.outcome) else {
         return Err(ApiError::bad_request(
             "outcome",
@@ -232,7 +236,7 @@ pub async fn payments_resolve(
     };
     let record = state
         .service
-        .resolve_payment(&id, outcome, request.note.as_deref())
+        .resolve_payment(&id, outcome, note.as_deref())
         .await?;
     Ok(Json(record))
 }

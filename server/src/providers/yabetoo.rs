@@ -379,13 +379,16 @@ fn failure_of(
     let says = |words: &[&str]| words.iter().any(|word| said.contains(word));
     let code = if status == PaymentStatus::Canceled {
         "canceled"
-    } else if says(&["low_balance", "insufficient", "balance", "solde"]) {
+    } else if says(&["low_balance", "insufficient", "solde"]) {
         "insufficient_funds"
     } else if status == PaymentStatus::Expired || says(&["expired", "timeout", "timed out"]) {
         "expired"
     } else if says(&["reject", "declin", "refus", "denied"]) {
         "declined"
-    } else if says(&["not_allowed", "not allowed", "limit"]) {
+    } else if says(&["payee"]) {
+        // The receiving account's side, the merchant's: nothing the shopper can change.
+        "failed"
+    } else if says(&["not_allowed", "not allowed"]) {
         "not_allowed"
     } else {
         "failed"

@@ -1,10 +1,11 @@
 //! The merchant's word on a payment that waits for it: what the provider's dashboard shows,
 //! recorded with a note in the history. Only then is the payment's order freed or closed.
 
-use checkout_contract::{PaymentRecord, PaymentStatus};
+use checkout_contract::{CaptureMethod, PaymentRecord, PaymentStatus, StatusChange};
 
-use super::{PaymentService, ServiceError, WRITE_ATTEMPTS};
-use crate::store::{Decider, StoreError};
+use super::settle::in_flight;
+use super::{now_rfc3339, PaymentService, ServiceError, WRITE_ATTEMPTS};
+use crate::store::{Attention, Decider, StoreError};
 
 /// What the merchant found in the provider's dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,20 @@ impl PaymentService {
         note: Option<&str>,
     ) -> Result<PaymentRecord, ServiceError> {
         let _guard = self.inner.locks.lock(id).await;
+        // The provider's word first: a payment it decides now is not the merchant's to decide.
+        let row = self.load(id).await?;
+        if row.attention.is_some() && in_flight(&row) {
+            let checked = self.check(row).await;
+            if checked.attention.is_none() || checked.status.is_final() {
+                return Err(ServiceError::conflict(
+                    "provider_decided",
+                    format!(
+                        "the provider has just answered for payment `{id}`: it is `{}`",
+                        checked.status
+                    ),
+                ));
+            }
+        }
         for _ in 0..WRITE_ATTEMPTS {
             let row = self.load(id).await?;
             let Some(attention) = row.attention else {
@@ -54,11 +69,40 @@ impl PaymentService {
                     format!("payment `{id}` does not wait for the merchant: the provider's answers decide it"),
                 ));
             };
+            let given_back = row.refunded_minor > 0
+                || matches!(
+                    row.status,
+                    PaymentStatus::Refunded
+                        | PaymentStatus::PartiallyRefunded
+                        | PaymentStatus::Canceled
+                );
+            if outcome != Resolution::Refunded && (given_back || attention == Attention::PaidTwice)
+            {
+                return Err(ServiceError::conflict(
+                    "not_resolvable",
+                    format!(
+                        "payment `{id}` is `{}`{}: only `refunded` can be recorded for it",
+                        row.status,
+                        if attention == Attention::PaidTwice {
+                            " and paid an order paid already"
+                        } else {
+                            ""
+                        }
+                    ),
+                ));
+            }
             let mut updated = row.clone();
             updated.attention = None;
             updated.decided_by = Some(Decider::Merchant);
             updated.outcome_unknown = None;
             match outcome {
+                // A reservation the provider holds is pre-authorized: captured only by a capture.
+                Resolution::Succeeded if row.capture_method == CaptureMethod::Reservation => {
+                    updated.status = PaymentStatus::PreAuthorized;
+                    updated.captured_minor = 0;
+                    updated.failure_code = None;
+                    updated.failure_message = None;
+                }
                 Resolution::Succeeded => {
                     updated.status = PaymentStatus::Succeeded;
                     updated.captured_minor = updated.amount_minor;
@@ -79,18 +123,30 @@ impl PaymentService {
                     }
                 }
             }
-            let detail = format!(
-                "resolved by the merchant as {} ({}): {}",
-                outcome.as_str(),
-                attention.as_str(),
-                note.unwrap_or("as the provider's dashboard shows it")
-            );
+            updated.updated_at = now_rfc3339();
+            let change = StatusChange {
+                status: updated.status,
+                at: updated.updated_at.clone(),
+                detail: format!(
+                    "resolved by the merchant as {} ({}): {}",
+                    outcome.as_str(),
+                    attention.as_str(),
+                    note.unwrap_or("as the provider's dashboard shows it")
+                ),
+            };
             tracing::info!(
                 payment = id,
                 outcome = outcome.as_str(),
                 "payment resolved by the merchant"
             );
-            match self.write(updated, detail).await {
+            // Paid on the merchant's word: should another payment of the order be paid, this
+            // one is given back where the provider can.
+            let written = if updated.status.is_paid() && !row.status.is_paid() {
+                self.write_paid(&updated, &change).await
+            } else {
+                self.inner.store.update(&updated, Some(&change)).await
+            };
+            match written {
                 Ok(written) => return self.record(written).await,
                 Err(StoreError::Conflict) => continue,
                 Err(error) => return Err(error.into()),

@@ -11,7 +11,11 @@ use checkout_contract::{MethodKind, Payment, PaymentStatus, StatusChange};
 use super::ServiceError;
 use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
 use crate::providers::{ProviderStatus, SubmitDetails};
-use crate::store::{Attention, Decider, ListFilter, PaymentRow, StoreError, IN_FLIGHT};
+use crate::store::{Attention, Decider, OperationState, PaymentRow, StoreError, IN_FLIGHT};
+
+/// Why an outcome is unknown when the provider answered twice and the answers disagree: the
+/// request did arrive, so "it never arrived" is never read from a later check.
+pub(super) const ANSWERS_DISAGREE: &str = "the provider's answers disagree";
 
 /// How long past a provider's `expiresAt` an intent still undecided there is taken as expired.
 const EXPIRY_GRACE: Duration = Duration::from_secs(30);
@@ -83,25 +87,59 @@ pub(super) fn settled(
     Some((updated, detail))
 }
 
-/// A final payment changes only when the server closed it on its own clock and the provider
-/// then gives its word: a success (or another amount) overrides the close; another final
-/// status confirms it.
+/// A final payment changes only on the provider's word, in two cases: the server closed it on
+/// its own clock (a success or another amount overrides the close, another final status
+/// confirms it), or the merchant recorded an outcome the provider's answer contradicts (put
+/// before the merchant again).
 fn reopened(
     row: &PaymentRow,
     answer: &ProviderStatus,
     decider: Decider,
 ) -> Option<(PaymentRow, String)> {
+    let disagrees = |updated: &mut PaymentRow, what: &str| {
+        tracing::error!(
+            alert = "provider_disagrees",
+            payment = %row.id,
+            answer = %answer.raw,
+            "ALERT: the provider's answer disagrees with the payment's record; the payment waits for the merchant"
+        );
+        updated.attention = Some(Attention::ProviderDisagrees);
+        format!("the provider answered {} although {what}", answer.raw)
+    };
+    // The merchant recorded what the dashboard showed: a definite answer of the provider that
+    // says otherwise about the money is put before the merchant again, never dropped.
+    if row.decided_by == Some(Decider::Merchant) && decider == Decider::Provider {
+        let took = matches!(
+            answer.status,
+            PaymentStatus::Succeeded | PaymentStatus::PreAuthorized
+        );
+        let disagreement = (took && !row.status.is_paid())
+            || (answer.status.is_final() && !answer.status.is_paid() && row.status.is_paid());
+        if !disagreement || row.attention.is_some() {
+            return None;
+        }
+        let mut updated = row.clone();
+        let detail = disagrees(&mut updated, "the merchant recorded otherwise");
+        return Some((updated, detail));
+    }
     if !row.provisional() || decider != Decider::Provider {
         return None;
     }
     let mut updated = row.clone();
     updated.decided_by = Some(Decider::Provider);
+    // The provider's word ends a wait for it.
+    if updated.attention == Some(Attention::NoDefiniteAnswer) && answer.status.is_final() {
+        updated.attention = None;
+    }
     let detail = if answer.is_mismatch() {
         updated.status = PaymentStatus::Failed;
         take_details(&mut updated, answer);
         updated.attention = Some(Attention::AmountMismatch);
         format!("the provider answered late: {}", answer.raw)
-    } else if answer.status.is_paid() {
+    } else if matches!(
+        answer.status,
+        PaymentStatus::Succeeded | PaymentStatus::PreAuthorized
+    ) {
         updated.status = answer.status;
         take_details(&mut updated, answer);
         if answer.status == PaymentStatus::Succeeded {
@@ -111,6 +149,9 @@ fn reopened(
             "the provider answered late {}: it overrides the server's close",
             answer.raw
         )
+    } else if answer.status.is_paid() {
+        // Refunded before it was ever seen paid: nothing here can say what happened.
+        disagrees(&mut updated, "the server had closed it")
     } else if answer.status.is_final() {
         format!(
             "the provider confirms the server's close: it answered {}",
@@ -226,31 +267,20 @@ impl PaymentService {
             let Some((mut updated, detail)) = settled(&row, answer, decider) else {
                 return Ok(row);
             };
-            let newly_paid = updated.status.is_paid() && !row.status.is_paid();
-            if newly_paid && self.order_paid_by_another(&updated).await? {
-                updated.attention = Some(Attention::PaidTwice);
-            }
             updated.updated_at = now_rfc3339();
             let change = StatusChange {
                 status: updated.status,
                 at: updated.updated_at.clone(),
                 detail,
             };
-            match self.inner.store.update(&updated, Some(&change)).await {
-                Ok(written) => {
-                    if newly_paid && written.attention == Some(Attention::PaidTwice) {
-                        tracing::error!(
-                            alert = "order_paid_twice",
-                            payment = %written.id,
-                            order = %written.order_ref,
-                            "ALERT: a payment succeeded on an order another payment had paid; giving the money back"
-                        );
-                        let service = self.clone();
-                        let id = written.id.clone();
-                        tokio::spawn(async move { service.give_back(&id).await });
-                    }
-                    return Ok(written);
-                }
+            let newly_paid = updated.status.is_paid() && !row.status.is_paid();
+            let written = if newly_paid {
+                self.write_paid(&updated, &change).await
+            } else {
+                self.inner.store.update(&updated, Some(&change)).await
+            };
+            match written {
+                Ok(written) => return Ok(written),
                 Err(StoreError::Conflict) => row = self.load(&row.id).await?,
                 Err(error) => return Err(error.into()),
             }
@@ -258,20 +288,33 @@ impl PaymentService {
         Err(StoreError::Conflict.into())
     }
 
-    /// Whether a payment of `row`'s order other than `row` is paid.
-    async fn order_paid_by_another(&self, row: &PaymentRow) -> Result<bool, ServiceError> {
-        let filter = ListFilter {
-            status: None,
-            order_ref: Some(row.order_ref.clone()),
-            limit: 1000,
-        };
-        Ok(self
+    /// Writes a payment that becomes paid. Should another payment of its order be paid already
+    /// (decided in the write's own transaction), it is written asking for the merchant's
+    /// attention instead, and its money is given back where the provider can.
+    pub(super) async fn write_paid(
+        &self,
+        updated: &PaymentRow,
+        change: &StatusChange,
+    ) -> Result<PaymentRow, StoreError> {
+        let mut twice = updated.clone();
+        twice.attention = Some(Attention::PaidTwice);
+        let written = self
             .inner
             .store
-            .list(&filter)
-            .await?
-            .iter()
-            .any(|other| other.id != row.id && other.status.is_paid()))
+            .update_paid(updated, &twice, change)
+            .await?;
+        if written.attention == Some(Attention::PaidTwice) {
+            tracing::error!(
+                alert = "order_paid_twice",
+                payment = %written.id,
+                order = %written.order_ref,
+                "ALERT: a payment succeeded on an order another payment had paid; giving the money back"
+            );
+            let service = self.clone();
+            let id = written.id.clone();
+            tokio::spawn(async move { service.give_back(&id).await });
+        }
+        Ok(written)
     }
 
     /// Gives back the money of a payment that paid an order already paid: a refund of a
@@ -285,7 +328,20 @@ impl PaymentService {
         if row.attention != Some(Attention::PaidTwice) {
             return;
         }
-        let key = Some(format!("paid-twice-{id}"));
+        let key = format!("paid-twice-{id}");
+        // Given back already (its outcome found by reconcile, or settled by the merchant).
+        let earlier = self.inner.store.operations(id).await.unwrap_or_default();
+        match earlier
+            .iter()
+            .find(|operation| operation.idempotency_key == key)
+        {
+            Some(operation) if operation.state == OperationState::Succeeded => {
+                return self.given_back(id).await;
+            }
+            Some(operation) if operation.state == OperationState::Pending => return,
+            _ => {}
+        }
+        let key = Some(key);
         let result = match row.status {
             PaymentStatus::PreAuthorized => self.release(id, key).await,
             PaymentStatus::Succeeded | PaymentStatus::PartiallyRefunded => {
@@ -301,23 +357,29 @@ impl PaymentService {
             _ => return,
         };
         match result {
-            Ok(done) if !done.pending => {
-                let Ok(row) = self.load(id).await else {
-                    return;
-                };
-                let mut updated = row;
-                updated.attention = None;
-                let detail = "the order was paid twice: this payment was given back to the shopper";
-                if let Err(error) = self.write(updated, detail.into()).await {
-                    tracing::warn!(payment = %id, ?error, "could not record the money given back");
-                }
-            }
+            Ok(done) if !done.pending => self.given_back(id).await,
             Ok(_) => {
                 tracing::warn!(payment = %id, "giving back a payment of an order paid twice is pending at the provider")
             }
             Err(error) => {
                 tracing::warn!(payment = %id, ?error, "a payment of an order paid twice could not be given back: the merchant must")
             }
+        }
+    }
+
+    /// Records that a payment of an order paid twice was given back: it waits for nobody.
+    async fn given_back(&self, id: &str) {
+        let Ok(row) = self.load(id).await else {
+            return;
+        };
+        if row.attention != Some(Attention::PaidTwice) {
+            return;
+        }
+        let mut updated = row;
+        updated.attention = None;
+        let detail = "the order was paid twice: this payment was given back to the shopper";
+        if let Err(error) = self.write(updated, detail.into()).await {
+            tracing::warn!(payment = %id, ?error, "could not record the money given back");
         }
     }
 
@@ -502,7 +564,10 @@ impl PaymentService {
             // which is when the outcome became unknown: nothing else writes the payment while
             // it is unknown, and an answer clears it. The server's close: checked again later.
             PaymentStatus::Created
-                if row.outcome_unknown.is_some()
+                if row
+                    .outcome_unknown
+                    .as_deref()
+                    .is_some_and(|why| !why.starts_with(ANSWERS_DISAGREE))
                     && passed(&Some(row.updated_at.clone()), grace) =>
             {
                 let close = ProviderStatus {

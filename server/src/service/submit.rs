@@ -5,7 +5,7 @@
 use checkout_contract::{MethodKind, MobileMoneyDetails, Payment, PaymentStatus, StatusChange};
 
 use super::orders::{order_expired, order_taken};
-use super::settle::in_flight;
+use super::settle::{in_flight, ANSWERS_DISAGREE};
 use super::ServiceError;
 use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
 use crate::providers::{IntentRef, ProviderError, ProviderStatus, SubmitDetails};
@@ -221,7 +221,7 @@ impl PaymentService {
                 SubmitAnswer::Definite(checked)
             }
             Ok(checked) => SubmitAnswer::Unknown(format!(
-                "the proceed answered {} but the check {}",
+                "{ANSWERS_DISAGREE}: the proceed answered {} but the check {}",
                 proceeded.raw, checked.raw
             )),
             Err(error) => {

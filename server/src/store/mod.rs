@@ -74,9 +74,13 @@ impl PaymentRow {
         self.decided_by == Some(Decider::Server) && self.submitted_at.is_some()
     }
 
-    /// In flight, closed provisionally, or waiting for the merchant: reconcile checks it.
+    /// In flight, closed provisionally, decided by the merchant (whose word a later answer of
+    /// the provider may contradict), or waiting for the merchant: reconcile checks it.
     pub fn followed_up(&self) -> bool {
-        IN_FLIGHT.contains(&self.status) || self.provisional() || self.attention.is_some()
+        IN_FLIGHT.contains(&self.status)
+            || self.provisional()
+            || self.decided_by == Some(Decider::Merchant)
+            || self.attention.is_some()
     }
 }
 
@@ -118,16 +122,20 @@ pub enum Attention {
     NoDefiniteAnswer,
     /// The provider answered another amount or currency than the payment's.
     AmountMismatch,
-    /// The payment succeeded while another payment of its order was paid, and it could not be
-    /// refunded automatically: the shopper paid twice.
+    /// The payment succeeded while another payment of its order was paid: the shopper paid
+    /// twice. Given back automatically where the provider can.
     PaidTwice,
+    /// A definite answer of the provider disagrees with what is recorded (the merchant's word,
+    /// or a late answer that is neither a success nor the close it follows).
+    ProviderDisagrees,
 }
 
 impl Attention {
-    pub const ALL: [Attention; 3] = [
+    pub const ALL: [Attention; 4] = [
         Attention::NoDefiniteAnswer,
         Attention::AmountMismatch,
         Attention::PaidTwice,
+        Attention::ProviderDisagrees,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -135,6 +143,7 @@ impl Attention {
             Attention::NoDefiniteAnswer => "no_definite_answer",
             Attention::AmountMismatch => "amount_mismatch",
             Attention::PaidTwice => "paid_twice",
+            Attention::ProviderDisagrees => "provider_disagrees",
         }
     }
 
@@ -149,7 +158,8 @@ impl Attention {
         match self {
             Attention::NoDefiniteAnswer => "the provider has given no definite answer for this payment: look it up in the provider's dashboard and record what it shows",
             Attention::AmountMismatch => "the provider answered another amount or currency than the payment's: look it up in the provider's dashboard and record what it shows",
-            Attention::PaidTwice => "this payment succeeded although another payment of its order was paid: refund the shopper from the provider's dashboard, then record it",
+            Attention::PaidTwice => "this payment succeeded although another payment of its order was paid: it is given back automatically where the provider can; otherwise refund the shopper through the provider, then record it",
+            Attention::ProviderDisagrees => "the provider's answer disagrees with what is recorded for this payment: look it up in the provider's dashboard and record what it shows",
         }
     }
 }
@@ -246,6 +256,15 @@ pub trait PaymentStore: Send + Sync {
         &self,
         row: &PaymentRow,
         change: Option<&StatusChange>,
+    ) -> Result<PaymentRow, StoreError>;
+    /// Like [`PaymentStore::update`], for the write that makes a payment paid: when another
+    /// payment of its order is paid already, `twice` (the service's reading of that case) is
+    /// written instead of `row`, decided in the same transaction as the write.
+    async fn update_paid(
+        &self,
+        row: &PaymentRow,
+        twice: &PaymentRow,
+        change: &StatusChange,
     ) -> Result<PaymentRow, StoreError>;
     async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError>;
     /// Newest first.

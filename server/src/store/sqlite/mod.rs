@@ -108,6 +108,15 @@ impl PaymentStore for SqliteStore {
         self.with(|connection| payments::update(connection, row, change, self.live))
     }
 
+    async fn update_paid(
+        &self,
+        row: &PaymentRow,
+        twice: &PaymentRow,
+        change: &StatusChange,
+    ) -> Result<PaymentRow, StoreError> {
+        self.with(|connection| payments::update_paid(connection, row, twice, change, self.live))
+    }
+
     async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError> {
         self.with(|connection| payments::history(connection, id))
     }

@@ -17,6 +17,9 @@ const COLUMNS: &str =
     failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version,
     order_expires_at, outcome_unknown, language, submitted_at, decided_by, attention";
 
+/// The paid statuses, as an SQL list.
+const PAID_SQL: &str = "'succeeded', 'pre_authorized', 'refunded', 'partially_refunded'";
+
 /// Payments that take their order: in flight, paid, or waiting for the merchant.
 const TAKES_ORDER_SQL: &str = "(status IN ('processing', 'requires_action', 'awaiting_approval',
     'succeeded', 'pre_authorized', 'refunded', 'partially_refunded') OR attention IS NOT NULL)";
@@ -161,7 +164,7 @@ pub(super) fn order_attempt(
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM payments
              WHERE order_ref = ?1 AND id != ?2 AND {TAKES_ORDER_SQL}
-             ORDER BY created_at DESC LIMIT 1"
+             ORDER BY status IN ({PAID_SQL}) DESC, created_at DESC LIMIT 1"
         ))
         .map_err(database)?
         .query_row([order_ref, except], read_row)
@@ -284,6 +287,28 @@ pub(super) fn update(
     Ok(written)
 }
 
+pub(super) fn update_paid(
+    connection: &mut Connection,
+    row: &PaymentRow,
+    twice: &PaymentRow,
+    change: &StatusChange,
+    live: bool,
+) -> Result<PaymentRow, StoreError> {
+    let transaction = connection.transaction().map_err(database)?;
+    let other_paid: bool = transaction
+        .prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM payments
+             WHERE order_ref = ?1 AND id != ?2 AND status IN ({PAID_SQL}))"
+        ))
+        .map_err(database)?
+        .query_row([&row.order_ref, &row.id], |found| found.get(0))
+        .map_err(database)?;
+    let chosen = if other_paid { twice } else { row };
+    let written = write_payment(&transaction, chosen, Some(change), live)?;
+    transaction.commit().map_err(database)?;
+    Ok(written)
+}
+
 pub(super) fn history(connection: &Connection, id: &str) -> Result<Vec<StatusChange>, StoreError> {
     let mut statement = connection
         .prepare_cached(
@@ -334,6 +359,7 @@ pub(super) fn list_followed_up(connection: &Connection) -> Result<Vec<PaymentRow
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM payments
              WHERE (status IN ({IN_FLIGHT_SQL}) OR attention IS NOT NULL
+                    OR decided_by = 'merchant'
                     OR (decided_by = 'server' AND submitted_at IS NOT NULL))
                AND provider_intent_id IS NOT NULL
              ORDER BY created_at"

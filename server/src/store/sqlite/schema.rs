@@ -139,5 +139,17 @@ pub(super) fn add_missing_columns(connection: &Connection) -> Result<(), StoreEr
                 .map_err(database)?;
         }
     }
+    // Payments sent to their provider before `submitted_at` existed: their last write is the
+    // nearest moment known, so that they too ask for attention and their closes stay
+    // provisional.
+    if !present.iter().any(|name| name == "submitted_at") {
+        connection
+            .execute_batch(
+                "UPDATE payments SET submitted_at = updated_at
+                 WHERE submitted_at IS NULL AND status != 'created'
+                   AND provider_intent_id IS NOT NULL",
+            )
+            .map_err(database)?;
+    }
     Ok(())
 }
