@@ -118,6 +118,7 @@ export async function startDemo({ live = false, env = {} } = {}) {
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
       // The journeys pay faster than any shopper from one address; the limits have tests of their own.
       RATE_LIMIT_PER_CLIENT_PER_MINUTE: '0',
+      ADMIN_TOKEN,
       ...providers,
       ...env,
     },
