@@ -71,6 +71,8 @@ pub struct Config {
     pub order_token_ttl: Duration,
     /// The longest an API request may take before it is answered 408.
     pub request_timeout: Duration,
+    /// The header-read timeout and the bound on open connections.
+    pub connections: crate::serve::ConnectionLimits,
     pub rate_limits: crate::limits::LimitSettings,
     /// Mobile-money confirmations waiting for shoppers at once; past it a submit answers 503.
     pub max_confirms_in_flight: usize,
@@ -460,6 +462,12 @@ impl Config {
             )?),
             // Longer than a proceed and the check after it can take together.
             request_timeout: Duration::from_millis(parse(&lookup, "REQUEST_TIMEOUT_MS", 45_000)?),
+            connections: crate::serve::ConnectionLimits {
+                header_read_timeout: Duration::from_millis(
+                    parse(&lookup, "HEADER_READ_TIMEOUT_MS", 10_000)?.max(1),
+                ),
+                max_connections: parse(&lookup, "MAX_CONNECTIONS", 4096)?,
+            },
             max_confirms_in_flight: parse(&lookup, "MAX_CONFIRMS_IN_FLIGHT", 256)?,
             rate_limits: crate::limits::LimitSettings {
                 per_client_per_minute: parse(&lookup, "RATE_LIMIT_PER_CLIENT_PER_MINUTE", 120)?,

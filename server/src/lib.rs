@@ -10,6 +10,7 @@ pub mod order_token;
 pub mod orders;
 pub mod providers;
 pub mod secrets;
+pub mod serve;
 pub mod service;
 pub mod store;
 mod validate;

@@ -1,4 +1,3 @@
-use axum::serve::ListenerExt;
 use checkout_server::config::{Config, ProviderMode};
 use checkout_server::{app, build_state};
 use tracing_subscriber::EnvFilter;
@@ -77,19 +76,14 @@ async fn main() {
         }
     };
     let router = app(&config, state);
-    // Without TCP_NODELAY a response written in two parts (a static file's headers, then its
-    // body) waits for the browser's delayed ACK of the first: about 40 ms per file.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    if let Err(error) = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown())
-        .await
-    {
-        eprintln!("server error: {error}");
-        std::process::exit(1);
-    }
+    checkout_server::serve::serve(
+        listener,
+        router,
+        config.connections,
+        shutdown(),
+        std::time::Duration::from_secs(30),
+    )
+    .await;
     if !background.drain(std::time::Duration::from_secs(5)).await {
         tracing::warn!(
             "stopped with webhook deliveries under way: they are sent again after the restart"

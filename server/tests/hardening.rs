@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::start;
 use serde_json::json;
 
@@ -320,4 +322,72 @@ fn the_release_build_of_the_server_unwinds_panics() {
     assert!(profile("widget").contains("panic = \"abort\""));
     let page = std::fs::read_to_string(format!("{root}/index.html")).unwrap();
     assert!(page.contains("data-cargo-profile-release=\"widget\""));
+}
+
+/// Reads from `stream` until the server closes it; `None` when it is still open after `wait`.
+async fn closed_within(stream: &mut tokio::net::TcpStream, wait: Duration) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    match tokio::time::timeout(wait, stream.read_to_end(&mut received)).await {
+        Ok(_) => Some(received),
+        Err(_) => None,
+    }
+}
+
+/// Connections that hold the server without sending a request are closed after
+/// `HEADER_READ_TIMEOUT_MS`: a silent socket, headers sent slowly, a keep-alive left idle.
+#[tokio::test]
+async fn connections_that_send_no_whole_request_are_closed() {
+    use tokio::io::AsyncWriteExt;
+    let server = start(&[("HEADER_READ_TIMEOUT_MS", "400")]).await;
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut silent = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"GET /api/v1/checkout?order=demo-dz HTTP/1.1\r\nHost: shop\r\n")
+        .await
+        .unwrap();
+    let mut idle = tokio::net::TcpStream::connect(&address).await.unwrap();
+    idle.write_all(b"GET /api/v1/checkout?order=demo-dz HTTP/1.1\r\nHost: shop\r\n\r\n")
+        .await
+        .unwrap();
+    for (what, stream) in [
+        ("silent", &mut silent),
+        ("slow headers", &mut slow),
+        ("idle keep-alive", &mut idle),
+    ] {
+        let received = closed_within(stream, Duration::from_secs(3))
+            .await
+            .unwrap_or_else(|| panic!("{what}: still open after 3 s"));
+        if what == "idle keep-alive" {
+            // Answered first, then closed once idle.
+            assert!(received.starts_with(b"HTTP/1.1 200"), "{what}");
+        }
+    }
+    // The server serves on.
+    let (status, _) = server.get("/api/v1/checkout?order=demo-dz").await;
+    assert_eq!(status, 200);
+}
+
+/// Past `MAX_CONNECTIONS` a new connection is closed at once, and once the held ones time out
+/// the server answers again: a client holding sockets cannot keep it down.
+#[tokio::test]
+async fn open_connections_are_bounded_and_the_server_recovers() {
+    let server = start(&[("HEADER_READ_TIMEOUT_MS", "500"), ("MAX_CONNECTIONS", "4")]).await;
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut over = tokio::net::TcpStream::connect(&address).await.unwrap();
+    assert!(
+        closed_within(&mut over, Duration::from_millis(300))
+            .await
+            .is_some(),
+        "a connection past the bound is closed at once"
+    );
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let (status, _) = server.get("/api/v1/checkout?order=demo-dz").await;
+    assert_eq!(status, 200);
+    drop(held);
 }

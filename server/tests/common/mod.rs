@@ -101,9 +101,16 @@ async fn start_with_config(
     let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
     let state = checkout_server::build_state(&config).unwrap();
     let router = checkout_server::app(&config, state.clone());
+    let limits = config.connections;
     let handle = tokio::spawn(async move {
-        let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, router).await.unwrap();
+        checkout_server::serve::serve(
+            listener,
+            router,
+            limits,
+            std::future::pending(),
+            Duration::from_secs(1),
+        )
+        .await;
     });
     let server = TestServer {
         base: format!("http://127.0.0.1:{port}"),
