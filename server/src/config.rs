@@ -71,6 +71,9 @@ pub struct Config {
     pub order_token_ttl: Duration,
     /// The longest an API request may take before it is answered 408.
     pub request_timeout: Duration,
+    /// The reverse proxies in front (`TRUSTED_PROXIES`), whose forwarded client addresses the
+    /// rate limits believe.
+    pub trusted_proxies: crate::client_address::TrustedProxies,
     /// The header-read timeout and the bound on open connections.
     pub connections: crate::serve::ConnectionLimits,
     pub rate_limits: crate::limits::LimitSettings,
@@ -462,6 +465,13 @@ impl Config {
             )?),
             // Longer than a proceed and the check after it can take together.
             request_timeout: Duration::from_millis(parse(&lookup, "REQUEST_TIMEOUT_MS", 45_000)?),
+            trusted_proxies: crate::client_address::TrustedProxies::parse(
+                &lookup("TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|message| ConfigError {
+                variable: "TRUSTED_PROXIES",
+                message,
+            })?,
             connections: crate::serve::ConnectionLimits {
                 header_read_timeout: Duration::from_millis(
                     parse(&lookup, "HEADER_READ_TIMEOUT_MS", 10_000)?.max(1),

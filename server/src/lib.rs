@@ -2,6 +2,7 @@
 //! APIs, and mounts a sandbox of both providers for demos and tests.
 
 pub mod api;
+pub mod client_address;
 pub mod config;
 mod demo;
 mod headers;
@@ -46,6 +47,14 @@ pub struct AppState {
     /// The webhook outbox (the same database as the payments).
     pub outbox: Arc<dyn WebhookStore>,
     pub webhooks: Arc<config::WebhookConfig>,
+    /// The reverse proxies whose forwarded addresses are believed.
+    pub trusted_proxies: Arc<client_address::TrustedProxies>,
+}
+
+impl axum::extract::FromRef<AppState> for Arc<client_address::TrustedProxies> {
+    fn from_ref(state: &AppState) -> Self {
+        state.trusted_proxies.clone()
+    }
 }
 
 /// Builds the service from the configuration: store, order book, provider adapters.
@@ -99,6 +108,7 @@ pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppSt
         redirect_origins: config.redirect_origins.clone().into(),
         outbox,
         webhooks: Arc::new(config.webhooks.clone()),
+        trusted_proxies: Arc::new(config.trusted_proxies.clone()),
     }
 }
 

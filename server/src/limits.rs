@@ -6,13 +6,15 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use axum::extract::ConnectInfo;
-use axum::extract::FromRequestParts;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::api::ApiError;
+use crate::client_address::TrustedProxies;
 
 /// How many requests each key may make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,18 +85,23 @@ impl RateLimits {
     }
 }
 
-/// The client's address as the server's listener saw it. Behind a reverse proxy every client
-/// has the proxy's address; the limit then applies to the proxy as a whole.
+/// The client's address: as the listener saw it, or behind the trusted reverse proxies, as
+/// they forwarded it ([`TrustedProxies::client`]).
 pub struct ClientAddress(String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl<S> FromRequestParts<S> for ClientAddress
+where
+    S: Send + Sync,
+    Arc<TrustedProxies>: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let proxies = Arc::<TrustedProxies>::from_ref(state);
         let address = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip().to_string())
+            .map(|ConnectInfo(address)| proxies.client(address.ip(), &parts.headers))
             .unwrap_or_else(|| "unknown".into());
         Ok(ClientAddress(address))
     }
