@@ -71,21 +71,20 @@ http {{
     );
     let path = dir.path().join("nginx.conf");
     std::fs::write(&path, config).unwrap();
-    let child = Command::new(nginx())
-        .arg("-p")
-        .arg(dir.path())
-        .arg("-c")
-        .arg(&path)
-        .spawn()
-        .expect("nginx starts");
-    let base = format!("http://127.0.0.1:{port}");
+    let proxy = Proxy {
+        base: format!("http://127.0.0.1:{port}"),
+        child: Command::new(nginx())
+            .arg("-p")
+            .arg(dir.path())
+            .arg("-c")
+            .arg(&path)
+            .spawn()
+            .expect("nginx starts"),
+        _dir: dir,
+    };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Proxy {
-                base,
-                child,
-                _dir: dir,
-            };
+            return proxy;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
