@@ -792,7 +792,11 @@ async function settle() {
       const intent = intentOf.get(`${record.provider}/${record.provider_intent_id}`);
       // The shopper approves the OTP page of a late proceed after all.
       if (intent.status === 'requires_action' && !approved.has(intent.intent_id)) {
-        const answer = await fetch(`${sandboxBase}/sandbox/intents/${intent.intent_id}/succeed`, { method: 'POST' });
+        const answer = await fetch(`${sandboxBase}/sandbox/intents/${intent.intent_id}/succeed`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
         if (answer.status === 200) stats.lateApproved++;
         approved.add(intent.intent_id);
       }

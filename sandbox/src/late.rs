@@ -42,7 +42,14 @@ pub(crate) fn routes(ledgers: Ledgers) -> Router {
         .with_state(ledgers)
 }
 
-async fn succeed(State(ledgers): State<Ledgers>, Path(intent_id): Path<String>) -> Response {
+async fn succeed(
+    State(ledgers): State<Ledgers>,
+    Path(intent_id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if let Some(refusal) = crate::guard::json_only(&headers) {
+        return refusal;
+    }
     let outcome = match ledgers.yassir.succeed(&intent_id) {
         Err(Refusal::Unknown) => ledgers.yabetoo.succeed(&intent_id),
         outcome => outcome,

@@ -8,6 +8,7 @@
 
 mod config;
 pub mod faults;
+mod guard;
 mod html;
 pub mod inspect;
 pub mod late;

@@ -447,6 +447,7 @@ async fn bad_rules_are_refused_with_the_reason() {
         sandbox
             .http
             .post(sandbox.url("/sandbox/faults"))
+            .header("content-type", "application/json")
             .body("yabetoo.confirm=reset"),
     )
     .await;
@@ -455,6 +456,22 @@ async fn bad_rules_are_refused_with_the_reason() {
         .as_str()
         .unwrap()
         .contains("must be a JSON fault rule"));
+    // What another site's page can send without a preflight: a form, or text/plain.
+    for content_type in ["text/plain", "application/x-www-form-urlencoded"] {
+        let cross_site = send(
+            sandbox
+                .http
+                .post(sandbox.url("/sandbox/faults"))
+                .header("content-type", content_type)
+                .body(r#"{"provider":"yabetoo","operation":"confirm","fault":"reset"}"#),
+        )
+        .await;
+        assert_eq!(
+            cross_site.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type}"
+        );
+    }
     assert!(
         sandbox.faults().await.is_empty(),
         "nothing refused was added"

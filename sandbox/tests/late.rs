@@ -48,10 +48,14 @@ impl Sandbox {
     }
 
     async fn succeed(&self, intent_id: &str) -> (StatusCode, Value) {
-        self.send(self.http.post(format!(
-            "{}/sandbox/intents/{intent_id}/succeed",
-            self.origin
-        )))
+        self.send(
+            self.http
+                .post(format!(
+                    "{}/sandbox/intents/{intent_id}/succeed",
+                    self.origin
+                ))
+                .json(&serde_json::json!({})),
+        )
         .await
     }
 

@@ -54,7 +54,14 @@ async fn faults_list(State(faults): State<Faults>) -> Json<Listing> {
     })
 }
 
-async fn faults_add(State(faults): State<Faults>, body: Bytes) -> Response {
+async fn faults_add(
+    State(faults): State<Faults>,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(refusal) = crate::guard::json_only(&headers) {
+        return refusal;
+    }
     let request: RuleJson = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(problem) if problem.is_data() => {
