@@ -104,6 +104,9 @@ pub struct WebhookConfig {
     pub yabetoo_secret: Option<Secret>,
     /// The secret of Yassir's signed notifications; without one they are read unsigned.
     pub yassir_secret: Option<Secret>,
+    /// Certificate authorities (PEM) trusted for the merchant's endpoints besides the built-in
+    /// ones (`WEBHOOK_CA_FILE`): an endpoint behind a private authority.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 /// Where a sandbox server sends the merchant's events when `WEBHOOK_URLS` is not set: the
@@ -513,10 +516,12 @@ fn webhook_config(
                 message: format!("`{url}` is not an absolute http:// or https:// URL"),
             });
         }
-        if mode == ProviderMode::Live && !secure {
+        if mode == ProviderMode::Live && !secure && !loopback(url) {
             return Err(ConfigError {
                 variable: "WEBHOOK_URLS",
-                message: format!("`{url}`: live events carry payment data, so only https:// URLs"),
+                message: format!(
+                    "`{url}`: live events carry payment data, so only https:// URLs (or http:// to this machine's loopback)"
+                ),
             });
         }
     }
@@ -567,6 +572,24 @@ fn webhook_config(
             })
             .map(Secret)
     };
+    let ca_pem = match lookup("WEBHOOK_CA_FILE") {
+        Some(path) => {
+            let pem = std::fs::read(&path).map_err(|error| ConfigError {
+                variable: "WEBHOOK_CA_FILE",
+                message: format!("cannot read `{path}`: {error}"),
+            })?;
+            match reqwest::Certificate::from_pem_bundle(&pem) {
+                Ok(certificates) if !certificates.is_empty() => Some(pem),
+                _ => {
+                    return Err(ConfigError {
+                        variable: "WEBHOOK_CA_FILE",
+                        message: format!("`{path}` holds no PEM certificate"),
+                    })
+                }
+            }
+        }
+        None => None,
+    };
     // The providers issue their secrets: only the published ones are refused.
     if mode == ProviderMode::Live {
         for variable in ["YABETOO_WEBHOOK_SECRET", "YASSIR_WEBHOOK_SECRET"] {
@@ -576,6 +599,7 @@ fn webhook_config(
         }
     }
     Ok(WebhookConfig {
+        ca_pem,
         urls,
         secrets,
         retry,
@@ -637,6 +661,23 @@ fn refuse_the_sandbox(
         }
     }
     Ok(())
+}
+
+/// Whether `url` is on this machine's loopback (`127.0.0.0/8`, `::1`, `localhost`): a delivery
+/// there never crosses a network, so plain HTTP exposes nothing.
+fn loopback(url: &str) -> bool {
+    let Ok(url) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    let host = url.host_str().unwrap_or_default();
+    match host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+    {
+        Ok(address) => address.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
 }
 
 /// The shortest admin token live mode takes.
@@ -865,6 +906,15 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(error.variable, "WEBHOOK_URLS");
+        // Plain HTTP only to this machine's loopback, where nothing crosses a network.
+        for local in [
+            "http://127.0.0.1:9000/hooks",
+            "http://localhost/in",
+            "http://[::1]:81/",
+        ] {
+            let loopback = with(&[("WEBHOOK_URLS", local), ("WEBHOOK_SECRET", fresh_whsec())]);
+            assert!(loopback.is_ok(), "{local}");
+        }
         let error = with(&[
             ("WEBHOOK_URLS", "https://shop.example/hooks"),
             ("WEBHOOK_SECRET", "not-a-whsec"),

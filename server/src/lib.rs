@@ -176,6 +176,7 @@ pub async fn start_background(config: &Config, state: &AppState) -> Result<Backg
             signer,
             config.webhooks.retry,
             config.webhooks.timeout,
+            config.webhooks.ca_pem.as_deref(),
         );
         tasks.push(tokio::spawn(worker.clone().run()));
         dispatcher = Some(worker);

@@ -719,3 +719,33 @@ async fn an_endpoint_taken_out_of_webhook_urls_gets_nothing_more() {
     assert_eq!(old.arrivals.lock().unwrap().len(), before);
     assert_eq!(new.accepted().len(), 1);
 }
+
+/// A delivery that fails says why, precisely enough to fix it, without the endpoint's address.
+#[tokio::test]
+async fn a_failed_delivery_says_why() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/hooks");
+    let mut hooks = merchant_hooks(&url);
+    hooks.push(("WEBHOOK_FIRST_RETRY_MS", "60000".to_string()));
+    let server = start_full(&vars(&hooks)).await;
+    let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
+    let id = paid["id"].as_str().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let error = loop {
+        let (_, events) = server
+            .admin_get(&format!("/api/v1/admin/webhooks/events?payment_id={id}"))
+            .await;
+        if let Some(error) = events["events"][0]["deliveries"][0]["last_error"].as_str() {
+            break error.to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "{events}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(error.contains("connection refused"), "{error}");
+    assert!(!error.contains(&port.to_string()), "{error}");
+}

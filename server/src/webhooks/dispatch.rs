@@ -70,14 +70,21 @@ impl Dispatcher {
         signer: Signer,
         policy: RetryPolicy,
         timeout: Duration,
+        ca_pem: Option<&[u8]>,
     ) -> Self {
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5).min(timeout))
             .timeout(timeout)
             // A redirect is not a delivery: the merchant must give the endpoint itself.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("HTTP client");
+            .redirect(reqwest::redirect::Policy::none());
+        // Checked when the configuration was read.
+        for authority in ca_pem
+            .and_then(|pem| reqwest::Certificate::from_pem_bundle(pem).ok())
+            .unwrap_or_default()
+        {
+            http = http.add_root_certificate(authority);
+        }
+        let http = http.build().expect("HTTP client");
         Self {
             store,
             http,
@@ -165,13 +172,11 @@ impl Dispatcher {
                     response.status().as_u16()
                 )),
             ),
-            // The endpoint's address and its error text stay out: only the kind of failure.
             Err(error) if error.is_timeout() => (
                 None,
                 Some(format!("no answer within {} ms", self.timeout.as_millis())),
             ),
-            Err(error) if error.is_connect() => (None, Some("could not connect".into())),
-            Err(_) => (None, Some("the request failed".into())),
+            Err(error) => (None, Some(failure_reason(error))),
         };
         let result = if error.is_none() {
             AttemptResult::Delivered
@@ -222,6 +227,51 @@ impl Dispatcher {
 
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Why a delivery could not be made, precisely enough for the merchant to fix it (the name did
+/// not resolve, the connection was refused, which TLS check failed), read from the error's
+/// causes. The endpoint's address stays out: the merchant knows it, the log need not.
+fn failure_reason(error: &reqwest::Error) -> String {
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => {
+                    return "connection refused: nothing listens at the endpoint's address".into()
+                }
+                std::io::ErrorKind::ConnectionReset => {
+                    return "the endpoint reset the connection".into()
+                }
+                _ => {}
+            }
+        }
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    let said = causes.join(": ");
+    let lower = said.to_ascii_lowercase();
+    if lower.contains("dns error") || lower.contains("failed to lookup") {
+        "the endpoint's host name could not be resolved (DNS)".into()
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        // rustls says which check failed (e.g. `invalid peer certificate: UnknownIssuer`).
+        let detail = causes
+            .iter()
+            .rev()
+            .find(|cause| {
+                let cause = cause.to_ascii_lowercase();
+                cause.contains("certificate") || cause.contains("tls") || cause.contains("alert")
+            })
+            .cloned()
+            .unwrap_or(said);
+        format!("TLS failed: {detail} (a private certificate authority goes in WEBHOOK_CA_FILE)")
+    } else if error.is_connect() {
+        format!("could not connect: {said}")
+    } else {
+        format!("the request failed: {said}")
+    }
 }
 
 #[cfg(test)]
