@@ -1,12 +1,13 @@
 // Starts the real server in sandbox mode on a free port, serving the widget's release build, and
-// a headless Chromium driven through playwright-core.
+// a headless Chromium driven through playwright-core; `startWebKit` starts WebKit (Safari's
+// engine) through WebKitGTK's WebDriver under a virtual display.
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 
 const root = resolve(import.meta.dirname, '..');
@@ -87,7 +88,7 @@ async function startSandbox() {
  * production deployment sets, against the sandbox running as its own process in the providers'
  * place; `env` adds or overrides variables.
  */
-export async function startDemo({ live = false, env = {} } = {}) {
+export async function startDemo({ live = false, env = {}, chromium: withChromium = true } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'checkout-e2e-'));
@@ -125,7 +126,10 @@ export async function startDemo({ live = false, env = {} } = {}) {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitUntilUp(`${base}/widget/checkout.js`, server);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  // `chromium: false` for tests that drive another browser (e2e/webkit.test.mjs).
+  const browser = withChromium
+    ? await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    : null;
   const providerBase = sandbox ? sandbox.base : base;
 
   return {
@@ -175,10 +179,155 @@ export async function startDemo({ live = false, env = {} } = {}) {
       throw new Error(`no prompt reached the phone of ${msisdn}`);
     },
     async stop() {
-      await browser.close();
+      await browser?.close();
       server.kill('SIGTERM');
       sandbox?.process.kill('SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** The first executable called `name` on PATH, or null. */
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** WebKitGTK's MiniBrowser, which WebKitWebDriver starts for each session (`webkit2gtk-driver`). */
+function miniBrowser() {
+  if (process.env.WEBKIT_MINIBROWSER) return process.env.WEBKIT_MINIBROWSER;
+  const libs = readdirSync('/usr/lib').filter((dir) => dir.endsWith('-linux-gnu')).map((dir) => join('/usr/lib', dir));
+  for (const lib of [...libs, '/usr/libexec', '/usr/lib']) {
+    for (const api of ['webkit2gtk-4.1', 'webkit2gtk-4.0']) {
+      const candidate = join(lib, api, 'MiniBrowser');
+      if (existsSync(candidate)) return candidate;
+    }
+  }
+  return null;
+}
+
+const SETUP_HINT = 'run scripts/setup, which installs webkit2gtk-driver, xvfb and selenium-webdriver';
+
+/**
+ * WebKit, Safari's engine: WebKitWebDriver on a free port under a virtual display (xvfb-run), and a
+ * W3C WebDriver client (selenium-webdriver). Resolves once the driver answers `/status`; throws,
+ * naming scripts/setup, when a piece is missing. `newSession()` opens a MiniBrowser window of
+ * 360×740 CSS pixels (a phone's viewport) and answers a selenium driver: `quit()` it when done.
+ * `stop()` ends the driver, its browsers and the virtual display (so does the process's exit).
+ */
+export async function startWebKit() {
+  const driverBinary = process.env.WEBKIT_WEBDRIVER ?? onPath('WebKitWebDriver');
+  if (!driverBinary) throw new Error(`WebKitWebDriver is not installed: ${SETUP_HINT}`);
+  const xvfbRun = onPath('xvfb-run');
+  if (!xvfbRun) throw new Error(`xvfb-run is not installed: ${SETUP_HINT}`);
+  const browserBinary = miniBrowser();
+  if (!browserBinary) throw new Error(`WebKitGTK's MiniBrowser was not found: ${SETUP_HINT}`);
+  let selenium;
+  try {
+    selenium = require('selenium-webdriver');
+  } catch {
+    throw new Error(`selenium-webdriver is not installed in .tools: ${SETUP_HINT}`);
+  }
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'checkout-webkit-'));
+  const authFile = join(dir, 'Xauthority');
+  writeFileSync(authFile, '');
+  // A process group of its own (detached), so that stop() ends xvfb-run, Xvfb, the driver and
+  // the browsers it started together, and nothing is left behind.
+  const child = spawn(
+    xvfbRun,
+    ['-a', '-f', authFile, '-e', join(dir, 'xvfb.log'), '-s', '-screen 0 1280x1024x24', driverBinary, `--port=${port}`, '--host=127.0.0.1'],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-8000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((done) => child.once('exit', done));
+  let stopped = false;
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const onExit = () => killGroup('SIGTERM');
+  process.once('exit', onExit);
+
+  async function stop() {
+    if (stopped) return;
+    stopped = true;
+    process.removeListener('exit', onExit);
+    killGroup('SIGTERM');
+    const timeout = new Promise((done) => setTimeout(done, 3000, 'timeout'));
+    if ((await Promise.race([exited, timeout])) === 'timeout' && child.exitCode === null) killGroup('SIGKILL');
+    // Whatever of the group outlived xvfb-run (a browser finishing its own exit).
+    await new Promise((done) => setTimeout(done, 100));
+    killGroup('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  // The driver is ready when its /status says so: up to 20 s.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      await stop();
+      throw new Error(`WebKitWebDriver exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}`);
+    }
+    try {
+      const status = await (await fetch(`${url}/status`, { signal: AbortSignal.timeout(2000) })).json();
+      if (status?.value?.ready) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`WebKitWebDriver did not answer ${url}/status within 20 s:\n${output}`);
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+
+  return {
+    url,
+    /** A new browser session (its own MiniBrowser, empty storage) with a phone-sized viewport. */
+    async newSession({ width = 360, height = 740 } = {}) {
+      const driver = await new selenium.Builder()
+        .usingServer(url)
+        .withCapabilities({
+          browserName: 'MiniBrowser',
+          'webkitgtk:browserOptions': { binary: browserBinary, args: ['--automation'] },
+        })
+        .build();
+      try {
+        // The window is the viewport plus the browser's own frame: size it, then correct by what
+        // the page measures, so that the page sees width × height CSS pixels.
+        const window = driver.manage().window();
+        await window.setRect({ width, height });
+        const inner = await driver.executeScript('return [window.innerWidth, window.innerHeight]');
+        if (inner[0] !== width || inner[1] !== height) {
+          await window.setRect({ width: width + (width - inner[0]), height: height + (height - inner[1]) });
+        }
+      } catch (error) {
+        await driver.quit().catch(() => {});
+        throw error;
+      }
+      return driver;
+    },
+    stop,
+    /** The driver's recent output, for a failing test's message. */
+    output: () => output,
   };
 }

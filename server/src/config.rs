@@ -74,6 +74,8 @@ pub struct Config {
     /// The reverse proxies in front (`TRUSTED_PROXIES`), whose forwarded client addresses the
     /// rate limits believe.
     pub trusted_proxies: crate::client_address::TrustedProxies,
+    /// How long provider notifications and delivered merchant events are kept.
+    pub retention: Duration,
     /// The header-read timeout and the bound on open connections.
     pub connections: crate::serve::ConnectionLimits,
     pub rate_limits: crate::limits::LimitSettings,
@@ -490,7 +492,11 @@ impl Config {
                     "RATE_LIMIT_PER_PHONE_PER_HOUR",
                     if mode == ProviderMode::Live { 5 } else { 0 },
                 )?,
+                notices_per_minute: parse(&lookup, "RATE_LIMIT_WEBHOOKS_PER_MINUTE", 600)?,
             },
+            retention: Duration::from_secs(
+                parse(&lookup, "RETENTION_DAYS", 30u64)?.max(1) * 24 * 3600,
+            ),
         })
     }
 }

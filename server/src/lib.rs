@@ -157,6 +157,24 @@ pub async fn start_background(config: &Config, state: &AppState) -> Result<Backg
             service.reconcile().await;
         }
     }));
+    // Provider notifications and merchant events are kept `RETENTION_DAYS`, so the outbox and
+    // the de-duplication table stay bounded.
+    let outbox = state.outbox.clone();
+    let retention = config.retention;
+    tasks.push(tokio::spawn(async move {
+        let mut rounds = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            rounds.tick().await;
+            let before = crate::service::now() - retention;
+            match outbox.prune(&crate::service::rfc3339(before)).await {
+                Ok((0, 0)) => {}
+                Ok((notices, events)) => {
+                    tracing::info!(notices, events, "forgot webhooks past their retention")
+                }
+                Err(error) => tracing::warn!(%error, "could not prune old webhooks"),
+            }
+        }
+    }));
     let limits = state.limits.clone();
     tasks.push(tokio::spawn(async move {
         let mut rounds = tokio::time::interval(Duration::from_secs(60));

@@ -23,12 +23,15 @@ pub struct LimitSettings {
     pub per_client_per_minute: u32,
     /// Submits per phone per hour; 0 turns the limit off.
     pub per_phone_per_hour: u32,
+    /// Provider notifications per provider per minute; 0 turns the limit off.
+    pub notices_per_minute: u32,
 }
 
 /// The limiters, shared by every request.
 pub struct RateLimits {
     per_client: Option<DefaultKeyedRateLimiter<String>>,
     per_phone: Option<DefaultKeyedRateLimiter<String>>,
+    notices: Option<DefaultKeyedRateLimiter<String>>,
     clock: DefaultClock,
 }
 
@@ -44,6 +47,7 @@ impl RateLimits {
         Self {
             per_client: limiter(settings.per_client_per_minute, Duration::from_secs(60)),
             per_phone: limiter(settings.per_phone_per_hour, Duration::from_secs(3600)),
+            notices: limiter(settings.notices_per_minute, Duration::from_secs(60)),
             clock: DefaultClock::default(),
         }
     }
@@ -76,9 +80,17 @@ impl RateLimits {
         self.check(&self.per_phone, &digits, "payments to this phone number")
     }
 
+    /// A provider notification (`yassir`, `yabetoo`).
+    pub fn check_notice(&self, provider: &str) -> Result<(), ApiError> {
+        self.check(&self.notices, provider, "notifications from this provider")
+    }
+
     /// Forgets keys whose allowance is whole again, so the limiters' memory stays bounded.
     pub fn forget_idle(&self) {
-        for limiter in [&self.per_client, &self.per_phone].into_iter().flatten() {
+        for limiter in [&self.per_client, &self.per_phone, &self.notices]
+            .into_iter()
+            .flatten()
+        {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -116,6 +128,7 @@ mod tests {
         let limits = RateLimits::new(LimitSettings {
             per_client_per_minute: 0,
             per_phone_per_hour: 2,
+            notices_per_minute: 0,
         });
         assert!(limits.check_phone("+242 06 659 44 70").is_ok());
         assert!(limits.check_phone("242066594470").is_ok());
@@ -134,6 +147,7 @@ mod tests {
         let limits = RateLimits::new(LimitSettings {
             per_client_per_minute: 0,
             per_phone_per_hour: 0,
+            notices_per_minute: 0,
         });
         let client = ClientAddress("203.0.113.7".into());
         for _ in 0..1000 {

@@ -59,6 +59,9 @@ async fn main() {
         config.yabetoo.base_url
     );
 
+    if config.mode == ProviderMode::Live && config.webhooks.yassir_secret.is_none() {
+        tracing::warn!("no YASSIR_WEBHOOK_SECRET: Yassir's webhooks are read unsigned (they only prompt a check at Yassir, which decides); set the secret Yassir gives at onboarding to refuse forged ones");
+    }
     if config.webhooks.yabetoo_secret.is_none() {
         tracing::warn!("no YABETOO_WEBHOOK_SECRET: Yabetoo's webhooks are refused, and payments are followed up by checks alone");
     }

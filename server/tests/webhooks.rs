@@ -157,7 +157,9 @@ async fn a_notification_claiming_a_success_the_provider_denies_changes_nothing()
         (200, Some("checking")),
         "{answer}"
     );
-    assert_eq!(answer["payment_id"], id.as_str());
+    // The answer maps no provider id to this server's payment id.
+    assert!(answer.get("payment_id").is_none(), "{answer}");
+    assert!(!answer.to_string().contains(id.as_str()), "{answer}");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     // The check found the intent still waiting for its OTP.
     assert_eq!(stored_status(&server, &id).await, "requires_action");
@@ -295,6 +297,16 @@ async fn yabetoo_notifications_are_verified_deduplicated_and_never_trusted() {
     );
     let replayed = yabetoo_headers(YABETOO_SECRET, now(), &body);
     let (status, answer) = post_raw(&server, "/webhooks/yabetoo", &replayed, &body).await;
+    assert_eq!(
+        (status, answer["outcome"].as_str()),
+        (200, Some("duplicate")),
+        "{answer}"
+    );
+    // The same signed body under a new event-id header (which the signature does not cover)
+    // is the same notification.
+    let mut renamed = yabetoo_headers(YABETOO_SECRET, now(), &body);
+    renamed.push(("x-yabetoo-webhook-id", "evt_renamed_by_someone".to_string()));
+    let (status, answer) = post_raw(&server, "/webhooks/yabetoo", &renamed, &body).await;
     assert_eq!(
         (status, answer["outcome"].as_str()),
         (200, Some("duplicate")),
@@ -748,4 +760,24 @@ async fn a_failed_delivery_says_why() {
     };
     assert!(error.contains("connection refused"), "{error}");
     assert!(!error.contains(&port.to_string()), "{error}");
+}
+
+/// A flood of notifications, signed or not, is bounded per provider before anything is stored
+/// or checked: answered 429, which a provider retries later.
+#[tokio::test]
+async fn provider_notifications_are_bounded_per_provider() {
+    let server = start(&[("RATE_LIMIT_WEBHOOKS_PER_MINUTE", "3")]).await;
+    let mut statuses = Vec::new();
+    for index in 0..5 {
+        let body = yassir_notice(&format!("intent-{index}"), 2);
+        let (status, _) = post_raw(&server, "/webhooks/yassir", &[], &body).await;
+        statuses.push(status);
+    }
+    // Unsigned, so refused (401) while the allowance lasts; past it, not even read (429).
+    assert_eq!(statuses, [401, 401, 401, 429, 429], "{statuses:?}");
+    // The other provider has an allowance of its own.
+    let garbage = "not json";
+    let headers = yabetoo_headers(YABETOO_SECRET, now(), garbage);
+    let (status, _) = post_raw(&server, "/webhooks/yabetoo", &headers, garbage).await;
+    assert_eq!(status, 400);
 }

@@ -39,6 +39,11 @@ async fn handle(
     provider: &'static str,
     notice: Result<Notice, Refusal>,
 ) -> Response {
+    // Bounded before anything is stored or checked: a flood is answered 429, which a provider
+    // retries later, and reconcile finds outcomes meanwhile.
+    if let Err(limited) = state.limits.check_notice(provider) {
+        return limited.into_response();
+    }
     let notice = match notice {
         Ok(notice) => notice,
         Err(refusal) => {
@@ -69,7 +74,7 @@ async fn handle(
     };
     if !first {
         tracing::info!(provider, event = %notice.event_id, "provider webhook received before; ignored");
-        return answer("duplicate", None);
+        return answer("duplicate");
     }
     match state
         .service
@@ -94,7 +99,7 @@ async fn handle(
                 outcome = outcome.as_str(),
                 "provider webhook"
             );
-            answer(outcome.as_str(), payment)
+            answer(outcome.as_str())
         }
         Err(error) => {
             tracing::error!(provider, ?error, "could not handle a provider webhook");
@@ -103,8 +108,9 @@ async fn handle(
     }
 }
 
-/// 200 with what the notification led to; the payment's outcome is never in it (the check
-/// decides, after this answer).
-fn answer(outcome: &str, payment: Option<String>) -> Response {
-    Json(json!({ "received": true, "outcome": outcome, "payment_id": payment })).into_response()
+/// 200 with what the notification led to; neither the payment's outcome (the check decides,
+/// after this answer) nor the payment's id (which would map a provider's id to ours for anyone
+/// holding one) is in it.
+fn answer(outcome: &str) -> Response {
+    Json(json!({ "received": true, "outcome": outcome })).into_response()
 }

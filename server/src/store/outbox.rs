@@ -140,4 +140,8 @@ pub trait WebhookStore: Send + Sync {
         event_id: &str,
         received_at: &str,
     ) -> Result<bool, StoreError>;
+    /// Forgets what is older than `before` (RFC 3339): provider notifications received, and
+    /// merchant events whose every delivery is over (delivered or given up), with their
+    /// deliveries and attempts. Returns how many notifications and events were forgotten.
+    async fn prune(&self, before: &str) -> Result<(usize, usize), StoreError>;
 }

@@ -125,10 +125,9 @@ pub fn yabetoo(
         .get("event")
         .filter(|inner| inner.is_object())
         .unwrap_or(&event);
-    let event_id = header(headers, &["x-yabetoo-webhook-id", "yabetoo-event-id"])
-        .map(str::to_string)
-        .or_else(|| event.get("id")?.as_str().map(str::to_string))
-        .ok_or(Refusal::Malformed("no event id"))?;
+    // De-duplicated on what the signature covers, never on a header it does not: a signed body
+    // replayed under a new event-id header is the same notification.
+    let event_id = signed_content_id(body);
     let kind = header(headers, &["x-yabetoo-webhook-event", "yabetoo-event-type"])
         .map(str::to_string)
         .or_else(|| event.get("type")?.as_str().map(str::to_string))
@@ -179,16 +178,20 @@ pub fn yassir(secret: Option<&str>, headers: &HeaderMap, body: &[u8]) -> Result<
         (_, Some(code)) => format!("remoteStatusCode {code}"),
         _ => String::new(),
     };
-    let digest = Sha256::digest(body);
-    let event_id = digest[..16]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let event_id = signed_content_id(body);
     Ok(Notice {
         event_id,
         kind,
         intent_id: intent_id.to_string(),
     })
+}
+
+/// The identity of a notification: a digest of its body, which the signature covers.
+fn signed_content_id(body: &[u8]) -> String {
+    Sha256::digest(body)[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Signs a Yabetoo notification as Yabetoo does (for the tests and the sandbox's own check).

@@ -216,4 +216,8 @@ impl WebhookStore for SqliteStore {
     ) -> Result<bool, StoreError> {
         self.with(|connection| outbox::record_inbound(connection, provider, event_id, received_at))
     }
+
+    async fn prune(&self, before: &str) -> Result<(usize, usize), StoreError> {
+        self.with(|connection| outbox::prune(connection, before))
+    }
 }

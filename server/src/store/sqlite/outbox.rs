@@ -284,3 +284,89 @@ pub(super) fn record_inbound(
         .map_err(database)?;
     Ok(inserted == 1)
 }
+pub(super) fn prune(
+    connection: &mut Connection,
+    before: &str,
+) -> Result<(usize, usize), StoreError> {
+    let transaction = connection.transaction().map_err(database)?;
+    let notices = transaction
+        .execute(
+            "DELETE FROM inbound_webhooks WHERE received_at < ?1",
+            [before],
+        )
+        .map_err(database)?;
+    // Events old enough whose deliveries are all over; none pending is lost.
+    const OVER: &str = "SELECT id FROM webhook_events WHERE created_at < ?1
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries
+                        WHERE event_id = webhook_events.id AND state = 'pending')";
+    transaction
+        .execute(
+            &format!(
+                "DELETE FROM webhook_attempts WHERE delivery_id IN
+                 (SELECT id FROM webhook_deliveries WHERE event_id IN ({OVER}))"
+            ),
+            [before],
+        )
+        .map_err(database)?;
+    transaction
+        .execute(
+            &format!("DELETE FROM webhook_deliveries WHERE event_id IN ({OVER})"),
+            [before],
+        )
+        .map_err(database)?;
+    let events = transaction
+        .execute(
+            &format!("DELETE FROM webhook_events WHERE id IN ({OVER})"),
+            [before],
+        )
+        .map_err(database)?;
+    transaction.commit().map_err(database)?;
+    Ok((notices, events))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pruning_forgets_what_is_old_and_over_and_keeps_what_is_pending() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch(super::super::schema::SCHEMA)
+            .unwrap();
+        connection
+            .execute_batch(
+                "INSERT INTO payments (id, idempotency_key, request_fingerprint, order_ref,
+                    description, method, provider, amount_minor, currency, country_alpha3,
+                    capture_method, status, created_at, updated_at, version)
+                 VALUES ('pay_1', 'k', 'f', 'o', 'd', 'yassir_cash', 'yassir', 1, 'DZD', 'DZA',
+                    'direct', 'succeeded', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1);
+                 INSERT INTO webhook_events (id, kind, payment_id, created_at, payload) VALUES
+                    ('evt_old_done', 'payment.succeeded', 'pay_1', '2026-01-01T00:00:00Z', '{}'),
+                    ('evt_old_pending', 'payment.succeeded', 'pay_1', '2026-01-01T00:00:00Z', '{}'),
+                    ('evt_new', 'payment.succeeded', 'pay_1', '2026-06-01T00:00:00Z', '{}');
+                 INSERT INTO webhook_deliveries (event_id, url, state, next_attempt_at) VALUES
+                    ('evt_old_done', 'https://shop.example/in', 'delivered', 0),
+                    ('evt_old_pending', 'https://shop.example/in', 'pending', 0);
+                 INSERT INTO webhook_attempts (delivery_id, at, status, duration_ms) VALUES
+                    (1, '2026-01-01T00:00:00Z', 200, 5);",
+            )
+            .unwrap();
+        assert!(record_inbound(&connection, "yassir", "old", "2026-01-01T00:00:00Z").unwrap());
+        assert!(record_inbound(&connection, "yassir", "new", "2026-06-01T00:00:00Z").unwrap());
+
+        let (notices, events) = prune(&mut connection, "2026-03-01T00:00:00Z").unwrap();
+        assert_eq!((notices, events), (1, 1));
+        let left: Vec<String> = connection
+            .prepare("SELECT id FROM webhook_events ORDER BY id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(left, ["evt_new", "evt_old_pending"]);
+        // A notification forgotten may be taken again; one kept is still a duplicate.
+        assert!(record_inbound(&connection, "yassir", "old", "2026-06-02T00:00:00Z").unwrap());
+        assert!(!record_inbound(&connection, "yassir", "new", "2026-06-02T00:00:00Z").unwrap());
+    }
+}
