@@ -187,18 +187,19 @@ export async function startDemo({ live = false, env = {}, chromium: withChromium
   };
 }
 
+function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The first executable called `name` on PATH, or null. */
 function onPath(name) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  return dirs.map((dir) => join(dir, name)).find(isExecutable) ?? null;
 }
 
 /** WebKitGTK's MiniBrowser, which WebKitWebDriver starts for each session (`webkit2gtk-driver`). */
@@ -225,11 +226,13 @@ const SETUP_HINT = 'run scripts/setup, which installs webkit2gtk-driver, xvfb an
  */
 export async function startWebKit() {
   const driverBinary = process.env.WEBKIT_WEBDRIVER ?? onPath('WebKitWebDriver');
-  if (!driverBinary) throw new Error(`WebKitWebDriver is not installed: ${SETUP_HINT}`);
+  if (!driverBinary || !isExecutable(driverBinary)) {
+    throw new Error(`WebKitWebDriver is not installed (${driverBinary ?? 'not on PATH'}): ${SETUP_HINT}`);
+  }
   const xvfbRun = onPath('xvfb-run');
   if (!xvfbRun) throw new Error(`xvfb-run is not installed: ${SETUP_HINT}`);
   const browserBinary = miniBrowser();
-  if (!browserBinary) throw new Error(`WebKitGTK's MiniBrowser was not found: ${SETUP_HINT}`);
+  if (!browserBinary || !isExecutable(browserBinary)) throw new Error(`WebKitGTK's MiniBrowser was not found: ${SETUP_HINT}`);
   let selenium;
   try {
     selenium = require('selenium-webdriver');
@@ -242,12 +245,19 @@ export async function startWebKit() {
   const dir = mkdtempSync(join(tmpdir(), 'checkout-webkit-'));
   const authFile = join(dir, 'Xauthority');
   writeFileSync(authFile, '');
+  // MiniBrowser's toolbar holds its window at least 447 pixels wide; this style sheet for its GTK
+  // widgets (the browser's own frame, never the page) lets the window narrow to a phone's width.
+  mkdirSync(join(dir, 'gtk-3.0'));
+  writeFileSync(
+    join(dir, 'gtk-3.0', 'gtk.css'),
+    'headerbar, toolbar, .toolbar, entry, button { min-width: 0; }\nheaderbar, toolbar, .toolbar, button { padding: 0; }\n',
+  );
   // A process group of its own (detached), so that stop() ends xvfb-run, Xvfb, the driver and
   // the browsers it started together, and nothing is left behind.
   const child = spawn(
     xvfbRun,
     ['-a', '-f', authFile, '-e', join(dir, 'xvfb.log'), '-s', '-screen 0 1280x1024x24', driverBinary, `--port=${port}`, '--host=127.0.0.1'],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CONFIG_HOME: dir } },
   );
   let output = '';
   const keep = (chunk) => {
@@ -302,6 +312,8 @@ export async function startWebKit() {
 
   return {
     url,
+    /** selenium-webdriver's locators (`By.css(…)`). */
+    By: selenium.By,
     /** A new browser session (its own MiniBrowser, empty storage) with a phone-sized viewport. */
     async newSession({ width = 360, height = 740 } = {}) {
       const driver = await new selenium.Builder()
@@ -312,6 +324,8 @@ export async function startWebKit() {
         })
         .build();
       try {
+        // No command waits for ever: a page loads within 20 s, a script answers within 10 s.
+        await driver.manage().setTimeouts({ pageLoad: 20_000, script: 10_000 });
         // The window is the viewport plus the browser's own frame: size it, then correct by what
         // the page measures, so that the page sees width × height CSS pixels.
         const window = driver.manage().window();
@@ -320,6 +334,9 @@ export async function startWebKit() {
         if (inner[0] !== width || inner[1] !== height) {
           await window.setRect({ width: width + (width - inner[0]), height: height + (height - inner[1]) });
         }
+        const [innerWidth, innerHeight] = await driver.executeScript('return [window.innerWidth, window.innerHeight]');
+        /** What the driver allowed: the page's viewport in CSS pixels. */
+        driver.viewport = { width: innerWidth, height: innerHeight };
       } catch (error) {
         await driver.quit().catch(() => {});
         throw error;

@@ -493,6 +493,17 @@ impl Config {
                     if mode == ProviderMode::Live { 5 } else { 0 },
                 )?,
                 notices_per_minute: parse(&lookup, "RATE_LIMIT_WEBHOOKS_PER_MINUTE", 600)?,
+                creates_per_order_per_minute: parse(
+                    &lookup,
+                    "RATE_LIMIT_CREATES_PER_ORDER_PER_MINUTE",
+                    20,
+                )?,
+                // Like the prompts: the sandbox registers nobody anywhere.
+                creates_per_phone_per_hour: parse(
+                    &lookup,
+                    "RATE_LIMIT_CREATES_PER_PHONE_PER_HOUR",
+                    if mode == ProviderMode::Live { 20 } else { 0 },
+                )?,
             },
             retention: Duration::from_secs(
                 parse(&lookup, "RETENTION_DAYS", 30u64)?.max(1) * 24 * 3600,

@@ -25,6 +25,10 @@ pub struct LimitSettings {
     pub per_phone_per_hour: u32,
     /// Provider notifications per provider per minute; 0 turns the limit off.
     pub notices_per_minute: u32,
+    /// Creates per order per minute, and per wallet phone per hour (each registers the phone
+    /// with Yassir); 0 turns a limit off.
+    pub creates_per_order_per_minute: u32,
+    pub creates_per_phone_per_hour: u32,
 }
 
 /// The limiters, shared by every request.
@@ -32,6 +36,8 @@ pub struct RateLimits {
     per_client: Option<DefaultKeyedRateLimiter<String>>,
     per_phone: Option<DefaultKeyedRateLimiter<String>>,
     notices: Option<DefaultKeyedRateLimiter<String>>,
+    creates_per_order: Option<DefaultKeyedRateLimiter<String>>,
+    creates_per_phone: Option<DefaultKeyedRateLimiter<String>>,
     clock: DefaultClock,
 }
 
@@ -48,6 +54,14 @@ impl RateLimits {
             per_client: limiter(settings.per_client_per_minute, Duration::from_secs(60)),
             per_phone: limiter(settings.per_phone_per_hour, Duration::from_secs(3600)),
             notices: limiter(settings.notices_per_minute, Duration::from_secs(60)),
+            creates_per_order: limiter(
+                settings.creates_per_order_per_minute,
+                Duration::from_secs(60),
+            ),
+            creates_per_phone: limiter(
+                settings.creates_per_phone_per_hour,
+                Duration::from_secs(3600),
+            ),
             clock: DefaultClock::default(),
         }
     }
@@ -80,6 +94,26 @@ impl RateLimits {
         self.check(&self.per_phone, &digits, "payments to this phone number")
     }
 
+    /// A create for `order` (none for a demo product, each checkout of which is an order of
+    /// its own) and the wallet `phone`, for Yassir Cash: many addresses cannot together make
+    /// one order or one phone create payment after payment.
+    pub fn check_create(&self, order: Option<&str>, phone: Option<&str>) -> Result<(), ApiError> {
+        if let Some(order) = order {
+            self.check(&self.creates_per_order, order, "payments of this order")?;
+        }
+        match phone {
+            Some(phone) => {
+                let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+                self.check(
+                    &self.creates_per_phone,
+                    &digits,
+                    "payments for this phone number",
+                )
+            }
+            None => Ok(()),
+        }
+    }
+
     /// A provider notification (`yassir`, `yabetoo`).
     pub fn check_notice(&self, provider: &str) -> Result<(), ApiError> {
         self.check(&self.notices, provider, "notifications from this provider")
@@ -87,9 +121,15 @@ impl RateLimits {
 
     /// Forgets keys whose allowance is whole again, so the limiters' memory stays bounded.
     pub fn forget_idle(&self) {
-        for limiter in [&self.per_client, &self.per_phone, &self.notices]
-            .into_iter()
-            .flatten()
+        for limiter in [
+            &self.per_client,
+            &self.per_phone,
+            &self.notices,
+            &self.creates_per_order,
+            &self.creates_per_phone,
+        ]
+        .into_iter()
+        .flatten()
         {
             limiter.retain_recent();
             limiter.shrink_to_fit();
@@ -129,6 +169,8 @@ mod tests {
             per_client_per_minute: 0,
             per_phone_per_hour: 2,
             notices_per_minute: 0,
+            creates_per_order_per_minute: 0,
+            creates_per_phone_per_hour: 0,
         });
         assert!(limits.check_phone("+242 06 659 44 70").is_ok());
         assert!(limits.check_phone("242066594470").is_ok());
@@ -148,6 +190,8 @@ mod tests {
             per_client_per_minute: 0,
             per_phone_per_hour: 0,
             notices_per_minute: 0,
+            creates_per_order_per_minute: 0,
+            creates_per_phone_per_hour: 0,
         });
         let client = ClientAddress("203.0.113.7".into());
         for _ in 0..1000 {

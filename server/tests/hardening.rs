@@ -391,3 +391,61 @@ async fn open_connections_are_bounded_and_the_server_recovers() {
     assert_eq!(status, 200);
     drop(held);
 }
+
+/// Many addresses together cannot make one order, or one wallet phone, create payment after
+/// payment (each create registers the phone with Yassir): creates are limited per order and
+/// per phone too, charged only for a create that is otherwise good.
+#[tokio::test]
+async fn creates_are_limited_per_order_and_per_phone() {
+    let server = start(&[
+        ("RATE_LIMIT_CREATES_PER_ORDER_PER_MINUTE", "2"),
+        ("RATE_LIMIT_CREATES_PER_PHONE_PER_HOUR", "3"),
+    ])
+    .await;
+    let token = |reference: String| {
+        let server = &server;
+        async move {
+            let (_, signed) = server
+                .admin_post(
+                    "/api/v1/admin/order-tokens",
+                    json!({"reference": reference, "description": "d", "amount_minor": 150000, "currency": "DZD"}),
+                )
+                .await;
+            signed["token"].as_str().unwrap().to_string()
+        }
+    };
+    let create = |order: String, phone: &'static str| {
+        let server = &server;
+        async move {
+            server
+                .create(
+                    &format!("k-{}", common::unique()),
+                    json!({"order": order, "method": "yassir_cash", "phone": phone}),
+                )
+                .await
+                .0
+        }
+    };
+    // One order: its allowance, then 429, whoever asks; a bad request costs nothing.
+    let order = token(format!("INV-{}", common::unique())).await;
+    let (status, _) = server
+        .create(
+            &format!("k-{}", common::unique()),
+            json!({"order": order, "method": "yassir_cash", "phone": "12"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(create(order.clone(), "+213555000001").await, 201);
+    assert_eq!(create(order.clone(), "+213555000001").await, 201);
+    assert_eq!(create(order.clone(), "+213555000001").await, 429);
+    // One phone across orders: its allowance, then 429.
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        let order = token(format!("INV-{}", common::unique())).await;
+        statuses.push(create(order, "+213555000003").await);
+    }
+    // Demo products are an order per checkout: only the phone counts.
+    statuses.push(create("demo-dz".into(), "+213555000003").await);
+    statuses.push(create("demo-dz".into(), "+213555000003").await);
+    assert_eq!(statuses, [201, 201, 201, 429], "{statuses:?}");
+}

@@ -104,6 +104,9 @@ pub async fn payments_create(
             None
         }
     };
+    // Charged once the request is known good: a refused create costs the order nothing.
+    let limited_order = (!order.product).then_some(order.reference.as_str());
+    state.limits.check_create(limited_order, phone.as_deref())?;
     let new = NewPayment {
         idempotency_key,
         order,
