@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -215,6 +215,14 @@ function miniBrowser() {
   return null;
 }
 
+function readTail(path) {
+  try {
+    return readFileSync(path, 'utf8').slice(-4000);
+  } catch {
+    return '';
+  }
+}
+
 const SETUP_HINT = 'run scripts/setup, which installs webkit2gtk-driver, xvfb and selenium-webdriver';
 
 /**
@@ -265,7 +273,6 @@ export async function startWebKit() {
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = new Promise((done) => child.once('exit', done));
   let stopped = false;
   const killGroup = (signal) => {
     try {
@@ -274,19 +281,44 @@ export async function startWebKit() {
       // already gone
     }
   };
-  const onExit = () => killGroup('SIGTERM');
+  const groupAlive = () => {
+    try {
+      process.kill(-child.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // The group is detached from the terminal's, so a Ctrl-C or the test runner's SIGTERM would
+  // not reach it: end it on the way out too, then let the signal do what it would have done.
+  const onExit = () => {
+    killGroup('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const onSignal = (signal) => {
+    onExit();
+    unlisten();
+    process.kill(process.pid, signal);
+  };
+  const unlisten = () => {
+    process.removeListener('exit', onExit);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
   process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   async function stop() {
     if (stopped) return;
     stopped = true;
-    process.removeListener('exit', onExit);
+    unlisten();
+    // SIGTERM lets Xvfb remove its lock file; whatever is still there after 5 s is killed.
     killGroup('SIGTERM');
-    const timeout = new Promise((done) => setTimeout(done, 3000, 'timeout'));
-    if ((await Promise.race([exited, timeout])) === 'timeout' && child.exitCode === null) killGroup('SIGKILL');
-    // Whatever of the group outlived xvfb-run (a browser finishing its own exit).
-    await new Promise((done) => setTimeout(done, 100));
-    killGroup('SIGKILL');
+    for (let waited = 0; waited < 5000 && groupAlive(); waited += 50) {
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    if (groupAlive()) killGroup('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 
@@ -294,8 +326,9 @@ export async function startWebKit() {
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
+      const xvfbLog = readTail(join(dir, 'xvfb.log'));
       await stop();
-      throw new Error(`WebKitWebDriver exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}`);
+      throw new Error(`WebKitWebDriver exited (${child.exitCode ?? child.signalCode}) before answering:\n${output}${xvfbLog}`);
     }
     try {
       const status = await (await fetch(`${url}/status`, { signal: AbortSignal.timeout(2000) })).json();
