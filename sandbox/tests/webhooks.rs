@@ -259,10 +259,13 @@ async fn a_late_success_is_notified_as_any_settlement() {
         "the OTP step is not notified"
     );
     let succeed = |intent_id: String| {
-        sandbox.http.post(format!(
-            "{}/sandbox/intents/{intent_id}/succeed",
-            sandbox.origin
-        ))
+        sandbox
+            .http
+            .post(format!(
+                "{}/sandbox/intents/{intent_id}/succeed",
+                sandbox.origin
+            ))
+            .json(&json!({}))
     };
     let answer = succeed(id.clone()).send().await.unwrap();
     assert_eq!(answer.status(), reqwest::StatusCode::OK);
