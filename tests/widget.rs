@@ -130,6 +130,15 @@ async fn yassir_success_shows_amount_reference_message_and_support() {
     ] {
         assert!(text.contains(expected), "`{expected}` missing from {text}");
     }
+    // Yassir gives an e-mail and a phone: one line names both.
+    assert_eq!(text.matches("Need help? Contact").count(), 1, "{text}");
+    let support = widget.find_all(".cw-status__support");
+    assert_eq!(support.len(), 1, "{text}");
+    assert_eq!(
+        support[0].text_content().unwrap(),
+        "Need help? Contact support@yassir.com or +213000000000"
+    );
+    assert_eq!(widget.find_all(".cw-status__support a").len(), 2);
     let (_, create) = &backend.creates.borrow()[0];
     assert_eq!(create.method, MethodKind::YassirCash);
     assert_eq!(create.phone.as_deref(), Some("+213555123456"));
@@ -502,6 +511,77 @@ async fn resumes_a_saved_attempt_without_creating_a_payment() {
 }
 
 #[wasm_bindgen_test]
+async fn a_fresh_order_token_for_the_same_order_resumes_the_attempt_saved_before_the_otp_page() {
+    // The merchant signs a new token on each page load: the same order reference, another string.
+    let reference = "t-token-ref";
+    let first_token = "v1.eyJyZWYiOiJ0LXRva2VuLXJlZiIsImV4cCI6MX0.c2lnMQ";
+    let second_token = "v1.eyJyZWYiOiJ0LXRva2VuLXJlZiIsImV4cCI6Mn0.c2lnMg";
+    let backend = FakeBackend::new(session_dz(reference, vec![YASSIR_ORIGIN.into()]));
+    backend.on_create(move |_, _| {
+        Ok(payment(
+            "pay_t_token_ref_1",
+            reference,
+            MethodKind::YassirCash,
+            PaymentStatus::Created,
+        ))
+    });
+    backend.on_submit(move |_| {
+        Ok(yassir_requires_action(
+            "pay_t_token_ref_1",
+            reference,
+            YASSIR_PAY_URL,
+        ))
+    });
+    let widget = yassir_ready(first_token, backend.clone()).await;
+    widget.click("button.cw-pay");
+    widget.wait_for_step("redirecting").await;
+    drop(widget);
+    let saved = storage::load(reference, 0).expect("saved under the order's reference");
+    assert_eq!(saved.payment_id, "pay_t_token_ref_1");
+    assert!(
+        storage::load(first_token, 0).is_none(),
+        "not under the token"
+    );
+
+    // Back from the OTP page, on a page that signed a fresh token.
+    let back = FakeBackend::new(session_dz(reference, vec![YASSIR_ORIGIN.into()]));
+    back.on_poll(move |_| Ok(yassir_succeeded("pay_t_token_ref_1", reference)));
+    let widget = mount(back.clone(), second_token, Lang::En, quick_polling()).await;
+    widget.wait_for_step("succeeded").await;
+    assert_eq!(back.create_count(), 0);
+    assert_eq!(back.polls.borrow()[0], "pay_t_token_ref_1");
+    assert!(
+        storage::load(reference, 0).is_none(),
+        "forgotten once settled"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_attempt_saved_for_another_order_reference_is_not_resumed() {
+    storage::save(&SavedAttempt {
+        payment_id: "pay_t_ref_a_1".into(),
+        order: "t-ref-a".into(),
+        method: MethodKind::YassirCash,
+        phone: Some("+213555123456".into()),
+        idempotency_key: "7c0d1a2b-3e4f-4a5b-8c6d-7e8f9a0b1c2d".into(),
+        started_at: js_sys::Date::now() as u64,
+    });
+    // A token that happens to be the other order's reference, for order `t-ref-b`.
+    let backend = FakeBackend::new(session_dz("t-ref-b", vec![]));
+    backend.on_poll(move |_| Ok(yassir_succeeded("pay_t_ref_a_1", "t-ref-a")));
+    let widget = mount(backend.clone(), "t-ref-a", Lang::En, quick_polling()).await;
+    settle().await;
+    assert_eq!(widget.step(), "choosing");
+    assert!(backend.polls.borrow().is_empty(), "nothing asked about it");
+    drop(widget);
+    assert!(
+        storage::load("t-ref-a", 0).is_some(),
+        "left to its own order"
+    );
+    storage::clear("t-ref-a");
+}
+
+#[wasm_bindgen_test]
 async fn resume_marker_of_a_saved_attempt_polls_the_backend_and_is_removed_from_the_url() {
     let order = "t-resume-marker";
     storage::save(&SavedAttempt {
@@ -600,6 +680,12 @@ async fn arabic_renders_right_to_left() {
         Some("ltr"),
         "numbers stay left to right"
     );
+    // The example number in the hint is isolated, so it does not break apart right to left.
+    let hint = widget
+        .find("[id$='-yassir-phone-hint']")
+        .text_content()
+        .unwrap();
+    assert!(hint.ends_with("\u{2066}0555 12 34 56\u{2069}"), "{hint:?}");
 }
 
 #[wasm_bindgen_test]

@@ -95,6 +95,16 @@ pub fn resume_marker(href: &str) -> Option<String> {
     (!id.is_empty() && id.len() <= 64 && id.chars().all(id_char)).then_some(id)
 }
 
+/// What the attempt in flight is saved under in the browser, so that the return from the OTP page,
+/// a reload or a second tab finds it: the order's `reference` as the backend answered it
+/// (`CheckoutSession::order`), which stays the same when a merchant signs a fresh order token for
+/// the same order on each page load; before that answer, the `order` as the page named it.
+pub fn resume_key<'a>(order: &'a str, reference: Option<&'a str>) -> &'a str {
+    reference
+        .filter(|reference| !reference.is_empty())
+        .unwrap_or(order)
+}
+
 /// `href` without the resume marker, for `history.replaceState` once the payment is resumed.
 pub fn strip_resume_marker(href: &str) -> String {
     let (base, query, fragment) = split_url(href);
@@ -374,6 +384,21 @@ mod tests {
             again,
             "https://shop.example/pay?order=7&checkout_resume=pay_456#top"
         );
+    }
+
+    #[test]
+    fn the_attempt_is_kept_under_the_order_reference_whatever_the_token() {
+        // Two tokens the merchant signed for the same order (new `expires_at`), one for another.
+        let first = resume_key("v1.eyJyZWYiOiJvcmQtNDIiLCJleHAiOjF9.c2lnMQ", Some("ord-42"));
+        let again = resume_key("v1.eyJyZWYiOiJvcmQtNDIiLCJleHAiOjJ9.c2lnMg", Some("ord-42"));
+        let other = resume_key("v1.eyJyZWYiOiJvcmQtNDMiLCJleHAiOjF9.c2lnMw", Some("ord-43"));
+        assert_eq!(first, "ord-42");
+        assert_eq!(first, again);
+        assert_ne!(first, other);
+        // A catalog reference is its own key, and the page's order stands in until one is known.
+        assert_eq!(resume_key("demo-dz", Some("demo-dz")), "demo-dz");
+        assert_eq!(resume_key("v1.tok.sig", None), "v1.tok.sig");
+        assert_eq!(resume_key("v1.tok.sig", Some("")), "v1.tok.sig");
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The attempt in flight, kept in `localStorage` so it survives the trip to the OTP page, a
 //! reload and a second tab of the same browser: the widget resumes polling it instead of
 //! creating another payment. Only an attempt saved here is ever resumed: a resume link alone
-//! never shows an outcome.
+//! never shows an outcome. It is kept under the order's reference
+//! ([`redirect::resume_key`](crate::core::redirect::resume_key)), not the order token the page
+//! names, so a fresh token for the same order still finds it.
 
 use checkout_contract::MethodKind;
 
@@ -13,6 +15,7 @@ const KEY_PREFIX: &str = "checkout-widget:attempt:";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedAttempt {
     pub payment_id: String,
+    /// The key it is saved under: the order's reference (`redirect::resume_key`).
     pub order: String,
     pub method: MethodKind,
     pub phone: Option<String>,
@@ -34,7 +37,7 @@ fn key(order: &str) -> String {
     format!("{KEY_PREFIX}{order}")
 }
 
-/// Remembers the attempt for its order, replacing an earlier one.
+/// Remembers the attempt under its key (`attempt.order`), replacing an earlier one.
 pub fn save(attempt: &SavedAttempt) {
     let Some(storage) = attempt_storage() else {
         return;
@@ -50,7 +53,8 @@ pub fn save(attempt: &SavedAttempt) {
     let _ = storage.set_item(&key(&attempt.order), &json);
 }
 
-/// The attempt saved for `order`, if any and recent enough.
+/// The attempt saved under `order` (a [`resume_key`](crate::core::redirect::resume_key)), if any
+/// and recent enough.
 pub fn load(order: &str, now_ms: u64) -> Option<SavedAttempt> {
     let json = attempt_storage()?.get_item(&key(order)).ok().flatten()?;
     let json = wire::parse(&json).ok()?;
@@ -66,7 +70,7 @@ pub fn load(order: &str, now_ms: u64) -> Option<SavedAttempt> {
     (fresh && attempt.order == order).then_some(attempt)
 }
 
-/// Forgets the attempt saved for `order`.
+/// Forgets the attempt saved under `order`.
 pub fn clear(order: &str) {
     if let Some(storage) = attempt_storage() {
         let _ = storage.remove_item(&key(order));

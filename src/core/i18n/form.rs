@@ -2,7 +2,7 @@
 
 use checkout_contract::Operator;
 
-use super::{fill, t, Lang, Msg};
+use super::{fill, isolate, t, Lang, Msg};
 use crate::core::phone::{Network, PhoneError};
 use crate::core::validate::{Field, FieldError};
 
@@ -31,13 +31,29 @@ pub fn operator_name(operator: Operator) -> &'static str {
     operator.display_name()
 }
 
+/// The example numbers the hints show, the same in every language.
+const EXAMPLE_DZ: &str = "0555 12 34 56";
+const EXAMPLE_CG: &str = "06 659 44 70";
+const EXAMPLE_CM: &str = "6 71 23 45 67";
+
+/// A country as its option reads: "Algeria (+213)", the code isolated in Arabic.
+pub fn country_option(lang: Lang, name: &str, dial_code: &str) -> String {
+    format!("{name} ({})", isolate(lang, &format!("+{dial_code}")))
+}
+
+/// The hint under the Yassir Cash phone field, with an example number.
+pub fn yassir_phone_hint(lang: Lang) -> String {
+    fill(lang, Msg::YassirPhoneHintTemplate, EXAMPLE_DZ)
+}
+
 /// The example number shown under the mobile-money field for a country.
-pub fn msisdn_hint(lang: Lang, country_code: &str) -> Option<&'static str> {
-    match country_code {
-        "cg" => Some(t(lang, Msg::MsisdnHintCongo)),
-        "cm" => Some(t(lang, Msg::MsisdnHintCameroon)),
-        _ => None,
-    }
+pub fn msisdn_hint(lang: Lang, country_code: &str) -> Option<String> {
+    let example = match country_code {
+        "cg" => EXAMPLE_CG,
+        "cm" => EXAMPLE_CM,
+        _ => return None,
+    };
+    Some(fill(lang, Msg::ExampleTemplate, example))
 }
 
 /// Why a phone number is refused.
@@ -51,7 +67,13 @@ pub fn phone_error(lang: Lang, error: PhoneError) -> String {
         PhoneError::TooLong { expected } => {
             return fill(lang, Msg::PhoneTooLongTemplate, &expected.to_string())
         }
-        PhoneError::MissingLeadingZero => Msg::PhoneMissingLeadingZero,
+        PhoneError::MissingLeadingZero => {
+            return fill(lang, Msg::PhoneMissingLeadingZeroTemplate, "0").replacen(
+                "{}",
+                &isolate(lang, EXAMPLE_CG),
+                1,
+            )
+        }
         PhoneError::WrongCountry => Msg::PhoneWrongCountry,
         PhoneError::NotMobile => Msg::PhoneNotMobile,
         PhoneError::UnsupportedCountry => Msg::PhoneUnsupportedCountry,

@@ -13,8 +13,9 @@ pub enum Msg {
     LoadFailed,
     NoMethodOffered,
     LoadFailedNetwork,
-    /// Before a link to the merchant's support (`{}` at the end, filled with nothing).
-    SupportTemplate,
+    /// Before the links to the provider's support, on one line: `Support` e-mail `Or` phone.
+    Support,
+    Or,
     /// Before the link to the OTP page, in case the browser did not follow the redirect.
     RedirectFallback,
     // Methods and form
@@ -22,13 +23,14 @@ pub enum Msg {
     MethodMobileMoney,
     MethodLabel,
     YassirPhoneLabel,
-    YassirPhoneHint,
+    /// `{}`: the example wallet number.
+    YassirPhoneHintTemplate,
     CountryLabel,
     OperatorLabel,
     OperatorHint,
     MsisdnLabel,
-    MsisdnHintCongo,
-    MsisdnHintCameroon,
+    /// `{}`: the example mobile-money number of the chosen country.
+    ExampleTemplate,
     FirstNameLabel,
     LastNameLabel,
     ReceiptEmailLabel,
@@ -91,7 +93,8 @@ pub enum Msg {
     PhoneNotDigits,
     PhoneTooShortTemplate,
     PhoneTooLongTemplate,
-    PhoneMissingLeadingZero,
+    /// Two `{}`: the leading `0`, then the example number.
+    PhoneMissingLeadingZeroTemplate,
     PhoneWrongCountry,
     PhoneNotMobile,
     PhoneUnsupportedCountry,
@@ -117,13 +120,19 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
     }
 }
 
-/// Fills a template's `{}` with `value`; in Arabic the value is isolated (U+2066…U+2069) so
-/// numbers and references keep their left-to-right order inside right-to-left text.
-pub fn fill(lang: Lang, template: Msg, value: &str) -> String {
-    let value = if lang.is_rtl() {
+/// `value` as it goes inside a text: in Arabic it is isolated left to right (U+2066…U+2069) so
+/// numbers, amounts, phones and references keep their order inside right-to-left text instead of
+/// breaking apart. The one owner of that rule: no text in the table holds a number, each comes
+/// through here, by [`fill`] or directly.
+pub fn isolate(lang: Lang, value: &str) -> String {
+    if lang.is_rtl() {
         format!("\u{2066}{value}\u{2069}")
     } else {
         value.to_string()
-    };
-    t(lang, template).replacen("{}", &value, 1)
+    }
+}
+
+/// Fills a template's first `{}` with `value`, [`isolate`]d.
+pub fn fill(lang: Lang, template: Msg, value: &str) -> String {
+    t(lang, template).replacen("{}", &isolate(lang, value), 1)
 }

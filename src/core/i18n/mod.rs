@@ -1,8 +1,9 @@
 //! Every text the widget shows, in English, French and Arabic (right to left).
 //!
 //! A plain `match` per message keeps the translations side by side and the wasm small. Texts
-//! with a value (`{}`) go through the helpers below, which also isolate phone numbers and
-//! references in Arabic so they keep their left-to-right order.
+//! with a value (`{}`) go through the helpers below, which also isolate every number (example
+//! phones, amounts, references, the masked phone) in Arabic so it keeps its left-to-right order:
+//! the table itself holds no digits.
 
 mod form;
 mod lang;
@@ -11,11 +12,11 @@ mod steps;
 mod table;
 
 pub use form::{
-    country_name, field_error, method_name, msisdn_hint, operator_name, operator_warning,
-    phone_error,
+    country_name, country_option, field_error, method_name, msisdn_hint, operator_name,
+    operator_warning, phone_error, yassir_phone_hint,
 };
 pub use lang::Lang;
-pub use messages::{fill, t, Msg};
+pub use messages::{fill, isolate, t, Msg};
 pub use steps::{action_label, reference, step_text, time_left, StepText};
 
 #[cfg(test)]

@@ -22,11 +22,12 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
             "Problème de connexion. Vérifiez votre connexion Internet puis rechargez la page.",
             "مشكلة في الاتصال. تحقّق من اتصالك بالإنترنت ثم أعد تحميل الصفحة.",
         ],
-        SupportTemplate => [
-            "Need help? Contact {}",
-            "Besoin d’aide\u{a0}? Contactez {}",
-            "هل تحتاج إلى مساعدة؟ تواصل مع {}",
+        Support => [
+            "Need help? Contact",
+            "Besoin d’aide\u{a0}? Contactez",
+            "هل تحتاج إلى مساعدة؟ تواصل مع",
         ],
+        Or => ["or", "ou", "أو"],
         RedirectFallback => [
             "If nothing happens, use this link:",
             "Si rien ne se passe, utilisez ce lien\u{a0}:",
@@ -40,10 +41,10 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
             "Numéro de téléphone Yassir Cash",
             "رقم الهاتف المرتبط بـ Yassir Cash",
         ],
-        YassirPhoneHint => [
-            "The number linked to your Yassir account, e.g. 0555 12 34 56",
-            "Le numéro lié à votre compte Yassir, par ex. 0555 12 34 56",
-            "الرقم المرتبط بحسابك في Yassir، مثل 0555 12 34 56",
+        YassirPhoneHintTemplate => [
+            "The number linked to your Yassir account, e.g. {}",
+            "Le numéro lié à votre compte Yassir, par ex. {}",
+            "الرقم المرتبط بحسابك في Yassir، مثل {}",
         ],
         CountryLabel => ["Country", "Pays", "البلد"],
         OperatorLabel => ["Operator", "Opérateur", "المشغّل"],
@@ -53,8 +54,7 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
             "تم اختياره حسب رقمك؛ غيّره إذا نقلت رقمك إلى مشغّل آخر.",
         ],
         MsisdnLabel => ["Mobile money number", "Numéro Mobile Money", "رقم الهاتف المحمول"],
-        MsisdnHintCongo => ["e.g. 06 659 44 70", "par ex. 06 659 44 70", "مثال: 06 659 44 70"],
-        MsisdnHintCameroon => ["e.g. 6 71 23 45 67", "par ex. 6 71 23 45 67", "مثال: 6 71 23 45 67"],
+        ExampleTemplate => ["e.g. {}", "par ex. {}", "مثال: {}"],
         FirstNameLabel => ["First name (optional)", "Prénom (facultatif)", "الاسم (اختياري)"],
         LastNameLabel => ["Last name (optional)", "Nom (facultatif)", "اللقب (اختياري)"],
         ReceiptEmailLabel => [
@@ -227,10 +227,10 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
             "Numéro trop long\u{a0}: {} chiffres attendus après l’indicatif",
             "الرقم طويل جدًا: يجب أن يتكوّن من {} أرقام بعد رمز البلد",
         ],
-        PhoneMissingLeadingZero => [
-            "Congolese numbers start with 0, e.g. 06 659 44 70",
-            "Les numéros congolais commencent par 0, par ex. 06 659 44 70",
-            "تبدأ الأرقام الكونغولية بالرقم 0، مثل 06 659 44 70",
+        PhoneMissingLeadingZeroTemplate => [
+            "Congolese numbers start with {}, e.g. {}",
+            "Les numéros congolais commencent par {}, par ex. {}",
+            "تبدأ الأرقام الكونغولية بالرقم {}، مثل {}",
         ],
         PhoneWrongCountry => [
             "This country code is not offered for this payment method",

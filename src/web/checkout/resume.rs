@@ -1,6 +1,7 @@
 //! Resuming an attempt after a reload, in another tab or back from the OTP page. When the attempt
 //! is saved and when it is forgotten is the core's to say ([`Effect::SaveResume`],
 //! [`Effect::ClearResume`]); this keeps it in the browser's [`storage`] and, on load, picks it up.
+//! Each takes the attempt's `key`: the order's reference ([`redirect::resume_key`]).
 //!
 //! [`Effect::SaveResume`]: crate::core::state::Effect::SaveResume
 //! [`Effect::ClearResume`]: crate::core::state::Effect::ClearResume
@@ -12,16 +13,11 @@ use crate::core::state::Event;
 use crate::web::browser;
 use crate::web::storage::{self, SavedAttempt};
 
-/// Keeps the attempt that created `payment_id`, in place of any saved before for `order`.
-pub fn save(
-    order: &str,
-    payment_id: String,
-    idempotency_key: String,
-    request: CreatePaymentRequest,
-) {
+/// Keeps the attempt that created `payment_id`, in place of any saved before under `key`.
+pub fn save(key: &str, payment_id: String, idempotency_key: String, request: CreatePaymentRequest) {
     storage::save(&SavedAttempt {
         payment_id,
-        order: order.to_string(),
+        order: key.to_string(),
         method: request.method,
         phone: request.phone,
         idempotency_key,
@@ -29,20 +25,20 @@ pub fn save(
     });
 }
 
-/// Forgets the attempt saved for `order`.
-pub fn forget(order: &str) {
-    storage::clear(order);
+/// Forgets the attempt saved under `key`.
+pub fn forget(key: &str) {
+    storage::clear(key);
 }
 
 /// On load: the event that picks up the payment this page was returned to or reloaded in the
 /// middle of, if this browser saved its attempt. Only the backend's answer then decides the
 /// outcome, never the URL.
-pub fn on_load(order: &str) -> Option<Event> {
+pub fn on_load(key: &str) -> Option<Event> {
     let href = browser::page_href();
     // Without a saved attempt, a resume marker is a link this browser did not start (a forged or
     // shared link, or storage refused): never someone else's outcome, only the form. The marker
     // is left to any other widget on the page whose attempt it is.
-    let saved = storage::load(order, browser::now_ms())?;
+    let saved = storage::load(key, browser::now_ms())?;
     if redirect::resume_marker(&href).as_deref() == Some(saved.payment_id.as_str()) {
         browser::replace_href(&redirect::strip_resume_marker(&href));
     }

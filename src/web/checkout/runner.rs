@@ -97,12 +97,14 @@ impl Runner {
             match runner.backend.checkout(&runner.order).await {
                 Ok(session) => {
                     let page_url = redirect::strip_resume_marker(&browser::page_href());
+                    let key = redirect::resume_key(&runner.order, Some(&session.order.reference))
+                        .to_string();
                     runner.dispatch(Action::Loaded {
                         session,
                         page_url,
                         polling: runner.polling,
                     });
-                    if let Some(event) = resume::on_load(&runner.order) {
+                    if let Some(event) = resume::on_load(&key) {
                         runner.send(event);
                     }
                 }
@@ -115,6 +117,13 @@ impl Runner {
     pub fn stop(&self) {
         self.alive.set(false);
         self.poller.stop();
+    }
+
+    /// What the attempt is saved under: the order's reference once the order is loaded.
+    fn resume_key(&self) -> String {
+        let state = self.state();
+        let reference = state.session.as_ref().map(|s| s.order.reference.as_str());
+        redirect::resume_key(&self.order, reference).to_string()
     }
 
     fn run(self: &Rc<Self>, work: Work) {
@@ -168,8 +177,8 @@ impl Runner {
                 payment_id,
                 idempotency_key,
                 request,
-            }) => resume::save(&self.order, payment_id, idempotency_key, request),
-            Work::Run(Effect::ClearResume) => resume::forget(&self.order),
+            }) => resume::save(&self.resume_key(), payment_id, idempotency_key, request),
+            Work::Run(Effect::ClearResume) => resume::forget(&self.resume_key()),
             Work::Run(Effect::Redirect { url }) => {
                 // The browser's own URL parser checks the address against the core's list too.
                 let state = self.state();

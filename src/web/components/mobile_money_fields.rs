@@ -3,7 +3,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::{described_by, field_box, field_id, form_text_field, FieldMessages};
-use crate::core::i18n::{country_name, msisdn_hint, operator_name, t, Lang, Msg};
+use crate::core::i18n::{country_name, country_option, msisdn_hint, operator_name, t, Lang, Msg};
 use crate::core::validate::Field;
 use crate::web::hooks::FormEdit;
 
@@ -105,7 +105,7 @@ impl MobileMoneyFields {
                     let selected = self.country.as_deref() == Some(country.code.as_str());
                     html! {
                         <option value={country.code.clone()} {selected}>
-                            { format!("{name} (+{})", country.dial_code) }
+                            { country_option(lang, name, &country.dial_code) }
                         </option>
                     }
                 })

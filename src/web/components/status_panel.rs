@@ -1,8 +1,8 @@
-use checkout_contract::Payment;
+use checkout_contract::{Payment, SupportInfo};
 use yew::prelude::*;
 use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
 
-use crate::core::i18n::{action_label, fill, reference, step_text, t, time_left, Lang, Msg};
+use crate::core::i18n::{action_label, reference, step_text, t, time_left, Lang, Msg};
 use crate::core::state::{ErrorKind, ShopperAction, Step};
 use crate::web::browser;
 use crate::web::hooks::use_now;
@@ -78,6 +78,26 @@ fn button(
     }
 }
 
+/// "Need help? Contact <e-mail> or <phone>": one line naming each contact the provider gives.
+fn support_line(lang: Lang, support: &SupportInfo) -> Html {
+    let mut line = Vec::new();
+    for (scheme, contact) in [("mailto:", &support.email), ("tel:", &support.phone_number)] {
+        if let Some(contact) = contact {
+            let (gap, words) = match line.is_empty() {
+                true => ("", Msg::Support),
+                false => (" ", Msg::Or),
+            };
+            line.push(html! {
+                <>{ gap }{ t(lang, words) }{ " " }<a href={format!("{scheme}{contact}")} dir="ltr">{ contact.clone() }</a></>
+            });
+        }
+    }
+    if line.is_empty() {
+        return Html::default();
+    }
+    html! { <p class="cw-status__support">{ for line }</p> }
+}
+
 /// What is happening to the payment: a live region announces each new step, and the focus
 /// moves to its heading so keyboard and screen-reader users land on it.
 #[function_component(StatusPanel)]
@@ -142,18 +162,7 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
                 <p class="cw-status__reference">{ reference(lang, &id) }</p>
             }
             if let Some(support) = payment.and_then(|p| p.support.as_ref()) {
-                if let Some(email) = &support.email {
-                    <p class="cw-status__support">
-                        { fill(lang, Msg::SupportTemplate, "") }
-                        <a href={format!("mailto:{email}")} dir="ltr">{ email.clone() }</a>
-                    </p>
-                }
-                if let Some(phone) = &support.phone_number {
-                    <p class="cw-status__support">
-                        { fill(lang, Msg::SupportTemplate, "") }
-                        <a href={format!("tel:{phone}")} dir="ltr">{ phone.clone() }</a>
-                    </p>
-                }
+                { support_line(lang, support) }
             }
             if let (Step::Redirecting { url }, false) = (step, props.redirect_blocked) {
                 <p class="cw-status__fallback">

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use super::form_text_field;
-use crate::core::i18n::{t, Lang, Msg};
+use crate::core::i18n::{t, yassir_phone_hint, Lang, Msg};
 use crate::core::validate::Field;
 use crate::web::hooks::FormEdit;
 
@@ -18,7 +18,7 @@ pub fn yassir_cash_fields(
         prefix,
         Field::YassirPhone,
         t(lang, Msg::YassirPhoneLabel),
-        Some(AttrValue::from(t(lang, Msg::YassirPhoneHint))),
+        Some(AttrValue::from(yassir_phone_hint(lang))),
         phone,
         "tel",
         "tel",
