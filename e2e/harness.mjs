@@ -102,7 +102,6 @@ export async function startDemo({ live = false, env = {}, chromium: withChromium
         YASSIR_SERVICE: 'EXT_DEMO_SHOP',
         YABETOO_BASE_URL: `${sandbox.base}/sandbox/yabetoo`,
         YABETOO_SECRET_KEY: LIVE_CREDENTIALS.yabetooSecretKey,
-        ADMIN_TOKEN,
         ORDER_SIGNING_SECRET,
         REDIRECT_ORIGINS: sandbox.base,
       }
@@ -119,6 +118,7 @@ export async function startDemo({ live = false, env = {}, chromium: withChromium
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
       // The journeys pay faster than any shopper from one address; the limits have tests of their own.
       RATE_LIMIT_PER_CLIENT_PER_MINUTE: '0',
+      // This run's own, in both modes: live mode refuses every value written in the repository.
       ADMIN_TOKEN,
       ...providers,
       ...env,

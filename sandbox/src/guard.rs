@@ -1,7 +1,8 @@
-//! The sandbox's control endpoints (`POST /sandbox/faults`, `POST /sandbox/intents/{id}/succeed`)
-//! take JSON only. A page on another site can make a browser send a form or `text/plain`
+//! What a page on another site cannot send: a browser sends a form or `text/plain` there
 //! without asking first, never `application/json` (that needs a CORS preflight, which the
-//! sandbox does not grant), so no other site can change what the sandbox does.
+//! sandbox does not grant). So the control endpoints (`POST /sandbox/faults`,
+//! `POST /sandbox/intents/{id}/succeed`) take JSON only, and the phone page takes a form only
+//! with its CSRF token, or JSON from a script.
 
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
@@ -9,14 +10,18 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-/// `Some(415)` unless the request says its body is JSON.
-pub(crate) fn json_only(headers: &HeaderMap) -> Option<Response> {
-    let json = headers
+/// Whether the request says its body is JSON.
+pub(crate) fn sends_json(headers: &HeaderMap) -> bool {
+    headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"));
-    (!json).then(|| {
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// `Some(415)` unless the request says its body is JSON.
+pub(crate) fn json_only(headers: &HeaderMap) -> Option<Response> {
+    (!sends_json(headers)).then(|| {
         (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Json(json!({

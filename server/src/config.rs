@@ -824,9 +824,9 @@ mod tests {
         Box::leak(format!("whsec_{encoded}").into_boxed_str())
     }
 
-    #[test]
-    fn live_mode_refuses_every_published_secret_and_weak_ones() {
-        let base = [
+    /// Every variable live mode needs, with secrets of this run's own.
+    fn live_pairs() -> Vec<(&'static str, &'static str)> {
+        vec![
             ("PROVIDER_MODE", "live"),
             ("YASSIR_BASE_URL", "https://api.payment.yassir.io"),
             ("YASSIR_CLIENT_ID", "client"),
@@ -835,15 +835,22 @@ mod tests {
             ("YABETOO_BASE_URL", "https://pay.api.yabetoopay.com"),
             ("YABETOO_SECRET_KEY", "sk_live_x"),
             ("ADMIN_TOKEN", fresh_secret()),
+        ]
+    }
+
+    #[test]
+    fn live_mode_refuses_every_published_secret_and_weak_ones() {
+        let mut base = live_pairs();
+        base.extend([
             (
                 "ORDER_SIGNING_SECRET",
-                Box::leak(format!("{}{}", fresh_secret(), fresh_secret()).into_boxed_str()),
+                &*Box::leak(format!("{}{}", fresh_secret(), fresh_secret()).into_boxed_str()),
             ),
             ("WEBHOOK_URLS", "https://shop.example/hooks"),
             ("WEBHOOK_SECRET", fresh_whsec()),
             ("YABETOO_WEBHOOK_SECRET", fresh_whsec()),
             ("YASSIR_WEBHOOK_SECRET", fresh_whsec()),
-        ];
+        ]);
         let with = |variable: &'static str, value: &'static str| {
             let mut pairs: Vec<_> = base
                 .iter()
@@ -896,16 +903,7 @@ mod tests {
 
     #[test]
     fn webhook_settings_are_checked() {
-        let live = [
-            ("PROVIDER_MODE", "live"),
-            ("YASSIR_BASE_URL", "https://api.payment.yassir.io"),
-            ("YASSIR_CLIENT_ID", "client"),
-            ("YASSIR_CLIENT_SECRET", "secret"),
-            ("YASSIR_SERVICE", "SHOP"),
-            ("YABETOO_BASE_URL", "https://pay.api.yabetoopay.com"),
-            ("YABETOO_SECRET_KEY", "sk_live_x"),
-            ("ADMIN_TOKEN", fresh_secret()),
-        ];
+        let live = live_pairs();
         let with = |extra: &[(&'static str, &'static str)]| {
             let mut pairs = live.to_vec();
             pairs.extend_from_slice(extra);

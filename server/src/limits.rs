@@ -88,10 +88,13 @@ impl RateLimits {
         self.check(&self.per_client, &client.0, "requests from this address")
     }
 
-    /// `phone` in any form: only its digits count, so `+242 06…` and `24206…` are one phone.
+    /// `phone` in any form (see [`phone_key`]).
     pub fn check_phone(&self, phone: &str) -> Result<(), ApiError> {
-        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-        self.check(&self.per_phone, &digits, "payments to this phone number")
+        self.check(
+            &self.per_phone,
+            &phone_key(phone),
+            "payments to this phone number",
+        )
     }
 
     /// A create for `order` (none for a demo product, each checkout of which is an order of
@@ -102,14 +105,11 @@ impl RateLimits {
             self.check(&self.creates_per_order, order, "payments of this order")?;
         }
         match phone {
-            Some(phone) => {
-                let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-                self.check(
-                    &self.creates_per_phone,
-                    &digits,
-                    "payments for this phone number",
-                )
-            }
+            Some(phone) => self.check(
+                &self.creates_per_phone,
+                &phone_key(phone),
+                "payments for this phone number",
+            ),
             None => Ok(()),
         }
     }
@@ -135,6 +135,11 @@ impl RateLimits {
             limiter.shrink_to_fit();
         }
     }
+}
+
+/// A phone as the limits count it: only its digits, so `+242 06…` and `24206…` are one phone.
+fn phone_key(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// The client's address: as the listener saw it, or behind the trusted reverse proxies, as

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -124,10 +124,7 @@ fn answer_prompt(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
-    let script = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|kind| kind.starts_with("application/json"));
+    let script = crate::guard::sends_json(headers);
     if !script && !carries_token(body, sandbox.csrf_token()) {
         return (
             StatusCode::FORBIDDEN,

@@ -96,16 +96,14 @@ impl PaymentService {
             updated.decided_by = Some(Decider::Merchant);
             updated.outcome_unknown = None;
             match outcome {
-                // A reservation the provider holds is pre-authorized: captured only by a capture.
-                Resolution::Succeeded if row.capture_method == CaptureMethod::Reservation => {
-                    updated.status = PaymentStatus::PreAuthorized;
-                    updated.captured_minor = 0;
-                    updated.failure_code = None;
-                    updated.failure_message = None;
-                }
                 Resolution::Succeeded => {
-                    updated.status = PaymentStatus::Succeeded;
-                    updated.captured_minor = updated.amount_minor;
+                    // A reservation the provider holds is pre-authorized: a capture collects it.
+                    let (status, captured) = match row.capture_method {
+                        CaptureMethod::Reservation => (PaymentStatus::PreAuthorized, 0),
+                        CaptureMethod::Direct => (PaymentStatus::Succeeded, row.amount_minor),
+                    };
+                    updated.status = status;
+                    updated.captured_minor = captured;
                     updated.failure_code = None;
                     updated.failure_message = None;
                 }

@@ -30,6 +30,15 @@ fn progress(status: PaymentStatus) -> u8 {
     }
 }
 
+/// Whether an answer says the provider takes (or holds) the shopper's money now; a refund says
+/// it took it earlier, which a late answer cannot tell.
+fn takes_money(status: PaymentStatus) -> bool {
+    matches!(
+        status,
+        PaymentStatus::Succeeded | PaymentStatus::PreAuthorized
+    )
+}
+
 pub(super) fn in_flight(row: &PaymentRow) -> bool {
     IN_FLIGHT.contains(&row.status)
 }
@@ -109,11 +118,7 @@ fn reopened(
     // The merchant recorded what the dashboard showed: a definite answer of the provider that
     // says otherwise about the money is put before the merchant again, never dropped.
     if row.decided_by == Some(Decider::Merchant) && decider == Decider::Provider {
-        let took = matches!(
-            answer.status,
-            PaymentStatus::Succeeded | PaymentStatus::PreAuthorized
-        );
-        let disagreement = (took && !row.status.is_paid())
+        let disagreement = (takes_money(answer.status) && !row.status.is_paid())
             || (answer.status.is_final() && !answer.status.is_paid() && row.status.is_paid());
         if !disagreement || row.attention.is_some() {
             return None;
@@ -136,15 +141,9 @@ fn reopened(
         take_details(&mut updated, answer);
         updated.attention = Some(Attention::AmountMismatch);
         format!("the provider answered late: {}", answer.raw)
-    } else if matches!(
-        answer.status,
-        PaymentStatus::Succeeded | PaymentStatus::PreAuthorized
-    ) {
+    } else if takes_money(answer.status) {
         updated.status = answer.status;
         take_details(&mut updated, answer);
-        if answer.status == PaymentStatus::Succeeded {
-            updated.captured_minor = updated.amount_minor;
-        }
         format!(
             "the provider answered late {}: it overrides the server's close",
             answer.raw
