@@ -1,9 +1,11 @@
 -- wrk script for the contract's endpoints; run with one thread (`wrk -t1`).
 --   BENCH_MODE=create   POST /api/v1/payments, a new Idempotency-Key per request; with BENCH_IDS
---                       set, appends each created payment's id to that file (the proceed pool)
---   BENCH_MODE=proceed  POST /api/v1/payments/{id}/submit once per id of BENCH_IDS; stops early
---                       when they run out (the rate is then over the time actually run)
---   BENCH_MODE=status   GET /api/v1/payments/{BENCH_ID}
+--                       set, appends each created payment's "id secret" to that file (the
+--                       proceed pool)
+--   BENCH_MODE=proceed  POST /api/v1/payments/{id}/submit once per line of BENCH_IDS, with its
+--                       Client-Secret; stops early when they run out (the rate is then over the
+--                       time actually run)
+--   BENCH_MODE=status   GET /api/v1/payments/{BENCH_ID} with Client-Secret BENCH_SECRET
 -- done() prints: RESULT requests=… seconds=… errors=… rps=… p50_ms=… p99_ms=… max_ms=… user_ms=…
 -- (user_ms: the user-mode CPU time of wrk itself)
 local ffi = require("ffi")
@@ -25,7 +27,7 @@ local ids_path = os.getenv("BENCH_IDS")
 local prefix = os.getenv("BENCH_KEY_PREFIX") or "bench"
 local create_body = '{"order":"demo-dz","method":"yassir_cash","phone":"+213555000002"}'
 local headers = { ["Content-Type"] = "application/json" }
-local sent, ids, out = 0, {}, nil
+local sent, ids, secrets, out = 0, {}, {}, nil
 local verified = false
 
 -- Read back by done() through thread:get (globals of the thread's state).
@@ -33,7 +35,10 @@ started_at, stopped_at = nil, nil
 
 function init(args)
   if mode == "proceed" then
-    for line in io.lines(ids_path) do ids[#ids + 1] = line end
+    for line in io.lines(ids_path) do
+      local id, secret = line:match("^(%S+) (%S+)$")
+      ids[#ids + 1], secrets[#secrets + 1] = id, secret
+    end
   elseif mode == "create" and ids_path then
     out = io.open(ids_path, "a")
     out:setvbuf("full")
@@ -59,8 +64,10 @@ function request()
       wrk.thread:stop()
       return wrk.format("GET", "/api/v1/checkout?order=demo-dz")
     end
+    headers["Client-Secret"] = secrets[sent]
     return wrk.format("POST", "/api/v1/payments/" .. ids[sent] .. "/submit", headers, '{"type":"yassir_cash"}')
   else
+    headers["Client-Secret"] = os.getenv("BENCH_SECRET")
     return wrk.format("GET", "/api/v1/payments/" .. os.getenv("BENCH_ID"))
   end
 end
@@ -68,7 +75,7 @@ end
 if mode == "create" and ids_path then
   function response(status, _, body)
     if status == 201 then
-      out:write(body:match('"id":"([^"]+)"'), "\n")
+      out:write(body:match('"id":"([^"]+)"'), " ", body:match('"client_secret":"([^"]+)"'), "\n")
       if sent % 256 == 0 then out:flush() end
     end
   end

@@ -84,9 +84,10 @@ for c in "${clients[@]}"; do
 done
 
 # status: a succeeded payment, final, so answered from the store without asking the provider.
-id=$(head -n1 "$work/share.0")
-status=$(curl -sf "$base/api/v1/payments/$id" | sed -n 's/.*"status":"\([a-z_]*\)".*/\1/p')
+read -r id secret <"$work/share.0"
+status=$(curl -sf -H "Client-Secret: $secret" "$base/api/v1/payments/$id" |
+  sed -n 's/.*"status":"\([a-z_]*\)".*/\1/p')
 [ "$status" = succeeded ] || { echo "payment $id is $status, not succeeded" >&2; exit 1; }
 for c in "${clients[@]}"; do
-  point status "$c" BENCH_MODE=status BENCH_ID="$id"
+  point status "$c" BENCH_MODE=status BENCH_ID="$id" BENCH_SECRET="$secret"
 done

@@ -51,7 +51,7 @@ async function pay(index) {
   })).json();
   const submitted = await (await fetch(`${base}/api/v1/payments/${created.id}/submit`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'client-secret': created.client_secret },
     body: JSON.stringify({ type: 'yassir_cash' }),
   })).json();
   return { id: created.id, payUrl: submitted.next_action.url };

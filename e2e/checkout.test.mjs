@@ -26,6 +26,10 @@ test('Yassir Cash: OTP page, back to the shop, payment successful', async () => 
   await payWithYassir(page, '0555 00 00 01');
 
   await page.waitForURL(/\/sandbox\/yassir\/otp\/verify/);
+  // Kept for the way back: the payment and its secret, nothing personal.
+  const kept = Object.values(await demo.storageLeft(page));
+  assert.equal(kept.length, 1);
+  assert.match(kept[0].client_secret, /^pay_\w+_secret_\w+$/);
   const otpUrl = new URL(page.url());
   assert.ok(otpUrl.searchParams.get('returnUrl')?.startsWith(`${demo.base}/widget/`), 'returnUrl points back to the shop');
   await page.getByLabel('Verification code').fill('123456');
@@ -34,6 +38,7 @@ test('Yassir Cash: OTP page, back to the shop, payment successful', async () => 
   await page.waitForURL(/\/widget\//);
   await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
   await page.screenshot({ path: join(artifacts, 'e2e-yassir-success.png'), fullPage: true });
+  assert.deepEqual(await demo.storageLeft(page), {}, 'forgotten once final');
   const payments = await demo.paymentsFor('demo-dz');
   assert.equal(payments.filter((p) => p.status === 'succeeded').length, 1);
   await page.context().close();
@@ -49,6 +54,7 @@ test('mobile money: approved on the phone, payment successful', async () => {
   await demo.answerPhone('242066594470', 'approve');
   await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
   await page.screenshot({ path: join(artifacts, 'e2e-momo-success.png'), fullPage: true });
+  assert.deepEqual(await demo.storageLeft(page), {}, 'forgotten once final');
   await page.context().close();
 });
 
@@ -63,6 +69,7 @@ test('a rejected payment, then a retry that succeeds', async () => {
   await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
   const statuses = (await demo.paymentsFor('demo-ma')).map((p) => p.status).sort();
   assert.deepEqual(statuses, ['rejected', 'succeeded'], 'the retry is a fresh payment, the rejection is kept');
+  assert.deepEqual(await demo.storageLeft(page), {}, 'forgotten once final');
   await page.context().close();
 });
 
@@ -76,8 +83,10 @@ test('a reload while polling resumes without a second payment', async () => {
 
   await page.reload();
   await page.getByText(/Approve the request on your phone/).first().waitFor();
+  assert.equal(Object.keys(await demo.storageLeft(page)).length, 1, 'kept while in flight');
   await demo.answerPhone('237670000042', 'approve');
   await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
+  assert.deepEqual(await demo.storageLeft(page), {}, 'forgotten once final');
   assert.equal((await demo.paymentsFor('demo-cm')).length, 1, 'one payment, however many reloads');
   await page.context().close();
 });

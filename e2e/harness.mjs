@@ -2,6 +2,7 @@
 // a headless Chromium driven through playwright-core; `startWebKit` starts WebKit (Safari's
 // engine) through WebKitGTK's WebDriver under a virtual display.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -159,6 +160,22 @@ export async function startDemo({ live = false, env = {}, chromium: withChromium
     async paymentsFor(order) {
       const { payments } = await this.admin('/api/v1/admin/payments?limit=1000');
       return payments.filter((p) => p.order === order || p.order.startsWith(`${order}-`));
+    },
+    /**
+     * What the widget keeps in the page's `localStorage`, as `{key: parsed value}`, checked to
+     * be what resume reads and nothing else: the payment id, its secret, the order, when.
+     */
+    async storageLeft(page) {
+      const kept = await page.evaluate(() =>
+        Object.keys(localStorage)
+          .filter((key) => key.startsWith('checkout-widget:'))
+          .map((key) => [key, localStorage.getItem(key)]),
+      );
+      const entries = Object.fromEntries(kept.map(([key, value]) => [key, JSON.parse(value)]));
+      for (const [key, value] of Object.entries(entries)) {
+        assert.deepEqual(Object.keys(value).sort(), ['client_secret', 'order', 'payment_id', 'saved_at'], key);
+      }
+      return entries;
     },
     /** Answers the prompt waiting for `msisdn` on the sandbox phone, as the shopper would. */
     async answerPhone(msisdn, answer = 'approve') {

@@ -193,6 +193,8 @@ const ledger = {
   keys: new Map(),
   // `{paymentId, kind, amount}` of every capture, release and refund answered 200.
   operations: [],
+  // Payment id -> the `client_secret` its create answered, sent with its submit and reads.
+  secrets: new Map(),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -311,6 +313,8 @@ async function request(method, route, { body, key, admin } = {}) {
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (key) headers['idempotency-key'] = key;
   if (admin) headers.authorization = `Bearer ${ADMIN_TOKEN}`;
+  const payment = route.match(/^\/api\/v1\/payments\/([^/]+)/)?.[1];
+  if (payment && ledger.secrets.has(payment)) headers['client-secret'] = ledger.secrets.get(payment);
   const started = Date.now();
   const write = method === 'POST';
   let retried = false;
@@ -379,6 +383,7 @@ async function create(order, method, phone, key, journey) {
   const answer = await request('POST', '/api/v1/payments', { body, key });
   if (answer.status !== 200 && answer.status !== 201) return { refused: answer };
   const payment = answer.body;
+  if (payment.client_secret) ledger.secrets.set(payment.id, payment.client_secret);
   stats.creates++;
   const named = ledger.keys.get(key) ?? new Set();
   named.add(payment.id);

@@ -13,7 +13,8 @@ const PAYMENT: &str = r#"{"id":"pay_1","order":"demo-dz","method":"yassir_cash",
 "currency":"DZD","status":"created","created_at":"2025-01-15T10:30:00Z","updated_at":"2025-01-15T10:30:00Z"}"#;
 
 /// Replaces `fetch` with one answering `status` and `body`, recording each request as
-/// `[method, url, idempotency key, content type, body, language]` in `window.fetchCalls`.
+/// `[method, url, idempotency key, content type, body, language, client secret]` in
+/// `window.fetchCalls`.
 fn fake_fetch(status: u16, body: &str) {
     let window = web_sys::window().unwrap();
     let fetch = Function::new_with_args(
@@ -22,7 +23,7 @@ fn fake_fetch(status: u16, body: &str) {
             "return request.text().then(body => {{
                 (window.fetchCalls = window.fetchCalls || []).push([request.method, request.url,
                     request.headers.get('Idempotency-Key'), request.headers.get('Content-Type'), body,
-                    request.headers.get('Accept-Language')]);
+                    request.headers.get('Accept-Language'), request.headers.get('Client-Secret')]);
                 return new Response({body:?}, {{ status: {status}, headers: {{ 'Content-Type': 'application/json' }} }});
             }});"
         ),
@@ -75,6 +76,49 @@ async fn create_sends_the_idempotency_key_and_the_language_and_reads_the_payment
         Some(r#"{"order":"demo-dz","method":"yassir_cash","phone":"+213555123456"}"#)
     );
     assert_eq!(call[5].as_deref(), Some("fr"), "the shopper's language");
+}
+
+#[wasm_bindgen_test]
+async fn the_secret_a_create_answers_is_kept_by_the_backend_and_sent_with_that_payment_only() {
+    let created = PAYMENT.replace(
+        r#""id":"pay_1","#,
+        r#""id":"pay_1","client_secret":"pay_1_secret_s3cr3t","#,
+    );
+    fake_fetch(201, &created);
+    let backend = HttpBackend::new("");
+    let request = CreatePaymentRequest {
+        order: "demo-dz".into(),
+        method: MethodKind::YassirCash,
+        phone: Some("+213555123456".into()),
+    };
+    let payment = backend
+        .create_payment("key-1", &request, "en")
+        .await
+        .unwrap();
+    assert_eq!(
+        payment.client_secret, None,
+        "the rest of the widget never holds it"
+    );
+    assert_eq!(
+        backend.client_secret("pay_1").as_deref(),
+        Some("pay_1_secret_s3cr3t")
+    );
+    fake_fetch(200, PAYMENT);
+    backend.payment("pay_1").await.unwrap();
+    backend
+        .submit("pay_1", &SubmitRequest::YassirCash)
+        .await
+        .unwrap();
+    backend.payment("pay_2").await.unwrap();
+    let sent = calls();
+    assert_eq!(sent[0][6].as_deref(), Some("pay_1_secret_s3cr3t"));
+    assert_eq!(sent[1][6].as_deref(), Some("pay_1_secret_s3cr3t"));
+    assert_eq!(sent[2][6], None, "another payment's read carries no secret");
+    // A resumed attempt's secret, kept again, goes with its reads.
+    backend.keep_client_secret("pay_2", "pay_2_secret_x".into());
+    fake_fetch(200, PAYMENT);
+    backend.payment("pay_2").await.unwrap();
+    assert_eq!(calls()[0][6].as_deref(), Some("pay_2_secret_x"));
 }
 
 #[wasm_bindgen_test]

@@ -8,7 +8,7 @@ use checkout_contract::{ErrorBody, ErrorResponse, MethodKind, PaymentStatus, Sub
 use checkout_widget::core::i18n::Lang;
 use checkout_widget::core::redirect;
 use checkout_widget::web::storage::{self, SavedAttempt};
-use checkout_widget::web::WidgetError;
+use checkout_widget::web::{Backend, WidgetError};
 use common::*;
 use wasm_bindgen_test::*;
 
@@ -263,7 +263,7 @@ async fn otp_redirect_goes_to_the_pay_url_with_a_return_url_and_saves_the_attemp
     assert_eq!(url.search_params().get("requestId").as_deref(), Some("..."));
     let saved = storage::load(order, 0).expect("saved before leaving");
     assert_eq!(saved.payment_id, "pay_t_redirect_1");
-    assert_eq!(saved.idempotency_key, backend.creates.borrow()[0].0);
+    assert_eq!(saved.client_secret, "pay_t_redirect_1_secret");
     storage::clear(order);
 }
 
@@ -482,11 +482,9 @@ async fn resumes_a_saved_attempt_without_creating_a_payment() {
     let order = "t-resume-saved";
     storage::save(&SavedAttempt {
         payment_id: "pay_t_resume_saved_1".into(),
+        client_secret: "pay_t_resume_saved_1_secret".into(),
         order: order.into(),
-        method: MethodKind::YassirCash,
-        phone: Some("+213555123456".into()),
-        idempotency_key: "0b7f8c1e-4a0b-4f55-9c55-6f3c1e2d9a10".into(),
-        started_at: js_sys::Date::now() as u64,
+        saved_at: js_sys::Date::now() as u64,
     });
     let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
     backend.on_poll(move |count| match count {
@@ -507,7 +505,72 @@ async fn resumes_a_saved_attempt_without_creating_a_payment() {
         .borrow()
         .iter()
         .all(|id| id == "pay_t_resume_saved_1"));
-    assert!(storage::load(order, 0).is_none());
+    assert_eq!(
+        backend.client_secret("pay_t_resume_saved_1").as_deref(),
+        Some("pay_t_resume_saved_1_secret"),
+        "its reads carry the saved secret"
+    );
+    assert!(storage::load(order, 0).is_none(), "forgotten once final");
+}
+
+/// What the browser keeps: the payment id, its secret, the order and when, nothing personal;
+/// attempts past their age, and those an older widget saved with more, are deleted on load.
+#[wasm_bindgen_test]
+async fn the_browser_keeps_no_phone_and_forgets_stale_attempts() {
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let now = js_sys::Date::now() as u64;
+    storage::save(&SavedAttempt {
+        payment_id: "pay_t_stale_1".into(),
+        client_secret: "pay_t_stale_1_secret".into(),
+        order: "t-stale".into(),
+        saved_at: now - 7 * 60 * 60 * 1000,
+    });
+    local
+        .set_item(
+            "checkout-widget:attempt:t-older",
+            r#"{"payment_id":"pay_o","order":"t-older","method":"yassir_cash","phone":"+213555123456","idempotency_key":"k","started_at":1}"#,
+        )
+        .unwrap();
+
+    let order = "t-keeps-nothing";
+    let backend = FakeBackend::new(session_dz(order, vec![YASSIR_ORIGIN.into()]));
+    backend.on_submit(move |_| {
+        Ok(yassir_requires_action(
+            "pay_t_keeps_nothing_1",
+            order,
+            YASSIR_PAY_URL,
+        ))
+    });
+    let widget = yassir_ready(order, backend.clone()).await;
+    assert_eq!(
+        local.get_item("checkout-widget:attempt:t-stale").unwrap(),
+        None
+    );
+    assert_eq!(
+        local.get_item("checkout-widget:attempt:t-older").unwrap(),
+        None
+    );
+    widget.click("button.cw-pay");
+    widget.wait_for_step("redirecting").await;
+    let kept = local
+        .get_item(&format!("checkout-widget:attempt:{order}"))
+        .unwrap()
+        .expect("saved before leaving");
+    let kept: serde_json::Value = serde_json::from_str(&kept).unwrap();
+    let mut names: Vec<&str> = kept
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["client_secret", "order", "payment_id", "saved_at"]);
+    assert_eq!(kept["client_secret"], "pay_t_keeps_nothing_1_secret");
+    assert_eq!(
+        (kept["payment_id"].as_str(), kept["order"].as_str()),
+        (Some("pay_t_keeps_nothing_1"), Some(order))
+    );
+    storage::clear(order);
 }
 
 #[wasm_bindgen_test]
@@ -560,11 +623,9 @@ async fn a_fresh_order_token_for_the_same_order_resumes_the_attempt_saved_before
 async fn an_attempt_saved_for_another_order_reference_is_not_resumed() {
     storage::save(&SavedAttempt {
         payment_id: "pay_t_ref_a_1".into(),
+        client_secret: "pay_t_ref_a_1_secret".into(),
         order: "t-ref-a".into(),
-        method: MethodKind::YassirCash,
-        phone: Some("+213555123456".into()),
-        idempotency_key: "7c0d1a2b-3e4f-4a5b-8c6d-7e8f9a0b1c2d".into(),
-        started_at: js_sys::Date::now() as u64,
+        saved_at: js_sys::Date::now() as u64,
     });
     // A token that happens to be the other order's reference, for order `t-ref-b`.
     let backend = FakeBackend::new(session_dz("t-ref-b", vec![]));
@@ -586,11 +647,9 @@ async fn resume_marker_of_a_saved_attempt_polls_the_backend_and_is_removed_from_
     let order = "t-resume-marker";
     storage::save(&SavedAttempt {
         payment_id: "pay_t_resume_marker_1".into(),
+        client_secret: "pay_t_resume_marker_1_secret".into(),
         order: order.into(),
-        method: MethodKind::YassirCash,
-        phone: Some("+213555123456".into()),
-        idempotency_key: "5d1e0c0a-1f0e-4b8e-9d67-3b3f5c2e1a11".into(),
-        started_at: js_sys::Date::now() as u64,
+        saved_at: js_sys::Date::now() as u64,
     });
     let before = page_href();
     let history = web_sys::window().unwrap().history().unwrap();

@@ -36,6 +36,8 @@ use serde::{Deserialize, Serialize};
 pub const API_PREFIX: &str = "/api/v1";
 /// Header carrying the widget's idempotency key on `POST /payments`.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+/// Header carrying a payment's `client_secret` on the shopper's submit and read of it.
+pub const CLIENT_SECRET_HEADER: &str = "Client-Secret";
 
 /// The ways a shopper can pay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -282,7 +284,9 @@ pub struct Payment {
     /// What the widget must do next, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<NextAction>,
-    /// Yassir's payment-scoped `clientSecret`, which Yassir documents as safe in the browser.
+    /// The payment's own secret, in the create's answer only (a new payment, or a replay of the
+    /// same `Idempotency-Key`): the submit and the reads of the payment send it back in the
+    /// `Client-Secret` header, so a payment id alone reaches nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The phone the payment is for (wallet phone or MSISDN), to show "approve on your phone".

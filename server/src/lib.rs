@@ -245,6 +245,7 @@ fn cors(origins: &[String]) -> CorsLayer {
         .allow_headers([
             axum::http::header::CONTENT_TYPE,
             HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("client-secret"),
         ])
         .max_age(Duration::from_secs(600))
 }

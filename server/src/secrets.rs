@@ -1,7 +1,9 @@
 //! Which secrets a live server refuses: every value this project publishes (the sandbox's
 //! defaults, the documents' and the examples' values), and merchant-chosen secrets too short or
 //! too simple to be secret. Pure: the configuration asks it; the tests and harnesses that run
-//! live mode make secrets of their own at run time.
+//! live mode make secrets of their own at run time. Also how a presented secret is compared.
+
+use subtle::ConstantTimeEq;
 
 /// The admin token of a sandbox server when `ADMIN_TOKEN` is not set.
 pub const SANDBOX_ADMIN_TOKEN: &str = "admin_test_token";
@@ -9,6 +11,12 @@ pub const SANDBOX_ADMIN_TOKEN: &str = "admin_test_token";
 pub const SANDBOX_ORDER_SIGNING_SECRET: &str = "sandbox-order-signing-secret-not-for-production";
 /// The secret of the merchant's webhooks on a sandbox server when `WEBHOOK_SECRET` is not set.
 pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_Y2hlY2tvdXQtc2FuZGJveC13ZWJob29rLWtleQ==";
+
+/// Whether a presented secret is the expected one, in time that does not depend on where they
+/// differ (only on their lengths).
+pub fn same(presented: &str, expected: &str) -> bool {
+    presented.as_bytes().ct_eq(expected.as_bytes()).into()
+}
 
 /// Values anyone can read in this repository, beside the sandbox's own: never a live secret.
 const PUBLISHED: &[&str] = &[

@@ -12,17 +12,8 @@ use serde_json::{json, Value};
 
 /// A payment created with the shopper's `Accept-Language`.
 async fn create_in(server: &TestServer, language: Option<&str>, body: Value) -> (u16, Value) {
-    let mut request = server
-        .http
-        .post(server.url("/api/v1/payments"))
-        .header("Idempotency-Key", format!("key-{}", unique()))
-        .json(&body);
-    if let Some(language) = language {
-        request = request.header("Accept-Language", language);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
+    let key = format!("key-{}", unique());
+    server.create_in(&key, language, body).await
 }
 
 async fn submit_yassir(server: &TestServer, id: &str) -> (u16, Value) {
@@ -355,12 +346,15 @@ async fn yabetoo_test_numbers_are_taken_with_a_test_key_in_live_mode() {
     let token = order_token(&live, 5_000, "XAF").await;
     let (_, session) = live.get(&format!("/api/v1/checkout?order={token}")).await;
     assert_eq!(session["test_mode"], false, "{session}");
-    let (status, body) = live
-        .post(
-            "/api/v1/payments/pay_unknown/submit",
-            json!({"type": "mobile_money", "country": "cg", "operator": "mtn", "msisdn": "46733123451"}),
-        )
-        .await;
-    assert_eq!(status, 400, "{body}");
+    let response = live
+        .http
+        .post(live.url("/api/v1/payments/pay_unknown/submit"))
+        .header("Client-Secret", "pay_unknown_secret_any")
+        .json(&json!({"type": "mobile_money", "country": "cg", "operator": "mtn", "msisdn": "46733123451"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["field"], "msisdn", "{body}");
 }

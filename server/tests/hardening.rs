@@ -113,6 +113,7 @@ async fn one_phone_cannot_be_sent_prompt_after_prompt() {
     let response = server
         .http
         .post(server.url(&format!("/api/v1/payments/{id}/submit")))
+        .header("Client-Secret", server.secret_of(id).unwrap())
         .json(&json!({"type": "mobile_money", "country": "cg", "operator": "airtel", "msisdn": "+242066000001"}))
         .send()
         .await
@@ -164,6 +165,7 @@ async fn confirmations_waiting_on_phones_are_bounded() {
     let response = server
         .http
         .post(server.url(&format!("/api/v1/payments/{id}/submit")))
+        .header("Client-Secret", server.secret_of(id).unwrap())
         .json(&json!({"type": "mobile_money", "country": "cg", "operator": "airtel", "msisdn": "242066000001"}))
         .send()
         .await
@@ -270,13 +272,16 @@ async fn refused_submits_cannot_lock_a_phone_out() {
     let server = start(&[("RATE_LIMIT_PER_PHONE_PER_HOUR", "2")]).await;
     let victim = json!({"type": "mobile_money", "country": "cg", "operator": "airtel", "msisdn": "242066000001"});
     for attempt in 0..5 {
-        let (status, body) = server
-            .post(
-                &format!("/api/v1/payments/pay_missing{attempt}/submit"),
-                victim.clone(),
-            )
-            .await;
-        assert_eq!(status, 404, "{body}");
+        let id = format!("pay_missing{attempt}");
+        let response = server
+            .http
+            .post(server.url(&format!("/api/v1/payments/{id}/submit")))
+            .header("Client-Secret", format!("{id}_secret_guessed"))
+            .json(&victim)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 404);
     }
     // A Yassir Cash payment submitted as mobile money: refused, nobody prompted.
     let (_, wallet) = server
@@ -448,4 +453,85 @@ async fn creates_are_limited_per_order_and_per_phone() {
     statuses.push(create("demo-dz".into(), "+213555000003").await);
     statuses.push(create("demo-dz".into(), "+213555000003").await);
     assert_eq!(statuses, [201, 201, 201, 429], "{statuses:?}");
+}
+
+/// A payment id alone is no key: its submit and its reads need the secret its create handed to
+/// the browser that made it, and nothing the public API answers carries the full phone.
+#[tokio::test]
+async fn a_payment_id_without_its_client_secret_reaches_nothing() {
+    let server = start(&[]).await;
+    let key = format!("k-{}", common::unique());
+    let wallet = "+213555000001";
+    let body = json!({"order": "demo-dz", "method": "yassir_cash", "phone": wallet});
+    let (status, created) = server.create(&key, body.clone()).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let secret = created["client_secret"].as_str().unwrap();
+    // The create's own key answers it again, with the same secret.
+    let (status, replay) = server.create(&key, body).await;
+    assert_eq!(
+        (status, replay["client_secret"].as_str()),
+        (200, Some(secret))
+    );
+
+    let read = format!("/api/v1/payments/{id}");
+    let submit = format!("/api/v1/payments/{id}/submit");
+    let ask = |path: &str, presented: Option<&str>| {
+        let request = match path.ends_with("/submit") {
+            true => server
+                .http
+                .post(server.url(path))
+                .json(&json!({"type": "yassir_cash"})),
+            false => server.http.get(server.url(path)),
+        };
+        let request = match presented {
+            Some(presented) => request.header("Client-Secret", presented),
+            None => request,
+        };
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+    };
+    let guessed = format!("{id}_secret_guessed");
+    for path in [&read, &submit] {
+        let (status, answer) = ask(path, None).await;
+        assert_eq!(status, 400, "{answer}");
+        assert!(answer.contains("\"field\":\"Client-Secret\""), "{answer}");
+        for wrong in [guessed.as_str(), &secret[..secret.len() - 1], "x"] {
+            let (status, answer) = ask(path, Some(wrong)).await;
+            assert_eq!(status, 404, "{wrong}: {answer}");
+            assert!(
+                !answer.contains("created"),
+                "nothing of the payment: {answer}"
+            );
+        }
+    }
+    let (_, untouched) = server
+        .admin_get(&format!("/api/v1/admin/payments/{id}"))
+        .await;
+    assert_eq!(
+        untouched["status"], "created",
+        "no submit went through: {untouched}"
+    );
+
+    // Its creator goes on; the OTP page's address (which names the wallet) is theirs alone.
+    let (status, submitted) = ask(&submit, Some(secret)).await;
+    assert_eq!(status, 200, "{submitted}");
+    assert!(submitted.contains("\"type\":\"redirect\""), "{submitted}");
+    let (status, polled) = ask(&read, Some(secret)).await;
+    assert_eq!(status, 200, "{polled}");
+    for answer in [&submitted, &polled] {
+        assert!(
+            !answer.contains(secret),
+            "a read never repeats the secret: {answer}"
+        );
+        assert!(answer.contains("+213 ••• 0001"), "{answer}");
+    }
+    // The merchant's record keeps no secret either: neither the payment's nor Yassir's.
+    let (_, record) = server
+        .admin_get(&format!("/api/v1/admin/payments/{id}"))
+        .await;
+    assert!(record.get("client_secret").is_none(), "{record}");
 }

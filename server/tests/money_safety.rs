@@ -42,7 +42,7 @@ async fn submit_yassir(server: &common::TestServer, id: &str) -> (u16, Value) {
 }
 
 #[tokio::test]
-async fn a_token_order_is_paid_once_and_a_second_tab_resumes_the_attempt_in_flight() {
+async fn a_token_order_is_paid_once_and_another_browser_cannot_reach_the_attempt_in_flight() {
     let server = start(&[]).await;
     let reference = format!("INV-{}", unique());
     let token = token(&server, dinar_order(&reference)).await;
@@ -56,10 +56,12 @@ async fn a_token_order_is_paid_once_and_a_second_tab_resumes_the_attempt_in_flig
     assert_eq!(status, 200, "{submitted}");
     assert_eq!(submitted["status"], "requires_action", "{submitted}");
 
-    // Another tab, another key: it is answered the attempt in flight, not a second payment.
+    // Another key (another browser: the same browser resumes from its storage): no second
+    // payment, and nothing of the first, neither its id nor its secret.
     let (status, second) = create_yassir(&server, &token, "+213555000001").await;
-    assert_eq!(status, 200, "{second}");
-    assert_eq!(second["id"], id, "{second}");
+    assert_eq!(status, 409, "{second}");
+    assert_eq!(second["error"]["code"], "order_in_progress", "{second}");
+    assert!(!second.to_string().contains(id), "{second}");
     assert_eq!(server.payment_count().await, 1);
 
     // Paid: a new create for the order is refused with a code the widget explains.

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{start, start_on, unique};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn checkout_lists_the_methods_for_the_order_currency() {
@@ -430,16 +430,26 @@ async fn bad_mobile_money_details_name_the_field() {
 #[tokio::test]
 async fn unknown_payments_are_404() {
     let server = start(&[]).await;
-    let (status, body) = server.get("/api/v1/payments/pay_nope").await;
-    assert_eq!(status, 404);
-    assert_eq!(body["error"]["code"], "not_found");
-    let (status, _) = server
-        .post(
-            "/api/v1/payments/pay_nope/submit",
-            json!({"type": "yassir_cash"}),
-        )
-        .await;
-    assert_eq!(status, 404);
+    for path in [
+        "/api/v1/payments/pay_nope",
+        "/api/v1/payments/pay_nope/submit",
+    ] {
+        let request = match path.ends_with("submit") {
+            true => server
+                .http
+                .post(server.url(path))
+                .json(&json!({"type": "yassir_cash"})),
+            false => server.http.get(server.url(path)),
+        };
+        let response = request
+            .header("Client-Secret", "pay_nope_secret_guessed")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 404, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+    }
     let (status, _) = server.get("/api/v1/nothing-here").await;
     assert_eq!(status, 404);
 }
@@ -448,7 +458,7 @@ async fn unknown_payments_are_404() {
 async fn a_restart_keeps_every_payment() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("restart.sqlite3");
-    let ids: Vec<String> = {
+    let (ids, secrets): (Vec<String>, Vec<String>) = {
         let server = start_on(&database, &[]).await;
         let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
         let (_, waiting) = server.yassir_payment("demo-dz", "+213555000001").await;
@@ -458,13 +468,17 @@ async fn a_restart_keeps_every_payment() {
                 json!({"order": "demo-cg", "method": "mobile_money"}),
             )
             .await;
-        vec![
-            paid["id"].as_str().unwrap().into(),
-            waiting["id"].as_str().unwrap().into(),
-            created["id"].as_str().unwrap().into(),
-        ]
+        let ids: Vec<String> = [paid, waiting, created]
+            .iter()
+            .map(|payment| payment["id"].as_str().unwrap().into())
+            .collect();
+        let secrets = ids.iter().map(|id| server.secret_of(id).unwrap()).collect();
+        (ids, secrets)
     };
     let server = start_on(&database, &[]).await;
+    for (id, secret) in ids.iter().zip(&secrets) {
+        server.remember(id, secret);
+    }
     assert_eq!(server.payment_count().await, 3);
     let (_, paid) = server.get(&format!("/api/v1/payments/{}", ids[0])).await;
     assert_eq!(paid["status"], "succeeded");
@@ -479,6 +493,7 @@ async fn a_restart_keeps_every_payment() {
         ids[2].as_str(),
         "the idempotency key survives a restart"
     );
+    assert_eq!(replay["client_secret"], secrets[2].as_str(), "{replay}");
     let (_, record) = server
         .admin_get(&format!("/api/v1/admin/payments/{}", ids[0]))
         .await;

@@ -369,8 +369,8 @@ async fn a_success_not_captured_is_not_paid_and_waits_for_the_merchant() {
     assert_ne!(shopper["status"], "succeeded", "{shopper}");
     // Its order is not paid again meanwhile.
     let (status, refused) = create(&server, &order, momo()).await;
-    assert_eq!(status, 200, "{refused}");
-    assert_eq!(refused["id"], id.as_str(), "{refused}");
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(refused["error"]["code"], "order_in_progress", "{refused}");
 
     // Once Yabetoo says the money is captured, the provider's word ends the wait.
     server.clear_faults().await;

@@ -7,7 +7,7 @@ use std::pin::Pin;
 
 use checkout_contract::{
     CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Payment, SubmitRequest,
-    API_PREFIX, IDEMPOTENCY_HEADER,
+    API_PREFIX, CLIENT_SECRET_HEADER, IDEMPOTENCY_HEADER,
 };
 use js_sys::Promise;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,7 +22,9 @@ use crate::web::wire::{self, Json};
 pub type BackendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, WidgetError>> + 'a>>;
 
 /// The four contract endpoints the widget calls. The browser uses [`HttpBackend`]; tests answer
-/// from memory.
+/// from memory. A backend keeps each payment's `client_secret` (from its create, or from a saved
+/// attempt) and sends it with the submit and the reads of that payment, as a browser keeps a
+/// cookie: the rest of the widget never holds one.
 pub trait Backend {
     /// `GET /api/v1/checkout?order=REF`.
     fn checkout<'a>(&'a self, order: &'a str) -> BackendFuture<'a, CheckoutSession>;
@@ -42,6 +44,10 @@ pub trait Backend {
     ) -> BackendFuture<'a, Payment>;
     /// `GET /api/v1/payments/{id}`.
     fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment>;
+    /// The secret this backend holds for `payment_id`, to save the attempt for resume.
+    fn client_secret(&self, payment_id: &str) -> Option<String>;
+    /// Holds `client_secret` for `payment_id`: a saved attempt being resumed.
+    fn keep_client_secret(&self, payment_id: &str, client_secret: String);
 }
 
 /// Why a backend call failed. Told to the shopper through the core's [`RequestError`] texts and
@@ -101,6 +107,8 @@ pub struct HttpBackend {
     pub endpoint: String,
     /// A `fetch` of the order the loader started before the wasm ran, with its URL.
     prefetched: RefCell<Option<(String, Promise)>>,
+    /// `(payment id, client secret)` of the payments this widget created or resumed.
+    secrets: RefCell<Vec<(String, String)>>,
 }
 
 impl HttpBackend {
@@ -108,6 +116,7 @@ impl HttpBackend {
         HttpBackend {
             endpoint: endpoint.trim().trim_end_matches('/').to_string(),
             prefetched: RefCell::new(None),
+            secrets: RefCell::new(Vec::new()),
         }
     }
 
@@ -211,11 +220,15 @@ impl Backend for HttpBackend {
                 (IDEMPOTENCY_HEADER, idempotency_key),
                 ("Accept-Language", language),
             ];
-            read(
+            let mut payment = read(
                 send("POST", &self.url("/payments"), &headers, Some(body)).await?,
                 wire::payment,
             )
-            .await
+            .await?;
+            if let Some(secret) = payment.client_secret.take() {
+                self.keep_client_secret(&payment.id, secret);
+            }
+            Ok(payment)
         })
     }
 
@@ -227,14 +240,42 @@ impl Backend for HttpBackend {
         Box::pin(async move {
             let url = self.url(&format!("/payments/{}/submit", percent_encode(payment_id)));
             let body = wire::submit_request(request);
-            read(send("POST", &url, &[], Some(body)).await?, wire::payment).await
+            let secret = self.client_secret(payment_id);
+            let header = secret
+                .as_deref()
+                .map(|secret| (CLIENT_SECRET_HEADER, secret));
+            read(
+                send("POST", &url, header.as_slice(), Some(body)).await?,
+                wire::payment,
+            )
+            .await
         })
     }
 
     fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
             let url = self.url(&format!("/payments/{}", percent_encode(payment_id)));
-            read(send("GET", &url, &[], None).await?, wire::payment).await
+            let secret = self.client_secret(payment_id);
+            let header = secret
+                .as_deref()
+                .map(|secret| (CLIENT_SECRET_HEADER, secret));
+            read(
+                send("GET", &url, header.as_slice(), None).await?,
+                wire::payment,
+            )
+            .await
         })
+    }
+
+    fn client_secret(&self, payment_id: &str) -> Option<String> {
+        let secrets = self.secrets.borrow();
+        let found = secrets.iter().find(|(id, _)| id == payment_id);
+        found.map(|(_, secret)| secret.clone())
+    }
+
+    fn keep_client_secret(&self, payment_id: &str, client_secret: String) {
+        let mut secrets = self.secrets.borrow_mut();
+        secrets.retain(|(id, _)| id != payment_id);
+        secrets.push((payment_id.to_string(), client_secret));
     }
 }

@@ -4,8 +4,10 @@
 //! never shows an outcome. It is kept under the order's reference
 //! ([`redirect::resume_key`](crate::core::redirect::resume_key)), not the order token the page
 //! names, so a fresh token for the same order still finds it.
-
-use checkout_contract::MethodKind;
+//!
+//! Nothing personal is kept: the payment id and its secret (what resume reads), the order and
+//! when it was saved. An attempt is deleted once its payment is final, and any attempt past its
+//! age is deleted the next time a widget loads on the same origin.
 
 use crate::web::wire::{self, Writer};
 
@@ -15,17 +17,17 @@ const KEY_PREFIX: &str = "checkout-widget:attempt:";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedAttempt {
     pub payment_id: String,
+    /// The payment's `client_secret`, which its reads need.
+    pub client_secret: String,
     /// The key it is saved under: the order's reference (`redirect::resume_key`).
     pub order: String,
-    pub method: MethodKind,
-    pub phone: Option<String>,
-    pub idempotency_key: String,
     /// Milliseconds since the Unix epoch.
-    pub started_at: u64,
+    pub saved_at: u64,
 }
 
-/// How long a saved attempt stays worth resuming: past it the payment is long decided.
-const MAX_AGE_MS: u64 = 24 * 60 * 60 * 1000;
+/// How long a saved attempt stays worth resuming: a payment still undecided past it is the
+/// merchant's to follow, and the page says so when it loads.
+const MAX_AGE_MS: u64 = 6 * 60 * 60 * 1000;
 
 fn attempt_storage() -> Option<web_sys::Storage> {
     // Storage can be refused (privacy settings, sandboxed iframes): the widget then works
@@ -44,30 +46,54 @@ pub fn save(attempt: &SavedAttempt) {
     };
     let json = Writer::new()
         .str("payment_id", &attempt.payment_id)
+        .str("client_secret", &attempt.client_secret)
         .str("order", &attempt.order)
-        .str("method", attempt.method.as_str())
-        .opt_str("phone", attempt.phone.as_deref())
-        .str("idempotency_key", &attempt.idempotency_key)
-        .number("started_at", attempt.started_at as f64)
+        .number("saved_at", attempt.saved_at as f64)
         .finish();
     let _ = storage.set_item(&key(&attempt.order), &json);
+}
+
+fn read(json: &str) -> Option<SavedAttempt> {
+    let json = wire::parse(json).ok()?;
+    Some(SavedAttempt {
+        payment_id: wire::read_string(&json, "payment_id")?,
+        client_secret: wire::read_string(&json, "client_secret")?,
+        order: wire::read_string(&json, "order")?,
+        saved_at: u64::try_from(wire::read_integer(&json, "saved_at")?).ok()?,
+    })
+}
+
+fn fresh(attempt: &SavedAttempt, now_ms: u64) -> bool {
+    now_ms.saturating_sub(attempt.saved_at) < MAX_AGE_MS
 }
 
 /// The attempt saved under `order` (a [`resume_key`](crate::core::redirect::resume_key)), if any
 /// and recent enough.
 pub fn load(order: &str, now_ms: u64) -> Option<SavedAttempt> {
     let json = attempt_storage()?.get_item(&key(order)).ok().flatten()?;
-    let json = wire::parse(&json).ok()?;
-    let attempt = SavedAttempt {
-        payment_id: wire::read_string(&json, "payment_id")?,
-        order: wire::read_string(&json, "order")?,
-        method: wire::read_method(&json, "method")?,
-        phone: wire::read_string(&json, "phone"),
-        idempotency_key: wire::read_string(&json, "idempotency_key")?,
-        started_at: u64::try_from(wire::read_integer(&json, "started_at")?).ok()?,
+    read(&json).filter(|attempt| fresh(attempt, now_ms) && attempt.order == order)
+}
+
+/// Deletes every saved attempt past its age, or unreadable (saved by an older widget).
+pub fn forget_stale(now_ms: u64) {
+    let Some(storage) = attempt_storage() else {
+        return;
     };
-    let fresh = now_ms.saturating_sub(attempt.started_at) < MAX_AGE_MS;
-    (fresh && attempt.order == order).then_some(attempt)
+    let count = storage.length().unwrap_or(0);
+    let stale: Vec<String> = (0..count)
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|name| name.starts_with(KEY_PREFIX))
+        .filter(|name| {
+            let saved = storage.get_item(name).ok().flatten();
+            !saved
+                .as_deref()
+                .and_then(read)
+                .is_some_and(|attempt| fresh(&attempt, now_ms))
+        })
+        .collect();
+    for name in stale {
+        let _ = storage.remove_item(&name);
+    }
 }
 
 /// Forgets the attempt saved under `order`.

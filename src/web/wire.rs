@@ -10,9 +10,9 @@
 //! error naming the field.
 
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind,
-    MethodOffer, MobileMoneyCountry, NextAction, OrderSummary, Payment, PaymentStatus,
-    PhoneCountry, SubmitRequest, SupportInfo,
+    CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodOffer,
+    MobileMoneyCountry, NextAction, OrderSummary, Payment, PaymentStatus, PhoneCountry,
+    SubmitRequest, SupportInfo,
 };
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::JsValue;
@@ -290,8 +290,4 @@ pub(crate) fn read_string(json: &Json, key: &str) -> Option<String> {
 
 pub(crate) fn read_integer(json: &Json, key: &str) -> Option<i64> {
     json.integer(key).ok()
-}
-
-pub(crate) fn read_method(json: &Json, key: &str) -> Option<MethodKind> {
-    json.opt_string(key)?.parse().ok()
 }

@@ -44,6 +44,8 @@ pub struct FakeBackend {
     /// Given the number of polls so far.
     on_poll: RefCell<Option<Answer>>,
     next_id: Cell<u32>,
+    /// `(payment id, client secret)` held, as `HttpBackend` holds them.
+    pub secrets: RefCell<Vec<(String, String)>>,
 }
 
 impl FakeBackend {
@@ -58,6 +60,7 @@ impl FakeBackend {
             on_submit: RefCell::new(None),
             on_poll: RefCell::new(None),
             next_id: Cell::new(0),
+            secrets: RefCell::new(Vec::new()),
         })
     }
 
@@ -108,7 +111,10 @@ impl Backend for FakeBackend {
             .borrow_mut()
             .push((key.to_string(), request.clone()));
         let answer = match self.on_create.borrow().as_ref() {
-            Some(answer) => answer(count, request),
+            Some(answer) => answer(count, request).inspect(|payment| {
+                // Like the server: each payment has its secret, held by the backend.
+                self.keep_client_secret(&payment.id, format!("{}_secret", payment.id));
+            }),
             None => {
                 // Like the server: a new payment in `created`, its id from the key's order.
                 self.next_id.set(self.next_id.get() + 1);
@@ -117,6 +123,7 @@ impl Backend for FakeBackend {
                     request.order.replace('-', "_"),
                     self.next_id.get()
                 );
+                self.keep_client_secret(&id, format!("{id}_secret"));
                 Ok(payment(
                     &id,
                     &request.order,
@@ -156,6 +163,18 @@ impl Backend for FakeBackend {
             .map(|answer| answer(count))
             .unwrap_or(Err(unscripted("poll")));
         Box::pin(async move { answer })
+    }
+
+    fn client_secret(&self, payment_id: &str) -> Option<String> {
+        let secrets = self.secrets.borrow();
+        let found = secrets.iter().find(|(id, _)| id == payment_id);
+        found.map(|(_, secret)| secret.clone())
+    }
+
+    fn keep_client_secret(&self, payment_id: &str, client_secret: String) {
+        let mut secrets = self.secrets.borrow_mut();
+        secrets.retain(|(id, _)| id != payment_id);
+        secrets.push((payment_id.to_string(), client_secret));
     }
 }
 

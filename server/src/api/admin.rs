@@ -33,16 +33,12 @@ impl FromRequestParts<AppState> for Admin {
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "))
             .unwrap_or_default();
-        if constant_time_eq(presented.as_bytes(), state.admin_token.as_bytes()) {
+        if crate::secrets::same(presented, &state.admin_token) {
             Ok(Admin)
         } else {
             Err(ApiError::Unauthorized)
         }
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use checkout_contract::{
-    CheckoutSession, CreatePaymentRequest, MethodKind, Payment, SubmitRequest, IDEMPOTENCY_HEADER,
+    CheckoutSession, CreatePaymentRequest, MethodKind, Payment, SubmitRequest,
+    CLIENT_SECRET_HEADER, IDEMPOTENCY_HEADER,
 };
 use serde::Deserialize;
 
@@ -120,14 +121,31 @@ pub async fn payments_create(
     })
 }
 
+/// The `Client-Secret` a shopper's request about one payment carries: the secret its create
+/// answered. Without it a payment id reaches nothing.
+fn client_secret(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get(CLIENT_SECRET_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                CLIENT_SECRET_HEADER,
+                "the Client-Secret header is required: the client_secret the payment's create answered",
+            )
+        })
+}
+
 /// `POST /api/v1/payments/{id}/submit`: proceed (Yassir Cash) or confirm (mobile money).
 pub async fn payments_submit(
     State(state): State<AppState>,
     client: ClientAddress,
     Path(id): Path<String>,
+    headers: HeaderMap,
     AppJson(request): AppJson<SubmitRequest>,
 ) -> Result<Json<Payment>, ApiError> {
     state.limits.check_client(&client)?;
+    let secret = client_secret(&headers)?;
     let details = match request {
         SubmitRequest::YassirCash => SubmitDetails::YassirCash,
         SubmitRequest::MobileMoney(details) => SubmitDetails::MobileMoney(validate::mobile_money(
@@ -138,16 +156,18 @@ pub async fn payments_submit(
     };
     // Each submit texts or prompts a phone: the Yassir wallet's (given at create) or the MSISDN,
     // charged only once the payment is known to take this submit.
-    if let Some(phone) = state.service.phone_to_prompt(&id, &details).await? {
+    if let Some(phone) = state.service.phone_to_prompt(&id, secret, &details).await? {
         state.limits.check_phone(&phone)?;
     }
-    Ok(Json(state.service.submit(&id, details).await?))
+    Ok(Json(state.service.submit(&id, secret, details).await?))
 }
 
 /// `GET /api/v1/payments/{id}`: what the widget polls.
 pub async fn payments_get(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<Payment>, ApiError> {
-    Ok(Json(state.service.status(&id).await?))
+    let secret = client_secret(&headers)?;
+    Ok(Json(state.service.status(&id, secret).await?))
 }

@@ -2,9 +2,8 @@
 
 use checkout_contract::{MethodKind, Payment, PaymentStatus, StatusChange};
 
-use super::orders::OrderAttempt;
 use super::ServiceError;
-use super::{now_rfc3339, random_id, rfc3339, PaymentService};
+use super::{new_client_secret, now_rfc3339, random_id, rfc3339, PaymentService};
 use crate::orders::Order;
 use crate::providers::{CreateIntent, ProviderError, MISMATCH_CODE, MISMATCH_MESSAGE};
 use crate::store::{Inserted, PaymentRow};
@@ -20,8 +19,8 @@ pub struct NewPayment {
     pub language: Option<String>,
 }
 
-/// Whether a create made a payment or answered an earlier one (a replay of the same key, or the
-/// attempt of the same order already in flight).
+/// Whether a create made a payment or answered the one an earlier create of the same key made.
+/// Either carries the payment's `client_secret`: only the create's caller learns it.
 pub enum Created {
     New(Payment),
     Replayed(Payment),
@@ -31,12 +30,7 @@ impl PaymentService {
     /// Creates the payment and its provider intent, once per idempotency key, and at most one
     /// in flight per order.
     pub async fn create(&self, new: NewPayment) -> Result<Created, ServiceError> {
-        if let OrderAttempt::InFlight(existing) =
-            self.order_attempt(&new.order, &new.idempotency_key).await?
-        {
-            let existing = self.refresh(*existing).await;
-            return Ok(Created::Replayed(self.view(&existing)));
-        }
+        self.order_attempt(&new.order, &new.idempotency_key).await?;
         let fingerprint = format!(
             "{}|{}|{}|{}|{}",
             new.order.reference,
@@ -46,8 +40,10 @@ impl PaymentService {
             new.phone.as_deref().unwrap_or("")
         );
         let now = now_rfc3339();
+        let id = random_id("pay");
         let row = PaymentRow {
-            id: random_id("pay"),
+            client_secret: new_client_secret(&id),
+            id,
             idempotency_key: new.idempotency_key,
             request_fingerprint: fingerprint,
             order_ref: Self::payment_order_ref(&new.order),
@@ -101,7 +97,10 @@ impl PaymentService {
             Inserted::Existing(existing) => (existing, true),
         };
         let row = self.ensure_intent(row, &new.order).await?;
-        let payment = self.view(&row);
+        let payment = Payment {
+            client_secret: Some(row.client_secret.clone()),
+            ..self.view(&row)
+        };
         Ok(if replayed {
             Created::Replayed(payment)
         } else {

@@ -165,12 +165,20 @@ pub fn mask_phone(phone: &str) -> String {
 }
 
 pub(crate) fn random_id(prefix: &str) -> String {
-    let suffix: String = rand::thread_rng()
+    format!("{prefix}_{}", random_alphanumeric(24))
+}
+
+/// A payment's own secret (about 190 bits), named after it so a merchant reading one knows whose.
+fn new_client_secret(payment_id: &str) -> String {
+    format!("{payment_id}_secret_{}", random_alphanumeric(32))
+}
+
+fn random_alphanumeric(length: usize) -> String {
+    rand::thread_rng()
         .sample_iter(&Alphanumeric)
-        .take(24)
+        .take(length)
         .map(char::from)
-        .collect();
-    format!("{prefix}_{suffix}")
+        .collect()
 }
 
 impl PaymentService {
@@ -267,6 +275,19 @@ impl PaymentService {
             .ok_or_else(|| ServiceError::not_found(format!("no payment `{id}`")))
     }
 
+    /// The payment `id` for the browser that presents its `client_secret`. A wrong secret is
+    /// answered as an unknown id: nothing tells a guesser that the payment exists.
+    pub(super) async fn load_for_shopper(
+        &self,
+        id: &str,
+        client_secret: &str,
+    ) -> Result<PaymentRow, ServiceError> {
+        match self.inner.store.get(id).await? {
+            Some(row) if crate::secrets::same(client_secret, &row.client_secret) => Ok(row),
+            _ => Err(ServiceError::not_found(format!("no payment `{id}`"))),
+        }
+    }
+
     /// Writes `row` with a history line saying why.
     async fn write(
         &self,
@@ -282,12 +303,11 @@ impl PaymentService {
         self.inner.store.update(&row, Some(&change)).await
     }
 
-    /// The shopper's view of a stored payment: what the widget needs and nothing personal. The
-    /// phone is masked (the shopper typed it; anyone holding the payment id may read this) and
-    /// no provider secret is sent, since the widget never uses one.
+    /// The shopper's view of a stored payment: what the widget needs and nothing more. The phone
+    /// is masked (enough for the shopper to recognise it), and no secret is in it: the create
+    /// hands the payment's own secret once ([`PaymentService::create`]).
     pub fn view(&self, row: &PaymentRow) -> Payment {
         let mut payment = self.full_view(row);
-        payment.client_secret = None;
         payment.phone = payment.phone.as_deref().map(mask_phone);
         if let Some(NextAction::ApproveOnPhone { phone }) = &mut payment.next_action {
             *phone = mask_phone(phone);
@@ -329,11 +349,9 @@ impl PaymentService {
             currency: row.currency.clone(),
             status: row.status,
             next_action,
-            // Yassir documents its payment-scoped secret as safe in the browser; Yabetoo's is not.
-            client_secret: match row.method {
-                MethodKind::YassirCash => row.provider_client_secret.clone(),
-                MethodKind::MobileMoney => None,
-            },
+            // No secret in any read: the provider's stay on the server, the payment's own is
+            // handed by the create alone.
+            client_secret: None,
             phone: row.phone.clone(),
             end_user_message: row.end_user_message.clone(),
             support,

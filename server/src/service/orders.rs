@@ -11,14 +11,6 @@ use crate::order_token::{self, OrderSigner, TokenOrder};
 use crate::orders::Order;
 use crate::store::PaymentRow;
 
-/// What the service does with a create for an order that already has a payment.
-pub(super) enum OrderAttempt {
-    /// Nothing in flight or paid: a new payment may start.
-    Free,
-    /// This payment of the order is in flight: the create answers it (a second tab resumes it).
-    InFlight(Box<PaymentRow>),
-}
-
 impl PaymentService {
     /// The order a widget names: a catalog reference, or an order token signed by the merchant.
     pub fn find_order(&self, reference: &str) -> Result<Order, ServiceError> {
@@ -80,24 +72,19 @@ impl PaymentService {
         format!("{}-{suffix}", order.reference)
     }
 
-    /// Whether a new payment of `order` may start, under idempotency key `key`.
-    pub(super) async fn order_attempt(
-        &self,
-        order: &Order,
-        key: &str,
-    ) -> Result<OrderAttempt, ServiceError> {
+    /// Whether a new payment of `order` may start under idempotency key `key`: not while
+    /// another payment of the order is in flight, paid or waiting for the merchant. The browser
+    /// that started the one in flight resumes it with its secret (kept for the order); any
+    /// other caller is told only that the order is taken.
+    pub(super) async fn order_attempt(&self, order: &Order, key: &str) -> Result<(), ServiceError> {
         if order.product {
-            return Ok(OrderAttempt::Free);
+            return Ok(());
         }
         match self.inner.store.order_attempt(&order.reference).await? {
             // A replay of the create that made it: answered as any replay.
-            Some(existing) if existing.idempotency_key == key => Ok(OrderAttempt::Free),
-            Some(existing) if existing.status.is_paid() => Err(already_paid()),
-            Some(existing) if existing.attention.is_some() && existing.status.is_final() => {
-                Err(on_hold())
-            }
-            Some(existing) => Ok(OrderAttempt::InFlight(Box::new(existing))),
-            None => Ok(OrderAttempt::Free),
+            Some(existing) if existing.idempotency_key == key => Ok(()),
+            Some(existing) => Err(order_taken(existing.status, existing.attention.is_some())),
+            None => Ok(()),
         }
     }
 }

@@ -383,8 +383,8 @@ impl PaymentService {
     }
 
     /// The payment as the widget polls it, refreshed from the provider while it is in flight.
-    pub async fn status(&self, id: &str) -> Result<Payment, ServiceError> {
-        let row = self.load(id).await?;
+    pub async fn status(&self, id: &str, client_secret: &str) -> Result<Payment, ServiceError> {
+        let row = self.load_for_shopper(id, client_secret).await?;
         let row = self.refresh(row).await;
         Ok(self.view(&row))
     }

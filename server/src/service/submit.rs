@@ -39,23 +39,25 @@ impl PaymentService {
     pub async fn phone_to_prompt(
         &self,
         id: &str,
+        client_secret: &str,
         details: &SubmitDetails,
     ) -> Result<Option<String>, ServiceError> {
-        let row = self.submittable(id, details).await?;
+        let row = self.submittable(id, client_secret, details).await?;
         Ok(match details {
             SubmitDetails::YassirCash => row.phone,
             SubmitDetails::MobileMoney(details) => Some(details.msisdn.clone()),
         })
     }
 
-    /// The payment, if it exists and takes a submit of `details`: created for that method, with
-    /// its provider intent, and not submitted yet.
+    /// The payment, if the caller holds its secret and it takes a submit of `details`: created
+    /// for that method, with its provider intent, and not submitted yet.
     async fn submittable(
         &self,
         id: &str,
+        client_secret: &str,
         details: &SubmitDetails,
     ) -> Result<PaymentRow, ServiceError> {
-        let row = self.load(id).await?;
+        let row = self.load_for_shopper(id, client_secret).await?;
         let submitted_method = match details {
             SubmitDetails::YassirCash => MethodKind::YassirCash,
             SubmitDetails::MobileMoney(_) => MethodKind::MobileMoney,
@@ -90,8 +92,13 @@ impl PaymentService {
     }
 
     /// Starts the payment with the shopper's method details.
-    pub async fn submit(&self, id: &str, details: SubmitDetails) -> Result<Payment, ServiceError> {
-        let row = self.submittable(id, &details).await?;
+    pub async fn submit(
+        &self,
+        id: &str,
+        client_secret: &str,
+        details: SubmitDetails,
+    ) -> Result<Payment, ServiceError> {
+        let row = self.submittable(id, client_secret, &details).await?;
         if order_expired(&row) {
             let expired = ProviderStatus {
                 failure: Some((

@@ -122,7 +122,8 @@ fn order(reference: &str) -> Order {
     }
 }
 
-async fn created(service: &PaymentService, key: &str, reference: &str) -> String {
+/// A created payment's id and its `client_secret`.
+async fn created(service: &PaymentService, key: &str, reference: &str) -> (String, String) {
     let new = NewPayment {
         idempotency_key: key.into(),
         order: order(reference),
@@ -131,7 +132,9 @@ async fn created(service: &PaymentService, key: &str, reference: &str) -> String
         language: None,
     };
     match service.create(new).await.unwrap() {
-        Created::New(payment) | Created::Replayed(payment) => payment.id,
+        Created::New(payment) | Created::Replayed(payment) => {
+            (payment.id, payment.client_secret.unwrap())
+        }
     }
 }
 
@@ -146,7 +149,7 @@ fn otp_page() -> ProviderStatus {
 async fn a_lost_proceed_answer_is_found_out_by_a_check_and_its_otp_page_asked_again() {
     let yassir = Arc::new(ScriptedProvider::default());
     let service = service(yassir.clone(), Duration::from_secs(60));
-    let id = created(&service, "k1", "INV-1").await;
+    let (id, secret) = created(&service, "k1", "INV-1").await;
     // The proceed's answer is lost; the check shows it landed, without a payUrl.
     yassir.answer_submits(vec![Err(ProviderError::Timeout), Ok(otp_page())]);
     yassir.answer_checks(vec![Ok(ProviderStatus::plain(
@@ -154,7 +157,7 @@ async fn a_lost_proceed_answer_is_found_out_by_a_check_and_its_otp_page_asked_ag
         "statusCode 12",
     ))]);
     let payment = service
-        .submit(&id, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash)
         .await
         .unwrap();
     assert_eq!(payment.status, PaymentStatus::RequiresAction);
@@ -166,7 +169,7 @@ async fn a_lost_proceed_answer_is_found_out_by_a_check_and_its_otp_page_asked_ag
 async fn an_unknown_outcome_becomes_final_only_on_the_providers_word() {
     let yassir = Arc::new(ScriptedProvider::default());
     let service = service(yassir.clone(), Duration::ZERO);
-    let id = created(&service, "k1", "INV-2").await;
+    let (id, secret) = created(&service, "k1", "INV-2").await;
     yassir.answer_submits(vec![Err(ProviderError::Unavailable("HTTP 502".into()))]);
     // Checks that say nothing: a failed check, an unknown status.
     yassir.answer_checks(vec![
@@ -175,13 +178,13 @@ async fn an_unknown_outcome_becomes_final_only_on_the_providers_word() {
         Err(ProviderError::Timeout),
     ]);
     let payment = service
-        .submit(&id, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash)
         .await
         .unwrap();
     assert_eq!(payment.status, PaymentStatus::Processing);
     for _ in 0..2 {
         assert_eq!(
-            service.status(&id).await.unwrap().status,
+            service.status(&id, &secret).await.unwrap().status,
             PaymentStatus::Processing
         );
     }
@@ -191,7 +194,7 @@ async fn an_unknown_outcome_becomes_final_only_on_the_providers_word() {
         "statusCode 2",
     ))]);
     assert_eq!(
-        service.status(&id).await.unwrap().status,
+        service.status(&id, &secret).await.unwrap().status,
         PaymentStatus::Succeeded
     );
 }
@@ -200,7 +203,7 @@ async fn an_unknown_outcome_becomes_final_only_on_the_providers_word() {
 async fn a_payment_the_provider_never_received_fails_without_money_after_the_grace() {
     let yassir = Arc::new(ScriptedProvider::default());
     let service = service(yassir.clone(), Duration::ZERO);
-    let id = created(&service, "k1", "INV-3").await;
+    let (id, secret) = created(&service, "k1", "INV-3").await;
     yassir.answer_submits(vec![Err(ProviderError::Unavailable("reset".into()))]);
     yassir.answer_checks(vec![
         Ok(ProviderStatus::plain(
@@ -213,31 +216,62 @@ async fn a_payment_the_provider_never_received_fails_without_money_after_the_gra
         )),
     ]);
     service
-        .submit(&id, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash)
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let payment = service.status(&id).await.unwrap();
+    let payment = service.status(&id, &secret).await.unwrap();
     assert_eq!(payment.status, PaymentStatus::Failed);
     assert_eq!(payment.failure.unwrap().code, "not_submitted");
 }
 
 #[tokio::test]
-async fn a_second_attempt_of_an_order_in_flight_is_answered_the_first() {
+async fn a_second_attempt_of_an_order_in_flight_is_refused_without_naming_the_first() {
     let yassir = Arc::new(ScriptedProvider::default());
     let service = service(yassir.clone(), Duration::from_secs(60));
-    let first = created(&service, "k1", "INV-4").await;
+    let (first, secret) = created(&service, "k1", "INV-4").await;
     yassir.answer_submits(vec![Ok(otp_page())]);
     service
-        .submit(&first, SubmitDetails::YassirCash)
+        .submit(&first, &secret, SubmitDetails::YassirCash)
         .await
         .unwrap();
-    yassir.answer_checks(vec![Ok(otp_page())]);
-    let second = created(&service, "k2", "INV-4").await;
-    assert_eq!(second, first);
-    assert!(
-        service.drain(Duration::from_millis(10)).await,
-        "nothing waits"
+    let second = NewPayment {
+        idempotency_key: "k2".into(),
+        order: order("INV-4"),
+        method: MethodKind::YassirCash,
+        phone: Some("+213555000002".into()),
+        language: None,
+    };
+    let Err(refused) = service.create(second).await else {
+        panic!("a second payment of an order in flight was created");
+    };
+    let text = format!("{refused:?}");
+    assert!(text.contains("order_in_progress"), "{text}");
+    assert!(!text.contains(&first), "{text}");
+    // Its own create's key still answers the first, with its secret.
+    assert_eq!(created(&service, "k1", "INV-4").await, (first, secret));
+}
+
+#[tokio::test]
+async fn a_payment_id_without_its_secret_reaches_nothing() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let service = service(yassir.clone(), Duration::from_secs(60));
+    let (id, secret) = created(&service, "k1", "INV-7").await;
+    assert!(secret.starts_with(&format!("{id}_secret_")), "{secret}");
+    for wrong in ["", "pay_x_secret_y", &secret[..secret.len() - 1]] {
+        let read = service.status(&id, wrong).await;
+        assert!(
+            matches!(&read, Err(error) if format!("{error:?}").contains("NotFound")),
+            "{read:?}"
+        );
+        let submit = service.submit(&id, wrong, SubmitDetails::YassirCash).await;
+        assert!(submit.is_err(), "{submit:?}");
+    }
+    assert_eq!(yassir.asked(), ["create"], "no submit reached the provider");
+    let payment = service.status(&id, &secret).await.unwrap();
+    assert_eq!(
+        payment.client_secret, None,
+        "a read never repeats the secret"
     );
 }
 
@@ -265,10 +299,10 @@ async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_lim
         ..ServiceSettings::default()
     };
     let service = service_with(yassir.clone(), settings.clone());
-    let id = created(&service, "k1", "INV-5").await;
+    let (id, secret) = created(&service, "k1", "INV-5").await;
     yassir.answer_submits(vec![Ok(otp_page())]);
     service
-        .submit(&id, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash)
         .await
         .unwrap();
     let checks = |asked: Vec<&str>| asked.iter().filter(|what| **what == "check").count();
@@ -289,10 +323,10 @@ async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_lim
             ..settings
         },
     );
-    let id = created(&service, "k1", "INV-6").await;
+    let (id, secret) = created(&service, "k1", "INV-6").await;
     old.answer_submits(vec![Ok(otp_page())]);
     service
-        .submit(&id, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash)
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(5)).await;

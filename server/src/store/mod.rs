@@ -61,6 +61,9 @@ pub struct PaymentRow {
     pub decided_by: Option<Decider>,
     /// Why the payment waits for the merchant; `None` when it does not.
     pub attention: Option<Attention>,
+    /// The payment's own secret, handed to the browser that created it: the shopper's read and
+    /// submit of the payment need it, so a payment id alone reaches nothing.
+    pub client_secret: String,
     pub created_at: String,
     pub updated_at: String,
     /// Incremented by every write; a write against a stale version is refused.
@@ -199,6 +202,7 @@ impl PaymentRow {
             submitted_at: Some("2026-01-01T00:00:00Z".into()),
             decided_by: None,
             attention: None,
+            client_secret: "pay_1_secret_x".into(),
             created_at: "2026-01-01T00:00:00Z".into(),
             updated_at: "2026-01-01T00:00:00Z".into(),
             version: 3,

@@ -30,6 +30,9 @@ pub struct TestServer {
     pub database: PathBuf,
     /// The admin token the server was started with.
     pub admin: String,
+    /// Each created payment's `client_secret`, sent with the shopper's requests about it as the
+    /// widget does.
+    secrets: std::sync::Mutex<HashMap<String, String>>,
     handle: tokio::task::JoinHandle<()>,
     background: Option<checkout_server::Background>,
     state: Option<checkout_server::AppState>,
@@ -123,6 +126,7 @@ async fn start_with_config(
             .get("ADMIN_TOKEN")
             .cloned()
             .unwrap_or_else(|| ADMIN.into()),
+        secrets: Default::default(),
         handle,
         background: None,
         state: Some(state),
@@ -136,32 +140,59 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// A GET as the widget sends it: with the payment's secret when `path` names a payment
+    /// this server created for the test.
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self.http.get(self.url(path)).send().await.unwrap();
-        read(response).await
+        let request = self.with_secret(self.http.get(self.url(path)), path);
+        read(request.send().await.unwrap()).await
     }
 
+    /// A POST as the widget sends it (see [`TestServer::get`]).
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = self
-            .http
-            .post(self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        read(response).await
+        let request = self.with_secret(self.http.post(self.url(path)), path);
+        read(request.json(&body).send().await.unwrap()).await
+    }
+
+    /// The `client_secret` the create of payment `id` answered, if this test created it.
+    pub fn secret_of(&self, id: &str) -> Option<String> {
+        self.secrets.lock().unwrap().get(id).cloned()
+    }
+
+    /// Keeps the secret of a payment created through another server on the same database.
+    pub fn remember(&self, id: &str, secret: &str) {
+        let mut secrets = self.secrets.lock().unwrap();
+        secrets.insert(id.to_string(), secret.to_string());
+    }
+
+    fn with_secret(&self, request: reqwest::RequestBuilder, path: &str) -> reqwest::RequestBuilder {
+        let id = path
+            .strip_prefix("/api/v1/payments/")
+            .and_then(|rest| rest.split(['/', '?']).next());
+        match id.and_then(|id| self.secret_of(id)) {
+            Some(secret) => request.header("Client-Secret", secret),
+            None => request,
+        }
     }
 
     pub async fn create(&self, key: &str, body: Value) -> (u16, Value) {
-        let response = self
+        self.create_in(key, None, body).await
+    }
+
+    /// A create in the shopper's `language` (`Accept-Language`), if given.
+    pub async fn create_in(&self, key: &str, language: Option<&str>, body: Value) -> (u16, Value) {
+        let mut request = self
             .http
             .post(self.url("/api/v1/payments"))
             .header("Idempotency-Key", key)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        read(response).await
+            .json(&body);
+        if let Some(language) = language {
+            request = request.header("Accept-Language", language);
+        }
+        let (status, body) = read(request.send().await.unwrap()).await;
+        if let (Some(id), Some(secret)) = (body["id"].as_str(), body["client_secret"].as_str()) {
+            self.remember(id, secret);
+        }
+        (status, body)
     }
 
     pub async fn admin_get(&self, path: &str) -> (u16, Value) {

@@ -108,15 +108,13 @@ impl Checkout {
     /// Saves the attempt that created the payment before anything else happens, so a reload from
     /// here on resumes it instead of creating another. Not once the flow is over.
     pub(super) fn save_for_resume(mut self, mut effects: Vec<Effect>) -> (Self, Vec<Effect>) {
-        if let (false, Some(attempt), Some(payment_id)) =
+        if let (false, Some(_), Some(payment_id)) =
             (self.step.is_settled(), &self.attempt, &self.payment_id)
         {
             effects.insert(
                 0,
                 Effect::SaveResume {
                     payment_id: payment_id.clone(),
-                    idempotency_key: attempt.idempotency_key.clone(),
-                    request: attempt.create.clone(),
                 },
             );
             self.resumable = true;

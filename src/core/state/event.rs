@@ -71,11 +71,7 @@ pub enum Effect {
     /// Keep the attempt that created `payment_id` (the browser's storage, one per order) so the
     /// return from the OTP page, a reload or another tab resumes the payment instead of creating
     /// another.
-    SaveResume {
-        payment_id: String,
-        idempotency_key: String,
-        request: CreatePaymentRequest,
-    },
+    SaveResume { payment_id: String },
     /// Navigate the whole page to `url`, if the browser agrees it is on one of
     /// [`Checkout::redirect_origins`](super::Checkout::redirect_origins).
     Redirect { url: String },

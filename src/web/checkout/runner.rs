@@ -104,7 +104,7 @@ impl Runner {
                         page_url,
                         polling: runner.polling,
                     });
-                    if let Some(event) = resume::on_load(&key) {
+                    if let Some(event) = resume::on_load(&key, &*runner.backend) {
                         runner.send(event);
                     }
                 }
@@ -173,11 +173,9 @@ impl Runner {
                     }
                 });
             }
-            Work::Run(Effect::SaveResume {
-                payment_id,
-                idempotency_key,
-                request,
-            }) => resume::save(&self.resume_key(), payment_id, idempotency_key, request),
+            Work::Run(Effect::SaveResume { payment_id }) => {
+                resume::save(&self.resume_key(), payment_id, &*self.backend)
+            }
             Work::Run(Effect::ClearResume) => resume::forget(&self.resume_key()),
             Work::Run(Effect::Redirect { url }) => {
                 // The browser's own URL parser checks the address against the core's list too.

@@ -15,7 +15,7 @@ const COLUMNS: &str =
     amount_minor, currency, country_alpha3, capture_method, phone, status, provider_intent_id,
     provider_client_secret, pay_url, expires_at, end_user_message, support_email, support_phone,
     failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version,
-    order_expires_at, outcome_unknown, language, submitted_at, decided_by, attention";
+    order_expires_at, outcome_unknown, language, submitted_at, decided_by, attention, client_secret";
 
 /// The paid statuses, as an SQL list.
 const PAID_SQL: &str = "'succeeded', 'pre_authorized', 'refunded', 'partially_refunded'";
@@ -75,6 +75,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
         submitted_at: row.get(30)?,
         decided_by: read_named(row, 31, Decider::parse)?,
         attention: read_named(row, 32, Attention::parse)?,
+        client_secret: row.get(33)?,
     })
 }
 
@@ -223,7 +224,7 @@ pub(super) fn insert_or_get(
             &format!(
                 "INSERT INTO payments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
                  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27,
-                 ?28, ?29, ?30, ?31, ?32, ?33)"
+                 ?28, ?29, ?30, ?31, ?32, ?33, ?34)"
             ),
             params![
                 row.id,
@@ -259,6 +260,7 @@ pub(super) fn insert_or_get(
                 row.submitted_at,
                 row.decided_by.map(Decider::as_str),
                 row.attention.map(Attention::as_str),
+                row.client_secret,
             ],
         )
         .map_err(database)?;

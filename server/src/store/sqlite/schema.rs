@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS payments (
     submitted_at TEXT,
     decided_by TEXT,
     attention TEXT,
+    client_secret TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     version INTEGER NOT NULL
@@ -113,13 +114,14 @@ CREATE TABLE IF NOT EXISTS inbound_webhooks (
 ";
 
 /// Columns added since the first schema, for databases created before them.
-const ADDED_COLUMNS: [(&str, &str); 6] = [
+const ADDED_COLUMNS: [(&str, &str); 7] = [
     ("order_expires_at", "TEXT"),
     ("outcome_unknown", "TEXT"),
     ("language", "TEXT"),
     ("submitted_at", "TEXT"),
     ("decided_by", "TEXT"),
     ("attention", "TEXT"),
+    ("client_secret", "TEXT NOT NULL DEFAULT ''"),
 ];
 
 /// Brings a database made by an earlier version up to the current columns.
@@ -148,6 +150,15 @@ pub(super) fn add_missing_columns(connection: &Connection) -> Result<(), StoreEr
                 "UPDATE payments SET submitted_at = updated_at
                  WHERE submitted_at IS NULL AND status != 'created'
                    AND provider_intent_id IS NOT NULL",
+            )
+            .map_err(database)?;
+    }
+    // Payments made before they had a secret get one, so their shopper's reads keep a key.
+    if !present.iter().any(|name| name == "client_secret") {
+        connection
+            .execute_batch(
+                "UPDATE payments SET client_secret = 'cs_' || lower(hex(randomblob(24)))
+                 WHERE client_secret = ''",
             )
             .map_err(database)?;
     }
