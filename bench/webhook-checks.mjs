@@ -57,9 +57,16 @@ async function pay(index) {
   return { id: created.id, payUrl: submitted.next_action.url };
 }
 
+// The CSRF token in the OTP page's form, as the shopper's browser has it.
+async function otpToken(payUrl) {
+  const html = await (await fetch(payUrl)).text();
+  return html.match(/name="csrf" value="([^"]*)"/)?.[1] ?? '';
+}
+
 async function confirmOtp(payUrl) {
   const url = new URL(payUrl);
-  const form = new URLSearchParams({ requestId: url.searchParams.get('requestId'), code: '123456', action: 'verify' });
+  const csrf = await otpToken(payUrl);
+  const form = new URLSearchParams({ requestId: url.searchParams.get('requestId'), code: '123456', action: 'verify', csrf });
   await fetch(`${url.origin}${url.pathname}`, { method: 'POST', body: form, redirect: 'manual' });
 }
 

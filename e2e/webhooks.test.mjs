@@ -99,8 +99,11 @@ test('Yassir Cash: the page closes on the OTP page, the code is confirmed elsewh
   const otp = new URL(page.url());
   await page.context().close();
 
-  // The shopper confirms the code (as on another device); no widget ever polls again.
-  const form = new URLSearchParams({ requestId: otp.searchParams.get('requestId'), code: '123456', action: 'verify' });
+  // The shopper confirms the code (as on another device, the page opened there); no widget ever polls again.
+  const html = await (await fetch(otp)).text();
+  const csrf = html.match(/name="csrf" value="([^"]*)"/)?.[1];
+  assert.ok(csrf, 'the OTP page\'s form carries its token');
+  const form = new URLSearchParams({ requestId: otp.searchParams.get('requestId'), code: '123456', action: 'verify', csrf });
   const answer = await fetch(`${otp.origin}${otp.pathname}`, { method: 'POST', body: form, redirect: 'manual' });
   assert.ok(answer.status < 400, `the OTP page answered ${answer.status}`);
   const { event } = await eventFor(receiver, 'payment.succeeded', 'demo-dz');

@@ -422,14 +422,29 @@ async function follow(id, otp = false) {
   }
 }
 
+// The OTP page as the shopper opens it: its status and its form's CSRF token (none when the
+// page shows no form).
+async function otpPage(url) {
+  const response = await fetch(url);
+  const html = await response.text();
+  return { status: response.status, csrf: html.match(/name="csrf" value="([^"]*)"/)?.[1] };
+}
+
 // The shopper types the right code on the sandbox's OTP page.
 async function answerOtp(url) {
   const page = new URL(url);
+  const shown = await otpPage(url);
+  if (!shown.csrf) {
+    // A page with no form says the payment is decided already: nothing left to type.
+    if (shown.status !== 200) problem('unexpected', `OTP page answered ${shown.status}`);
+    return;
+  }
   const form = new URLSearchParams({
     requestId: page.searchParams.get('requestId'),
     code: '123456',
     returnUrl: 'http://127.0.0.1/shop?checkout_resume=1',
     action: 'verify',
+    csrf: shown.csrf,
   });
   const response = await fetch(`${page.origin}${page.pathname}`, { method: 'POST', body: form, redirect: 'manual' });
   await response.arrayBuffer();

@@ -1,8 +1,9 @@
 //! What a page on another site cannot send: a browser sends a form or `text/plain` there
 //! without asking first, never `application/json` (that needs a CORS preflight, which the
 //! sandbox does not grant). So the control endpoints (`POST /sandbox/faults`,
-//! `POST /sandbox/intents/{id}/succeed`) take JSON only, and the phone page takes a form only
-//! with its CSRF token, or JSON from a script.
+//! `POST /sandbox/intents/{id}/succeed`) take JSON only, and the phone page and the OTP page
+//! take a form only with their CSRF token ([`crate::csrf`]); the phone page takes JSON from a
+//! script too.
 
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};

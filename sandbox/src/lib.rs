@@ -7,6 +7,7 @@
 //! and `POST /sandbox/intents/{intent_id}/succeed` makes one succeed late (see [`late`]).
 
 mod config;
+mod csrf;
 pub mod faults;
 mod guard;
 mod html;

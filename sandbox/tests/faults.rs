@@ -259,6 +259,17 @@ async fn send(request: RequestBuilder) -> Answer {
     }
 }
 
+/// The CSRF token in a sandbox page's form.
+fn csrf_in(html: &str) -> String {
+    let field = r#"name="csrf" value=""#;
+    let start = html
+        .find(field)
+        .unwrap_or_else(|| panic!("no CSRF field: {html}"))
+        + field.len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].to_string()
+}
+
 /// The request fails in transport: no answer, or an answer whose body breaks off.
 async fn transport_error(request: RequestBuilder) -> reqwest::Error {
     let error = match request.send().await {
@@ -1273,11 +1284,18 @@ async fn late_on_a_yassir_proceed_answers_503_and_proceeds_later() {
         )),
         "{pay_url}"
     );
+    let page = send(sandbox.http.get(pay_url)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    let token = csrf_in(&page.text);
     let otp = send(
         sandbox
             .http
             .post(sandbox.url("/sandbox/yassir/otp/verify"))
-            .form(&[("requestId", intent.id.as_str()), ("code", "123456")]),
+            .form(&[
+                ("requestId", intent.id.as_str()),
+                ("code", "123456"),
+                ("csrf", token.as_str()),
+            ]),
     )
     .await;
     assert!(otp.status.is_success(), "{}", otp.text);

@@ -144,14 +144,51 @@ impl Sandbox {
         (intent, pay_url)
     }
 
+    /// The OTP page's CSRF token, read from the page of an intent waiting for its code.
+    async fn otp_token(&self, request_id: &str) -> String {
+        let page = self
+            .http
+            .get(self.url(&format!("/otp/verify?requestId={request_id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        csrf_in(&page.text().await.unwrap())
+    }
+
+    /// Posts the OTP form as the page does: with the token of the page of its `requestId`.
     async fn otp_form(&self, form: &[(&str, &str)]) -> reqwest::Response {
+        let request_id = form
+            .iter()
+            .find(|(name, _)| *name == "requestId")
+            .map(|(_, id)| *id)
+            .unwrap();
+        let token = self.otp_token(request_id).await;
+        self.otp_post(form, Some(&token)).await
+    }
+
+    /// Posts the OTP form with `token`, or without one as another site's page would.
+    async fn otp_post(&self, form: &[(&str, &str)], token: Option<&str>) -> reqwest::Response {
+        let mut fields = form.to_vec();
+        fields.extend(token.map(|token| ("csrf", token)));
         self.http
             .post(self.url("/otp/verify"))
-            .form(form)
+            .form(&fields)
             .send()
             .await
             .unwrap()
     }
+}
+
+/// The CSRF token in a page's form.
+fn csrf_in(html: &str) -> String {
+    let field = r#"name="csrf" value=""#;
+    let start = html
+        .find(field)
+        .unwrap_or_else(|| panic!("no CSRF field: {html}"))
+        + field.len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].to_string()
 }
 
 struct Intent {
@@ -1086,13 +1123,15 @@ async fn otp_page_flow_wrong_code_then_right_code_redirects_to_return_url() {
         html.contains(r#"name="returnUrl" value="https://shop.example/return?order=42&amp;x=%2F""#),
         "{html}"
     );
+    let token = csrf_in(&html);
 
-    let form = |code: &'static str| {
+    let form = |code: &'static str, token: &str| {
         vec![
             ("requestId", intent.id.clone()),
             ("code", code.to_string()),
             ("returnUrl", return_url.to_string()),
             ("action", "verify".to_string()),
+            ("csrf", token.to_string()),
         ]
     };
     let as_refs = |form: &Vec<(&'static str, String)>| {
@@ -1103,22 +1142,21 @@ async fn otp_page_flow_wrong_code_then_right_code_redirects_to_return_url() {
     let wrong = sandbox
         .http
         .post(sandbox.url("/otp/verify"))
-        .form(&as_refs(&form("111111")))
+        .form(&as_refs(&form("111111", &token)))
         .send()
         .await
         .unwrap();
     assert_eq!(wrong.status(), StatusCode::OK);
-    assert!(wrong
-        .text()
-        .await
-        .unwrap()
-        .contains("Wrong code, 2 attempts left"));
+    let again = wrong.text().await.unwrap();
+    assert!(again.contains("Wrong code, 2 attempts left"));
     assert_eq!(sandbox.check(&intent).await["data"]["statusCode"], 12);
+    // The form shown again carries the token too.
+    let token = csrf_in(&again);
 
     let right = sandbox
         .http
         .post(sandbox.url("/otp/verify"))
-        .form(&as_refs(&form("123456")))
+        .form(&as_refs(&form("123456", &token)))
         .send()
         .await
         .unwrap();
@@ -1185,6 +1223,97 @@ async fn otp_cancel_rejects_the_payment() {
         check["data"]["endUserMessage"],
         "Payment cancelled by the customer"
     );
+}
+
+#[tokio::test]
+async fn another_sites_form_post_without_the_pages_token_is_refused_and_changes_nothing() {
+    let sandbox = Sandbox::fast().await;
+    let (intent, pay_url) = sandbox.awaiting_otp("order_csrf").await;
+    let cancel = [
+        ("requestId", intent.id.as_str()),
+        ("code", ""),
+        ("returnUrl", "https://shop.example/back"),
+        ("action", "cancel"),
+    ];
+    let guess = [
+        ("requestId", intent.id.as_str()),
+        ("code", "000000"),
+        ("action", "verify"),
+    ];
+    // Another sandbox's page has a token of its own, which is no token here.
+    let other = Sandbox::fast().await;
+    let (elsewhere, _) = other.awaiting_otp("order_elsewhere").await;
+    let other_token = other.otp_token(&elsewhere.id).await;
+    let forged = "A".repeat(32);
+    for token in [
+        None,
+        Some(""),
+        Some(forged.as_str()),
+        Some(other_token.as_str()),
+    ] {
+        for form in [&cancel[..], &guess[..]] {
+            let refused = sandbox.otp_post(form, token).await;
+            assert_eq!(
+                refused.status(),
+                StatusCode::FORBIDDEN,
+                "{token:?} {form:?}"
+            );
+            assert!(refused.headers().get(LOCATION).is_none());
+            let page = refused.text().await.unwrap();
+            assert!(page.contains("This form has expired"), "{page}");
+            let again = format!(r#"href="verify?requestId={}"#, intent.id);
+            assert!(page.contains(&again), "{page}");
+        }
+    }
+    // The link back keeps a return address the page accepts.
+    let refused = sandbox.otp_post(&cancel, None).await.text().await.unwrap();
+    assert!(
+        refused.contains(&format!(
+            r#"href="verify?requestId={}&amp;returnUrl=https%3A%2F%2Fshop.example%2Fback""#,
+            intent.id
+        )),
+        "{refused}"
+    );
+    let check = sandbox.check(&intent).await;
+    assert_eq!(check["data"]["statusCode"], 12, "still waiting: {check}");
+
+    // The page's own form, its token read from the page: the guesses above cost no attempt.
+    let page = sandbox.http.get(&pay_url).send().await.unwrap();
+    let token = csrf_in(&page.text().await.unwrap());
+    assert_eq!(token.len(), 32);
+    let wrong = sandbox.otp_post(&guess, Some(&token)).await;
+    assert_eq!(wrong.status(), StatusCode::OK);
+    assert!(wrong
+        .text()
+        .await
+        .unwrap()
+        .contains("Wrong code, 2 attempts left"));
+    let cancelled = sandbox.otp_post(&cancel, Some(&token)).await;
+    assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+    assert_eq!(cancelled.headers()[LOCATION], "https://shop.example/back");
+    let check = sandbox.check(&intent).await;
+    assert_eq!(check["data"]["statusCode"], 3, "{check}");
+    assert_eq!(
+        check["data"]["endUserMessage"],
+        "Payment cancelled by the customer"
+    );
+    // Once decided, a post without the token is still refused, not sent on.
+    let late = sandbox.otp_post(&cancel, None).await;
+    assert_eq!(late.status(), StatusCode::FORBIDDEN);
+    assert!(late.headers().get(LOCATION).is_none());
+
+    // And the page's own form verifies.
+    let (paying, _) = sandbox.awaiting_otp("order_csrf_paid").await;
+    let verified = sandbox
+        .otp_form(&[
+            ("requestId", &paying.id),
+            ("code", "123456"),
+            ("returnUrl", "https://shop.example/back"),
+            ("action", "verify"),
+        ])
+        .await;
+    assert_eq!(verified.status(), StatusCode::SEE_OTHER);
+    assert_eq!(sandbox.check(&paying).await["data"]["statusCode"], 2);
 }
 
 #[tokio::test]
@@ -1452,6 +1581,8 @@ async fn an_expired_intent_checks_as_rejected_and_cannot_be_paid() {
         .create("expire_created", 10.0, "+213555000001", "DIRECT")
         .await;
     let (waiting, pay_url) = sandbox.awaiting_otp("expire_waiting").await;
+    // The shopper opened the page in time.
+    let token = sandbox.otp_token(&waiting.id).await;
     assert_eq!(sandbox.check(&untouched).await["data"]["statusCode"], 0);
     assert_eq!(
         sandbox.check(&untouched).await["data"]["endUserMessage"],
@@ -1484,7 +1615,10 @@ async fn an_expired_intent_checks_as_rejected_and_cannot_be_paid() {
         .unwrap()
         .contains("This payment request has expired"));
     let post = sandbox
-        .otp_form(&[("requestId", &waiting.id), ("code", "123456")])
+        .otp_post(
+            &[("requestId", &waiting.id), ("code", "123456")],
+            Some(&token),
+        )
         .await;
     assert_eq!(post.status(), StatusCode::GONE);
 }
@@ -1520,17 +1654,13 @@ async fn a_return_url_of_an_unlisted_origin_is_refused() {
         .1
         .to_string();
     let posted = sandbox
-        .http
-        .post(sandbox.url("/otp/verify"))
-        .form(&[
+        .otp_form(&[
             ("requestId", request_id.as_str()),
             ("code", "123456"),
             ("returnUrl", "https://evil.example/phish"),
             ("action", "verify"),
         ])
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(posted.status(), StatusCode::BAD_REQUEST);
     assert!(posted.headers().get(LOCATION).is_none());
     assert_eq!(sandbox.check(&intent).await["data"]["statusCode"], 12);

@@ -268,6 +268,9 @@ async fn otp_payment_requires_action_then_succeeds_after_the_page() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
+    let page = browser.get(&pay_url).send().await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    let token = csrf_in(&page.text().await.unwrap());
     let page_path = pay_url.split('?').next().unwrap();
     let answer = browser
         .post(page_path)
@@ -276,6 +279,7 @@ async fn otp_payment_requires_action_then_succeeds_after_the_page() {
             ("code", "123456"),
             ("returnUrl", "http://127.0.0.1:8787/return"),
             ("action", "verify"),
+            ("csrf", token.as_str()),
         ])
         .send()
         .await
@@ -729,4 +733,15 @@ async fn x_locale_follows_the_shopper_language_and_the_wallet_country() {
     assert_eq!(x_locale(Some("ar"), "DZA"), Some("ar_DZ"));
     assert_eq!(x_locale(Some("ar"), "MAR"), Some("ar_MA"));
     assert_eq!(x_locale(None, "DZA"), None);
+}
+
+/// The CSRF token in the OTP page's form.
+fn csrf_in(html: &str) -> String {
+    let field = r#"name="csrf" value=""#;
+    let start = html
+        .find(field)
+        .unwrap_or_else(|| panic!("no CSRF field: {html}"))
+        + field.len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].to_string()
 }

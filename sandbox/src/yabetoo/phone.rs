@@ -10,6 +10,7 @@
 //!   a CORS preflight, and the sandbox allows none) and gets the charge as confirm reports it.
 //!   404 when no prompt of that intent is waiting.
 
+use crate::csrf::FIELD as CSRF_FIELD;
 use crate::html::escape;
 use std::fmt::Write as _;
 
@@ -93,20 +94,9 @@ async fn prompt_decline(
     answer_prompt(&sandbox, &intent_id, false, &filter, &headers, &body)
 }
 
-/// The name of the phone page's CSRF field.
-const CSRF_FIELD: &str = "csrf";
-
-/// Whether a form post carries the page's token.
+/// Whether a form post carries the page's token ([`crate::csrf`]).
 fn carries_token(body: &[u8], token: &str) -> bool {
-    url_form_pairs(body).any(|(name, value)| {
-        name == CSRF_FIELD
-            && value.len() == token.len()
-            && value
-                .bytes()
-                .zip(token.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    })
+    crate::csrf::carries_token(url_form_pairs(body), token)
 }
 
 fn url_form_pairs(body: &[u8]) -> impl Iterator<Item = (&str, &str)> {
@@ -371,12 +361,13 @@ mod tests {
     }
 
     #[test]
-    fn only_a_form_with_the_token_carries_it() {
+    fn a_posted_form_body_carries_the_token_only_in_its_field() {
         assert!(carries_token(b"csrf=tok3n", "tok3n"));
         assert!(carries_token(b"x=1&csrf=tok3n", "tok3n"));
         assert!(!carries_token(b"", "tok3n"));
         assert!(!carries_token(b"csrf=tok3", "tok3n"));
         assert!(!carries_token(b"csrf=", "tok3n"));
+        assert!(!carries_token(b"x=tok3n", "tok3n"));
     }
 
     #[test]

@@ -45,6 +45,9 @@ struct Sim {
     config: Arc<SandboxConfig>,
     store: Arc<Mutex<model::Store>>,
     webhooks: Notifier,
+    /// The OTP page's CSRF token ([`crate::csrf`]): its form carries it, and a decision posted
+    /// without it is refused, so that no other site's page can cancel or try codes for a shopper.
+    csrf_token: Arc<str>,
 }
 
 impl Sim {
@@ -132,6 +135,7 @@ pub(crate) fn router_and_ledger(config: SandboxConfig, webhooks: Notifier) -> (R
         config: Arc::new(config),
         store: Arc::default(),
         webhooks,
+        csrf_token: crate::csrf::new_token().into(),
     };
     let api = Router::new()
         .route("/customers", post(customers::create))

@@ -4,6 +4,10 @@
 //! amount and phone in the link are for show in Yassir's links and are ignored here. After a
 //! decision the shopper is sent back to `returnUrl` unchanged, with no result in the URL, so the
 //! merchant has to ask the API (Check) what happened.
+//!
+//! The form carries the page's CSRF token ([`crate::csrf`]): a decision posted without it (by
+//! another site's page, which can post a form here but cannot read the page) is refused with a
+//! 403 page before anything else, and the intent stays as it was.
 
 use super::model::{amount_text, digits, messages, now, Code, Intent};
 use super::{Sim, OTP_INSUFFICIENT_FUNDS_CODE, OTP_SUCCESS_CODE};
@@ -42,14 +46,22 @@ pub(super) async fn page(State(sim): State<Sim>, Query(params): Query<Params>) -
         Err(problem) => return problem.into_response(),
     };
     match intent.code {
-        Code::RequiresAction => code_form(intent, return_url.as_deref(), None),
+        Code::RequiresAction => code_form(intent, return_url.as_deref(), &sim.csrf_token, None),
         Code::Initialized => not_awaiting_code(),
         _ => decided(intent, return_url.as_deref()),
     }
 }
 
-/// `POST /otp/verify`, form fields `requestId`, `code`, `returnUrl`, `action=verify|cancel`.
+/// `POST /otp/verify`, form fields `requestId`, `code`, `returnUrl`, `action=verify|cancel` and
+/// the page's `csrf` token.
 pub(super) async fn submit(State(sim): State<Sim>, Form(form): Form<Params>) -> Response {
+    // First of all: not even the intent's expiry is refreshed for a form the page did not make.
+    let fields = form
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()));
+    if !crate::csrf::carries_token(fields, &sim.csrf_token) {
+        return form_expired(&sim.config, &form);
+    }
     let return_url = match return_url(&sim.config, &form) {
         Ok(url) => url,
         Err(problem) => return problem.into_response(),
@@ -81,7 +93,7 @@ pub(super) async fn submit(State(sim): State<Sim>, Form(form): Form<Params>) -> 
                         "Wrong code, {left} attempt{} left",
                         if left == 1 { "" } else { "s" }
                     );
-                    return code_form(intent, return_url.as_deref(), Some(&error));
+                    return code_form(intent, return_url.as_deref(), &sim.csrf_token, Some(&error));
                 }
             }
         },
@@ -219,6 +231,45 @@ fn decided(intent: &Intent, return_url: Option<&str>) -> Response {
     message_page(StatusCode::OK, title, &text, return_url)
 }
 
+/// 403 for a form posted without the page's token, with a link to the page again.
+fn form_expired(config: &SandboxConfig, form: &Params) -> Response {
+    let text = format!(
+        r#"<a href="{}">Open the payment page again</a> and confirm from there."#,
+        escape(&page_again(config, form))
+    );
+    message_page(StatusCode::FORBIDDEN, "This form has expired", &text, None)
+}
+
+/// The page's address for a form's `requestId`, and its `returnUrl` only if the page would
+/// accept it. Relative, like the form's action: the page wherever the simulator is mounted.
+fn page_again(config: &SandboxConfig, form: &Params) -> String {
+    let mut query = Vec::new();
+    if let Some(id) = form.get("requestId").filter(|id| !id.is_empty()) {
+        query.push(format!("requestId={}", url_component(id)));
+    }
+    if let Ok(Some(url)) = return_url(config, form) {
+        query.push(format!("returnUrl={}", url_component(&url)));
+    }
+    if query.is_empty() {
+        "verify".to_string()
+    } else {
+        format!("verify?{}", query.join("&"))
+    }
+}
+
+/// `text` percent-encoded for a query string (everything but unreserved characters).
+fn url_component(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
 fn not_awaiting_code() -> Response {
     message_page(
         StatusCode::CONFLICT,
@@ -228,7 +279,12 @@ fn not_awaiting_code() -> Response {
     )
 }
 
-fn code_form(intent: &Intent, return_url: Option<&str>, error: Option<&str>) -> Response {
+fn code_form(
+    intent: &Intent,
+    return_url: Option<&str>,
+    csrf: &str,
+    error: Option<&str>,
+) -> Response {
     let amount = format!(
         "{} {}",
         amount_text(intent.request.amount),
@@ -262,6 +318,7 @@ fn code_form(intent: &Intent, return_url: Option<&str>, error: Option<&str>) -> 
 {error}
 <form method="post" action="verify">
 <input type="hidden" name="requestId" value="{id}">
+<input type="hidden" name="{csrf_field}" value="{csrf}">
 {return_field}
 <label for="code">Verification code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" minlength="6" maxlength="6" required autofocus aria-describedby="{described_by}">
@@ -273,6 +330,8 @@ fn code_form(intent: &Intent, return_url: Option<&str>, error: Option<&str>) -> 
 </form>"#,
         phone = masked_phone(&intent.request.user_id),
         id = escape(&intent.id),
+        csrf_field = crate::csrf::FIELD,
+        csrf = escape(csrf),
         ok = OTP_SUCCESS_CODE,
         funds = OTP_INSUFFICIENT_FUNDS_CODE,
     );
@@ -349,6 +408,42 @@ mod tests {
     fn masks_all_but_the_country_code_and_last_two_digits() {
         assert_eq!(masked_phone("+213555000001"), "+213•••••••01");
         assert_eq!(masked_phone("user_abc123"), "your Yassir Cash wallet phone");
+    }
+
+    #[test]
+    fn a_form_without_the_token_links_to_the_page_again() {
+        let config = SandboxConfig {
+            return_origins: vec!["https://shop.example".into()],
+            ..SandboxConfig::default()
+        };
+        let form = |fields: &[(&str, &str)]| -> Params {
+            fields
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            page_again(
+                &config,
+                &form(&[
+                    ("requestId", "pi_1"),
+                    ("returnUrl", "https://shop.example/back?a=1&b=2")
+                ])
+            ),
+            "verify?requestId=pi_1&returnUrl=https%3A%2F%2Fshop.example%2Fback%3Fa%3D1%26b%3D2"
+        );
+        // A return address the page would refuse is left out; what was posted is encoded.
+        assert_eq!(
+            page_again(
+                &config,
+                &form(&[
+                    ("requestId", "\"><script>&x=1"),
+                    ("returnUrl", "https://evil.example/")
+                ])
+            ),
+            "verify?requestId=%22%3E%3Cscript%3E%26x%3D1"
+        );
+        assert_eq!(page_again(&config, &Params::new()), "verify");
     }
 
     #[test]

@@ -295,6 +295,24 @@ impl TestServer {
         panic!("payment {id} never reached a final status");
     }
 
+    /// The CSRF token of the sandbox OTP page at `pay_url`, read from its form as a browser has
+    /// it; none when the page shows no form (the payment is decided or expired there).
+    pub async fn otp_token(&self, pay_url: &str) -> Option<String> {
+        let html = self
+            .http
+            .get(pay_url)
+            .send()
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        let field = r#"name="csrf" value=""#;
+        let start = html.find(field)? + field.len();
+        let end = start + html[start..].find('"')?;
+        Some(html[start..end].to_string())
+    }
+
     /// Types `code` on the sandbox OTP page the payment was sent to.
     pub async fn answer_otp(&self, pay_url: &str, code: &str) -> reqwest::Response {
         let parsed = reqwest::Url::parse(pay_url).unwrap();
@@ -304,11 +322,13 @@ impl TestServer {
             .unwrap()
             .1
             .to_string();
+        let token = self.otp_token(pay_url).await.unwrap_or_default();
         let form = [
             ("requestId", request_id.as_str()),
             ("code", code),
             ("returnUrl", "http://127.0.0.1/shop?checkout_resume=1"),
             ("action", "verify"),
+            ("csrf", token.as_str()),
         ];
         let action = format!(
             "{}://{}{}",

@@ -143,7 +143,7 @@ impl Sandbox {
             account_id: format!("acct_sandbox{}", random_alphanumeric(29)),
             intents: Mutex::new(HashMap::new()),
             webhooks,
-            csrf_token: random_alphanumeric(32),
+            csrf_token: crate::csrf::new_token(),
         })
     }
 
