@@ -81,6 +81,8 @@ pub struct Config {
     pub rate_limits: crate::limits::LimitSettings,
     /// Mobile-money confirmations waiting for shoppers at once; past it a submit answers 503.
     pub max_confirms_in_flight: usize,
+    /// Of those, how many one client address may hold.
+    pub max_confirms_per_client: usize,
     /// The first wait of reconcile's backoff for a payment nobody polls: short when only
     /// reconcile can find an outcome, longer when the providers' webhooks announce them.
     pub reconcile_first_check: Duration,
@@ -484,6 +486,7 @@ impl Config {
                 max_connections: parse(&lookup, "MAX_CONNECTIONS", 4096)?,
             },
             max_confirms_in_flight: parse(&lookup, "MAX_CONFIRMS_IN_FLIGHT", 256)?,
+            max_confirms_per_client: parse(&lookup, "MAX_CONFIRMS_PER_CLIENT", 32)?,
             rate_limits: crate::limits::LimitSettings {
                 per_client_per_minute: parse(&lookup, "RATE_LIMIT_PER_CLIENT_PER_MINUTE", 120)?,
                 // The sandbox sends no text message and no USSD prompt to anyone.

@@ -96,6 +96,7 @@ pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppSt
             max_reconcile_interval: config.max_reconcile_interval,
             order_token_ttl: config.order_token_ttl,
             max_confirms_in_flight: config.max_confirms_in_flight,
+            max_confirms_per_client: config.max_confirms_per_client,
             reconcile_first_check: config.reconcile_first_check,
             reconcile_max_age: config.reconcile_max_age,
             attention_after: config.attention_after,

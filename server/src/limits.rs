@@ -146,6 +146,12 @@ fn phone_key(phone: &str) -> String {
 /// they forwarded it ([`TrustedProxies::client`]).
 pub struct ClientAddress(String);
 
+impl ClientAddress {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 impl<S> FromRequestParts<S> for ClientAddress
 where
     S: Send + Sync,

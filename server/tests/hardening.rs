@@ -535,3 +535,58 @@ async fn a_payment_id_without_its_client_secret_reaches_nothing() {
         .await;
     assert!(record.get("client_secret").is_none(), "{record}");
 }
+
+/// The places for confirmations waiting on phones are shared: one address (or one phone) holds
+/// at most its share, so a few addresses cannot take them all from the other shoppers.
+#[tokio::test]
+async fn a_few_addresses_cannot_take_every_confirmation_place() {
+    let server = start(&[
+        ("MAX_CONFIRMS_IN_FLIGHT", "8"),
+        ("MAX_CONFIRMS_PER_CLIENT", "1"),
+        ("TRUSTED_PROXIES", "127.0.0.1/32"),
+    ])
+    .await;
+    // Numbers that wait on the sandbox phone page: each confirm holds its place.
+    let submit_from = |client: &'static str, msisdn: &'static str| {
+        let server = &server;
+        async move {
+            let key = format!("k-{}", common::unique());
+            let (_, created) = server
+                .create(&key, json!({"order": "demo-cg", "method": "mobile_money"}))
+                .await;
+            let id = created["id"].as_str().unwrap().to_string();
+            let response = server
+                .http
+                .post(server.url(&format!("/api/v1/payments/{id}/submit")))
+                .header("Client-Secret", server.secret_of(&id).unwrap())
+                .header("X-Forwarded-For", client)
+                .json(&json!({"type": "mobile_money", "country": "cg", "operator": "mtn", "msisdn": msisdn}))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.unwrap();
+            (status, body)
+        }
+    };
+    let (status, first) = submit_from("203.0.113.7", "242066594470").await;
+    assert_eq!(status, 200, "{first}");
+    let (status, refused) = submit_from("203.0.113.7", "242066594471").await;
+    assert_eq!(status, 503, "{refused}");
+    assert_eq!(refused["error"]["code"], "server_busy");
+    // Another shopper still gets a place.
+    let (status, other) = submit_from("198.51.100.9", "242066594472").await;
+    assert_eq!(status, 200, "{other}");
+    // One phone holds two prompts at most, whatever the addresses asking.
+    let (status, _) = submit_from("198.51.100.10", "242066594470").await;
+    assert_eq!(status, 200);
+    let (status, refused) = submit_from("198.51.100.11", "242066594470").await;
+    assert_eq!(status, 503, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("this phone"),
+        "{refused}"
+    );
+}

@@ -159,7 +159,12 @@ pub async fn payments_submit(
     if let Some(phone) = state.service.phone_to_prompt(&id, secret, &details).await? {
         state.limits.check_phone(&phone)?;
     }
-    Ok(Json(state.service.submit(&id, secret, details).await?))
+    Ok(Json(
+        state
+            .service
+            .submit(&id, secret, details, client.as_str())
+            .await?,
+    ))
 }
 
 /// `GET /api/v1/payments/{id}`: what the widget polls.

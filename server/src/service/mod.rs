@@ -11,6 +11,7 @@
 //! - [`attention`]: the merchant's word on a payment no provider answer could decide.
 
 mod attention;
+mod confirms;
 mod create;
 mod error;
 mod locks;
@@ -74,6 +75,8 @@ pub struct ServiceSettings {
     pub order_token_ttl: Duration,
     /// Mobile-money confirmations waiting for shoppers at once (each holds a provider request).
     pub max_confirms_in_flight: usize,
+    /// Of those, how many one client address may hold.
+    pub max_confirms_per_client: usize,
     /// The first wait of reconcile's backoff (longer when provider webhooks announce outcomes).
     pub reconcile_first_check: Duration,
     /// How old an in-flight payment may be and still be followed up by reconcile; older ones
@@ -98,6 +101,7 @@ impl Default for ServiceSettings {
             max_reconcile_interval: Duration::from_secs(300),
             order_token_ttl: Duration::from_secs(24 * 3600),
             max_confirms_in_flight: 256,
+            max_confirms_per_client: 32,
             reconcile_first_check: Duration::from_secs(1),
             reconcile_max_age: Duration::from_secs(7 * 24 * 3600),
             attention_after: Duration::from_secs(3600),
@@ -122,8 +126,8 @@ struct Inner {
     /// One lock per payment for the work that must not overlap (intent creation, merchant
     /// operations).
     locks: locks::PaymentLocks,
-    /// One permit per mobile-money confirmation running in the background.
-    confirms: Arc<tokio::sync::Semaphore>,
+    /// One place per mobile-money confirmation running in the background.
+    confirms: confirms::ConfirmPlaces,
     /// Payments with a check prompted by a provider notification still to run.
     notices: notices::PendingNotices,
 }
@@ -193,9 +197,10 @@ impl PaymentService {
                 checks: settle::CheckSchedule::default(),
                 locks: locks::PaymentLocks::default(),
                 notices: notices::PendingNotices::default(),
-                confirms: Arc::new(tokio::sync::Semaphore::new(
-                    settings.max_confirms_in_flight.max(1),
-                )),
+                confirms: confirms::ConfirmPlaces::new(
+                    settings.max_confirms_in_flight,
+                    settings.max_confirms_per_client,
+                ),
                 settings,
             }),
         }
@@ -205,12 +210,8 @@ impl PaymentService {
     /// outcome, and for the checks the providers' webhooks prompted: a shutdown that does not
     /// cut them off leaves less for reconcile to find out.
     pub async fn drain(&self, limit: Duration) -> bool {
-        let all =
-            u32::try_from(self.inner.settings.max_confirms_in_flight.max(1)).unwrap_or(u32::MAX);
         let started = std::time::Instant::now();
-        let confirms = tokio::time::timeout(limit, self.inner.confirms.acquire_many(all))
-            .await
-            .is_ok();
+        let confirms = self.inner.confirms.drain(limit).await;
         // The checks providers' notifications prompted, in what is left of the time.
         let notices = self
             .inner

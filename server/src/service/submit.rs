@@ -91,12 +91,14 @@ impl PaymentService {
         Ok(row)
     }
 
-    /// Starts the payment with the shopper's method details.
+    /// Starts the payment with the shopper's method details, for `client` (its address: a
+    /// mobile-money confirmation takes a place of that client's share).
     pub async fn submit(
         &self,
         id: &str,
         client_secret: &str,
         details: SubmitDetails,
+        client: &str,
     ) -> Result<Payment, ServiceError> {
         let row = self.submittable(id, client_secret, &details).await?;
         if order_expired(&row) {
@@ -134,22 +136,22 @@ impl PaymentService {
         if let SubmitDetails::MobileMoney(details) = &details {
             claimed.phone = Some(details.msisdn.clone());
         }
-        // A confirm holds its request for up to two minutes: only so many at once, and the
-        // permit is taken before anything is written or sent.
-        let permit = match &details {
-            SubmitDetails::MobileMoney(_) => Some(self.inner.confirms.clone().try_acquire_owned().map_err(|_| {
-                ServiceError::Busy(
-                    "too many mobile-money confirmations are waiting for shoppers; try again in a moment"
-                        .into(),
-                )
-            })?),
+        // A confirm holds its request for up to two minutes: only so many at once, shared
+        // between clients and phones, and the place is taken before anything is written or sent.
+        let place = match &details {
+            SubmitDetails::MobileMoney(details) => Some(
+                self.inner
+                    .confirms
+                    .take(client, &details.msisdn)
+                    .map_err(|refused| ServiceError::Busy(refused.to_string()))?,
+            ),
             SubmitDetails::YassirCash => None,
         };
         let row = self.claim(claimed, status, detail).await?;
         let intent = Self::intent_ref(&row).expect("checked above");
-        match (details, permit) {
-            (SubmitDetails::MobileMoney(details), Some(permit)) => {
-                self.confirm_in_background(row, intent, details, permit);
+        match (details, place) {
+            (SubmitDetails::MobileMoney(details), Some(place)) => {
+                self.confirm_in_background(row, intent, details, place);
                 Ok(self.view(&self.load(id).await?))
             }
             _ => self.proceed(row, intent).await,
@@ -245,12 +247,12 @@ impl PaymentService {
         row: PaymentRow,
         intent: IntentRef,
         details: MobileMoneyDetails,
-        permit: tokio::sync::OwnedSemaphorePermit,
+        place: super::confirms::ConfirmPlace,
     ) {
         let service = self.clone();
         tokio::spawn(async move {
-            // Held until the outcome is written: `drain` waits for every permit to come back.
-            let _permit = permit;
+            // Held until the outcome is written: `drain` waits for every place to come back.
+            let _place = place;
             let result = service
                 .inner
                 .yabetoo

@@ -157,7 +157,7 @@ async fn a_lost_proceed_answer_is_found_out_by_a_check_and_its_otp_page_asked_ag
         "statusCode 12",
     ))]);
     let payment = service
-        .submit(&id, &secret, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
     assert_eq!(payment.status, PaymentStatus::RequiresAction);
@@ -178,7 +178,7 @@ async fn an_unknown_outcome_becomes_final_only_on_the_providers_word() {
         Err(ProviderError::Timeout),
     ]);
     let payment = service
-        .submit(&id, &secret, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
     assert_eq!(payment.status, PaymentStatus::Processing);
@@ -216,7 +216,7 @@ async fn a_payment_the_provider_never_received_fails_without_money_after_the_gra
         )),
     ]);
     service
-        .submit(&id, &secret, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(5)).await;
@@ -232,7 +232,7 @@ async fn a_second_attempt_of_an_order_in_flight_is_refused_without_naming_the_fi
     let (first, secret) = created(&service, "k1", "INV-4").await;
     yassir.answer_submits(vec![Ok(otp_page())]);
     service
-        .submit(&first, &secret, SubmitDetails::YassirCash)
+        .submit(&first, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
     let second = NewPayment {
@@ -264,7 +264,9 @@ async fn a_payment_id_without_its_secret_reaches_nothing() {
             matches!(&read, Err(error) if format!("{error:?}").contains("NotFound")),
             "{read:?}"
         );
-        let submit = service.submit(&id, wrong, SubmitDetails::YassirCash).await;
+        let submit = service
+            .submit(&id, wrong, SubmitDetails::YassirCash, "203.0.113.7")
+            .await;
         assert!(submit.is_err(), "{submit:?}");
     }
     assert_eq!(yassir.asked(), ["create"], "no submit reached the provider");
@@ -302,7 +304,7 @@ async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_lim
     let (id, secret) = created(&service, "k1", "INV-5").await;
     yassir.answer_submits(vec![Ok(otp_page())]);
     service
-        .submit(&id, &secret, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
     let checks = |asked: Vec<&str>| asked.iter().filter(|what| **what == "check").count();
@@ -326,7 +328,7 @@ async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_lim
     let (id, secret) = created(&service, "k1", "INV-6").await;
     old.answer_submits(vec![Ok(otp_page())]);
     service
-        .submit(&id, &secret, SubmitDetails::YassirCash)
+        .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(5)).await;
