@@ -7,6 +7,7 @@ pub mod config;
 mod demo;
 mod headers;
 pub mod limits;
+pub mod metrics;
 pub mod order_token;
 pub mod orders;
 pub mod providers;
@@ -30,7 +31,7 @@ use tower_http::trace::TraceLayer;
 use config::{Config, ProviderMode};
 use order_token::OrderSigner;
 use orders::{DemoCatalog, NoCatalog};
-use providers::{YabetooClient, YassirClient};
+use providers::{Measured, YabetooClient, YassirClient};
 use service::{PaymentService, ServiceParts, ServiceSettings};
 use store::{PaymentStore, SqliteStore, StoreError, WebhookStore};
 
@@ -49,6 +50,9 @@ pub struct AppState {
     pub webhooks: Arc<config::WebhookConfig>,
     /// The reverse proxies whose forwarded addresses are believed.
     pub trusted_proxies: Arc<client_address::TrustedProxies>,
+    pub metrics: Arc<metrics::Metrics>,
+    /// Set once the server is asked to stop: `/readyz` then sends traffic elsewhere.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl axum::extract::FromRef<AppState> for Arc<client_address::TrustedProxies> {
@@ -73,6 +77,9 @@ pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppSt
         .pool_idle_timeout(Duration::from_secs(30))
         .build()
         .expect("HTTP client");
+    let metrics = Arc::new(metrics::Metrics::default());
+    let yassir = YassirClient::new(config.yassir.clone(), http.clone());
+    let yabetoo = YabetooClient::new(config.yabetoo.clone(), http);
     let service = PaymentService::new(
         ServiceParts {
             store,
@@ -84,8 +91,8 @@ pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppSt
                 .order_signing_secret
                 .as_ref()
                 .map(|secret| OrderSigner::new(secret.expose().as_bytes())),
-            yassir: Arc::new(YassirClient::new(config.yassir.clone(), http.clone())),
-            yabetoo: Arc::new(YabetooClient::new(config.yabetoo.clone(), http)),
+            yassir: Arc::new(Measured::new(yassir, metrics.clone())),
+            yabetoo: Arc::new(Measured::new(yabetoo, metrics.clone())),
         },
         ServiceSettings {
             yassir_test_mode: config.yassir_test_mode,
@@ -110,6 +117,8 @@ pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppSt
         outbox,
         webhooks: Arc::new(config.webhooks.clone()),
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+        metrics,
+        draining: Arc::default(),
     }
 }
 

@@ -71,6 +71,7 @@ async fn main() {
     }
 
     let drain_service = state.service.clone();
+    let draining = state.draining.clone();
     let background = match checkout_server::start_background(&config, &state).await {
         Ok(background) => background,
         Err(error) => {
@@ -83,7 +84,10 @@ async fn main() {
         listener,
         router,
         config.connections,
-        shutdown(),
+        async move {
+            shutdown().await;
+            draining.store(true, std::sync::atomic::Ordering::Relaxed);
+        },
         std::time::Duration::from_secs(30),
     )
     .await;

@@ -3,6 +3,7 @@
 mod admin;
 mod error;
 mod events;
+mod health;
 mod shopper;
 mod webhooks;
 
@@ -68,6 +69,9 @@ pub fn router() -> Router<AppState> {
         .route("/webhooks/yabetoo", post(webhooks::yabetoo))
         .route("/webhooks/yassir", post(webhooks::yassir))
         .route("/api/{*rest}", any(api_not_found))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
 }
 
 async fn api_not_found(uri: axum::http::Uri) -> ApiError {

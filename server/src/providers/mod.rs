@@ -1,12 +1,14 @@
 //! Provider adapters: each speaks one provider's real HTTP API (or the sandbox's, which is the
 //! same API on another base URL) and maps its statuses and errors into the contract's words.
 
+mod measured;
 pub mod yabetoo;
 pub mod yassir;
 
 use async_trait::async_trait;
 use checkout_contract::{CaptureMethod, MobileMoneyDetails, PaymentStatus, SupportInfo};
 
+pub use measured::Measured;
 pub use yabetoo::{YabetooClient, YabetooConfig};
 pub use yassir::{YassirClient, YassirConfig};
 

@@ -221,6 +221,16 @@ impl PaymentService {
         confirms && notices
     }
 
+    /// The payments as the metrics count them.
+    pub async fn counts(&self) -> Result<crate::store::PaymentCounts, ServiceError> {
+        Ok(self.inner.store.counts().await?)
+    }
+
+    /// Whether the database answers: what makes the server ready for traffic.
+    pub async fn store_ready(&self) -> Result<(), crate::store::StoreError> {
+        self.inner.store.ping().await
+    }
+
     /// Whether paying `order` moves no real money: its provider is reached with test
     /// credentials. An order is paid through one provider, chosen by its currency.
     pub fn test_mode(&self, order: &crate::orders::Order) -> bool {

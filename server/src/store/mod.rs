@@ -247,6 +247,19 @@ pub enum StoreError {
     Database(String),
 }
 
+/// The payments as the metrics count them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PaymentCounts {
+    /// `(status, count)` for every status with payments.
+    pub by_status: Vec<(String, i64)>,
+    /// Payments whose last request to the provider has no known outcome yet.
+    pub outcome_unknown: i64,
+    /// Payments reconcile follows up ([`PaymentRow::followed_up`], with an intent).
+    pub followed_up: i64,
+    /// Payments waiting for the merchant.
+    pub attention: i64,
+}
+
 #[async_trait]
 pub trait PaymentStore: Send + Sync {
     /// Inserts `row` unless its idempotency key is taken, in which case the holder is returned.
@@ -276,6 +289,10 @@ pub trait PaymentStore: Send + Sync {
     /// The payments reconcile follows up ([`PaymentRow::followed_up`]) that have a provider
     /// intent: in flight, closed provisionally, or waiting for the merchant.
     async fn list_followed_up(&self) -> Result<Vec<PaymentRow>, StoreError>;
+    /// What the metrics count: payments by status, and those reconcile follows up.
+    async fn counts(&self) -> Result<PaymentCounts, StoreError>;
+    /// Whether the database answers a query of the payments.
+    async fn ping(&self) -> Result<(), StoreError>;
     /// The payment of `order_ref` that is in flight, paid or waiting for the merchant, if any:
     /// an order is paid once.
     async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError>;

@@ -144,4 +144,6 @@ pub trait WebhookStore: Send + Sync {
     /// merchant events whose every delivery is over (delivered or given up), with their
     /// deliveries and attempts. Returns how many notifications and events were forgotten.
     async fn prune(&self, before: &str) -> Result<(usize, usize), StoreError>;
+    /// How many deliveries are in each state (`pending`, `delivered`, `failed`).
+    async fn delivery_counts(&self) -> Result<Vec<(String, i64)>, StoreError>;
 }

@@ -158,6 +158,14 @@ impl TestServer {
         self.secrets.lock().unwrap().get(id).cloned()
     }
 
+    /// Marks the server as asked to stop, as SIGTERM does.
+    pub fn start_draining(&self) {
+        let state = self.state.as_ref().expect("a server started by the tests");
+        state
+            .draining
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Keeps the secret of a payment created through another server on the same database.
     pub fn remember(&self, id: &str, secret: &str) {
         let mut secrets = self.secrets.lock().unwrap();

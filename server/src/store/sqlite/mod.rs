@@ -10,7 +10,9 @@ use rusqlite::Connection;
 use super::outbox::{
     AttemptResult, AttemptRow, DeliveryRow, DueDelivery, EventFilter, EventRow, WebhookStore,
 };
-use super::{Inserted, ListFilter, OperationRow, PaymentRow, PaymentStore, StoreError};
+use super::{
+    Inserted, ListFilter, OperationRow, PaymentCounts, PaymentRow, PaymentStore, StoreError,
+};
 
 mod operations;
 mod outbox;
@@ -129,6 +131,18 @@ impl PaymentStore for SqliteStore {
         self.with(|connection| payments::list_followed_up(connection))
     }
 
+    async fn counts(&self) -> Result<PaymentCounts, StoreError> {
+        self.with(|connection| payments::counts(connection))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.with(|connection| {
+            connection
+                .query_row("SELECT COUNT(*) FROM payments WHERE 0", [], |_| Ok(()))
+                .map_err(database)
+        })
+    }
+
     async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError> {
         self.with(|connection| payments::order_attempt(connection, order_ref, ""))
     }
@@ -219,5 +233,9 @@ impl WebhookStore for SqliteStore {
 
     async fn prune(&self, before: &str) -> Result<(usize, usize), StoreError> {
         self.with(|connection| outbox::prune(connection, before))
+    }
+
+    async fn delivery_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        self.with(|connection| outbox::delivery_counts(connection))
     }
 }

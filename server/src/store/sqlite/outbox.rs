@@ -284,6 +284,16 @@ pub(super) fn record_inbound(
         .map_err(database)?;
     Ok(inserted == 1)
 }
+pub(super) fn delivery_counts(connection: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut statement = connection
+        .prepare_cached("SELECT state, COUNT(*) FROM webhook_deliveries GROUP BY state")
+        .map_err(database)?;
+    let counts = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .map_err(database)?;
+    counts.collect::<Result<_, _>>().map_err(database)
+}
+
 pub(super) fn prune(
     connection: &mut Connection,
     before: &str,

@@ -5,10 +5,9 @@ use checkout_contract::{CaptureMethod, MethodKind, StatusChange};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{conversion_error, database};
-use crate::store::{Attention, Decider, Inserted, ListFilter, PaymentRow, StoreError};
-
-/// The statuses of [`IN_FLIGHT`](crate::store::IN_FLIGHT), as an SQL list.
-const IN_FLIGHT_SQL: &str = "'processing', 'requires_action', 'awaiting_approval'";
+use crate::store::{
+    Attention, Decider, Inserted, ListFilter, PaymentCounts, PaymentRow, StoreError,
+};
 
 const COLUMNS: &str =
     "id, idempotency_key, request_fingerprint, order_ref, description, method, provider,
@@ -356,19 +355,44 @@ pub(super) fn list(
     rows.collect::<Result<_, _>>().map_err(database)
 }
 
+/// The payments reconcile follows up ([`PaymentRow::followed_up`]) that have an intent.
+const FOLLOWED_UP_SQL: &str = "(status IN ('processing', 'requires_action', 'awaiting_approval')
+        OR attention IS NOT NULL OR decided_by = 'merchant'
+        OR (decided_by = 'server' AND submitted_at IS NOT NULL))
+    AND provider_intent_id IS NOT NULL";
+
 pub(super) fn list_followed_up(connection: &Connection) -> Result<Vec<PaymentRow>, StoreError> {
     let mut statement = connection
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM payments
-             WHERE (status IN ({IN_FLIGHT_SQL}) OR attention IS NOT NULL
-                    OR decided_by = 'merchant'
-                    OR (decided_by = 'server' AND submitted_at IS NOT NULL))
-               AND provider_intent_id IS NOT NULL
-             ORDER BY created_at"
+            "SELECT {COLUMNS} FROM payments WHERE {FOLLOWED_UP_SQL} ORDER BY created_at"
         ))
         .map_err(database)?;
     let rows = statement.query_map([], read_row).map_err(database)?;
     rows.collect::<Result<_, _>>().map_err(database)
+}
+
+pub(super) fn counts(connection: &Connection) -> Result<PaymentCounts, StoreError> {
+    let mut statement = connection
+        .prepare_cached("SELECT status, COUNT(*) FROM payments GROUP BY status")
+        .map_err(database)?;
+    let by_status = statement
+        .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))
+        .map_err(database)?
+        .collect::<Result<_, _>>()
+        .map_err(database)?;
+    let count = |condition: &str| -> Result<i64, StoreError> {
+        connection
+            .prepare_cached(&format!("SELECT COUNT(*) FROM payments WHERE {condition}"))
+            .map_err(database)?
+            .query_row([], |row| row.get(0))
+            .map_err(database)
+    };
+    Ok(PaymentCounts {
+        by_status,
+        outcome_unknown: count("outcome_unknown IS NOT NULL")?,
+        followed_up: count(FOLLOWED_UP_SQL)?,
+        attention: count("attention IS NOT NULL")?,
+    })
 }
 
 pub(super) fn update_claiming_order(
