@@ -17,8 +17,46 @@ const DEFAULT_PORT: u16 = 8788;
 /// wait on the phone page for a minute and more).
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
+const HELP: &str = "\
+checkout-sandbox: offline simulators of Yassir Cash and Yabetoo mobile money, with a fault switch,
+for a checkout server (or any client) pointed at them.
+
+Usage: checkout-sandbox [--help | --version]
+
+It takes no arguments: it is configured by environment variables (README.md, sections
+\"The sandbox\" and \"Configuration\"):
+  SANDBOX_PORT, BIND     where it listens (8788 on 127.0.0.1)
+  SANDBOX_PUBLIC_URL     how browsers reach it (its payUrls and page links)
+  SANDBOX_YASSIR_CLIENT_ID, SANDBOX_YASSIR_CLIENT_SECRET, SANDBOX_YABETOO_SECRET_KEY
+                         the credentials it accepts
+  SANDBOX_FAULTS         faults it has from the start
+  SANDBOX_RETURN_ORIGINS origins its OTP page may send shoppers back to
+
+A server uses it with YASSIR_BASE_URL=http://127.0.0.1:8788/sandbox/yassir and
+YABETOO_BASE_URL=http://127.0.0.1:8788/sandbox/yabetoo.
+";
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    match arguments.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => {}
+        ["--help" | "-h"] => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        ["--version" | "-V"] => {
+            println!("checkout-sandbox {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!(
+                "checkout-sandbox takes no arguments (got `{}`): it is configured by environment variables; see `checkout-sandbox --help`",
+                arguments.join(" ")
+            );
+            return ExitCode::from(2);
+        }
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

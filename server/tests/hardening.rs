@@ -590,3 +590,30 @@ async fn a_few_addresses_cannot_take_every_confirmation_place() {
         "{refused}"
     );
 }
+
+/// `--help` prints what the server is and how it is configured, instead of starting one; any
+/// other argument is refused with a pointer to it.
+#[test]
+fn help_prints_instead_of_starting_a_server() {
+    let run = |arguments: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_checkout-server"))
+            .args(arguments)
+            .env("PORT", "1")
+            .output()
+            .unwrap()
+    };
+    let help = run(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("Usage: checkout-server"), "{text}");
+    assert!(
+        text.contains("PROVIDER_MODE") && text.contains("Configuration"),
+        "{text}"
+    );
+    let version = run(&["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("checkout-server "));
+    let wrong = run(&["--port", "9000"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("--help"));
+}
