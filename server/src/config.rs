@@ -10,7 +10,7 @@ use checkout_sandbox::SandboxConfig;
 use crate::orders::Coverage;
 use crate::providers::{yabetoo, yassir, YabetooConfig, YassirConfig};
 use crate::secrets::{
-    self, SANDBOX_ADMIN_TOKEN, SANDBOX_ORDER_SIGNING_SECRET, SANDBOX_WEBHOOK_SECRET,
+    self, Secret, SANDBOX_ADMIN_TOKEN, SANDBOX_ORDER_SIGNING_SECRET, SANDBOX_WEBHOOK_SECRET,
 };
 
 /// Yassir's production API, the one host whose OTP pages the server knows by default.
@@ -116,28 +116,6 @@ pub struct WebhookConfig {
 /// Where a sandbox server sends the merchant's events when `WEBHOOK_URLS` is not set: the
 /// demo's receiver, on the server itself.
 pub const DEMO_RECEIVER_PATH: &str = "/demo/webhooks";
-
-/// A secret from the configuration: `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Secret(value)
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(crate::providers::REDACTED)
-    }
-}
 
 /// A configuration error, naming the variable.
 #[derive(Debug, thiserror::Error)]
@@ -310,16 +288,16 @@ impl Config {
         let admin_token = match (lookup("ADMIN_TOKEN"), mode) {
             (Some(token), ProviderMode::Live) => {
                 live_secret("ADMIN_TOKEN", &token, LIVE_ADMIN_TOKEN_LENGTH)?;
-                Secret(token)
+                Secret::from(token)
             }
-            (Some(token), _) if token.len() >= 16 => Secret(token),
+            (Some(token), _) if token.len() >= 16 => Secret::from(token),
             (Some(_), _) => {
                 return Err(ConfigError {
                     variable: "ADMIN_TOKEN",
                     message: "must be at least 16 characters".into(),
                 })
             }
-            (None, ProviderMode::Sandbox) => Secret(SANDBOX_ADMIN_TOKEN.into()),
+            (None, ProviderMode::Sandbox) => Secret::from(SANDBOX_ADMIN_TOKEN.to_string()),
             (None, ProviderMode::Live) => {
                 return Err(ConfigError {
                     variable: "ADMIN_TOKEN",
@@ -402,16 +380,18 @@ impl Config {
         let order_signing_secret = match (lookup("ORDER_SIGNING_SECRET"), mode) {
             (Some(secret), ProviderMode::Live) => {
                 live_secret("ORDER_SIGNING_SECRET", &secret, 32)?;
-                Some(Secret(secret))
+                Some(Secret::from(secret))
             }
-            (Some(secret), _) if secret.len() >= 32 => Some(Secret(secret)),
+            (Some(secret), _) if secret.len() >= 32 => Some(Secret::from(secret)),
             (Some(_), _) => {
                 return Err(ConfigError {
                     variable: "ORDER_SIGNING_SECRET",
                     message: "must be at least 32 characters".into(),
                 })
             }
-            (None, ProviderMode::Sandbox) => Some(Secret(SANDBOX_ORDER_SIGNING_SECRET.into())),
+            (None, ProviderMode::Sandbox) => {
+                Some(Secret::from(SANDBOX_ORDER_SIGNING_SECRET.to_string()))
+            }
             (None, ProviderMode::Live) => None,
         };
 
@@ -549,9 +529,11 @@ fn webhook_config(
         Some(list) => list
             .split([',', ' '])
             .filter(|secret| !secret.is_empty())
-            .map(|secret| Secret(secret.to_string()))
+            .map(|secret| Secret::from(secret.to_string()))
             .collect(),
-        None if mode == ProviderMode::Sandbox => vec![Secret(SANDBOX_WEBHOOK_SECRET.into())],
+        None if mode == ProviderMode::Sandbox => {
+            vec![Secret::from(SANDBOX_WEBHOOK_SECRET.to_string())]
+        }
         None => Vec::new(),
     };
     for secret in &secrets {
@@ -590,7 +572,7 @@ fn webhook_config(
                     .then(|| sandbox_default.map(str::to_string))
                     .flatten()
             })
-            .map(Secret)
+            .map(Secret::from)
     };
     let ca_pem = match lookup("WEBHOOK_CA_FILE") {
         Some(path) => {
@@ -816,7 +798,7 @@ mod tests {
 
     /// A secret of this run's own: live mode refuses every value written in the repository.
     fn fresh_secret() -> &'static str {
-        Box::leak(crate::service::random_id("live").into_boxed_str())
+        Box::leak(crate::ids::random_id("live").into_boxed_str())
     }
 
     /// A `whsec_` secret of this run's own.

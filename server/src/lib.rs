@@ -3,9 +3,11 @@
 
 pub mod api;
 pub mod client_address;
+pub mod clock;
 pub mod config;
 mod demo;
 mod headers;
+pub mod ids;
 pub mod limits;
 pub mod metrics;
 pub mod order_token;
@@ -175,8 +177,8 @@ pub async fn start_background(config: &Config, state: &AppState) -> Result<Backg
         let mut rounds = tokio::time::interval(Duration::from_secs(3600));
         loop {
             rounds.tick().await;
-            let before = crate::service::now() - retention;
-            match outbox.prune(&crate::service::rfc3339(before)).await {
+            let before = crate::clock::now() - retention;
+            match outbox.prune(&crate::clock::rfc3339(before)).await {
                 Ok((0, 0)) => {}
                 Ok((notices, events)) => {
                     tracing::info!(notices, events, "forgot webhooks past their retention")

@@ -13,7 +13,6 @@ use axum::http::request::Parts;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::api::ApiError;
 use crate::client_address::TrustedProxies;
 
 /// How many requests each key may make.
@@ -29,6 +28,13 @@ pub struct LimitSettings {
     /// with Yassir); 0 turns a limit off.
     pub creates_per_order_per_minute: u32,
     pub creates_per_phone_per_hour: u32,
+}
+
+/// A key past its allowance: what is limited, and how long until the next request may pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limited {
+    pub what: &'static str,
+    pub retry_after_secs: u64,
 }
 
 /// The limiters, shared by every request.
@@ -71,25 +77,25 @@ impl RateLimits {
         limiter: &Option<DefaultKeyedRateLimiter<String>>,
         key: &str,
         what: &'static str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), Limited> {
         let Some(limiter) = limiter else {
             return Ok(());
         };
         limiter.check_key(&key.to_string()).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.clock.now());
-            ApiError::RateLimited {
+            Limited {
                 what,
                 retry_after_secs: wait.as_secs().max(1),
             }
         })
     }
 
-    pub fn check_client(&self, client: &ClientAddress) -> Result<(), ApiError> {
+    pub fn check_client(&self, client: &ClientAddress) -> Result<(), Limited> {
         self.check(&self.per_client, &client.0, "requests from this address")
     }
 
     /// `phone` in any form (see [`phone_key`]).
-    pub fn check_phone(&self, phone: &str) -> Result<(), ApiError> {
+    pub fn check_phone(&self, phone: &str) -> Result<(), Limited> {
         self.check(
             &self.per_phone,
             &phone_key(phone),
@@ -100,7 +106,7 @@ impl RateLimits {
     /// A create for `order` (none for a demo product, each checkout of which is an order of
     /// its own) and the wallet `phone`, for Yassir Cash: many addresses cannot together make
     /// one order or one phone create payment after payment.
-    pub fn check_create(&self, order: Option<&str>, phone: Option<&str>) -> Result<(), ApiError> {
+    pub fn check_create(&self, order: Option<&str>, phone: Option<&str>) -> Result<(), Limited> {
         if let Some(order) = order {
             self.check(&self.creates_per_order, order, "payments of this order")?;
         }
@@ -115,7 +121,7 @@ impl RateLimits {
     }
 
     /// A provider notification (`yassir`, `yabetoo`).
-    pub fn check_notice(&self, provider: &str) -> Result<(), ApiError> {
+    pub fn check_notice(&self, provider: &str) -> Result<(), Limited> {
         self.check(&self.notices, provider, "notifications from this provider")
     }
 
@@ -186,7 +192,7 @@ mod tests {
         assert!(limits.check_phone("+242 06 659 44 70").is_ok());
         assert!(limits.check_phone("242066594470").is_ok());
         match limits.check_phone("242066594470") {
-            Err(ApiError::RateLimited {
+            Err(Limited {
                 retry_after_secs, ..
             }) => assert!((1..=1800).contains(&retry_after_secs), "{retry_after_secs}"),
             other => panic!("{other:?}"),

@@ -1,7 +1,8 @@
 //! Which secrets a live server refuses: every value this project publishes (the sandbox's
 //! defaults, the documents' and the examples' values), and merchant-chosen secrets too short or
 //! too simple to be secret. Pure: the configuration asks it; the tests and harnesses that run
-//! live mode make secrets of their own at run time. Also how a presented secret is compared.
+//! live mode make secrets of their own at run time. Also how a secret is kept out of `Debug`
+//! and how a presented one is compared.
 
 use subtle::ConstantTimeEq;
 
@@ -11,6 +12,31 @@ pub const SANDBOX_ADMIN_TOKEN: &str = "admin_test_token";
 pub const SANDBOX_ORDER_SIGNING_SECRET: &str = "sandbox-order-signing-secret-not-for-production";
 /// The secret of the merchant's webhooks on a sandbox server when `WEBHOOK_SECRET` is not set.
 pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_Y2hlY2tvdXQtc2FuZGJveC13ZWJob29rLWtleQ==";
+
+/// What `Debug` shows in place of a secret.
+pub const REDACTED: &str = "<redacted>";
+
+/// A secret from the configuration: `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
 
 /// Whether a presented secret is the expected one, in time that does not depend on where they
 /// differ (only on their lengths).

@@ -5,14 +5,54 @@ use checkout_contract::{MobileMoneyDetails, Operator};
 use checkout_numbering::{parse_international, Country, NumberError, Service};
 
 use crate::orders;
-use crate::service::ServiceError;
 
-fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
-    ServiceError::invalid(field, message)
+/// Why a request is refused: malformed (`Invalid`), or well formed but not possible
+/// (`Unprocessable`, with a stable code). Each names the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    Invalid {
+        field: String,
+        message: String,
+    },
+    Unprocessable {
+        code: &'static str,
+        field: Option<String>,
+        message: String,
+    },
+}
+
+impl Refused {
+    fn unprocessable(code: &'static str, field: Option<&str>, message: impl Into<String>) -> Self {
+        Refused::Unprocessable {
+            code,
+            field: field.map(Into::into),
+            message: message.into(),
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Refused::Invalid { field, .. } => Some(field),
+            Refused::Unprocessable { field, .. } => field.as_deref(),
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Refused::Invalid { message, .. } | Refused::Unprocessable { message, .. } => message,
+        }
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Refused {
+    Refused::Invalid {
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 /// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
-pub fn idempotency_key(value: Option<&str>) -> Result<String, ServiceError> {
+pub fn idempotency_key(value: Option<&str>) -> Result<String, Refused> {
     let field = checkout_contract::IDEMPOTENCY_HEADER;
     let Some(key) = value else {
         return Err(invalid(
@@ -37,7 +77,7 @@ pub fn idempotency_key(value: Option<&str>) -> Result<String, ServiceError> {
 
 /// A Yassir Cash wallet phone: `+` then the country's calling code and a mobile number of the
 /// numbering plan (`+213555123456`). Returns it in that form.
-pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String, ServiceError> {
+pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String, Refused> {
     let Some(raw) = value.map(str::trim).filter(|value| !value.is_empty()) else {
         return Err(invalid(
             "phone",
@@ -63,7 +103,7 @@ pub fn wallet_phone(value: Option<&str>, dial_codes: &[String]) -> Result<String
         )),
         // A well-formed number the order does not take: a business rule, not a bad body.
         Err(NumberError::WrongCountry) if of_the_plan(raw) => {
-            Err(ServiceError::unprocessable(
+            Err(Refused::unprocessable(
                 "phone_country_not_offered",
                 Some("phone"),
                 format!(
@@ -140,7 +180,7 @@ pub fn mobile_money(
     details: MobileMoneyDetails,
     test_numbers: bool,
     coverage: orders::Coverage,
-) -> Result<MobileMoneyDetails, ServiceError> {
+) -> Result<MobileMoneyDetails, Refused> {
     let countries = orders::mobile_money_countries(coverage);
     let Some(country) = countries
         .iter()
@@ -157,7 +197,7 @@ pub fn mobile_money(
         );
         // A country mobile money has rules for, not offered here: a business rule.
         return Err(if Country::from_code(&details.country).is_some() {
-            ServiceError::unprocessable("country_not_offered", Some("country"), message)
+            Refused::unprocessable("country_not_offered", Some("country"), message)
         } else {
             invalid("country", message)
         });
@@ -168,7 +208,7 @@ pub fn mobile_money(
             .iter()
             .map(|operator| operator.as_str())
             .collect();
-        return Err(ServiceError::unprocessable(
+        return Err(Refused::unprocessable(
             "operator_not_offered",
             Some("operator"),
             format!(
@@ -230,7 +270,7 @@ fn msisdn_in_plan(
     code: &str,
     dial_code: &str,
     operator: Operator,
-) -> Result<(), ServiceError> {
+) -> Result<(), Refused> {
     let Some(country) = Country::from_code(code) else {
         return Err(invalid(
             "country",
@@ -242,7 +282,7 @@ fn msisdn_in_plan(
             // Another country's number (of the plan): well-formed, but not of the country
             // sent with it.
             NumberError::WrongCountry if of_the_plan(digits) => {
-                return ServiceError::unprocessable(
+                return Refused::unprocessable(
                     "country_mismatch",
                     Some("msisdn"),
                     format!("msisdn `{raw}` must be in international form starting with {dial_code} for `{code}`"),
@@ -274,7 +314,7 @@ fn msisdn_in_plan(
     })?;
     match suggested {
         // A well-formed number and operator that do not go together: a business rule.
-        Some(owner) if owner != operator => Err(ServiceError::unprocessable(
+        Some(owner) if owner != operator => Err(Refused::unprocessable(
             "operator_mismatch",
             Some("operator"),
             format!(
@@ -290,11 +330,7 @@ fn msisdn_in_plan(
 
 /// A merchant's free text (a note): at most `max` characters, no control character; trimmed,
 /// and blank is absent.
-pub fn note(
-    field: &str,
-    value: Option<String>,
-    max: usize,
-) -> Result<Option<String>, ServiceError> {
+pub fn note(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, Refused> {
     optional_text(field, value, max)
 }
 
@@ -302,7 +338,7 @@ fn optional_text(
     field: &str,
     value: Option<String>,
     max: usize,
-) -> Result<Option<String>, ServiceError> {
+) -> Result<Option<String>, Refused> {
     // Checked as sent (what `openapi.yaml` states: `maxLength`, no control character), then
     // trimmed; blank is absent.
     match value {
@@ -338,16 +374,16 @@ pub fn amount_within(
     amount: i64,
     limit: i64,
     limit_name: &str,
-) -> Result<(), ServiceError> {
+) -> Result<(), Refused> {
     if amount <= 0 {
-        return Err(ServiceError::unprocessable(
+        return Err(Refused::unprocessable(
             "invalid_amount",
             Some(field),
             format!("{field} must be greater than 0"),
         ));
     }
     if amount > limit {
-        return Err(ServiceError::unprocessable(
+        return Err(Refused::unprocessable(
             "amount_too_large",
             Some(field),
             format!("{field} {amount} exceeds {limit_name} ({limit})"),
@@ -376,24 +412,19 @@ mod tests {
     fn momo(
         details: MobileMoneyDetails,
         test_numbers: bool,
-    ) -> Result<MobileMoneyDetails, ServiceError> {
+    ) -> Result<MobileMoneyDetails, Refused> {
         let coverage = orders::Coverage {
             cameroon_unverified: true,
         };
         mobile_money(details, test_numbers, coverage)
     }
 
-    fn field(error: ServiceError) -> String {
+    fn field(error: Refused) -> String {
         error.field().unwrap_or_default().to_string()
     }
 
-    fn message(error: &ServiceError) -> &str {
-        match error {
-            ServiceError::Invalid { message, .. } | ServiceError::Unprocessable { message, .. } => {
-                message
-            }
-            other => panic!("not a refusal of the request: {other:?}"),
-        }
+    fn message(error: &Refused) -> &str {
+        error.message()
     }
 
     #[test]

@@ -45,6 +45,21 @@ pub enum ApiError {
     Store(StoreError),
 }
 
+impl From<crate::validate::Refused> for ApiError {
+    fn from(refused: crate::validate::Refused) -> Self {
+        ServiceError::from(refused).into()
+    }
+}
+
+impl From<crate::limits::Limited> for ApiError {
+    fn from(limited: crate::limits::Limited) -> Self {
+        ApiError::RateLimited {
+            what: limited.what,
+            retry_after_secs: limited.retry_after_secs,
+        }
+    }
+}
+
 impl ApiError {
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
         ApiError::BadRequest {

@@ -50,7 +50,7 @@ struct AttemptView {
 fn millis_rfc3339(millis: i64) -> Option<String> {
     let at =
         time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000).ok()?;
-    Some(crate::service::rfc3339(at))
+    Some(crate::clock::rfc3339(at))
 }
 
 fn view(

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use super::ApiError;
 use crate::webhooks::inbound::{self, Notice, Refusal};
 use crate::AppState;
 
@@ -42,7 +43,7 @@ async fn handle(
     // Bounded before anything is stored or checked: a flood is answered 429, which a provider
     // retries later, and reconcile finds outcomes meanwhile.
     if let Err(limited) = state.limits.check_notice(provider) {
-        return limited.into_response();
+        return ApiError::from(limited).into_response();
     }
     let notice = match notice {
         Ok(notice) => notice,
@@ -62,7 +63,7 @@ async fn handle(
     };
     let first = match state
         .outbox
-        .record_inbound(provider, &notice.event_id, &crate::service::now_rfc3339())
+        .record_inbound(provider, &notice.event_id, &crate::clock::now_rfc3339())
         .await
     {
         Ok(first) => first,

@@ -14,7 +14,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::config::{Secret, DEMO_RECEIVER_PATH};
+use crate::config::DEMO_RECEIVER_PATH;
+use crate::secrets::Secret;
 
 /// How many events the page keeps.
 const KEPT: usize = 200;
@@ -78,7 +79,7 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
             payment: text(&event["data"]["id"]),
             order: text(&event["data"]["order"]),
             status: text(&event["data"]["status"]),
-            received_at: crate::service::now_rfc3339(),
+            received_at: crate::clock::now_rfc3339(),
             deliveries: 1,
         });
         events.truncate(KEPT);

@@ -60,7 +60,7 @@ impl std::fmt::Debug for ProviderIntent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProviderIntent")
             .field("intent_id", &self.intent_id)
-            .field("client_secret", &REDACTED)
+            .field("client_secret", &crate::secrets::REDACTED)
             .field("expires_at", &self.expires_at)
             .finish()
     }
@@ -70,7 +70,7 @@ impl std::fmt::Debug for IntentRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IntentRef")
             .field("intent_id", &self.intent_id)
-            .field("client_secret", &REDACTED)
+            .field("client_secret", &crate::secrets::REDACTED)
             .field("amount_minor", &self.amount_minor)
             .field("currency", &self.currency)
             .field("country_alpha3", &self.country_alpha3)
@@ -78,9 +78,6 @@ impl std::fmt::Debug for IntentRef {
             .finish()
     }
 }
-
-/// What `Debug` shows in place of a secret.
-pub const REDACTED: &str = "<redacted>";
 
 /// The method details that start a payment.
 #[derive(Debug, Clone, PartialEq)]

@@ -49,7 +49,7 @@ impl std::fmt::Debug for YabetooConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("YabetooConfig")
             .field("base_url", &self.base_url)
-            .field("secret_key", &super::REDACTED)
+            .field("secret_key", &crate::secrets::REDACTED)
             .field("timeout", &self.timeout)
             .field("confirm_timeout", &self.confirm_timeout)
             .finish()

@@ -51,7 +51,7 @@ impl std::fmt::Debug for YassirConfig {
             .field("base_url", &self.base_url)
             .field("api_prefix", &self.api_prefix)
             .field("client_id", &self.client_id)
-            .field("client_secret", &super::REDACTED)
+            .field("client_secret", &crate::secrets::REDACTED)
             .field("service", &self.service)
             .field("timeout", &self.timeout)
             .finish()

@@ -79,6 +79,26 @@ impl From<ProviderError> for ServiceError {
     }
 }
 
+impl From<crate::validate::Refused> for ServiceError {
+    fn from(refused: crate::validate::Refused) -> Self {
+        match refused {
+            crate::validate::Refused::Invalid { field, message } => ServiceError::Invalid {
+                field: Some(field),
+                message,
+            },
+            crate::validate::Refused::Unprocessable {
+                code,
+                field,
+                message,
+            } => ServiceError::Unprocessable {
+                code,
+                field,
+                message,
+            },
+        }
+    }
+}
+
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         ServiceError::Store(error)

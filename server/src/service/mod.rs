@@ -27,8 +27,6 @@ use std::time::Duration;
 use checkout_contract::{
     MethodKind, NextAction, Payment, PaymentRecord, PaymentStatus, StatusChange, SupportInfo,
 };
-use rand::distributions::Alphanumeric;
-use rand::Rng;
 
 use crate::order_token::OrderSigner;
 use crate::orders::OrderBook;
@@ -132,22 +130,8 @@ struct Inner {
     notices: notices::PendingNotices,
 }
 
-pub fn now() -> time::OffsetDateTime {
-    time::OffsetDateTime::now_utc()
-}
-
-pub fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-pub fn now_rfc3339() -> String {
-    rfc3339(now())
-}
-
-pub(crate) fn parse_rfc3339(value: &str) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
-}
+pub use crate::clock::{now, now_rfc3339, parse_rfc3339, rfc3339};
+use crate::ids::{random_alphanumeric, random_id};
 
 /// True when the RFC 3339 moment `at`, plus `grace`, is in the past.
 fn passed(at: &Option<String>, grace: Duration) -> bool {
@@ -168,21 +152,9 @@ pub fn mask_phone(phone: &str) -> String {
     format!("+{country} ••• {last}")
 }
 
-pub(crate) fn random_id(prefix: &str) -> String {
-    format!("{prefix}_{}", random_alphanumeric(24))
-}
-
 /// A payment's own secret (about 190 bits), named after it so a merchant reading one knows whose.
 fn new_client_secret(payment_id: &str) -> String {
     format!("{payment_id}_secret_{}", random_alphanumeric(32))
-}
-
-fn random_alphanumeric(length: usize) -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(length)
-        .map(char::from)
-        .collect()
 }
 
 impl PaymentService {

@@ -181,9 +181,9 @@ impl Dispatcher {
         let result = if error.is_none() {
             AttemptResult::Delivered
         } else {
-            let age = crate::service::parse_rfc3339(&event.created_at)
+            let age = crate::clock::parse_rfc3339(&event.created_at)
                 .map(|created| {
-                    Duration::try_from(crate::service::now() - created).unwrap_or_default()
+                    Duration::try_from(crate::clock::now() - created).unwrap_or_default()
                 })
                 .unwrap_or_default();
             let jitter = rand::thread_rng().gen::<f64>();
@@ -209,7 +209,7 @@ impl Dispatcher {
             ),
         }
         let attempt = AttemptRow {
-            at: crate::service::now_rfc3339(),
+            at: crate::clock::now_rfc3339(),
             status,
             error,
             duration_ms,

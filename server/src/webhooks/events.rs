@@ -107,7 +107,7 @@ pub fn new_events(before: &PaymentRow, after: &PaymentRow, live: bool) -> Vec<Ne
     caused_by(before, after)
         .into_iter()
         .map(|kind| {
-            let id = crate::service::random_id("evt");
+            let id = crate::ids::random_id("evt");
             let payload = payload(&id, kind, before, after, live);
             NewEvent {
                 id,

@@ -5,7 +5,7 @@
 
 use standardwebhooks::Webhook;
 
-use crate::config::Secret;
+use crate::secrets::Secret;
 
 /// The shortest key the server accepts (the specification asks for 24 to 64 bytes).
 const MIN_KEY_BYTES: usize = 24;
