@@ -1,0 +1,71 @@
+//! The sandbox embedded in a sandbox-mode server: its `SANDBOX_*` variables, its links and
+//! return addresses pointing at this server, and its webhooks sent to this server.
+
+use checkout_sandbox::SandboxConfig;
+
+use super::listen::Listen;
+use super::read::split_list;
+use super::{ConfigError, ProviderMode, WebhookConfig};
+
+pub(super) struct Embedded {
+    pub sandbox: SandboxConfig,
+    /// Whether outcomes are announced by the providers' webhooks (and reconcile may wait
+    /// longer before its first check).
+    pub provider_webhooks: bool,
+}
+
+impl Embedded {
+    pub fn read(
+        lookup: &impl Fn(&str) -> Option<String>,
+        mode: ProviderMode,
+        listen: &Listen,
+        webhooks: &WebhookConfig,
+    ) -> Result<Self, ConfigError> {
+        // The `SANDBOX_*` variables are the sandbox's own; its links point at this server
+        // unless `SANDBOX_PUBLIC_URL` says otherwise.
+        let mut sandbox = SandboxConfig::from_lookup(lookup)?;
+        sandbox
+            .public_base_url
+            .get_or_insert_with(|| listen.public_url.clone());
+        // The OTP page sends shoppers back only to the shop: this server's pages and the
+        // merchant pages allowed to call it.
+        sandbox.return_origins.push(listen.public_url.clone());
+        if let Some(list) = lookup("CORS_ORIGINS") {
+            sandbox
+                .return_origins
+                .extend(split_list(&list).into_iter().filter(|origin| origin != "*"));
+        }
+        let sandbox_webhooks = lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off");
+        // The embedded sandbox notifies this server, signed with the secrets it expects.
+        if mode == ProviderMode::Sandbox && sandbox_webhooks {
+            use checkout_sandbox::WebhookTarget;
+            sandbox.webhooks.yassir.get_or_insert(WebhookTarget {
+                url: format!("{}/webhooks/yassir", listen.local_base),
+                secret: webhooks
+                    .yassir_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_string()),
+            });
+            sandbox.webhooks.yabetoo.get_or_insert(WebhookTarget {
+                url: format!("{}/webhooks/yabetoo", listen.local_base),
+                secret: webhooks
+                    .yabetoo_secret
+                    .as_ref()
+                    .map(|s| s.expose().to_string()),
+            });
+        }
+        // Outcomes are announced by webhooks when Yabetoo signs them to this server, or when the
+        // embedded sandbox is the provider and sends them.
+        let embedded_sandbox = lookup("YASSIR_BASE_URL").is_none()
+            && lookup("YABETOO_BASE_URL").is_none()
+            && sandbox_webhooks;
+        let provider_webhooks = match mode {
+            ProviderMode::Sandbox => embedded_sandbox,
+            ProviderMode::Live => webhooks.yabetoo_secret.is_some(),
+        };
+        Ok(Self {
+            sandbox,
+            provider_webhooks,
+        })
+    }
+}
