@@ -22,6 +22,9 @@ pub struct SandboxConfig {
     pub faults: Vec<FaultRule>,
     /// Where the providers' webhooks go (none by default).
     pub webhooks: WebhookTargets,
+    /// `false` (`SANDBOX_WEBHOOKS=off`): no webhook is sent, wherever they would go; a server
+    /// embedding the sandbox then gives it no targets of its own either.
+    pub send_webhooks: bool,
     /// The credentials the simulators accept.
     pub credentials: Credentials,
     /// How long an intent is kept after its last change; then it is forgotten, so that the
@@ -186,6 +189,7 @@ impl Default for SandboxConfig {
             slow_delay: Duration::from_secs(30),
             faults: Vec::new(),
             webhooks: WebhookTargets::default(),
+            send_webhooks: true,
             credentials: Credentials::default(),
             intent_retention: Duration::from_secs(3600),
             return_origins: Vec::new(),
@@ -232,6 +236,7 @@ impl SandboxConfig {
     /// | `SANDBOX_YABETOO_WEBHOOK_URL` | none | where Yabetoo's webhooks go |
     /// | `SANDBOX_YABETOO_WEBHOOK_SECRET` | [`crate::yabetoo::WEBHOOK_SECRET`] | the secret that signs them |
     /// | `SANDBOX_STRICT` | none | [`Self::strict`], as [`Strict::parse`] reads it |
+    /// | `SANDBOX_WEBHOOKS` | `on` | `off`: [`Self::send_webhooks`] false |
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let defaults = Self::default();
         let millis = |variable: &'static str, default: Duration| match lookup(variable) {
@@ -314,9 +319,24 @@ impl SandboxConfig {
             yabetoo_secret_key: lookup("SANDBOX_YABETOO_SECRET_KEY")
                 .unwrap_or(known.yabetoo_secret_key),
         };
+        let send_webhooks = match lookup("SANDBOX_WEBHOOKS").as_deref().map(str::trim) {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "SANDBOX_WEBHOOKS",
+                    message: format!("`{other}` is neither `on` nor `off`"),
+                })
+            }
+        };
         Ok(Self {
             public_base_url,
-            webhooks,
+            webhooks: if send_webhooks {
+                webhooks
+            } else {
+                WebhookTargets::default()
+            },
+            send_webhooks,
             strict,
             credentials,
             return_origins: lookup("SANDBOX_RETURN_ORIGINS")
@@ -341,6 +361,32 @@ impl SandboxConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webhooks_off_sends_none_wherever_they_would_go() {
+        let lookup = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.to_string())
+            }
+        };
+        let on = SandboxConfig::from_lookup(lookup(&[(
+            "SANDBOX_YASSIR_WEBHOOK_URL",
+            "http://127.0.0.1:9/hooks",
+        )]))
+        .unwrap();
+        assert!(on.send_webhooks && on.webhooks.yassir.is_some());
+        let off = SandboxConfig::from_lookup(lookup(&[
+            ("SANDBOX_YASSIR_WEBHOOK_URL", "http://127.0.0.1:9/hooks"),
+            ("SANDBOX_WEBHOOKS", "off"),
+        ]))
+        .unwrap();
+        assert!(!off.send_webhooks && off.webhooks.yassir.is_none());
+        let error = SandboxConfig::from_lookup(lookup(&[("SANDBOX_WEBHOOKS", "no")])).unwrap_err();
+        assert_eq!(error.variable, "SANDBOX_WEBHOOKS");
+    }
 
     #[test]
     fn strict_switches_are_off_unless_named() {

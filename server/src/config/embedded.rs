@@ -35,9 +35,8 @@ impl Embedded {
                 .return_origins
                 .extend(split_list(&list).into_iter().filter(|origin| origin != "*"));
         }
-        let sandbox_webhooks = lookup("SANDBOX_WEBHOOKS").as_deref() != Some("off");
         // The embedded sandbox notifies this server, signed with the secrets it expects.
-        if mode == ProviderMode::Sandbox && sandbox_webhooks {
+        if mode == ProviderMode::Sandbox && sandbox.send_webhooks {
             use checkout_sandbox::WebhookTarget;
             sandbox.webhooks.yassir.get_or_insert(WebhookTarget {
                 url: format!("{}/webhooks/yassir", listen.local_base),
@@ -58,7 +57,7 @@ impl Embedded {
         // embedded sandbox is the provider and sends them.
         let embedded_sandbox = lookup("YASSIR_BASE_URL").is_none()
             && lookup("YABETOO_BASE_URL").is_none()
-            && sandbox_webhooks;
+            && sandbox.send_webhooks;
         let provider_webhooks = match mode {
             ProviderMode::Sandbox => embedded_sandbox,
             ProviderMode::Live => webhooks.yabetoo_secret.is_some(),
