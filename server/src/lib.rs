@@ -19,6 +19,7 @@ pub mod service;
 pub mod store;
 mod validate;
 pub mod webhooks;
+mod widget_assets;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -235,7 +236,7 @@ pub fn app(config: &Config, state: AppState) -> Router {
             .merge(demo::receiver::router(&config.webhooks.secrets));
     }
     router
-        .merge(demo::widget_router(&config.widget_dir))
+        .merge(widget_assets::router(&config.widget_dir))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(TraceLayer::new_for_http())
 }

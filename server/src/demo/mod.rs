@@ -1,41 +1,17 @@
-//! The demo shop: a merchant checkout page on `/`, the widget's release build on `/widget/`, the
-//! embedding examples (script tag, JavaScript API, custom element) on `/examples/` and the demo's
-//! webhook receiver ([`receiver`]). In live mode only the widget is served.
+//! The demo shop, in sandbox mode only: a merchant checkout page on `/`, the embedding examples
+//! (script tag, JavaScript API, custom element) on `/examples/` and the demo's webhook receiver
+//! ([`receiver`]). The widget itself is served by [`crate::widget_assets`] in every mode.
 
 use std::path::Path;
 
-use axum::extract::Request;
-use axum::http::header::CACHE_CONTROL;
-use axum::http::HeaderValue;
-use axum::middleware::{self, Next};
-use axum::response::{Html, Response};
+use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
-use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
 
 use crate::orders::DemoCatalog;
 
 pub mod receiver;
-
-/// The widget's release build on `/widget/`: the standalone checkout page and the files a
-/// merchant's page loads. Served in every mode.
-pub fn widget_router(widget_dir: &Path) -> Router {
-    if !widget_dir.join("index.html").exists() {
-        tracing::warn!(dir = %widget_dir.display(), "no widget build found: run `trunk build --release` first");
-    }
-    // Merchant pages on other origins load the widget's files with CORS (its glue is a module,
-    // and the wasm and CSS are fetched with `integrity`): they are public, so any origin may.
-    // Compressed copies (`.br`, `.gz`) written by the build are sent to browsers that take them.
-    let files = ServeDir::new(widget_dir)
-        .append_index_html_on_directories(true)
-        .precompressed_br()
-        .precompressed_gzip();
-    Router::new()
-        .nest_service("/widget", files)
-        .layer(middleware::from_fn(cache_policy))
-        .layer(CorsLayer::new().allow_origin(Any))
-}
 
 /// The demo shop on `/` and the embedding examples on `/examples/`: sandbox mode only, since
 /// they say no real money moves.
@@ -48,34 +24,6 @@ pub fn shop_router(widget_dir: &Path, examples_dir: &Path) -> Router {
             get(move || async move { Html(shop_page(index.exists())) }),
         )
         .nest_service("/examples", ServeDir::new(examples_dir))
-}
-
-/// Files whose name carries their content hash never change, so browsers keep them; the rest
-/// (the loader, the page) are revalidated, so a new release reaches shoppers at once.
-async fn cache_policy(request: Request, next: Next) -> Response {
-    let immutable = is_content_hashed(request.uri().path());
-    let mut response = next.run(request).await;
-    if response.status().is_success() {
-        let policy = if immutable {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        };
-        response
-            .headers_mut()
-            .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
-    }
-    response
-}
-
-/// `checkout-widget-8b428834257a25ca_bg.wasm`, `widget-3f9a787a23670f1c.css`: trunk's hashed names.
-fn is_content_hashed(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or_default();
-    let stem = name.split('.').next().unwrap_or_default();
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())
-    })
 }
 
 fn shop_page(widget_built: bool) -> String {
@@ -137,23 +85,4 @@ footer a {{ margin-right: 1rem; }}
 </body>
 </html>"#
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashed_build_files_are_recognised() {
-        assert!(is_content_hashed(
-            "/widget/checkout-widget-8b428834257a25ca_bg.wasm"
-        ));
-        assert!(is_content_hashed(
-            "/widget/checkout-widget-8b428834257a25ca.js"
-        ));
-        assert!(is_content_hashed("/widget/widget-3f9a787a23670f1c.css"));
-        assert!(!is_content_hashed("/widget/checkout.js"));
-        assert!(!is_content_hashed("/widget/"));
-        assert!(!is_content_hashed("/widget/index.html"));
-    }
 }
