@@ -47,11 +47,15 @@ pub fn router_with_faults(config: SandboxConfig, faults: Faults) -> Router {
         config.webhooks.yassir.clone(),
         faults.clone(),
     );
-    let yabetoo_notifier = webhooks::Notifier::new(
-        Provider::Yabetoo,
-        config.webhooks.yabetoo.clone(),
-        faults.clone(),
-    );
+    // Yabetoo signs every notification: with its documented secret unless one is given.
+    let yabetoo_target = config.webhooks.yabetoo.clone().map(|target| WebhookTarget {
+        secret: target
+            .secret
+            .or_else(|| Some(yabetoo::WEBHOOK_SECRET.to_string())),
+        ..target
+    });
+    let yabetoo_notifier =
+        webhooks::Notifier::new(Provider::Yabetoo, yabetoo_target, faults.clone());
     let (yassir, yassir_ledger) = yassir::router_and_ledger(config.clone(), yassir_notifier);
     let (yabetoo, yabetoo_ledger) = yabetoo::router_and_ledger(config, yabetoo_notifier);
     let ledgers = inspect::Ledgers {
@@ -61,11 +65,16 @@ pub fn router_with_faults(config: SandboxConfig, faults: Faults) -> Router {
     Router::new()
         .nest(
             YASSIR_MOUNT,
-            faults::layer(yassir, Provider::Yassir, faults.clone()),
+            faults::layer(
+                yassir,
+                Provider::Yassir,
+                faults.clone(),
+                yassir::error_words,
+            ),
         )
         .nest(
             YABETOO_MOUNT,
-            faults::layer(yabetoo, Provider::Yabetoo, faults.clone()),
+            faults::layer(yabetoo, Provider::Yabetoo, faults.clone(), yabetoo::refusal),
         )
         .merge(faults::control::routes(faults))
         .merge(late::routes(ledgers.clone()))

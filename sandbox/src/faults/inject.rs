@@ -18,16 +18,31 @@ use super::{Fault, Faults, Operation, Phase, Provider};
 /// What a malformed answer carries: an HTML page such as a proxy in front of the API may send.
 const HTML_PAGE: &str = "<html><head><title>Service</title></head><body><h1>Service temporarily rerouted</h1></body></html>";
 
+/// How a provider's endpoint refuses a call with a client error (401, 404, 422): the simulator
+/// that knows its words says, given the operation, the provider's own path and the status.
+pub(crate) type ErrorWords = fn(Operation, &str, StatusCode) -> Option<Response>;
+
 #[derive(Clone)]
 struct Scope {
     faults: Faults,
     provider: Provider,
+    words: ErrorWords,
 }
 
-/// `router` (one provider's simulator) with the fault middleware around its routes.
-pub(crate) fn layer(router: Router, provider: Provider, faults: Faults) -> Router {
+/// `router` (one provider's simulator) with the fault middleware around its routes; an
+/// injected refusal is worded by `words`.
+pub(crate) fn layer(
+    router: Router,
+    provider: Provider,
+    faults: Faults,
+    words: ErrorWords,
+) -> Router {
     router.layer(middleware::from_fn_with_state(
-        Scope { faults, provider },
+        Scope {
+            faults,
+            provider,
+            words,
+        },
         inject,
     ))
 }
@@ -38,6 +53,7 @@ struct Call {
     provider: Provider,
     operation: Operation,
     path: String,
+    words: ErrorWords,
 }
 
 async fn inject(State(scope): State<Scope>, request: Request, next: Next) -> Response {
@@ -59,6 +75,7 @@ async fn inject(State(scope): State<Scope>, request: Request, next: Next) -> Res
         provider,
         operation,
         path: provider_path(provider, request.uri().path()).to_string(),
+        words: scope.words,
     };
     match phase {
         Phase::Before => before(&call, fault, request, next).await,
@@ -251,31 +268,14 @@ fn http_status(status: u16) -> StatusCode {
 }
 
 /// `http_error`'s answer: a server error in the provider's envelope ([`error_answer`]), or a
-/// refusal (401, 404, 422) as the called endpoint writes it: Yassir's one envelope with the
-/// sandbox's own words for it, Yabetoo's per endpoint ([`crate::yabetoo::refusal`]).
+/// refusal (401, 404, 422) as the called endpoint writes it ([`ErrorWords`]).
 fn http_error(call: &Call, status: u16) -> Response {
     let status = http_status(status);
     if !status.is_client_error() {
         return error_answer(call.provider, status);
     }
-    match call.provider {
-        Provider::Yabetoo => crate::yabetoo::refusal(call.operation, &call.path, status)
-            .unwrap_or_else(|| error_answer(call.provider, status)),
-        Provider::Yassir => {
-            let about_an_intent = !matches!(
-                call.operation,
-                Operation::Create | Operation::Customers | Operation::Any
-            );
-            let message = match status {
-                StatusCode::UNAUTHORIZED => "invalid client credentials",
-                StatusCode::NOT_FOUND if about_an_intent => "payment intent not found",
-                StatusCode::NOT_FOUND => "route not found",
-                _ => "Unprocessable entity",
-            };
-            let body = json!({ "code": status.as_u16(), "status": "error", "message": message });
-            (status, Json(body)).into_response()
-        }
-    }
+    (call.words)(call.operation, &call.path, status)
+        .unwrap_or_else(|| error_answer(call.provider, status))
 }
 
 /// An error in the provider's envelope: Yassir's `{"code", "status": "error", "message"}`,

@@ -10,6 +10,7 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use super::{words, Sim};
+use crate::faults::Operation;
 use crate::{Credentials, Language, SandboxConfig};
 
 /// Values Yassir documents for `x-platform`.
@@ -283,6 +284,28 @@ pub(super) async fn unknown_route(State(sim): State<Sim>, headers: HeaderMap) ->
         return error;
     }
     ApiError::not_found("route not found")
+}
+
+/// How Yassir refuses a call with a client error, for an injected fault: its one envelope, with
+/// the sandbox's own words (Yassir's documents give none per endpoint).
+pub(crate) fn error_words(
+    operation: Operation,
+    _path: &str,
+    status: StatusCode,
+) -> Option<Response> {
+    let about_an_intent = !matches!(
+        operation,
+        Operation::Create | Operation::Customers | Operation::Any
+    );
+    let message = match status {
+        StatusCode::UNAUTHORIZED => "invalid client credentials",
+        StatusCode::NOT_FOUND if about_an_intent => "payment intent not found",
+        StatusCode::NOT_FOUND => "route not found",
+        _ => "Unprocessable entity",
+    };
+    let body =
+        serde_json::json!({ "code": status.as_u16(), "status": "error", "message": message });
+    Some((status, axum::Json(body)).into_response())
 }
 
 #[cfg(test)]

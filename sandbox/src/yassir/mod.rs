@@ -15,6 +15,8 @@ mod otp;
 mod payments;
 mod words;
 
+pub(crate) use api::error_words;
+
 pub use model::Scenario;
 
 use crate::inspect::HeldIntent;
