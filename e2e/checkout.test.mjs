@@ -82,13 +82,27 @@ test('a reload while polling resumes without a second payment', async () => {
   await page.context().close();
 });
 
-test('bad details get a specific message and keep Pay disabled', async () => {
+test('bad details: said when the field is left, and Pay focuses the field without sending anything', async () => {
+  const paymentsBefore = (await demo.paymentsFor('demo-dz')).length;
   const page = await demo.newPage();
   await page.goto(`${demo.base}/widget/?order=demo-dz`);
   const phone = page.getByLabel('Yassir Cash phone number');
   await phone.fill('0255 12 34');
   await phone.blur();
   assert.equal(await phone.getAttribute('aria-invalid'), 'true');
-  assert.ok(await page.getByRole('button', { name: /^Pay/ }).isDisabled());
+  const error = page.locator('.cw-error');
+  assert.match(await error.innerText(), /too short|not a mobile/);
+
+  await phone.fill('0555 12');
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  const pay = page.getByRole('button', { name: /^Pay/ });
+  assert.ok(await pay.isEnabled(), 'Pay can be pressed');
+  await pay.click();
+  assert.ok(await phone.evaluate((input) => input === input.getRootNode().activeElement), 'the focus is on the phone');
+  const live = page.locator('[role="status"]');
+  assert.equal(await live.count(), 1, 'one live region');
+  assert.match(await live.innerText(), /^Check these details before paying: Number too short/);
+  await page.screenshot({ path: join(artifacts, 'e2e-pay-refused.png'), fullPage: true });
+  assert.equal((await demo.paymentsFor('demo-dz')).length, paymentsBefore, 'no payment was created');
   await page.context().close();
 });

@@ -292,7 +292,7 @@ async fn an_invalid_pay_in_a_shadow_root_focuses_the_first_wrong_field() {
     let (widget, _log, shadow) =
         embed(FakeBackend::new(session_both(order)), order, None, true).await;
     let (host, shadow) = shadow.unwrap();
-    // No method chosen: Pay is disabled, so submit the form the way Enter would.
+    // No method chosen: the form submitted the way Enter would.
     let form: web_sys::HtmlFormElement = widget.find("form").dyn_into().unwrap();
     form.request_submit().unwrap();
     settle().await;

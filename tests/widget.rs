@@ -59,33 +59,115 @@ async fn renders_the_methods_offered() {
         .filter_map(|label| label.text_content())
         .collect();
     assert_eq!(labels, ["Yassir Cash", "Mobile money"]);
-    assert!(widget.pay_button().disabled(), "no method chosen yet");
+    assert!(
+        !widget.pay_button().disabled(),
+        "Pay can be pressed to learn what is missing"
+    );
     assert!(widget.text().contains("Test mode"), "{}", widget.text());
 }
 
+/// The live regions of the widget, and the text each reads out.
+fn live_regions(widget: &Mounted) -> Vec<String> {
+    widget
+        .find_all("[aria-live], [role='alert'], [role='status']")
+        .iter()
+        .filter(|region| region.get_attribute("aria-live").as_deref() != Some("off"))
+        .map(|region| region.text_content().unwrap_or_default())
+        .collect()
+}
+
 #[wasm_bindgen_test]
-async fn bad_phone_shows_its_error_and_keeps_pay_disabled() {
-    let widget = mount(
-        FakeBackend::new(session_dz("t-bad-phone", vec![])),
-        "t-bad-phone",
-        Lang::En,
-        quick_polling(),
-    )
-    .await;
-    widget.type_into(YASSIR_PHONE, "0555 12").await;
+async fn a_bad_phone_says_so_when_left_and_pay_focuses_it_sending_nothing() {
+    let order = "t-bad-phone";
+    let backend = FakeBackend::new(session_dz(order, vec![]));
+    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
     let input = widget.find(YASSIR_PHONE);
+    // Passing through an empty field says nothing yet.
+    input
+        .dispatch_event(&web_sys::Event::new("blur").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(
+        input.get_attribute("aria-invalid").as_deref(),
+        Some("false")
+    );
+
+    widget.type_into(YASSIR_PHONE, "0555 12").await;
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     let error_id = format!("{}-error", input.id());
     let described = input.get_attribute("aria-describedby").unwrap_or_default();
     assert!(described.split(' ').any(|id| id == error_id), "{described}");
     let error = widget.find(&format!("#{error_id}")).text_content().unwrap();
     assert!(error.contains("too short"), "{error}");
-    assert!(widget.pay_button().disabled());
     assert_eq!(input.closest("label").ok().flatten(), None);
     assert!(
         widget.has(&format!("label[for='{}']", input.id())),
         "every input has a label"
     );
+    assert_eq!(
+        live_regions(&widget),
+        [""],
+        "leaving a field announces nothing"
+    );
+
+    // Pay pressed: the focus goes to the phone, its error is announced once, nothing is sent.
+    let pay = widget.pay_button();
+    assert!(!pay.disabled());
+    pay.click();
+    settle().await;
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
+    assert_eq!(focused.id(), input.id());
+    let regions = live_regions(&widget);
+    assert_eq!(regions.len(), 1, "one live region: {regions:?}");
+    assert!(
+        regions[0].starts_with("Check these details before paying:")
+            && regions[0].matches("too short").count() == 1,
+        "{regions:?}"
+    );
+    assert_eq!(backend.create_count(), 0, "nothing sent");
+    assert_eq!(widget.step(), "choosing");
+
+    // Fixing the field does not announce again; a second press does, with a new node.
+    widget.type_into(YASSIR_PHONE, "0555 12 3").await;
+    let before = widget.find(".cw-sr-only");
+    assert_eq!(
+        live_regions(&widget),
+        regions,
+        "typing changes no announcement"
+    );
+    widget.pay_button().click();
+    settle().await;
+    let after = widget.find(".cw-sr-only");
+    assert!(
+        !before.is_same_node(Some(&after)),
+        "a new press is said anew"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn pay_is_busy_while_the_request_is_out() {
+    let order = "t-busy";
+    let backend = FakeBackend::new(session_dz(order, vec![]));
+    backend.hold_creates();
+    let widget = yassir_ready(order, backend.clone()).await;
+    let pay = widget.pay_button();
+    pay.click();
+    settle().await;
+    assert_eq!(widget.step(), "creating");
+    assert!(pay.disabled(), "no second press while a request is out");
+    assert_eq!(pay.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert_eq!(pay.text_content().as_deref(), Some("Processing…"));
+    // The form's own submit (Enter in a field) is refused too.
+    let form: web_sys::HtmlFormElement =
+        wasm_bindgen::JsCast::dyn_into(widget.find("form")).unwrap();
+    form.request_submit().unwrap();
+    settle().await;
+    assert_eq!(backend.create_count(), 1);
 }
 
 #[wasm_bindgen_test]

@@ -71,7 +71,7 @@ impl FieldErrors {
 }
 
 /// The method form's state. Choices count as touched when made; text fields when the view
-/// calls [`MethodForm::touch`] (on blur) or [`MethodForm::touch_all`] (on a Pay press).
+/// calls [`MethodForm::leave`] (on blur) or [`MethodForm::touch_all`] (on a Pay press).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MethodForm {
     order: String,
@@ -253,6 +253,22 @@ impl MethodForm {
         }
     }
 
+    /// The shopper left `field`: its error shows, unless nothing is typed in it yet (a shopper
+    /// moving through the form is not told off for a field not reached). Pay shows that one.
+    pub fn leave(&mut self, field: Field) {
+        let text = match field {
+            Field::YassirPhone => &self.yassir_phone,
+            Field::Msisdn => &self.msisdn,
+            Field::FirstName => &self.first_name,
+            Field::LastName => &self.last_name,
+            Field::ReceiptEmail => &self.receipt_email,
+            Field::Method | Field::Country | Field::Operator => return self.touch(field),
+        };
+        if !text.trim().is_empty() {
+            self.touch(field);
+        }
+    }
+
     /// Marks every field as visited: on a Pay press, every error shows.
     pub fn touch_all(&mut self) {
         for field in [
@@ -296,8 +312,8 @@ impl MethodForm {
                     Field::Country,
                     self.chosen_country().map(drop).ok_or(self.country_error()),
                 );
-                check(Field::Operator, self.chosen_operator().map(drop));
                 check(Field::Msisdn, self.momo_number().map(drop));
+                check(Field::Operator, self.chosen_operator().map(drop));
             }
         }
         check(Field::FirstName, check_name(&self.first_name));

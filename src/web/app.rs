@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::core::backoff::PollPolicy;
 use crate::core::events::Notice;
-use crate::core::i18n::{field_error, operator_warning, t, Lang, Msg};
+use crate::core::i18n::{error_summary, field_error, operator_warning, t, Lang, Msg};
 use crate::core::validate::Field;
 use crate::web::api::{Backend, HttpBackend, WidgetError};
 use crate::web::browser;
@@ -269,7 +269,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                         onselect,
                     }.view() }
                     { fields }
-                    { pay_button(lang, &amount, form.is_valid(), busy) }
+                    { pay_button(lang, &amount, busy) }
                 </form>
             }
             <StatusPanel
@@ -279,6 +279,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                 step={Some(step.clone())}
                 payment_id={checkout.payment_id().map(owned)}
                 redirect_blocked={state.redirect_blocked}
+                announce={state.refused.as_ref().map(|errors| (state.refusals, AttrValue::from(error_summary(lang, errors))))}
                 onaction={onaction}
             />
         </section>

@@ -44,6 +44,8 @@ pub struct FakeBackend {
     /// Given the number of polls so far.
     on_poll: RefCell<Option<Answer>>,
     next_id: Cell<u32>,
+    /// Creates that never answer, to see the widget while a request is out.
+    hold_creates: Cell<bool>,
 }
 
 impl FakeBackend {
@@ -58,6 +60,7 @@ impl FakeBackend {
             on_submit: RefCell::new(None),
             on_poll: RefCell::new(None),
             next_id: Cell::new(0),
+            hold_creates: Cell::new(false),
         })
     }
 
@@ -79,6 +82,11 @@ impl FakeBackend {
     }
     pub fn on_poll(&self, answer: impl Fn(usize) -> Result<Payment, WidgetError> + 'static) {
         *self.on_poll.borrow_mut() = Some(Box::new(answer));
+    }
+
+    /// Every create from now on stays unanswered.
+    pub fn hold_creates(&self) {
+        self.hold_creates.set(true);
     }
 
     pub fn create_count(&self) -> usize {
@@ -125,7 +133,13 @@ impl Backend for FakeBackend {
                 ))
             }
         };
-        Box::pin(async move { answer })
+        let hold = self.hold_creates.get();
+        Box::pin(async move {
+            if hold {
+                std::future::pending::<()>().await;
+            }
+            answer
+        })
     }
 
     fn submit<'a>(
@@ -516,6 +530,7 @@ impl Mounted {
         input.set_value(value);
         dispatch(&input, "input");
         dispatch(&input, "change");
+        dispatch(&input, "blur");
         settle().await;
     }
 

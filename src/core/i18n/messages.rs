@@ -38,6 +38,8 @@ pub enum Msg {
     // Buttons
     /// `{}`: the formatted amount.
     PayTemplate,
+    /// Pay's label while a request is out.
+    Processing,
     Retry,
     TryAgain,
     ChangeDetails,
@@ -89,6 +91,8 @@ pub enum Msg {
     CountryCongo,
     CountryCameroon,
     // Field errors
+    /// Before the list of what is wrong, announced when Pay is pressed on a wrong form.
+    FixErrors,
     PhoneEmpty,
     PhoneNotDigits,
     PhoneTooShortTemplate,

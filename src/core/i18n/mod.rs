@@ -12,8 +12,8 @@ mod steps;
 mod table;
 
 pub use form::{
-    country_name, country_option, field_error, method_name, msisdn_hint, operator_name,
-    operator_warning, phone_error, yassir_phone_hint,
+    country_name, country_option, error_summary, field_error, method_name, msisdn_hint,
+    operator_name, operator_warning, phone_error, yassir_phone_hint,
 };
 pub use lang::Lang;
 pub use messages::{fill, isolate, t, Msg};

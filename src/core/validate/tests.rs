@@ -90,9 +90,34 @@ fn pay_press_reveals_every_error_in_form_order() {
     let fields: Vec<Field> = form.errors().iter().map(|(field, _)| field).collect();
     assert_eq!(
         fields,
-        [Field::Operator, Field::Msisdn, Field::ReceiptEmail]
+        [Field::Msisdn, Field::Operator, Field::ReceiptEmail]
     );
-    assert_eq!(form.errors().first(), Some(Field::Operator));
+    // The number comes before the operator on screen: the focus goes to it first.
+    assert_eq!(form.errors().first(), Some(Field::Msisdn));
+}
+
+#[test]
+fn leaving_a_field_shows_its_error_once_something_is_typed() {
+    let mut form = momo_form();
+    form.leave(Field::Msisdn);
+    assert_eq!(
+        form.errors().get(Field::Msisdn),
+        None,
+        "a field passed through"
+    );
+    form.set_msisdn("0665");
+    form.leave(Field::Msisdn);
+    assert_eq!(
+        form.errors().get(Field::Msisdn),
+        Some(FieldError::Phone(PhoneError::TooShort { expected: 9 }))
+    );
+    // Emptied after it was left: the error stays, now asking for a number.
+    form.set_msisdn("");
+    form.leave(Field::Msisdn);
+    assert_eq!(
+        form.errors().get(Field::Msisdn),
+        Some(FieldError::Phone(PhoneError::Empty))
+    );
 }
 
 #[test]
@@ -239,4 +264,19 @@ fn sandbox_numbers_are_valid_only_in_a_test_session() {
     let mut live = momo_form();
     live.set_msisdn("46733123451");
     assert!(!live.is_valid());
+}
+
+#[test]
+fn a_wrong_form_is_summed_up_in_one_announcement() {
+    use crate::core::i18n::{error_summary, Lang};
+    let mut form = momo_form();
+    form.set_msisdn("0665");
+    form.set_receipt_email("nope");
+    assert_eq!(
+        error_summary(Lang::En, &form.all_errors()),
+        "Check these details before paying: Number too short: 9 digits expected after the \
+         country code. Enter a valid email address, e.g. name@example.com."
+    );
+    let arabic = error_summary(Lang::Ar, &form.all_errors());
+    assert!(arabic.contains("\u{2066}9\u{2069}"), "{arabic}");
 }

@@ -69,7 +69,7 @@ pub(crate) fn form_text_field(
         error,
         disabled,
         oninput: onedit.reform(edit),
-        onchange: onedit.reform(move |_| FormEdit::Touch(field)),
+        onleave: onedit.reform(move |_| FormEdit::Leave(field)),
     }
     .view()
 }

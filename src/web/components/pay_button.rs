@@ -1,18 +1,23 @@
 use yew::prelude::*;
 
-use crate::core::i18n::{fill, Lang, Msg};
+use crate::core::i18n::{fill, t, Lang, Msg};
 
-/// The form's submit button for `amount` (formatted for the shopper): one press is one attempt,
-/// and it stays disabled until the form is valid (`ready`) and while an attempt runs (`busy`).
-pub fn pay_button(lang: Lang, amount: &str, ready: bool, busy: bool) -> Html {
+/// The form's submit button for `amount` (formatted for the shopper). Always pressable while the
+/// form is being filled in, so a press on a wrong form can say what to fix; while a request is
+/// out it is busy, says so, and cannot be pressed twice.
+pub fn pay_button(lang: Lang, amount: &str, busy: bool) -> Html {
     html! {
         <button
             type="submit"
             class="cw-pay"
-            disabled={!ready || busy}
+            disabled={busy}
             aria-busy={if busy { "true" } else { "false" }}
         >
-            { fill(lang, Msg::PayTemplate, amount) }
+            if busy {
+                { t(lang, Msg::Processing) }
+            } else {
+                { fill(lang, Msg::PayTemplate, amount) }
+            }
         </button>
     }
 }

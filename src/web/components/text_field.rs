@@ -18,8 +18,8 @@ pub struct TextField {
     pub error: Option<AttrValue>,
     pub disabled: bool,
     pub oninput: Callback<String>,
-    /// The shopper left the field after changing it.
-    pub onchange: Callback<()>,
+    /// The shopper left the field.
+    pub onleave: Callback<()>,
 }
 
 impl TextField {
@@ -33,7 +33,7 @@ impl TextField {
         let oninput = self
             .oninput
             .reform(|event: InputEvent| event.target_unchecked_into::<HtmlInputElement>().value());
-        let onchange = self.onchange.reform(|_: Event| ());
+        let onblur = self.onleave.reform(|_: FocusEvent| ());
         let children = html! {
             <>
                 <label class="cw-label" for={self.id.clone()}>{ self.label.clone() }</label>
@@ -53,7 +53,7 @@ impl TextField {
                     aria-invalid={if self.error.is_some() { "true" } else { "false" }}
                     aria-describedby={describedby}
                     {oninput}
-                    {onchange}
+                    {onblur}
                 />
                 if let Some(error) = &self.error {
                     <p class="cw-error" id={error_id.clone()}>{ error.clone() }</p>
