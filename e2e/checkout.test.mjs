@@ -106,3 +106,20 @@ test('bad details: said when the field is left, and Pay focuses the field withou
   assert.equal((await demo.paymentsFor('demo-dz')).length, paymentsBefore, 'no payment was created');
   await page.context().close();
 });
+
+test('Pay is above the fold on a 360×740 phone for every method and language', async () => {
+  const context = await demo.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-US' });
+  const page = await context.newPage();
+  // Yassir Cash (Algeria, Morocco) and mobile money (Congo, Cameroon).
+  for (const order of ['demo-dz', 'demo-ma', 'demo-cg', 'demo-cm']) {
+    for (const lang of ['en', 'fr', 'ar']) {
+      await page.goto(`${demo.base}/widget/?order=${order}&lang=${lang}`);
+      const pay = page.locator('button.cw-pay');
+      await pay.waitFor();
+      const bottom = await pay.evaluate((button) => button.getBoundingClientRect().bottom);
+      assert.ok(bottom <= 740, `${order} (${lang}): Pay ends at ${bottom} px`);
+      if (lang === 'en') await page.screenshot({ path: join(artifacts, `e2e-fold-${order}.png`) });
+    }
+  }
+  await context.close();
+});

@@ -314,3 +314,18 @@ return { inTarget: Boolean(root && root.shadowRoot), inPage: document.querySelec
     assert.match(payment.order, /^demo-ma-/);
   });
 });
+
+test('WebKit: Pay is above the fold on a 360×740 phone for every method and language', JOURNEY, async (t) => {
+  await inWebKit(t, async (driver) => {
+    // Yassir Cash (Algeria, Morocco) and mobile money (Congo, Cameroon).
+    for (const order of ['demo-dz', 'demo-ma', 'demo-cg', 'demo-cm']) {
+      for (const lang of ['en', 'fr', 'ar']) {
+        await driver.get(`${demo.base}/widget/?order=${order}&lang=${lang}`);
+        await untilStep(driver, 'choosing');
+        const bottom = await inWidget(driver, `return shadow.querySelector('button.cw-pay').getBoundingClientRect().bottom;`);
+        assert.ok(bottom <= driver.viewport.height && driver.viewport.height <= 740, `${order} (${lang}): Pay ends at ${bottom} px of ${driver.viewport.height}`);
+        if (lang === 'en') await screenshot(driver, `webkit-fold-${order}`);
+      }
+    }
+  });
+});

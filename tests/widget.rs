@@ -443,6 +443,57 @@ async fn mobile_money_suggests_the_operator_and_succeeds_after_approval() {
 }
 
 #[wasm_bindgen_test]
+async fn the_optional_fields_unfold_from_one_button_and_reach_the_submit() {
+    let order = "t-momo-optional";
+    let backend = FakeBackend::new(session_cg(order));
+    backend.hold_creates();
+    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
+    let toggle = widget.find("button.cw-more");
+    let folded = widget.find(".cw-optional");
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        toggle.get_attribute("aria-controls").as_deref(),
+        Some(folded.id().as_str())
+    );
+    assert!(folded.has_attribute("hidden"), "folded at first");
+    widget.click("button.cw-more");
+    settle().await;
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert!(!folded.has_attribute("hidden"));
+    widget.type_into("[id$='-receipt-email']", "nope").await;
+    widget.type_into("[id$='-msisdn']", "06 659 44 70").await;
+
+    // Folded again with a wrong e-mail inside: Pay unfolds it and focuses the e-mail.
+    widget.click("button.cw-more");
+    settle().await;
+    assert!(folded.has_attribute("hidden"));
+    widget.click("button.cw-pay");
+    settle().await;
+    assert!(!folded.has_attribute("hidden"));
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
+    assert!(focused.id().ends_with("-receipt-email"), "{}", focused.id());
+    assert_eq!(backend.create_count(), 0);
+
+    widget
+        .type_into("[id$='-receipt-email']", "jean@example.com")
+        .await;
+    widget.click("button.cw-pay");
+    settle().await;
+    assert_eq!(backend.create_count(), 1);
+}
+
+#[wasm_bindgen_test]
 async fn mobile_money_failed_is_declined_with_try_again() {
     let order = "t-momo-failed";
     let backend = FakeBackend::new(session_cg(order));

@@ -87,6 +87,8 @@ pub struct MethodForm {
     first_name: String,
     last_name: String,
     receipt_email: String,
+    /// The optional name and receipt e-mail are shown (folded at first, to keep Pay on screen).
+    optional_open: bool,
     touched: Vec<Field>,
 }
 
@@ -109,6 +111,7 @@ impl MethodForm {
             first_name: String::new(),
             last_name: String::new(),
             receipt_email: String::new(),
+            optional_open: false,
             touched: Vec::new(),
         };
         for offer in &session.methods {
@@ -188,6 +191,14 @@ impl MethodForm {
     /// The receipt email as typed.
     pub fn receipt_email(&self) -> &str {
         &self.receipt_email
+    }
+    /// True while the optional name and receipt e-mail show.
+    pub fn optional_open(&self) -> bool {
+        self.optional_open
+    }
+    /// Shows or folds the optional name and receipt e-mail; what is typed in them stays.
+    pub fn toggle_optional(&mut self) {
+        self.optional_open = !self.optional_open;
     }
     /// True when the session is a sandbox one (show the test-mode notice).
     pub fn test_mode(&self) -> bool {
@@ -269,8 +280,13 @@ impl MethodForm {
         }
     }
 
-    /// Marks every field as visited: on a Pay press, every error shows.
+    /// Marks every field as visited: on a Pay press, every error shows, and the optional fields
+    /// unfold if one of them is wrong.
     pub fn touch_all(&mut self) {
+        let errors = self.all_errors();
+        self.optional_open |= [Field::FirstName, Field::LastName, Field::ReceiptEmail]
+            .iter()
+            .any(|&field| errors.get(field).is_some());
         for field in [
             Field::Method,
             Field::YassirPhone,

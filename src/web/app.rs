@@ -153,6 +153,18 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     );
     // A fresh ref each render (cheaper than a hook): yew binds it to the section on commit.
     let root = NodeRef::default();
+    // After each Pay press on a wrong form, once rendered (an optional field it unfolded
+    // included): the focus goes to the first wrong field.
+    {
+        let root = root.clone();
+        let first = state.refused.as_ref().and_then(|errors| errors.first());
+        let prefix = prefix.clone();
+        use_effect_with(state.refusals, move |_| {
+            if let Some(field) = first {
+                browser::focus_within(&root, &field_id(&prefix, field));
+            }
+        });
+    }
     // A labelled section: the widget is one region of the merchant's page.
     let label = t(lang, Msg::WidgetLabel);
     let frame_attrs = |body: Html| loading_frame(lang, label, body);
@@ -196,11 +208,9 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     let onselect = onedit.reform(FormEdit::Method);
     let onsubmit = {
         let handle = handle.clone();
-        let prefix = prefix.clone();
-        let root = root.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            handle.pay(|field: Field| browser::focus_within(&root, &field_id(&prefix, field)));
+            handle.pay();
         })
     };
     let onaction = {
@@ -209,6 +219,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     };
 
     let show_form = step.shows_form();
+    let methods = form.offered_methods();
     let method_error = errors.get(Field::Method);
     let fields = match form.method() {
         Some(MethodKind::YassirCash) => yassir_cash_fields(
@@ -230,6 +241,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             first_name: owned(form.first_name()),
             last_name: owned(form.last_name()),
             receipt_email: owned(form.receipt_email()),
+            optional_open: form.optional_open(),
             errors,
             operator_warning: form
                 .operator_warning()
@@ -259,15 +271,19 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             }
             if show_form {
                 <form class="cw-form" novalidate=true {onsubmit}>
-                    { MethodPicker {
-                        lang,
-                        id: field_id(&prefix, Field::Method).into(),
-                        methods: form.offered_methods(),
-                        selected: form.method(),
-                        error: method_error,
-                        disabled: busy,
-                        onselect,
-                    }.view() }
+                    // A lone method needs no choosing: its field's label names it, and Pay stays
+                    // on a phone's first screen.
+                    if methods.len() > 1 {
+                        { MethodPicker {
+                            lang,
+                            id: field_id(&prefix, Field::Method).into(),
+                            methods,
+                            selected: form.method(),
+                            error: method_error,
+                            disabled: busy,
+                            onselect,
+                        }.view() }
+                    }
                     { fields }
                     { pay_button(lang, &amount, busy) }
                 </form>

@@ -31,6 +31,8 @@ pub enum Msg {
     MsisdnLabel,
     /// `{}`: the example mobile-money number of the chosen country.
     ExampleTemplate,
+    /// The button that unfolds the optional name and receipt e-mail.
+    AddOptional,
     FirstNameLabel,
     LastNameLabel,
     ReceiptEmailLabel,

@@ -55,6 +55,11 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
         ],
         MsisdnLabel => ["Mobile money number", "Numéro Mobile Money", "رقم الهاتف المحمول"],
         ExampleTemplate => ["e.g. {}", "par ex. {}", "مثال: {}"],
+        AddOptional => [
+            "Add a receipt e-mail or name",
+            "Ajouter un e-mail pour le reçu ou un nom",
+            "إضافة بريد إلكتروني للإيصال أو اسم",
+        ],
         FirstNameLabel => ["First name (optional)", "Prénom (facultatif)", "الاسم (اختياري)"],
         LastNameLabel => ["Last name (optional)", "Nom (facultatif)", "اللقب (اختياري)"],
         ReceiptEmailLabel => [

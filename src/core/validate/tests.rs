@@ -280,3 +280,23 @@ fn a_wrong_form_is_summed_up_in_one_announcement() {
     let arabic = error_summary(Lang::Ar, &form.all_errors());
     assert!(arabic.contains("\u{2066}9\u{2069}"), "{arabic}");
 }
+
+#[test]
+fn optional_fields_fold_and_unfold_for_their_own_error() {
+    let mut form = momo_form();
+    assert!(!form.optional_open(), "folded at first");
+    form.toggle_optional();
+    form.set_receipt_email("nope");
+    form.toggle_optional();
+    assert!(!form.optional_open());
+    assert_eq!(form.receipt_email(), "nope", "folding keeps what was typed");
+    form.touch_all();
+    assert!(form.optional_open(), "a wrong optional field shows on Pay");
+
+    let mut form = momo_form();
+    form.touch_all();
+    assert!(
+        !form.optional_open(),
+        "nothing optional is wrong: it stays folded"
+    );
+}

@@ -36,6 +36,8 @@ pub enum FormEdit {
     FirstName(String),
     LastName(String),
     ReceiptEmail(String),
+    /// Shows or folds the optional name and receipt e-mail.
+    ToggleOptional,
     /// The shopper left the field: its error may show.
     Leave(Field),
     /// Pay pressed on an invalid form: every error shows, and is announced once.
@@ -181,6 +183,7 @@ fn apply_edit(form: &mut MethodForm, edit: FormEdit) {
         FormEdit::FirstName(value) => form.set_first_name(&value),
         FormEdit::LastName(value) => form.set_last_name(&value),
         FormEdit::ReceiptEmail(value) => form.set_receipt_email(&value),
+        FormEdit::ToggleOptional => form.toggle_optional(),
         FormEdit::Leave(field) => form.leave(field),
         FormEdit::TouchAll => form.touch_all(),
     }

@@ -21,6 +21,8 @@ pub struct MobileMoneyFields {
     pub first_name: AttrValue,
     pub last_name: AttrValue,
     pub receipt_email: AttrValue,
+    /// The optional name and receipt e-mail show; folded, Pay fits on a phone's first screen.
+    pub optional_open: bool,
     pub errors: FieldMessages,
     pub operator_warning: Option<AttrValue>,
     pub disabled: bool,
@@ -144,6 +146,7 @@ impl MobileMoneyFields {
             },
         );
 
+        let optional_id = format!("{prefix}-optional");
         let hint = self
             .country
             .as_deref()
@@ -157,18 +160,30 @@ impl MobileMoneyFields {
                     "tel", "tel-national", Some("tel"), true, error_of(Field::Msisdn), disabled, onedit, FormEdit::Msisdn,
                 ) }
                 { operator_select }
-                { form_text_field(
-                    prefix, Field::FirstName, t(lang, Msg::FirstNameLabel), None, self.first_name.clone(),
-                    "text", "given-name", None, false, error_of(Field::FirstName), disabled, onedit, FormEdit::FirstName,
-                ) }
-                { form_text_field(
-                    prefix, Field::LastName, t(lang, Msg::LastNameLabel), None, self.last_name.clone(),
-                    "text", "family-name", None, false, error_of(Field::LastName), disabled, onedit, FormEdit::LastName,
-                ) }
-                { form_text_field(
-                    prefix, Field::ReceiptEmail, t(lang, Msg::ReceiptEmailLabel), None, self.receipt_email.clone(),
-                    "email", "email", None, true, error_of(Field::ReceiptEmail), disabled, onedit, FormEdit::ReceiptEmail,
-                ) }
+                <button
+                    type="button"
+                    class="cw-more"
+                    aria-expanded={if self.optional_open { "true" } else { "false" }}
+                    aria-controls={optional_id.clone()}
+                    {disabled}
+                    onclick={onedit.reform(|_: MouseEvent| FormEdit::ToggleOptional)}
+                >
+                    { t(lang, Msg::AddOptional) }
+                </button>
+                <div class="cw-optional" id={optional_id} hidden={!self.optional_open}>
+                    { form_text_field(
+                        prefix, Field::FirstName, t(lang, Msg::FirstNameLabel), None, self.first_name.clone(),
+                        "text", "given-name", None, false, error_of(Field::FirstName), disabled, onedit, FormEdit::FirstName,
+                    ) }
+                    { form_text_field(
+                        prefix, Field::LastName, t(lang, Msg::LastNameLabel), None, self.last_name.clone(),
+                        "text", "family-name", None, false, error_of(Field::LastName), disabled, onedit, FormEdit::LastName,
+                    ) }
+                    { form_text_field(
+                        prefix, Field::ReceiptEmail, t(lang, Msg::ReceiptEmailLabel), None, self.receipt_email.clone(),
+                        "email", "email", None, true, error_of(Field::ReceiptEmail), disabled, onedit, FormEdit::ReceiptEmail,
+                    ) }
+                </div>
             </div>
         }
     }
