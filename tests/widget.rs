@@ -917,3 +917,55 @@ async fn an_order_already_paid_says_so_and_offers_no_second_payment() {
     assert!(!widget.has("button.cw-pay"), "{text}");
     assert!(!widget.has("button.cw-button"), "{text}");
 }
+
+#[wasm_bindgen_test]
+async fn an_order_paid_or_in_flight_says_so_on_load_instead_of_the_form() {
+    use checkout_contract::OrderState;
+    for (order, state, words) in [
+        (
+            "t-held-paid",
+            OrderState::Paid,
+            "This order is already paid.",
+        ),
+        (
+            "t-held-in-flight",
+            OrderState::InFlight,
+            "A payment for this order is already under way.",
+        ),
+    ] {
+        let mut session = session_dz(order, vec![]);
+        session.order_state = state;
+        let backend = FakeBackend::new(session);
+        let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
+        assert!(widget.text().contains(words), "{}", widget.text());
+        assert!(!widget.has("form"), "no form to fill in");
+        assert!(!widget.has("button.cw-pay"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn this_browsers_own_attempt_in_flight_is_resumed_not_told_as_another_tabs() {
+    let order = "t-held-own";
+    storage::save(&SavedAttempt {
+        payment_id: "pay_t_held_own_1".into(),
+        order: order.into(),
+        method: MethodKind::YassirCash,
+        phone: Some("+213555123456".into()),
+        idempotency_key: "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a".into(),
+        started_at: js_sys::Date::now() as u64,
+    });
+    let mut session = session_dz(order, vec![]);
+    session.order_state = checkout_contract::OrderState::InFlight;
+    let backend = FakeBackend::new(session);
+    backend.on_poll(move |_| Ok(yassir_rejected("pay_t_held_own_1", "t-held-own")));
+    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
+    widget.wait_for_step("rejected").await;
+    assert!(
+        !widget.text().contains("already under way"),
+        "{}",
+        widget.text()
+    );
+    // Its outcome known, the form is back to pay again.
+    widget.click_button("Change payment details").await;
+    assert!(widget.has("button.cw-pay"), "{}", widget.text());
+}

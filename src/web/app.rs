@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::core::backoff::PollPolicy;
 use crate::core::events::Notice;
-use crate::core::i18n::{error_summary, field_error, operator_warning, t, Lang, Msg};
+use crate::core::i18n::{error_summary, field_error, operator_warning, order_held, t, Lang, Msg};
 use crate::core::validate::Field;
 use crate::web::api::{Backend, HttpBackend, WidgetError};
 use crate::web::browser;
@@ -269,7 +269,9 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             if session.test_mode {
                 { test_mode_badge(lang) }
             }
-            if show_form {
+            if let Some(held) = state.held.and_then(|held| order_held(lang, held)) {
+                <p class="cw-held">{ held }</p>
+            } else if show_form {
                 <form class="cw-form" novalidate=true {onsubmit}>
                     // A lone method needs no choosing: its field's label names it, and Pay stays
                     // on a phone's first screen.

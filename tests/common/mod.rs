@@ -209,6 +209,7 @@ pub fn session_dz(order: &str, redirect_origins: Vec<String>) -> CheckoutSession
         }],
         test_mode: true,
         redirect_origins,
+        order_state: checkout_contract::OrderState::Open,
     }
 }
 
@@ -236,6 +237,7 @@ pub fn session_cg(order: &str) -> CheckoutSession {
         }],
         test_mode: true,
         redirect_origins: Vec::new(),
+        order_state: checkout_contract::OrderState::Open,
     }
 }
 

@@ -17,7 +17,7 @@ pub use form::{
 };
 pub use lang::Lang;
 pub use messages::{fill, isolate, t, Msg};
-pub use steps::{action_label, reference, step_text, time_left, StepText};
+pub use steps::{action_label, order_held, reference, step_text, time_left, StepText};
 
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@ fn session(methods: Vec<MethodOffer>) -> CheckoutSession {
         methods,
         test_mode: false,
         redirect_origins: Vec::new(),
+        order_state: checkout_contract::OrderState::Open,
     }
 }
 

@@ -6,7 +6,7 @@
 use std::mem::discriminant;
 use std::rc::Rc;
 
-use checkout_contract::{CheckoutSession, MethodKind, Operator};
+use checkout_contract::{CheckoutSession, MethodKind, Operator, OrderState};
 
 use crate::core::backoff::PollPolicy;
 use crate::core::events::{step_notice, Notice};
@@ -88,6 +88,9 @@ pub struct WidgetState {
     pub refused: Option<FieldErrors>,
     /// How many times Pay was pressed on a wrong form: each press is announced anew.
     pub refusals: u32,
+    /// The order was paid, in flight or on hold when it loaded: said in place of the form,
+    /// until this page's own attempt (a resumed one) takes over.
+    pub held: Option<OrderState>,
     /// The methods the page allows (`None`: all the session offers).
     methods: Option<Vec<MethodKind>>,
     /// The page's list of origins the OTP page may be on, until it is set into the core's config
@@ -112,6 +115,7 @@ impl WidgetState {
             redirect_blocked: false,
             refused: None,
             refusals: 0,
+            held: None,
             methods,
             page_origins,
             order,
@@ -212,6 +216,8 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
                     redirect_origins: redirect_origins(state.page_origins.as_ref(), &session),
                     polling,
                 }));
+                state.held =
+                    (session.order_state != OrderState::Open).then_some(session.order_state);
                 state.session = Some(Rc::new(session));
                 state.phase = Phase::Ready;
             }
@@ -269,6 +275,7 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
         }
         Action::Flow(event, at) => {
             state.refused = None;
+            state.held = None;
             if let Some(checkout) = state.checkout.take() {
                 let deadline_before = checkout.step().deadline_ms();
                 let kind_before = discriminant(checkout.step());
