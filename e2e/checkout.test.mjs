@@ -123,3 +123,28 @@ test('Pay is above the fold on a 360×740 phone for every method and language', 
   }
   await context.close();
 });
+
+test('the phone groups as it is typed, keeps the caret where the shopper types, and takes a pasted +213 number', async () => {
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-dz`);
+  const phone = page.getByLabel('Yassir Cash phone number');
+  const state = () => phone.evaluate((input) => [input.value, input.selectionStart]);
+  await phone.pressSequentially('05551234');
+  assert.deepEqual(await state(), ['0555 12 34', 10]);
+  // Back before " 34", then two digits typed there: each lands after the one before it.
+  for (let i = 0; i < 3; i++) await phone.press('ArrowLeft');
+  await phone.pressSequentially('90');
+  assert.deepEqual(await state(), ['0555 12 90 34', 10]);
+  // Backspace twice from the end: over the 4, then over the 3 with the space before it.
+  await phone.press('End');
+  await phone.press('Backspace');
+  await phone.press('Backspace');
+  assert.deepEqual(await state(), ['0555 12 90', 10]);
+
+  await phone.fill('');
+  await phone.focus();
+  await page.keyboard.insertText('+213-555-00-00-01');
+  assert.deepEqual(await state(), ['+213 555 00 00 01', 17]);
+  assert.equal(await phone.getAttribute('autocomplete'), 'tel');
+  await page.context().close();
+});

@@ -969,3 +969,96 @@ async fn this_browsers_own_attempt_in_flight_is_resumed_not_told_as_another_tabs
     widget.click_button("Change payment details").await;
     assert!(widget.has("button.cw-pay"), "{}", widget.text());
 }
+
+/// Sets `value` with the caret at `caret`, as a keystroke or a paste leaves the field, and says so.
+async fn edit_at(widget: &Mounted, selector: &str, value: &str, caret: u32) -> (String, u32) {
+    let input: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(widget.find(selector)).unwrap();
+    input.focus().unwrap();
+    input.set_value(value);
+    input.set_selection_range(caret, caret).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    let input: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(widget.find(selector)).unwrap();
+    (input.value(), input.selection_start().unwrap().unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn the_phone_is_grouped_as_typed_with_the_caret_kept_in_place() {
+    let order = "t-phone-format";
+    let widget = mount(
+        FakeBackend::new(session_dz(order, vec![])),
+        order,
+        Lang::En,
+        quick_polling(),
+    )
+    .await;
+    let input = widget.find(YASSIR_PHONE);
+    assert_eq!(input.get_attribute("type").as_deref(), Some("tel"));
+    assert_eq!(input.get_attribute("inputmode").as_deref(), Some("tel"));
+    assert_eq!(input.get_attribute("dir").as_deref(), Some("ltr"));
+
+    // Typed at the end: the caret follows the new group.
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "05551", 5).await,
+        ("0555 1".into(), 6)
+    );
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "0555 1234", 9).await,
+        ("0555 12 34".into(), 10)
+    );
+    // A digit typed in the middle: the caret stays right after it, not at the end.
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "0555 192 34", 7).await,
+        ("0555 19 23 4".into(), 7)
+    );
+    // Backspace on a space takes the digit before it.
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "055519 23 4", 4).await,
+        ("0551 92 34".into(), 3)
+    );
+    // A pasted international number.
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "+213-555-12-34-56", 17).await,
+        ("+213 555 12 34 56".into(), 17)
+    );
+    widget.pay_button().click();
+    settle().await;
+    assert_eq!(
+        widget
+            .find(YASSIR_PHONE)
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("false"),
+        "the grouped number is a valid one"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_mobile_money_number_takes_the_chosen_countrys_groups() {
+    let order = "t-msisdn-format";
+    let widget = mount(
+        FakeBackend::new(session_cg(order)),
+        order,
+        Lang::En,
+        quick_polling(),
+    )
+    .await;
+    let msisdn = "[id$='-msisdn']";
+    assert_eq!(
+        widget.find(msisdn).get_attribute("autocomplete").as_deref(),
+        Some("tel-national")
+    );
+    assert_eq!(
+        edit_at(&widget, msisdn, "00242066594470", 14).await,
+        ("00242 06 659 44 70".into(), 18)
+    );
+    widget.choose("[id$='-country']", "cm").await;
+    assert_eq!(
+        edit_at(&widget, msisdn, "671234567", 9).await,
+        ("6 71 23 45 67".into(), 13)
+    );
+}

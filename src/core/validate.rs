@@ -6,6 +6,8 @@ use checkout_contract::{
     MobileMoneyDetails, Operator, PhoneCountry, SubmitRequest,
 };
 
+use checkout_numbering::Country;
+
 use super::phone::{self, PhoneError};
 
 /// Longest first or last name accepted.
@@ -192,6 +194,19 @@ impl MethodForm {
     pub fn receipt_email(&self) -> &str {
         &self.receipt_email
     }
+    /// The countries a phone field's number is grouped for as it is typed: the offered ones for
+    /// the wallet phone (a national number is the first's), the chosen one for mobile money.
+    pub fn phone_countries(&self, field: Field) -> Vec<Country> {
+        let codes: Vec<&str> = match field {
+            Field::YassirPhone => (self.yassir_countries.iter().flatten())
+                .map(|country| country.code.as_str())
+                .collect(),
+            Field::Msisdn => self.country.as_deref().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        codes.into_iter().filter_map(Country::from_code).collect()
+    }
+
     /// True while the optional name and receipt e-mail show.
     pub fn optional_open(&self) -> bool {
         self.optional_open

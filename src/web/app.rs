@@ -228,6 +228,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             owned(form.yassir_phone()),
             errors.get(Field::YassirPhone),
             busy,
+            form.phone_countries(Field::YassirPhone),
             &onedit,
         ),
         Some(MethodKind::MobileMoney) => MobileMoneyFields {
@@ -238,6 +239,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             operators: form.operators().to_vec(),
             operator: form.operator(),
             msisdn: owned(form.msisdn()),
+            msisdn_countries: form.phone_countries(Field::Msisdn),
             first_name: owned(form.first_name()),
             last_name: owned(form.last_name()),
             receipt_email: owned(form.receipt_email()),

@@ -301,3 +301,18 @@ fn optional_fields_fold_and_unfold_for_their_own_error() {
         "nothing optional is wrong: it stays folded"
     );
 }
+
+#[test]
+fn phone_fields_are_grouped_for_their_countries() {
+    use checkout_numbering::Country;
+    let mut form = momo_form();
+    assert_eq!(form.phone_countries(Field::Msisdn), [Country::Congo]);
+    form.select_country("cm");
+    assert_eq!(form.phone_countries(Field::Msisdn), [Country::Cameroon]);
+    assert!(form.phone_countries(Field::FirstName).is_empty());
+    let yassir = MethodForm::new(&session(vec![yassir_offer()]), "demo-dz");
+    assert_eq!(
+        yassir.phone_countries(Field::YassirPhone),
+        [Country::Algeria]
+    );
+}

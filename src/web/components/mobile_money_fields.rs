@@ -1,4 +1,5 @@
 use checkout_contract::{MobileMoneyCountry, Operator};
+use checkout_numbering::Country;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -18,6 +19,8 @@ pub struct MobileMoneyFields {
     /// Picked by hand or suggested from the number's prefix.
     pub operator: Option<Operator>,
     pub msisdn: AttrValue,
+    /// The chosen country, whose grouping the number takes as it is typed.
+    pub msisdn_countries: Vec<Country>,
     pub first_name: AttrValue,
     pub last_name: AttrValue,
     pub receipt_email: AttrValue,
@@ -157,7 +160,8 @@ impl MobileMoneyFields {
                 { country_select }
                 { form_text_field(
                     prefix, Field::Msisdn, t(lang, Msg::MsisdnLabel), hint, self.msisdn.clone(),
-                    "tel", "tel-national", Some("tel"), true, error_of(Field::Msisdn), disabled, onedit, FormEdit::Msisdn,
+                    "tel", "tel-national", Some("tel"), true, error_of(Field::Msisdn), disabled,
+                    self.msisdn_countries.clone(), onedit, FormEdit::Msisdn,
                 ) }
                 { operator_select }
                 <button
@@ -173,15 +177,15 @@ impl MobileMoneyFields {
                 <div class="cw-optional" id={optional_id} hidden={!self.optional_open}>
                     { form_text_field(
                         prefix, Field::FirstName, t(lang, Msg::FirstNameLabel), None, self.first_name.clone(),
-                        "text", "given-name", None, false, error_of(Field::FirstName), disabled, onedit, FormEdit::FirstName,
+                        "text", "given-name", None, false, error_of(Field::FirstName), disabled, Vec::new(), onedit, FormEdit::FirstName,
                     ) }
                     { form_text_field(
                         prefix, Field::LastName, t(lang, Msg::LastNameLabel), None, self.last_name.clone(),
-                        "text", "family-name", None, false, error_of(Field::LastName), disabled, onedit, FormEdit::LastName,
+                        "text", "family-name", None, false, error_of(Field::LastName), disabled, Vec::new(), onedit, FormEdit::LastName,
                     ) }
                     { form_text_field(
                         prefix, Field::ReceiptEmail, t(lang, Msg::ReceiptEmailLabel), None, self.receipt_email.clone(),
-                        "email", "email", None, true, error_of(Field::ReceiptEmail), disabled, onedit, FormEdit::ReceiptEmail,
+                        "email", "email", None, true, error_of(Field::ReceiptEmail), disabled, Vec::new(), onedit, FormEdit::ReceiptEmail,
                     ) }
                 </div>
             </div>
