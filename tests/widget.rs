@@ -186,6 +186,11 @@ async fn markup_in_provider_messages_is_shown_as_text() {
     let widget = yassir_ready(order, backend.clone()).await;
     widget.click("button.cw-pay");
     widget.wait_for_step("rejected").await;
+    // The form shows again, read-only: Pay is not pressable, but nothing is processing.
+    let pay = widget.pay_button();
+    assert!(pay.disabled());
+    assert_eq!(pay.get_attribute("aria-busy").as_deref(), Some("false"));
+    assert!(pay.text_content().unwrap().starts_with("Pay"));
     assert!(
         widget.text().contains("<b>Declined</b>"),
         "{}",

@@ -5,7 +5,6 @@ use checkout_contract::{
     CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, MobileMoneyCountry,
     MobileMoneyDetails, Operator, PhoneCountry, SubmitRequest,
 };
-
 use checkout_numbering::Country;
 
 use super::phone::{self, PhoneError};

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::core::backoff::PollPolicy;
 use crate::core::events::Notice;
 use crate::core::i18n::{error_summary, field_error, operator_warning, order_held, t, Lang, Msg};
+use crate::core::state::Step;
 use crate::core::validate::Field;
 use crate::web::api::{Backend, HttpBackend, WidgetError};
 use crate::web::browser;
@@ -289,7 +290,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                         }.view() }
                     }
                     { fields }
-                    { pay_button(lang, &amount, busy) }
+                    { pay_button(lang, &amount, busy, matches!(step, Step::Creating | Step::Submitting)) }
                 </form>
             }
             <StatusPanel

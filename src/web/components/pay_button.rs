@@ -3,17 +3,17 @@ use yew::prelude::*;
 use crate::core::i18n::{fill, t, Lang, Msg};
 
 /// The form's submit button for `amount` (formatted for the shopper). Always pressable while the
-/// form is being filled in, so a press on a wrong form can say what to fix; while a request is
-/// out it is busy, says so, and cannot be pressed twice.
-pub fn pay_button(lang: Lang, amount: &str, busy: bool) -> Html {
+/// form is being filled in, so a press on a wrong form can say what to fix; disabled once an
+/// attempt runs (`locked`), and while its request is out (`processing`) busy and saying so.
+pub fn pay_button(lang: Lang, amount: &str, locked: bool, processing: bool) -> Html {
     html! {
         <button
             type="submit"
             class="cw-pay"
-            disabled={busy}
-            aria-busy={if busy { "true" } else { "false" }}
+            disabled={locked}
+            aria-busy={if processing { "true" } else { "false" }}
         >
-            if busy {
+            if processing {
                 { t(lang, Msg::Processing) }
             } else {
                 { fill(lang, Msg::PayTemplate, amount) }
