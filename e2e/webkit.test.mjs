@@ -329,3 +329,30 @@ test('WebKit: Pay is above the fold on a 360×740 phone for every method and lan
     }
   });
 });
+
+test('WebKit: Pay pressed with a wrong number focuses the field, says what to fix once, and sends nothing', JOURNEY, async (t) => {
+  await inWebKit(t, async (driver) => {
+    const before = (await demo.paymentsFor('demo-dz')).length;
+    await driver.get(`${demo.base}/widget/?order=demo-dz&lang=fr`);
+    await untilStep(driver, 'choosing');
+    const input = await inWidget(driver, `return shadow.querySelector('input[type="tel"]');`);
+    await input.sendKeys('0555 12');
+    const button = await inWidget(driver, `return shadow.querySelector('button.cw-pay');`);
+    assert.ok(await button.isEnabled(), 'Pay can be pressed');
+    await button.click();
+    const refused = await until(driver, 'the focus on the wrong field', () =>
+      inWidget(
+        driver,
+        `const focused = shadow.activeElement;
+if (!focused || focused.type !== 'tel') return null;
+const live = [...shadow.querySelectorAll('[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"]')];
+return { invalid: focused.getAttribute('aria-invalid'), regions: live.map((region) => region.textContent) };`,
+      ),
+    );
+    assert.equal(refused.invalid, 'true');
+    assert.equal(refused.regions.length, 1, `one live region: ${JSON.stringify(refused.regions)}`);
+    assert.match(refused.regions[0], /^Vérifiez ces informations avant de payer/);
+    await screenshot(driver, 'webkit-fr-pay-refused');
+    assert.equal((await demo.paymentsFor('demo-dz')).length, before, 'no payment was created');
+  });
+});

@@ -3,6 +3,7 @@ use checkout_numbering::Country;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::pay_button::keep_focus;
 use super::{described_by, field_box, field_id, form_text_field, FieldMessages};
 use crate::core::i18n::{country_name, country_option, msisdn_hint, operator_name, t, Lang, Msg};
 use crate::core::validate::Field;
@@ -170,6 +171,7 @@ impl MobileMoneyFields {
                     aria-expanded={if self.optional_open { "true" } else { "false" }}
                     aria-controls={optional_id.clone()}
                     {disabled}
+                    onmousedown={keep_focus()}
                     onclick={onedit.reform(|_: MouseEvent| FormEdit::ToggleOptional)}
                 >
                     { t(lang, Msg::AddOptional) }
