@@ -149,3 +149,16 @@ test('the phone groups as it is typed, keeps the caret where the shopper types, 
   assert.equal(await phone.getAttribute('autocomplete'), 'tel');
   await page.context().close();
 });
+
+test("a provider's test number typed in test mode is shown ungrouped and taken, the operator then asked for", async () => {
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-cg&lang=fr`);
+  const number = page.getByLabel('Numéro Mobile Money');
+  await number.pressSequentially('46733123451');
+  assert.equal(await number.inputValue(), '46733123451');
+  await page.getByRole('button', { name: /^Payer/ }).click();
+  assert.equal(await number.getAttribute('aria-invalid'), 'false', 'the number is taken');
+  const operator = page.getByLabel('Opérateur');
+  assert.ok(await operator.evaluate((select) => select === select.getRootNode().activeElement), 'the focus is on the operator');
+  await page.context().close();
+});

@@ -1,8 +1,9 @@
 //! A phone number grouped as its country writes it while the shopper types or pastes it, and
 //! where the caret goes after each change: after as many digits as were before it.
 //!
-//! Only what is recognised is regrouped: letters, a foreign country code or more digits than the
-//! country's numbers have leave the text as typed, for the validator to explain.
+//! Only what is recognised is regrouped: letters or a foreign country code leave the text as
+//! typed, and more digits than the country's numbers have are shown ungrouped, for the validator
+//! to explain.
 
 use checkout_numbering::{Country, LeadingZero};
 
@@ -89,7 +90,11 @@ fn regroup(input: &str, caret: usize, previous: &str, countries: &[Country]) -> 
         rest = &rest[size..];
     }
     if !rest.is_empty() {
-        return None;
+        // Longer than the country's numbers (a provider's test number in test mode): the digits
+        // ungrouped, so no grouping suggests a number it is not.
+        text.clear();
+        text.extend_from_slice(if plus { b"+" } else { b"" });
+        text.extend_from_slice(&digits);
     }
     let caret = place(&text, before, plus && caret > 0);
     Some(Typed {
@@ -217,6 +222,15 @@ mod tests {
             assert_eq!(typed(input, &YASSIR), input);
         }
         assert_eq!(typed("46733123451", &[Country::Congo]), "46733123451");
+        // Typed digit by digit, grouped until it outgrows a Congolese number, then ungrouped.
+        assert_eq!(typed("46 733 12 34", &[Country::Congo]), "46 733 12 34");
+        assert_eq!(
+            as_typed("46 733 12 345", 13, "46 733 12 34", &[Country::Congo]),
+            Typed {
+                text: "4673312345".into(),
+                caret: 10
+            }
+        );
         assert_eq!(as_typed("0555 12a", 3, "", &YASSIR).caret, 3);
     }
 
