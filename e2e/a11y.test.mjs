@@ -59,6 +59,18 @@ const STATES = {
     await page.locator('[aria-invalid="true"]').first().waitFor();
     return page;
   },
+  async 'Pay pressed on an empty form'(lang) {
+    const page = await mounted('demo-dz', lang);
+    await page.locator('button[type="submit"]').first().click();
+    await page.locator('[aria-invalid="true"]').first().waitFor();
+    return page;
+  },
+  async 'optional fields unfolded'(lang) {
+    const page = await mounted('demo-cg', lang);
+    await page.locator('button[aria-expanded="false"]').first().click();
+    await page.locator('input[type="email"]').first().waitFor();
+    return page;
+  },
   async 'waiting for approval'(lang) {
     const page = await mounted('demo-cg', lang);
     await page.locator('input[type="tel"]').first().fill(`06 659 44 ${lang === 'en' ? '71' : lang === 'fr' ? '72' : '73'}`);

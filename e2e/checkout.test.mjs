@@ -91,13 +91,83 @@ test('a reload while polling resumes without a second payment', async () => {
   await page.context().close();
 });
 
-test('bad details get a specific message and keep Pay disabled', async () => {
+test('bad details: said when the field is left, and Pay focuses the field without sending anything', async () => {
+  const paymentsBefore = (await demo.paymentsFor('demo-dz')).length;
   const page = await demo.newPage();
   await page.goto(`${demo.base}/widget/?order=demo-dz`);
   const phone = page.getByLabel('Yassir Cash phone number');
   await phone.fill('0255 12 34');
   await phone.blur();
   assert.equal(await phone.getAttribute('aria-invalid'), 'true');
-  assert.ok(await page.getByRole('button', { name: /^Pay/ }).isDisabled());
+  const error = page.locator('.cw-error');
+  assert.match(await error.innerText(), /too short|not a mobile/);
+
+  // Pay pressed straight from the field, as a shopper taps it: the press is not lost to the
+  // error appearing as the field is left.
+  await phone.fill('0555 12');
+  const pay = page.getByRole('button', { name: /^Pay/ });
+  assert.ok(await pay.isEnabled(), 'Pay can be pressed');
+  await pay.click();
+  assert.ok(await phone.evaluate((input) => input === input.getRootNode().activeElement), 'the focus is on the phone');
+  const live = page.locator('[role="status"]');
+  assert.equal(await live.count(), 1, 'one live region');
+  assert.match(await live.innerText(), /^Check these details before paying: Number too short/);
+  await page.screenshot({ path: join(artifacts, 'e2e-pay-refused.png'), fullPage: true });
+  assert.equal((await demo.paymentsFor('demo-dz')).length, paymentsBefore, 'no payment was created');
+  await page.context().close();
+});
+
+test('Pay is above the fold on a 360×740 phone for every method and language', async () => {
+  const context = await demo.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-US' });
+  const page = await context.newPage();
+  // Yassir Cash (Algeria, Morocco) and mobile money (Congo, Cameroon).
+  for (const order of ['demo-dz', 'demo-ma', 'demo-cg', 'demo-cm']) {
+    for (const lang of ['en', 'fr', 'ar']) {
+      await page.goto(`${demo.base}/widget/?order=${order}&lang=${lang}`);
+      const pay = page.locator('button.cw-pay');
+      await pay.waitFor();
+      const bottom = await pay.evaluate((button) => button.getBoundingClientRect().bottom);
+      assert.ok(bottom <= 740, `${order} (${lang}): Pay ends at ${bottom} px`);
+      if (lang === 'en') await page.screenshot({ path: join(artifacts, `e2e-fold-${order}.png`) });
+    }
+  }
+  await context.close();
+});
+
+test('the phone groups as it is typed, keeps the caret where the shopper types, and takes a pasted +213 number', async () => {
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-dz`);
+  const phone = page.getByLabel('Yassir Cash phone number');
+  const state = () => phone.evaluate((input) => [input.value, input.selectionStart]);
+  await phone.pressSequentially('05551234');
+  assert.deepEqual(await state(), ['0555 12 34', 10]);
+  // Back before " 34", then two digits typed there: each lands after the one before it.
+  for (let i = 0; i < 3; i++) await phone.press('ArrowLeft');
+  await phone.pressSequentially('90');
+  assert.deepEqual(await state(), ['0555 12 90 34', 10]);
+  // Backspace twice from the end: over the 4, then over the 3 with the space before it.
+  await phone.press('End');
+  await phone.press('Backspace');
+  await phone.press('Backspace');
+  assert.deepEqual(await state(), ['0555 12 90', 10]);
+
+  await phone.fill('');
+  await phone.focus();
+  await page.keyboard.insertText('+213-555-00-00-01');
+  assert.deepEqual(await state(), ['+213 555 00 00 01', 17]);
+  assert.equal(await phone.getAttribute('autocomplete'), 'tel');
+  await page.context().close();
+});
+
+test("a provider's test number typed in test mode is shown ungrouped and taken, the operator then asked for", async () => {
+  const page = await demo.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-cg&lang=fr`);
+  const number = page.getByLabel('Numéro Mobile Money');
+  await number.pressSequentially('46733123451');
+  assert.equal(await number.inputValue(), '46733123451');
+  await page.getByRole('button', { name: /^Payer/ }).click();
+  assert.equal(await number.getAttribute('aria-invalid'), 'false', 'the number is taken');
+  const operator = page.getByLabel('Opérateur');
+  assert.ok(await operator.evaluate((select) => select === select.getRootNode().activeElement), 'the focus is on the operator');
   await page.context().close();
 });

@@ -314,3 +314,45 @@ return { inTarget: Boolean(root && root.shadowRoot), inPage: document.querySelec
     assert.match(payment.order, /^demo-ma-/);
   });
 });
+
+test('WebKit: Pay is above the fold on a 360×740 phone for every method and language', JOURNEY, async (t) => {
+  await inWebKit(t, async (driver) => {
+    // Yassir Cash (Algeria, Morocco) and mobile money (Congo, Cameroon).
+    for (const order of ['demo-dz', 'demo-ma', 'demo-cg', 'demo-cm']) {
+      for (const lang of ['en', 'fr', 'ar']) {
+        await driver.get(`${demo.base}/widget/?order=${order}&lang=${lang}`);
+        await untilStep(driver, 'choosing');
+        const bottom = await inWidget(driver, `return shadow.querySelector('button.cw-pay').getBoundingClientRect().bottom;`);
+        assert.ok(bottom <= driver.viewport.height && driver.viewport.height <= 740, `${order} (${lang}): Pay ends at ${bottom} px of ${driver.viewport.height}`);
+        if (lang === 'en') await screenshot(driver, `webkit-fold-${order}`);
+      }
+    }
+  });
+});
+
+test('WebKit: Pay pressed with a wrong number focuses the field, says what to fix once, and sends nothing', JOURNEY, async (t) => {
+  await inWebKit(t, async (driver) => {
+    const before = (await demo.paymentsFor('demo-dz')).length;
+    await driver.get(`${demo.base}/widget/?order=demo-dz&lang=fr`);
+    await untilStep(driver, 'choosing');
+    const input = await inWidget(driver, `return shadow.querySelector('input[type="tel"]');`);
+    await input.sendKeys('0555 12');
+    const button = await inWidget(driver, `return shadow.querySelector('button.cw-pay');`);
+    assert.ok(await button.isEnabled(), 'Pay can be pressed');
+    await button.click();
+    const refused = await until(driver, 'the focus on the wrong field', () =>
+      inWidget(
+        driver,
+        `const focused = shadow.activeElement;
+if (!focused || focused.type !== 'tel') return null;
+const live = [...shadow.querySelectorAll('[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"]')];
+return { invalid: focused.getAttribute('aria-invalid'), regions: live.map((region) => region.textContent) };`,
+      ),
+    );
+    assert.equal(refused.invalid, 'true');
+    assert.equal(refused.regions.length, 1, `one live region: ${JSON.stringify(refused.regions)}`);
+    assert.match(refused.regions[0], /^Vérifiez ces informations avant de payer/);
+    await screenshot(driver, 'webkit-fr-pay-refused');
+    assert.equal((await demo.paymentsFor('demo-dz')).length, before, 'no payment was created');
+  });
+});

@@ -59,33 +59,115 @@ async fn renders_the_methods_offered() {
         .filter_map(|label| label.text_content())
         .collect();
     assert_eq!(labels, ["Yassir Cash", "Mobile money"]);
-    assert!(widget.pay_button().disabled(), "no method chosen yet");
+    assert!(
+        !widget.pay_button().disabled(),
+        "Pay can be pressed to learn what is missing"
+    );
     assert!(widget.text().contains("Test mode"), "{}", widget.text());
 }
 
+/// The live regions of the widget, and the text each reads out.
+fn live_regions(widget: &Mounted) -> Vec<String> {
+    widget
+        .find_all("[aria-live], [role='alert'], [role='status']")
+        .iter()
+        .filter(|region| region.get_attribute("aria-live").as_deref() != Some("off"))
+        .map(|region| region.text_content().unwrap_or_default())
+        .collect()
+}
+
 #[wasm_bindgen_test]
-async fn bad_phone_shows_its_error_and_keeps_pay_disabled() {
-    let widget = mount(
-        FakeBackend::new(session_dz("t-bad-phone", vec![])),
-        "t-bad-phone",
-        Lang::En,
-        quick_polling(),
-    )
-    .await;
-    widget.type_into(YASSIR_PHONE, "0555 12").await;
+async fn a_bad_phone_says_so_when_left_and_pay_focuses_it_sending_nothing() {
+    let order = "t-bad-phone";
+    let backend = FakeBackend::new(session_dz(order, vec![]));
+    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
     let input = widget.find(YASSIR_PHONE);
+    // Passing through an empty field says nothing yet.
+    input
+        .dispatch_event(&web_sys::Event::new("blur").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(
+        input.get_attribute("aria-invalid").as_deref(),
+        Some("false")
+    );
+
+    widget.type_into(YASSIR_PHONE, "0555 12").await;
     assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
     let error_id = format!("{}-error", input.id());
     let described = input.get_attribute("aria-describedby").unwrap_or_default();
     assert!(described.split(' ').any(|id| id == error_id), "{described}");
     let error = widget.find(&format!("#{error_id}")).text_content().unwrap();
     assert!(error.contains("too short"), "{error}");
-    assert!(widget.pay_button().disabled());
     assert_eq!(input.closest("label").ok().flatten(), None);
     assert!(
         widget.has(&format!("label[for='{}']", input.id())),
         "every input has a label"
     );
+    assert_eq!(
+        live_regions(&widget),
+        [""],
+        "leaving a field announces nothing"
+    );
+
+    // Pay pressed: the focus goes to the phone, its error is announced once, nothing is sent.
+    let pay = widget.pay_button();
+    assert!(!pay.disabled());
+    pay.click();
+    settle().await;
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
+    assert_eq!(focused.id(), input.id());
+    let regions = live_regions(&widget);
+    assert_eq!(regions.len(), 1, "one live region: {regions:?}");
+    assert!(
+        regions[0].starts_with("Check these details before paying:")
+            && regions[0].matches("too short").count() == 1,
+        "{regions:?}"
+    );
+    assert_eq!(backend.create_count(), 0, "nothing sent");
+    assert_eq!(widget.step(), "choosing");
+
+    // Fixing the field does not announce again; a second press does, with a new node.
+    widget.type_into(YASSIR_PHONE, "0555 12 3").await;
+    let before = widget.find(".cw-sr-only");
+    assert_eq!(
+        live_regions(&widget),
+        regions,
+        "typing changes no announcement"
+    );
+    widget.pay_button().click();
+    settle().await;
+    let after = widget.find(".cw-sr-only");
+    assert!(
+        !before.is_same_node(Some(&after)),
+        "a new press is said anew"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn pay_is_busy_while_the_request_is_out() {
+    let order = "t-busy";
+    let backend = FakeBackend::new(session_dz(order, vec![]));
+    backend.hold_creates();
+    let widget = yassir_ready(order, backend.clone()).await;
+    let pay = widget.pay_button();
+    pay.click();
+    settle().await;
+    assert_eq!(widget.step(), "creating");
+    assert!(pay.disabled(), "no second press while a request is out");
+    assert_eq!(pay.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert_eq!(pay.text_content().as_deref(), Some("Processing…"));
+    // The form's own submit (Enter in a field) is refused too.
+    let form: web_sys::HtmlFormElement =
+        wasm_bindgen::JsCast::dyn_into(widget.find("form")).unwrap();
+    form.request_submit().unwrap();
+    settle().await;
+    assert_eq!(backend.create_count(), 1);
 }
 
 #[wasm_bindgen_test]
@@ -104,6 +186,11 @@ async fn markup_in_provider_messages_is_shown_as_text() {
     let widget = yassir_ready(order, backend.clone()).await;
     widget.click("button.cw-pay");
     widget.wait_for_step("rejected").await;
+    // The form shows again, read-only: Pay is not pressable, but nothing is processing.
+    let pay = widget.pay_button();
+    assert!(pay.disabled());
+    assert_eq!(pay.get_attribute("aria-busy").as_deref(), Some("false"));
+    assert!(pay.text_content().unwrap().starts_with("Pay"));
     assert!(
         widget.text().contains("<b>Declined</b>"),
         "{}",
@@ -358,6 +445,57 @@ async fn mobile_money_suggests_the_operator_and_succeeds_after_approval() {
         ("cg", "242066594470")
     );
     assert!(backend.polls.borrow().len() >= 3);
+}
+
+#[wasm_bindgen_test]
+async fn the_optional_fields_unfold_from_one_button_and_reach_the_submit() {
+    let order = "t-momo-optional";
+    let backend = FakeBackend::new(session_cg(order));
+    backend.hold_creates();
+    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
+    let toggle = widget.find("button.cw-more");
+    let folded = widget.find(".cw-optional");
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        toggle.get_attribute("aria-controls").as_deref(),
+        Some(folded.id().as_str())
+    );
+    assert!(folded.has_attribute("hidden"), "folded at first");
+    widget.click("button.cw-more");
+    settle().await;
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert!(!folded.has_attribute("hidden"));
+    widget.type_into("[id$='-receipt-email']", "nope").await;
+    widget.type_into("[id$='-msisdn']", "06 659 44 70").await;
+
+    // Folded again with a wrong e-mail inside: Pay unfolds it and focuses the e-mail.
+    widget.click("button.cw-more");
+    settle().await;
+    assert!(folded.has_attribute("hidden"));
+    widget.click("button.cw-pay");
+    settle().await;
+    assert!(!folded.has_attribute("hidden"));
+    let focused = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .active_element()
+        .unwrap();
+    assert!(focused.id().ends_with("-receipt-email"), "{}", focused.id());
+    assert_eq!(backend.create_count(), 0);
+
+    widget
+        .type_into("[id$='-receipt-email']", "jean@example.com")
+        .await;
+    widget.click("button.cw-pay");
+    settle().await;
+    assert_eq!(backend.create_count(), 1);
 }
 
 #[wasm_bindgen_test]
@@ -842,4 +980,147 @@ async fn an_order_already_paid_says_so_and_offers_no_second_payment() {
     assert!(text.contains("This order is already paid"), "{text}");
     assert!(!widget.has("button.cw-pay"), "{text}");
     assert!(!widget.has("button.cw-button"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn an_order_paid_or_in_flight_says_so_on_load_instead_of_the_form() {
+    use checkout_contract::OrderState;
+    for (order, state, words) in [
+        (
+            "t-held-paid",
+            OrderState::Paid,
+            "This order is already paid.",
+        ),
+        (
+            "t-held-in-flight",
+            OrderState::InFlight,
+            "A payment for this order is already under way.",
+        ),
+    ] {
+        let mut session = session_dz(order, vec![]);
+        session.order_state = state;
+        let backend = FakeBackend::new(session);
+        let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
+        assert!(widget.text().contains(words), "{}", widget.text());
+        assert!(!widget.has("form"), "no form to fill in");
+        assert!(!widget.has("button.cw-pay"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn this_browsers_own_attempt_in_flight_is_resumed_not_told_as_another_tabs() {
+    let order = "t-held-own";
+    storage::save(&SavedAttempt {
+        payment_id: "pay_t_held_own_1".into(),
+        client_secret: "pay_t_held_own_1_secret".into(),
+        order: order.into(),
+        saved_at: js_sys::Date::now() as u64,
+    });
+    let mut session = session_dz(order, vec![]);
+    session.order_state = checkout_contract::OrderState::InFlight;
+    let backend = FakeBackend::new(session);
+    backend.on_poll(move |_| Ok(yassir_rejected("pay_t_held_own_1", "t-held-own")));
+    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
+    widget.wait_for_step("rejected").await;
+    assert!(
+        !widget.text().contains("already under way"),
+        "{}",
+        widget.text()
+    );
+    // Its outcome known, the form is back to pay again.
+    widget.click_button("Change payment details").await;
+    assert!(widget.has("button.cw-pay"), "{}", widget.text());
+}
+
+/// Sets `value` with the caret at `caret`, as a keystroke or a paste leaves the field, and says so.
+async fn edit_at(widget: &Mounted, selector: &str, value: &str, caret: u32) -> (String, u32) {
+    let input: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(widget.find(selector)).unwrap();
+    input.focus().unwrap();
+    input.set_value(value);
+    input.set_selection_range(caret, caret).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    let input: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(widget.find(selector)).unwrap();
+    (input.value(), input.selection_start().unwrap().unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn the_phone_is_grouped_as_typed_with_the_caret_kept_in_place() {
+    let order = "t-phone-format";
+    let widget = mount(
+        FakeBackend::new(session_dz(order, vec![])),
+        order,
+        Lang::En,
+        quick_polling(),
+    )
+    .await;
+    let input = widget.find(YASSIR_PHONE);
+    assert_eq!(input.get_attribute("type").as_deref(), Some("tel"));
+    assert_eq!(input.get_attribute("inputmode").as_deref(), Some("tel"));
+    assert_eq!(input.get_attribute("dir").as_deref(), Some("ltr"));
+
+    // Typed at the end: the caret follows the new group.
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "05551", 5).await,
+        ("0555 1".into(), 6)
+    );
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "0555 1234", 9).await,
+        ("0555 12 34".into(), 10)
+    );
+    // A digit typed in the middle: the caret stays right after it, not at the end.
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "0555 192 34", 7).await,
+        ("0555 19 23 4".into(), 7)
+    );
+    // Backspace on a space takes the digit before it.
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "055519 23 4", 4).await,
+        ("0551 92 34".into(), 3)
+    );
+    // A pasted international number.
+    assert_eq!(
+        edit_at(&widget, YASSIR_PHONE, "+213-555-12-34-56", 17).await,
+        ("+213 555 12 34 56".into(), 17)
+    );
+    widget.pay_button().click();
+    settle().await;
+    assert_eq!(
+        widget
+            .find(YASSIR_PHONE)
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("false"),
+        "the grouped number is a valid one"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_mobile_money_number_takes_the_chosen_countrys_groups() {
+    let order = "t-msisdn-format";
+    let widget = mount(
+        FakeBackend::new(session_cg(order)),
+        order,
+        Lang::En,
+        quick_polling(),
+    )
+    .await;
+    let msisdn = "[id$='-msisdn']";
+    assert_eq!(
+        widget.find(msisdn).get_attribute("autocomplete").as_deref(),
+        Some("tel-national")
+    );
+    assert_eq!(
+        edit_at(&widget, msisdn, "00242066594470", 14).await,
+        ("00242 06 659 44 70".into(), 18)
+    );
+    widget.choose("[id$='-country']", "cm").await;
+    assert_eq!(
+        edit_at(&widget, msisdn, "671234567", 9).await,
+        ("6 71 23 45 67".into(), 13)
+    );
 }

@@ -4,8 +4,8 @@
 
 use checkout_contract::{
     CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind,
-    MethodOffer, MobileMoneyCountry, MobileMoneyDetails, NextAction, Operator, OrderSummary,
-    Payment, PaymentStatus, PhoneCountry, SubmitRequest, SupportInfo,
+    MethodOffer, MobileMoneyCountry, MobileMoneyDetails, NextAction, Operator, OrderState,
+    OrderSummary, Payment, PaymentStatus, PhoneCountry, SubmitRequest, SupportInfo,
 };
 use checkout_widget::web::wire;
 use wasm_bindgen_test::*;
@@ -126,12 +126,24 @@ fn checkout_sessions_read_back() {
             "https://otp.payment.yassir.io".into(),
             "http://127.0.0.1:8787".into(),
         ],
+        order_state: OrderState::Open,
     };
-    let json = serde_json::to_string(&session).unwrap();
-    assert_eq!(
-        wire::checkout_session(&wire::parse(&json).unwrap()),
-        Ok(session)
-    );
+    for order_state in [
+        OrderState::Open,
+        OrderState::InFlight,
+        OrderState::OnHold,
+        OrderState::Paid,
+    ] {
+        let session = CheckoutSession {
+            order_state,
+            ..session.clone()
+        };
+        let json = serde_json::to_string(&session).unwrap();
+        assert_eq!(
+            wire::checkout_session(&wire::parse(&json).unwrap()),
+            Ok(session)
+        );
+    }
 }
 
 #[wasm_bindgen_test]
@@ -145,6 +157,7 @@ fn sessions_without_defaults_read_back_and_unknown_methods_are_skipped() {
     );
     assert!(!session.test_mode);
     assert!(session.redirect_origins.is_empty());
+    assert_eq!(session.order_state, OrderState::Open);
 }
 
 #[wasm_bindgen_test]

@@ -168,6 +168,26 @@ pub struct CheckoutSession {
     /// Origins the widget may send the shopper to for an OTP (`payUrl`), as the server sees them.
     #[serde(default)]
     pub redirect_origins: Vec<String>,
+    /// Whether the order can be paid now, so a page opened on a paid order says so at once
+    /// instead of offering the form.
+    #[serde(default)]
+    pub order_state: OrderState,
+}
+
+/// Where an order stands when its checkout loads. Names no payment and no phone: whoever holds
+/// the order learns only whether it can be paid.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    /// Nothing paid and nothing in flight: the shopper may pay.
+    #[default]
+    Open,
+    /// A payment of the order is under way (in another tab, or on the shopper's phone).
+    InFlight,
+    /// A payment of the order waits for the merchant to check it with the provider.
+    OnHold,
+    /// The order is paid.
+    Paid,
 }
 
 /// The order as the server knows it: the browser never decides the amount.

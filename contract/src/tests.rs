@@ -137,3 +137,18 @@ fn method_offer_round_trips() {
         MethodKind::MobileMoney
     );
 }
+
+#[test]
+fn a_session_without_an_order_state_is_open_and_each_state_is_snake_case() {
+    let old = r#"{"order":{"reference":"r","description":"d","amount_minor":1,"currency":"XAF"},"methods":[]}"#;
+    let session: CheckoutSession = serde_json::from_str(old).unwrap();
+    assert_eq!(session.order_state, OrderState::Open);
+    for (state, word) in [
+        (OrderState::Open, "open"),
+        (OrderState::InFlight, "in_flight"),
+        (OrderState::OnHold, "on_hold"),
+        (OrderState::Paid, "paid"),
+    ] {
+        assert_eq!(serde_json::to_value(state).unwrap(), word);
+    }
+}

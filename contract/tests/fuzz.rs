@@ -11,9 +11,10 @@ use std::fmt::Debug;
 use checkout_contract::{
     format_minor, minor_unit_exponent, Attention, CaptureMethod, CaptureRequest, CheckoutSession,
     CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodKind, MethodOffer,
-    MobileMoneyCountry, MobileMoneyDetails, NextAction, Operation, Operator, OrderSummary,
-    OrderTokenRequest, OrderTokenResponse, Payment, PaymentList, PaymentRecord, PaymentStatus,
-    PhoneCountry, RefundRequest, StatusChange, SubmitRequest, SupportInfo, TokenOrder,
+    MobileMoneyCountry, MobileMoneyDetails, NextAction, Operation, Operator, OrderState,
+    OrderSummary, OrderTokenRequest, OrderTokenResponse, Payment, PaymentList, PaymentRecord,
+    PaymentStatus, PhoneCountry, RefundRequest, StatusChange, SubmitRequest, SupportInfo,
+    TokenOrder,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -218,13 +219,20 @@ fn checkout_session() -> impl Strategy<Value = CheckoutSession> {
         prop::collection::vec(method_offer(), 0..3),
         any::<bool>(),
         prop::collection::vec(text(), 0..3),
+        select(vec![
+            OrderState::Open,
+            OrderState::InFlight,
+            OrderState::OnHold,
+            OrderState::Paid,
+        ]),
     )
         .prop_map(
-            |(order, methods, test_mode, redirect_origins)| CheckoutSession {
+            |(order, methods, test_mode, redirect_origins, order_state)| CheckoutSession {
                 order,
                 methods,
                 test_mode,
                 redirect_origins,
+                order_state,
             },
         )
 }

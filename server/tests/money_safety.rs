@@ -47,6 +47,18 @@ async fn a_token_order_is_paid_once_and_another_browser_cannot_reach_the_attempt
     let reference = format!("INV-{}", unique());
     let token = token(&server, dinar_order(&reference)).await;
 
+    // What a page loading the checkout is told of the order, and nothing of its payment.
+    let checkout = |token: &str| {
+        let path = format!("/api/v1/checkout?order={token}");
+        let server = &server;
+        async move {
+            let (status, session) = server.get(&path).await;
+            assert_eq!(status, 200, "{session}");
+            session
+        }
+    };
+    assert_eq!(checkout(&token).await["order_state"], "open");
+
     // The widget sends the token it was given, not the order's reference.
     let (status, first) = create_yassir(&server, &token, "+213555000001").await;
     assert_eq!(status, 201, "{first}");
@@ -55,6 +67,13 @@ async fn a_token_order_is_paid_once_and_another_browser_cannot_reach_the_attempt
     let (status, submitted) = submit_yassir(&server, id).await;
     assert_eq!(status, 200, "{submitted}");
     assert_eq!(submitted["status"], "requires_action", "{submitted}");
+    let loaded = checkout(&token).await;
+    assert_eq!(loaded["order_state"], "in_flight", "{loaded}");
+    let text = loaded.to_string();
+    assert!(
+        !text.contains(id) && !text.contains("555000001"),
+        "{loaded}"
+    );
 
     // Another key (another browser: the same browser resumes from its storage): no second
     // payment, and nothing of the first, neither its id nor its secret.
@@ -69,6 +88,9 @@ async fn a_token_order_is_paid_once_and_another_browser_cannot_reach_the_attempt
     server.answer_otp(pay_url, "123456").await;
     let done = server.poll_until_final(id).await;
     assert_eq!(done["status"], "succeeded", "{done}");
+    let loaded = checkout(&token).await;
+    assert_eq!(loaded["order_state"], "paid", "{loaded}");
+    assert!(!loaded.to_string().contains(id), "{loaded}");
     let (status, refused) = create_yassir(&server, &token, "+213555000002").await;
     assert_eq!(status, 409, "{refused}");
     assert_eq!(refused["error"]["code"], "order_already_paid");

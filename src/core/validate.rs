@@ -5,6 +5,7 @@ use checkout_contract::{
     CheckoutSession, CreatePaymentRequest, MethodKind, MethodOffer, MobileMoneyCountry,
     MobileMoneyDetails, Operator, PhoneCountry, SubmitRequest,
 };
+use checkout_numbering::Country;
 
 use super::phone::{self, PhoneError};
 
@@ -71,7 +72,7 @@ impl FieldErrors {
 }
 
 /// The method form's state. Choices count as touched when made; text fields when the view
-/// calls [`MethodForm::touch`] (on blur) or [`MethodForm::touch_all`] (on a Pay press).
+/// calls [`MethodForm::leave`] (on blur) or [`MethodForm::touch_all`] (on a Pay press).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MethodForm {
     order: String,
@@ -87,6 +88,8 @@ pub struct MethodForm {
     first_name: String,
     last_name: String,
     receipt_email: String,
+    /// The optional name and receipt e-mail are shown (folded at first, to keep Pay on screen).
+    optional_open: bool,
     touched: Vec<Field>,
 }
 
@@ -109,6 +112,7 @@ impl MethodForm {
             first_name: String::new(),
             last_name: String::new(),
             receipt_email: String::new(),
+            optional_open: false,
             touched: Vec::new(),
         };
         for offer in &session.methods {
@@ -189,6 +193,27 @@ impl MethodForm {
     pub fn receipt_email(&self) -> &str {
         &self.receipt_email
     }
+    /// The countries a phone field's number is grouped for as it is typed: the offered ones for
+    /// the wallet phone (a national number is the first's), the chosen one for mobile money.
+    pub fn phone_countries(&self, field: Field) -> Vec<Country> {
+        let codes: Vec<&str> = match field {
+            Field::YassirPhone => (self.yassir_countries.iter().flatten())
+                .map(|country| country.code.as_str())
+                .collect(),
+            Field::Msisdn => self.country.as_deref().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        codes.into_iter().filter_map(Country::from_code).collect()
+    }
+
+    /// True while the optional name and receipt e-mail show.
+    pub fn optional_open(&self) -> bool {
+        self.optional_open
+    }
+    /// Shows or folds the optional name and receipt e-mail; what is typed in them stays.
+    pub fn toggle_optional(&mut self) {
+        self.optional_open = !self.optional_open;
+    }
     /// True when the session is a sandbox one (show the test-mode notice).
     pub fn test_mode(&self) -> bool {
         self.test_mode
@@ -253,8 +278,29 @@ impl MethodForm {
         }
     }
 
-    /// Marks every field as visited: on a Pay press, every error shows.
+    /// The shopper left `field`: its error shows, unless nothing is typed in it yet (a shopper
+    /// moving through the form is not told off for a field not reached). Pay shows that one.
+    pub fn leave(&mut self, field: Field) {
+        let text = match field {
+            Field::YassirPhone => &self.yassir_phone,
+            Field::Msisdn => &self.msisdn,
+            Field::FirstName => &self.first_name,
+            Field::LastName => &self.last_name,
+            Field::ReceiptEmail => &self.receipt_email,
+            Field::Method | Field::Country | Field::Operator => return self.touch(field),
+        };
+        if !text.trim().is_empty() {
+            self.touch(field);
+        }
+    }
+
+    /// Marks every field as visited: on a Pay press, every error shows, and the optional fields
+    /// unfold if one of them is wrong.
     pub fn touch_all(&mut self) {
+        let errors = self.all_errors();
+        self.optional_open |= [Field::FirstName, Field::LastName, Field::ReceiptEmail]
+            .iter()
+            .any(|&field| errors.get(field).is_some());
         for field in [
             Field::Method,
             Field::YassirPhone,
@@ -296,8 +342,8 @@ impl MethodForm {
                     Field::Country,
                     self.chosen_country().map(drop).ok_or(self.country_error()),
                 );
-                check(Field::Operator, self.chosen_operator().map(drop));
                 check(Field::Msisdn, self.momo_number().map(drop));
+                check(Field::Operator, self.chosen_operator().map(drop));
             }
         }
         check(Field::FirstName, check_name(&self.first_name));

@@ -9,7 +9,8 @@ use yew::prelude::*;
 
 use crate::core::backoff::PollPolicy;
 use crate::core::events::Notice;
-use crate::core::i18n::{field_error, operator_warning, t, Lang, Msg};
+use crate::core::i18n::{error_summary, field_error, operator_warning, order_held, t, Lang, Msg};
+use crate::core::state::Step;
 use crate::core::validate::Field;
 use crate::web::api::{Backend, HttpBackend, WidgetError};
 use crate::web::browser;
@@ -153,6 +154,18 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     );
     // A fresh ref each render (cheaper than a hook): yew binds it to the section on commit.
     let root = NodeRef::default();
+    // After each Pay press on a wrong form, once rendered (an optional field it unfolded
+    // included): the focus goes to the first wrong field.
+    {
+        let root = root.clone();
+        let first = state.refused.as_ref().and_then(|errors| errors.first());
+        let prefix = prefix.clone();
+        use_effect_with(state.refusals, move |_| {
+            if let Some(field) = first {
+                browser::focus_within(&root, &field_id(&prefix, field));
+            }
+        });
+    }
     // A labelled section: the widget is one region of the merchant's page.
     let label = t(lang, Msg::WidgetLabel);
     let frame_attrs = |body: Html| loading_frame(lang, label, body);
@@ -196,11 +209,9 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     let onselect = onedit.reform(FormEdit::Method);
     let onsubmit = {
         let handle = handle.clone();
-        let prefix = prefix.clone();
-        let root = root.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            handle.pay(|field: Field| browser::focus_within(&root, &field_id(&prefix, field)));
+            handle.pay();
         })
     };
     let onaction = {
@@ -209,6 +220,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     };
 
     let show_form = step.shows_form();
+    let methods = form.offered_methods();
     let method_error = errors.get(Field::Method);
     let fields = match form.method() {
         Some(MethodKind::YassirCash) => yassir_cash_fields(
@@ -217,6 +229,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             owned(form.yassir_phone()),
             errors.get(Field::YassirPhone),
             busy,
+            form.phone_countries(Field::YassirPhone),
             &onedit,
         ),
         Some(MethodKind::MobileMoney) => MobileMoneyFields {
@@ -227,9 +240,11 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             operators: form.operators().to_vec(),
             operator: form.operator(),
             msisdn: owned(form.msisdn()),
+            msisdn_countries: form.phone_countries(Field::Msisdn),
             first_name: owned(form.first_name()),
             last_name: owned(form.last_name()),
             receipt_email: owned(form.receipt_email()),
+            optional_open: form.optional_open(),
             errors,
             operator_warning: form
                 .operator_warning()
@@ -257,19 +272,25 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             if session.test_mode {
                 { test_mode_badge(lang) }
             }
-            if show_form {
+            if let Some(held) = state.held.and_then(|held| order_held(lang, held)) {
+                <p class="cw-held">{ held }</p>
+            } else if show_form {
                 <form class="cw-form" novalidate=true {onsubmit}>
-                    { MethodPicker {
-                        lang,
-                        id: field_id(&prefix, Field::Method).into(),
-                        methods: form.offered_methods(),
-                        selected: form.method(),
-                        error: method_error,
-                        disabled: busy,
-                        onselect,
-                    }.view() }
+                    // A lone method needs no choosing: its field's label names it, and Pay stays
+                    // on a phone's first screen.
+                    if methods.len() > 1 {
+                        { MethodPicker {
+                            lang,
+                            id: field_id(&prefix, Field::Method).into(),
+                            methods,
+                            selected: form.method(),
+                            error: method_error,
+                            disabled: busy,
+                            onselect,
+                        }.view() }
+                    }
                     { fields }
-                    { pay_button(lang, &amount, form.is_valid(), busy) }
+                    { pay_button(lang, &amount, busy, matches!(step, Step::Creating | Step::Submitting)) }
                 </form>
             }
             <StatusPanel
@@ -279,6 +300,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                 step={Some(step.clone())}
                 payment_id={checkout.payment_id().map(owned)}
                 redirect_blocked={state.redirect_blocked}
+                announce={state.refused.as_ref().map(|errors| (state.refusals, AttrValue::from(error_summary(lang, errors))))}
                 onaction={onaction}
             />
         </section>

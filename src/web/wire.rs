@@ -11,7 +11,7 @@
 
 use checkout_contract::{
     CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Failure, MethodOffer,
-    MobileMoneyCountry, NextAction, OrderSummary, Payment, PaymentStatus, PhoneCountry,
+    MobileMoneyCountry, NextAction, OrderState, OrderSummary, Payment, PaymentStatus, PhoneCountry,
     SubmitRequest, SupportInfo,
 };
 use js_sys::{Array, Object, Reflect, JSON};
@@ -145,6 +145,17 @@ pub fn checkout_session(json: &Json) -> Result<CheckoutSession> {
             .and_then(|value| value.as_bool())
             .unwrap_or(false),
         redirect_origins,
+        // A state this widget does not know is left to the server's answer to Pay.
+        order_state: match json
+            .get("order_state")
+            .and_then(|v| v.as_string())
+            .as_deref()
+        {
+            Some("in_flight") => OrderState::InFlight,
+            Some("on_hold") => OrderState::OnHold,
+            Some("paid") => OrderState::Paid,
+            _ => OrderState::Open,
+        },
     })
 }
 

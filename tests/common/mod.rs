@@ -46,6 +46,8 @@ pub struct FakeBackend {
     next_id: Cell<u32>,
     /// `(payment id, client secret)` held, as `HttpBackend` holds them.
     pub secrets: RefCell<Vec<(String, String)>>,
+    /// Creates that never answer, to see the widget while a request is out.
+    hold_creates: Cell<bool>,
 }
 
 impl FakeBackend {
@@ -61,6 +63,7 @@ impl FakeBackend {
             on_poll: RefCell::new(None),
             next_id: Cell::new(0),
             secrets: RefCell::new(Vec::new()),
+            hold_creates: Cell::new(false),
         })
     }
 
@@ -82,6 +85,11 @@ impl FakeBackend {
     }
     pub fn on_poll(&self, answer: impl Fn(usize) -> Result<Payment, WidgetError> + 'static) {
         *self.on_poll.borrow_mut() = Some(Box::new(answer));
+    }
+
+    /// Every create from now on stays unanswered.
+    pub fn hold_creates(&self) {
+        self.hold_creates.set(true);
     }
 
     pub fn create_count(&self) -> usize {
@@ -132,7 +140,13 @@ impl Backend for FakeBackend {
                 ))
             }
         };
-        Box::pin(async move { answer })
+        let hold = self.hold_creates.get();
+        Box::pin(async move {
+            if hold {
+                std::future::pending::<()>().await;
+            }
+            answer
+        })
     }
 
     fn submit<'a>(
@@ -214,6 +228,7 @@ pub fn session_dz(order: &str, redirect_origins: Vec<String>) -> CheckoutSession
         }],
         test_mode: true,
         redirect_origins,
+        order_state: checkout_contract::OrderState::Open,
     }
 }
 
@@ -241,6 +256,7 @@ pub fn session_cg(order: &str) -> CheckoutSession {
         }],
         test_mode: true,
         redirect_origins: Vec::new(),
+        order_state: checkout_contract::OrderState::Open,
     }
 }
 
@@ -535,6 +551,7 @@ impl Mounted {
         input.set_value(value);
         dispatch(&input, "input");
         dispatch(&input, "change");
+        dispatch(&input, "blur");
         settle().await;
     }
 

@@ -41,9 +41,10 @@ pub async fn checkout_get(
     let order = state.service.find_order(&reference)?;
     Ok(Json(CheckoutSession {
         methods: state.service.methods(&order),
-        order: order.summary(),
         test_mode: state.service.test_mode(&order),
         redirect_origins: state.redirect_origins.to_vec(),
+        order_state: state.service.order_state(&order).await?,
+        order: order.summary(),
     }))
 }
 

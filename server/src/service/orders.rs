@@ -1,7 +1,7 @@
 //! Which order a widget names, and the rule that an order is paid at most once: at most one
 //! payment of an order is in flight at a time, and at most one ends paid.
 
-use checkout_contract::PaymentStatus;
+use checkout_contract::{OrderState, PaymentStatus};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
@@ -70,6 +70,29 @@ impl PaymentService {
             .map(|byte| char::from(byte).to_ascii_lowercase())
             .collect();
         format!("{}-{suffix}", order.reference)
+    }
+
+    /// Where `order` stands for a shopper loading its checkout: the rule of [`Self::order_attempt`]
+    /// told without naming the payment. A payment in flight is first brought up to date with the
+    /// provider, as a create would, so a finished one does not hold the order.
+    pub async fn order_state(&self, order: &Order) -> Result<OrderState, ServiceError> {
+        if order.product {
+            return Ok(OrderState::Open);
+        }
+        let Some(existing) = self.inner.store.order_attempt(&order.reference).await? else {
+            return Ok(OrderState::Open);
+        };
+        let existing = self.refresh(existing).await;
+        Ok(if existing.status.is_paid() {
+            OrderState::Paid
+        } else if existing.attention.is_some() && existing.status.is_final() {
+            OrderState::OnHold
+        } else if existing.status.is_final() {
+            // Ended unpaid since it was read: nothing holds the order any more.
+            OrderState::Open
+        } else {
+            OrderState::InFlight
+        })
     }
 
     /// Whether a new payment of `order` may start under idempotency key `key`: not while

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use checkout_contract::{CaptureMethod, MethodKind, PaymentStatus};
+use checkout_contract::{CaptureMethod, MethodKind, OrderState, PaymentStatus};
 
 use super::*;
 use crate::orders::{DemoCatalog, Order};
@@ -337,4 +337,63 @@ async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_lim
         service.reconcile().await;
     }
     assert_eq!(checks(old.asked()), before);
+}
+
+#[tokio::test]
+async fn the_checkout_tells_an_order_open_in_flight_or_paid_and_a_product_always_open() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let service = service(yassir.clone(), Duration::from_secs(60));
+    let state = |reference| {
+        let service = &service;
+        async move { service.order_state(&order(reference)).await.unwrap() }
+    };
+    assert_eq!(state("INV-6").await, OrderState::Open);
+    // Created but not sent to the provider: nobody is paying it yet.
+    let (id, secret) = created(&service, "k1", "INV-6").await;
+    assert_eq!(state("INV-6").await, OrderState::Open);
+
+    yassir.answer_submits(vec![Ok(otp_page())]);
+    service
+        .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
+        .await
+        .unwrap();
+    // Brought up to date first: still on the OTP page.
+    yassir.answer_checks(vec![Ok(otp_page())]);
+    assert_eq!(state("INV-6").await, OrderState::InFlight);
+    // Paid since: the check that the load makes finds it.
+    yassir.answer_checks(vec![Ok(ProviderStatus::plain(
+        PaymentStatus::Succeeded,
+        "statusCode 2",
+    ))]);
+    assert_eq!(state("INV-6").await, OrderState::Paid);
+
+    let product = Order {
+        product: true,
+        ..order("INV-6")
+    };
+    assert_eq!(
+        service.order_state(&product).await.unwrap(),
+        OrderState::Open,
+        "each checkout of a product is an order of its own"
+    );
+}
+
+#[tokio::test]
+async fn an_attempt_that_ended_unpaid_leaves_the_order_open() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let service = service(yassir.clone(), Duration::from_secs(60));
+    let (id, secret) = created(&service, "k1", "INV-7").await;
+    yassir.answer_submits(vec![Ok(otp_page())]);
+    service
+        .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
+        .await
+        .unwrap();
+    yassir.answer_checks(vec![Ok(ProviderStatus::plain(
+        PaymentStatus::Rejected,
+        "statusCode 4",
+    ))]);
+    assert_eq!(
+        service.order_state(&order("INV-7")).await.unwrap(),
+        OrderState::Open
+    );
 }

@@ -4,7 +4,7 @@ use checkout_contract::Operator;
 
 use super::{fill, isolate, t, Lang, Msg};
 use crate::core::phone::{Network, PhoneError};
-use crate::core::validate::{Field, FieldError};
+use crate::core::validate::{Field, FieldError, FieldErrors};
 
 /// The method's name.
 pub fn method_name(lang: Lang, method: checkout_contract::MethodKind) -> &'static str {
@@ -112,4 +112,17 @@ pub fn operator_warning(lang: Lang, suggested: Operator) -> String {
         Msg::OperatorMismatchTemplate,
         operator_name(suggested),
     )
+}
+
+/// What is wrong with the form, in one sentence per field: the one announcement of a Pay press
+/// on a wrong form (the focused field then says its own error again, which a screen reader reads
+/// as the field's description, not as a second announcement).
+pub fn error_summary(lang: Lang, errors: &FieldErrors) -> String {
+    let mut summary = t(lang, Msg::FixErrors).to_string();
+    for (field, error) in errors.iter() {
+        summary.push(' ');
+        summary.push_str(field_error(lang, field, error).trim_end_matches('.'));
+        summary.push('.');
+    }
+    summary
 }

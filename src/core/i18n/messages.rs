@@ -31,6 +31,8 @@ pub enum Msg {
     MsisdnLabel,
     /// `{}`: the example mobile-money number of the chosen country.
     ExampleTemplate,
+    /// The button that unfolds the optional name and receipt e-mail.
+    AddOptional,
     FirstNameLabel,
     LastNameLabel,
     ReceiptEmailLabel,
@@ -38,6 +40,8 @@ pub enum Msg {
     // Buttons
     /// `{}`: the formatted amount.
     PayTemplate,
+    /// Pay's label while a request is out.
+    Processing,
     Retry,
     TryAgain,
     ChangeDetails,
@@ -89,6 +93,8 @@ pub enum Msg {
     CountryCongo,
     CountryCameroon,
     // Field errors
+    /// Before the list of what is wrong, announced when Pay is pressed on a wrong form.
+    FixErrors,
     PhoneEmpty,
     PhoneNotDigits,
     PhoneTooShortTemplate,

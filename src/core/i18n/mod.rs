@@ -12,12 +12,12 @@ mod steps;
 mod table;
 
 pub use form::{
-    country_name, country_option, field_error, method_name, msisdn_hint, operator_name,
-    operator_warning, phone_error, yassir_phone_hint,
+    country_name, country_option, error_summary, field_error, method_name, msisdn_hint,
+    operator_name, operator_warning, phone_error, yassir_phone_hint,
 };
 pub use lang::Lang;
 pub use messages::{fill, isolate, t, Msg};
-pub use steps::{action_label, reference, step_text, time_left, StepText};
+pub use steps::{action_label, order_held, reference, step_text, time_left, StepText};
 
 #[cfg(test)]
 mod tests;

@@ -109,3 +109,15 @@ fn display_phone(phone: &str) -> String {
         format!("+{phone}")
     }
 }
+
+/// What a page opened on an order that cannot be paid now says in place of the form.
+pub fn order_held(lang: Lang, state: checkout_contract::OrderState) -> Option<&'static str> {
+    use checkout_contract::OrderState;
+    let msg = match state {
+        OrderState::Open => return None,
+        OrderState::InFlight => Msg::OrderInProgressError,
+        OrderState::OnHold => Msg::OrderOnHoldError,
+        OrderState::Paid => Msg::OrderPaidError,
+    };
+    Some(t(lang, msg))
+}

@@ -55,6 +55,11 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
         ],
         MsisdnLabel => ["Mobile money number", "Numéro Mobile Money", "رقم الهاتف المحمول"],
         ExampleTemplate => ["e.g. {}", "par ex. {}", "مثال: {}"],
+        AddOptional => [
+            "Add a receipt e-mail or name",
+            "Ajouter un e-mail pour le reçu ou un nom",
+            "إضافة بريد إلكتروني للإيصال أو اسم",
+        ],
         FirstNameLabel => ["First name (optional)", "Prénom (facultatif)", "الاسم (اختياري)"],
         LastNameLabel => ["Last name (optional)", "Nom (facultatif)", "اللقب (اختياري)"],
         ReceiptEmailLabel => [
@@ -68,6 +73,7 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
             "وضع الاختبار: لا تُنقل أي أموال حقيقية",
         ],
         PayTemplate => ["Pay {}", "Payer {}", "ادفع {}"],
+        Processing => ["Processing…", "Traitement en cours…", "جارٍ المعالجة…"],
         Retry => ["Retry", "Réessayer", "أعد المحاولة"],
         TryAgain => ["Try again", "Essayer à nouveau", "حاول مرة أخرى"],
         ChangeDetails => ["Change payment details", "Modifier le paiement", "تغيير بيانات الدفع"],
@@ -215,6 +221,11 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
         CountryMorocco => ["Morocco", "Maroc", "المغرب"],
         CountryCongo => ["Republic of the Congo", "République du Congo", "جمهورية الكونغو"],
         CountryCameroon => ["Cameroon", "Cameroun", "الكاميرون"],
+        FixErrors => [
+            "Check these details before paying:",
+            "Vérifiez ces informations avant de payer\u{a0}:",
+            "تحقّق من هذه البيانات قبل الدفع:",
+        ],
         PhoneEmpty => ["Enter your phone number", "Saisissez votre numéro de téléphone", "أدخل رقم هاتفك"],
         PhoneNotDigits => ["Use digits only", "Utilisez uniquement des chiffres", "استخدم الأرقام فقط"],
         PhoneTooShortTemplate => [

@@ -327,3 +327,18 @@ fn names_cover_methods_countries_and_operators() {
     );
     assert_eq!(msisdn_hint(Lang::En, "dz"), None);
 }
+
+#[test]
+fn an_order_that_cannot_be_paid_now_says_why_in_every_language() {
+    use checkout_contract::OrderState;
+    for lang in LANGS {
+        assert_eq!(order_held(lang, OrderState::Open), None);
+        for state in [OrderState::InFlight, OrderState::OnHold, OrderState::Paid] {
+            assert!(order_held(lang, state).is_some_and(|text| !text.is_empty()));
+        }
+    }
+    assert_eq!(
+        order_held(Lang::En, OrderState::Paid),
+        Some("This order is already paid. There is nothing more to pay.")
+    );
+}

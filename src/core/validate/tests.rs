@@ -12,6 +12,7 @@ fn session(methods: Vec<MethodOffer>) -> CheckoutSession {
         methods,
         test_mode: false,
         redirect_origins: Vec::new(),
+        order_state: checkout_contract::OrderState::Open,
     }
 }
 
@@ -90,9 +91,34 @@ fn pay_press_reveals_every_error_in_form_order() {
     let fields: Vec<Field> = form.errors().iter().map(|(field, _)| field).collect();
     assert_eq!(
         fields,
-        [Field::Operator, Field::Msisdn, Field::ReceiptEmail]
+        [Field::Msisdn, Field::Operator, Field::ReceiptEmail]
     );
-    assert_eq!(form.errors().first(), Some(Field::Operator));
+    // The number comes before the operator on screen: the focus goes to it first.
+    assert_eq!(form.errors().first(), Some(Field::Msisdn));
+}
+
+#[test]
+fn leaving_a_field_shows_its_error_once_something_is_typed() {
+    let mut form = momo_form();
+    form.leave(Field::Msisdn);
+    assert_eq!(
+        form.errors().get(Field::Msisdn),
+        None,
+        "a field passed through"
+    );
+    form.set_msisdn("0665");
+    form.leave(Field::Msisdn);
+    assert_eq!(
+        form.errors().get(Field::Msisdn),
+        Some(FieldError::Phone(PhoneError::TooShort { expected: 9 }))
+    );
+    // Emptied after it was left: the error stays, now asking for a number.
+    form.set_msisdn("");
+    form.leave(Field::Msisdn);
+    assert_eq!(
+        form.errors().get(Field::Msisdn),
+        Some(FieldError::Phone(PhoneError::Empty))
+    );
 }
 
 #[test]
@@ -239,4 +265,54 @@ fn sandbox_numbers_are_valid_only_in_a_test_session() {
     let mut live = momo_form();
     live.set_msisdn("46733123451");
     assert!(!live.is_valid());
+}
+
+#[test]
+fn a_wrong_form_is_summed_up_in_one_announcement() {
+    use crate::core::i18n::{error_summary, Lang};
+    let mut form = momo_form();
+    form.set_msisdn("0665");
+    form.set_receipt_email("nope");
+    assert_eq!(
+        error_summary(Lang::En, &form.all_errors()),
+        "Check these details before paying: Number too short: 9 digits expected after the \
+         country code. Enter a valid email address, e.g. name@example.com."
+    );
+    let arabic = error_summary(Lang::Ar, &form.all_errors());
+    assert!(arabic.contains("\u{2066}9\u{2069}"), "{arabic}");
+}
+
+#[test]
+fn optional_fields_fold_and_unfold_for_their_own_error() {
+    let mut form = momo_form();
+    assert!(!form.optional_open(), "folded at first");
+    form.toggle_optional();
+    form.set_receipt_email("nope");
+    form.toggle_optional();
+    assert!(!form.optional_open());
+    assert_eq!(form.receipt_email(), "nope", "folding keeps what was typed");
+    form.touch_all();
+    assert!(form.optional_open(), "a wrong optional field shows on Pay");
+
+    let mut form = momo_form();
+    form.touch_all();
+    assert!(
+        !form.optional_open(),
+        "nothing optional is wrong: it stays folded"
+    );
+}
+
+#[test]
+fn phone_fields_are_grouped_for_their_countries() {
+    use checkout_numbering::Country;
+    let mut form = momo_form();
+    assert_eq!(form.phone_countries(Field::Msisdn), [Country::Congo]);
+    form.select_country("cm");
+    assert_eq!(form.phone_countries(Field::Msisdn), [Country::Cameroon]);
+    assert!(form.phone_countries(Field::FirstName).is_empty());
+    let yassir = MethodForm::new(&session(vec![yassir_offer()]), "demo-dz");
+    assert_eq!(
+        yassir.phone_countries(Field::YassirPhone),
+        [Country::Algeria]
+    );
 }

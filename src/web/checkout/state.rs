@@ -6,12 +6,12 @@
 use std::mem::discriminant;
 use std::rc::Rc;
 
-use checkout_contract::{CheckoutSession, MethodKind, Operator};
+use checkout_contract::{CheckoutSession, MethodKind, Operator, OrderState};
 
 use crate::core::backoff::PollPolicy;
 use crate::core::events::{step_notice, Notice};
 use crate::core::state::{transition, Checkout, Effect, Event, FlowConfig, Moment, Step};
-use crate::core::validate::{Field, MethodForm};
+use crate::core::validate::{Field, FieldErrors, MethodForm};
 use crate::web::api::WidgetError;
 
 /// Loading the order.
@@ -36,9 +36,11 @@ pub enum FormEdit {
     FirstName(String),
     LastName(String),
     ReceiptEmail(String),
+    /// Shows or folds the optional name and receipt e-mail.
+    ToggleOptional,
     /// The shopper left the field: its error may show.
-    Touch(Field),
-    /// Pay pressed on an invalid form: every error shows.
+    Leave(Field),
+    /// Pay pressed on an invalid form: every error shows, and is announced once.
     TouchAll,
 }
 
@@ -81,6 +83,14 @@ pub struct WidgetState {
     pub form: Option<MethodForm>,
     pub checkout: Option<Checkout>,
     pub redirect_blocked: bool,
+    /// What was wrong when Pay was last pressed on a wrong form, until the flow moves on: said
+    /// once by the live region, not again as the shopper fixes each field.
+    pub refused: Option<FieldErrors>,
+    /// How many times Pay was pressed on a wrong form: each press is announced anew.
+    pub refusals: u32,
+    /// The order was paid, in flight or on hold when it loaded: said in place of the form,
+    /// until this page's own attempt (a resumed one) takes over.
+    pub held: Option<OrderState>,
     /// The methods the page allows (`None`: all the session offers).
     methods: Option<Vec<MethodKind>>,
     /// The page's list of origins the OTP page may be on, until it is set into the core's config
@@ -103,6 +113,9 @@ impl WidgetState {
             form: None,
             checkout: None,
             redirect_blocked: false,
+            refused: None,
+            refusals: 0,
+            held: None,
             methods,
             page_origins,
             order,
@@ -174,7 +187,8 @@ fn apply_edit(form: &mut MethodForm, edit: FormEdit) {
         FormEdit::FirstName(value) => form.set_first_name(&value),
         FormEdit::LastName(value) => form.set_last_name(&value),
         FormEdit::ReceiptEmail(value) => form.set_receipt_email(&value),
-        FormEdit::Touch(field) => form.touch(field),
+        FormEdit::ToggleOptional => form.toggle_optional(),
+        FormEdit::Leave(field) => form.leave(field),
         FormEdit::TouchAll => form.touch_all(),
     }
 }
@@ -202,6 +216,8 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
                     redirect_origins: redirect_origins(state.page_origins.as_ref(), &session),
                     polling,
                 }));
+                state.held =
+                    (session.order_state != OrderState::Open).then_some(session.order_state);
                 state.session = Some(Rc::new(session));
                 state.phase = Phase::Ready;
             }
@@ -219,6 +235,10 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
             let busy = state.busy();
             if let Some(form) = state.form.as_mut().filter(|_| !busy) {
                 let before = form_summary(form);
+                if matches!(edit, FormEdit::TouchAll) {
+                    state.refused = Some(form.all_errors());
+                    state.refusals += 1;
+                }
                 apply_edit(form, edit);
                 let (method, complete, empty) = form_summary(form);
                 if (method, complete, empty) != before {
@@ -254,6 +274,8 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
             state.page_origins = origins;
         }
         Action::Flow(event, at) => {
+            state.refused = None;
+            state.held = None;
             if let Some(checkout) = state.checkout.take() {
                 let deadline_before = checkout.step().deadline_ms();
                 let kind_before = discriminant(checkout.step());

@@ -1,7 +1,9 @@
 use checkout_contract::{MobileMoneyCountry, Operator};
+use checkout_numbering::Country;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::pay_button::keep_focus;
 use super::{described_by, field_box, field_id, form_text_field, FieldMessages};
 use crate::core::i18n::{country_name, country_option, msisdn_hint, operator_name, t, Lang, Msg};
 use crate::core::validate::Field;
@@ -18,9 +20,13 @@ pub struct MobileMoneyFields {
     /// Picked by hand or suggested from the number's prefix.
     pub operator: Option<Operator>,
     pub msisdn: AttrValue,
+    /// The chosen country, whose grouping the number takes as it is typed.
+    pub msisdn_countries: Vec<Country>,
     pub first_name: AttrValue,
     pub last_name: AttrValue,
     pub receipt_email: AttrValue,
+    /// The optional name and receipt e-mail show; folded, Pay fits on a phone's first screen.
+    pub optional_open: bool,
     pub errors: FieldMessages,
     pub operator_warning: Option<AttrValue>,
     pub disabled: bool,
@@ -144,6 +150,7 @@ impl MobileMoneyFields {
             },
         );
 
+        let optional_id = format!("{prefix}-optional");
         let hint = self
             .country
             .as_deref()
@@ -154,21 +161,35 @@ impl MobileMoneyFields {
                 { country_select }
                 { form_text_field(
                     prefix, Field::Msisdn, t(lang, Msg::MsisdnLabel), hint, self.msisdn.clone(),
-                    "tel", "tel-national", Some("tel"), true, error_of(Field::Msisdn), disabled, onedit, FormEdit::Msisdn,
+                    "tel", "tel-national", Some("tel"), true, error_of(Field::Msisdn), disabled,
+                    self.msisdn_countries.clone(), onedit, FormEdit::Msisdn,
                 ) }
                 { operator_select }
-                { form_text_field(
-                    prefix, Field::FirstName, t(lang, Msg::FirstNameLabel), None, self.first_name.clone(),
-                    "text", "given-name", None, false, error_of(Field::FirstName), disabled, onedit, FormEdit::FirstName,
-                ) }
-                { form_text_field(
-                    prefix, Field::LastName, t(lang, Msg::LastNameLabel), None, self.last_name.clone(),
-                    "text", "family-name", None, false, error_of(Field::LastName), disabled, onedit, FormEdit::LastName,
-                ) }
-                { form_text_field(
-                    prefix, Field::ReceiptEmail, t(lang, Msg::ReceiptEmailLabel), None, self.receipt_email.clone(),
-                    "email", "email", None, true, error_of(Field::ReceiptEmail), disabled, onedit, FormEdit::ReceiptEmail,
-                ) }
+                <button
+                    type="button"
+                    class="cw-more"
+                    aria-expanded={if self.optional_open { "true" } else { "false" }}
+                    aria-controls={optional_id.clone()}
+                    {disabled}
+                    onmousedown={keep_focus()}
+                    onclick={onedit.reform(|_: MouseEvent| FormEdit::ToggleOptional)}
+                >
+                    { t(lang, Msg::AddOptional) }
+                </button>
+                <div class="cw-optional" id={optional_id} hidden={!self.optional_open}>
+                    { form_text_field(
+                        prefix, Field::FirstName, t(lang, Msg::FirstNameLabel), None, self.first_name.clone(),
+                        "text", "given-name", None, false, error_of(Field::FirstName), disabled, Vec::new(), onedit, FormEdit::FirstName,
+                    ) }
+                    { form_text_field(
+                        prefix, Field::LastName, t(lang, Msg::LastNameLabel), None, self.last_name.clone(),
+                        "text", "family-name", None, false, error_of(Field::LastName), disabled, Vec::new(), onedit, FormEdit::LastName,
+                    ) }
+                    { form_text_field(
+                        prefix, Field::ReceiptEmail, t(lang, Msg::ReceiptEmailLabel), None, self.receipt_email.clone(),
+                        "email", "email", None, true, error_of(Field::ReceiptEmail), disabled, Vec::new(), onedit, FormEdit::ReceiptEmail,
+                    ) }
+                </div>
             </div>
         }
     }

@@ -18,6 +18,7 @@ pub use test_mode_badge::test_mode_badge;
 pub use text_field::TextField;
 pub use yassir_cash_fields::yassir_cash_fields;
 
+use checkout_numbering::Country;
 use yew::{html, AttrValue, Callback, Html};
 
 use crate::core::validate::Field;
@@ -54,6 +55,7 @@ pub(crate) fn form_text_field(
     ltr: bool,
     error: Option<AttrValue>,
     disabled: bool,
+    countries: Vec<Country>,
     onedit: &Callback<FormEdit>,
     edit: fn(String) -> FormEdit,
 ) -> Html {
@@ -68,8 +70,9 @@ pub(crate) fn form_text_field(
         dir: ltr.then_some(AttrValue::Static("ltr")),
         error,
         disabled,
+        countries,
         oninput: onedit.reform(edit),
-        onchange: onedit.reform(move |_| FormEdit::Touch(field)),
+        onleave: onedit.reform(move |_| FormEdit::Leave(field)),
     }
     .view()
 }

@@ -1,6 +1,6 @@
 use checkout_contract::{Payment, SupportInfo};
 use yew::prelude::*;
-use yew::virtual_dom::{AttributeOrProperty, Attributes, VTag};
+use yew::virtual_dom::{AttributeOrProperty, Attributes, VList, VTag};
 
 use crate::core::i18n::{action_label, reference, step_text, t, time_left, Lang, Msg};
 use crate::core::state::{ErrorKind, ShopperAction, Step};
@@ -22,6 +22,10 @@ pub struct StatusPanelProps {
     /// The browser refused the OTP page's address.
     #[prop_or_default]
     pub redirect_blocked: bool,
+    /// What is wrong with the form, said when Pay is pressed on it, with the press's number: a
+    /// new press replaces the text's node, so it is said again.
+    #[prop_or_default]
+    pub announce: Option<(u32, AttrValue)>,
     /// The shopper chose one of the step's actions.
     pub onaction: Callback<ShopperAction>,
 }
@@ -137,6 +141,9 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
                 if let Some(body) = body {
                     <p class="cw-status__body">{ body }</p>
                 }
+            } else if let Some((press, text)) = props.announce.clone() {
+                // Unseen: the fields show their own errors; this is for screen readers.
+                { VList::with_children(vec![html! { <p key={press} class="cw-sr-only">{ text }</p> }], None) }
             }
         </div>
     };

@@ -1,7 +1,9 @@
+use checkout_numbering::Country;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{described_by, field_box};
+use crate::core::phone_format;
 
 /// A labelled input with its hint and error tied to it for assistive technology.
 pub struct TextField {
@@ -17,9 +19,11 @@ pub struct TextField {
     pub hint: Option<AttrValue>,
     pub error: Option<AttrValue>,
     pub disabled: bool,
+    /// A phone field's countries: its number is grouped as they write it, as it is typed.
+    pub countries: Vec<Country>,
     pub oninput: Callback<String>,
-    /// The shopper left the field after changing it.
-    pub onchange: Callback<()>,
+    /// The shopper left the field.
+    pub onleave: Callback<()>,
 }
 
 impl TextField {
@@ -30,10 +34,26 @@ impl TextField {
             (self.hint.is_some(), &hint_id),
             (self.error.is_some(), &error_id),
         ]);
-        let oninput = self
-            .oninput
-            .reform(|event: InputEvent| event.target_unchecked_into::<HtmlInputElement>().value());
-        let onchange = self.onchange.reform(|_: Event| ());
+        let countries = self.countries.clone();
+        let previous = self.value.clone();
+        let oninput = self.oninput.reform(move |event: InputEvent| {
+            let input = event.target_unchecked_into::<HtmlInputElement>();
+            let value = input.value();
+            if countries.is_empty() {
+                return value;
+            }
+            // Regrouped in place, the caret put back by hand: a re-render would leave it at
+            // the end.
+            let caret = input.selection_start().ok().flatten();
+            let caret = caret.map_or(value.chars().count(), |caret| caret as usize);
+            let typed = phone_format::as_typed(&value, caret, &previous, &countries);
+            if typed.text != value {
+                input.set_value(&typed.text);
+                let _ = input.set_selection_range(typed.caret as u32, typed.caret as u32);
+            }
+            typed.text
+        });
+        let onblur = self.onleave.reform(|_: FocusEvent| ());
         let children = html! {
             <>
                 <label class="cw-label" for={self.id.clone()}>{ self.label.clone() }</label>
@@ -53,7 +73,7 @@ impl TextField {
                     aria-invalid={if self.error.is_some() { "true" } else { "false" }}
                     aria-describedby={describedby}
                     {oninput}
-                    {onchange}
+                    {onblur}
                 />
                 if let Some(error) = &self.error {
                     <p class="cw-error" id={error_id.clone()}>{ error.clone() }</p>

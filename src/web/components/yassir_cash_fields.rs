@@ -1,3 +1,4 @@
+use checkout_numbering::Country;
 use yew::prelude::*;
 
 use super::form_text_field;
@@ -12,6 +13,7 @@ pub fn yassir_cash_fields(
     phone: AttrValue,
     error: Option<AttrValue>,
     disabled: bool,
+    countries: Vec<Country>,
     onedit: &Callback<FormEdit>,
 ) -> Html {
     form_text_field(
@@ -26,6 +28,7 @@ pub fn yassir_cash_fields(
         true,
         error,
         disabled,
+        countries,
         onedit,
         FormEdit::YassirPhone,
     )

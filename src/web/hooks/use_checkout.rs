@@ -9,7 +9,6 @@ use yew::prelude::*;
 use crate::core::backoff::PollPolicy;
 use crate::core::events::Notice;
 use crate::core::state::{Event, ShopperAction};
-use crate::core::validate::Field;
 use crate::web::api::Backend;
 use crate::web::browser;
 use crate::web::checkout::runner::Runner;
@@ -38,8 +37,9 @@ impl CheckoutHandle {
         self.runner.dispatch(Action::Form(edit));
     }
 
-    /// Pay pressed: one attempt with a fresh idempotency key, or every error shown.
-    pub fn pay(&self, focus_field: impl Fn(Field)) {
+    /// Pay pressed: one attempt with a fresh idempotency key, or every error shown (the view
+    /// then moves the focus to the first, once it is on screen).
+    pub fn pay(&self) {
         let state = self.runner.state();
         let Some(form) = state.form.as_ref() else {
             return;
@@ -50,12 +50,7 @@ impl CheckoutHandle {
                 create,
                 submit,
             }),
-            Err(errors) => {
-                self.edit(FormEdit::TouchAll);
-                if let Some(field) = errors.first() {
-                    focus_field(field);
-                }
-            }
+            Err(_) => self.edit(FormEdit::TouchAll),
         }
     }
 
