@@ -157,6 +157,7 @@
   // ---- loading the widget, once per page --------------------------------------------------
 
   var booting = null;
+  var built = null; // the build's file names, once known
 
   function boot() {
     if (booting) return booting;
@@ -166,6 +167,7 @@
     } catch (e) {
       return Promise.reject(new Error('checkout.js was not built: run `trunk build`'));
     }
+    built = files;
     var integrity = files.integrity || {};
     var url = function (name) {
       return new URL(name, base).href;
@@ -240,6 +242,37 @@
       document.head.appendChild(link);
     });
   }
+
+  // ---- a crash ------------------------------------------------------------------------------
+
+  // A panic in the widget stops its wasm on the spot (the size build prints no message at all):
+  // the page sees a WebAssembly.RuntimeError out of the widget's wasm or its glue (named in the
+  // stack). Every widget of the page shares that wasm and none can be trusted after it: each
+  // fires `error` with the code `widget_crashed` and where the wasm stopped
+  // (`wasm-function[index]:0xoffset`, in this build's wasm), the short code a merchant reports.
+  var onCrash = [];
+
+  function crashSite(error) {
+    if (!built || typeof WebAssembly !== 'object' || !(error instanceof WebAssembly.RuntimeError)) return null;
+    var stack = String(error.stack || '');
+    if (stack.indexOf(built.wasm) < 0 && stack.indexOf(built.glue) < 0) return null;
+    var site = /wasm-function\[\d+\](?::0x[0-9a-f]+)?/.exec(stack);
+    return site ? site[0] : 'unknown';
+  }
+
+  function crashed(error) {
+    var site = crashSite(error);
+    if (site === null) return;
+    onCrash.slice().forEach(function (listener) {
+      listener(site);
+    });
+  }
+  addEventListener('error', function (event) {
+    crashed(event.error);
+  });
+  addEventListener('unhandledrejection', function (event) {
+    crashed(event.reason);
+  });
 
   // ---- one widget ---------------------------------------------------------------------------
 
@@ -393,8 +426,16 @@
       }
     };
 
+    function crash(site) {
+      onCrash.splice(onCrash.indexOf(crash), 1);
+      app = null; // its wasm is stopped: nothing to unmount or free
+      emit('error', { code: 'widget_crashed', message: 'The checkout widget crashed at ' + site + '.' });
+    }
+    onCrash.push(crash);
+
     handle.unmount = function () {
       if (!alive) return;
+      if (onCrash.indexOf(crash) >= 0) onCrash.splice(onCrash.indexOf(crash), 1);
       stop();
       alive = false;
       container.remove();
