@@ -79,14 +79,14 @@ const percentile = (values, p) => {
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 // --- First-load bytes: what the demo page requests, sized from dist/ ------------------------
-async function firstLoad() {
+async function firstLoad(lang) {
   const { context, page } = await freshPage();
   const requests = [];
   page.on('requestfinished', async (request) => {
     const sizes = await request.sizes().catch(() => null);
     requests.push({ url: request.url(), type: request.resourceType(), transferred: Math.max(0, sizes?.responseBodySize ?? 0) }); // < 0 when from the cache
   });
-  await page.goto(page_url('demo-dz'));
+  await page.goto(page_url('demo-dz') + (lang ? `&lang=${lang}` : ''));
   await page.waitForFunction(() => window.__bench.ready);
   await page.waitForTimeout(300);
   await context.close();
@@ -376,6 +376,8 @@ async function mobileMoneyHidden(msisdn, hiddenMs = 10_000) {
 
 const result = {};
 result.bytes = await firstLoad();
+// Arabic, the largest of the texts files the widget fetches for a shopper not reading English.
+result.bytesArabic = await firstLoad('ar');
 result.tti = await timeToInteractive();
 result.phone = await phone();
 result.flows = {
