@@ -1,7 +1,9 @@
-// The widget in headless Chromium: first-load bytes, time to interactive, memory, and the HTTP
-// requests of each payment flow, against a sandbox server on loopback.
-// Usage: node bench/browser.mjs BASE_URL DIST_DIR OUT.json [LOADS] [ROUNDS]
-// BASE_URL serves the widget at /widget/; sandbox mode with SANDBOX_SETTLE_DELAY_MS=0.
+// The widget in headless Chromium: first-load bytes, time to interactive (against a bare yew
+// app's, and on an emulated phone), memory, and the HTTP requests of each payment flow, against a
+// sandbox server on loopback.
+// Usage: node bench/browser.mjs BASE_URL DIST_DIR OUT.json [LOADS] [ROUNDS] [PHONE_LOADS]
+// BASE_URL serves the widget at /widget/ and the bare yew app at /widget/bare/; sandbox mode
+// with SANDBOX_SETTLE_DELAY_MS=0.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +12,9 @@ import { gzipSync, brotliCompressSync, constants as zlib } from 'node:zlib';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const { chromium } = await import(join(here, '../.tools/node_modules/playwright-core/index.mjs'));
 
-const [base, distDir, outPath, loadsArg, roundsArg] = process.argv.slice(2);
+const [base, distDir, outPath, loadsArg, roundsArg, phoneLoadsArg] = process.argv.slice(2);
 const LOADS = Number(loadsArg ?? 25);
+const PHONE_LOADS = Number(phoneLoadsArg ?? 15);
 // Time to interactive is measured in rounds of LOADS loads, a few seconds apart: on a shared
 // machine each round's median shows how much the machine itself moved during the run.
 const ROUNDS = Number(roundsArg ?? 3);
@@ -76,14 +79,14 @@ const percentile = (values, p) => {
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 // --- First-load bytes: what the demo page requests, sized from dist/ ------------------------
-async function firstLoad() {
+async function firstLoad(lang) {
   const { context, page } = await freshPage();
   const requests = [];
   page.on('requestfinished', async (request) => {
     const sizes = await request.sizes().catch(() => null);
     requests.push({ url: request.url(), type: request.resourceType(), transferred: Math.max(0, sizes?.responseBodySize ?? 0) }); // < 0 when from the cache
   });
-  await page.goto(page_url('demo-dz'));
+  await page.goto(page_url('demo-dz') + (lang ? `&lang=${lang}` : ''));
   await page.waitForFunction(() => window.__bench.ready);
   await page.waitForTimeout(300);
   await context.close();
@@ -120,14 +123,18 @@ async function firstLoad() {
 }
 
 // --- Time to interactive over cold loads (a fresh context, so empty caches, each time) -------
+// Each widget load is followed by one of the bare yew app (bench/bare-yew, built like the widget,
+// served beside it): the ratio of the two is the widget's own cost, whatever the machine.
 async function timeToInteractive() {
   const samples = [];
+  const bare = [];
   const roundMedians = [];
   for (let r = 0; r < ROUNDS; r++) {
     if (r > 0) await new Promise((resolve) => setTimeout(resolve, 3000));
-    const roundSamples = await ttiRound();
-    roundMedians.push(round(percentile(roundSamples.map((s) => s.ready - s.loaderStart), 50)));
-    samples.push(...roundSamples);
+    const round_ = await ttiRound();
+    roundMedians.push(round(percentile(round_.widget.map((s) => s.ready - s.loaderStart), 50)));
+    samples.push(...round_.widget);
+    bare.push(...round_.bare);
   }
   const fromNavigation = samples.map((s) => s.ready);
   const fromScript = samples.map((s) => s.ready - s.loaderStart);
@@ -142,38 +149,93 @@ async function timeToInteractive() {
     // Medians from navigation start of where the time goes.
     steps: Object.fromEntries(['loaderStart', 'assetsLoaded', 'wasmStarted', 'checkoutAnswered', 'readyEvent', 'payRendered']
       .map((key) => [key, round(percentile(samples.map((s) => s[key]), 50))])),
+    // Navigation start → Pay rendered, the widget's against the bare yew app's.
+    payRendered: { widget: stats(samples.map((s) => s.payRendered)), bare: stats(bare) },
   };
 }
 
-// One round: a warm-up load, then LOADS measured ones.
+// One round: a warm-up load of each, then LOADS measured ones of each, in turns.
 async function ttiRound() {
   const samples = [];
+  const bare = [];
   for (let i = 0; i <= LOADS; i++) {
-    const { context, page } = await freshPage();
-    await page.goto(page_url('demo-dz'));
-    await page.waitForFunction(() => window.__bench.ready, null, { timeout: 10_000 });
-    const sample = await page.evaluate(() => {
-      const resources = performance.getEntriesByType('resource');
-      // The merchant's page inserts the loader script; the wasm-bindgen glue if there is none.
-      const loader = resources.find((entry) => /\/checkout\.js$/.test(entry.name)) ??
-        resources.find((entry) => entry.name.endsWith('.js'));
-      const assets = resources.filter((entry) => entry.name.includes('/widget/'));
-      const checkout = resources.find((entry) => entry.name.includes('/api/v1/checkout'));
-      const bench = window.__bench;
-      return {
-        ready: bench.ready,
-        loaderStart: loader?.startTime ?? 0,
-        assetsLoaded: Math.max(...assets.map((entry) => entry.responseEnd)),
-        wasmStarted: bench.wasmStarted,
-        checkoutAnswered: checkout?.responseEnd ?? 0,
-        readyEvent: bench.readyEvent,
-        payRendered: bench.payRendered,
-      };
-    });
-    await context.close();
-    if (i > 0) samples.push(sample); // the first load only warms up the browser process
+    const sample = await widgetLoad();
+    const bareSample = await bareLoad();
+    if (i > 0) { // the first loads only warm up the browser process
+      samples.push(sample);
+      bare.push(bareSample);
+    }
   }
-  return samples;
+  return { widget: samples, bare };
+}
+
+// A mid-range Android phone on a mobile network, as Chromium emulates one: the CPU 4× slower,
+// 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trips.
+const PHONE = { cpu: 4, latency: 150, down: 1.6e6 / 8, up: 750e3 / 8 };
+
+async function emulatePhone(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: PHONE.cpu });
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: PHONE.latency, downloadThroughput: PHONE.down, uploadThroughput: PHONE.up,
+  });
+}
+
+// The bare yew app, cold: navigation start → its Pay button rendered.
+async function bareLoad({ phone = false } = {}) {
+  const { context, page } = await freshPage();
+  if (phone) await emulatePhone(page);
+  await page.goto(`${base}/widget/bare/`);
+  await page.waitForFunction(() => window.__bench.payRendered, null, { timeout: 60_000 });
+  const rendered = await page.evaluate(() => window.__bench.payRendered);
+  await context.close();
+  return rendered;
+}
+
+// The widget, cold: when each step happened, from navigation start.
+async function widgetLoad({ phone = false } = {}) {
+  const { context, page } = await freshPage();
+  if (phone) await emulatePhone(page);
+  await page.goto(page_url('demo-dz'));
+  await page.waitForFunction(() => window.__bench.ready, null, { timeout: 60_000 });
+  const sample = await page.evaluate(() => {
+    const resources = performance.getEntriesByType('resource');
+    // The merchant's page inserts the loader script; the wasm-bindgen glue if there is none.
+    const loader = resources.find((entry) => /\/checkout\.js$/.test(entry.name)) ??
+      resources.find((entry) => entry.name.endsWith('.js'));
+    const assets = resources.filter((entry) => entry.name.includes('/widget/'));
+    const checkout = resources.find((entry) => entry.name.includes('/api/v1/checkout'));
+    const bench = window.__bench;
+    return {
+      ready: bench.ready,
+      loaderStart: loader?.startTime ?? 0,
+      assetsLoaded: Math.max(...assets.map((entry) => entry.responseEnd)),
+      wasmStarted: bench.wasmStarted,
+      checkoutAnswered: checkout?.responseEnd ?? 0,
+      readyEvent: bench.readyEvent,
+      payRendered: bench.payRendered,
+    };
+  });
+  await context.close();
+  return sample;
+}
+
+// The emulated phone: PHONE_LOADS cold loads of each, in turns, after a warm-up of each; time to
+// interactive is the widget's `ready` and the bare app's Pay button.
+async function phone() {
+  const widget = [];
+  const bare = [];
+  for (let i = 0; i <= PHONE_LOADS; i++) {
+    const sample = await widgetLoad({ phone: true });
+    const bareSample = await bareLoad({ phone: true });
+    if (i > 0) {
+      widget.push(sample.ready);
+      bare.push(bareSample);
+    }
+  }
+  const median = (values) => round(percentile(values, 50));
+  return { loads: widget.length, ...PHONE, widget: median(widget), bare: median(bare) };
 }
 
 // --- Payment flows ------------------------------------------------------------------------
@@ -314,7 +376,10 @@ async function mobileMoneyHidden(msisdn, hiddenMs = 10_000) {
 
 const result = {};
 result.bytes = await firstLoad();
+// Arabic, the largest of the texts files the widget fetches for a shopper not reading English.
+result.bytesArabic = await firstLoad('ar');
 result.tti = await timeToInteractive();
+result.phone = await phone();
 result.flows = {
   yassirSuccess: await yassir('+213555000002', 'succeeded'),
   yassirOtp: await yassir('+213555000001', 'succeeded', { otp: '123456' }),

@@ -163,6 +163,27 @@ ${recordEvents('#pay')}
   await page.context().close();
 });
 
+test('a trap in the widget\'s wasm fires error widget_crashed with where it stopped', async () => {
+  const page = await merchantPage(`<div id="pay"></div>
+<script src="/widget/checkout.js"></script>
+${recordEvents('#pay')}
+<script>CheckoutWidget.mount('#pay', { order: 'demo-dz', lang: 'en' });</script>`);
+  await waitForEvent(page, 'ready');
+  // What a panic does in the release build: the wasm traps. Here a handle at an address outside
+  // the wasm's memory makes it trap for real, out of a task of its own as an event handler would.
+  await page.evaluate(async () => {
+    const glue = performance.getEntriesByType('resource').map((entry) => entry.name)
+      .find((name) => /\/checkout-widget-[0-9a-f]+\.js$/.test(name));
+    const { WidgetHandle } = await import(glue);
+    setTimeout(() => WidgetHandle.__wrap(0x7ffffff0).update({}));
+  });
+  await waitForEvent(page, 'error');
+  const error = (await events(page)).find((event) => event.type === 'error').detail;
+  assert.equal(error.code, 'widget_crashed');
+  assert.match(error.message, /crashed at wasm-function\[\d+\]:0x[0-9a-f]+\.$/);
+  await page.context().close();
+});
+
 test('bad options are refused at once with a TypeError', async () => {
   const page = await merchantPage(`<div id="pay"></div><script src="/widget/checkout.js"></script>`);
   const refusals = await page.evaluate(() =>

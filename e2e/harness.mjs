@@ -114,7 +114,8 @@ export async function startDemo({ live = false, env = {}, chromium: withChromium
       ...process.env,
       PORT: String(port),
       DATABASE_URL: join(dataDir, 'checkout.sqlite3'),
-      WIDGET_DIR: join(root, 'dist'),
+      // The size build by default; scripts/test also runs journeys on the fallback build's.
+      WIDGET_DIR: resolve(root, process.env.E2E_WIDGET_DIR ?? 'dist'),
       SANDBOX_SETTLE_DELAY_MS: '1000',
       RUST_LOG: process.env.RUST_LOG ?? 'warn',
       // The journeys pay faster than any shopper from one address; the limits have tests of their own.

@@ -123,7 +123,9 @@ export interface FailureDetail {
  * `invalid_response`, `unsafe_redirect` (the OTP page is on an origin not allowed),
  * `missing_redirect`, `method_unavailable` (none of `methods` is offered), `load_failed` (the
  * widget's files could not be loaded or failed their integrity check), `invalid_options`
- * (script-tag or custom-element attributes).
+ * (script-tag or custom-element attributes), `widget_crashed` (the widget's code stopped, and only
+ * a reload of the page brings it back; the message names where, as
+ * `wasm-function[index]:0xoffset` in the build's wasm).
  */
 export interface ErrorDetail {
   code: string;

@@ -156,26 +156,30 @@
 
   // ---- loading the widget, once per page --------------------------------------------------
 
+  // The build's files and their SRI hashes; none in a copy that was not built.
+  var files = null;
+  try {
+    files = JSON.parse(FILES_JSON);
+  } catch (e) {
+    // not built: boot() says so
+  }
+
+  function url(name) {
+    return new URL(name, base).href;
+  }
+
+  function fetchChecked(name) {
+    return fetch(url(name), { integrity: files.integrity[name] || '' }).then(function (response) {
+      if (!response.ok) throw new Error(name + ': HTTP ' + response.status);
+      return response;
+    });
+  }
+
   var booting = null;
 
   function boot() {
     if (booting) return booting;
-    var files;
-    try {
-      files = JSON.parse(FILES_JSON);
-    } catch (e) {
-      return Promise.reject(new Error('checkout.js was not built: run `trunk build`'));
-    }
-    var integrity = files.integrity || {};
-    var url = function (name) {
-      return new URL(name, base).href;
-    };
-    var fetchChecked = function (name) {
-      return fetch(url(name), { integrity: integrity[name] || '' }).then(function (response) {
-        if (!response.ok) throw new Error(name + ': HTTP ' + response.status);
-        return response;
-      });
-    };
+    if (!files) return Promise.reject(new Error('checkout.js was not built: run `scripts/build-widget`'));
     var css = fetchChecked(files.css)
       .then(function (response) {
         return response.text();
@@ -190,7 +194,7 @@
         }
         return { text: text, sheet: sheet };
       });
-    var glue = preloadModule(url(files.glue), integrity[files.glue]).then(function () {
+    var glue = preloadModule(url(files.glue), files.integrity[files.glue]).then(function () {
       return import(url(files.glue));
     });
     // Compiled as soon as it arrives, while the glue and the CSS may still be on their way.
@@ -221,6 +225,43 @@
     return booting;
   }
 
+  // The widget's texts in French and in Arabic are files of their own (its wasm holds English
+  // only), fetched once per page and language beside the wasm. Answers what to wait for before
+  // the widget speaks `lang`: nothing, or a promise that settles once they are here (or failed
+  // to come: the widget speaks English then, and the next widget asks again).
+  var textsOf = {};
+  var textsLoading = {};
+
+  function loadTexts(lang) {
+    if (!files || !files.texts || !files.texts[lang] || textsOf[lang]) return null;
+    if (!textsLoading[lang]) {
+      textsLoading[lang] = fetchChecked(files.texts[lang])
+        .then(function (response) {
+          return response.json();
+        })
+        .then(
+          function (list) {
+            textsOf[lang] = list;
+          },
+          function () {
+            delete textsLoading[lang];
+          }
+        );
+    }
+    return textsLoading[lang];
+  }
+
+  // The language the widget speaks: `lang`, else the browser's first one it knows, as it picks.
+  function langOf(options) {
+    if (options.lang) return options.lang;
+    var tags = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ''];
+    for (var i = 0; i < tags.length; i++) {
+      var primary = String(tags[i]).trim().split(/[-_]/)[0].toLowerCase();
+      if (LANGS.indexOf(primary) >= 0) return primary;
+    }
+    return 'en';
+  }
+
   // `import()` cannot check an SRI hash, but `<link rel=modulepreload integrity>` can, and the
   // import then takes the module it verified. Browsers without modulepreload skip the check.
   function preloadModule(href, hash) {
@@ -241,6 +282,37 @@
     });
   }
 
+  // ---- a crash ------------------------------------------------------------------------------
+
+  // A panic in the widget stops its wasm on the spot (the size build prints no message at all):
+  // the page sees a WebAssembly.RuntimeError out of the widget's wasm or its glue (named in the
+  // stack). Every widget of the page shares that wasm and none can be trusted after it: each
+  // fires `error` with the code `widget_crashed` and where the wasm stopped
+  // (`wasm-function[index]:0xoffset`, in this build's wasm), the short code a merchant reports.
+  var onCrash = [];
+
+  function crashSite(error) {
+    if (!booting || typeof WebAssembly !== 'object' || !(error instanceof WebAssembly.RuntimeError)) return null;
+    var stack = String(error.stack || '');
+    if (stack.indexOf(files.wasm) < 0 && stack.indexOf(files.glue) < 0) return null;
+    var site = /wasm-function\[\d+\](?::0x[0-9a-f]+)?/.exec(stack);
+    return site ? site[0] : 'unknown';
+  }
+
+  function crashed(error) {
+    var site = crashSite(error);
+    if (site === null) return;
+    onCrash.slice().forEach(function (listener) {
+      listener(site);
+    });
+  }
+  addEventListener('error', function (event) {
+    crashed(event.error);
+  });
+  addEventListener('unhandledrejection', function (event) {
+    crashed(event.reason);
+  });
+
   // ---- one widget ---------------------------------------------------------------------------
 
   function paint(container, options) {
@@ -253,12 +325,16 @@
   }
 
   function forWasm(options) {
+    var lang = langOf(options);
+    var texts = {};
+    if (textsOf[lang]) texts[lang] = textsOf[lang];
     return {
       order: options.order,
       endpoint: options.endpoint || '',
       lang: options.lang || null,
       methods: options.methods || null,
-      redirectOrigins: options.redirectOrigins || null
+      redirectOrigins: options.redirectOrigins || null,
+      texts: texts
     };
   }
 
@@ -337,8 +413,9 @@
     function start() {
       var mine = ++generation;
       var checkout = prefetch(options);
-      boot().then(
-        function (loaded) {
+      Promise.all([boot(), loadTexts(langOf(options))]).then(
+        function (both) {
+          var loaded = both[0];
           if (!alive || mine !== generation) return;
           if (loaded.css.sheet && 'adoptedStyleSheets' in shadow) {
             shadow.adoptedStyleSheets = [loaded.css.sheet];
@@ -389,12 +466,27 @@
         fresh();
         start();
       } else if (app && live(next) !== live(previous)) {
-        app.update(forWasm(next));
+        var texts = loadTexts(langOf(next));
+        if (!texts) {
+          app.update(forWasm(next));
+        } else {
+          texts.then(function () {
+            if (app) app.update(forWasm(options)); // the options by then
+          });
+        }
       }
     };
 
+    function crash(site) {
+      onCrash.splice(onCrash.indexOf(crash), 1);
+      app = null; // its wasm is stopped: nothing to unmount or free
+      emit('error', { code: 'widget_crashed', message: 'The checkout widget crashed at ' + site + '.' });
+    }
+    onCrash.push(crash);
+
     handle.unmount = function () {
       if (!alive) return;
+      if (onCrash.indexOf(crash) >= 0) onCrash.splice(onCrash.indexOf(crash), 1);
       stop();
       alive = false;
       container.remove();

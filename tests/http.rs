@@ -24,8 +24,10 @@ fn fake_fetch(status: u16, body: &str) {
                 (window.fetchCalls = window.fetchCalls || []).push([request.method, request.url,
                     request.headers.get('Idempotency-Key'), request.headers.get('Content-Type'), body,
                     request.headers.get('Accept-Language'), request.headers.get('Client-Secret')]);
-                return new Response({body:?}, {{ status: {status}, headers: {{ 'Content-Type': 'application/json' }} }});
-            }});"
+                return new Response({body}, {{ status: {status}, headers: {{ 'Content-Type': 'application/json' }} }});
+            }});",
+            // A JavaScript string literal; not `{body:?}`, which the size build's flags empty.
+            body = serde_json::to_string(body).unwrap(),
         ),
     );
     Reflect::set(&window, &"fetchCalls".into(), &Array::new()).unwrap();

@@ -40,8 +40,8 @@ fn strings(value: &JsValue) -> Vec<String> {
 }
 
 impl WidgetOptions {
-    /// From a JavaScript object `{ endpoint, order, lang, methods, redirectOrigins }`, already
-    /// checked by the loader; `methods` and `redirectOrigins` are arrays of strings.
+    /// From a JavaScript object `{ endpoint, order, lang, methods, redirectOrigins, texts }`,
+    /// already checked by the loader; `methods` and `redirectOrigins` are arrays of strings.
     pub fn from_js(options: &JsValue) -> Self {
         let get = |key: &str| {
             Reflect::get(options, &JsValue::from_str(key))
@@ -49,6 +49,16 @@ impl WidgetOptions {
                 .filter(|value| !value.is_undefined() && !value.is_null())
         };
         let text = |key: &str| get(key).and_then(|value| value.as_string());
+        // `{ fr: [...] }`: the texts of the language the widget will speak, unless English.
+        #[cfg(feature = "split-texts")]
+        if let Some(texts) = get("texts") {
+            for lang in [Lang::Fr, Lang::Ar] {
+                let list = Reflect::get(&texts, &JsValue::from_str(lang.tag())).ok();
+                if let Some(list) = list.filter(JsValue::is_object) {
+                    crate::core::i18n::install(lang, strings(&list));
+                }
+            }
+        }
         WidgetOptions {
             endpoint: text("endpoint").unwrap_or_default(),
             order: text("order").unwrap_or_default().trim().to_string(),

@@ -117,6 +117,7 @@ pub enum Msg {
 }
 
 /// The text of `msg` in `lang`.
+#[cfg(not(feature = "split-texts"))]
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
     let [en, fr, ar] = texts(msg);
     match lang {
@@ -124,6 +125,13 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Lang::Fr => fr,
         Lang::Ar => ar,
     }
+}
+
+/// The text of `msg` in `lang`: English from the wasm, which holds no other language, French and
+/// Arabic as [`super::install`] was given them, in English until then.
+#[cfg(feature = "split-texts")]
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    super::installed::text(lang, msg as usize).unwrap_or(texts(msg)[0])
 }
 
 /// `value` as it goes inside a text: in Arabic it is isolated left to right (U+2066…U+2069) so
