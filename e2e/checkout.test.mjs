@@ -171,3 +171,42 @@ test("a provider's test number typed in test mode is shown ungrouped and taken, 
   assert.ok(await operator.evaluate((select) => select === select.getRootNode().activeElement), 'the focus is on the operator');
   await page.context().close();
 });
+
+// Where each group of digits is drawn, left to right: a number inside Arabic text keeps its
+// reading order on screen (not only in the markup), on one line, at a phone's width.
+async function drawnGroups(element, groups) {
+  return element.evaluate((node, groups) => {
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    const boxes = {};
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      for (const group of groups) {
+        const at = text.data.indexOf(group);
+        if (at < 0 || boxes[group]) continue;
+        const range = document.createRange();
+        range.setStart(text, at);
+        range.setEnd(text, at + group.length);
+        const box = range.getClientRects()[0];
+        boxes[group] = { left: box.left, top: Math.round(box.top) };
+      }
+    }
+    return groups.map((group) => boxes[group]);
+  }, groups);
+}
+
+test('numbers inside Arabic text are drawn in their own order, on one line', async () => {
+  const context = await demo.browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'ar' });
+  const page = await context.newPage();
+  await page.goto(`${demo.base}/widget/?order=demo-dz&lang=ar`);
+  const hint = page.locator("[id$='-yassir-phone-hint']");
+  await hint.waitFor();
+  const groups = ['0555', '12', '34', '56'];
+  const boxes = await drawnGroups(hint, groups);
+  for (const [index, box] of boxes.entries()) {
+    assert.ok(box, `${groups[index]} is drawn: ${await hint.innerText()}`);
+  }
+  assert.equal(new Set(boxes.map((box) => box.top)).size, 1, `one line: ${JSON.stringify(boxes)}`);
+  for (let index = 1; index < boxes.length; index++) {
+    assert.ok(boxes[index - 1].left < boxes[index].left, `${groups.join(' ')} left to right: ${JSON.stringify(boxes)}`);
+  }
+  await context.close();
+});

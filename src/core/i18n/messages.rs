@@ -135,12 +135,13 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
 }
 
 /// `value` as it goes inside a text: in Arabic it is isolated left to right (U+2066…U+2069) so
-/// numbers, amounts, phones and references keep their order inside right-to-left text instead of
-/// breaking apart. The one owner of that rule: no text in the table holds a number, each comes
-/// through here, by [`fill`] or directly.
+/// numbers, amounts, phones and references keep their order inside right-to-left text, and its
+/// spaces do not break (U+00A0), so a grouped number is never split over two lines, where each
+/// half would be read in the line's order. The one owner of that rule: no text in the table
+/// holds a number, each comes through here, by [`fill`] or directly.
 pub fn isolate(lang: Lang, value: &str) -> String {
     if lang.is_rtl() {
-        format!("\u{2066}{value}\u{2069}")
+        format!("\u{2066}{}\u{2069}", value.replace(' ', "\u{a0}"))
     } else {
         value.to_string()
     }

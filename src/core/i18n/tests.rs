@@ -106,11 +106,11 @@ fn arabic_isolates_every_number_the_shopper_reads() {
     }
     assert_eq!(
         yassir_phone_hint(Lang::Ar),
-        "الرقم المرتبط بحسابك في Yassir، مثل \u{2066}0555 12 34 56\u{2069}"
+        "الرقم المرتبط بحسابك في Yassir، مثل \u{2066}0555\u{a0}12\u{a0}34\u{a0}56\u{2069}"
     );
     assert_eq!(
         phone_error(Lang::Ar, PhoneError::MissingLeadingZero),
-        "تبدأ الأرقام الكونغولية بالرقم \u{2066}0\u{2069}، مثل \u{2066}06 659 44 70\u{2069}"
+        "تبدأ الأرقام الكونغولية بالرقم \u{2066}0\u{2069}، مثل \u{2066}06\u{a0}659\u{a0}44\u{a0}70\u{2069}"
     );
     // Left to right, the same words without marks.
     assert_eq!(
