@@ -102,7 +102,7 @@ async fn start_with_config(
         vars.insert(key.to_string(), value.to_string());
     }
     let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
-    let state = checkout_server::build_state(&config).unwrap();
+    let state = checkout_server::build_state(&config).await.unwrap();
     let router = checkout_server::app(&config, state.clone());
     let limits = config.connections;
     let handle = tokio::spawn(async move {
