@@ -36,7 +36,7 @@ use order_token::OrderSigner;
 use orders::{DemoCatalog, NoCatalog};
 use providers::{Measured, YabetooClient, YassirClient};
 use service::{PaymentService, ServiceParts, ServiceSettings};
-use store::{PaymentStore, SqliteStore, StoreError, WebhookStore};
+use store::{PaymentStore, PgStore, SqliteStore, StoreError, WebhookStore};
 
 /// The largest request body the API takes: its requests are a few hundred bytes.
 const API_BODY_LIMIT: usize = 16 * 1024;
@@ -64,17 +64,26 @@ impl axum::extract::FromRef<AppState> for Arc<client_address::TrustedProxies> {
     }
 }
 
-/// Builds the service from the configuration: store, order book, provider adapters.
-pub fn build_state(config: &Config) -> Result<AppState, StoreError> {
-    let store = Arc::new(
-        SqliteStore::open_url(&config.database_url)?.live(config.mode == ProviderMode::Live),
-    );
-    Ok(build_state_with_store(config, store))
+/// Builds the service from the configuration: store, order book, provider adapters. A
+/// `postgres://` or `postgresql://` `DATABASE_URL` opens the shared PostgreSQL store (migrated
+/// at once); anything else is a SQLite file.
+pub async fn build_state(config: &Config) -> Result<AppState, StoreError> {
+    let live = config.mode == ProviderMode::Live;
+    if PgStore::handles(&config.database_url) {
+        let store = Arc::new(PgStore::open(&config.database_url).await?.live(live));
+        return Ok(build_state_with_store(config, store.clone(), store));
+    }
+    let store = Arc::new(SqliteStore::open_url(&config.database_url)?.live(live));
+    Ok(build_state_with_store(config, store.clone(), store))
 }
 
-pub fn build_state_with_store(config: &Config, store: Arc<SqliteStore>) -> AppState {
-    let outbox: Arc<dyn WebhookStore> = store.clone();
-    let store: Arc<dyn PaymentStore> = store;
+/// Builds the service on stores already open: the payments and the webhook outbox, which are
+/// one database (a payment change and its merchant events are written together).
+pub fn build_state_with_store(
+    config: &Config,
+    store: Arc<dyn PaymentStore>,
+    outbox: Arc<dyn WebhookStore>,
+) -> AppState {
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .pool_idle_timeout(Duration::from_secs(30))

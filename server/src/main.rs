@@ -64,12 +64,12 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let state = match build_state(&config) {
+    let state = match build_state(&config).await {
         Ok(state) => state,
         Err(error) => {
             eprintln!(
                 "cannot open the database `{}`: {error}",
-                config.database_url
+                checkout_server::store::loggable_url(&config.database_url)
             );
             std::process::exit(2);
         }

@@ -1,12 +1,29 @@
-//! Where payments live. The service only sees [`PaymentStore`], so a shared PostgreSQL store for
-//! several server instances is one more implementation, not a rewrite: every write is a
-//! compare-and-set on [`PaymentRow::version`], and the idempotency key is a unique column.
+//! Where payments live. The service only sees [`PaymentStore`] and [`WebhookStore`]: SQLite for
+//! one server, PostgreSQL shared by several. Every write is a compare-and-set on
+//! [`PaymentRow::version`], and the idempotency key is a unique column.
 
 pub mod outbox;
+mod postgres;
 mod sqlite;
 
 pub use outbox::WebhookStore;
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+
+/// `url` as a log may show it: a `DATABASE_URL` with a password (`postgres://user:pw@host/db`)
+/// keeps its user and host, never the password.
+pub fn loggable_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.rsplit_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
 
 /// Statuses in which a payment's money may still move at the provider.
 pub const IN_FLIGHT: [PaymentStatus; 3] = [
@@ -165,6 +182,20 @@ impl Attention {
             Attention::ProviderDisagrees => "the provider's answer disagrees with what is recorded for this payment: look it up in the provider's dashboard and record what it shows",
         }
     }
+}
+
+#[cfg(test)]
+#[test]
+fn a_logged_database_url_keeps_no_password() {
+    assert_eq!(
+        loggable_url("postgres://shop:s3cret@db.internal:5432/checkout"),
+        "postgres://shop:***@db.internal:5432/checkout"
+    );
+    assert_eq!(
+        loggable_url("postgresql://shop@db/checkout"),
+        "postgresql://shop@db/checkout"
+    );
+    assert_eq!(loggable_url("checkout.sqlite3"), "checkout.sqlite3");
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use std::time::Duration;
 use checkout_server::config::Config;
 use serde_json::{json, Value};
 
+pub mod postgres;
+
 /// The admin token of a sandbox server (the sandbox's well-known default).
 pub const ADMIN: &str = "admin_test_token";
 
@@ -98,11 +100,19 @@ async fn start_with_config(
         ("RATE_LIMIT_PER_CLIENT_PER_MINUTE".into(), "0".into()),
         ("WIDGET_DIR".into(), "/nonexistent".into()),
     ]);
+    // `TEST_DATABASE=postgres` runs the servers on the test binary's PostgreSQL cluster, one
+    // database per database file, to compare the stores' behaviour through the whole API.
+    if std::env::var("TEST_DATABASE").as_deref() == Ok("postgres") {
+        vars.insert(
+            "DATABASE_URL".into(),
+            postgres::database_url_for(database).await,
+        );
+    }
     for (key, value) in extra {
         vars.insert(key.to_string(), value.to_string());
     }
     let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
-    let state = checkout_server::build_state(&config).unwrap();
+    let state = checkout_server::build_state(&config).await.unwrap();
     let router = checkout_server::app(&config, state.clone());
     let limits = config.connections;
     let handle = tokio::spawn(async move {

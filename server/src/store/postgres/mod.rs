@@ -1,0 +1,227 @@
+//! The shared store: one PostgreSQL database that several servers use at once. Whatever the
+//! SQLite store gets from its single connection, this one gets from the database: a unique
+//! idempotency key, row locks, a lock per order, and leases claimed with `SKIP LOCKED`.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use checkout_contract::StatusChange;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+use super::outbox::{
+    AttemptResult, AttemptRow, DeliveryRow, DueDelivery, EventFilter, EventRow, WebhookStore,
+};
+use super::{
+    Inserted, ListFilter, OperationRow, PaymentCounts, PaymentRow, PaymentStore, StoreError,
+};
+
+mod migrations;
+mod operations;
+mod outbox;
+mod payments;
+
+/// Connections one server keeps to the database at most.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// How long a request waits for a free connection before it fails (the SQLite store's busy
+/// timeout).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A payment store in a PostgreSQL database.
+pub struct PgStore {
+    pool: PgPool,
+    /// Whether the payments are real: said in every merchant event.
+    live: bool,
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user:password@host/database`) and brings
+    /// its schema up to this version's migrations; refuses a schema this version does not know.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await
+            .map_err(database)?;
+        if let Err(error) = migrations::run(&pool).await {
+            // A refused migration leaves the migrator's lock held by its connection: closing
+            // the pool ends that session now, so that other servers are not kept waiting.
+            pool.close().await;
+            return Err(error);
+        }
+        Ok(Self { pool, live: false })
+    }
+
+    /// Marks the merchant events of this store as those of real payments (`live_mode`).
+    pub fn live(mut self, live: bool) -> Self {
+        self.live = live;
+        self
+    }
+
+    /// Whether `url` names a PostgreSQL database.
+    pub fn handles(url: &str) -> bool {
+        url.starts_with("postgres://") || url.starts_with("postgresql://")
+    }
+}
+
+fn database(error: sqlx::Error) -> StoreError {
+    StoreError::Database(error.to_string())
+}
+
+/// A stored value this version cannot read.
+fn unreadable(what: &str, value: &str) -> StoreError {
+    StoreError::Database(format!("unknown {what} `{value}` in the database"))
+}
+
+#[async_trait]
+impl PaymentStore for PgStore {
+    async fn insert_or_get(&self, row: &PaymentRow) -> Result<Inserted, StoreError> {
+        payments::insert_or_get(&self.pool, row).await
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<PaymentRow>, StoreError> {
+        payments::select_by(&self.pool, "id", id).await
+    }
+
+    async fn get_by_intent(&self, intent_id: &str) -> Result<Option<PaymentRow>, StoreError> {
+        payments::select_by(&self.pool, "provider_intent_id", intent_id).await
+    }
+
+    async fn update(
+        &self,
+        row: &PaymentRow,
+        change: Option<&StatusChange>,
+    ) -> Result<PaymentRow, StoreError> {
+        payments::update(&self.pool, row, change, self.live).await
+    }
+
+    async fn update_paid(
+        &self,
+        row: &PaymentRow,
+        twice: &PaymentRow,
+        change: &StatusChange,
+    ) -> Result<PaymentRow, StoreError> {
+        payments::update_paid(&self.pool, row, twice, change, self.live).await
+    }
+
+    async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError> {
+        payments::history(&self.pool, id).await
+    }
+
+    async fn list(&self, filter: &ListFilter) -> Result<Vec<PaymentRow>, StoreError> {
+        payments::list(&self.pool, filter).await
+    }
+
+    async fn list_followed_up(&self) -> Result<Vec<PaymentRow>, StoreError> {
+        payments::list_followed_up(&self.pool).await
+    }
+
+    async fn counts(&self) -> Result<PaymentCounts, StoreError> {
+        payments::counts(&self.pool).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT COUNT(*) FROM payments WHERE false")
+            .execute(&self.pool)
+            .await
+            .map(drop)
+            .map_err(database)
+    }
+
+    async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError> {
+        payments::order_attempt(&self.pool, order_ref, "").await
+    }
+
+    async fn update_claiming_order(
+        &self,
+        row: &PaymentRow,
+        change: &StatusChange,
+    ) -> Result<PaymentRow, StoreError> {
+        payments::update_claiming_order(&self.pool, row, change, self.live).await
+    }
+
+    async fn insert_operation(
+        &self,
+        operation: &OperationRow,
+    ) -> Result<Inserted<OperationRow>, StoreError> {
+        operations::insert(&self.pool, operation).await
+    }
+
+    async fn finish_operation(
+        &self,
+        operation: &OperationRow,
+        payment: Option<(&PaymentRow, &StatusChange)>,
+    ) -> Result<(), StoreError> {
+        operations::finish(&self.pool, operation, payment, self.live).await
+    }
+
+    async fn operations(&self, payment_id: &str) -> Result<Vec<OperationRow>, StoreError> {
+        operations::of_payment(&self.pool, payment_id).await
+    }
+
+    async fn unfinished_operations(&self) -> Result<Vec<OperationRow>, StoreError> {
+        operations::unfinished(&self.pool).await
+    }
+}
+
+#[async_trait]
+impl WebhookStore for PgStore {
+    async fn set_endpoints(&self, urls: &[String]) -> Result<(), StoreError> {
+        outbox::set_endpoints(&self.pool, urls).await
+    }
+
+    async fn claim_due(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<DueDelivery>, StoreError> {
+        outbox::claim_due(&self.pool, now_ms, lease_until_ms, limit).await
+    }
+
+    async fn record_attempt(
+        &self,
+        delivery_id: i64,
+        attempt: &AttemptRow,
+        result: AttemptResult,
+    ) -> Result<(), StoreError> {
+        outbox::record_attempt(&self.pool, delivery_id, attempt, result).await
+    }
+
+    async fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>, StoreError> {
+        outbox::events(&self.pool, filter).await
+    }
+
+    async fn event(&self, id: &str) -> Result<Option<EventRow>, StoreError> {
+        outbox::event(&self.pool, id).await
+    }
+
+    async fn deliveries(
+        &self,
+        event_id: &str,
+    ) -> Result<Vec<(DeliveryRow, Vec<AttemptRow>)>, StoreError> {
+        outbox::deliveries(&self.pool, event_id).await
+    }
+
+    async fn replay(&self, event_id: &str, now_ms: i64) -> Result<bool, StoreError> {
+        outbox::replay(&self.pool, event_id, now_ms).await
+    }
+
+    async fn record_inbound(
+        &self,
+        provider: &str,
+        event_id: &str,
+        received_at: &str,
+    ) -> Result<bool, StoreError> {
+        outbox::record_inbound(&self.pool, provider, event_id, received_at).await
+    }
+
+    async fn prune(&self, before: &str) -> Result<(usize, usize), StoreError> {
+        outbox::prune(&self.pool, before).await
+    }
+
+    async fn delivery_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        outbox::delivery_counts(&self.pool).await
+    }
+}
