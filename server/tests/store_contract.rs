@@ -691,23 +691,15 @@ async fn concurrent_claims_never_share_a_delivery_and_leases_run_out(store: Arc<
         .await
         .unwrap();
     paid_payments(&*store, 6).await;
-    let now = service_now();
-    let lease = now + 60_000;
-    // Three claimers at once, then one more: every delivery claimed exactly once.
-    let tasks: Vec<_> = (0..3)
-        .map(|_| {
-            let store = store.clone();
-            tokio::spawn(async move { store.claim_due(now, lease, 5).await.unwrap() })
-        })
-        .collect();
-    let mut claimed = Vec::new();
-    for task in tasks {
-        claimed.extend(task.await.unwrap());
+    // Rounds of claimers at once, each round once the leases of the one before ran out.
+    let start = service_now();
+    for round in 0..20 {
+        let at = start + round * 1_000;
+        claim_all_at_once(&store, at, at + 999).await;
     }
-    claimed.extend(store.claim_due(now, lease, 12).await.unwrap());
-    let ids: HashSet<i64> = claimed.iter().map(|due| due.delivery.id).collect();
-    assert_eq!(ids.len(), claimed.len(), "no delivery claimed twice");
-    assert_eq!(ids.len(), 12);
+    let now = start + 20_000;
+    let lease = now + 60_000;
+    let claimed = claim_all_at_once(&store, now, lease).await;
     // Leased: none is due again before its lease runs out.
     assert!(store
         .claim_due(now + 1_000, now + 61_000, 20)
@@ -792,6 +784,29 @@ async fn concurrent_claims_never_share_a_delivery_and_leases_run_out(store: Arc<
     let only_a = store.claim_due(i64::MAX - 1, i64::MAX, 20).await.unwrap();
     assert!(!only_a.is_empty());
     assert!(only_a.iter().all(|due| due.delivery.url == HOOK_A));
+}
+
+/// Six claimers at once, then one more: every delivery due (twelve) claimed exactly once.
+async fn claim_all_at_once(
+    store: &Arc<impl Store>,
+    now: i64,
+    lease: i64,
+) -> Vec<checkout_server::store::outbox::DueDelivery> {
+    let tasks: Vec<_> = (0..6)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move { store.claim_due(now, lease, 3).await.unwrap() })
+        })
+        .collect();
+    let mut claimed = Vec::new();
+    for task in tasks {
+        claimed.extend(task.await.unwrap());
+    }
+    claimed.extend(store.claim_due(now, lease, 12).await.unwrap());
+    let ids: HashSet<i64> = claimed.iter().map(|due| due.delivery.id).collect();
+    assert_eq!(ids.len(), claimed.len(), "no delivery claimed twice");
+    assert_eq!(ids.len(), 12);
+    claimed
 }
 
 fn service_now() -> i64 {
