@@ -13,6 +13,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
+use checkout_contract::PaymentStatus;
+
 use crate::store::PaymentCounts;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -118,19 +120,14 @@ impl Metrics {
         self.calls.get_or_create(&labels).observe(seconds);
     }
 
-    /// The text exposition, with the database's counts as of now. `statuses` names every
-    /// status, so one with no payment left reads 0 rather than its last count.
-    pub fn render(
-        &self,
-        statuses: &[&str],
-        payments: &PaymentCounts,
-        deliveries: &[(String, i64)],
-    ) -> String {
+    /// The text exposition, with the database's counts as of now. Every status is written, so
+    /// one with no payment left reads 0 rather than its last count.
+    pub fn render(&self, payments: &PaymentCounts, deliveries: &[(String, i64)]) -> String {
         let _one_at_a_time = self
             .scrape
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for status in statuses {
+        for status in PaymentStatus::ALL.map(PaymentStatus::as_str) {
             let count = payments
                 .by_status
                 .iter()
@@ -175,7 +172,7 @@ mod tests {
             followed_up: 2,
             attention: 0,
         };
-        let text = metrics.render(&["succeeded", "failed"], &counts, &[("pending".into(), 4)]);
+        let text = metrics.render(&counts, &[("pending".into(), 4)]);
         for line in [
             "checkout_payments{status=\"succeeded\"} 3",
             "checkout_payments{status=\"failed\"} 0",

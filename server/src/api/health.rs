@@ -7,7 +7,6 @@ use std::sync::atomic::Ordering;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use checkout_contract::PaymentStatus;
 
 use super::admin::Admin;
 use super::ApiError;
@@ -39,8 +38,7 @@ pub async fn metrics(
 ) -> Result<impl IntoResponse, ApiError> {
     let payments = state.service.counts().await?;
     let deliveries = state.outbox.delivery_counts().await?;
-    let statuses: Vec<&str> = PaymentStatus::ALL.iter().map(|s| s.as_str()).collect();
-    let text = state.metrics.render(&statuses, &payments, &deliveries);
+    let text = state.metrics.render(&payments, &deliveries);
     Ok((
         [(
             header::CONTENT_TYPE,
