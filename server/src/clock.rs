@@ -16,3 +16,14 @@ pub fn now_rfc3339() -> String {
 pub fn parse_rfc3339(value: &str) -> Option<time::OffsetDateTime> {
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok()
 }
+
+/// Now, in Unix milliseconds: the form the outbox's schedule and the leases are kept in.
+pub fn unix_millis() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis(),
+    )
+    .unwrap_or(i64::MAX)
+}

@@ -116,6 +116,7 @@ pub fn build_state_with_store(
             order_token_ttl: config.order_token_ttl,
             max_confirms_in_flight: config.max_confirms_in_flight,
             max_confirms_per_client: config.max_confirms_per_client,
+            allowances: service::SharedAllowances::from_limits(&config.rate_limits),
             reconcile_first_check: config.reconcile_first_check,
             reconcile_max_age: config.reconcile_max_age,
             attention_after: config.attention_after,
@@ -198,11 +199,13 @@ pub async fn start_background(config: &Config, state: &AppState) -> Result<Backg
         }
     }));
     let limits = state.limits.clone();
+    let service = state.service.clone();
     tasks.push(tokio::spawn(async move {
         let mut rounds = tokio::time::interval(Duration::from_secs(60));
         loop {
             rounds.tick().await;
             limits.forget_idle();
+            service.forget_spent_leases().await;
         }
     }));
     // Events written from now on go to today's endpoints; those already written keep theirs.

@@ -1,6 +1,7 @@
-//! Rate limits on the unauthenticated endpoints that reach a provider: per client address on
-//! create and submit, and per phone on submit, since the attacker picks the phone and each
-//! submit sends a text message (Yassir's OTP) or a USSD prompt (mobile money) to it.
+//! Rate limits on the unauthenticated endpoints: per client address on create and submit, and
+//! per provider on their notifications. These are each server's own; the limits an attacker
+//! could spread over several servers (prompts per phone, creates per order and per phone) are
+//! counted in the database (`service::allowances`), and all of them are declared here.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -37,13 +38,10 @@ pub struct Limited {
     pub retry_after_secs: u64,
 }
 
-/// The limiters, shared by every request.
+/// This server's limiters, shared by every request.
 pub struct RateLimits {
     per_client: Option<DefaultKeyedRateLimiter<String>>,
-    per_phone: Option<DefaultKeyedRateLimiter<String>>,
     notices: Option<DefaultKeyedRateLimiter<String>>,
-    creates_per_order: Option<DefaultKeyedRateLimiter<String>>,
-    creates_per_phone: Option<DefaultKeyedRateLimiter<String>>,
     clock: DefaultClock,
 }
 
@@ -58,16 +56,7 @@ impl RateLimits {
     pub fn new(settings: LimitSettings) -> Self {
         Self {
             per_client: limiter(settings.per_client_per_minute, Duration::from_secs(60)),
-            per_phone: limiter(settings.per_phone_per_hour, Duration::from_secs(3600)),
             notices: limiter(settings.notices_per_minute, Duration::from_secs(60)),
-            creates_per_order: limiter(
-                settings.creates_per_order_per_minute,
-                Duration::from_secs(60),
-            ),
-            creates_per_phone: limiter(
-                settings.creates_per_phone_per_hour,
-                Duration::from_secs(3600),
-            ),
             clock: DefaultClock::default(),
         }
     }
@@ -94,32 +83,6 @@ impl RateLimits {
         self.check(&self.per_client, &client.0, "requests from this address")
     }
 
-    /// `phone` in any form (see [`phone_key`]).
-    pub fn check_phone(&self, phone: &str) -> Result<(), Limited> {
-        self.check(
-            &self.per_phone,
-            &phone_key(phone),
-            "payments to this phone number",
-        )
-    }
-
-    /// A create for `order` (none for a demo product, each checkout of which is an order of
-    /// its own) and the wallet `phone`, for Yassir Cash: many addresses cannot together make
-    /// one order or one phone create payment after payment.
-    pub fn check_create(&self, order: Option<&str>, phone: Option<&str>) -> Result<(), Limited> {
-        if let Some(order) = order {
-            self.check(&self.creates_per_order, order, "payments of this order")?;
-        }
-        match phone {
-            Some(phone) => self.check(
-                &self.creates_per_phone,
-                &phone_key(phone),
-                "payments for this phone number",
-            ),
-            None => Ok(()),
-        }
-    }
-
     /// A provider notification (`yassir`, `yabetoo`).
     pub fn check_notice(&self, provider: &str) -> Result<(), Limited> {
         self.check(&self.notices, provider, "notifications from this provider")
@@ -127,25 +90,11 @@ impl RateLimits {
 
     /// Forgets keys whose allowance is whole again, so the limiters' memory stays bounded.
     pub fn forget_idle(&self) {
-        for limiter in [
-            &self.per_client,
-            &self.per_phone,
-            &self.notices,
-            &self.creates_per_order,
-            &self.creates_per_phone,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for limiter in [&self.per_client, &self.notices].into_iter().flatten() {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
     }
-}
-
-/// A phone as the limits count it: only its digits, so `+242 06…` and `24206…` are one phone.
-fn phone_key(phone: &str) -> String {
-    phone.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// The client's address: as the listener saw it, or behind the trusted reverse proxies, as
@@ -181,27 +130,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_phone_gets_its_allowance_then_waits() {
-        let limits = RateLimits::new(LimitSettings {
-            per_client_per_minute: 0,
-            per_phone_per_hour: 2,
-            notices_per_minute: 0,
-            creates_per_order_per_minute: 0,
-            creates_per_phone_per_hour: 0,
-        });
-        assert!(limits.check_phone("+242 06 659 44 70").is_ok());
-        assert!(limits.check_phone("242066594470").is_ok());
-        match limits.check_phone("242066594470") {
-            Err(Limited {
-                retry_after_secs, ..
-            }) => assert!((1..=1800).contains(&retry_after_secs), "{retry_after_secs}"),
-            other => panic!("{other:?}"),
-        }
-        assert!(limits.check_phone("242066000001").is_ok(), "another phone");
-        limits.forget_idle();
-    }
-
-    #[test]
     fn zero_turns_a_limit_off() {
         let limits = RateLimits::new(LimitSettings {
             per_client_per_minute: 0,
@@ -213,7 +141,7 @@ mod tests {
         let client = ClientAddress("203.0.113.7".into());
         for _ in 0..1000 {
             assert!(limits.check_client(&client).is_ok());
-            assert!(limits.check_phone("+213555000001").is_ok());
+            assert!(limits.check_notice("yassir").is_ok());
         }
     }
 }

@@ -13,8 +13,8 @@ use checkout_server::store::outbox::{
     AttemptResult, AttemptRow, DeliveryState, EventFilter, WebhookStore,
 };
 use checkout_server::store::{
-    Attention, Decider, Inserted, ListFilter, OperationKind, OperationRow, OperationState,
-    PaymentRow, PaymentStore, PgStore, SqliteStore, StoreError,
+    Allowance, Attention, Decider, Inserted, ListFilter, OperationKind, OperationRow,
+    OperationState, PaymentRow, PaymentStore, PgStore, SqliteStore, StoreError,
 };
 
 /// Runs every named behaviour once per store.
@@ -56,6 +56,9 @@ on_both_stores!(
     concurrent_claims_never_share_a_delivery_and_leases_run_out,
     a_provider_notice_is_taken_once,
     pruning_forgets_what_is_old_and_over,
+    a_payment_lock_has_one_holder_at_a_time,
+    an_allowance_is_counted_once_however_many_ask_at_once,
+    a_lease_is_claimed_by_one_until_it_runs_out,
 );
 
 trait Store: PaymentStore + WebhookStore + 'static {}
@@ -926,4 +929,189 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("does not know"), "{stderr}");
+}
+
+async fn a_payment_lock_has_one_holder_at_a_time(store: Arc<impl Store>) {
+    let first = store.lock_payment("pay_1").await.unwrap();
+    let (taken, mut told) = tokio::sync::oneshot::channel();
+    let waiting = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let lock = store.lock_payment("pay_1").await.unwrap();
+            taken.send(()).unwrap();
+            drop(lock);
+        })
+    };
+    // Another payment's lock is free meanwhile.
+    drop(store.lock_payment("pay_2").await.unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    assert!(told.try_recv().is_err(), "the second holder waits");
+    drop(first);
+    tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+        .await
+        .expect("the second holder gets the lock once the first lets go")
+        .unwrap();
+}
+
+async fn an_allowance_is_counted_once_however_many_ask_at_once(store: Arc<impl Store>) {
+    let allowance = Allowance::per(3, 3_600_000).unwrap();
+    let now = 1_000_000_000_000;
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .take_allowance("prompts:242066594470", allowance, now)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut taken = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            None => taken += 1,
+            Some(wait) => assert!(wait > 0 && wait <= allowance.every_ms, "{wait}"),
+        }
+    }
+    assert_eq!(taken, 3, "the burst, once");
+    // Another key has its own; the first gets one more use per interval.
+    assert_eq!(
+        store
+            .take_allowance("prompts:213555000001", allowance, now)
+            .await
+            .unwrap(),
+        None
+    );
+    let later = now + allowance.every_ms;
+    assert_eq!(
+        store
+            .take_allowance("prompts:242066594470", allowance, later)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(store
+        .take_allowance("prompts:242066594470", allowance, later)
+        .await
+        .unwrap()
+        .is_some());
+    // Whole again in three intervals: forgotten then, and the burst is back.
+    let whole = later + 3 * allowance.every_ms;
+    assert!(store.prune_leases(whole).await.unwrap() >= 1);
+    for _ in 0..3 {
+        assert_eq!(
+            store
+                .take_allowance("prompts:242066594470", allowance, whole)
+                .await
+                .unwrap(),
+            None
+        );
+    }
+}
+
+async fn a_lease_is_claimed_by_one_until_it_runs_out(store: Arc<impl Store>) {
+    let now = 1_000_000_000_000;
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .claim_lease("round:pay_1", now, now + 1000)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut claimed = 0;
+    for task in tasks {
+        claimed += u32::from(task.await.unwrap());
+    }
+    assert_eq!(claimed, 1);
+    assert!(!store
+        .claim_lease("round:pay_1", now + 999, now + 2000)
+        .await
+        .unwrap());
+    assert!(store
+        .claim_lease("round:pay_2", now, now + 1000)
+        .await
+        .unwrap());
+    assert!(store
+        .claim_lease("round:pay_1", now + 1000, now + 2000)
+        .await
+        .unwrap());
+    assert_eq!(
+        store.prune_leases(now + 1500).await.unwrap(),
+        1,
+        "pay_2's claim ran out"
+    );
+}
+
+/// Two servers on one database: a payment's lock held by one keeps the other waiting, and is
+/// let go when the holder's connections end as a killed server's do; the allowances are one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_servers_share_locks_and_allowances() {
+    let url = common::postgres::database_url().await;
+    let one = Arc::new(PgStore::open(&url).await.unwrap());
+    let two = Arc::new(PgStore::open(&url).await.unwrap());
+
+    let held = one.lock_payment("pay_1").await.unwrap();
+    let waiting = {
+        let two = two.clone();
+        tokio::spawn(async move { drop(two.lock_payment("pay_1").await.unwrap()) })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!waiting.is_finished(), "the other server waits");
+    drop(held);
+    tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+        .await
+        .expect("the other server gets the lock")
+        .unwrap();
+
+    // A holder whose server dies: its session ends (ended here by the database), and so
+    // does the lock.
+    std::mem::forget(one.lock_payment("pay_2").await.unwrap());
+    let mut admin = {
+        use sqlx::Connection;
+        sqlx::PgConnection::connect(&url).await.unwrap()
+    };
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks
+         WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert_eq!(ended, [true]);
+    tokio::time::timeout(std::time::Duration::from_secs(5), two.lock_payment("pay_2"))
+        .await
+        .expect("a dead server's lock is let go")
+        .unwrap();
+
+    let three = PgStore::open(&url).await.unwrap();
+    let allowance = Allowance::per(2, 3_600_000).unwrap();
+    let now = 1_000_000_000_000;
+    assert_eq!(
+        two.take_allowance("prompts:1", allowance, now)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        three
+            .take_allowance("prompts:1", allowance, now)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(two
+        .take_allowance("prompts:1", allowance, now)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(three
+        .take_allowance("prompts:1", allowance, now)
+        .await
+        .unwrap()
+        .is_some());
 }

@@ -225,6 +225,7 @@ impl From<ServiceError> for ApiError {
             },
             ServiceError::NotFound(message) => ApiError::NotFound(message),
             ServiceError::Conflict { code, message } => ApiError::Conflict { code, message },
+            ServiceError::Limited(limited) => limited.into(),
             ServiceError::Busy(message) => ApiError::Busy(message),
             ServiceError::Provider(error) => ApiError::Provider(error),
             ServiceError::Store(error) => ApiError::Store(error),

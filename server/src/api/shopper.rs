@@ -108,7 +108,10 @@ pub async fn payments_create(
     };
     // Charged once the request is known good: a refused create costs the order nothing.
     let limited_order = (!order.product).then_some(order.reference.as_str());
-    state.limits.check_create(limited_order, phone.as_deref())?;
+    state
+        .service
+        .charge_create(limited_order, phone.as_deref())
+        .await?;
     let new = NewPayment {
         idempotency_key,
         order,
@@ -155,11 +158,8 @@ pub async fn payments_submit(
             state.service.coverage(),
         )?),
     };
-    // Each submit texts or prompts a phone: the Yassir wallet's (given at create) or the MSISDN,
-    // charged only once the payment is known to take this submit.
-    if let Some(phone) = state.service.phone_to_prompt(&id, secret, &details).await? {
-        state.limits.check_phone(&phone)?;
-    }
+    // Each submit texts or prompts a phone, which the attacker may pick.
+    state.service.charge_prompt(&id, secret, &details).await?;
     Ok(Json(
         state
             .service

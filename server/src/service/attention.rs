@@ -46,7 +46,7 @@ impl PaymentService {
         outcome: Resolution,
         note: Option<&str>,
     ) -> Result<PaymentRecord, ServiceError> {
-        let _guard = self.inner.locks.lock(id).await;
+        let _guard = self.inner.store.lock_payment(id).await?;
         // The provider's word first: a payment it decides now is not the merchant's to decide.
         let row = self.load(id).await?;
         if row.attention.is_some() && in_flight(&row) {

@@ -118,7 +118,7 @@ impl PaymentService {
         if row.provider_intent_id.is_some() || row.status.is_final() {
             return Ok(row);
         }
-        let _guard = self.inner.locks.lock(&row.id).await;
+        let _guard = self.inner.store.lock_payment(&row.id).await?;
         self.create_intent_once(&row.id, order).await
     }
 

@@ -25,6 +25,9 @@ pub enum ServiceError {
         code: &'static str,
         message: String,
     },
+    /// A shared allowance is used up (prompts to a phone, payments of an order): nothing was
+    /// done.
+    Limited(crate::limits::Limited),
     /// Too much work in flight: nothing was done, and the same request may be sent again.
     Busy(String),
     Provider(ProviderError),

@@ -10,11 +10,11 @@
 //! - [`operations`]: the merchant's capture, release and refund, written before they are sent;
 //! - [`attention`]: the merchant's word on a payment no provider answer could decide.
 
+mod allowances;
 mod attention;
 mod confirms;
 mod create;
 mod error;
-mod locks;
 mod notices;
 mod operations;
 mod orders;
@@ -33,6 +33,7 @@ use crate::orders::OrderBook;
 use crate::providers::{IntentRef, PaymentProvider};
 use crate::store::{PaymentRow, PaymentStore};
 
+pub use allowances::SharedAllowances;
 pub use attention::Resolution;
 pub use create::{Created, NewPayment};
 pub use error::ServiceError;
@@ -75,6 +76,9 @@ pub struct ServiceSettings {
     pub max_confirms_in_flight: usize,
     /// Of those, how many one client address may hold.
     pub max_confirms_per_client: usize,
+    /// The limits every server on the database shares (prompts per phone, creates per order
+    /// and per phone).
+    pub allowances: SharedAllowances,
     /// The first wait of reconcile's backoff (longer when provider webhooks announce outcomes).
     pub reconcile_first_check: Duration,
     /// How old an in-flight payment may be and still be followed up by reconcile; older ones
@@ -100,6 +104,7 @@ impl Default for ServiceSettings {
             order_token_ttl: Duration::from_secs(24 * 3600),
             max_confirms_in_flight: 256,
             max_confirms_per_client: 32,
+            allowances: SharedAllowances::default(),
             reconcile_first_check: Duration::from_secs(1),
             reconcile_max_age: Duration::from_secs(7 * 24 * 3600),
             attention_after: Duration::from_secs(3600),
@@ -121,9 +126,6 @@ struct Inner {
     settings: ServiceSettings,
     /// When each in-flight payment is next due for a provider check.
     checks: settle::CheckSchedule,
-    /// One lock per payment for the work that must not overlap (intent creation, merchant
-    /// operations).
-    locks: locks::PaymentLocks,
     /// One place per mobile-money confirmation running in the background.
     confirms: confirms::ConfirmPlaces,
     /// Payments with a check prompted by a provider notification still to run.
@@ -167,7 +169,6 @@ impl PaymentService {
                 yassir: parts.yassir,
                 yabetoo: parts.yabetoo,
                 checks: settle::CheckSchedule::default(),
-                locks: locks::PaymentLocks::default(),
                 notices: notices::PendingNotices::default(),
                 confirms: confirms::ConfirmPlaces::new(
                     settings.max_confirms_in_flight,

@@ -95,7 +95,7 @@ impl PaymentService {
         request: OperationRequest,
         key: Option<String>,
     ) -> Result<OperationDone, ServiceError> {
-        let _guard = self.inner.locks.lock(id).await;
+        let _guard = self.inner.store.lock_payment(id).await?;
         let key = key.unwrap_or_else(|| random_id("key"));
         let fingerprint = request.fingerprint();
         let operations = self.inner.store.operations(id).await?;
@@ -351,7 +351,7 @@ impl PaymentService {
         done: bool,
         note: Option<&str>,
     ) -> Result<PaymentRecord, ServiceError> {
-        let _guard = self.inner.locks.lock(id).await;
+        let _guard = self.inner.store.lock_payment(id).await?;
         let operation = self
             .inner
             .store
@@ -408,14 +408,21 @@ impl PaymentService {
             }
         };
         for operation in operations {
-            if !self.inner.checks.claim_for_reconcile(
+            let due = self.inner.checks.claim_for_reconcile(
                 &operation.id,
                 self.inner.settings.check_interval,
                 self.inner.settings.max_reconcile_interval,
-            ) {
+            );
+            if !self.claim_round(&operation.id, due).await {
                 continue;
             }
-            let _guard = self.inner.locks.lock(&operation.payment_id).await;
+            let _guard = match self.inner.store.lock_payment(&operation.payment_id).await {
+                Ok(guard) => guard,
+                Err(error) => {
+                    tracing::warn!(operation = %operation.id, %error, "could not lock the payment of an operation");
+                    continue;
+                }
+            };
             // Read again under the lock: a replay may have settled it meanwhile.
             let current = match self.inner.store.operations(&operation.payment_id).await {
                 Ok(operations) => operations.into_iter().find(|op| op.id == operation.id),

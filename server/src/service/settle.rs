@@ -200,13 +200,14 @@ struct LastCheck {
 }
 
 impl CheckSchedule {
-    /// Claims a check of `id` if the last one is at least `wait(unchanged checks)` old. A
-    /// payment never checked is claimed at once when `at_once`, else its wait starts now.
-    fn claim(&self, id: &str, at_once: bool, wait: impl Fn(u32) -> Duration) -> bool {
+    /// Claims a check of `id` if the last one is at least `wait(unchanged checks)` old, and
+    /// answers that wait. A payment never checked is claimed at once when `at_once`, else its
+    /// wait starts now.
+    fn claim(&self, id: &str, at_once: bool, wait: impl Fn(u32) -> Duration) -> Option<Duration> {
         let mut checks = self.checks.lock().expect("lock");
         let now = Instant::now();
         let unchanged = match checks.get(id) {
-            Some(last) if now.duration_since(last.at) < wait(last.unchanged) => return false,
+            Some(last) if now.duration_since(last.at) < wait(last.unchanged) => return None,
             Some(last) => last.unchanged,
             None if !at_once => {
                 checks.insert(
@@ -216,23 +217,28 @@ impl CheckSchedule {
                         unchanged: 0,
                     },
                 );
-                return false;
+                return None;
             }
             None => 0,
         };
         checks.insert(id.to_string(), LastCheck { at: now, unchanged });
-        true
+        Some(wait(unchanged))
     }
 
     /// A poll's check: at most one per `interval`.
     pub(super) fn claim_for_poll(&self, id: &str, interval: Duration) -> bool {
-        self.claim(id, true, |_| interval)
+        self.claim(id, true, |_| interval).is_some()
     }
 
     /// Reconcile's check: `base` after it first sees the payment (a widget polls a payment
     /// just submitted, and a webhook may announce it), then doubled for each check in a row
-    /// that found nothing new, up to `max`.
-    pub(super) fn claim_for_reconcile(&self, id: &str, base: Duration, max: Duration) -> bool {
+    /// that found nothing new, up to `max`. Answers the wait until the next one when due.
+    pub(super) fn claim_for_reconcile(
+        &self,
+        id: &str,
+        base: Duration,
+        max: Duration,
+    ) -> Option<Duration> {
         self.claim(id, false, |unchanged| {
             base.max(Duration::from_millis(500))
                 .saturating_mul(1 << unchanged.min(16))
@@ -422,7 +428,7 @@ impl PaymentService {
                         self.inner.settings.reconcile_first_check,
                         self.inner.settings.max_reconcile_interval,
                     );
-                    if due {
+                    if self.claim_round(&row.id, due).await {
                         let checked = self.check(row).await;
                         // A give-back cut off by a crash is taken up again (same key).
                         if checked.attention == Some(Attention::PaidTwice) {
@@ -434,6 +440,29 @@ impl PaymentService {
             Err(error) => tracing::error!(%error, "could not list the payments to follow up"),
         }
         self.reconcile_operations().await;
+    }
+
+    /// Whether this server does a reconcile round's work on `id` now that its own schedule
+    /// says it is `due` (the wait until the next round): one server of several does it, and
+    /// the others take it over once that wait has passed.
+    pub(super) async fn claim_round(&self, id: &str, due: Option<Duration>) -> bool {
+        let Some(wait) = due else {
+            return false;
+        };
+        let now = crate::clock::unix_millis();
+        let until = now + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2);
+        match self
+            .inner
+            .store
+            .claim_lease(&format!("round:{id}"), now, until)
+            .await
+        {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::warn!(%id, %error, "could not claim a reconcile round");
+                false
+            }
+        }
     }
 
     /// One provider check of a followed-up payment, recorded. Provider trouble is logged and
@@ -779,10 +808,17 @@ mod tests {
         let base = Duration::from_secs(60);
         let max = Duration::from_secs(600);
         // Seen for the first time: the first check waits `base`.
-        assert!(!schedule.claim_for_reconcile("pay_1", base, max));
-        assert!(!schedule.claim_for_reconcile("pay_1", base, max));
-        assert!(!schedule.claim_for_reconcile("pay_2", Duration::ZERO, Duration::ZERO));
-        assert!(schedule.claim_for_reconcile("pay_2", Duration::ZERO, Duration::ZERO));
+        assert_eq!(schedule.claim_for_reconcile("pay_1", base, max), None);
+        assert_eq!(schedule.claim_for_reconcile("pay_1", base, max), None);
+        assert_eq!(
+            schedule.claim_for_reconcile("pay_2", Duration::ZERO, Duration::ZERO),
+            None
+        );
+        assert_eq!(
+            schedule.claim_for_reconcile("pay_2", Duration::ZERO, Duration::ZERO),
+            Some(Duration::ZERO),
+            "due at once, and the next round as soon"
+        );
         schedule.checked("pay_1", false, false);
         schedule.checked("pay_1", false, false);
         assert_eq!(schedule.checks.lock().unwrap()["pay_1"].unchanged, 2);

@@ -33,25 +33,9 @@ fn read_answer(result: Result<ProviderStatus, ProviderError>) -> SubmitAnswer {
 }
 
 impl PaymentService {
-    /// The phone a submit of `details` would prompt (the Yassir wallet given at create, or the
-    /// MSISDN), once the payment is known to exist and to take this submit: a refused submit
-    /// prompts nobody, so it must not use up that phone's allowance.
-    pub async fn phone_to_prompt(
-        &self,
-        id: &str,
-        client_secret: &str,
-        details: &SubmitDetails,
-    ) -> Result<Option<String>, ServiceError> {
-        let row = self.submittable(id, client_secret, details).await?;
-        Ok(match details {
-            SubmitDetails::YassirCash => row.phone,
-            SubmitDetails::MobileMoney(details) => Some(details.msisdn.clone()),
-        })
-    }
-
     /// The payment, if the caller holds its secret and it takes a submit of `details`: created
     /// for that method, with its provider intent, and not submitted yet.
-    async fn submittable(
+    pub(super) async fn submittable(
         &self,
         id: &str,
         client_secret: &str,

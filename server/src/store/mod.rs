@@ -2,10 +2,12 @@
 //! one server, PostgreSQL shared by several. Every write is a compare-and-set on
 //! [`PaymentRow::version`], and the idempotency key is a unique column.
 
+mod locks;
 pub mod outbox;
 mod postgres;
 mod sqlite;
 
+pub use locks::PaymentLock;
 pub use outbox::WebhookStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -186,6 +188,19 @@ impl Attention {
 
 #[cfg(test)]
 #[test]
+fn an_allowance_lets_its_burst_through_then_one_per_interval() {
+    let allowance = Allowance::per(2, 3_600_000).unwrap();
+    assert_eq!(allowance.every_ms, 1_800_000);
+    let first = allowance.take(None, 0).unwrap();
+    let second = allowance.take(Some(first), 0).unwrap();
+    assert_eq!(allowance.take(Some(second), 0), Err(1_800_000));
+    assert_eq!(allowance.take(Some(second), 1_000_000), Err(800_000));
+    assert!(allowance.take(Some(second), 1_800_000).is_ok());
+    assert!(Allowance::per(0, 60_000).is_none());
+}
+
+#[cfg(test)]
+#[test]
 fn a_logged_database_url_keeps_no_password() {
     assert_eq!(
         loggable_url("postgres://shop:s3cret@db.internal:5432/checkout"),
@@ -278,6 +293,37 @@ pub enum StoreError {
     Database(String),
 }
 
+/// An allowance shared by every server on the database: `burst` uses at once, then one more
+/// every `every_ms` (the generic cell rate algorithm, kept as one moment per key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    pub burst: u32,
+    pub every_ms: i64,
+}
+
+impl Allowance {
+    /// `count` uses per `period_ms`, all of them at once if need be; `None` for a count of 0
+    /// (no limit).
+    pub fn per(count: u32, period_ms: i64) -> Option<Self> {
+        (count > 0).then(|| Self {
+            burst: count,
+            every_ms: (period_ms / i64::from(count)).max(1),
+        })
+    }
+
+    /// The moment `key`'s allowance is whole again if a use at `now_ms` moves it from
+    /// `until_ms` (`None` for a key never used), or how long to wait when no use is left.
+    pub fn take(self, until_ms: Option<i64>, now_ms: i64) -> Result<i64, i64> {
+        let next = until_ms.unwrap_or(now_ms).max(now_ms) + self.every_ms;
+        let room = i64::from(self.burst) * self.every_ms;
+        if next - now_ms <= room {
+            Ok(next)
+        } else {
+            Err(next - now_ms - room)
+        }
+    }
+}
+
 /// The payments as the metrics count them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PaymentCounts {
@@ -354,6 +400,25 @@ pub trait PaymentStore: Send + Sync {
     async fn operations(&self, payment_id: &str) -> Result<Vec<OperationRow>, StoreError>;
     /// Operations whose outcome is not known yet: what a restart must follow up.
     async fn unfinished_operations(&self) -> Result<Vec<OperationRow>, StoreError>;
+
+    /// Waits until the caller alone works on payment `id`, among every server on the
+    /// database, for as long as it holds the answer. Refused with [`StoreError::Conflict`]
+    /// after waiting longer than any provider request lasts.
+    async fn lock_payment(&self, id: &str) -> Result<PaymentLock, StoreError>;
+    /// Takes one use of `key`'s allowance at `now_ms`: `Ok(None)` when taken, `Ok(Some(wait))`
+    /// with the milliseconds until the next use when none is left. The decision is the
+    /// database's, so that every server counts in one place.
+    async fn take_allowance(
+        &self,
+        key: &str,
+        allowance: Allowance,
+        now_ms: i64,
+    ) -> Result<Option<i64>, StoreError>;
+    /// Claims `key` until `until_ms` when nobody holds it at `now_ms`: one server does a due
+    /// piece of work, and another takes it over once the claim runs out.
+    async fn claim_lease(&self, key: &str, now_ms: i64, until_ms: i64) -> Result<bool, StoreError>;
+    /// Forgets the allowances and claims that ran out before `before_ms`.
+    async fn prune_leases(&self, before_ms: i64) -> Result<u64, StoreError>;
 }
 
 /// A merchant operation on a payment: capture, release or refund.

@@ -6,16 +6,7 @@ use async_trait::async_trait;
 
 use super::StoreError;
 
-/// Now, in Unix milliseconds: the outbox's clock.
-pub fn unix_millis() -> i64 {
-    i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis(),
-    )
-    .unwrap_or(i64::MAX)
-}
+pub use crate::clock::unix_millis;
 
 /// One merchant event.
 #[derive(Debug, Clone, PartialEq)]

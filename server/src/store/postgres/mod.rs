@@ -8,13 +8,16 @@ use async_trait::async_trait;
 use checkout_contract::StatusChange;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
+use super::locks::{LocalLocks, PaymentLock};
 use super::outbox::{
     AttemptResult, AttemptRow, DeliveryRow, DueDelivery, EventFilter, EventRow, WebhookStore,
 };
 use super::{
-    Inserted, ListFilter, OperationRow, PaymentCounts, PaymentRow, PaymentStore, StoreError,
+    Allowance, Inserted, ListFilter, OperationRow, PaymentCounts, PaymentRow, PaymentStore,
+    StoreError,
 };
 
+mod leases;
 mod migrations;
 mod operations;
 mod outbox;
@@ -27,9 +30,27 @@ const MAX_CONNECTIONS: u32 = 16;
 /// timeout).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Connections one server keeps for the payments' locks: each lock held is a session's
+/// advisory lock, so one connection per payment being worked on.
+const LOCK_CONNECTIONS: u32 = 16;
+
+/// How long a payment's lock is waited for: longer than any provider request lasts.
+const LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// How often a payment's lock held by another server is asked for again.
+const LOCK_RETRY: Duration = Duration::from_millis(20);
+
+/// The first key of the payments' locks, so that they meet no other advisory lock.
+const PAYMENT_LOCK_CLASS: i32 = 0x7061_796d; // "paym"
+
 /// A payment store in a PostgreSQL database.
 pub struct PgStore {
     pool: PgPool,
+    /// The connections that hold payments' locks. One goes back to the pool only with its
+    /// locks released, and a server that dies takes its sessions, hence its locks, with it.
+    lock_pool: PgPool,
+    /// Waiters of one server queue here, each then taking one connection to the database's lock.
+    locks: LocalLocks,
     /// Whether the payments are real: said in every merchant event.
     live: bool,
 }
@@ -50,7 +71,25 @@ impl PgStore {
             pool.close().await;
             return Err(error);
         }
-        Ok(Self { pool, live: false })
+        let lock_pool = PgPoolOptions::new()
+            .max_connections(LOCK_CONNECTIONS)
+            .acquire_timeout(LOCK_WAIT)
+            .after_release(|connection, _| {
+                Box::pin(async move {
+                    sqlx::query("SELECT pg_advisory_unlock_all()")
+                        .execute(connection)
+                        .await?;
+                    Ok(true)
+                })
+            })
+            .connect_lazy(url)
+            .map_err(database)?;
+        Ok(Self {
+            pool,
+            lock_pool,
+            locks: LocalLocks::default(),
+            live: false,
+        })
     }
 
     /// Marks the merchant events of this store as those of real payments (`live_mode`).
@@ -162,6 +201,44 @@ impl PaymentStore for PgStore {
 
     async fn unfinished_operations(&self) -> Result<Vec<OperationRow>, StoreError> {
         operations::unfinished(&self.pool).await
+    }
+
+    async fn lock_payment(&self, id: &str) -> Result<PaymentLock, StoreError> {
+        let local = self.locks.lock(id).await;
+        let started = std::time::Instant::now();
+        let mut connection = self.lock_pool.acquire().await.map_err(database)?;
+        loop {
+            let taken: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, hashtext($2))")
+                .bind(PAYMENT_LOCK_CLASS)
+                .bind(id)
+                .fetch_one(&mut *connection)
+                .await
+                .map_err(database)?;
+            if taken {
+                return Ok(PaymentLock::shared(local, Box::new(connection)));
+            }
+            if started.elapsed() > LOCK_WAIT {
+                return Err(StoreError::Conflict);
+            }
+            tokio::time::sleep(LOCK_RETRY).await;
+        }
+    }
+
+    async fn take_allowance(
+        &self,
+        key: &str,
+        allowance: Allowance,
+        now_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        leases::take_allowance(&self.pool, key, allowance, now_ms).await
+    }
+
+    async fn claim_lease(&self, key: &str, now_ms: i64, until_ms: i64) -> Result<bool, StoreError> {
+        leases::claim(&self.pool, key, now_ms, until_ms).await
+    }
+
+    async fn prune_leases(&self, before_ms: i64) -> Result<u64, StoreError> {
+        leases::prune(&self.pool, before_ms).await
     }
 }
 

@@ -7,13 +7,16 @@ use async_trait::async_trait;
 use checkout_contract::StatusChange;
 use rusqlite::Connection;
 
+use super::locks::{LocalLocks, PaymentLock};
 use super::outbox::{
     AttemptResult, AttemptRow, DeliveryRow, DueDelivery, EventFilter, EventRow, WebhookStore,
 };
 use super::{
-    Inserted, ListFilter, OperationRow, PaymentCounts, PaymentRow, PaymentStore, StoreError,
+    Allowance, Inserted, ListFilter, OperationRow, PaymentCounts, PaymentRow, PaymentStore,
+    StoreError,
 };
 
+mod leases;
 mod operations;
 mod outbox;
 mod payments;
@@ -22,6 +25,8 @@ mod schema;
 /// A payment store in one SQLite database file.
 pub struct SqliteStore {
     connection: Mutex<Connection>,
+    /// One server uses the file: its own locks are the payments' locks.
+    locks: LocalLocks,
     /// Whether the payments are real: said in every merchant event.
     live: bool,
 }
@@ -44,6 +49,7 @@ impl SqliteStore {
         schema::add_missing_columns(&connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
+            locks: LocalLocks::default(),
             live: false,
         })
     }
@@ -176,6 +182,27 @@ impl PaymentStore for SqliteStore {
 
     async fn unfinished_operations(&self) -> Result<Vec<OperationRow>, StoreError> {
         self.with(|connection| operations::unfinished(connection))
+    }
+
+    async fn lock_payment(&self, id: &str) -> Result<PaymentLock, StoreError> {
+        Ok(PaymentLock::local(self.locks.lock(id).await))
+    }
+
+    async fn take_allowance(
+        &self,
+        key: &str,
+        allowance: Allowance,
+        now_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        self.with(|connection| leases::take_allowance(connection, key, allowance, now_ms))
+    }
+
+    async fn claim_lease(&self, key: &str, now_ms: i64, until_ms: i64) -> Result<bool, StoreError> {
+        self.with(|connection| leases::claim(connection, key, now_ms, until_ms))
+    }
+
+    async fn prune_leases(&self, before_ms: i64) -> Result<u64, StoreError> {
+        self.with(|connection| leases::prune(connection, before_ms))
     }
 }
 

@@ -111,6 +111,10 @@ CREATE TABLE IF NOT EXISTS inbound_webhooks (
     received_at TEXT NOT NULL,
     PRIMARY KEY (provider, event_id)
 );
+CREATE TABLE IF NOT EXISTS leases (
+    key TEXT PRIMARY KEY,
+    until_ms INTEGER NOT NULL
+);
 ";
 
 /// Columns added since the first schema, for databases created before them.
