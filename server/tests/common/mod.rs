@@ -433,6 +433,42 @@ impl TestServer {
     }
 }
 
+/// Runs `program` with `arguments` in `dir`, `stdin` on its input, as a merchant's backend
+/// would run it (`php`, `node`, `python3`, installed by the set-up): its exit status and what it
+/// printed, with what it complained of when it failed.
+pub fn run_program(
+    program: &str,
+    arguments: &[&str],
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+    stdin: &str,
+) -> (i32, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .args(arguments)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("{program} runs (the set-up installs it): {error}"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let status = output.status.code().unwrap_or(-1);
+    let mut said = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    if status != 0 {
+        said.push_str(&String::from_utf8_lossy(&output.stderr));
+    }
+    (status, said)
+}
+
 pub fn unique() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
