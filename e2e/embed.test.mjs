@@ -294,12 +294,12 @@ test('each example page renders in each language (screenshots kept as artifacts)
   }
 });
 
-// The policy the README gives merchants, for a widget served from the shop's own origin.
+// The policy docs/embedding.md gives merchants, for a widget served from the shop's own origin.
 export const MERCHANT_CSP =
   "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; " +
   "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-test('the widget works under the strict Content-Security-Policy of the README', async () => {
+test('the widget works under the strict Content-Security-Policy of the embedding guide', async () => {
   const page = await merchantPage(
     `<div id="pay"></div>
 <script src="/widget/checkout.js" data-target="#pay" data-order="demo-dz" data-lang="en"></script>`,

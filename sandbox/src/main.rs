@@ -23,8 +23,8 @@ for a checkout server (or any client) pointed at them.
 
 Usage: checkout-sandbox [--help | --version]
 
-It takes no arguments: it is configured by environment variables (README.md, sections
-\"The sandbox\" and \"Configuration\"):
+It takes no arguments: it is configured by environment variables (sandbox/README.md and
+docs/configuration.md):
   SANDBOX_PORT, BIND     where it listens (8788 on 127.0.0.1)
   SANDBOX_PUBLIC_URL     how browsers reach it (its payUrls and page links)
   SANDBOX_YASSIR_CLIENT_ID, SANDBOX_YASSIR_CLIENT_SECRET, SANDBOX_YABETOO_SECRET_KEY

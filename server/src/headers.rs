@@ -10,8 +10,8 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// The standalone checkout page (`/widget/`): exactly what the widget needs, as the README's
-/// policy for merchant pages.
+/// The standalone checkout page (`/widget/`): exactly what the widget needs, as the policy
+/// `docs/embedding.md` gives merchant pages.
 const WIDGET_PAGE_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
     connect-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; \
     frame-ancestors 'none'";

@@ -8,8 +8,8 @@ Yabetoo mobile money.
 
 Usage: checkout-server [--help | --version]
 
-It takes no arguments: it is configured by environment variables, every one of them in
-README.md, section \"Configuration\". The ones to know first:
+It takes no arguments: it is configured by environment variables. Configuration: every one of
+them is in docs/configuration.md; the ones to know first:
   PROVIDER_MODE          sandbox (the default: embedded simulators, no money moves) or live
   PORT, BIND             where it listens (8787 on 127.0.0.1)
   DATABASE_URL           the database (sqlite://checkout.sqlite3)

@@ -1,6 +1,7 @@
 //! Every fault the sandbox can inject, on every operation that moves money: the final state in
 //! the server equals the provider's, the shopper never reads success before the provider says
-//! it, and nothing is charged twice. README's fault table is this file in words.
+//! it, and nothing is charged twice. The fault table of `docs/money-safety.md` is this file in
+//! words.
 
 mod common;
 

@@ -4,37 +4,21 @@
 
 mod common;
 
-use std::io::Write;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use std::process::{Command, Stdio};
 
 use checkout_server::secrets::Secret;
 use checkout_server::webhooks::signing::Signer;
-use common::{fresh_secret, start, unique};
+use common::{fresh_secret, run_program, start, unique};
 use serde_json::json;
 
 fn php(script: &str, arguments: &[&str], env: (&str, &str), stdin: &str) -> (i32, String) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/backend/php/");
-    let mut child = Command::new("php")
-        .arg(format!("{path}{script}"))
-        .args(arguments)
-        .env(env.0, env.1)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("php runs (the set-up installs php-cli)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let said = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    (output.status.code().unwrap_or(-1), said)
+    let script = format!("{path}{script}");
+    let arguments: Vec<&str> = std::iter::once(script.as_str())
+        .chain(arguments.iter().copied())
+        .collect();
+    run_program("php", &arguments, std::path::Path::new(path), &[env], stdin)
 }
 
 #[tokio::test]

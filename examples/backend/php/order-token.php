@@ -16,7 +16,8 @@
 // the order's reference.
 //
 // From a shell: php order-token.php REFERENCE AMOUNT_MINOR CURRENCY [DESCRIPTION] prints one,
-// signed with ORDER_SIGNING_SECRET (a sandbox server's is in README.md, "A merchant backend in PHP").
+// signed with ORDER_SIGNING_SECRET (a sandbox server's is in docs/integration.md, "The sandbox's
+// own secrets").
 
 function checkout_base64url(string $bytes): string
 {

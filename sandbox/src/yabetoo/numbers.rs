@@ -82,7 +82,7 @@ impl Behaviour {
     }
 }
 
-/// One test number, as listed on the phone page and in the README.
+/// One test number, as listed on the phone page and in `sandbox/README.md`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TestNumber {
     pub msisdn: &'static str,

@@ -38,6 +38,8 @@ pub struct TestServer {
     handle: tokio::task::JoinHandle<()>,
     background: Option<checkout_server::Background>,
     state: Option<checkout_server::AppState>,
+    /// The server's own process, when it runs as one ([`start_process`]).
+    process: Option<std::process::Child>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -45,6 +47,10 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         self.handle.abort();
         self.background.take();
+        if let Some(mut process) = self.process.take() {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
     }
 }
 
@@ -140,9 +146,73 @@ async fn start_with_config(
         handle,
         background: None,
         state: Some(state),
+        process: None,
         _dir: None,
     };
     (server, config)
+}
+
+/// The `checkout-server` binary as its own process, in sandbox mode, on a free loopback port
+/// and a database of its own, with nothing of the test's environment but `extra`: every other
+/// setting is the server's default, as a merchant trying the sandbox would start it. Answers
+/// once the server is ready.
+pub async fn start_process(extra: &[(&str, &str)]) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("checkout.sqlite3");
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let database_url = if std::env::var("TEST_DATABASE").as_deref() == Ok("postgres") {
+        postgres::database_url_for(&database).await
+    } else {
+        database.display().to_string()
+    };
+    let process = std::process::Command::new(env!("CARGO_BIN_EXE_checkout-server"))
+        .env_clear()
+        .env("PORT", port.to_string())
+        .env("DATABASE_URL", database_url)
+        .env("WIDGET_DIR", "/nonexistent")
+        .env("RUST_LOG", "warn")
+        .envs(extra.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the checkout-server binary starts");
+    let mut server = TestServer {
+        base: format!("http://127.0.0.1:{port}"),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        database,
+        admin: extra
+            .iter()
+            .find(|(name, _)| *name == "ADMIN_TOKEN")
+            .map_or_else(|| ADMIN.into(), |(_, token)| token.to_string()),
+        secrets: Default::default(),
+        handle: tokio::spawn(async {}),
+        background: None,
+        state: None,
+        process: Some(process),
+        _dir: Some(dir),
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(response) = server.http.get(server.url("/readyz")).send().await {
+            if response.status().is_success() {
+                return server;
+            }
+        }
+        let process = server.process.as_mut().unwrap();
+        if let Some(status) = process.try_wait().unwrap() {
+            panic!("the server process exited before it was ready: {status}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server process was not ready within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 impl TestServer {
@@ -361,6 +431,42 @@ impl TestServer {
             .await
             .unwrap()
     }
+}
+
+/// Runs `program` with `arguments` in `dir`, `stdin` on its input, as a merchant's backend
+/// would run it (`php`, `node`, `python3`, installed by the set-up): its exit status and what it
+/// printed, with what it complained of when it failed.
+pub fn run_program(
+    program: &str,
+    arguments: &[&str],
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+    stdin: &str,
+) -> (i32, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .args(arguments)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("{program} runs (the set-up installs it): {error}"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let status = output.status.code().unwrap_or(-1);
+    let mut said = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    if status != 0 {
+        said.push_str(&String::from_utf8_lossy(&output.stderr));
+    }
+    (status, said)
 }
 
 pub fn unique() -> String {
