@@ -227,6 +227,7 @@ pub fn session_dz(order: &str, redirect_origins: Vec<String>) -> CheckoutSession
             ],
         }],
         test_mode: true,
+        test_numbers: Vec::new(),
         redirect_origins,
         order_state: checkout_contract::OrderState::Open,
     }
@@ -255,6 +256,7 @@ pub fn session_cg(order: &str) -> CheckoutSession {
             ],
         }],
         test_mode: true,
+        test_numbers: Vec::new(),
         redirect_origins: Vec::new(),
         order_state: checkout_contract::OrderState::Open,
     }
