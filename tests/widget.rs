@@ -1035,32 +1035,52 @@ async fn this_browsers_own_attempt_in_flight_is_resumed_not_told_as_another_tabs
     assert!(widget.has("button.cw-pay"), "{}", widget.text());
 }
 
-#[wasm_bindgen_test]
-async fn an_order_in_flight_elsewhere_is_checked_again_and_paid_here_once_open() {
-    use checkout_contract::OrderState;
-    let order = "t-held-recheck";
+/// A widget on `order`, which is in flight elsewhere when it loads; its session, to move on.
+async fn mount_in_flight(
+    order: &str,
+) -> (
+    checkout_contract::CheckoutSession,
+    std::rc::Rc<FakeBackend>,
+    Mounted,
+) {
     let mut session = session_dz(order, vec![]);
-    session.order_state = OrderState::InFlight;
+    session.order_state = checkout_contract::OrderState::InFlight;
     let backend = FakeBackend::new(session.clone());
     let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
-    let under_way = "A payment for this order is already under way.";
-    assert!(widget.text().contains(under_way), "{}", widget.text());
+    assert!(
+        widget.text().contains("already under way"),
+        "{}",
+        widget.text()
+    );
+    (session, backend, widget)
+}
+
+#[wasm_bindgen_test]
+async fn an_order_in_flight_elsewhere_is_checked_again_and_paid_here_once_open() {
+    let (mut session, backend, widget) = mount_in_flight("t-held-recheck").await;
     assert!(!widget.has("button.cw-pay"));
 
     // Still in flight: said again (in the live region, as a new answer), the form still held.
     widget.click_button("Check again").await;
     assert_eq!(backend.loads.get(), 2);
     let live = widget.find(".cw-status__live").text_content().unwrap();
-    assert!(live.contains(under_way), "{live}");
+    assert!(
+        live.contains("A payment for this order is already under way."),
+        "{live}"
+    );
     assert!(!widget.has("button.cw-pay"));
 
     // The other payment failed: the order is open again, and the form is back to pay here.
-    session.order_state = OrderState::Open;
+    session.order_state = checkout_contract::OrderState::Open;
     backend.set_session(session);
     widget.click_button("Check again").await;
     assert_eq!(backend.loads.get(), 3);
     assert!(widget.has("button.cw-pay"), "{}", widget.text());
-    assert!(!widget.text().contains(under_way), "{}", widget.text());
+    assert!(
+        !widget.text().contains("already under way"),
+        "{}",
+        widget.text()
+    );
     assert!(
         !widget.has(".cw-actions button"),
         "no check again once open"
@@ -1070,13 +1090,8 @@ async fn an_order_in_flight_elsewhere_is_checked_again_and_paid_here_once_open()
 
 #[wasm_bindgen_test]
 async fn an_order_in_flight_that_got_paid_says_so_when_checked_again() {
-    use checkout_contract::OrderState;
-    let order = "t-held-recheck-paid";
-    let mut session = session_dz(order, vec![]);
-    session.order_state = OrderState::InFlight;
-    let backend = FakeBackend::new(session.clone());
-    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
-    session.order_state = OrderState::Paid;
+    let (mut session, backend, widget) = mount_in_flight("t-held-recheck-paid").await;
+    session.order_state = checkout_contract::OrderState::Paid;
     backend.set_session(session);
     widget.click_button("Check again").await;
     assert!(
@@ -1090,23 +1105,14 @@ async fn an_order_in_flight_that_got_paid_says_so_when_checked_again() {
 
 #[wasm_bindgen_test]
 async fn checking_again_picks_up_the_attempt_another_tab_of_this_browser_started() {
-    use checkout_contract::OrderState;
     let order = "t-held-recheck-own";
-    let mut session = session_dz(order, vec![]);
-    session.order_state = OrderState::InFlight;
-    let backend = FakeBackend::new(session);
+    let (_, backend, widget) = mount_in_flight(order).await;
     backend.on_poll(move |_| {
         Ok(yassir_rejected(
             "pay_t_held_recheck_own_1",
             "t-held-recheck-own",
         ))
     });
-    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
-    assert!(
-        widget.text().contains("already under way"),
-        "{}",
-        widget.text()
-    );
     // Another tab of this browser paid meanwhile and saved its attempt.
     storage::save(&SavedAttempt {
         payment_id: "pay_t_held_recheck_own_1".into(),
