@@ -86,6 +86,38 @@ describe('order tokens on the demo server', () => {
     await other.context().close();
   });
 
+  test('an order in flight in another browser says so, checks again on request, and is paid here once the other payment is declined', async () => {
+    const ref = reference('INV-recheck');
+    const token = await demo.orderToken({ reference: ref, description: `Order ${ref}`, amount_minor: 5000, currency: 'XAF' });
+    const first = await demo.newPage();
+    await first.goto(`${demo.base}/widget/?order=${encodeURIComponent(token)}`);
+    await first.getByLabel('Mobile money number').fill('06 659 44 71');
+    await first.getByRole('button', { name: /^Pay/ }).click();
+    await first.getByText(/Approve the request on your phone/).first().waitFor();
+
+    const second = await demo.newPage();
+    await second.goto(`${demo.base}/widget/?order=${encodeURIComponent(token)}`);
+    await second.getByText(/A payment for this order is already under way/).waitFor();
+    const checkAgain = second.getByRole('button', { name: 'Check again' });
+    // Still on the first shopper's phone: said again, no form.
+    await checkAgain.click();
+    await second.locator('.cw-status__live').getByText(/already under way/).waitFor();
+    assert.equal(await second.locator('button[type="submit"]').count(), 0, 'no Pay button yet');
+
+    await demo.answerPhone('242066594471', 'decline');
+    await first.getByText(/Payment declined/).first().waitFor({ timeout: 20_000 });
+    await checkAgain.click();
+    await second.getByLabel('Mobile money number').fill('06 659 44 72');
+    await second.getByRole('button', { name: /^Pay/ }).click();
+    await second.getByText(/Approve the request on your phone/).first().waitFor();
+    await demo.answerPhone('242066594472', 'approve');
+    await second.getByText(SUCCESS).waitFor({ timeout: 20_000 });
+    const statuses = (await demo.paymentsFor(ref)).map((p) => p.status).sort();
+    assert.deepEqual(statuses, ['rejected', 'succeeded']);
+    await first.context().close();
+    await second.context().close();
+  });
+
   test('a script tag pays a token order', async () => {
     const ref = reference('INV-script');
     const token = await demo.orderToken(dinarOrder(ref));

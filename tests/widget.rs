@@ -1035,6 +1035,100 @@ async fn this_browsers_own_attempt_in_flight_is_resumed_not_told_as_another_tabs
     assert!(widget.has("button.cw-pay"), "{}", widget.text());
 }
 
+/// A widget on `order`, which is in flight elsewhere when it loads; its session, to move on.
+async fn mount_in_flight(
+    order: &str,
+) -> (
+    checkout_contract::CheckoutSession,
+    std::rc::Rc<FakeBackend>,
+    Mounted,
+) {
+    let mut session = session_dz(order, vec![]);
+    session.order_state = checkout_contract::OrderState::InFlight;
+    let backend = FakeBackend::new(session.clone());
+    let widget = mount(backend.clone(), order, Lang::En, quick_polling()).await;
+    assert!(
+        widget.text().contains("already under way"),
+        "{}",
+        widget.text()
+    );
+    (session, backend, widget)
+}
+
+#[wasm_bindgen_test]
+async fn an_order_in_flight_elsewhere_is_checked_again_and_paid_here_once_open() {
+    let (mut session, backend, widget) = mount_in_flight("t-held-recheck").await;
+    assert!(!widget.has("button.cw-pay"));
+
+    // Still in flight: said again (in the live region, as a new answer), the form still held.
+    widget.click_button("Check again").await;
+    assert_eq!(backend.loads.get(), 2);
+    let live = widget.find(".cw-status__live").text_content().unwrap();
+    assert!(
+        live.contains("A payment for this order is already under way."),
+        "{live}"
+    );
+    assert!(!widget.has("button.cw-pay"));
+
+    // The other payment failed: the order is open again, and the form is back to pay here.
+    session.order_state = checkout_contract::OrderState::Open;
+    backend.set_session(session);
+    widget.click_button("Check again").await;
+    assert_eq!(backend.loads.get(), 3);
+    assert!(widget.has("button.cw-pay"), "{}", widget.text());
+    assert!(
+        !widget.text().contains("already under way"),
+        "{}",
+        widget.text()
+    );
+    assert!(
+        !widget.has(".cw-actions button"),
+        "no check again once open"
+    );
+    assert_eq!(backend.create_count(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn an_order_in_flight_that_got_paid_says_so_when_checked_again() {
+    let (mut session, backend, widget) = mount_in_flight("t-held-recheck-paid").await;
+    session.order_state = checkout_contract::OrderState::Paid;
+    backend.set_session(session);
+    widget.click_button("Check again").await;
+    assert!(
+        widget.text().contains("This order is already paid."),
+        "{}",
+        widget.text()
+    );
+    assert!(!widget.has(".cw-actions button"), "nothing more to check");
+    assert!(!widget.has("button.cw-pay"));
+}
+
+#[wasm_bindgen_test]
+async fn checking_again_picks_up_the_attempt_another_tab_of_this_browser_started() {
+    let order = "t-held-recheck-own";
+    let (_, backend, widget) = mount_in_flight(order).await;
+    backend.on_poll(move |_| {
+        Ok(yassir_rejected(
+            "pay_t_held_recheck_own_1",
+            "t-held-recheck-own",
+        ))
+    });
+    // Another tab of this browser paid meanwhile and saved its attempt.
+    storage::save(&SavedAttempt {
+        payment_id: "pay_t_held_recheck_own_1".into(),
+        client_secret: "pay_t_held_recheck_own_1_secret".into(),
+        order: order.into(),
+        saved_at: js_sys::Date::now() as u64,
+    });
+    widget.click_button("Check again").await;
+    widget.wait_for_step("rejected").await;
+    assert!(
+        !widget.text().contains("already under way"),
+        "{}",
+        widget.text()
+    );
+}
+
 /// Sets `value` with the caret at `caret`, as a keystroke or a paste leaves the field, and says so.
 async fn edit_at(widget: &Mounted, selector: &str, value: &str, caret: u32) -> (String, u32) {
     let input: web_sys::HtmlInputElement =

@@ -122,6 +122,7 @@ fn checkout_sessions_read_back() {
             },
         ],
         test_mode: true,
+        test_numbers: vec!["46733123451".into(), "242069000001".into()],
         redirect_origins: vec![
             "https://otp.payment.yassir.io".into(),
             "http://127.0.0.1:8787".into(),
@@ -156,6 +157,7 @@ fn sessions_without_defaults_read_back_and_unknown_methods_are_skipped() {
         [MethodOffer::YassirCash { countries: vec![] }]
     );
     assert!(!session.test_mode);
+    assert!(session.test_numbers.is_empty());
     assert!(session.redirect_origins.is_empty());
     assert_eq!(session.order_state, OrderState::Open);
 }

@@ -165,6 +165,11 @@ pub struct CheckoutSession {
     /// that no real money moves.
     #[serde(default)]
     pub test_mode: bool,
+    /// In test mode only (absent otherwise): the provider's test numbers the server takes
+    /// although no country's numbering plan does, digits in international form
+    /// (`46733123451`). The widget takes these as typed; it knows none of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test_numbers: Vec<String>,
     /// Origins the widget may send the shopper to for an OTP (`payUrl`), as the server sees them.
     #[serde(default)]
     pub redirect_origins: Vec<String>,

@@ -143,6 +143,7 @@ fn a_session_without_an_order_state_is_open_and_each_state_is_snake_case() {
     let old = r#"{"order":{"reference":"r","description":"d","amount_minor":1,"currency":"XAF"},"methods":[]}"#;
     let session: CheckoutSession = serde_json::from_str(old).unwrap();
     assert_eq!(session.order_state, OrderState::Open);
+    assert!(session.test_numbers.is_empty());
     for (state, word) in [
         (OrderState::Open, "open"),
         (OrderState::InFlight, "in_flight"),
@@ -151,4 +152,19 @@ fn a_session_without_an_order_state_is_open_and_each_state_is_snake_case() {
     ] {
         assert_eq!(serde_json::to_value(state).unwrap(), word);
     }
+}
+
+#[test]
+fn test_numbers_are_written_only_when_there_are_some() {
+    let old = r#"{"order":{"reference":"r","description":"d","amount_minor":1,"currency":"XAF"},"methods":[],"test_mode":true}"#;
+    let mut session: CheckoutSession = serde_json::from_str(old).unwrap();
+    let live = serde_json::to_value(&session).unwrap();
+    assert!(live.get("test_numbers").is_none(), "{live}");
+    session.test_numbers = vec!["46733123451".into()];
+    let test = serde_json::to_value(&session).unwrap();
+    assert_eq!(test["test_numbers"], serde_json::json!(["46733123451"]));
+    assert_eq!(
+        serde_json::from_value::<CheckoutSession>(test).unwrap(),
+        session
+    );
 }

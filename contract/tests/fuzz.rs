@@ -86,6 +86,7 @@ const WORDS: &[&str] = &[
     "token",
     "methods",
     "test_mode",
+    "test_numbers",
     "redirect_origins",
     "countries",
     "dial_code",
@@ -219,6 +220,7 @@ fn checkout_session() -> impl Strategy<Value = CheckoutSession> {
         prop::collection::vec(method_offer(), 0..3),
         any::<bool>(),
         prop::collection::vec(text(), 0..3),
+        prop::collection::vec(text(), 0..3),
         select(vec![
             OrderState::Open,
             OrderState::InFlight,
@@ -227,12 +229,15 @@ fn checkout_session() -> impl Strategy<Value = CheckoutSession> {
         ]),
     )
         .prop_map(
-            |(order, methods, test_mode, redirect_origins, order_state)| CheckoutSession {
-                order,
-                methods,
-                test_mode,
-                redirect_origins,
-                order_state,
+            |(order, methods, test_mode, test_numbers, redirect_origins, order_state)| {
+                CheckoutSession {
+                    order,
+                    methods,
+                    test_mode,
+                    test_numbers,
+                    redirect_origins,
+                    order_state,
+                }
             },
         )
 }

@@ -229,15 +229,26 @@ pub fn mobile_money(
         ));
     }
     // The sandbox's own list: its test numbers are in no numbering plan.
-    let test_number = test_numbers && checkout_sandbox::yabetoo::numbers::is_test_msisdn(digits);
-    if !test_number {
+    let sandbox_number = checkout_sandbox::yabetoo::numbers::is_test_msisdn(digits);
+    if !(test_numbers && sandbox_number) {
         msisdn_in_plan(
             raw,
             digits,
             &country.code,
             &country.dial_code,
             details.operator,
-        )?;
+        )
+        // A test number out of the plan, with a live key: said as such, not as a malformed
+        // number (the ones in the plan are real numbers too, and taken as any other).
+        .map_err(|refused| match sandbox_number {
+            true => invalid(
+                "msisdn",
+                format!(
+                    "msisdn `{raw}` is a test number, taken only in test mode (Yabetoo reached with a sk_test_ key); a live checkout needs the shopper's own number"
+                ),
+            ),
+            false => refused,
+        })?;
     }
 
     let first_name = optional_text("first_name", details.first_name, 60)?;
@@ -477,10 +488,15 @@ mod tests {
     fn sandbox_msisdns_only_in_test_mode() {
         assert!(momo(details("46733123451"), true).is_ok());
         assert!(momo(details("+46733123457"), true).is_ok());
-        assert_eq!(
-            field(momo(details("46733123451"), false).unwrap_err()),
-            "msisdn"
+        let live = momo(details("46733123451"), false).unwrap_err();
+        assert_eq!(field(live.clone()), "msisdn");
+        assert!(
+            message(&live).contains("is a test number, taken only in test mode"),
+            "{}",
+            message(&live)
         );
+        // A test number that is also a real number of the country is taken as any other.
+        assert!(momo(details("242066000001"), false).is_ok());
         // Only the sandbox's own numbers: the rest of the +46 range is not one.
         assert_eq!(
             field(momo(details("46733123458"), true).unwrap_err()),

@@ -333,6 +333,10 @@ async fn yabetoo_test_numbers_are_taken_with_a_test_key_in_live_mode() {
     let token = order_token(&server, 5_000, "XAF").await;
     let (_, session) = server.get(&format!("/api/v1/checkout?order={token}")).await;
     assert_eq!(session["test_mode"], true, "{session}");
+    assert!(
+        (session["test_numbers"].as_array().unwrap().iter()).any(|number| number == "46733123451"),
+        "{session}"
+    );
     let (status, body) = server
         .momo_payment(&token, "cg", "mtn", "46733123451")
         .await;
@@ -346,6 +350,7 @@ async fn yabetoo_test_numbers_are_taken_with_a_test_key_in_live_mode() {
     let token = order_token(&live, 5_000, "XAF").await;
     let (_, session) = live.get(&format!("/api/v1/checkout?order={token}")).await;
     assert_eq!(session["test_mode"], false, "{session}");
+    assert!(session.get("test_numbers").is_none(), "{session}");
     let response = live
         .http
         .post(live.url("/api/v1/payments/pay_unknown/submit"))
@@ -357,4 +362,9 @@ async fn yabetoo_test_numbers_are_taken_with_a_test_key_in_live_mode() {
     assert_eq!(response.status().as_u16(), 400);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["field"], "msisdn", "{body}");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("is a test number, taken only in test mode"),
+        "{body}"
+    );
 }

@@ -16,10 +16,36 @@ async fn checkout_lists_the_methods_for_the_order_currency() {
     assert_eq!(body["methods"][0]["type"], "yassir_cash");
     assert_eq!(body["test_mode"], true);
     assert_eq!(body["redirect_origins"][0], server.base);
+    // Paid with Yassir Cash: mobile money's test numbers are none of this checkout's business.
+    assert!(body.get("test_numbers").is_none(), "{body}");
 
     let (_, body) = server.get("/api/v1/checkout?order=demo-cg").await;
     assert_eq!(body["methods"][0]["type"], "mobile_money");
     assert_eq!(body["methods"][0]["countries"][0]["code"], "cg");
+}
+
+#[tokio::test]
+async fn a_test_mode_mobile_money_checkout_lists_the_test_numbers_it_takes() {
+    let server = start(&[]).await;
+    let (status, body) = server.get("/api/v1/checkout?order=demo-cg").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["test_mode"], true);
+    let numbers: Vec<&str> = body["test_numbers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no test_numbers: {body}"))
+        .iter()
+        .map(|number| number.as_str().unwrap())
+        .collect();
+    // The README's tables: Yabetoo's documented numbers and the sandbox's own.
+    for number in ["46733123451", "46733123454", "242066000001", "242069000500"] {
+        assert!(
+            numbers.contains(&number),
+            "{number} missing from {numbers:?}"
+        );
+    }
+    assert!(numbers
+        .iter()
+        .all(|number| number.bytes().all(|byte| byte.is_ascii_digit())));
 }
 
 #[tokio::test]

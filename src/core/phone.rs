@@ -27,6 +27,9 @@ pub enum PhoneError {
     MissingLeadingZero,
     /// The country code is not one offered for this method.
     WrongCountry,
+    /// A number of no country of the plan (another country's, or a test number this checkout
+    /// does not list): not of the chosen country.
+    Foreign,
     /// A valid-looking number that is not a mobile number there (a landline, a free range).
     NotMobile,
     /// A mobile number on a network this method cannot charge.
@@ -94,25 +97,26 @@ pub fn validate_yassir_phone(
 
 /// Validates a mobile-money number for a Yabetoo country (`cg`, `cm`).
 ///
-/// In test mode a number of no country the plan knows is sent as typed, with no operator
-/// suggested: providers' sandboxes use such numbers (Yabetoo's are MTN's own sandbox range), and
-/// the server, which knows the sandbox, has the last word. The widget itself knows no test
-/// number.
+/// `test_numbers` are the checkout answer's (test mode only): a number of no country the plan
+/// knows is sent as typed, with no operator suggested, when it is one of them; providers'
+/// sandboxes use such numbers (Yabetoo's are MTN's own sandbox range). The widget itself knows
+/// no test number. Any other number of no country here is [`PhoneError::Foreign`].
 pub fn validate_msisdn(
     input: &str,
     country_code: &str,
-    test_mode: bool,
+    test_numbers: &[String],
 ) -> Result<Msisdn, PhoneError> {
     let country = Country::from_code(country_code).ok_or(PhoneError::UnsupportedCountry)?;
     let mobile = match plan::parse_typed(input, &[country]) {
         Ok(mobile) => mobile,
         Err(error) => {
-            return match plan::foreign_digits(input).filter(|_| test_mode) {
-                Some(digits) => Ok(Msisdn {
+            return match plan::foreign_digits(input) {
+                Some(digits) if test_numbers.contains(&digits) => Ok(Msisdn {
                     international: digits.clone(),
                     national: digits,
                     suggested_operator: None,
                 }),
+                Some(_) => Err(PhoneError::Foreign),
                 None => Err(error.into()),
             }
         }
@@ -131,9 +135,9 @@ pub fn validate_msisdn(
 pub fn suggest_operator(
     partial_input: &str,
     country_code: &str,
-    test_mode: bool,
+    test_numbers: &[String],
 ) -> Option<Operator> {
-    if let Ok(msisdn) = validate_msisdn(partial_input, country_code, test_mode) {
+    if let Ok(msisdn) = validate_msisdn(partial_input, country_code, test_numbers) {
         return msisdn.suggested_operator;
     }
     let country = Country::from_code(country_code)?;
@@ -170,7 +174,21 @@ mod tests {
     }
 
     fn momo(input: &str, country: &str) -> Result<Msisdn, PhoneError> {
-        validate_msisdn(input, country, false)
+        validate_msisdn(input, country, &[])
+    }
+
+    /// What a test-mode checkout answer lists: the sandbox's test numbers, as the server
+    /// sends them.
+    fn listed() -> Vec<String> {
+        [
+            "242066000001",
+            "46733123450",
+            "46733123451",
+            "46733123453",
+            "242069000001",
+        ]
+        .map(String::from)
+        .to_vec()
     }
 
     #[test]
@@ -365,33 +383,73 @@ mod tests {
     }
 
     #[test]
-    fn numbers_of_no_country_here_pass_in_test_mode_only() {
+    fn listed_test_numbers_of_no_country_here_are_sent_as_typed() {
         // Yabetoo's sandbox numbers are MTN's own sandbox range (+46): sent as typed, with no
-        // operator suggested; which of them the sandbox knows is the server's to check.
-        for last in 0..=7 {
-            let input = format!("4673312345{last}");
-            let msisdn = validate_msisdn(&input, "cg", true).unwrap();
-            assert_eq!(msisdn.international, input);
-            assert_eq!(msisdn.suggested_operator, None);
+        // operator suggested, in whatever shape the shopper typed them.
+        let listed = listed();
+        for input in [
+            "46733123451",
+            "+46 733 123 451",
+            "0046733123451",
+            "+46-733-123-451",
+        ] {
+            let msisdn = validate_msisdn(input, "cg", &listed).unwrap();
+            assert_eq!(msisdn.international, "46733123451", "{input}");
+            assert_eq!(msisdn.suggested_operator, None, "{input}");
         }
         assert_eq!(
-            validate_msisdn("+46733123453", "cm", true)
+            validate_msisdn("+46733123453", "cm", &listed)
                 .unwrap()
                 .international,
             "46733123453"
         );
-        assert!(validate_msisdn("46733123450", "cg", false).is_err());
-        // Test mode changes nothing for numbers of the plan's countries.
+    }
+
+    #[test]
+    fn only_the_listed_test_numbers_are_taken() {
+        // The same range, not listed: a number of no country here, said so.
         assert_eq!(
-            validate_msisdn("0665944701", "cg", true),
+            validate_msisdn("46733123452", "cg", &listed()),
+            Err(PhoneError::Foreign)
+        );
+        assert_eq!(
+            validate_msisdn("+33 6 12 34 56 78", "cg", &listed()),
+            Err(PhoneError::Foreign)
+        );
+    }
+
+    #[test]
+    fn a_live_checkout_refuses_test_numbers_as_of_no_country_here() {
+        // Live: the answer lists none, so Yabetoo's test numbers are numbers of another country.
+        for input in ["46733123451", "+46733123451", "0046 733 123 451"] {
+            assert_eq!(momo(input, "cg"), Err(PhoneError::Foreign), "{input}");
+        }
+        // A listed number that is a real number of the country is one as any other.
+        assert_eq!(
+            momo("242066000001", "cg").unwrap().suggested_operator,
+            Some(Operator::Mtn)
+        );
+    }
+
+    #[test]
+    fn test_numbers_change_nothing_for_numbers_of_the_plans_countries() {
+        let listed = listed();
+        assert_eq!(
+            validate_msisdn("0665944701", "cg", &listed),
             Err(PhoneError::TooLong { expected: 9 })
         );
         assert_eq!(
-            validate_msisdn("+237 671234567", "cg", true),
+            validate_msisdn("+237 671234567", "cg", &listed),
+            Err(PhoneError::WrongCountry)
+        );
+        // A listed Congolese number is still checked as one in Cameroon: only foreign-format
+        // test numbers are taken as typed.
+        assert_eq!(
+            validate_msisdn("242069000001", "cm", &listed),
             Err(PhoneError::WrongCountry)
         );
         assert_eq!(
-            validate_msisdn("066000001", "cg", true)
+            validate_msisdn("066000001", "cg", &listed)
                 .unwrap()
                 .suggested_operator,
             Some(Operator::Mtn)
@@ -407,7 +465,7 @@ mod tests {
             let answer = match code {
                 "dz" | "ma" => validate_yassir_phone(number, &maghreb)
                     .map(|phone| (phone.e164.trim_start_matches('+').to_string(), None)),
-                _ => validate_msisdn(number, code, false)
+                _ => validate_msisdn(number, code, &[])
                     .map(|msisdn| (msisdn.international, msisdn.suggested_operator)),
             };
             let expected = match agreed {
@@ -423,14 +481,11 @@ mod tests {
 
     #[test]
     fn operator_is_suggested_while_typing() {
-        assert_eq!(suggest_operator("05", "cg", false), Some(Operator::Airtel));
-        assert_eq!(
-            suggest_operator("+242 06", "cg", false),
-            Some(Operator::Mtn)
-        );
-        assert_eq!(suggest_operator("0", "cg", false), None);
-        assert_eq!(suggest_operator("65", "cm", false), None);
-        assert_eq!(suggest_operator("652", "cm", false), Some(Operator::Mtn));
+        assert_eq!(suggest_operator("05", "cg", &[]), Some(Operator::Airtel));
+        assert_eq!(suggest_operator("+242 06", "cg", &[]), Some(Operator::Mtn));
+        assert_eq!(suggest_operator("0", "cg", &[]), None);
+        assert_eq!(suggest_operator("65", "cm", &[]), None);
+        assert_eq!(suggest_operator("652", "cm", &[]), Some(Operator::Mtn));
     }
 
     #[test]

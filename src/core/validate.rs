@@ -77,6 +77,8 @@ impl FieldErrors {
 pub struct MethodForm {
     order: String,
     test_mode: bool,
+    /// The provider's test numbers this (test-mode) checkout takes as typed.
+    test_numbers: Vec<String>,
     yassir_countries: Option<Vec<PhoneCountry>>,
     momo_countries: Option<Vec<MobileMoneyCountry>>,
     method: Option<MethodKind>,
@@ -101,6 +103,7 @@ impl MethodForm {
         let mut form = MethodForm {
             order: order.to_string(),
             test_mode: session.test_mode,
+            test_numbers: session.test_numbers.clone(),
             yassir_countries: None,
             momo_countries: None,
             method: None,
@@ -464,7 +467,7 @@ impl MethodForm {
 
     fn momo_number(&self) -> Result<phone::Msisdn, FieldError> {
         let country = self.country.as_deref().unwrap_or_default();
-        phone::validate_msisdn(&self.msisdn, country, self.test_mode).map_err(FieldError::Phone)
+        phone::validate_msisdn(&self.msisdn, country, &self.test_numbers).map_err(FieldError::Phone)
     }
 
     fn suggest_operator(&mut self) {
@@ -473,7 +476,7 @@ impl MethodForm {
         }
         let offered = self.operators();
         let country = self.country.as_deref().unwrap_or_default();
-        let suggested = phone::suggest_operator(&self.msisdn, country, self.test_mode)
+        let suggested = phone::suggest_operator(&self.msisdn, country, &self.test_numbers)
             .filter(|operator| offered.contains(operator));
         let only = match offered {
             [only] => Some(*only),

@@ -4,19 +4,21 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use checkout_contract::MethodKind;
+use checkout_contract::{MethodKind, OrderState};
 use yew::prelude::*;
 
 use crate::core::backoff::PollPolicy;
 use crate::core::events::Notice;
-use crate::core::i18n::{error_summary, field_error, operator_warning, order_held, t, Lang, Msg};
-use crate::core::state::Step;
+use crate::core::i18n::{
+    action_label, error_summary, field_error, operator_warning, order_held, t, Lang, Msg,
+};
+use crate::core::state::{ShopperAction, Step};
 use crate::core::validate::Field;
 use crate::web::api::{Backend, HttpBackend, WidgetError};
 use crate::web::browser;
 use crate::web::components::{
-    field_id, pay_button, test_mode_badge, yassir_cash_fields, FieldMessages, MethodPicker,
-    MobileMoneyFields, StatusPanel,
+    action_button, field_id, pay_button, test_mode_badge, yassir_cash_fields, FieldMessages,
+    MethodPicker, MobileMoneyFields, StatusPanel,
 };
 use crate::web::hooks::use_checkout::CheckoutSettings;
 use crate::web::hooks::{use_checkout, FormEdit, Phase};
@@ -218,6 +220,14 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
         let handle = handle.clone();
         Callback::from(move |action| handle.act(action))
     };
+    let held = state.held.and_then(|held| order_held(lang, held));
+    // One live region says what needs saying: what is wrong after a Pay press, or where the
+    // order stands after each "check again" (the same words again are a new answer).
+    let announce = match (&state.refused, held) {
+        (Some(errors), _) => Some((state.refusals, AttrValue::from(error_summary(lang, errors)))),
+        (None, Some(held)) if state.rechecks > 0 => Some((state.rechecks, AttrValue::from(held))),
+        _ => None,
+    };
 
     let show_form = step.shows_form();
     let methods = form.offered_methods();
@@ -272,8 +282,14 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             if session.test_mode {
                 { test_mode_badge(lang) }
             }
-            if let Some(held) = state.held.and_then(|held| order_held(lang, held)) {
+            if let Some(held) = held {
                 <p class="cw-held">{ held }</p>
+                // Another tab's payment may end: the shopper asks, and pays here once it failed.
+                if state.held == Some(OrderState::InFlight) {
+                    <div class="cw-actions">
+                        { action_button(true, action_label(lang, ShopperAction::CheckAgain), ShopperAction::CheckAgain, &onaction) }
+                    </div>
+                }
             } else if show_form {
                 <form class="cw-form" novalidate=true {onsubmit}>
                     // A lone method needs no choosing: its field's label names it, and Pay stays
@@ -300,7 +316,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
                 step={Some(step.clone())}
                 payment_id={checkout.payment_id().map(owned)}
                 redirect_blocked={state.redirect_blocked}
-                announce={state.refused.as_ref().map(|errors| (state.refusals, AttrValue::from(error_summary(lang, errors))))}
+                {announce}
                 onaction={onaction}
             />
         </section>

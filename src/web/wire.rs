@@ -71,6 +71,18 @@ impl Json {
         Ok(number as i64)
     }
 
+    /// The strings of an array that may be absent (empty then); anything else in it is skipped.
+    fn opt_strings(&self, key: &str) -> Result<Vec<String>> {
+        match self.get(key) {
+            Some(_) => Ok(self
+                .array(key)?
+                .iter()
+                .filter_map(|item| item.0.as_string())
+                .collect()),
+            None => Ok(Vec::new()),
+        }
+    }
+
     fn array(&self, key: &str) -> Result<Vec<Json>> {
         let value = self.get(key).ok_or_else(|| missing(key))?;
         if !Array::is_array(&value) {
@@ -124,14 +136,7 @@ pub fn checkout_session(json: &Json) -> Result<CheckoutSession> {
         };
         methods.push(offer);
     }
-    let redirect_origins = match json.get("redirect_origins") {
-        Some(_) => json
-            .array("redirect_origins")?
-            .iter()
-            .filter_map(|origin| origin.0.as_string())
-            .collect(),
-        None => Vec::new(),
-    };
+    let redirect_origins = json.opt_strings("redirect_origins")?;
     Ok(CheckoutSession {
         order: OrderSummary {
             reference: order.string("reference")?,
@@ -144,6 +149,7 @@ pub fn checkout_session(json: &Json) -> Result<CheckoutSession> {
             .get("test_mode")
             .and_then(|value| value.as_bool())
             .unwrap_or(false),
+        test_numbers: json.opt_strings("test_numbers")?,
         redirect_origins,
         // A state this widget does not know is left to the server's answer to Pay.
         order_state: match json

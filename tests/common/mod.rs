@@ -30,7 +30,10 @@ type CreateAnswer = Box<dyn Fn(usize, &CreatePaymentRequest) -> Result<Payment, 
 
 /// Answers the widget from scripts and records every call.
 pub struct FakeBackend {
-    pub session: Result<CheckoutSession, WidgetError>,
+    /// What `GET /checkout` answers: the same each time until [`FakeBackend::set_session`].
+    pub session: RefCell<Result<CheckoutSession, WidgetError>>,
+    /// How many times the order was loaded.
+    pub loads: Cell<usize>,
     /// `(idempotency key, request)` of every create.
     pub creates: RefCell<Vec<(String, CreatePaymentRequest)>>,
     /// The shopper's language sent with each create.
@@ -53,7 +56,8 @@ pub struct FakeBackend {
 impl FakeBackend {
     pub fn new(session: CheckoutSession) -> Rc<Self> {
         Rc::new(FakeBackend {
-            session: Ok(session),
+            session: RefCell::new(Ok(session)),
+            loads: Cell::new(0),
             creates: RefCell::default(),
             languages: RefCell::default(),
             submits: RefCell::default(),
@@ -70,7 +74,7 @@ impl FakeBackend {
     pub fn failing_checkout(error: WidgetError) -> Rc<Self> {
         let fake = FakeBackend::new(session_dz("unused", Vec::new()));
         let mut fake = Rc::try_unwrap(fake).ok().unwrap();
-        fake.session = Err(error);
+        fake.session = RefCell::new(Err(error));
         Rc::new(fake)
     }
 
@@ -92,6 +96,11 @@ impl FakeBackend {
         self.hold_creates.set(true);
     }
 
+    /// What the order's next loads answer (the order moved on since the widget loaded it).
+    pub fn set_session(&self, session: CheckoutSession) {
+        *self.session.borrow_mut() = Ok(session);
+    }
+
     pub fn create_count(&self) -> usize {
         self.creates.borrow().len()
     }
@@ -103,7 +112,8 @@ fn unscripted(call: &str) -> WidgetError {
 
 impl Backend for FakeBackend {
     fn checkout<'a>(&'a self, _order: &'a str) -> BackendFuture<'a, CheckoutSession> {
-        let answer = self.session.clone();
+        self.loads.set(self.loads.get() + 1);
+        let answer = self.session.borrow().clone();
         Box::pin(async move { answer })
     }
 
@@ -227,6 +237,7 @@ pub fn session_dz(order: &str, redirect_origins: Vec<String>) -> CheckoutSession
             ],
         }],
         test_mode: true,
+        test_numbers: Vec::new(),
         redirect_origins,
         order_state: checkout_contract::OrderState::Open,
     }
@@ -255,6 +266,7 @@ pub fn session_cg(order: &str) -> CheckoutSession {
             ],
         }],
         test_mode: true,
+        test_numbers: Vec::new(),
         redirect_origins: Vec::new(),
         order_state: checkout_contract::OrderState::Open,
     }

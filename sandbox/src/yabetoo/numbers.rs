@@ -218,6 +218,12 @@ pub fn is_test_msisdn(msisdn: &str) -> bool {
     TEST_NUMBERS.iter().any(|number| number.msisdn == digits)
 }
 
+/// Every test number, digits only, in the order of the README's tables: what a merchant backend
+/// in test mode tells its checkout it takes (the widget knows none of them itself).
+pub fn test_msisdns() -> impl Iterator<Item = &'static str> {
+    TEST_NUMBERS.iter().map(|number| number.msisdn)
+}
+
 /// What confirming with `msisdn` does. The operator is deliberately not checked against the
 /// number: the sandbox enforces no prefixes.
 pub(crate) fn behaviour_for(msisdn: &str) -> Behaviour {
@@ -269,6 +275,14 @@ mod tests {
         assert!(!is_test_msisdn("46733123458"));
         assert!(!is_test_msisdn("4673312345"));
         assert!(!is_test_msisdn("242066594470"));
+    }
+
+    #[test]
+    fn the_listed_test_numbers_are_the_known_ones() {
+        let listed: Vec<&str> = test_msisdns().collect();
+        assert_eq!(listed.len(), TEST_NUMBERS.len());
+        assert!(listed.contains(&"46733123451"));
+        assert!(listed.iter().all(|number| is_test_msisdn(number)));
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub async fn checkout_get(
     Ok(Json(CheckoutSession {
         methods: state.service.methods(&order),
         test_mode: state.service.test_mode(&order),
+        test_numbers: state.service.test_numbers(&order),
         redirect_origins: state.redirect_origins.to_vec(),
         order_state: state.service.order_state(&order).await?,
         order: order.summary(),

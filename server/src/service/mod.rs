@@ -219,6 +219,19 @@ impl PaymentService {
         self.inner.settings.yabetoo_test_mode
     }
 
+    /// The test numbers a checkout of `order` takes although no numbering plan does: the
+    /// sandbox's, when the order is paid by mobile money and Yabetoo is reached with a test key;
+    /// none otherwise (a live checkout refuses them).
+    pub fn test_numbers(&self, order: &crate::orders::Order) -> Vec<String> {
+        if self.offers(order, MethodKind::MobileMoney) && self.mobile_money_test_numbers() {
+            checkout_sandbox::yabetoo::numbers::test_msisdns()
+                .map(String::from)
+                .collect()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// The mobile-money countries offered.
     pub fn coverage(&self) -> crate::orders::Coverage {
         self.inner.settings.coverage

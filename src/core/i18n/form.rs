@@ -75,6 +75,7 @@ pub fn phone_error(lang: Lang, error: PhoneError) -> String {
             )
         }
         PhoneError::WrongCountry => Msg::PhoneWrongCountry,
+        PhoneError::Foreign => Msg::PhoneForeign,
         PhoneError::NotMobile => Msg::PhoneNotMobile,
         PhoneError::UnsupportedCountry => Msg::PhoneUnsupportedCountry,
         PhoneError::UnsupportedOperator { network } => match network {

@@ -102,6 +102,7 @@ pub enum Msg {
     /// Two `{}`: the leading `0`, then the example number.
     PhoneMissingLeadingZeroTemplate,
     PhoneWrongCountry,
+    PhoneForeign,
     PhoneNotMobile,
     PhoneUnsupportedCountry,
     PhoneNotMtnOrAirtel,

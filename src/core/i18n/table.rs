@@ -248,6 +248,11 @@ pub(super) fn texts(msg: Msg) -> [&'static str; 3] {
             "Cet indicatif n’est pas proposé pour ce moyen de paiement",
             "رمز البلد هذا غير متاح لطريقة الدفع هذه",
         ],
+        PhoneForeign => [
+            "This number is not from the chosen country",
+            "Ce numéro n’est pas du pays choisi",
+            "هذا الرقم ليس من البلد المختار",
+        ],
         PhoneNotMobile => ["This is not a mobile number", "Ce n’est pas un numéro de mobile", "هذا ليس رقم هاتف محمول"],
         PhoneUnsupportedCountry => ["This country is not offered", "Ce pays n’est pas proposé", "هذا البلد غير متاح"],
         PhoneNotMtnOrAirtel => [

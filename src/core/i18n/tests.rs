@@ -222,6 +222,7 @@ fn every_phone_and_field_error_has_text_in_every_language() {
         PhoneError::TooLong { expected: 9 },
         PhoneError::MissingLeadingZero,
         PhoneError::WrongCountry,
+        PhoneError::Foreign,
         PhoneError::NotMobile,
         PhoneError::UnsupportedCountry,
         PhoneError::UnsupportedOperator {

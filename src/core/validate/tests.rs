@@ -11,6 +11,7 @@ fn session(methods: Vec<MethodOffer>) -> CheckoutSession {
         },
         methods,
         test_mode: false,
+        test_numbers: Vec::new(),
         redirect_origins: Vec::new(),
         order_state: checkout_contract::OrderState::Open,
     }
@@ -253,18 +254,49 @@ fn invalid_form_builds_no_request() {
 }
 
 #[test]
-fn sandbox_numbers_are_valid_only_in_a_test_session() {
+fn the_test_numbers_the_session_lists_are_valid_and_no_others() {
     let mut test_session = session(vec![momo_offer()]);
     test_session.test_mode = true;
+    test_session.test_numbers = vec!["46733123451".into(), "46733123454".into()];
     let mut form = MethodForm::new(&test_session, "demo-cg");
     form.set_msisdn("46733123451");
     // No country's prefix names its operator: the shopper picks it.
     assert_eq!(form.operator(), None);
     form.choose_operator(Operator::Mtn);
     assert!(form.is_valid());
+    let (_, submit) = form.to_requests().unwrap();
+    let SubmitRequest::MobileMoney(details) = submit else {
+        panic!("{submit:?}")
+    };
+    assert_eq!(details.msisdn, "46733123451");
+    // Of the same range but not listed: refused, saying it is of no country offered.
+    form.set_msisdn("46733123452");
+    assert_eq!(
+        form.all_errors().get(Field::Msisdn),
+        Some(FieldError::Phone(PhoneError::Foreign))
+    );
+}
+
+#[test]
+fn a_live_session_refuses_test_numbers_with_a_clear_message() {
+    use crate::core::i18n::{field_error, Lang};
     let mut live = momo_form();
     live.set_msisdn("46733123451");
-    assert!(!live.is_valid());
+    live.choose_operator(Operator::Mtn);
+    let error = live.all_errors().get(Field::Msisdn).unwrap();
+    assert_eq!(error, FieldError::Phone(PhoneError::Foreign));
+    assert_eq!(
+        field_error(Lang::En, Field::Msisdn, error),
+        "This number is not from the chosen country"
+    );
+    assert_eq!(
+        field_error(Lang::Fr, Field::Msisdn, error),
+        "Ce numéro n’est pas du pays choisi"
+    );
+    assert_eq!(
+        field_error(Lang::Ar, Field::Msisdn, error),
+        "هذا الرقم ليس من البلد المختار"
+    );
 }
 
 #[test]

@@ -91,6 +91,8 @@ impl Runner {
     }
 
     /// Loads the order, then resumes the attempt this page was left in the middle of, if any.
+    /// Again when the shopper checks whether an order in flight elsewhere still is: then the
+    /// attempt resumed is one this browser saved in another tab.
     pub fn load(self: &Rc<Self>) {
         let runner = self.clone();
         spawn_local(async move {
@@ -189,6 +191,7 @@ impl Runner {
                     self.dispatch(Action::RedirectBlocked);
                 }
             }
+            Work::Reload => self.load(),
             Work::Notify(notice) => {
                 if let Some(notify) = &self.notify {
                     notify.emit(notice);

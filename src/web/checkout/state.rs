@@ -57,6 +57,9 @@ pub enum Action {
     Flow(Event, Moment),
     /// The browser's URL parser disagreed with the core about the OTP page's origin.
     RedirectBlocked,
+    /// "Check again" pressed on an order in flight elsewhere: load it again ([`Action::Loaded`]
+    /// or [`Action::LoadFailed`] then tells where it stands).
+    Recheck,
     /// The page's options, set when the widget mounts and whenever the page changes them.
     Options {
         /// The methods the page allows (`None`: all the session's).
@@ -73,6 +76,9 @@ pub enum Work {
     Deadline(Option<u64>),
     /// Tell the embedding page.
     Notify(Notice),
+    /// Load the order again, as on mount: then resume this browser's own attempt of it if one is
+    /// saved (another tab's).
+    Reload,
 }
 
 /// Everything the views read.
@@ -88,9 +94,13 @@ pub struct WidgetState {
     pub refused: Option<FieldErrors>,
     /// How many times Pay was pressed on a wrong form: each press is announced anew.
     pub refusals: u32,
-    /// The order was paid, in flight or on hold when it loaded: said in place of the form,
-    /// until this page's own attempt (a resumed one) takes over.
+    /// The order was paid, in flight or on hold when it loaded (or last checked again): said
+    /// in place of the form, until this page's own attempt (a resumed one) takes over.
     pub held: Option<OrderState>,
+    /// A "check again" of a held order is out.
+    rechecking: bool,
+    /// How many times a held order was checked again: each answer is announced anew.
+    pub rechecks: u32,
     /// The methods the page allows (`None`: all the session offers).
     methods: Option<Vec<MethodKind>>,
     /// The page's list of origins the OTP page may be on, until it is set into the core's config
@@ -116,6 +126,8 @@ impl WidgetState {
             refused: None,
             refusals: 0,
             held: None,
+            rechecking: false,
+            rechecks: 0,
             methods,
             page_origins,
             order,
@@ -198,6 +210,22 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
     let mut work = Vec::new();
     let mut notify = |notice| work.push(Work::Notify(notice));
     match action {
+        // Checked again: the order stands as the answer says, while it is still held here (an
+        // attempt resumed meanwhile has its own). Nothing was typed while it was held: the form
+        // is the answer's, to pay here once the order is open.
+        Action::Loaded { session, .. } if matches!(state.phase, Phase::Ready) => {
+            state.rechecking = false;
+            state.rechecks += 1;
+            if let (Some(form), Some(_)) = (
+                narrowed_form(&session, &state.order, state.methods.as_deref()),
+                state.held,
+            ) {
+                state.form = Some(form);
+                state.held =
+                    (session.order_state != OrderState::Open).then_some(session.order_state);
+                state.session = Some(Rc::new(session));
+            }
+        }
         Action::Loaded {
             session,
             page_url,
@@ -226,6 +254,8 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
                 state.phase = Phase::NoMethod;
             }
         },
+        // Checked again, no answer: the order stays held as it was, to check again.
+        Action::LoadFailed(_) if matches!(state.phase, Phase::Ready) => state.rechecking = false,
         Action::LoadFailed(error) => {
             notify(load_error(&error));
             state.phase = Phase::Failed(error);
@@ -295,6 +325,12 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
                     state.redirect_blocked = false;
                 }
                 state.checkout = Some(checkout);
+            }
+        }
+        Action::Recheck => {
+            if state.held == Some(OrderState::InFlight) && !state.rechecking {
+                state.rechecking = true;
+                work.push(Work::Reload);
             }
         }
         Action::RedirectBlocked => {

@@ -13,7 +13,7 @@ pub mod yassir_cash_fields;
 pub use method_picker::MethodPicker;
 pub use mobile_money_fields::MobileMoneyFields;
 pub use pay_button::pay_button;
-pub use status_panel::StatusPanel;
+pub use status_panel::{action_button, StatusPanel};
 pub use test_mode_badge::test_mode_badge;
 pub use text_field::TextField;
 pub use yassir_cash_fields::yassir_cash_fields;

@@ -65,9 +65,10 @@ fn step_payment(step: &Step) -> Option<&Payment> {
     }
 }
 
-/// An action button. Not inlined: one copy of the markup and its click handler for every action.
+/// An action button. Not inlined: one copy of the markup and its click handler for every action
+/// (the status panel's, and "check again" on an order held).
 #[inline(never)]
-fn button(
+pub fn action_button(
     primary: bool,
     label: &'static str,
     action: ShopperAction,
@@ -182,7 +183,7 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
 
     let actions = step.actions();
     let buttons = actions.iter().enumerate().map(|(index, &action)| {
-        button(
+        action_button(
             index == 0,
             action_label(lang, action),
             action,

@@ -58,6 +58,10 @@ impl CheckoutHandle {
     /// Try again the core decides whether the key is reused or a new attempt starts.
     pub fn act(&self, action: ShopperAction) {
         let event = match action {
+            // Offered in place of the form, on an order in flight elsewhere.
+            ShopperAction::CheckAgain if self.runner.state().held.is_some() => {
+                return self.runner.dispatch(Action::Recheck)
+            }
             ShopperAction::Retry | ShopperAction::TryAgain => Event::Retry {
                 idempotency_key: browser::new_idempotency_key(),
             },
