@@ -9,7 +9,18 @@
 // provider intent does, every late success ends paid with its event, and no order keeps two
 // payments unless the merchant was told.
 //
+// With CRASH_SERVERS above 1, several servers share one PostgreSQL database (a throwaway cluster
+// of the test's own) behind HAProxy, which sends each request to a server its `/readyz` check
+// finds ready; a server at random is killed and restarted each time. The clients then also send
+// some creates under one key to two servers at once, and the run ends by asking for more
+// prompts to one phone than its allowance, spread over every server. On top of the checks
+// above: every merchant event stored is delivered, under its one id, to the merchant's
+// endpoint (a receiver of the test's own), and no phone is prompted past its limit.
+//
 // `scripts/crash-test` builds the binaries, then runs this. Settings, from the environment:
+//
+//   CRASH_SERVERS (1)             servers; above 1, on PostgreSQL behind HAProxy
+//   CRASH_DATABASE (sqlite)       `postgres` for one server on PostgreSQL (always so for several)
 //
 //   CRASH_KILLS (20)              kills of the server, each followed by a restart
 //   CRASH_PAYMENTS (300)          client journeys at least (each pays once, then may capture,
@@ -33,6 +44,7 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,7 +101,12 @@ const settings = {
   bin: path.resolve(root, process.env.CRASH_BIN || 'target/server'),
   results: process.env.CRASH_RESULTS || '',
   keep: process.env.CRASH_KEEP === '1',
+  servers: whole('CRASH_SERVERS', 1, 1),
 };
+settings.database = settings.servers > 1 || process.env.CRASH_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+// The prompts one phone may have per hour in the last phase (several servers): far fewer than
+// the phase asks for.
+const PHONE_LIMIT = 3;
 if (settings.killMaxMs < settings.killMinMs) settings.killMaxMs = settings.killMinMs;
 
 // Short timings, so that reconcile settles a crash's leftovers in seconds. Each can be changed
@@ -177,6 +194,7 @@ const stats = {
   tokens: 0,
   secondTabs: 0,
   repaysRefused: 0,
+  sameKeyAtOnce: 0,
 };
 
 // Everything wrong, by kind: `lost`, `duplicated`, `mismatched`, `unexpected`.
@@ -216,6 +234,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'checkout-crash-'));
 const children = new Set();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
+  postgresStop?.();
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
@@ -259,48 +278,137 @@ async function waitForHttp(url, child, what) {
   throw new Error(`${what} did not answer ${url} within 15 s; see ${work}`);
 }
 
-// The server: killed and restarted on purpose; anything else that stops it is a failure.
-const server = {
-  child: null,
-  up: false,
-  waiting: [],
-  kills: 0,
-  restarts: 0,
-  unexpectedExits: 0,
-  env: null,
-  base: '',
+// A server: killed and restarted on purpose; anything else that stops it is a failure.
+function makeServer(index, port) {
+  return {
+    index,
+    port,
+    base: `http://127.0.0.1:${port}`,
+    child: null,
+    up: false,
+    waiting: [],
+    kills: 0,
+    restarts: 0,
+    unexpectedExits: 0,
+    env: null,
 
-  async start() {
-    const child = launch('checkout-server', this.env, 'server.log');
-    this.child = child;
-    child.exited.then(({ code, signal }) => {
-      if (this.child === child && !child.killedOnPurpose && !stopping) {
-        this.unexpectedExits++;
-        problem('unexpected', `the server stopped by itself (code ${code}, signal ${signal})`);
-        this.up = false;
-        this.start().catch((error) => problem('unexpected', `restart failed: ${error.message}`));
-      }
-    });
-    await waitForHttp(`${this.base}/api/v1/checkout?order=demo-dz`, child, 'the server');
-    this.up = true;
-    for (const resume of this.waiting.splice(0)) resume();
-  },
+    async start() {
+      const child = launch('checkout-server', { ...this.env, PORT: String(this.port) }, `server-${this.index}.log`);
+      this.child = child;
+      child.exited.then(({ code, signal }) => {
+        if (this.child === child && !child.killedOnPurpose && !stopping) {
+          this.unexpectedExits++;
+          problem('unexpected', `server ${this.index} stopped by itself (code ${code}, signal ${signal})`);
+          this.up = false;
+          this.start().catch((error) => problem('unexpected', `restart failed: ${error.message}`));
+        }
+      });
+      await waitForHttp(`${this.base}/readyz`, child, `server ${this.index}`);
+      this.up = true;
+      for (const resume of this.waiting.splice(0)) resume();
+    },
 
-  ready() {
-    return this.up ? Promise.resolve() : new Promise((resume) => this.waiting.push(resume));
-  },
+    ready() {
+      return this.up ? Promise.resolve() : new Promise((resume) => this.waiting.push(resume));
+    },
 
-  async killAndRestart() {
-    const child = this.child;
-    this.up = false;
-    child.killedOnPurpose = true;
-    child.kill('SIGKILL');
-    await child.exited;
-    this.kills++;
-    await this.start();
-    this.restarts++;
-  },
-};
+    async killAndRestart() {
+      const child = this.child;
+      this.up = false;
+      child.killedOnPurpose = true;
+      child.kill('SIGKILL');
+      await child.exited;
+      this.kills++;
+      await this.start();
+      this.restarts++;
+    },
+  };
+}
+
+const servers = [];
+// Where the clients send their requests: the one server, or the load balancer.
+const front = { base: '', balanced: false };
+const totalKills = () => servers.reduce((sum, server) => sum + server.kills, 0);
+const totalRestarts = () => servers.reduce((sum, server) => sum + server.restarts, 0);
+const unexpectedExits = () => servers.reduce((sum, server) => sum + server.unexpectedExits, 0);
+
+// A throwaway PostgreSQL cluster in the test's folder, on a free port, run by its own user
+// when the test runs as root (PostgreSQL refuses root); stopped when the test ends.
+function postgresBin() {
+  const onPath = (process.env.PATH || '').split(':').find((folder) => fs.existsSync(path.join(folder, 'initdb')));
+  if (onPath) return onPath;
+  const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort() : [];
+  const found = versions.map((version) => `/usr/lib/postgresql/${version}/bin`).filter((bin) => fs.existsSync(`${bin}/initdb`));
+  if (!found.length) throw new Error('PostgreSQL is not installed (no initdb): run scripts/setup');
+  return found.pop();
+}
+
+let postgresStop = null;
+async function startPostgres() {
+  const bin = postgresBin();
+  const port = await freePort();
+  const dir = path.join(work, 'pg');
+  fs.mkdirSync(dir);
+  const root = process.getuid?.() === 0;
+  const asOwner = (script) =>
+    root
+      ? execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', script], { stdio: 'ignore' })
+      : execFileSync('sh', ['-c', script], { stdio: 'ignore' });
+  if (root) {
+    fs.chmodSync(work, 0o755);
+    execFileSync('chown', ['postgres:', dir]);
+  }
+  asOwner(`${bin}/initdb -D ${dir}/data -A trust -U postgres --no-sync >${dir}/initdb.log 2>&1`);
+  asOwner(
+    `${bin}/pg_ctl -D ${dir}/data -l ${dir}/log -w start -o '-p ${port} -k ${dir} ` +
+      `-c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300' >/dev/null`,
+  );
+  postgresStop = () => {
+    try {
+      asOwner(`${bin}/pg_ctl -D ${dir}/data -m immediate stop >/dev/null 2>&1`);
+    } catch {
+      // already stopped
+    }
+  };
+  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
+// HAProxy in front of the servers: a request goes to a server whose `/readyz` answers, a
+// connection refused is tried on another.
+async function startBalancer() {
+  const port = await freePort();
+  const config = [
+    'global',
+    '  maxconn 2000',
+    'defaults',
+    '  mode http',
+    '  timeout connect 1s',
+    '  timeout client 60s',
+    '  timeout server 60s',
+    '  retries 3',
+    '  option redispatch',
+    'frontend checkout',
+    `  bind 127.0.0.1:${port}`,
+    '  default_backend servers',
+    'backend servers',
+    '  balance roundrobin',
+    '  option httpchk GET /readyz',
+    '  http-check expect status 200',
+    ...servers.map((server) => `  server s${server.index} 127.0.0.1:${server.port} check inter 200ms fall 1 rise 1`),
+    '',
+  ].join('\n');
+  const file = path.join(work, 'haproxy.cfg');
+  fs.writeFileSync(file, config);
+  const log = fs.openSync(path.join(work, 'haproxy.log'), 'a');
+  const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  children.add(child);
+  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.exited.then((how) => stopping || problem('unexpected', `HAProxy stopped (${JSON.stringify(how)})`));
+  front.base = `http://127.0.0.1:${port}`;
+  front.balanced = true;
+  await waitForHttp(`${front.base}/readyz`, child, 'HAProxy');
+}
 
 // ---------------------------------------------------------------------------------------------
 // HTTP, as a merchant backend does it: a lost answer or a 5xx is asked again, with the same key,
@@ -308,7 +416,7 @@ const server = {
 
 const ABANDON_AFTER_MS = 120_000;
 
-async function request(method, route, { body, key, admin } = {}) {
+async function request(method, route, { body, key, admin, to } = {}) {
   const headers = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (key) headers['idempotency-key'] = key;
@@ -319,10 +427,12 @@ async function request(method, route, { body, key, admin } = {}) {
   const write = method === 'POST';
   let retried = false;
   for (let attempt = 1; ; attempt++) {
-    await server.ready();
+    // Behind the load balancer the clients just ask again; a lone server is waited for.
+    if (to) await to.ready();
+    else if (!front.balanced) await servers[0].ready();
     let why;
     try {
-      const response = await fetch(server.base + route, {
+      const response = await fetch((to ?? front).base + route, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -380,7 +490,21 @@ const describe = (answer) =>
 // Creates a payment; `{payment}` for a 2xx, `{refused}` with the answer otherwise.
 async function create(order, method, phone, key, journey) {
   const body = phone ? { order, method, phone } : { order, method };
-  const answer = await request('POST', '/api/v1/payments', { body, key });
+  let answer;
+  if (servers.length > 1 && chance(0.15)) {
+    // The same key to two servers at once: the database decides, both answer one payment.
+    const first = between(0, servers.length - 1);
+    const second = (first + between(1, servers.length - 1)) % servers.length;
+    const answers = await Promise.all(
+      [first, second].map((index) => request('POST', '/api/v1/payments', { body, key, to: servers[index] })),
+    );
+    stats.sameKeyAtOnce++;
+    const ids = answers.filter((one) => one.status === 200 || one.status === 201).map((one) => one.body.id);
+    if (new Set(ids).size > 1) problem('duplicated', `one key sent to two servers at once made ${ids.join(' and ')}`);
+    answer = answers.find((one) => one.status === 200 || one.status === 201) ?? answers[0];
+  } else {
+    answer = await request('POST', '/api/v1/payments', { body, key });
+  }
   if (answer.status !== 200 && answer.status !== 201) return { refused: answer };
   const payment = answer.body;
   if (payment.client_secret) ledger.secrets.set(payment.id, payment.client_secret);
@@ -1052,6 +1176,83 @@ async function check(records) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The merchant's webhook endpoint: every delivery's `webhook-id`, as received.
+
+const received = new Map();
+async function startReceiver() {
+  const port = await freePort();
+  const receiver = http.createServer((incoming, answer) => {
+    const chunks = [];
+    incoming.on('data', (chunk) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const id = incoming.headers['webhook-id'];
+      if (id) received.set(id, (received.get(id) ?? 0) + 1);
+      answer.writeHead(id ? 204 : 400).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+  receiver.unref();
+  return `http://127.0.0.1:${port}/hook`;
+}
+
+// Every event stored for the payments is delivered under its id, and nothing else is: waited
+// for until the deliveries a kill cut off have been sent again.
+async function checkEvents(records) {
+  const stored = new Set();
+  for (const record of records) {
+    const answer = await request('GET', `/api/v1/admin/webhooks/events?payment_id=${record.id}&limit=1000`, { admin: true });
+    if (answer.status !== 200) throw new Error(`event list: ${describe(answer)}`);
+    for (const event of answer.body.events) stored.add(event.id);
+  }
+  const deadline = Date.now() + 90_000;
+  let missing = [...stored].filter((id) => !received.has(id));
+  while (missing.length && Date.now() < deadline) {
+    await sleep(500);
+    missing = missing.filter((id) => !received.has(id));
+  }
+  for (const id of missing) problem('lost', `merchant event ${id} never delivered`);
+  for (const id of received.keys()) {
+    if (!stored.has(id)) problem('unexpected', `a delivery named event ${id}, which no payment has`);
+  }
+  const redelivered = [...received.values()].filter((count) => count > 1).length;
+  return { stored: stored.size, received: received.size, redelivered };
+}
+
+// More prompts to one phone than its allowance, asked of every server at once: the database
+// counts them once, so the phone gets no more than its allowance, whichever server is asked.
+async function checkPhoneLimit() {
+  const msisdn = '242066594470';
+  const details = { type: 'mobile_money', country: 'cg', operator: 'mtn', msisdn };
+  const asks = servers.length * 4;
+  const outcomes = await Promise.all(
+    Array.from({ length: asks }, async (_, index) => {
+      const to = servers[index % servers.length];
+      const created = await request('POST', '/api/v1/payments', {
+        body: { order: 'demo-cg', method: 'mobile_money' },
+        key: `phone-limit-${index}`,
+        to,
+      });
+      if (created.status !== 201) return { unexpected: `create: ${describe(created)}` };
+      ledger.secrets.set(created.body.id, created.body.client_secret);
+      const submitted = await request('POST', `/api/v1/payments/${created.body.id}/submit`, { body: details, to });
+      return { id: created.body.id, status: submitted.status, code: errorCode(submitted) };
+    }),
+  );
+  const taken = outcomes.filter((outcome) => outcome.status === 200).length;
+  const limited = outcomes.filter((outcome) => outcome.status === 429).length;
+  for (const outcome of outcomes) {
+    if (outcome.unexpected) problem('unexpected', `phone limit: ${outcome.unexpected}`);
+    else if (outcome.status !== 200 && outcome.status !== 429) problem('unexpected', `phone limit: submit answered ${outcome.status} ${outcome.code}`);
+  }
+  const ids = new Set(outcomes.map((outcome) => outcome.id));
+  const prompted = (await sandboxIntents()).filter((intent) => ids.has(intent.payment_id) && intent.submitted).length;
+  if (prompted > PHONE_LIMIT || taken > PHONE_LIMIT) {
+    problem('duplicated', `a phone allowed ${PHONE_LIMIT} prompts an hour was prompted ${prompted} times (${taken} submits taken) by ${servers.length} servers`);
+  }
+  return { asks, taken, limited, prompted };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The run
 
 let sandboxBase = '';
@@ -1084,10 +1285,14 @@ async function main() {
   }
   const startedAt = new Date();
   const began = Date.now();
-  const [serverPort, sandboxPort] = [await freePort(), await freePort()];
+  const sandboxPort = await freePort();
   sandboxBase = `http://127.0.0.1:${sandboxPort}`;
-  console.log(`== crash test: ${settings.kills} kills, ${settings.payments}+ journeys, ${settings.clients} clients, seed ${settings.seed}`);
-  console.log(`   server :${serverPort}, sandbox :${sandboxPort}, folder ${work}`);
+  for (let index = 0; index < settings.servers; index++) servers.push(makeServer(index, await freePort()));
+  console.log(
+    `== crash test: ${settings.kills} kills, ${settings.payments}+ journeys, ${settings.clients} clients, ` +
+      `${settings.servers} server${settings.servers > 1 ? 's behind HAProxy' : ''} on ${settings.database}, seed ${settings.seed}`,
+  );
+  console.log(`   servers :${servers.map((server) => server.port).join(', :')}, sandbox :${sandboxPort}, folder ${work}`);
 
   const sandbox = launch(
     'checkout-sandbox',
@@ -1097,11 +1302,12 @@ async function main() {
   await waitForHttp(`${sandboxBase}/sandbox/intents`, sandbox, 'the sandbox');
   sandbox.exited.then((how) => stopping || problem('unexpected', `the sandbox stopped (${JSON.stringify(how)})`));
 
-  server.base = `http://127.0.0.1:${serverPort}`;
-  server.env = {
-    PORT: String(serverPort),
+  const databaseUrl =
+    settings.database === 'postgres' ? await startPostgres() : `sqlite://${path.join(work, 'checkout.sqlite3')}`;
+  const hook = await startReceiver();
+  const env = {
     PROVIDER_MODE: 'sandbox',
-    DATABASE_URL: `sqlite://${path.join(work, 'checkout.sqlite3')}`,
+    DATABASE_URL: databaseUrl,
     ADMIN_TOKEN,
     YASSIR_BASE_URL: `${sandboxBase}/sandbox/yassir`,
     YABETOO_BASE_URL: `${sandboxBase}/sandbox/yabetoo`,
@@ -1109,23 +1315,33 @@ async function main() {
     SANDBOX_PUBLIC_URL: sandboxBase,
     WIDGET_DIR: path.join(work, 'no-widget'),
     EXAMPLES_DIR: path.join(work, 'no-examples'),
+    WEBHOOK_URLS: hook,
+    WEBHOOK_SECRET: `whsec_${Buffer.from(Array.from({ length: 32 }, () => between(0, 255))).toString('base64')}`,
+    WEBHOOK_FIRST_RETRY_MS: '200',
+    WEBHOOK_MAX_RETRY_INTERVAL_MS: '1000',
     // A dozen clients on one address create and submit far above a shopper's rate.
     RATE_LIMIT_PER_CLIENT_PER_MINUTE: '0',
     ...serverTimings,
   };
-  await server.start();
+  // Servers start one after the other: the first applies the schema's migrations.
+  for (const server of servers) {
+    server.env = env;
+    await server.start();
+  }
+  if (servers.length > 1) await startBalancer();
+  else front.base = servers[0].base;
 
-  // The load, and the kills meanwhile.
+  // The load, and the kills meanwhile: of a server drawn at random.
   let next = 0;
   const killing = (async () => {
-    while (server.kills < settings.kills) {
+    while (totalKills() < settings.kills) {
       await sleep(between(settings.killMinMs, settings.killMaxMs));
-      await server.killAndRestart();
-      process.stdout.write(`\r   kills ${server.kills}/${settings.kills}, journeys ${next}   `);
+      await servers[between(0, servers.length - 1)].killAndRestart();
+      process.stdout.write(`\r   kills ${totalKills()}/${settings.kills}, journeys ${next}   `);
     }
   })();
   const client = async () => {
-    while (next < settings.payments || server.kills < settings.kills) {
+    while (next < settings.payments || totalKills() < settings.kills) {
       await journey(next++);
     }
   };
@@ -1136,6 +1352,20 @@ async function main() {
   // Reconcile settles the rest; then the checks.
   const { records, waited } = await settle();
   const outcome = await check(records);
+  const events = await checkEvents(records);
+  // The phones' allowance, once everything else is checked: every server restarted with a
+  // small one, then asked for more prompts to one phone than it allows.
+  let phone = null;
+  if (servers.length > 1) {
+    for (const server of servers) {
+      server.env = { ...server.env, RATE_LIMIT_PER_PHONE_PER_HOUR: String(PHONE_LIMIT) };
+      server.child.killedOnPurpose = true;
+      server.child.kill('SIGTERM');
+      await server.child.exited;
+      await server.start();
+    }
+    phone = await checkPhoneLimit();
+  }
   const faults = await fetch(`${sandboxBase}/sandbox/faults`).then((response) => response.json());
   const faultsFired = faults.faults.reduce((sum, rule) => sum + rule.fired, 0);
   const durationMs = Date.now() - began;
@@ -1153,8 +1383,12 @@ async function main() {
     ['captures', `**${stats.captures.full + stats.captures.partial}** (${stats.captures.full} full, ${stats.captures.partial} partial)`],
     ['releases', `**${stats.releases}**`],
     ['refunds', `**${stats.refunds.full + stats.refunds.partial}** (${stats.refunds.full} full, ${stats.refunds.partial} partial)`],
-    ['kills', `**${server.kills}** (SIGKILL, ${settings.killMinMs}-${settings.killMaxMs} ms apart)`],
-    ['restarts', `**${server.restarts}**${server.unexpectedExits ? `, ${server.unexpectedExits} after the server stopped by itself` : ''}`],
+    ['servers', `**${servers.length}** on ${settings.database}${servers.length > 1 ? ' behind HAProxy (checking `/readyz`)' : ''}`],
+    ['kills', `**${totalKills()}** (SIGKILL, ${settings.killMinMs}-${settings.killMaxMs} ms apart${servers.length > 1 ? `; by server: ${servers.map((server) => server.kills).join(', ')}` : ''})`],
+    ['restarts', `**${totalRestarts()}**${unexpectedExits() ? `, ${unexpectedExits()} after a server stopped by itself` : ''}`],
+    ...(stats.sameKeyAtOnce ? [['one key, two servers', `${stats.sameKeyAtOnce} creates sent under one key to two servers at once, each answered with one payment`]] : []),
+    ['merchant events', `**${events.stored}** stored, ${events.received} delivered under their id (${events.redelivered} delivered again after a kill cut off the first delivery)`],
+    ...(phone ? [['phone allowance', `${phone.asks} prompts asked for one phone over ${servers.length} servers, allowance ${PHONE_LIMIT} an hour: **${phone.prompted}** prompted, ${phone.taken} submits taken, ${phone.limited} refused (429)`]] : []),
     ['acknowledged', `**${stats.acknowledged}** write requests (POST) answered 2xx`],
     [
       'retried',
@@ -1186,7 +1420,7 @@ async function main() {
     '',
     `Revision ${revision()}; ${machine()}.`,
     '',
-    `Settings: CRASH_KILLS=${settings.kills}, CRASH_PAYMENTS=${settings.payments}, CRASH_CLIENTS=${settings.clients}, ` +
+    `Settings: CRASH_SERVERS=${settings.servers}, CRASH_DATABASE=${settings.database}, CRASH_KILLS=${settings.kills}, CRASH_PAYMENTS=${settings.payments}, CRASH_CLIENTS=${settings.clients}, ` +
       `CRASH_KILL_MIN_MS=${settings.killMinMs}, CRASH_KILL_MAX_MS=${settings.killMaxMs}, CRASH_SEED=${settings.seed}; server ` +
       Object.entries(serverTimings).map(([name, value]) => `${name}=${value}`).join(', ') +
       '; sandbox ' +
