@@ -610,14 +610,19 @@ async function pay(journey, order, method, phone, details, { replay = false, tab
   for (let attempt = 0; attempt < 4; attempt++) {
     const key = `${journey.name}-${tab}${attempt}`;
     const created = await create(order, method, phone, key, journey);
+    // One of this tab's closed attempts may have succeeded late meanwhile.
+    const paidLate = async () => {
+      for (const id of closed) {
+        const late = await request('GET', `/api/v1/payments/${id}`);
+        if (paidNow(late.body)) return { id, payment: late.body };
+      }
+      return null;
+    };
     if (!created.payment) {
       const code = errorCode(created.refused);
       if (created.refused.status === 409 && code === 'order_already_paid') {
-        // One of this tab's closed attempts may have succeeded late meanwhile.
-        for (const id of closed) {
-          const late = await request('GET', `/api/v1/payments/${id}`);
-          if (paidNow(late.body)) return { id, payment: late.body };
-        }
+        const late = await paidLate();
+        if (late) return late;
       }
       if (created.refused.status === 409 && (code === 'order_already_paid' || code === 'order_in_progress')) {
         return { raced: code };
@@ -627,6 +632,8 @@ async function pay(journey, order, method, phone, details, { replay = false, tab
     }
     const id = created.payment.id;
     const submitted = await submit(id, details, otp);
+    // The late success may also come between this attempt's create and its submit.
+    if (submitted.raced === 'order_already_paid') return (await paidLate()) ?? submitted;
     if (submitted.raced) return submitted;
     if (!submitted.payment) return {};
     const payment = submitted.payment;
