@@ -205,9 +205,12 @@ describe('a live-mode deployment: shop, backend and providers on three origins',
   let shop;
   let shopBase;
   let shopOrder;
+  // When set, the shop signs a new token on every page load, as a merchant's natural code does.
+  let shopSigner = null;
   before(async () => {
     // The merchant's own site, a server of its own: another origin than the backend's.
-    shop = createServer((request, response) => {
+    shop = createServer(async (request, response) => {
+      if (shopSigner) shopOrder = await shopSigner();
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head>
 <body><main><h1>Checkout</h1><div id="pay"></div></main>
@@ -248,6 +251,31 @@ describe('a live-mode deployment: shop, backend and providers on three origins',
     await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
     assert.deepEqual((await demo.paymentsFor(ref)).map((p) => p.status), ['succeeded']);
     await page.context().close();
+  });
+
+  test('a shop that signs a new token on every page load finds the payment on the way back from the OTP page', async () => {
+    const ref = reference('LIVE-resigned');
+    const tokens = [];
+    shopSigner = async () => {
+      // `expires_at = time() + TTL`, a second further on each load: another string each time.
+      const token = await demo.orderToken({ ...dinarOrder(ref), expires_in_seconds: 3600 + tokens.length });
+      tokens.push(token);
+      return token;
+    };
+    try {
+      const page = await demo.newPage();
+      await page.goto(`${shopBase}/checkout`);
+      await payWithWallet(page, '0555 00 00 01');
+      await throughOtp(page);
+      await page.waitForURL(`${shopBase}/**`);
+      await page.getByText(SUCCESS).waitFor({ timeout: 20_000 });
+      assert.ok(tokens.length >= 2, `the page was loaded ${tokens.length} times`);
+      assert.equal(new Set(tokens).size, tokens.length, 'a new token on every load');
+      assert.deepEqual((await demo.paymentsFor(ref)).map((p) => p.status), ['succeeded']);
+      await page.context().close();
+    } finally {
+      shopSigner = null;
+    }
   });
 
   test('a mobile-money token order is paid with the widget on the shop origin', async () => {
