@@ -68,12 +68,11 @@ impl axum::extract::FromRef<AppState> for Arc<client_address::TrustedProxies> {
 /// `postgres://` or `postgresql://` `DATABASE_URL` opens the shared PostgreSQL store (migrated
 /// at once); anything else is a SQLite file.
 pub async fn build_state(config: &Config) -> Result<AppState, StoreError> {
-    let live = config.mode == ProviderMode::Live;
     if PgStore::handles(&config.database_url) {
-        let store = Arc::new(PgStore::open(&config.database_url).await?.live(live));
+        let store = Arc::new(PgStore::open(&config.database_url).await?);
         return Ok(build_state_with_store(config, store.clone(), store));
     }
-    let store = Arc::new(SqliteStore::open_url(&config.database_url)?.live(live));
+    let store = Arc::new(SqliteStore::open_url(&config.database_url)?);
     Ok(build_state_with_store(config, store.clone(), store))
 }
 
@@ -117,6 +116,7 @@ pub fn build_state_with_store(
             max_confirms_in_flight: config.max_confirms_in_flight,
             max_confirms_per_client: config.max_confirms_per_client,
             allowances: service::SharedAllowances::from_limits(&config.rate_limits),
+            live: config.mode == ProviderMode::Live,
             reconcile_first_check: config.reconcile_first_check,
             reconcile_max_age: config.reconcile_max_age,
             attention_after: config.attention_after,

@@ -61,6 +61,11 @@ on_both_stores!(
     a_lease_is_claimed_by_one_until_it_runs_out,
 );
 
+/// The service's rule for the merchant events a write causes, as the server hands it over.
+fn events(before: &PaymentRow, after: &PaymentRow) -> Vec<checkout_server::store::NewEvent> {
+    checkout_server::webhooks::events::new_events(before, after, false)
+}
+
 trait Store: PaymentStore + WebhookStore + 'static {}
 impl<S: PaymentStore + WebhookStore + 'static> Store for S {}
 
@@ -126,7 +131,10 @@ async fn moved(store: &impl Store, row: &PaymentRow, status: PaymentStatus) -> P
         status,
         ..row.clone()
     };
-    store.update(&next, Some(&change(status))).await.unwrap()
+    store
+        .update(&next, Some(&change(status)), &events)
+        .await
+        .unwrap()
 }
 
 async fn one_key_inserted_twice_at_once_is_one_payment(store: Arc<impl Store>) {
@@ -172,7 +180,7 @@ async fn a_write_on_a_stale_version_is_refused(store: Arc<impl Store>) {
         ..row.clone()
     };
     assert!(matches!(
-        store.update(&stale, None).await,
+        store.update(&stale, None, &events).await,
         Err(StoreError::Conflict)
     ));
     let stored = store.get("pay_1").await.unwrap().unwrap();
@@ -213,7 +221,7 @@ async fn moved_or_refused(store: &impl Store, row: &PaymentRow, status: PaymentS
         status,
         ..row.clone()
     };
-    match store.update(&next, Some(&change(status))).await {
+    match store.update(&next, Some(&change(status)), &events).await {
         Ok(_) => 1,
         Err(StoreError::Conflict) => 0,
         Err(other) => panic!("{other}"),
@@ -248,13 +256,23 @@ async fn paid_twice_is_decided_in_the_write(store: Arc<impl Store>) {
     .await;
     let (a_paid, a_twice) = paid(&a);
     let written = store
-        .update_paid(&a_paid, &a_twice, &change(PaymentStatus::Succeeded))
+        .update_paid(
+            &a_paid,
+            &a_twice,
+            &change(PaymentStatus::Succeeded),
+            &events,
+        )
         .await
         .unwrap();
     assert_eq!(written.attention, None);
     let (b_paid, b_twice) = paid(&b);
     let written = store
-        .update_paid(&b_paid, &b_twice, &change(PaymentStatus::Succeeded))
+        .update_paid(
+            &b_paid,
+            &b_twice,
+            &change(PaymentStatus::Succeeded),
+            &events,
+        )
         .await
         .unwrap();
     assert_eq!(written.attention, Some(Attention::PaidTwice));
@@ -293,7 +311,7 @@ async fn paid_twice_is_decided_once_when_both_are_paid_at_once(store: Arc<impl S
             tokio::spawn(async move {
                 let (paid, twice) = paid(&row);
                 store
-                    .update_paid(&paid, &twice, &change(PaymentStatus::Succeeded))
+                    .update_paid(&paid, &twice, &change(PaymentStatus::Succeeded), &events)
                     .await
                     .unwrap()
             })
@@ -320,11 +338,11 @@ async fn an_order_is_claimed_by_one_payment_at_a_time(store: Arc<impl Store>) {
     let b = insert(&*store, payment("pay_b", "INV-1", PaymentStatus::Created)).await;
     assert_eq!(store.order_attempt("INV-1").await.unwrap(), None);
     let claimed = store
-        .update_claiming_order(&submitted(&a), &change(PaymentStatus::Processing))
+        .update_claiming_order(&submitted(&a), &change(PaymentStatus::Processing), &events)
         .await
         .unwrap();
     match store
-        .update_claiming_order(&submitted(&b), &change(PaymentStatus::Processing))
+        .update_claiming_order(&submitted(&b), &change(PaymentStatus::Processing), &events)
         .await
     {
         Err(StoreError::OrderTaken {
@@ -346,7 +364,7 @@ async fn an_order_is_claimed_by_one_payment_at_a_time(store: Arc<impl Store>) {
     // Once the first failed, the order is free again.
     moved(&*store, &claimed, PaymentStatus::Failed).await;
     store
-        .update_claiming_order(&submitted(&b), &change(PaymentStatus::Processing))
+        .update_claiming_order(&submitted(&b), &change(PaymentStatus::Processing), &events)
         .await
         .unwrap();
     // A payment waiting for the merchant holds its order too.
@@ -356,11 +374,11 @@ async fn an_order_is_claimed_by_one_payment_at_a_time(store: Arc<impl Store>) {
         attention: Some(Attention::NoDefiniteAnswer),
         ..c
     };
-    store.update(&held, None).await.unwrap();
+    store.update(&held, None, &events).await.unwrap();
     let d = insert(&*store, payment("pay_d", "INV-2", PaymentStatus::Created)).await;
     assert!(matches!(
         store
-            .update_claiming_order(&submitted(&d), &change(PaymentStatus::Processing))
+            .update_claiming_order(&submitted(&d), &change(PaymentStatus::Processing), &events)
             .await,
         Err(StoreError::OrderTaken { on_hold: true, .. })
     ));
@@ -385,7 +403,11 @@ async fn two_claims_of_one_order_at_once_give_it_to_one(store: Arc<impl Store>) 
             let store = store.clone();
             tokio::spawn(async move {
                 store
-                    .update_claiming_order(&submitted(&row), &change(PaymentStatus::Processing))
+                    .update_claiming_order(
+                        &submitted(&row),
+                        &change(PaymentStatus::Processing),
+                        &events,
+                    )
                     .await
             })
         });
@@ -567,7 +589,11 @@ async fn operations_are_kept_under_their_keys(store: Arc<impl Store>) {
     };
     assert!(matches!(
         store
-            .finish_operation(&done, Some((&stale, &change(PaymentStatus::Succeeded))))
+            .finish_operation(
+                &done,
+                Some((&stale, &change(PaymentStatus::Succeeded))),
+                &events
+            )
             .await,
         Err(StoreError::Conflict)
     ));
@@ -576,7 +602,11 @@ async fn operations_are_kept_under_their_keys(store: Arc<impl Store>) {
         OperationState::Pending
     );
     store
-        .finish_operation(&done, Some((&captured, &change(PaymentStatus::Succeeded))))
+        .finish_operation(
+            &done,
+            Some((&captured, &change(PaymentStatus::Succeeded))),
+            &events,
+        )
         .await
         .unwrap();
     let stored = store.get("pay_1").await.unwrap().unwrap();
@@ -591,7 +621,10 @@ async fn operations_are_kept_under_their_keys(store: Arc<impl Store>) {
         state: OperationState::Refused,
         ..release
     };
-    store.finish_operation(&refused, None).await.unwrap();
+    store
+        .finish_operation(&refused, None, &events)
+        .await
+        .unwrap();
     assert!(store.unfinished_operations().await.unwrap().is_empty());
 }
 
@@ -657,7 +690,8 @@ async fn a_payment_change_writes_its_event_and_deliveries(store: Arc<impl Store>
                 status: PaymentStatus::Refunded,
                 ..row
             },
-            None
+            None,
+            &self::events
         )
         .await
         .is_err());

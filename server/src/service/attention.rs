@@ -142,7 +142,10 @@ impl PaymentService {
             let written = if updated.status.is_paid() && !row.status.is_paid() {
                 self.write_paid(&updated, &change).await
             } else {
-                self.inner.store.update(&updated, Some(&change)).await
+                self.inner
+                    .store
+                    .update(&updated, Some(&change), &self.events())
+                    .await
             };
             match written {
                 Ok(written) => return self.record(written).await,

@@ -155,7 +155,11 @@ impl PaymentService {
                     at: row.updated_at.clone(),
                     detail: format!("{} intent {} created", row.provider, intent.intent_id),
                 };
-                Ok(self.inner.store.update(&row, Some(&change)).await?)
+                Ok(self
+                    .inner
+                    .store
+                    .update(&row, Some(&change), &self.events())
+                    .await?)
             }
             // The provider made an intent for another amount or currency: the payment stops
             // here, failed, and a replay of its key answers it as it is.
@@ -172,7 +176,11 @@ impl PaymentService {
                         "intent creation answered another amount or currency: {detail}"
                     ),
                 };
-                Ok(self.inner.store.update(&row, Some(&change)).await?)
+                Ok(self
+                    .inner
+                    .store
+                    .update(&row, Some(&change), &self.events())
+                    .await?)
             }
             Err(error) => {
                 // Kept without an intent: a replay with the same key tries again.

@@ -76,6 +76,8 @@ pub struct ServiceSettings {
     pub max_confirms_in_flight: usize,
     /// Of those, how many one client address may hold.
     pub max_confirms_per_client: usize,
+    /// The payments are real (live mode): said in every merchant event (`live_mode`).
+    pub live: bool,
     /// The limits every server on the database shares (prompts per phone, creates per order
     /// and per phone).
     pub allowances: SharedAllowances,
@@ -105,6 +107,7 @@ impl Default for ServiceSettings {
             max_confirms_in_flight: 256,
             max_confirms_per_client: 32,
             allowances: SharedAllowances::default(),
+            live: false,
             reconcile_first_check: Duration::from_secs(1),
             reconcile_max_age: Duration::from_secs(7 * 24 * 3600),
             attention_after: Duration::from_secs(3600),
@@ -177,6 +180,16 @@ impl PaymentService {
                 settings,
             }),
         }
+    }
+
+    /// The merchant events a write of a payment causes (the rule of `webhooks::events`, with
+    /// whether payments are real), handed to every write so that the store writes them in the
+    /// same transaction.
+    fn events(
+        &self,
+    ) -> impl Fn(&PaymentRow, &PaymentRow) -> Vec<crate::store::NewEvent> + Send + Sync {
+        let live = self.inner.settings.live;
+        move |before, after| crate::webhooks::events::new_events(before, after, live)
     }
 
     /// Waits, up to `limit`, for the confirmations running in the background to record their
@@ -297,7 +310,10 @@ impl PaymentService {
             at: row.updated_at.clone(),
             detail,
         };
-        self.inner.store.update(&row, Some(&change)).await
+        self.inner
+            .store
+            .update(&row, Some(&change), &self.events())
+            .await
     }
 
     /// The shopper's view of a stored payment: what the widget needs and nothing more. The phone

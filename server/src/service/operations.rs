@@ -307,13 +307,19 @@ impl PaymentService {
             Verdict::Unknown(reason) => {
                 tracing::warn!(operation = %operation.id, %reason, "operation outcome unknown");
                 operation.detail = Some(format!("outcome unknown: {reason}"));
-                self.inner.store.finish_operation(&operation, None).await?;
+                self.inner
+                    .store
+                    .finish_operation(&operation, None, &self.events())
+                    .await?;
                 return Ok(operation);
             }
             Verdict::Refused(reason) => {
                 operation.state = OperationState::Refused;
                 operation.detail = Some(reason);
-                self.inner.store.finish_operation(&operation, None).await?;
+                self.inner
+                    .store
+                    .finish_operation(&operation, None, &self.events())
+                    .await?;
                 return Ok(operation);
             }
             Verdict::Done(status) => status,
@@ -330,7 +336,7 @@ impl PaymentService {
             match self
                 .inner
                 .store
-                .finish_operation(&operation, Some((&updated, &change)))
+                .finish_operation(&operation, Some((&updated, &change)), &self.events())
                 .await
             {
                 Ok(()) => return Ok(operation),

@@ -282,7 +282,10 @@ impl PaymentService {
             let written = if newly_paid {
                 self.write_paid(&updated, &change).await
             } else {
-                self.inner.store.update(&updated, Some(&change)).await
+                self.inner
+                    .store
+                    .update(&updated, Some(&change), &self.events())
+                    .await
             };
             match written {
                 Ok(written) => return Ok(written),
@@ -306,7 +309,7 @@ impl PaymentService {
         let written = self
             .inner
             .store
-            .update_paid(updated, &twice, change)
+            .update_paid(updated, &twice, change, &self.events())
             .await?;
         if written.attention == Some(Attention::PaidTwice) {
             tracing::error!(

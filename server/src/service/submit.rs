@@ -159,7 +159,12 @@ impl PaymentService {
             at: row.updated_at.clone(),
             detail: detail.into(),
         };
-        match self.inner.store.update_claiming_order(&row, &change).await {
+        match self
+            .inner
+            .store
+            .update_claiming_order(&row, &change, &self.events())
+            .await
+        {
             Ok(row) => Ok(row),
             Err(StoreError::Conflict) => Err(ServiceError::conflict(
                 "payment_already_submitted",

@@ -8,7 +8,7 @@ mod postgres;
 mod sqlite;
 
 pub use locks::PaymentLock;
-pub use outbox::WebhookStore;
+pub use outbox::{Events, NewEvent, WebhookStore};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -344,12 +344,15 @@ pub trait PaymentStore: Send + Sync {
     async fn get(&self, id: &str) -> Result<Option<PaymentRow>, StoreError>;
     /// The payment whose provider intent is `intent_id` (what a provider's webhook names).
     async fn get_by_intent(&self, intent_id: &str) -> Result<Option<PaymentRow>, StoreError>;
-    /// Writes `row` if the stored version still equals `row.version`, bumping it, and appends
-    /// `change` to the history. Returns the row as written.
+    /// Writes `row` if the stored version still equals `row.version`, bumping it, appends
+    /// `change` to the history, and writes the merchant events `events` says the change causes
+    /// (from the row as stored to the row as written), all in one transaction. Returns the row
+    /// as written.
     async fn update(
         &self,
         row: &PaymentRow,
         change: Option<&StatusChange>,
+        events: Events<'_>,
     ) -> Result<PaymentRow, StoreError>;
     /// Like [`PaymentStore::update`], for the write that makes a payment paid: when another
     /// payment of its order is paid already, `twice` (the service's reading of that case) is
@@ -359,6 +362,7 @@ pub trait PaymentStore: Send + Sync {
         row: &PaymentRow,
         twice: &PaymentRow,
         change: &StatusChange,
+        events: Events<'_>,
     ) -> Result<PaymentRow, StoreError>;
     async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError>;
     /// Newest first.
@@ -380,6 +384,7 @@ pub trait PaymentStore: Send + Sync {
         &self,
         row: &PaymentRow,
         change: &StatusChange,
+        events: Events<'_>,
     ) -> Result<PaymentRow, StoreError>;
 
     /// Records a merchant operation before the provider is asked to do it; an operation with the
@@ -395,6 +400,7 @@ pub trait PaymentStore: Send + Sync {
         &self,
         operation: &OperationRow,
         payment: Option<(&PaymentRow, &StatusChange)>,
+        events: Events<'_>,
     ) -> Result<(), StoreError>;
     /// The operations of one payment, oldest first.
     async fn operations(&self, payment_id: &str) -> Result<Vec<OperationRow>, StoreError>;

@@ -8,6 +8,26 @@ use super::StoreError;
 
 pub use crate::clock::unix_millis;
 
+use super::PaymentRow;
+
+/// A merchant event as written to the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// `evt_…`: the `webhook-id` of every delivery of it, retries included.
+    pub id: String,
+    /// The event's type (`payment.succeeded`, …).
+    pub kind: &'static str,
+    pub payment_id: String,
+    pub created_at: String,
+    /// The JSON body every delivery sends, byte for byte (what the signature covers).
+    pub payload: String,
+}
+
+/// The service's rule for the merchant events a payment's write causes, from the payment as
+/// stored before the write to the payment as written: handed to every write, which stores the
+/// events in the same transaction.
+pub type Events<'a> = &'a (dyn Fn(&PaymentRow, &PaymentRow) -> Vec<NewEvent> + Send + Sync);
+
 /// One merchant event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRow {

@@ -90,17 +90,7 @@ fn outcome(before: &PaymentRow, after: &PaymentRow) -> Option<EventType> {
     }
 }
 
-/// An event as written to the outbox.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewEvent {
-    /// `evt_…`: the `webhook-id` of every delivery of it, retries included.
-    pub id: String,
-    pub kind: EventType,
-    pub payment_id: String,
-    pub created_at: String,
-    /// The JSON body every delivery sends, byte for byte (what the signature covers).
-    pub payload: String,
-}
+pub use crate::store::outbox::NewEvent;
 
 /// The events of the write from `before` to `after`, with their payloads.
 pub fn new_events(before: &PaymentRow, after: &PaymentRow, live: bool) -> Vec<NewEvent> {
@@ -111,7 +101,7 @@ pub fn new_events(before: &PaymentRow, after: &PaymentRow, live: bool) -> Vec<Ne
             let payload = payload(&id, kind, before, after, live);
             NewEvent {
                 id,
-                kind,
+                kind: kind.as_str(),
                 payment_id: after.id.clone(),
                 created_at: after.updated_at.clone(),
                 payload: payload.to_string(),

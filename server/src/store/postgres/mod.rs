@@ -9,6 +9,7 @@ use checkout_contract::StatusChange;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::locks::{LocalLocks, PaymentLock};
+use super::outbox::Events;
 use super::outbox::{
     AttemptResult, AttemptRow, DeliveryRow, DueDelivery, EventFilter, EventRow, WebhookStore,
 };
@@ -51,8 +52,6 @@ pub struct PgStore {
     lock_pool: PgPool,
     /// Waiters of one server queue here, each then taking one connection to the database's lock.
     locks: LocalLocks,
-    /// Whether the payments are real: said in every merchant event.
-    live: bool,
 }
 
 impl PgStore {
@@ -88,14 +87,7 @@ impl PgStore {
             pool,
             lock_pool,
             locks: LocalLocks::default(),
-            live: false,
         })
-    }
-
-    /// Marks the merchant events of this store as those of real payments (`live_mode`).
-    pub fn live(mut self, live: bool) -> Self {
-        self.live = live;
-        self
     }
 
     /// Whether `url` names a PostgreSQL database.
@@ -131,8 +123,9 @@ impl PaymentStore for PgStore {
         &self,
         row: &PaymentRow,
         change: Option<&StatusChange>,
+        events: Events<'_>,
     ) -> Result<PaymentRow, StoreError> {
-        payments::update(&self.pool, row, change, self.live).await
+        payments::update(&self.pool, row, change, events).await
     }
 
     async fn update_paid(
@@ -140,8 +133,9 @@ impl PaymentStore for PgStore {
         row: &PaymentRow,
         twice: &PaymentRow,
         change: &StatusChange,
+        events: Events<'_>,
     ) -> Result<PaymentRow, StoreError> {
-        payments::update_paid(&self.pool, row, twice, change, self.live).await
+        payments::update_paid(&self.pool, row, twice, change, events).await
     }
 
     async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError> {
@@ -176,8 +170,9 @@ impl PaymentStore for PgStore {
         &self,
         row: &PaymentRow,
         change: &StatusChange,
+        events: Events<'_>,
     ) -> Result<PaymentRow, StoreError> {
-        payments::update_claiming_order(&self.pool, row, change, self.live).await
+        payments::update_claiming_order(&self.pool, row, change, events).await
     }
 
     async fn insert_operation(
@@ -191,8 +186,9 @@ impl PaymentStore for PgStore {
         &self,
         operation: &OperationRow,
         payment: Option<(&PaymentRow, &StatusChange)>,
+        events: Events<'_>,
     ) -> Result<(), StoreError> {
-        operations::finish(&self.pool, operation, payment, self.live).await
+        operations::finish(&self.pool, operation, payment, events).await
     }
 
     async fn operations(&self, payment_id: &str) -> Result<Vec<OperationRow>, StoreError> {

@@ -1,6 +1,7 @@
 //! The `operations` table: captures, releases and refunds of a payment, each under its own
 //! idempotency key.
 
+use crate::store::outbox::Events;
 use checkout_contract::StatusChange;
 use sqlx::postgres::PgRow;
 use sqlx::{PgExecutor, PgPool, Row};
@@ -103,12 +104,12 @@ pub(super) async fn finish(
     pool: &PgPool,
     operation: &OperationRow,
     payment: Option<(&PaymentRow, &StatusChange)>,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<(), StoreError> {
     let mut transaction = pool.begin().await.map_err(database)?;
     if let Some((row, change)) = payment {
         lock_order(&mut transaction, &row.order_ref).await?;
-        write_payment(&mut transaction, row, Some(change), live).await?;
+        write_payment(&mut transaction, row, Some(change), events).await?;
     }
     sqlx::query("UPDATE operations SET state = $2, detail = $3, updated_at = $4 WHERE id = $1")
         .bind(&operation.id)

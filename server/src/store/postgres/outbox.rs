@@ -5,11 +5,11 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgExecutor, PgPool, Row};
 
 use super::{database, unreadable};
+use crate::store::outbox::NewEvent;
 use crate::store::outbox::{
     AttemptResult, AttemptRow, DeliveryRow, DeliveryState, DueDelivery, EventFilter, EventRow,
 };
 use crate::store::StoreError;
-use crate::webhooks::events::NewEvent;
 
 const EVENT_COLUMNS: &str = "e.id AS event_row_id, e.kind, e.payment_id, e.created_at, e.payload";
 const DELIVERY_COLUMNS: &str = "d.id, d.event_id, d.url, d.state, d.attempts, d.next_attempt_at,
@@ -52,7 +52,7 @@ pub(super) async fn insert_event(
          VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&event.id)
-    .bind(event.kind.as_str())
+    .bind(event.kind)
     .bind(&event.payment_id)
     .bind(&event.created_at)
     .bind(&event.payload)

@@ -6,6 +6,7 @@
 //! of an order (paid twice, one attempt at a time) see them as they are, whichever server wrote
 //! them, and the locks are always taken in that order.
 
+use crate::store::outbox::Events;
 use checkout_contract::{CaptureMethod, MethodKind, StatusChange};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgExecutor, PgPool, Row};
@@ -125,7 +126,7 @@ pub(super) async fn write_payment(
     connection: &mut PgConnection,
     row: &PaymentRow,
     change: Option<&StatusChange>,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<PaymentRow, StoreError> {
     // The row lock holds `before` still until the transaction ends: the events are computed
     // from what the write replaces.
@@ -183,7 +184,7 @@ pub(super) async fn write_payment(
         version: row.version + 1,
         ..row.clone()
     };
-    for event in crate::webhooks::events::new_events(&before, &written, live) {
+    for event in events(&before, &written) {
         super::outbox::insert_event(
             &mut *connection,
             &event,
@@ -322,11 +323,11 @@ pub(super) async fn update(
     pool: &PgPool,
     row: &PaymentRow,
     change: Option<&StatusChange>,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<PaymentRow, StoreError> {
     let mut transaction = pool.begin().await.map_err(database)?;
     lock_order(&mut transaction, &row.order_ref).await?;
-    let written = write_payment(&mut transaction, row, change, live).await?;
+    let written = write_payment(&mut transaction, row, change, events).await?;
     transaction.commit().await.map_err(database)?;
     Ok(written)
 }
@@ -336,7 +337,7 @@ pub(super) async fn update_paid(
     row: &PaymentRow,
     twice: &PaymentRow,
     change: &StatusChange,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<PaymentRow, StoreError> {
     let mut transaction = pool.begin().await.map_err(database)?;
     // Under the order's lock, another payment of the order that became paid has committed:
@@ -352,7 +353,7 @@ pub(super) async fn update_paid(
     .await
     .map_err(database)?;
     let chosen = if other_paid { twice } else { row };
-    let written = write_payment(&mut transaction, chosen, Some(change), live).await?;
+    let written = write_payment(&mut transaction, chosen, Some(change), events).await?;
     transaction.commit().await.map_err(database)?;
     Ok(written)
 }
@@ -361,7 +362,7 @@ pub(super) async fn update_claiming_order(
     pool: &PgPool,
     row: &PaymentRow,
     change: &StatusChange,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<PaymentRow, StoreError> {
     // The order's lock keeps the look and the write together: another submit of the same order,
     // on any server, waits for this transaction and then sees its payment in flight.
@@ -374,7 +375,7 @@ pub(super) async fn update_claiming_order(
             status: other.status,
         });
     }
-    let written = write_payment(&mut transaction, row, Some(change), live).await?;
+    let written = write_payment(&mut transaction, row, Some(change), events).await?;
     transaction.commit().await.map_err(database)?;
     Ok(written)
 }

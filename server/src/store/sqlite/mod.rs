@@ -8,6 +8,7 @@ use checkout_contract::StatusChange;
 use rusqlite::Connection;
 
 use super::locks::{LocalLocks, PaymentLock};
+use super::outbox::Events;
 use super::outbox::{
     AttemptResult, AttemptRow, DeliveryRow, DueDelivery, EventFilter, EventRow, WebhookStore,
 };
@@ -27,8 +28,6 @@ pub struct SqliteStore {
     connection: Mutex<Connection>,
     /// One server uses the file: its own locks are the payments' locks.
     locks: LocalLocks,
-    /// Whether the payments are real: said in every merchant event.
-    live: bool,
 }
 
 use super::outbox::unix_millis;
@@ -50,14 +49,7 @@ impl SqliteStore {
         Ok(Self {
             connection: Mutex::new(connection),
             locks: LocalLocks::default(),
-            live: false,
         })
-    }
-
-    /// Marks the merchant events of this store as those of real payments (`live_mode`).
-    pub fn live(mut self, live: bool) -> Self {
-        self.live = live;
-        self
     }
 
     /// Opens the database a `DATABASE_URL` names: `sqlite://path`, `sqlite:path` or a plain path.
@@ -112,8 +104,9 @@ impl PaymentStore for SqliteStore {
         &self,
         row: &PaymentRow,
         change: Option<&StatusChange>,
+        events: Events<'_>,
     ) -> Result<PaymentRow, StoreError> {
-        self.with(|connection| payments::update(connection, row, change, self.live))
+        self.with(|connection| payments::update(connection, row, change, events))
     }
 
     async fn update_paid(
@@ -121,8 +114,9 @@ impl PaymentStore for SqliteStore {
         row: &PaymentRow,
         twice: &PaymentRow,
         change: &StatusChange,
+        events: Events<'_>,
     ) -> Result<PaymentRow, StoreError> {
-        self.with(|connection| payments::update_paid(connection, row, twice, change, self.live))
+        self.with(|connection| payments::update_paid(connection, row, twice, change, events))
     }
 
     async fn history(&self, id: &str) -> Result<Vec<StatusChange>, StoreError> {
@@ -157,8 +151,9 @@ impl PaymentStore for SqliteStore {
         &self,
         row: &PaymentRow,
         change: &StatusChange,
+        events: Events<'_>,
     ) -> Result<PaymentRow, StoreError> {
-        self.with(|connection| payments::update_claiming_order(connection, row, change, self.live))
+        self.with(|connection| payments::update_claiming_order(connection, row, change, events))
     }
 
     async fn insert_operation(
@@ -172,8 +167,9 @@ impl PaymentStore for SqliteStore {
         &self,
         operation: &OperationRow,
         payment: Option<(&PaymentRow, &StatusChange)>,
+        events: Events<'_>,
     ) -> Result<(), StoreError> {
-        self.with(|connection| operations::finish(connection, operation, payment, self.live))
+        self.with(|connection| operations::finish(connection, operation, payment, events))
     }
 
     async fn operations(&self, payment_id: &str) -> Result<Vec<OperationRow>, StoreError> {

@@ -1,6 +1,7 @@
 //! The `operations` table: captures, releases and refunds of a payment, each under its own
 //! idempotency key.
 
+use crate::store::outbox::Events;
 use checkout_contract::StatusChange;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -97,11 +98,11 @@ pub(super) fn finish(
     connection: &mut Connection,
     operation: &OperationRow,
     payment: Option<(&PaymentRow, &StatusChange)>,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<(), StoreError> {
     let transaction = connection.transaction().map_err(database)?;
     if let Some((row, change)) = payment {
-        write_payment(&transaction, row, Some(change), live)?;
+        write_payment(&transaction, row, Some(change), events)?;
     }
     transaction
         .execute(

@@ -4,11 +4,11 @@
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::{conversion_error, database};
+use crate::store::outbox::NewEvent;
 use crate::store::outbox::{
     AttemptResult, AttemptRow, DeliveryRow, DeliveryState, DueDelivery, EventFilter, EventRow,
 };
 use crate::store::StoreError;
-use crate::webhooks::events::NewEvent;
 
 const EVENT_COLUMNS: &str = "e.id, e.kind, e.payment_id, e.created_at, e.payload";
 const DELIVERY_COLUMNS: &str =
@@ -52,7 +52,7 @@ pub(super) fn insert_event(
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 event.id,
-                event.kind.as_str(),
+                event.kind,
                 event.payment_id,
                 event.created_at,
                 event.payload

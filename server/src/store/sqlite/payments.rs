@@ -1,6 +1,7 @@
 //! The `payments` and `payment_history` tables: each payment's row, written by compare-and-set,
 //! and the status changes that led to it.
 
+use crate::store::outbox::Events;
 use checkout_contract::{CaptureMethod, MethodKind, StatusChange};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -99,7 +100,7 @@ pub(super) fn write_payment(
     transaction: &rusqlite::Transaction<'_>,
     row: &PaymentRow,
     change: Option<&StatusChange>,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<PaymentRow, StoreError> {
     let before = select_by(transaction, "id", &row.id)?.ok_or(StoreError::Conflict)?;
     let written = transaction
@@ -147,7 +148,7 @@ pub(super) fn write_payment(
         version: row.version + 1,
         ..row.clone()
     };
-    for event in crate::webhooks::events::new_events(&before, &written, live) {
+    for event in events(&before, &written) {
         super::outbox::insert_event(transaction, &event, super::unix_millis())?;
     }
     Ok(written)
@@ -280,10 +281,10 @@ pub(super) fn update(
     connection: &mut Connection,
     row: &PaymentRow,
     change: Option<&StatusChange>,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<PaymentRow, StoreError> {
     let transaction = connection.transaction().map_err(database)?;
-    let written = write_payment(&transaction, row, change, live)?;
+    let written = write_payment(&transaction, row, change, events)?;
     transaction.commit().map_err(database)?;
     Ok(written)
 }
@@ -293,7 +294,7 @@ pub(super) fn update_paid(
     row: &PaymentRow,
     twice: &PaymentRow,
     change: &StatusChange,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<PaymentRow, StoreError> {
     let transaction = connection.transaction().map_err(database)?;
     let other_paid: bool = transaction
@@ -305,7 +306,7 @@ pub(super) fn update_paid(
         .query_row([&row.order_ref, &row.id], |found| found.get(0))
         .map_err(database)?;
     let chosen = if other_paid { twice } else { row };
-    let written = write_payment(&transaction, chosen, Some(change), live)?;
+    let written = write_payment(&transaction, chosen, Some(change), events)?;
     transaction.commit().map_err(database)?;
     Ok(written)
 }
@@ -399,7 +400,7 @@ pub(super) fn update_claiming_order(
     connection: &mut Connection,
     row: &PaymentRow,
     change: &StatusChange,
-    live: bool,
+    events: Events<'_>,
 ) -> Result<PaymentRow, StoreError> {
     // One connection behind a lock, and one transaction: the look and the write cannot
     // be split by another submit of the same order.
@@ -411,7 +412,7 @@ pub(super) fn update_claiming_order(
             status: other.status,
         });
     }
-    let written = write_payment(&transaction, row, Some(change), live)?;
+    let written = write_payment(&transaction, row, Some(change), events)?;
     transaction.commit().map_err(database)?;
     Ok(written)
 }
