@@ -68,7 +68,7 @@ function request()
     return wrk.format("POST", "/api/v1/payments/" .. ids[sent] .. "/submit", headers, '{"type":"yassir_cash"}')
   else
     headers["Client-Secret"] = os.getenv("BENCH_SECRET")
-    return wrk.format("GET", "/api/v1/payments/" .. os.getenv("BENCH_ID"))
+    return wrk.format("GET", "/api/v1/payments/" .. os.getenv("BENCH_ID"), headers)
   end
 end
 

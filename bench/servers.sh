@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates with SQLite and one server, PostgreSQL and one server, and PostgreSQL
+# Creates and status reads with SQLite and one server, PostgreSQL and one server, and PostgreSQL
 # and three servers behind HAProxy, in one run on one machine, and where a create's time goes.
 # The servers and PostgreSQL share CPU 0; the sandbox (as its own process), HAProxy and wrk
 # share CPU 1, so that "per server core" is the figure itself. On a two-core machine the three
@@ -123,7 +123,7 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 rows=()
 measure() { # LABEL DATABASE_URL COUNT KIND
-  local label=$1 url=$2 count=$3 kind=$4 cpu0 prov0 db0 line cpu1 prov1 db1 created
+  local label=$1 url=$2 count=$3 kind=$4 cpu0 prov0 db0 line cpu1 prov1 db1 created id secret status_line
   local slug="$kind-$count-$RANDOM"
   start_servers "$url" "$count"
   balancer
@@ -133,16 +133,23 @@ measure() { # LABEL DATABASE_URL COUNT KIND
   line=$(run_wrk "$base" create BENCH_KEY_PREFIX="bench-$slug" BENCH_IDS="$work/ids-$slug")
   cpu1=$(servers_cpu_ms) prov1=$(provider_seconds) db1=$(database_ms "$kind")
   created=$(field requests "$line")
+  # Status reads of a payment that is not final: each answered from the database (a poll checks
+  # the provider at most once per CHECK_INTERVAL_MS). The first line of the file is whole.
+  read -r id secret < <(head -n1 "$work/ids-$slug")
+  status_line=$(run_wrk "$base" status BENCH_ID="$id" BENCH_SECRET="$secret")
   rows+=("$(awk -v label="$label" -v n="$count" -v c="$created" -v cpu=$((cpu1 - cpu0)) \
     -v prov="$(awk -v a="$prov0" -v b="$prov1" 'BEGIN { print b - a }')" -v db=$((db1 - db0)) \
-    -v crps="$(field rps "$line")" -v cp99="$(field p99_ms "$line")" -v cp50="$(field p50_ms "$line")" \
+    -v crps="$(field rps "$line")" -v cp99="$(field p99_ms "$line")" -v cp50="$(field p50_ms "$line")" -v srps="$(field rps "$status_line")" -v sp99="$(field p99_ms "$status_line")" \
     -v kind="$kind" 'BEGIN {
       per = c > 0 ? c : 1
-      printf "| %s | %d | %s | %s | %s | %.2f | %.0f | %.2f | %s |\n", label, n, crps, cp50, cp99,
+      printf "| %s | %d | %s | %s | %s | %s | %s | %.2f | %.0f | %.2f | %s |\n", label, n, crps, cp50, cp99, srps, sp99,
         cpu / per, (cpu > 0 ? 1000 * per / cpu : 0), prov * 1000 / per, kind == "sqlite" ? "in the server" : sprintf("%.2f", db / per)
     }')")
-  [ "$(field errors "$line")" = 0 ] || { echo "$label: requests failed: $line" >&2; exit 1; }
-  printf '  %s: create %s req/s (p99 %s ms)\n' "$label" "$(field rps "$line")" "$(field p99_ms "$line")" >&2
+  for answer in "$line" "$status_line"; do
+    [ "$(field errors "$answer")" = 0 ] || { echo "$label: requests failed: $answer" >&2; exit 1; }
+  done
+  printf '  %s: create %s req/s (p99 %s ms), status %s req/s\n' "$label" "$(field rps "$line")" \
+    "$(field p99_ms "$line")" "$(field rps "$status_line")" >&2
   stop_servers
   [ -n "$lb_pid" ] && kill "$lb_pid" 2>/dev/null
   return 0
@@ -164,8 +171,8 @@ measure "PostgreSQL, 3 servers behind HAProxy" "$(pg_url three)" 3 postgres
   echo "creates per server core-second is 1000 / the servers' CPU ms per create: what one core of"
   echo "servers could create if the provider answered at once."
   echo
-  echo "| setup | servers | create req/s | create p50 ms | create p99 ms | server CPU ms / create | creates per server core-second | provider ms / create | database ms / create |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| setup | servers | create req/s | create p50 ms | create p99 ms | status req/s | status p99 ms | server CPU ms / create | creates per server core-second | provider ms / create | database ms / create |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
 } >"$out"
 cat "$out"
