@@ -1149,3 +1149,28 @@ async fn postgres_servers_share_locks_and_allowances() {
         .unwrap()
         .is_some());
 }
+
+/// A SQLite file whose schema version is past this server's was written by a newer server: the
+/// store refuses it, and the server does not start on it (exit status 2).
+#[tokio::test]
+async fn sqlite_refuses_a_schema_newer_than_it_knows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    drop(SqliteStore::open(&path).unwrap());
+    drop(SqliteStore::open(&path).expect("a current schema opens again"));
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let refused = SqliteStore::open(&path).err().expect("a newer schema");
+    assert!(refused.to_string().contains("newer"), "{refused}");
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_checkout-server"))
+        .env("DATABASE_URL", format!("sqlite://{}", path.display()))
+        .env("PORT", "0")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("newer"), "{stderr}");
+}

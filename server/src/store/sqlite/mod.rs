@@ -35,7 +35,7 @@ use super::outbox::unix_millis;
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`; `:memory:` keeps it in memory.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let connection = Connection::open(path).map_err(database)?;
+        let mut connection = Connection::open(path).map_err(database)?;
         connection
             .execute_batch(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
@@ -44,8 +44,7 @@ impl SqliteStore {
         connection
             .busy_timeout(std::time::Duration::from_secs(5))
             .map_err(database)?;
-        connection.execute_batch(schema::SCHEMA).map_err(database)?;
-        schema::add_missing_columns(&connection)?;
+        schema::migrate(&mut connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
             locks: LocalLocks::default(),

@@ -341,9 +341,7 @@ mod tests {
     #[test]
     fn pruning_forgets_what_is_old_and_over_and_keeps_what_is_pending() {
         let mut connection = Connection::open_in_memory().unwrap();
-        connection
-            .execute_batch(super::super::schema::SCHEMA)
-            .unwrap();
+        super::super::schema::migrate(&mut connection).unwrap();
         connection
             .execute_batch(
                 "INSERT INTO payments (id, idempotency_key, request_fingerprint, order_ref,

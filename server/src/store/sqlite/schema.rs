@@ -1,11 +1,41 @@
-//! The database's tables, and bringing a file made by an earlier version up to them.
+//! The schema's versions, applied at start, each once, counted in the file's `user_version`
+//! (`rusqlite_migration`). A file whose version is past this server's (written by a newer
+//! server) is refused: running on a schema it does not know could lose payments.
 
 use rusqlite::Connection;
+use rusqlite_migration::{HookError, Migrations, M};
 
 use super::database;
 use crate::store::StoreError;
 
-pub(super) const SCHEMA: &str = "
+/// Brings the file at `connection` up to this version's schema.
+pub(super) fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
+    let migrations = Migrations::new(vec![
+        // Files made before the schema had versions hold some of these tables already, with
+        // fewer columns: the hook adds what they lack.
+        M::up_with_hook(
+            PAYMENTS_AND_OUTBOX,
+            |transaction: &rusqlite::Transaction| {
+                add_missing_columns(transaction).map_err(|error| HookError::Hook(error.to_string()))
+            },
+        ),
+        M::up(LEASES),
+    ]);
+    migrations
+        .to_latest(connection)
+        .map_err(|error| match error {
+            rusqlite_migration::Error::MigrationDefinition(
+                rusqlite_migration::MigrationDefinitionError::DatabaseTooFarAhead,
+            ) => StoreError::Database(
+                "the database's schema is newer than this server knows (it was written by a newer \
+             version): run that version, or a database of this one"
+                    .into(),
+            ),
+            other => StoreError::Database(format!("cannot migrate the database: {other}")),
+        })
+}
+
+const PAYMENTS_AND_OUTBOX: &str = "
 CREATE TABLE IF NOT EXISTS payments (
     id TEXT PRIMARY KEY,
     idempotency_key TEXT NOT NULL UNIQUE,
@@ -111,10 +141,16 @@ CREATE TABLE IF NOT EXISTS inbound_webhooks (
     received_at TEXT NOT NULL,
     PRIMARY KEY (provider, event_id)
 );
+";
+
+/// Allowances shared by every request (prompts per phone, creates per order and per phone) and
+/// claims of due work: one moment per key.
+const LEASES: &str = "
 CREATE TABLE IF NOT EXISTS leases (
     key TEXT PRIMARY KEY,
     until_ms INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS leases_until ON leases (until_ms);
 ";
 
 /// Columns added since the first schema, for databases created before them.
@@ -128,8 +164,8 @@ const ADDED_COLUMNS: [(&str, &str); 7] = [
     ("client_secret", "TEXT NOT NULL DEFAULT ''"),
 ];
 
-/// Brings a database made by an earlier version up to the current columns.
-pub(super) fn add_missing_columns(connection: &Connection) -> Result<(), StoreError> {
+/// Brings a file made before the schema had versions up to the first version's columns.
+fn add_missing_columns(connection: &Connection) -> Result<(), StoreError> {
     let mut statement = connection
         .prepare("SELECT name FROM pragma_table_info('payments')")
         .map_err(database)?;
@@ -167,4 +203,49 @@ pub(super) fn add_missing_columns(connection: &Connection) -> Result<(), StoreEr
             .map_err(database)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_from_before_the_versions_gains_the_columns_and_the_tables_since() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        // The first schema's payments, without any column added since.
+        let first: String = ADDED_COLUMNS
+            .iter()
+            .fold(PAYMENTS_AND_OUTBOX.to_owned(), |schema, (column, kind)| {
+                schema.replace(&format!("    {column} {kind},\n"), "")
+            });
+        assert!(!first.contains("\n    client_secret "));
+        connection.execute_batch(&first).unwrap();
+        connection
+            .execute_batch(
+                "INSERT INTO payments (id, idempotency_key, request_fingerprint, order_ref,
+                    description, method, provider, amount_minor, currency, country_alpha3,
+                    capture_method, status, provider_intent_id, created_at, updated_at, version)
+                 VALUES ('pay_1', 'k', 'f', 'o', 'd', 'yassir_cash', 'yassir', 1, 'DZD', 'DZA',
+                    'direct', 'processing', 'intent', '2026-01-01T00:00:00Z',
+                    '2026-01-02T00:00:00Z', 1)",
+            )
+            .unwrap();
+        migrate(&mut connection).unwrap();
+        let (submitted, secret): (String, String) = connection
+            .query_row(
+                "SELECT submitted_at, client_secret FROM payments WHERE id = 'pay_1'",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(submitted, "2026-01-02T00:00:00Z");
+        assert!(secret.starts_with("cs_"));
+        connection
+            .execute("INSERT INTO leases (key, until_ms) VALUES ('k', 1)", [])
+            .unwrap();
+        let version: i64 = connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+    }
 }
