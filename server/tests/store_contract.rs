@@ -933,11 +933,10 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     use sqlx::Connection;
     let url = common::postgres::database_url().await;
     drop(PgStore::open(&url).await.unwrap());
-    drop(
-        PgStore::open(&url)
-            .await
-            .expect("a current schema opens again"),
-    );
+    let running = PgStore::open(&url)
+        .await
+        .expect("a current schema opens again");
+    running.ping().await.expect("ready on its own schema");
     let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
@@ -946,6 +945,8 @@ async fn postgres_refuses_a_schema_newer_than_it_knows() {
     .execute(&mut connection)
     .await
     .unwrap();
+    // A server running when a newer one migrates is no longer ready.
+    assert!(running.ping().await.is_err());
     let refused = PgStore::open(&url)
         .await
         .err()
@@ -1157,11 +1158,14 @@ async fn sqlite_refuses_a_schema_newer_than_it_knows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.sqlite3");
     drop(SqliteStore::open(&path).unwrap());
-    drop(SqliteStore::open(&path).expect("a current schema opens again"));
+    let running = SqliteStore::open(&path).expect("a current schema opens again");
+    running.ping().await.expect("ready on its own schema");
     rusqlite::Connection::open(&path)
         .unwrap()
         .pragma_update(None, "user_version", 99)
         .unwrap();
+    // A server running when a newer one changes the schema is no longer ready.
+    assert!(running.ping().await.is_err());
     let refused = SqliteStore::open(&path).err().expect("a newer schema");
     assert!(refused.to_string().contains("newer"), "{refused}");
 

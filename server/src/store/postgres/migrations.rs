@@ -25,3 +25,21 @@ pub(super) async fn run(pool: &PgPool) -> Result<(), StoreError> {
         other => StoreError::Database(format!("cannot migrate the database: {other}")),
     })
 }
+
+/// Whether the database answers with the schema this version made: a newer server applying a
+/// migration while this one runs makes it not current.
+pub(super) async fn check_current(pool: &PgPool) -> Result<(), StoreError> {
+    let newest: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool)
+            .await
+            .map_err(|error| StoreError::Database(error.to_string()))?;
+    let known = MIGRATOR.iter().map(|migration| migration.version).max();
+    if newest > known {
+        return Err(StoreError::Database(format!(
+            "the database's schema has migration {}, which this server does not know",
+            newest.unwrap_or_default()
+        )));
+    }
+    Ok(())
+}

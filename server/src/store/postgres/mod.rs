@@ -155,11 +155,7 @@ impl PaymentStore for PgStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT COUNT(*) FROM payments WHERE false")
-            .execute(&self.pool)
-            .await
-            .map(drop)
-            .map_err(database)
+        migrations::check_current(&self.pool).await
     }
 
     async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError> {

@@ -135,11 +135,7 @@ impl PaymentStore for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        self.with(|connection| {
-            connection
-                .query_row("SELECT COUNT(*) FROM payments WHERE 0", [], |_| Ok(()))
-                .map_err(database)
-        })
+        self.with(|connection| schema::check_current(connection))
     }
 
     async fn order_attempt(&self, order_ref: &str) -> Result<Option<PaymentRow>, StoreError> {

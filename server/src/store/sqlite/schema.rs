@@ -10,17 +10,7 @@ use crate::store::StoreError;
 
 /// Brings the file at `connection` up to this version's schema.
 pub(super) fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
-    let migrations = Migrations::new(vec![
-        // Files made before the schema had versions hold some of these tables already, with
-        // fewer columns: the hook adds what they lack.
-        M::up_with_hook(
-            PAYMENTS_AND_OUTBOX,
-            |transaction: &rusqlite::Transaction| {
-                add_missing_columns(transaction).map_err(|error| HookError::Hook(error.to_string()))
-            },
-        ),
-        M::up(LEASES),
-    ]);
+    let migrations = migrations();
     migrations
         .to_latest(connection)
         .map_err(|error| match error {
@@ -33,6 +23,37 @@ pub(super) fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
             ),
             other => StoreError::Database(format!("cannot migrate the database: {other}")),
         })
+}
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        // Files made before the schema had versions hold some of these tables already, with
+        // fewer columns: the hook adds what they lack.
+        M::up_with_hook(
+            PAYMENTS_AND_OUTBOX,
+            |transaction: &rusqlite::Transaction| {
+                add_missing_columns(transaction).map_err(|error| HookError::Hook(error.to_string()))
+            },
+        ),
+        M::up(LEASES),
+    ])
+}
+
+/// Whether the file answers with the schema this version made (a newer server may have opened
+/// it since).
+pub(super) fn check_current(connection: &Connection) -> Result<(), StoreError> {
+    let version: i64 = connection
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(database)?;
+    let known = migrations()
+        .current_version(connection)
+        .map_err(|error| StoreError::Database(error.to_string()));
+    match known {
+        Ok(rusqlite_migration::SchemaVersion::Inside(_)) => Ok(()),
+        _ => Err(StoreError::Database(format!(
+            "the database's schema version {version} is not this server's"
+        ))),
+    }
 }
 
 const PAYMENTS_AND_OUTBOX: &str = "
