@@ -9,6 +9,7 @@ mod demo;
 mod headers;
 pub mod ids;
 pub mod limits;
+pub mod merchant_webhooks;
 pub mod metrics;
 pub mod order_token;
 pub mod orders;
@@ -18,7 +19,6 @@ pub mod serve;
 pub mod service;
 pub mod store;
 mod validate;
-pub mod webhooks;
 mod widget_assets;
 
 use std::sync::Arc;
@@ -139,7 +139,7 @@ pub fn build_state_with_store(
 /// delivering the merchant's webhooks, forgetting idle rate-limit keys. Aborted when dropped.
 pub struct Background {
     loops: Vec<tokio::task::JoinHandle<()>>,
-    dispatcher: Option<webhooks::dispatch::Dispatcher>,
+    dispatcher: Option<merchant_webhooks::dispatch::Dispatcher>,
 }
 
 impl Background {
@@ -212,9 +212,9 @@ pub async fn start_background(config: &Config, state: &AppState) -> Result<Backg
     state.outbox.set_endpoints(&config.webhooks.urls).await?;
     let mut dispatcher = None;
     if !config.webhooks.urls.is_empty() {
-        let signer = webhooks::signing::Signer::new(&config.webhooks.secrets)
+        let signer = merchant_webhooks::signing::Signer::new(&config.webhooks.secrets)
             .map_err(|error| StoreError::Database(error.to_string()))?;
-        let worker = webhooks::dispatch::Dispatcher::new(
+        let worker = merchant_webhooks::dispatch::Dispatcher::new(
             state.outbox.clone(),
             signer,
             config.webhooks.retry,

@@ -7,8 +7,8 @@ mod common;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
+use checkout_server::merchant_webhooks::signing::Signer;
 use checkout_server::secrets::Secret;
-use checkout_server::webhooks::signing::Signer;
 use common::{fresh_secret, run_program, start, unique};
 use serde_json::json;
 

@@ -128,7 +128,7 @@ fn every_merchant_event_is_described_under_webhooks() {
     let spec = spec();
     let lines: Vec<&str> = spec.lines().collect();
     let described = keys(&block(&lines, "webhooks", 0), 2);
-    let events: Vec<String> = checkout_server::webhooks::events::EventType::ALL
+    let events: Vec<String> = checkout_server::merchant_webhooks::events::EventType::ALL
         .iter()
         .map(|kind| kind.as_str().to_string())
         .collect();

@@ -63,7 +63,7 @@ on_both_stores!(
 
 /// The service's rule for the merchant events a write causes, as the server hands it over.
 fn events(before: &PaymentRow, after: &PaymentRow) -> Vec<checkout_server::store::NewEvent> {
-    checkout_server::webhooks::events::new_events(before, after, false)
+    checkout_server::merchant_webhooks::events::new_events(before, after, false)
 }
 
 trait Store: PaymentStore + WebhookStore + 'static {}

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use checkout_server::webhooks::inbound::yabetoo_signature;
+use checkout_server::providers::notices::yabetoo_signature;
 use common::{start, start_full, start_full_on, TestServer};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
@@ -361,8 +361,12 @@ impl Endpoint {
                 let state = state.clone();
                 async move {
                     let id = headers["webhook-id"].to_str().unwrap().to_string();
-                    checkout_server::webhooks::signing::verify(MERCHANT_SECRET, &headers, &body)
-                        .expect("a valid Standard Webhooks signature");
+                    checkout_server::merchant_webhooks::signing::verify(
+                        MERCHANT_SECRET,
+                        &headers,
+                        &body,
+                    )
+                    .expect("a valid Standard Webhooks signature");
                     let status = {
                         let mut failures = state.failures.lock().unwrap();
                         if *failures > 0 {

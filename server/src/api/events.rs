@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::admin::Admin;
 use super::{ApiError, AppQuery};
+use crate::merchant_webhooks::events::EventType;
 use crate::store::outbox::{AttemptRow, DeliveryRow, EventFilter, EventRow};
-use crate::webhooks::events::EventType;
 use crate::AppState;
 
 #[derive(Serialize)]

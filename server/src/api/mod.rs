@@ -4,8 +4,8 @@ mod admin;
 mod error;
 mod events;
 mod health;
+mod notices;
 mod shopper;
-mod webhooks;
 
 pub use error::ApiError;
 
@@ -66,8 +66,8 @@ pub fn router() -> Router<AppState> {
             "/api/v1/admin/webhooks/events/{id}/replay",
             post(events::replay),
         )
-        .route("/webhooks/yabetoo", post(webhooks::yabetoo))
-        .route("/webhooks/yassir", post(webhooks::yassir))
+        .route("/webhooks/yabetoo", post(notices::yabetoo))
+        .route("/webhooks/yassir", post(notices::yassir))
         .route("/api/{*rest}", any(api_not_found))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

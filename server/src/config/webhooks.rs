@@ -15,7 +15,7 @@ pub struct WebhookConfig {
     pub urls: Vec<String>,
     /// `whsec_` secrets that sign each event (several during a rotation).
     pub secrets: Vec<Secret>,
-    pub retry: crate::webhooks::dispatch::RetryPolicy,
+    pub retry: crate::merchant_webhooks::dispatch::RetryPolicy,
     /// How long an endpoint may take to answer one delivery.
     pub timeout: Duration,
     /// The secret Yabetoo signs its notifications with; without one they are refused.
@@ -73,9 +73,11 @@ pub(super) fn read(
         None => Vec::new(),
     };
     for secret in &secrets {
-        crate::webhooks::signing::check_secret(secret.expose()).map_err(|error| ConfigError {
-            variable: "WEBHOOK_SECRET",
-            message: error.to_string(),
+        crate::merchant_webhooks::signing::check_secret(secret.expose()).map_err(|error| {
+            ConfigError {
+                variable: "WEBHOOK_SECRET",
+                message: error.to_string(),
+            }
         })?;
         if mode == ProviderMode::Live {
             refuse_published("WEBHOOK_SECRET", secret.expose())?;
@@ -87,8 +89,8 @@ pub(super) fn read(
             message: "is required with WEBHOOK_URLS: every event is signed".into(),
         });
     }
-    let defaults = crate::webhooks::dispatch::RetryPolicy::default();
-    let retry = crate::webhooks::dispatch::RetryPolicy {
+    let defaults = crate::merchant_webhooks::dispatch::RetryPolicy::default();
+    let retry = crate::merchant_webhooks::dispatch::RetryPolicy {
         first_retry: Duration::from_millis(parse(lookup, "WEBHOOK_FIRST_RETRY_MS", 5_000)?),
         max_interval: Duration::from_millis(parse(
             lookup,

@@ -52,10 +52,9 @@ pub fn router(secrets: &[Secret]) -> Router {
 
 /// `POST`: a delivery. 401 unless a configured secret verifies it; 204 once recorded.
 async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
-    let verified = receiver
-        .secrets
-        .iter()
-        .any(|secret| crate::webhooks::signing::verify(secret.expose(), &headers, &body).is_ok());
+    let verified = receiver.secrets.iter().any(|secret| {
+        crate::merchant_webhooks::signing::verify(secret.expose(), &headers, &body).is_ok()
+    });
     if !verified {
         tracing::warn!("demo receiver: a delivery whose signature does not verify, refused");
         return StatusCode::UNAUTHORIZED.into_response();

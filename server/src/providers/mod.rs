@@ -2,6 +2,7 @@
 //! same API on another base URL) and maps its statuses and errors into the contract's words.
 
 mod measured;
+pub mod notices;
 pub mod yabetoo;
 pub mod yassir;
 

@@ -182,14 +182,14 @@ impl PaymentService {
         }
     }
 
-    /// The merchant events a write of a payment causes (the rule of `webhooks::events`, with
+    /// The merchant events a write of a payment causes (the rule of `merchant_webhooks::events`, with
     /// whether payments are real), handed to every write so that the store writes them in the
     /// same transaction.
     fn events(
         &self,
     ) -> impl Fn(&PaymentRow, &PaymentRow) -> Vec<crate::store::NewEvent> + Send + Sync {
         let live = self.inner.settings.live;
-        move |before, after| crate::webhooks::events::new_events(before, after, live)
+        move |before, after| crate::merchant_webhooks::events::new_events(before, after, live)
     }
 
     /// Waits, up to `limit`, for the confirmations running in the background to record their

@@ -11,7 +11,7 @@ use axum::Json;
 use serde_json::json;
 
 use super::ApiError;
-use crate::webhooks::inbound::{self, Notice, Refusal};
+use crate::providers::notices::{self, Notice, Refusal};
 use crate::AppState;
 
 pub async fn yabetoo(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -21,7 +21,7 @@ pub async fn yabetoo(State(state): State<AppState>, headers: HeaderMap, body: By
         .as_ref()
         .map(|secret| secret.expose());
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    let notice = inbound::yabetoo(secret, &headers, &body, now);
+    let notice = notices::yabetoo(secret, &headers, &body, now);
     handle(&state, "yabetoo", notice).await
 }
 
@@ -31,7 +31,7 @@ pub async fn yassir(State(state): State<AppState>, headers: HeaderMap, body: Byt
         .yassir_secret
         .as_ref()
         .map(|secret| secret.expose());
-    let notice = inbound::yassir(secret, &headers, &body);
+    let notice = notices::yassir(secret, &headers, &body);
     handle(&state, "yassir", notice).await
 }
 
