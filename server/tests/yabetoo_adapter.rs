@@ -71,6 +71,8 @@ fn reference(intent: &ProviderIntent) -> IntentRef {
         currency: "XAF".into(),
         country_alpha3: "COG".into(),
         language: None,
+        expires_at: None,
+        next_step_known: false,
     }
 }
 

@@ -93,6 +93,9 @@ fn reference_for(intent: &ProviderIntent, amount_minor: i64) -> IntentRef {
         currency: "DZD".into(),
         country_alpha3: "DZA".into(),
         language: None,
+        expires_at: intent.expires_at.clone(),
+        // The OTP page of a proceed is in its answer: checks ask nothing more.
+        next_step_known: true,
     }
 }
 
@@ -262,6 +265,16 @@ async fn otp_payment_requires_action_then_succeeds_after_the_page() {
         (waiting.status, waiting.pay_url),
         (PaymentStatus::RequiresAction, None)
     );
+    // Check carries no payUrl: a check told the page is not known (the proceed's answer was
+    // lost) proceeds again, which only re-issues the page.
+    let lost = IntentRef {
+        next_step_known: false,
+        ..intent.clone()
+    };
+    let again = client.check(&lost).await.unwrap();
+    assert_eq!(again.status, PaymentStatus::RequiresAction);
+    let again_url = again.pay_url.expect("the OTP page asked for again");
+    assert!(again_url.contains(&intent.intent_id), "{again_url}");
 
     // The shopper types the code on the page, which sends them back to the widget.
     let browser = reqwest::Client::builder()
@@ -440,6 +453,8 @@ async fn unknown_intent_is_not_found() {
         currency: "DZD".into(),
         country_alpha3: "DZA".into(),
         language: None,
+        expires_at: None,
+        next_step_known: true,
     };
     let error = client.check(&unknown).await.unwrap_err();
     assert!(matches!(error, ProviderError::NotFound(_)), "{error:?}");
@@ -598,7 +613,7 @@ async fn full_refund_without_amount_refunds_everything() {
 }
 
 #[tokio::test]
-async fn an_expired_intent_checks_as_a_plain_rejection() {
+async fn an_expired_intent_is_told_from_a_rejection_by_its_expiry() {
     let origin = start_sandbox(SandboxConfig {
         yassir_intent_ttl: Duration::from_millis(300),
         ..sandbox_config()
@@ -614,15 +629,23 @@ async fn an_expired_intent_checks_as_a_plain_rejection() {
     )
     .await;
     assert_eq!(status, PaymentStatus::RequiresAction);
+    assert!(intent.expires_at.is_some(), "the create answers expiresAt");
     tokio::time::sleep(Duration::from_millis(400)).await;
-    // Yassir says 3 and nothing machine-readable about why: the service tells an expiry by the
-    // intent's `expiresAt`, not the adapter by the words.
+    // Yassir says 3 and nothing machine-readable about why: the intent's own `expiresAt`, as
+    // its create answered, tells an expiry; the words are not read.
     let checked = client.check(&intent).await.unwrap();
-    assert_eq!(checked.status, PaymentStatus::Rejected);
+    assert_eq!(checked.status, PaymentStatus::Expired);
     assert_eq!(
         checked.failure.map(|(code, _)| code).as_deref(),
-        Some("rejected")
+        Some("expired")
     );
+    // Without an expiry known, it stays what Yassir said.
+    let unknown_expiry = IntentRef {
+        expires_at: None,
+        ..intent
+    };
+    let checked = client.check(&unknown_expiry).await.unwrap();
+    assert_eq!(checked.status, PaymentStatus::Rejected);
 }
 
 /// The adapter's whole journey (registration twice for one phone, a create repeated under the

@@ -169,6 +169,11 @@ impl ApiError {
                     "provider_timeout",
                     "the payment provider did not answer in time; try again in a moment".into(),
                 ),
+                ProviderError::Disagree(_) => (
+                    StatusCode::BAD_GATEWAY,
+                    "provider_unavailable",
+                    "the payment provider is unavailable; try again in a moment".into(),
+                ),
                 ProviderError::UnknownStatus(_) => (
                     StatusCode::BAD_GATEWAY,
                     "provider_unknown_status",

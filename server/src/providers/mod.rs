@@ -54,6 +54,11 @@ pub struct IntentRef {
     pub country_alpha3: String,
     /// The shopper's language (`en`, `fr`, `ar`), when known: Yassir's `x-locale`.
     pub language: Option<String>,
+    /// RFC 3339: when the intent stops being payable, as its create answered (Yassir's
+    /// `expiresAt`), if it said.
+    pub expires_at: Option<String>,
+    /// Whether the shopper's next step at the provider (Yassir's OTP page) is known already.
+    pub next_step_known: bool,
 }
 
 /// Written by hand so that no log line or panic message ever shows a secret.
@@ -76,6 +81,8 @@ impl std::fmt::Debug for IntentRef {
             .field("currency", &self.currency)
             .field("country_alpha3", &self.country_alpha3)
             .field("language", &self.language)
+            .field("expires_at", &self.expires_at)
+            .field("next_step_known", &self.next_step_known)
             .finish()
     }
 }
@@ -115,6 +122,9 @@ impl ProviderStatus {
     }
 }
 
+/// How an outcome made unknown by two disagreeing answers is worded ([`ProviderError::Disagree`]).
+pub const ANSWERS_DISAGREE: &str = "the provider's answers disagree";
+
 /// Everything that can go wrong talking to a provider.
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
@@ -139,6 +149,10 @@ pub enum ProviderError {
     /// The operation does not exist at this provider (Yabetoo refunds are not in its API).
     #[error("{0}")]
     Unsupported(String),
+    /// Two answers of the provider about one request disagree: no answer, and the request did
+    /// arrive ([`ANSWERS_DISAGREE`] begins what it says).
+    #[error("the provider's answers disagree: {0}")]
+    Disagree(String),
     /// The provider's answer names another amount or currency than the payment's: never a
     /// success, and an alert for the merchant.
     #[error("the provider's answer does not match the payment: {0}")]

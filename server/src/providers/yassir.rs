@@ -203,6 +203,73 @@ impl YassirClient {
     }
 }
 
+impl YassirClient {
+    /// One Check of the intent, read (the expiry included).
+    async fn check_once(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError> {
+        let path = format!("/payments/intents/{}/check", intent.intent_id);
+        let request = self
+            .shopper_request(
+                Method::GET,
+                &path,
+                intent.language.as_deref(),
+                &intent.country_alpha3,
+            )
+            .header("x-client-secret", &intent.client_secret);
+        let answer = send(request).await?;
+        if let Err(ProviderError::Mismatch(detail)) = self.check_answer_money(intent, &answer) {
+            return Ok(ProviderStatus::mismatch(&detail));
+        }
+        Ok(expiry_read(intent, status_from_answer(&answer)?))
+    }
+
+    /// Proceed's answer says only what happened; Check adds the shopper's message and the
+    /// support contact, so a final answer is checked at once. Two answers that disagree are no
+    /// answer ([`ProviderError::Disagree`]); another amount is the check's word. A check that
+    /// fails adds nothing, and the proceed's answer stands.
+    async fn confirmed_by_check(
+        &self,
+        intent: &IntentRef,
+        proceeded: ProviderStatus,
+    ) -> Result<ProviderStatus, ProviderError> {
+        if !proceeded.status.is_final() || proceeded.is_mismatch() {
+            return Ok(proceeded);
+        }
+        match self.check_once(intent).await {
+            Ok(checked) if checked.is_mismatch() || checked.status == proceeded.status => {
+                Ok(checked)
+            }
+            Ok(checked) => Err(ProviderError::Disagree(format!(
+                "the proceed answered {} but the check {}",
+                proceeded.raw, checked.raw
+            ))),
+            Err(error) => {
+                tracing::warn!(intent = %intent.intent_id, %error, "check after proceed failed");
+                Ok(proceeded)
+            }
+        }
+    }
+}
+
+/// Yassir answers a plain 3 (rejected) for an intent that ran out of time: its own `expiresAt`
+/// says which.
+fn expiry_read(intent: &IntentRef, mut status: ProviderStatus) -> ProviderStatus {
+    let expired = intent
+        .expires_at
+        .as_deref()
+        .and_then(crate::clock::parse_rfc3339)
+        .is_some_and(|at| at < crate::clock::now());
+    if status.status == PaymentStatus::Rejected && expired {
+        status.status = PaymentStatus::Expired;
+        let message = status
+            .failure
+            .take()
+            .map(|(_, message)| message)
+            .unwrap_or_else(|| "The payment was not completed in time.".into());
+        status.failure = Some(("expired".into(), message));
+    }
+    status
+}
+
 #[async_trait]
 impl PaymentProvider for YassirClient {
     fn name(&self) -> &'static str {
@@ -286,30 +353,34 @@ impl PaymentProvider for YassirClient {
         if let Err(ProviderError::Mismatch(detail)) = self.check_answer_money(intent, &answer) {
             return Ok(ProviderStatus::mismatch(&detail));
         }
-        let status = status_from_answer(&answer)?;
+        let status = expiry_read(intent, status_from_answer(&answer)?);
         if status.status == PaymentStatus::RequiresAction && status.pay_url.is_none() {
             return Err(ProviderError::Unavailable(
                 "Yassir asked for an OTP (statusCode 12) without a payUrl".into(),
             ));
         }
-        Ok(status)
+        self.confirmed_by_check(intent, status).await
     }
 
+    /// Check, with what Yassir's Check leaves out: it carries no payUrl, so an OTP step whose
+    /// page is not known (the proceed's answer was lost) is asked for again, which only
+    /// re-issues the page.
     async fn check(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError> {
-        let path = format!("/payments/intents/{}/check", intent.intent_id);
-        let request = self
-            .shopper_request(
-                Method::GET,
-                &path,
-                intent.language.as_deref(),
-                &intent.country_alpha3,
-            )
-            .header("x-client-secret", &intent.client_secret);
-        let answer = send(request).await?;
-        if let Err(ProviderError::Mismatch(detail)) = self.check_answer_money(intent, &answer) {
-            return Ok(ProviderStatus::mismatch(&detail));
+        let checked = self.check_once(intent).await?;
+        if checked.status != PaymentStatus::RequiresAction || intent.next_step_known {
+            return Ok(checked);
         }
-        status_from_answer(&answer)
+        match self.submit(intent, &SubmitDetails::YassirCash).await {
+            Ok(proceeded) if proceeded.pay_url.is_some() => Ok(proceeded),
+            Ok(proceeded) => {
+                tracing::warn!(intent = %intent.intent_id, raw = %proceeded.raw, "proceed again gave no payUrl");
+                Ok(checked)
+            }
+            Err(error) => {
+                tracing::warn!(intent = %intent.intent_id, %error, "proceed again for the payUrl failed");
+                Ok(checked)
+            }
+        }
     }
 
     async fn capture(

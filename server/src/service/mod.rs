@@ -274,6 +274,8 @@ impl PaymentService {
             currency: row.currency.clone(),
             country_alpha3: row.country_alpha3.clone(),
             language: row.language.clone(),
+            expires_at: row.expires_at.clone(),
+            next_step_known: row.pay_url.is_some(),
         })
     }
 

@@ -6,16 +6,14 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use checkout_contract::{MethodKind, Payment, PaymentStatus, StatusChange};
+use checkout_contract::{Payment, PaymentStatus, StatusChange};
 
 use super::ServiceError;
 use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
-use crate::providers::{ProviderStatus, SubmitDetails};
+// An outcome unknown because the provider's answers disagreed: the request did arrive, so "it
+// never arrived" is never read from a later check.
+use crate::providers::{ProviderStatus, ANSWERS_DISAGREE};
 use crate::store::{Attention, Decider, OperationState, PaymentRow, StoreError, IN_FLIGHT};
-
-/// Why an outcome is unknown when the provider answered twice and the answers disagree: the
-/// request did arrive, so "it never arrived" is never read from a later check.
-pub(super) const ANSWERS_DISAGREE: &str = "the provider's answers disagree";
 
 /// How long past a provider's `expiresAt` an intent still undecided there is taken as expired.
 const EXPIRY_GRACE: Duration = Duration::from_secs(30);
@@ -67,14 +65,6 @@ pub(super) fn settled(
         updated.pay_url.clone_from(&answer.pay_url);
     }
     take_details(&mut updated, answer);
-    // Yassir answers a plain 3 for an intent that ran out of time: its own `expiresAt` says which.
-    if updated.status == PaymentStatus::Rejected
-        && updated.method == MethodKind::YassirCash
-        && passed(&updated.expires_at, Duration::ZERO)
-    {
-        updated.status = PaymentStatus::Expired;
-        updated.failure_code = Some("expired".into());
-    }
     if updated.status.is_final() {
         updated.decided_by = Some(decider);
         // The provider's word ends a wait for it; what else needs the merchant stays.
@@ -566,30 +556,6 @@ impl PaymentService {
         }
         let grace = self.inner.settings.unknown_outcome_grace;
         match answer.status {
-            // A Yassir Check carries no payUrl: an OTP step whose page we never heard of (the
-            // proceed's answer was lost) is asked for again, which only re-issues the page.
-            PaymentStatus::RequiresAction
-                if row.pay_url.is_none() && row.method == MethodKind::YassirCash =>
-            {
-                let intent = Self::intent_ref(row)?;
-                let answer = match self
-                    .inner
-                    .yassir
-                    .submit(&intent, &SubmitDetails::YassirCash)
-                    .await
-                {
-                    Ok(proceeded) if proceeded.pay_url.is_some() => proceeded,
-                    Ok(proceeded) => {
-                        tracing::warn!(payment = %row.id, raw = %proceeded.raw, "proceed again gave no payUrl");
-                        answer
-                    }
-                    Err(error) => {
-                        tracing::warn!(payment = %row.id, %error, "proceed again for the payUrl failed");
-                        answer
-                    }
-                };
-                Some((answer, Decider::Provider))
-            }
             // The provider still has the intent untouched well after a request whose outcome we
             // never heard: that request most likely never arrived. Counted from the last write,
             // which is when the outcome became unknown: nothing else writes the payment while
@@ -768,29 +734,6 @@ mod tests {
         let mut known = row(PaymentStatus::Processing);
         known.outcome_unknown = None;
         assert!(settled(&known, &answer, Decider::Provider).is_none());
-    }
-
-    #[test]
-    fn a_yassir_rejection_past_the_intents_expiry_is_an_expiry() {
-        let rejected = ProviderStatus {
-            failure: Some(("rejected".into(), "Transaction was rejected".into())),
-            ..ProviderStatus::plain(PaymentStatus::Rejected, "statusCode 3")
-        };
-        let mut late = row(PaymentStatus::RequiresAction);
-        late.expires_at = Some("2020-01-01T00:00:00Z".into());
-        let (updated, _) = settled(&late, &rejected, Decider::Provider).unwrap();
-        assert_eq!(updated.status, PaymentStatus::Expired);
-        assert_eq!(updated.failure_code.as_deref(), Some("expired"));
-
-        // Words are not read: a rejection in time stays a rejection, whatever it says.
-        let mut in_time = row(PaymentStatus::RequiresAction);
-        in_time.expires_at = Some("2999-01-01T00:00:00Z".into());
-        let worded = ProviderStatus {
-            failure: Some(("rejected".into(), "expired card".into())),
-            ..rejected
-        };
-        let (updated, _) = settled(&in_time, &worded, Decider::Provider).unwrap();
-        assert_eq!(updated.status, PaymentStatus::Rejected);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use checkout_contract::{MethodKind, MobileMoneyDetails, Payment, PaymentStatus, StatusChange};
 
 use super::orders::{order_expired, order_taken};
-use super::settle::{in_flight, ANSWERS_DISAGREE};
+use super::settle::in_flight;
 use super::ServiceError;
 use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
 use crate::providers::{IntentRef, ProviderError, ProviderStatus, SubmitDetails};
@@ -177,56 +177,25 @@ impl PaymentService {
         }
     }
 
-    /// Yassir Cash: proceed with `WALLET_V2`, answered at once.
+    /// A submit answered at once (Yassir Cash's proceed with `WALLET_V2`): recorded, or, when its
+    /// outcome is unknown, checked once at once, since an answer lost on the way back is often
+    /// there already.
     async fn proceed(&self, row: PaymentRow, intent: IntentRef) -> Result<Payment, ServiceError> {
         let result = self
-            .inner
-            .yassir
+            .provider(row.method)
             .submit(&intent, &SubmitDetails::YassirCash)
             .await;
-        let answer = match read_answer(result) {
-            SubmitAnswer::Definite(status) => self.confirmed_by_check(&intent, status).await,
-            unknown => unknown,
-        };
-        let row = match answer {
+        let row = match read_answer(result) {
             SubmitAnswer::Definite(status) => {
                 self.record_answer(row, &status, Decider::Provider).await?
             }
             SubmitAnswer::Unknown(reason) => {
                 tracing::warn!(payment = %row.id, %reason, "proceed outcome unknown");
                 let row = self.mark_unknown(row, &reason, None).await?;
-                // One check at once: an answer lost on the way back is often there already.
                 self.refresh(row).await
             }
         };
         Ok(self.view(&row))
-    }
-
-    /// Proceed's answer says only what happened; Check adds the shopper's message and the
-    /// support contact, so a final answer is checked at once. Two answers that disagree are no
-    /// answer: another amount fails the payment, another status leaves it in flight for later
-    /// checks to decide. A check that fails adds nothing, and the proceed's answer stands.
-    async fn confirmed_by_check(
-        &self,
-        intent: &IntentRef,
-        proceeded: ProviderStatus,
-    ) -> SubmitAnswer {
-        if !proceeded.status.is_final() || proceeded.is_mismatch() {
-            return SubmitAnswer::Definite(proceeded);
-        }
-        match self.inner.yassir.check(intent).await {
-            Ok(checked) if checked.is_mismatch() || checked.status == proceeded.status => {
-                SubmitAnswer::Definite(checked)
-            }
-            Ok(checked) => SubmitAnswer::Unknown(format!(
-                "{ANSWERS_DISAGREE}: the proceed answered {} but the check {}",
-                proceeded.raw, checked.raw
-            )),
-            Err(error) => {
-                tracing::warn!(intent = %intent.intent_id, %error, "check after proceed failed");
-                SubmitAnswer::Definite(proceeded)
-            }
-        }
     }
 
     /// Mobile money: confirm holds the request until the shopper answers on the phone, so the

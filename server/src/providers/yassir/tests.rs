@@ -162,3 +162,35 @@ fn amounts_go_out_in_major_units() {
     );
     assert_eq!(YassirClient::major_units(1050, "MAD").unwrap(), json!(10.5));
 }
+
+fn intent_expiring(at: &str) -> IntentRef {
+    IntentRef {
+        intent_id: "intent".into(),
+        client_secret: "secret".into(),
+        amount_minor: 150_000,
+        currency: "DZD".into(),
+        country_alpha3: "DZA".into(),
+        language: None,
+        expires_at: Some(at.into()),
+        next_step_known: true,
+    }
+}
+
+#[test]
+fn a_rejection_past_the_intents_expiry_is_an_expiry() {
+    let rejected = mapped(3, Some("Transaction was rejected"), None);
+    let late = expiry_read(&intent_expiring("2020-01-01T00:00:00Z"), rejected.clone());
+    assert_eq!(late.status, PaymentStatus::Expired);
+    assert_eq!(
+        late.failure.map(|(code, _)| code).as_deref(),
+        Some("expired")
+    );
+
+    // Words are not read: a rejection in time stays a rejection, whatever it says.
+    let worded = ProviderStatus {
+        failure: Some(("rejected".into(), "expired card".into())),
+        ..rejected
+    };
+    let in_time = expiry_read(&intent_expiring("2999-01-01T00:00:00Z"), worded);
+    assert_eq!(in_time.status, PaymentStatus::Rejected);
+}
