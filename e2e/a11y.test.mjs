@@ -85,6 +85,35 @@ const STATES = {
     await page.evaluate(() => window.handle.result);
     return page;
   },
+  // An order another browser is paying: the panel with "Check again" instead of the form.
+  async 'order in flight elsewhere'(lang) {
+    const ref = `A11Y-FLIGHT-${lang}-${process.pid}`;
+    const token = await demo.orderToken({ reference: ref, description: `Order ${ref}`, amount_minor: 5000, currency: 'XAF' });
+    const other = await mounted(token, lang);
+    await other.locator('input[type="tel"]').first().fill(`06 659 45 ${lang === 'en' ? '71' : lang === 'fr' ? '72' : '73'}`);
+    await other.locator('button[type="submit"]').first().click();
+    await other.locator('[data-step="awaiting-approval"]').first().waitFor({ timeout: 20_000 });
+    const page = await mounted(token, lang);
+    // "Check again" in the page's language, in place of the form.
+    await page.getByRole('button', { name: { en: 'Check again', fr: 'Vérifier à nouveau', ar: 'تحقّق مرة أخرى' }[lang] }).waitFor();
+    assert.equal(await page.locator('input[type="tel"]').count(), 0, 'no form');
+    return page;
+  },
+  // An order already paid, opened again.
+  async 'order already paid'(lang) {
+    const ref = `A11Y-PAID-${lang}-${process.pid}`;
+    const token = await demo.orderToken({ reference: ref, description: `Order ${ref}`, amount_minor: 250000, currency: 'DZD' });
+    const payer = await mounted(token, lang);
+    await payer.locator('input[type="tel"]').first().fill('+213555000002');
+    await payer.locator('button[type="submit"]').first().click();
+    await payer.evaluate(() => window.handle.result);
+    await payer.context().close();
+    const page = await mounted(token, lang);
+    // The order said paid in place of the form (the widget's shadow root, as locators see it).
+    await page.locator('[data-step]:not([data-step="loading"])').first().waitFor();
+    assert.equal(await page.locator('input[type="tel"]').count(), 0, 'no form');
+    return page;
+  },
   async rejection(lang) {
     const page = await mounted('demo-dz', lang);
     await page.locator('input[type="tel"]').first().fill('+213555000003');
