@@ -72,7 +72,7 @@ fn reference(intent: &ProviderIntent) -> IntentRef {
         country_alpha3: "COG".into(),
         language: None,
         expires_at: None,
-        next_step_known: false,
+        wants_next_step: true,
     }
 }
 

@@ -95,7 +95,7 @@ fn reference_for(intent: &ProviderIntent, amount_minor: i64) -> IntentRef {
         language: None,
         expires_at: intent.expires_at.clone(),
         // The OTP page of a proceed is in its answer: checks ask nothing more.
-        next_step_known: true,
+        wants_next_step: false,
     }
 }
 
@@ -268,7 +268,7 @@ async fn otp_payment_requires_action_then_succeeds_after_the_page() {
     // Check carries no payUrl: a check told the page is not known (the proceed's answer was
     // lost) proceeds again, which only re-issues the page.
     let lost = IntentRef {
-        next_step_known: false,
+        wants_next_step: true,
         ..intent.clone()
     };
     let again = client.check(&lost).await.unwrap();
@@ -454,7 +454,7 @@ async fn unknown_intent_is_not_found() {
         country_alpha3: "DZA".into(),
         language: None,
         expires_at: None,
-        next_step_known: true,
+        wants_next_step: false,
     };
     let error = client.check(&unknown).await.unwrap_err();
     assert!(matches!(error, ProviderError::NotFound(_)), "{error:?}");

@@ -33,7 +33,8 @@ impl<P: PaymentProvider> Measured<P> {
             Err(
                 ProviderError::Timeout
                 | ProviderError::Unavailable(_)
-                | ProviderError::UnknownStatus(_),
+                | ProviderError::UnknownStatus(_)
+                | ProviderError::Disagree(_),
             ) => "unknown",
             Err(ProviderError::Mismatch(_)) => "mismatch",
             Err(_) => "refused",

@@ -57,8 +57,10 @@ pub struct IntentRef {
     /// RFC 3339: when the intent stops being payable, as its create answered (Yassir's
     /// `expiresAt`), if it said.
     pub expires_at: Option<String>,
-    /// Whether the shopper's next step at the provider (Yassir's OTP page) is known already.
-    pub next_step_known: bool,
+    /// Whether the server still wants the shopper's next step at the provider (Yassir's OTP
+    /// page): the payment is open and the server never heard where to send the shopper. Asking
+    /// for it again re-sends the shopper a code, so a closed payment never wants it.
+    pub wants_next_step: bool,
 }
 
 /// Written by hand so that no log line or panic message ever shows a secret.
@@ -82,7 +84,7 @@ impl std::fmt::Debug for IntentRef {
             .field("country_alpha3", &self.country_alpha3)
             .field("language", &self.language)
             .field("expires_at", &self.expires_at)
-            .field("next_step_known", &self.next_step_known)
+            .field("wants_next_step", &self.wants_next_step)
             .finish()
     }
 }

@@ -367,7 +367,7 @@ impl PaymentProvider for YassirClient {
     /// re-issues the page.
     async fn check(&self, intent: &IntentRef) -> Result<ProviderStatus, ProviderError> {
         let checked = self.check_once(intent).await?;
-        if checked.status != PaymentStatus::RequiresAction || intent.next_step_known {
+        if checked.status != PaymentStatus::RequiresAction || !intent.wants_next_step {
             return Ok(checked);
         }
         match self.submit(intent, &SubmitDetails::YassirCash).await {

@@ -275,7 +275,7 @@ impl PaymentService {
             country_alpha3: row.country_alpha3.clone(),
             language: row.language.clone(),
             expires_at: row.expires_at.clone(),
-            next_step_known: row.pay_url.is_some(),
+            wants_next_step: row.pay_url.is_none() && !row.status.is_final(),
         })
     }
 

@@ -395,3 +395,17 @@ async fn an_attempt_that_ended_unpaid_leaves_the_order_open() {
         OrderState::Open
     );
 }
+
+#[test]
+fn only_an_open_payment_without_its_page_asks_the_provider_for_it_again() {
+    let mut open = PaymentRow::sample(PaymentStatus::RequiresAction);
+    open.pay_url = None;
+    assert!(PaymentService::intent_ref(&open).unwrap().wants_next_step);
+    let mut shown = open.clone();
+    shown.pay_url = Some("https://pay.example/otp".into());
+    assert!(!PaymentService::intent_ref(&shown).unwrap().wants_next_step);
+    // Closed by the server on its own clock: checked again, but no code re-sent to the shopper.
+    let mut closed = open.clone();
+    closed.status = PaymentStatus::Failed;
+    assert!(!PaymentService::intent_ref(&closed).unwrap().wants_next_step);
+}

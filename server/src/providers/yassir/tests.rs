@@ -172,7 +172,7 @@ fn intent_expiring(at: &str) -> IntentRef {
         country_alpha3: "DZA".into(),
         language: None,
         expires_at: Some(at.into()),
-        next_step_known: true,
+        wants_next_step: false,
     }
 }
 
