@@ -5,6 +5,7 @@
 mod locks;
 pub mod outbox;
 mod postgres;
+mod sql;
 mod sqlite;
 
 pub use locks::PaymentLock;

@@ -2,6 +2,7 @@
 //! idempotency key.
 
 use crate::store::outbox::Events;
+use crate::store::sql::OPERATION_COLUMNS;
 use checkout_contract::StatusChange;
 use sqlx::postgres::PgRow;
 use sqlx::{PgExecutor, PgPool, Row};
@@ -9,10 +10,6 @@ use sqlx::{PgExecutor, PgPool, Row};
 use super::payments::{lock_order, write_payment};
 use super::{database, unreadable};
 use crate::store::{Inserted, OperationKind, OperationRow, OperationState, PaymentRow, StoreError};
-
-const OPERATION_COLUMNS: &str = "id, payment_id, kind, idempotency_key, request_fingerprint,
-    amount_minor, requested_minor, description, reason, state, status_before, detail, created_at,
-    updated_at";
 
 fn read_operation(row: &PgRow) -> Result<OperationRow, StoreError> {
     let kind: String = row.try_get("kind").map_err(database)?;

@@ -12,29 +12,10 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgExecutor, PgPool, Row};
 
 use super::{database, unreadable};
+use crate::store::sql::{COLUMNS, FOLLOWED_UP_SQL, PAID_SQL, TAKES_ORDER_SQL};
 use crate::store::{
     Attention, Decider, Inserted, ListFilter, PaymentCounts, PaymentRow, StoreError,
 };
-
-const COLUMNS: &str =
-    "id, idempotency_key, request_fingerprint, order_ref, description, method, provider,
-    amount_minor, currency, country_alpha3, capture_method, phone, status, provider_intent_id,
-    provider_client_secret, pay_url, expires_at, end_user_message, support_email, support_phone,
-    failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version,
-    order_expires_at, outcome_unknown, language, submitted_at, decided_by, attention, client_secret";
-
-/// The paid statuses, as an SQL list.
-const PAID_SQL: &str = "'succeeded', 'pre_authorized', 'refunded', 'partially_refunded'";
-
-/// Payments that take their order: in flight, paid, or waiting for the merchant.
-const TAKES_ORDER_SQL: &str = "(status IN ('processing', 'requires_action', 'awaiting_approval',
-    'succeeded', 'pre_authorized', 'refunded', 'partially_refunded') OR attention IS NOT NULL)";
-
-/// The payments reconcile follows up ([`PaymentRow::followed_up`]) that have an intent.
-const FOLLOWED_UP_SQL: &str = "(status IN ('processing', 'requires_action', 'awaiting_approval')
-        OR attention IS NOT NULL OR decided_by = 'merchant'
-        OR (decided_by = 'server' AND submitted_at IS NOT NULL))
-    AND provider_intent_id IS NOT NULL";
 
 /// The first key of the order locks, so that they meet no other advisory lock of the database.
 const ORDER_LOCK_CLASS: i32 = 0x6f72_6472; // "ordr"

@@ -2,16 +2,13 @@
 //! idempotency key.
 
 use crate::store::outbox::Events;
+use crate::store::sql::OPERATION_COLUMNS;
 use checkout_contract::StatusChange;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::payments::write_payment;
 use super::{conversion_error, database};
 use crate::store::{Inserted, OperationKind, OperationRow, OperationState, PaymentRow, StoreError};
-
-const OPERATION_COLUMNS: &str = "id, payment_id, kind, idempotency_key, request_fingerprint,
-    amount_minor, requested_minor, description, reason, state, status_before, detail, created_at,
-    updated_at";
 
 fn read_operation(row: &Row<'_>) -> rusqlite::Result<OperationRow> {
     let kind: String = row.get(2)?;

@@ -6,23 +6,10 @@ use checkout_contract::{CaptureMethod, MethodKind, StatusChange};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{conversion_error, database};
+use crate::store::sql::{COLUMNS, FOLLOWED_UP_SQL, PAID_SQL, TAKES_ORDER_SQL};
 use crate::store::{
     Attention, Decider, Inserted, ListFilter, PaymentCounts, PaymentRow, StoreError,
 };
-
-const COLUMNS: &str =
-    "id, idempotency_key, request_fingerprint, order_ref, description, method, provider,
-    amount_minor, currency, country_alpha3, capture_method, phone, status, provider_intent_id,
-    provider_client_secret, pay_url, expires_at, end_user_message, support_email, support_phone,
-    failure_code, failure_message, captured_minor, refunded_minor, created_at, updated_at, version,
-    order_expires_at, outcome_unknown, language, submitted_at, decided_by, attention, client_secret";
-
-/// The paid statuses, as an SQL list.
-const PAID_SQL: &str = "'succeeded', 'pre_authorized', 'refunded', 'partially_refunded'";
-
-/// Payments that take their order: in flight, paid, or waiting for the merchant.
-const TAKES_ORDER_SQL: &str = "(status IN ('processing', 'requires_action', 'awaiting_approval',
-    'succeeded', 'pre_authorized', 'refunded', 'partially_refunded') OR attention IS NOT NULL)";
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<PaymentRow> {
     let method: String = row.get(5)?;
@@ -355,12 +342,6 @@ pub(super) fn list(
         .map_err(database)?;
     rows.collect::<Result<_, _>>().map_err(database)
 }
-
-/// The payments reconcile follows up ([`PaymentRow::followed_up`]) that have an intent.
-const FOLLOWED_UP_SQL: &str = "(status IN ('processing', 'requires_action', 'awaiting_approval')
-        OR attention IS NOT NULL OR decided_by = 'merchant'
-        OR (decided_by = 'server' AND submitted_at IS NOT NULL))
-    AND provider_intent_id IS NOT NULL";
 
 pub(super) fn list_followed_up(connection: &Connection) -> Result<Vec<PaymentRow>, StoreError> {
     let mut statement = connection
