@@ -41,19 +41,13 @@ taskset -c 1 env SANDBOX_PORT="$sandbox_port" SANDBOX_PUBLIC_URL="http://127.0.0
 pids+=($!)
 wait_http "http://127.0.0.1:$sandbox_port/sandbox/intents"
 
-# A throwaway PostgreSQL cluster on CPU 0 (run by its own user when this runs as root).
-pg_bin=$(command -v initdb >/dev/null && dirname "$(command -v initdb)" || ls -d /usr/lib/postgresql/*/bin | sort | tail -n1)
+# A throwaway PostgreSQL cluster on CPU 0, the servers' core.
 take_port pg_port
-mkdir "$work/pg"
-as_owner() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi; }
-if [ "$(id -u)" = 0 ]; then chmod 755 "$work"; chown postgres: "$work/pg"; fi
-as_owner "$pg_bin/initdb -D $work/pg/data -A trust -U postgres >$work/pg/initdb.log 2>&1"
-as_owner "$pg_bin/pg_ctl -D $work/pg/data -l $work/pg/log -w start -o '-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=200' >/dev/null"
-# PostgreSQL on the servers' core: its postmaster and every backend it forks.
-taskset -a -c -p 0 "$(head -n1 "$work/pg/data/postmaster.pid")" >/dev/null
-pg_stop="as_owner '$pg_bin/pg_ctl -D $work/pg/data -m fast stop'"
+# With fsync, as a database that keeps payments runs.
+PG_FSYNC=on scripts/pg-cluster start "$work/pg" "$pg_port" 0 >/dev/null
+pg_stop="scripts/pg-cluster stop '$work/pg'"
 pg_url() { echo "postgres://postgres@127.0.0.1:$pg_port/$1"; }
-psql_at() { as_owner "psql -h 127.0.0.1 -p $pg_port -U postgres -At -c \"$1\" ${2:-postgres}"; }
+psql_at() { psql "$(pg_url "${2:-postgres}")" -At -c "$1"; }
 
 servers=()
 start_servers() { # DATABASE_URL COUNT
@@ -82,14 +76,11 @@ lb_pid=
 balancer() { # sets `base`, where the load goes
   lb_pid=
   if ((${#servers[@]} == 1)); then base="http://127.0.0.1:${servers[0]#*:}"; return; fi
-  local lb_port entry i=0
+  local lb_port
   take_port lb_port
-  {
-    printf 'global\n  maxconn 4000\ndefaults\n  mode http\n  timeout connect 1s\n  timeout client 30s\n  timeout server 30s\n'
-    printf 'frontend f\n  bind 127.0.0.1:%s\n  default_backend b\nbackend b\n  balance roundrobin\n  option httpchk GET /readyz\n' "$lb_port"
-    for entry in "${servers[@]}"; do printf '  server s%s 127.0.0.1:%s check inter 1s\n' $((i++)) "${entry#*:}"; done
-  } >"$work/haproxy.cfg"
-  taskset -c 1 haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
+  local entry ports=()
+  for entry in "${servers[@]}"; do ports+=("${entry#*:}"); done
+  CHECK_MS=1000 taskset -c 1 scripts/balancer "$work" "$lb_port" "${ports[@]}" >"$work/haproxy.log" 2>&1 &
   lb_pid=$!
   pids+=($!)
   base="http://127.0.0.1:$lb_port"

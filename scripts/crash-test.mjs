@@ -332,75 +332,26 @@ const totalKills = () => servers.reduce((sum, server) => sum + server.kills, 0);
 const totalRestarts = () => servers.reduce((sum, server) => sum + server.restarts, 0);
 const unexpectedExits = () => servers.reduce((sum, server) => sum + server.unexpectedExits, 0);
 
-// A throwaway PostgreSQL cluster in the test's folder, on a free port, run by its own user
-// when the test runs as root (PostgreSQL refuses root); stopped when the test ends.
-function postgresBin() {
-  const onPath = (process.env.PATH || '').split(':').find((folder) => fs.existsSync(path.join(folder, 'initdb')));
-  if (onPath) return onPath;
-  const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort() : [];
-  const found = versions.map((version) => `/usr/lib/postgresql/${version}/bin`).filter((bin) => fs.existsSync(`${bin}/initdb`));
-  if (!found.length) throw new Error('PostgreSQL is not installed (no initdb): run scripts/setup');
-  return found.pop();
-}
-
+// A throwaway PostgreSQL cluster in the test's folder (scripts/pg-cluster), stopped when the
+// test ends.
 let postgresStop = null;
 async function startPostgres() {
-  const bin = postgresBin();
-  const port = await freePort();
   const dir = path.join(work, 'pg');
-  fs.mkdirSync(dir);
-  const root = process.getuid?.() === 0;
-  const asOwner = (script) =>
-    root
-      ? execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', script], { stdio: 'ignore' })
-      : execFileSync('sh', ['-c', script], { stdio: 'ignore' });
-  if (root) {
-    fs.chmodSync(work, 0o755);
-    execFileSync('chown', ['postgres:', dir]);
-  }
-  asOwner(`${bin}/initdb -D ${dir}/data -A trust -U postgres --no-sync >${dir}/initdb.log 2>&1`);
-  asOwner(
-    `${bin}/pg_ctl -D ${dir}/data -l ${dir}/log -w start -o '-p ${port} -k ${dir} ` +
-      `-c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300' >/dev/null`,
-  );
-  postgresStop = () => {
-    try {
-      asOwner(`${bin}/pg_ctl -D ${dir}/data -m immediate stop >/dev/null 2>&1`);
-    } catch {
-      // already stopped
-    }
-  };
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const url = execFileSync('bash', [path.join(root, 'scripts/pg-cluster'), 'start', dir, String(await freePort())])
+    .toString()
+    .trim();
+  postgresStop = () => execFileSync('bash', [path.join(root, 'scripts/pg-cluster'), 'stop', dir], { stdio: 'ignore' });
+  return url;
 }
 
 // HAProxy in front of the servers: a request goes to a server whose `/readyz` answers, a
 // connection refused is tried on another.
 async function startBalancer() {
   const port = await freePort();
-  const config = [
-    'global',
-    '  maxconn 2000',
-    'defaults',
-    '  mode http',
-    '  timeout connect 1s',
-    '  timeout client 60s',
-    '  timeout server 60s',
-    '  retries 3',
-    '  option redispatch',
-    'frontend checkout',
-    `  bind 127.0.0.1:${port}`,
-    '  default_backend servers',
-    'backend servers',
-    '  balance roundrobin',
-    '  option httpchk GET /readyz',
-    '  http-check expect status 200',
-    ...servers.map((server) => `  server s${server.index} 127.0.0.1:${server.port} check inter 200ms fall 1 rise 1`),
-    '',
-  ].join('\n');
-  const file = path.join(work, 'haproxy.cfg');
-  fs.writeFileSync(file, config);
   const log = fs.openSync(path.join(work, 'haproxy.log'), 'a');
-  const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', log, log] });
+  const child = spawn('bash', [path.join(root, 'scripts/balancer'), work, String(port), ...servers.map((server) => String(server.port))], {
+    stdio: ['ignore', log, log],
+  });
   fs.closeSync(log);
   children.add(child);
   child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
