@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use checkout_contract::StatusChange;
 use rusqlite::Connection;
+use tokio::runtime::RuntimeFlavor;
 
 use super::locks::{LocalLocks, PaymentLock};
 use super::outbox::Events;
@@ -65,15 +66,27 @@ impl SqliteStore {
         Self::open(Path::new(path))
     }
 
+    /// Runs `work` on the connection. SQLite's calls block (on the disk, on another writer for up
+    /// to the busy timeout, on this store's other callers), so on a multi-threaded runtime the
+    /// worker first hands its other tasks on (`block_in_place`) and no request waits behind the
+    /// database; a current-thread runtime has no other worker to hand them to.
     fn with<T>(
         &self,
         work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut connection = self
-            .connection
-            .lock()
-            .map_err(|_| StoreError::Database("store lock poisoned".into()))?;
-        work(&mut connection)
+        let run = || {
+            let mut connection = self
+                .connection
+                .lock()
+                .map_err(|_| StoreError::Database("store lock poisoned".into()))?;
+            work(&mut connection)
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) if runtime.runtime_flavor() == RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(run)
+            }
+            _ => run(),
+        }
     }
 }
 
@@ -257,3 +270,6 @@ impl WebhookStore for SqliteStore {
         self.with(|connection| outbox::delivery_counts(connection))
     }
 }
+
+#[cfg(test)]
+mod tests;
