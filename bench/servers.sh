@@ -4,7 +4,7 @@
 # The servers and PostgreSQL share CPU 0; the sandbox (as its own process), HAProxy and wrk
 # share CPU 1, so that "per server core" is the figure itself. On a two-core machine the three
 # servers share that one core: the row measures what sharing the work costs, not scaling.
-# Usage: bench/servers.sh FIRST_PORT OUT.md   (target/server binaries built; run by bench/run)
+# Usage: bench/servers.sh FIRST_PORT OUT.md   (target/release binaries built; run by bench/run)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +37,7 @@ wait_http() {
 take_port sandbox_port
 taskset -c 1 env SANDBOX_PORT="$sandbox_port" SANDBOX_PUBLIC_URL="http://127.0.0.1:$sandbox_port" \
   SANDBOX_SETTLE_DELAY_MS=0 SANDBOX_SLOW_DELAY_MS=0 RUST_LOG=warn \
-  target/server/checkout-sandbox >"$work/sandbox.log" 2>&1 &
+  target/release/checkout-sandbox >"$work/sandbox.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$sandbox_port/sandbox/intents"
 
@@ -61,7 +61,7 @@ start_servers() { # DATABASE_URL COUNT
       YABETOO_BASE_URL="http://127.0.0.1:$sandbox_port/sandbox/yabetoo" \
       SANDBOX_PUBLIC_URL="http://127.0.0.1:$sandbox_port" REDIRECT_ORIGINS="http://127.0.0.1:$sandbox_port" \
       WIDGET_DIR="$work/none" EXAMPLES_DIR="$work/none" RUST_LOG=warn \
-      target/server/checkout-server >"$work/server-$server_port.log" 2>&1 &
+      target/release/checkout-server >"$work/server-$server_port.log" 2>&1 &
     pids+=($!)
     servers+=("$!:$server_port")
     wait_http "http://127.0.0.1:$server_port/readyz" # one after the other: the first migrates

@@ -35,7 +35,7 @@
 //   CRASH_RESULTS                 a directory (the file is crash-results-YYYY-MM-DD.md) or a .md
 //                                 file to write the summary to; none by default
 //   CRASH_KEEP=1                  keep the temporary folder (database, logs) even when all passed
-//   CRASH_BIN (target/server)     where the checkout-server and checkout-sandbox binaries are
+//   CRASH_BIN (target/release)    where the checkout-server and checkout-sandbox binaries are
 //   RECONCILE_INTERVAL_MS, UNKNOWN_OUTCOME_GRACE_MS, SANDBOX_SETTLE_DELAY_MS, …   the server's
 //                                 and the sandbox's timings (short ones by default, see below)
 //
@@ -98,7 +98,7 @@ const settings = {
   settleTimeoutMs: whole('CRASH_SETTLE_TIMEOUT_MS', 60_000),
   seed: whole('CRASH_SEED', Math.floor(Math.random() * 2 ** 31)),
   faults: process.env.CRASH_FAULTS === 'none' ? '' : process.env.CRASH_FAULTS || DEFAULT_FAULTS,
-  bin: path.resolve(root, process.env.CRASH_BIN || 'target/server'),
+  bin: path.resolve(root, process.env.CRASH_BIN || 'target/release'),
   results: process.env.CRASH_RESULTS || '',
   keep: process.env.CRASH_KEEP === '1',
   servers: whole('CRASH_SERVERS', 1, 1),

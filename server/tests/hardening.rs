@@ -303,32 +303,6 @@ async fn refused_submits_cannot_lock_a_phone_out() {
     assert_eq!(payment["status"], "awaiting_approval", "{payment}");
 }
 
-/// The build anyone would type for production, `cargo build --release -p checkout-server`,
-/// unwinds a panic inside one request (its task ends, the process serves on) instead of
-/// aborting the process: only the widget's own profile, which trunk builds, aborts.
-#[test]
-fn the_release_build_of_the_server_unwinds_panics() {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
-    let profile = |name: &str| -> String {
-        let header = format!("[profile.{name}]");
-        let start = manifest
-            .find(&header)
-            .unwrap_or_else(|| panic!("no {header}"));
-        let body = &manifest[start + header.len()..];
-        body[..body.find("\n[").unwrap_or(body.len())].to_string()
-    };
-    assert!(
-        profile("release").contains("panic = \"unwind\""),
-        "{}",
-        profile("release")
-    );
-    assert!(!profile("server").contains("abort"));
-    assert!(profile("widget").contains("panic = \"abort\""));
-    let page = std::fs::read_to_string(format!("{root}/index.html")).unwrap();
-    assert!(page.contains("data-cargo-profile-release=\"widget\""));
-}
-
 /// Reads from `stream` until the server closes it; `None` when it is still open after `wait`.
 async fn closed_within(stream: &mut tokio::net::TcpStream, wait: Duration) -> Option<Vec<u8>> {
     use tokio::io::AsyncReadExt;

@@ -1,0 +1,33 @@
+//! The server as `main` serves it (its router, its accept loop), plus one route whose handler
+//! panics, built with whichever profile it is given: `server/tests/release_build.rs` builds it
+//! with the release profile and shows that a panicking request ends alone there.
+//!
+//! Configured by the environment as the server is; listens on a free port of 127.0.0.1 and
+//! prints `listening on ADDRESS` once it accepts connections.
+
+use axum::routing::get;
+use checkout_server::config::Config;
+use checkout_server::{app, build_state};
+
+async fn panics() -> &'static str {
+    panic!("a request's handler panicked")
+}
+
+#[tokio::main]
+async fn main() {
+    let config = Config::from_env().expect("configuration");
+    let state = build_state(&config).await.expect("database");
+    let router = app(&config, state).route("/panics", get(panics));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("listen");
+    println!("listening on {}", listener.local_addr().expect("address"));
+    checkout_server::serve::serve(
+        listener,
+        router,
+        config.connections,
+        std::future::pending(),
+        std::time::Duration::ZERO,
+    )
+    .await;
+}
