@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The layering check: in each crate, the modules' `crate::…` references form no cycle. A module
-// is a top-level one (`service`, `store`, …) and, one level down, each of its own (`web::hooks`,
-// `web::checkout`), so that a cycle between two parts of one layer shows too. Prints each
-// crate's graph with `--graph`; exits 1 naming every cycle found.
+// The layering check: in each crate, the modules' `crate::…` and `super::…` references form no
+// cycle. A module is a top-level one (`service`, `store`, …) and, one level down, each of its own
+// (`web::hooks`, `web::checkout`), so that a cycle between two parts of one layer shows too.
+// Prints each crate's graph with `--graph`; exits 1 naming every cycle found.
 //
 //   node scripts/module-cycles.mjs [--graph] [CRATE_SRC…]   (every crate's when none is named)
 
@@ -23,17 +23,26 @@ function rustFiles(dir) {
   });
 }
 
+// A file's module path: `web/hooks/use_checkout.rs` is `web::hooks::use_checkout`, `store/mod.rs`
+// is `store`, the crate root (`lib.rs`, `main.rs`) is empty.
+function pathOf(src, file) {
+  const parts = path.relative(src, file).replace(/\.rs$/, '').split(path.sep);
+  if (parts.at(-1) === 'mod') parts.pop();
+  if (parts.length === 1 && ['lib', 'main'].includes(parts[0])) parts.pop();
+  return parts;
+}
+
 // The module a file belongs to, two levels deep at most: `web/hooks/use_checkout.rs` is
 // `web::hooks`, `service/settle.rs` is `service::settle`, `store/mod.rs` is `store`.
 function moduleOf(src, file) {
-  const parts = path.relative(src, file).replace(/\.rs$/, '').split(path.sep);
-  if (parts.at(-1) === 'mod') parts.pop();
-  if (parts.length === 1 && ['lib', 'main'].includes(parts[0])) return null;
-  return parts.slice(0, 2).join('::');
+  const parts = pathOf(src, file);
+  return parts.length ? parts.slice(0, 2).join('::') : null;
 }
 
-// Every module a file's text names through `crate::`, two levels deep, as far as they exist.
-function referenced(text, known) {
+// Every module a file's text names through `crate::` or `super::`, two levels deep, as far as
+// they exist. `super::` is read from the file's own path (`core/events.rs`'s `super::state` is
+// `crate::core::state`): a sibling reached that way is an edge too.
+function referenced(text, known, own) {
   const found = new Set();
   const name = (chain) => {
     const parts = chain.split('::').filter(Boolean);
@@ -44,7 +53,11 @@ function referenced(text, known) {
   const code = text
     .split('\n')
     .filter((line) => !/^\s*\/\//.test(line))
-    .join('\n');
+    .join('\n')
+    .replace(/\b(?:super::)+(?=[\w{])/g, (supers) => {
+      const up = supers.length / 'super::'.length;
+      return ['crate', ...own.slice(0, own.length - up), ''].join('::');
+    });
   for (const match of code.matchAll(/crate::((?:\w+::)*\w+)(::\{([^;]*?)\})?/g)) {
     if (match[3] === undefined) {
       name(match[1]);
@@ -111,7 +124,7 @@ for (const crate of CRATES) {
   const graph = new Map([...known].map((module) => [module, new Set()]));
   for (const [file, module] of modules) {
     if (!module) continue;
-    for (const target of referenced(fs.readFileSync(file, 'utf8'), known)) {
+    for (const target of referenced(fs.readFileSync(file, 'utf8'), known, pathOf(src, file))) {
       // A module and its own parent or children are one unit, not a cycle.
       const [from, to] = [module.split('::')[0], target.split('::')[0]];
       if (from === to) {

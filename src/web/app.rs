@@ -20,8 +20,7 @@ use crate::web::components::{
     action_button, field_id, pay_button, test_mode_badge, yassir_cash_fields, FieldMessages,
     MethodPicker, MobileMoneyFields, StatusPanel,
 };
-use crate::web::hooks::use_checkout::CheckoutSettings;
-use crate::web::hooks::{use_checkout, FormEdit, Phase};
+use crate::web::hooks::{use_checkout, CheckoutSettings, FormEdit, Phase};
 use crate::web::navigate::{BrowserNavigator, Navigator};
 
 #[derive(Properties, Clone)]

@@ -1,7 +1,8 @@
 use super::*;
+use crate::core::fixtures::{momo_offer, session};
 use crate::core::phone::{Network, PhoneError};
 use crate::core::state::{ErrorKind, ShopperAction, Step};
-use crate::core::validate::{Field, FieldError};
+use crate::core::validate::{Field, FieldError, MethodForm};
 use checkout_contract::{MethodKind, Operator, PaymentStatus};
 
 const LANGS: [Lang; 3] = [Lang::En, Lang::Fr, Lang::Ar];
@@ -252,6 +253,37 @@ fn every_phone_and_field_error_has_text_in_every_language() {
         field_error(Lang::En, Field::Operator, FieldError::Required),
         "Choose your operator"
     );
+}
+
+#[test]
+fn a_foreign_number_is_said_not_to_be_from_the_chosen_country() {
+    let error = FieldError::Phone(PhoneError::Foreign);
+    assert_eq!(
+        field_error(Lang::En, Field::Msisdn, error),
+        "This number is not from the chosen country"
+    );
+    assert_eq!(
+        field_error(Lang::Fr, Field::Msisdn, error),
+        "Ce numéro n’est pas du pays choisi"
+    );
+    assert_eq!(
+        field_error(Lang::Ar, Field::Msisdn, error),
+        "هذا الرقم ليس من البلد المختار"
+    );
+}
+
+#[test]
+fn a_wrong_form_is_summed_up_in_one_announcement() {
+    let mut form = MethodForm::new(&session(vec![momo_offer()]), "demo-cg");
+    form.set_msisdn("0665");
+    form.set_receipt_email("nope");
+    assert_eq!(
+        error_summary(Lang::En, &form.all_errors()),
+        "Check these details before paying: Number too short: 9 digits expected after the \
+         country code. Enter a valid email address, e.g. name@example.com."
+    );
+    let arabic = error_summary(Lang::Ar, &form.all_errors());
+    assert!(arabic.contains("\u{2066}9\u{2069}"), "{arabic}");
 }
 
 #[test]

@@ -6,10 +6,13 @@
 //!   wait's deadline, the saved attempt, the redirect, the notices).
 //! - `poller`: one poll request at a time, paused while the page is hidden.
 //! - `resume`: keeps the attempt the core says to keep, and picks it up on load.
+//! - `settings`: what a checkout runs with, from the page's options.
 
 mod poller;
 mod resume;
 pub(crate) mod runner;
+mod settings;
 pub mod state;
 
+pub use settings::CheckoutSettings;
 pub use state::{Action, FormEdit, Phase, WidgetState, Work};

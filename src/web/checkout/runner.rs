@@ -11,6 +11,7 @@ use yew::{Callback, UseForceUpdateHandle};
 
 use super::poller::Poller;
 use super::resume;
+use super::settings::CheckoutSettings;
 use super::state::{reduce, Action, WidgetState, Work};
 use crate::core::backoff::PollPolicy;
 use crate::core::events::Notice;
@@ -18,7 +19,6 @@ use crate::core::redirect;
 use crate::core::state::{Checkout, Effect, Event, Moment};
 use crate::web::api::Backend;
 use crate::web::browser;
-use crate::web::hooks::use_checkout::CheckoutSettings;
 use crate::web::navigate::Navigator;
 
 /// Holds the state, runs the reducer and carries out its work.

@@ -3,17 +3,12 @@
 
 use std::rc::Rc;
 
-use checkout_contract::MethodKind;
 use yew::prelude::*;
 
-use crate::core::backoff::PollPolicy;
-use crate::core::events::Notice;
 use crate::core::state::{Event, ShopperAction};
-use crate::web::api::Backend;
 use crate::web::browser;
 use crate::web::checkout::runner::Runner;
-use crate::web::checkout::{Action, FormEdit, WidgetState};
-use crate::web::navigate::Navigator;
+use crate::web::checkout::{Action, CheckoutSettings, FormEdit, WidgetState};
 
 /// What the views get: the state they render, and the shopper's actions.
 #[derive(Clone)]
@@ -71,23 +66,6 @@ impl CheckoutHandle {
         };
         self.runner.send(event);
     }
-}
-
-/// Settings of [`use_checkout`].
-#[derive(Clone)]
-pub struct CheckoutSettings {
-    pub order: String,
-    pub backend: Rc<dyn Backend>,
-    pub navigator: Rc<dyn Navigator>,
-    /// Replaces the session's `redirect_origins` when set.
-    pub redirect_origins: Option<Vec<String>>,
-    /// Narrows the session's methods when set.
-    pub methods: Option<Vec<MethodKind>>,
-    pub polling: PollPolicy,
-    /// The shopper's language tag (`fr`), sent with the create.
-    pub language: &'static str,
-    /// Hears the notices for the embedding page.
-    pub notify: Option<Callback<Notice>>,
 }
 
 /// Loads the order, then runs the checkout for it.
