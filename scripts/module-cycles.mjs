@@ -58,19 +58,48 @@ function referenced(text, known, own) {
       const up = supers.length / 'super::'.length;
       return ['crate', ...own.slice(0, own.length - up), ''].join('::');
     });
-  for (const match of code.matchAll(/crate::((?:\w+::)*\w+)(::\{([^;]*?)\})?/g)) {
-    if (match[3] === undefined) {
-      name(match[1]);
+  // `crate::a::b`, and each path of a use tree: `crate::{a, b::{c, d}}`, `crate::a::{self, b}`.
+  for (const match of code.matchAll(/crate::((?:\w+::)*)(\w+|\{)/g)) {
+    const prefix = match[1];
+    if (match[2] !== '{') {
+      name(prefix + match[2]);
       continue;
     }
-    // `crate::a::{b, c::d}`: each item under `a`.
-    for (const item of match[3].split(',')) {
-      const inner = item.trim().split(/\s+as\s+/)[0].replace(/[{}]/g, '').trim();
-      if (inner === 'self') name(match[1]);
-      else if (inner) name(`${match[1]}::${inner}`);
+    const open = match.index + match[0].length;
+    for (const item of useTree(code, open)) {
+      if (item === 'self') name(prefix.replace(/::$/, ''));
+      else name(prefix + item);
     }
   }
   return found;
+}
+
+// The paths of the use tree whose `{` ends just before `start`: `a, b::{c, self}` gives `a`,
+// `b::c` and `b`. Renames (`as x`) are dropped.
+function useTree(code, start) {
+  const items = [];
+  let depth = 0;
+  let item = '';
+  for (let at = start; at < code.length; at += 1) {
+    const char = code[at];
+    if (depth === 0 && (char === ',' || char === '}')) {
+      items.push(item);
+      item = '';
+      if (char === '}') break;
+      continue;
+    }
+    if (char === '{') depth += 1;
+    if (char === '}') depth -= 1;
+    item += char;
+  }
+  return items.flatMap((raw) => {
+    const text = raw.replace(/\s+as\s+\w+/g, '').replace(/\s+/g, '');
+    const nested = text.match(/^((?:\w+::)*)\{(.*)\}$/s);
+    if (!nested) return text ? [text] : [];
+    return useTree(`${text.slice(nested[1].length + 1)}`, 0).map((inner) =>
+      inner === 'self' ? nested[1].replace(/::$/, '') : nested[1] + inner,
+    );
+  });
 }
 
 // Tarjan's strongly connected components with more than one module: the cycles.
