@@ -1,5 +1,5 @@
 use super::*;
-use checkout_numbering::parse_international;
+use checkout_numbering::{parse_international, Country, Network};
 
 #[test]
 fn methods_and_operators_parse_their_wire_names_only() {

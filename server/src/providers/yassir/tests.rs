@@ -1,4 +1,5 @@
 use super::*;
+use checkout_contract::SupportInfo;
 
 fn mapped(code: i64, status: Option<&str>, message: Option<&str>) -> ProviderStatus {
     map_status_code(code, status, message).expect("a known statusCode")
