@@ -21,17 +21,9 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::json;
 
+use crate::held::Refusal;
 use crate::inspect::Ledgers;
 use crate::INTENTS_MOUNT;
-
-/// Why an intent cannot succeed late.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Refusal {
-    /// The simulator holds no intent with that id.
-    Unknown,
-    /// The intent is final in another way, or nothing of it awaits an answer; why, in words.
-    Conflict(String),
-}
 
 pub(crate) fn routes(ledgers: Ledgers) -> Router {
     Router::new()

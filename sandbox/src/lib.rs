@@ -10,6 +10,7 @@ mod config;
 mod csrf;
 pub mod faults;
 mod guard;
+mod held;
 mod html;
 pub mod inspect;
 pub mod late;

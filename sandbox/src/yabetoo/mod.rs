@@ -35,7 +35,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use crate::inspect::HeldIntent;
+use crate::held::HeldIntent;
 use crate::SandboxConfig;
 pub(crate) use errors::refusal;
 use errors::{confirm_unauthorized, internal_error, not_permitted, row_not_found, unauthorized};
@@ -59,9 +59,9 @@ impl Ledger {
     }
 
     /// The late success of [`crate::late`]: the latest charge, still on the phone, succeeds.
-    pub(crate) fn succeed(&self, id: &str) -> Result<HeldIntent, crate::late::Refusal> {
+    pub(crate) fn succeed(&self, id: &str) -> Result<HeldIntent, crate::held::Refusal> {
         self.0.succeed_late(id)?;
-        self.0.held_intent(id).ok_or(crate::late::Refusal::Unknown)
+        self.0.held_intent(id).ok_or(crate::held::Refusal::Unknown)
     }
 }
 

@@ -19,8 +19,8 @@ pub(crate) use api::error_words;
 
 pub use model::Scenario;
 
-use crate::inspect::HeldIntent;
-use crate::late::Refusal;
+use crate::held::HeldIntent;
+use crate::held::Refusal;
 use crate::webhooks::Notifier;
 use crate::SandboxConfig;
 use axum::routing::{get, post};

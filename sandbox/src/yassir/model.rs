@@ -1,6 +1,6 @@
 //! The simulator's in-memory state: customers, payment intents and their status codes.
 
-use crate::inspect::HeldIntent;
+use crate::held::HeldIntent;
 use rand::Rng;
 use serde_json::{json, Value};
 use std::collections::HashMap;

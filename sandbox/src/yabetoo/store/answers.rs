@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
 use super::{outcome_status, timestamp, Charge, ChargeState, Intent};
-use crate::inspect::HeldIntent;
+use crate::held::HeldIntent;
 use crate::yabetoo::numbers::{Failure, Outcome};
 
 impl Intent {

@@ -12,7 +12,7 @@ use super::{
     outcome_status, random_alphanumeric, random_digits, Charge, ChargeState, Prompt, Sandbox,
     WaitingPrompt,
 };
-use crate::late::Refusal;
+use crate::held::Refusal;
 use crate::yabetoo::numbers::{digits, Behaviour, Outcome, APPROVAL_REJECTED, TIMEOUT};
 use crate::yabetoo::validate::Confirmation;
 

@@ -16,7 +16,7 @@ use tokio::task::AbortHandle;
 
 use super::numbers::Outcome;
 use super::validate::NewIntent;
-use crate::inspect::HeldIntent;
+use crate::held::HeldIntent;
 use crate::SandboxConfig;
 
 mod answers;
