@@ -239,10 +239,7 @@ impl Intent {
     pub(super) fn new(request: NewIntent, ttl: Duration, at: OffsetDateTime) -> Self {
         let id = uuid::Uuid::new_v4().to_string();
         let secret_bytes: [u8; 12] = rand::thread_rng().gen();
-        let secret_hex: String = secret_bytes
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect();
+        let secret_hex = hex::encode(secret_bytes);
         let ttl = if Scenario::for_user(&request.user_id) == Scenario::Expiring {
             EXPIRING_TTL
         } else {
