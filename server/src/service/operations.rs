@@ -419,7 +419,7 @@ impl PaymentService {
                 self.inner.settings.check_interval,
                 self.inner.settings.max_reconcile_interval,
             );
-            if !self.claim_round(&operation.id, due).await {
+            if !self.claim_for_servers("round", &operation.id, due).await {
                 continue;
             }
             let _guard = match self.inner.store.lock_payment(&operation.payment_id).await {

@@ -409,3 +409,48 @@ fn only_an_open_payment_without_its_page_asks_the_provider_for_it_again() {
     closed.status = PaymentStatus::Failed;
     assert!(!PaymentService::intent_ref(&closed).unwrap().wants_next_step);
 }
+
+/// Two servers on one database: a shopper's polls reaching both within the check interval ask
+/// the provider once.
+#[tokio::test]
+async fn polls_reaching_two_servers_check_the_provider_once_per_interval() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let store = Arc::new(SqliteStore::open(std::path::Path::new(":memory:")).unwrap());
+    let server = || {
+        PaymentService::new(
+            ServiceParts {
+                store: store.clone(),
+                orders: Arc::new(DemoCatalog::default()),
+                order_signer: None,
+                yassir: yassir.clone(),
+                yabetoo: yassir.clone(),
+            },
+            ServiceSettings {
+                check_interval: Duration::from_secs(60),
+                ..ServiceSettings::default()
+            },
+        )
+    };
+    let (first, second) = (server(), server());
+    let (id, secret) = created(&first, "k1", "INV-1").await;
+    yassir.answer_submits(vec![Ok(otp_page())]);
+    first
+        .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
+        .await
+        .unwrap();
+    let checks = || {
+        yassir
+            .asked()
+            .iter()
+            .filter(|what| **what == "check")
+            .count()
+    };
+    let before = checks();
+
+    yassir.answer_checks(vec![Ok(otp_page()), Ok(otp_page())]);
+    first.status(&id, &secret).await.unwrap();
+    assert_eq!(checks(), before + 1);
+    second.status(&id, &secret).await.unwrap();
+    first.status(&id, &secret).await.unwrap();
+    assert_eq!(checks(), before + 1, "{:?}", yassir.asked());
+}

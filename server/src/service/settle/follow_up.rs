@@ -1,5 +1,5 @@
 //! When in-flight payments are checked at the provider: on a shopper's poll, at most once per
-//! check interval, and in reconcile's rounds, which one server of several does for each payment.
+//! check interval, and in reconcile's rounds; one server of several does each.
 
 use std::time::Duration;
 
@@ -16,13 +16,15 @@ impl PaymentService {
         Ok(self.view(&row))
     }
 
-    /// Asks the provider where a followed-up payment stands, at most once per check interval.
+    /// Asks the provider where a followed-up payment stands, at most once per check interval
+    /// whichever servers the shopper's polls reach.
     pub(in crate::service) async fn refresh(&self, row: PaymentRow) -> PaymentRow {
+        let interval = self.inner.settings.check_interval;
         if !row.followed_up()
+            || !self.inner.checks.claim_for_poll(&row.id, interval)
             || !self
-                .inner
-                .checks
-                .claim_for_poll(&row.id, self.inner.settings.check_interval)
+                .claim_for_servers("poll", &row.id, Some(interval))
+                .await
         {
             return row;
         }
@@ -49,7 +51,7 @@ impl PaymentService {
                         self.inner.settings.reconcile_first_check,
                         self.inner.settings.max_reconcile_interval,
                     );
-                    if self.claim_round(&row.id, due).await {
+                    if self.claim_for_servers("round", &row.id, due).await {
                         let checked = self.check(row).await;
                         // A give-back cut off by a crash is taken up again (same key).
                         if checked.attention == Some(Attention::PaidTwice) {
@@ -63,10 +65,15 @@ impl PaymentService {
         self.reconcile_operations().await;
     }
 
-    /// Whether this server does a reconcile round's work on `id` now that its own schedule
-    /// says it is `due` (the wait until the next round): one server of several does it, and
-    /// the others take it over once that wait has passed.
-    pub(in crate::service) async fn claim_round(&self, id: &str, due: Option<Duration>) -> bool {
+    /// Whether this server does the `kind` of work on `id` now that its own schedule says it is
+    /// `due` (the wait until the next time): one server of several does it, and the others
+    /// take it over once that wait has passed.
+    pub(in crate::service) async fn claim_for_servers(
+        &self,
+        kind: &str,
+        id: &str,
+        due: Option<Duration>,
+    ) -> bool {
         let Some(wait) = due else {
             return false;
         };
@@ -75,12 +82,12 @@ impl PaymentService {
         match self
             .inner
             .store
-            .claim_lease(&format!("round:{id}"), now, until)
+            .claim_lease(&format!("{kind}:{id}"), now, until)
             .await
         {
             Ok(claimed) => claimed,
             Err(error) => {
-                tracing::warn!(%id, %error, "could not claim a reconcile round");
+                tracing::warn!(%id, %error, kind, "could not claim a check");
                 false
             }
         }
