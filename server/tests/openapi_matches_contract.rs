@@ -1,32 +1,10 @@
 //! `openapi.yaml` at the repository root describes the same API as the router and the contract
-//! types: every route is documented with its method, and every payment status is listed.
+//! types: the router's routes and the description's paths are the same set, each with its
+//! method, and every payment status is listed.
 //! The file is read as text, so no YAML parser is needed.
 
 use checkout_contract::PaymentStatus;
-
-/// Every contract route of `api::router()`, with its method.
-const ROUTES: &[(&str, &str)] = &[
-    ("get", "/api/v1/checkout"),
-    ("post", "/api/v1/payments"),
-    ("get", "/api/v1/payments/{id}"),
-    ("post", "/api/v1/payments/{id}/submit"),
-    ("get", "/api/v1/admin/payments"),
-    ("get", "/api/v1/admin/payments/{id}"),
-    ("post", "/api/v1/admin/payments/{id}/resolve"),
-    ("post", "/api/v1/admin/payments/{id}/capture"),
-    ("post", "/api/v1/admin/payments/{id}/release"),
-    ("post", "/api/v1/admin/payments/{id}/refund"),
-    (
-        "post",
-        "/api/v1/admin/payments/{id}/operations/{operation}/settle",
-    ),
-    ("post", "/api/v1/admin/order-tokens"),
-    ("get", "/api/v1/admin/webhooks/events"),
-    ("get", "/api/v1/admin/webhooks/events/{id}"),
-    ("post", "/api/v1/admin/webhooks/events/{id}/replay"),
-    ("post", "/webhooks/yabetoo"),
-    ("post", "/webhooks/yassir"),
-];
+use checkout_server::api::CONTRACT_ROUTES as ROUTES;
 
 fn spec() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi.yaml");

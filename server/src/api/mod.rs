@@ -25,49 +25,43 @@ pub struct AppJson<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct AppQuery<T>(pub T);
 
+/// Declares the contract's routes once: the router serves them, and [`CONTRACT_ROUTES`] lists
+/// them for the test that holds `openapi.yaml` to the same set.
+macro_rules! contract_routes {
+    ($($method:ident $path:literal => $handler:path,)*) => {
+        /// Every route of the contract with its method, as the router serves it.
+        pub const CONTRACT_ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        fn contract_router() -> Router<AppState> {
+            Router::new()$(.route($path, $method($handler)))*
+        }
+    };
+}
+
+contract_routes! {
+    get "/api/v1/checkout" => shopper::checkout_get,
+    post "/api/v1/payments" => shopper::payments_create,
+    get "/api/v1/payments/{id}" => shopper::payments_get,
+    post "/api/v1/payments/{id}/submit" => shopper::payments_submit,
+    get "/api/v1/admin/payments" => admin::payments_list,
+    get "/api/v1/admin/payments/{id}" => admin::payments_get,
+    post "/api/v1/admin/payments/{id}/resolve" => admin::payments_resolve,
+    post "/api/v1/admin/payments/{id}/capture" => admin::payments_capture,
+    post "/api/v1/admin/payments/{id}/release" => admin::payments_release,
+    post "/api/v1/admin/payments/{id}/refund" => admin::payments_refund,
+    post "/api/v1/admin/payments/{id}/operations/{operation}/settle" => admin::operations_settle,
+    post "/api/v1/admin/order-tokens" => admin::order_tokens_create,
+    get "/api/v1/admin/webhooks/events" => events::list,
+    get "/api/v1/admin/webhooks/events/{id}" => events::get,
+    post "/api/v1/admin/webhooks/events/{id}/replay" => events::replay,
+    post "/webhooks/yabetoo" => notices::yabetoo,
+    post "/webhooks/yassir" => notices::yassir,
+}
+
+/// The contract's routes, and what operations reads (health, readiness, metrics), which
+/// `openapi.yaml` leaves out.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/checkout", get(shopper::checkout_get))
-        .route("/api/v1/payments", post(shopper::payments_create))
-        .route("/api/v1/payments/{id}", get(shopper::payments_get))
-        .route(
-            "/api/v1/payments/{id}/submit",
-            post(shopper::payments_submit),
-        )
-        .route("/api/v1/admin/payments", get(admin::payments_list))
-        .route("/api/v1/admin/payments/{id}", get(admin::payments_get))
-        .route(
-            "/api/v1/admin/payments/{id}/resolve",
-            post(admin::payments_resolve),
-        )
-        .route(
-            "/api/v1/admin/payments/{id}/capture",
-            post(admin::payments_capture),
-        )
-        .route(
-            "/api/v1/admin/payments/{id}/release",
-            post(admin::payments_release),
-        )
-        .route(
-            "/api/v1/admin/payments/{id}/refund",
-            post(admin::payments_refund),
-        )
-        .route(
-            "/api/v1/admin/payments/{id}/operations/{operation}/settle",
-            post(admin::operations_settle),
-        )
-        .route(
-            "/api/v1/admin/order-tokens",
-            post(admin::order_tokens_create),
-        )
-        .route("/api/v1/admin/webhooks/events", get(events::list))
-        .route("/api/v1/admin/webhooks/events/{id}", get(events::get))
-        .route(
-            "/api/v1/admin/webhooks/events/{id}/replay",
-            post(events::replay),
-        )
-        .route("/webhooks/yabetoo", post(notices::yabetoo))
-        .route("/webhooks/yassir", post(notices::yassir))
+    contract_router()
         .route("/api/{*rest}", any(api_not_found))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
