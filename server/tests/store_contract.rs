@@ -48,8 +48,8 @@ on_both_stores!(
     a_write_on_a_stale_version_is_refused,
     paid_twice_is_decided_in_the_write,
     paid_twice_is_decided_once_when_both_are_paid_at_once,
-    an_order_is_claimed_by_one_payment_at_a_time,
-    two_claims_of_one_order_at_once_give_it_to_one,
+    an_order_is_taken_by_one_payment_at_a_time,
+    two_payments_taking_one_order_at_once_give_it_to_one,
     followed_up_payments_and_counts,
     operations_are_kept_under_their_keys,
     a_payment_change_writes_its_event_and_deliveries,
@@ -333,16 +333,16 @@ fn submitted(row: &PaymentRow) -> PaymentRow {
     }
 }
 
-async fn an_order_is_claimed_by_one_payment_at_a_time(store: Arc<impl Store>) {
+async fn an_order_is_taken_by_one_payment_at_a_time(store: Arc<impl Store>) {
     let a = insert(&*store, payment("pay_a", "INV-1", PaymentStatus::Created)).await;
     let b = insert(&*store, payment("pay_b", "INV-1", PaymentStatus::Created)).await;
     assert_eq!(store.order_attempt("INV-1").await.unwrap(), None);
     let claimed = store
-        .update_claiming_order(&submitted(&a), &change(PaymentStatus::Processing), &events)
+        .update_taking_order(&submitted(&a), &change(PaymentStatus::Processing), &events)
         .await
         .unwrap();
     match store
-        .update_claiming_order(&submitted(&b), &change(PaymentStatus::Processing), &events)
+        .update_taking_order(&submitted(&b), &change(PaymentStatus::Processing), &events)
         .await
     {
         Err(StoreError::OrderTaken {
@@ -364,7 +364,7 @@ async fn an_order_is_claimed_by_one_payment_at_a_time(store: Arc<impl Store>) {
     // Once the first failed, the order is free again.
     moved(&*store, &claimed, PaymentStatus::Failed).await;
     store
-        .update_claiming_order(&submitted(&b), &change(PaymentStatus::Processing), &events)
+        .update_taking_order(&submitted(&b), &change(PaymentStatus::Processing), &events)
         .await
         .unwrap();
     // A payment waiting for the merchant holds its order too.
@@ -378,13 +378,13 @@ async fn an_order_is_claimed_by_one_payment_at_a_time(store: Arc<impl Store>) {
     let d = insert(&*store, payment("pay_d", "INV-2", PaymentStatus::Created)).await;
     assert!(matches!(
         store
-            .update_claiming_order(&submitted(&d), &change(PaymentStatus::Processing), &events)
+            .update_taking_order(&submitted(&d), &change(PaymentStatus::Processing), &events)
             .await,
         Err(StoreError::OrderTaken { on_hold: true, .. })
     ));
 }
 
-async fn two_claims_of_one_order_at_once_give_it_to_one(store: Arc<impl Store>) {
+async fn two_payments_taking_one_order_at_once_give_it_to_one(store: Arc<impl Store>) {
     for round in 0..5 {
         let order = format!("INV-{round}");
         let rows = [
@@ -403,7 +403,7 @@ async fn two_claims_of_one_order_at_once_give_it_to_one(store: Arc<impl Store>) 
             let store = store.clone();
             tokio::spawn(async move {
                 store
-                    .update_claiming_order(
+                    .update_taking_order(
                         &submitted(&row),
                         &change(PaymentStatus::Processing),
                         &events,
@@ -419,7 +419,7 @@ async fn two_claims_of_one_order_at_once_give_it_to_one(store: Arc<impl Store>) 
                 Err(other) => panic!("{other}"),
             }
         }
-        assert_eq!(won, 1, "one claim of the order wins");
+        assert_eq!(won, 1, "one payment takes the order");
     }
 }
 

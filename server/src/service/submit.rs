@@ -116,9 +116,9 @@ impl PaymentService {
                 (PaymentStatus::AwaitingApproval, "confirm sent (momo)")
             }
         };
-        let mut claimed = row;
+        let mut sending = row;
         if let SubmitDetails::MobileMoney(details) = &details {
-            claimed.phone = Some(details.msisdn.clone());
+            sending.phone = Some(details.msisdn.clone());
         }
         // A confirm holds its request for up to two minutes: only so many at once, shared
         // between clients and phones, and the place is taken before anything is written or sent.
@@ -131,7 +131,7 @@ impl PaymentService {
             ),
             SubmitDetails::YassirCash => None,
         };
-        let row = self.claim(claimed, status, detail).await?;
+        let row = self.mark_in_flight(sending, status, detail).await?;
         let intent = Self::intent_ref(&row).expect("checked above");
         match (details, place) {
             (SubmitDetails::MobileMoney(details), Some(place)) => {
@@ -144,7 +144,7 @@ impl PaymentService {
 
     /// Marks the payment in flight, its outcome unknown until the provider answers. Refused
     /// while another submit of it, or another payment of its order, is in flight or paid.
-    async fn claim(
+    async fn mark_in_flight(
         &self,
         mut row: PaymentRow,
         status: PaymentStatus,
@@ -162,7 +162,7 @@ impl PaymentService {
         match self
             .inner
             .store
-            .update_claiming_order(&row, &change, &self.events())
+            .update_taking_order(&row, &change, &self.events())
             .await
         {
             Ok(row) => Ok(row),

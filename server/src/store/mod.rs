@@ -381,7 +381,7 @@ pub trait PaymentStore: Send + Sync {
     /// Like [`PaymentStore::update`], for the write that sends a payment to its provider: refused
     /// with [`StoreError::OrderTaken`] while another payment of its order is in flight, paid or
     /// waiting for the merchant.
-    async fn update_claiming_order(
+    async fn update_taking_order(
         &self,
         row: &PaymentRow,
         change: &StatusChange,

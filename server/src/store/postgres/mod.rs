@@ -162,13 +162,13 @@ impl PaymentStore for PgStore {
         payments::order_attempt(&self.pool, order_ref, "").await
     }
 
-    async fn update_claiming_order(
+    async fn update_taking_order(
         &self,
         row: &PaymentRow,
         change: &StatusChange,
         events: Events<'_>,
     ) -> Result<PaymentRow, StoreError> {
-        payments::update_claiming_order(&self.pool, row, change, events).await
+        payments::update_taking_order(&self.pool, row, change, events).await
     }
 
     async fn insert_operation(

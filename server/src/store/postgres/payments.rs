@@ -339,7 +339,7 @@ pub(super) async fn update_paid(
     Ok(written)
 }
 
-pub(super) async fn update_claiming_order(
+pub(super) async fn update_taking_order(
     pool: &PgPool,
     row: &PaymentRow,
     change: &StatusChange,

@@ -155,13 +155,13 @@ impl PaymentStore for SqliteStore {
         self.with(|connection| payments::order_attempt(connection, order_ref, ""))
     }
 
-    async fn update_claiming_order(
+    async fn update_taking_order(
         &self,
         row: &PaymentRow,
         change: &StatusChange,
         events: Events<'_>,
     ) -> Result<PaymentRow, StoreError> {
-        self.with(|connection| payments::update_claiming_order(connection, row, change, events))
+        self.with(|connection| payments::update_taking_order(connection, row, change, events))
     }
 
     async fn insert_operation(

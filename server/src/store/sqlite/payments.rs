@@ -377,7 +377,7 @@ pub(super) fn counts(connection: &Connection) -> Result<PaymentCounts, StoreErro
     })
 }
 
-pub(super) fn update_claiming_order(
+pub(super) fn update_taking_order(
     connection: &mut Connection,
     row: &PaymentRow,
     change: &StatusChange,
