@@ -382,7 +382,7 @@
       handle.result = result.promise;
     }
 
-    // The one place the widget's notices become DOM events, callbacks and promise outcomes.
+    // The one place the widget's page events become DOM events, callbacks and promise outcomes.
     function emit(type, detail) {
       if (!alive) return;
       if (type === 'ready') ready.resolve(detail);

@@ -1,4 +1,4 @@
-//! The widget as merchants embed it: the notices it gives the page (the `ready`, `change`,
+//! The widget as merchants embed it: the events it gives the page (the `ready`, `change`,
 //! `submit`, `requires_action`, `success`, `failure` and `error` events) in the flow's order and
 //! with their payloads, the methods option, and the widget working inside a shadow root.
 #![cfg(target_arch = "wasm32")]
@@ -9,9 +9,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use checkout_contract::MethodKind;
-use checkout_widget::core::events::Notice;
+use checkout_widget::core::events::PageEvent;
 use checkout_widget::core::i18n::Lang;
-use checkout_widget::web::entry::notice_detail;
+use checkout_widget::web::entry::event_detail;
 use checkout_widget::web::CheckoutWidgetProps;
 use common::*;
 use js_sys::Reflect;
@@ -24,21 +24,24 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const PHONE: &str = "[id$='-yassir-phone']";
 
-/// Every notice the widget gave, in order.
+/// Every event the widget gave, in order.
 #[derive(Default)]
-struct Log(RefCell<Vec<Notice>>);
+struct Log(RefCell<Vec<PageEvent>>);
 
 impl Log {
     fn names(&self) -> Vec<&'static str> {
-        self.0.borrow().iter().map(Notice::name).collect()
+        self.0.borrow().iter().map(PageEvent::name).collect()
     }
 
-    fn last(&self, name: &str) -> Notice {
-        let notices = self.0.borrow();
-        let found = notices.iter().rev().find(|notice| notice.name() == name);
+    fn last(&self, name: &str) -> PageEvent {
+        let page_events = self.0.borrow();
+        let found = page_events
+            .iter()
+            .rev()
+            .find(|page_event| page_event.name() == name);
         found
             .cloned()
-            .unwrap_or_else(|| panic!("no `{name}` notice: {:?}", self.names()))
+            .unwrap_or_else(|| panic!("no `{name}` event: {:?}", self.names()))
     }
 }
 
@@ -70,9 +73,9 @@ async fn embed(
     in_shadow: bool,
 ) -> (Mounted, Rc<Log>, Option<(Element, ShadowRoot)>) {
     let log = Rc::new(Log::default());
-    let on_notice = {
+    let on_event = {
         let log = log.clone();
-        Callback::from(move |notice: Notice| log.0.borrow_mut().push(notice))
+        Callback::from(move |page_event: PageEvent| log.0.borrow_mut().push(page_event))
     };
     let navigator = Rc::new(RecordingNavigator::default());
     let props = CheckoutWidgetProps {
@@ -81,7 +84,7 @@ async fn embed(
         lang: Some(Lang::En),
         redirect_origins: None,
         methods,
-        on_notice: Some(on_notice),
+        on_event: Some(on_event),
         backend: Some(backend),
         navigator: Some(navigator.clone()),
         polling: Some(quick_polling()),
@@ -100,7 +103,7 @@ async fn a_payment_tells_ready_change_submit_success_in_that_order() {
     widget.click("button.cw-pay");
     widget.wait_for_step("succeeded").await;
     assert_eq!(log.names(), ["ready", "change", "submit", "success"]);
-    let Notice::Ready {
+    let PageEvent::Ready {
         order: summary,
         methods,
         test_mode,
@@ -119,7 +122,7 @@ async fn a_payment_tells_ready_change_submit_success_in_that_order() {
     );
     assert_eq!(
         log.last("success"),
-        Notice::Success {
+        PageEvent::Success {
             payment_id: "pay_e_success_1".into(),
             status: "succeeded",
             amount_minor: 150_000,
@@ -144,8 +147,8 @@ async fn change_tells_whether_the_form_is_complete() {
         .0
         .borrow()
         .iter()
-        .filter_map(|notice| match notice {
-            Notice::Change {
+        .filter_map(|page_event| match page_event {
+            PageEvent::Change {
                 complete, empty, ..
             } => Some((*complete, *empty)),
             _ => None,
@@ -170,7 +173,7 @@ async fn a_rejection_tells_failure_with_the_reason_and_that_it_may_be_retried() 
     assert_eq!(log.names(), ["ready", "change", "submit", "failure"]);
     assert_eq!(
         log.last("failure"),
-        Notice::Failure {
+        PageEvent::Failure {
             payment_id: "pay_e_rejected_1".into(),
             status: "rejected",
             code: "rejected".into(),
@@ -195,14 +198,14 @@ async fn requires_action_is_told_before_the_page_leaves_for_the_otp_page() {
     widget.type_into(PHONE, "0555 12 34 56").await;
     widget.click("button.cw-pay");
     widget.wait_for_step("redirecting").await;
-    let Notice::RequiresAction { payment_id, url } = log.last("requires_action") else {
+    let PageEvent::RequiresAction { payment_id, url } = log.last("requires_action") else {
         unreachable!()
     };
     assert_eq!(payment_id, "pay_e_otp_1");
     assert_eq!(
         widget.navigator.visited.borrow().as_slice(),
         std::slice::from_ref(&url),
-        "the notice names the address the page left for"
+        "the event names the address the page left for"
     );
     assert!(url.contains("returnUrl="), "{url}");
 }
@@ -217,7 +220,7 @@ async fn an_unknown_order_tells_error_with_the_backend_code() {
     )
     .await;
     assert_eq!(log.names(), ["error"]);
-    assert!(matches!(log.last("error"), Notice::Error { code, .. } if code == "not_found"));
+    assert!(matches!(log.last("error"), PageEvent::Error { code, .. } if code == "not_found"));
 }
 
 #[wasm_bindgen_test]
@@ -234,7 +237,7 @@ async fn methods_narrow_what_the_session_offers() {
     assert!(!widget.has(".cw-method"), "no picker for a lone method");
     assert!(widget.has("[id$='-msisdn']"));
     assert!(
-        matches!(log.last("ready"), Notice::Ready { methods, .. } if methods == [MethodKind::MobileMoney])
+        matches!(log.last("ready"), PageEvent::Ready { methods, .. } if methods == [MethodKind::MobileMoney])
     );
 }
 
@@ -249,7 +252,7 @@ async fn methods_none_offered_is_an_error() {
     )
     .await;
     assert!(
-        matches!(log.last("error"), Notice::Error { code, .. } if code == "method_unavailable")
+        matches!(log.last("error"), PageEvent::Error { code, .. } if code == "method_unavailable")
     );
 }
 
@@ -307,7 +310,7 @@ async fn an_invalid_pay_in_a_shadow_root_focuses_the_first_wrong_field() {
 
 #[wasm_bindgen_test]
 fn details_are_camel_case_objects() {
-    let detail = notice_detail(&Notice::Failure {
+    let detail = event_detail(&PageEvent::Failure {
         payment_id: "pay_1".into(),
         status: "rejected",
         code: "insufficient_funds".into(),
@@ -318,7 +321,7 @@ fn details_are_camel_case_objects() {
     assert_eq!(get("paymentId").as_string().as_deref(), Some("pay_1"));
     assert_eq!(get("status").as_string().as_deref(), Some("rejected"));
     assert_eq!(get("retryable").as_bool(), Some(true));
-    let change = notice_detail(&Notice::Change {
+    let change = event_detail(&PageEvent::Change {
         method: None,
         complete: false,
         empty: true,

@@ -1,4 +1,4 @@
-//! What the widget tells the page it is embedded in: one [`Notice`] per thing a merchant may
+//! What the widget tells the page it is embedded in: one [`PageEvent`] per thing a merchant may
 //! react to (the DOM events `ready`, `change`, `submit`, `requires_action`, `success`, `failure`
 //! and `error`). They are worked out here, from the step before and after each transition, so
 //! the views never raise them and the order is the flow's own.
@@ -11,7 +11,7 @@ use super::state::{ErrorKind, Step};
 
 /// Something the merchant's page hears about.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Notice {
+pub enum PageEvent {
     /// The order is loaded and the form is on screen.
     Ready {
         order: OrderSummary,
@@ -47,23 +47,23 @@ pub enum Notice {
     Error { code: String, message: String },
 }
 
-impl Notice {
+impl PageEvent {
     /// The DOM event's type.
     pub fn name(&self) -> &'static str {
         match self {
-            Notice::Ready { .. } => "ready",
-            Notice::Change { .. } => "change",
-            Notice::Submit { .. } => "submit",
-            Notice::RequiresAction { .. } => "requires_action",
-            Notice::Success { .. } => "success",
-            Notice::Failure { .. } => "failure",
-            Notice::Error { .. } => "error",
+            PageEvent::Ready { .. } => "ready",
+            PageEvent::Change { .. } => "change",
+            PageEvent::Submit { .. } => "submit",
+            PageEvent::RequiresAction { .. } => "requires_action",
+            PageEvent::Success { .. } => "success",
+            PageEvent::Failure { .. } => "failure",
+            PageEvent::Error { .. } => "error",
         }
     }
 
-    /// An `error` notice.
-    pub fn error(code: &str, message: &str) -> Notice {
-        Notice::Error {
+    /// An `error` event.
+    pub fn error(code: &str, message: &str) -> PageEvent {
+        PageEvent::Error {
             code: code.into(),
             message: message.into(),
         }
@@ -71,51 +71,55 @@ impl Notice {
 }
 
 /// The `code` and developer-facing `message` of an error step.
-fn error_notice(kind: &ErrorKind) -> Notice {
+fn error_event(kind: &ErrorKind) -> PageEvent {
     match kind {
-        ErrorKind::Network => Notice::error(
+        ErrorKind::Network => PageEvent::error(
             "network_error",
             "The merchant backend could not be reached.",
         ),
-        ErrorKind::Unavailable => Notice::error(
+        ErrorKind::Unavailable => PageEvent::error(
             "provider_unavailable",
             "The backend or the provider is unavailable.",
         ),
-        ErrorKind::TooManyAttempts => Notice::error(
+        ErrorKind::TooManyAttempts => PageEvent::error(
             "rate_limited",
             "The backend limits how often a payment may be tried; retry in a moment.",
         ),
-        ErrorKind::Refused { code, .. } => Notice::error(code, "The backend refused the request."),
-        ErrorKind::NotFound => Notice::error("not_found", "The payment was not found."),
-        ErrorKind::MissingRedirect => Notice::error(
+        ErrorKind::Refused { code, .. } => {
+            PageEvent::error(code, "The backend refused the request.")
+        }
+        ErrorKind::NotFound => PageEvent::error("not_found", "The payment was not found."),
+        ErrorKind::MissingRedirect => PageEvent::error(
             "missing_redirect",
             "The payment needs the OTP page but has no address for it.",
         ),
-        ErrorKind::UnsafeRedirect => Notice::error(
+        ErrorKind::UnsafeRedirect => PageEvent::error(
             "unsafe_redirect",
             "The OTP page is on an origin that is not allowed.",
         ),
-        // Handled as a failure by `step_notice`.
-        ErrorKind::PaymentFailed { .. } => Notice::error("payment_failed", "The payment failed."),
-        ErrorKind::OrderPaid => Notice::error(
+        // Handled as a failure by `step_event`.
+        ErrorKind::PaymentFailed { .. } => {
+            PageEvent::error("payment_failed", "The payment failed.")
+        }
+        ErrorKind::OrderPaid => PageEvent::error(
             "order_already_paid",
             "Another payment has already paid this order.",
         ),
-        ErrorKind::OrderInProgress => Notice::error(
+        ErrorKind::OrderInProgress => PageEvent::error(
             "order_in_progress",
             "Another payment of this order is under way.",
         ),
-        ErrorKind::OrderOnHold => Notice::error(
+        ErrorKind::OrderOnHold => PageEvent::error(
             "order_on_hold",
             "A payment of this order is being checked by the shop.",
         ),
         ErrorKind::OrderExpired => {
-            Notice::error("order_expired", "The order can no longer be paid.")
+            PageEvent::error("order_expired", "The order can no longer be paid.")
         }
     }
 }
 
-fn failure(payment: &Payment, status: &'static str, retryable: bool) -> Notice {
+fn failure(payment: &Payment, status: &'static str, retryable: bool) -> PageEvent {
     let default = match payment.status {
         PaymentStatus::Rejected => "The payment was declined.",
         PaymentStatus::Expired => "The payment was not approved in time.",
@@ -132,7 +136,7 @@ fn failure(payment: &Payment, status: &'static str, retryable: bool) -> Notice {
                 .unwrap_or_else(|| default.into()),
         ),
     };
-    Notice::Failure {
+    PageEvent::Failure {
         payment_id: payment.id.clone(),
         status,
         code,
@@ -141,8 +145,8 @@ fn failure(payment: &Payment, status: &'static str, retryable: bool) -> Notice {
     }
 }
 
-fn success(payment: &Payment, status: &'static str) -> Notice {
-    Notice::Success {
+fn success(payment: &Payment, status: &'static str) -> PageEvent {
+    PageEvent::Success {
         payment_id: payment.id.clone(),
         status,
         amount_minor: payment.amount_minor,
@@ -153,18 +157,18 @@ fn success(payment: &Payment, status: &'static str) -> Notice {
 /// What entering `after` from a step of kind `before` (`std::mem::discriminant`) tells the
 /// page, if anything. Staying in the same kind of step (another poll still pending) tells
 /// nothing. `payment_id` is the attempt's payment and `method` the form's method.
-pub fn step_notice(
+pub fn step_event(
     before: Discriminant<Step>,
     after: &Step,
     payment_id: Option<&str>,
     method: Option<MethodKind>,
-) -> Option<Notice> {
+) -> Option<PageEvent> {
     if before == discriminant(after) {
         return None;
     }
     Some(match after {
-        Step::Creating => Notice::Submit { method },
-        Step::Redirecting { url } => Notice::RequiresAction {
+        Step::Creating => PageEvent::Submit { method },
+        Step::Redirecting { url } => PageEvent::RequiresAction {
             payment_id: payment_id.unwrap_or_default().to_string(),
             url: url.clone(),
         },
@@ -177,7 +181,7 @@ pub fn step_notice(
             kind: ErrorKind::PaymentFailed { payment },
             can_retry,
         } => failure(payment, "failed", *can_retry),
-        Step::Error { kind, .. } => error_notice(kind),
+        Step::Error { kind, .. } => error_event(kind),
         _ => return None,
     })
 }
@@ -191,15 +195,15 @@ mod tests {
 
     #[test]
     fn pay_pressed_is_a_submit_with_the_method() {
-        let notice = step_notice(
+        let page_event = step_event(
             discriminant(&Step::Choosing),
             &Step::Creating,
             None,
             Some(MethodKind::YassirCash),
         );
         assert_eq!(
-            notice,
-            Some(Notice::Submit {
+            page_event,
+            Some(PageEvent::Submit {
                 method: Some(MethodKind::YassirCash)
             })
         );
@@ -208,15 +212,15 @@ mod tests {
     #[test]
     fn leaving_for_the_otp_page_is_requires_action_with_the_url() {
         let url = "https://otp.example/verify?returnUrl=x".to_string();
-        let notice = step_notice(
+        let page_event = step_event(
             discriminant(&Step::Submitting),
             &Step::Redirecting { url: url.clone() },
             Some("pay_1"),
             None,
         );
         assert_eq!(
-            notice,
-            Some(Notice::RequiresAction {
+            page_event,
+            Some(PageEvent::RequiresAction {
                 payment_id: "pay_1".into(),
                 url
             })
@@ -225,7 +229,7 @@ mod tests {
 
     #[test]
     fn succeeded_and_pre_authorized_are_successes_with_the_amount() {
-        let paid = step_notice(
+        let paid = step_event(
             discriminant(&Step::Submitting),
             &Step::Succeeded {
                 payment: payment(PaymentStatus::Succeeded),
@@ -235,14 +239,14 @@ mod tests {
         );
         assert_eq!(
             paid,
-            Some(Notice::Success {
+            Some(PageEvent::Success {
                 payment_id: "pay_1".into(),
                 status: "succeeded",
                 amount_minor: 150_000,
                 currency: "DZD".into()
             })
         );
-        let reserved = step_notice(
+        let reserved = step_event(
             discriminant(&Step::Checking { deadline_ms: 1 }),
             &Step::PreAuthorized {
                 payment: payment(PaymentStatus::PreAuthorized),
@@ -252,7 +256,7 @@ mod tests {
         );
         assert!(matches!(
             reserved,
-            Some(Notice::Success {
+            Some(PageEvent::Success {
                 status: "pre_authorized",
                 ..
             })
@@ -266,15 +270,15 @@ mod tests {
             code: "insufficient_funds".into(),
             message: "Insufficient balance".into(),
         });
-        let notice = step_notice(
+        let page_event = step_event(
             discriminant(&Step::Submitting),
             &Step::Rejected { payment: rejected },
             None,
             None,
         );
         assert_eq!(
-            notice,
-            Some(Notice::Failure {
+            page_event,
+            Some(PageEvent::Failure {
                 payment_id: "pay_1".into(),
                 status: "rejected",
                 code: "insufficient_funds".into(),
@@ -293,13 +297,13 @@ mod tests {
             can_retry: false,
         };
         assert!(matches!(
-            step_notice(
+            step_event(
                 discriminant(&Step::Checking { deadline_ms: 1 }),
                 &failed,
                 None,
                 None
             ),
-            Some(Notice::Failure {
+            Some(PageEvent::Failure {
                 status: "failed",
                 retryable: false,
                 ..
@@ -309,22 +313,24 @@ mod tests {
             kind: ErrorKind::UnsafeRedirect,
             can_retry: false,
         };
-        let notice = step_notice(
+        let page_event = step_event(
             discriminant(&Step::Submitting),
             &unsafe_redirect,
             None,
             None,
         )
         .unwrap();
-        assert_eq!(notice.name(), "error");
-        assert!(matches!(notice, Notice::Error { ref code, .. } if code == "unsafe_redirect"));
+        assert_eq!(page_event.name(), "error");
+        assert!(
+            matches!(page_event, PageEvent::Error { ref code, .. } if code == "unsafe_redirect")
+        );
     }
 
     #[test]
     fn staying_in_the_same_step_tells_nothing() {
         let step = Step::Checking { deadline_ms: 1 };
         assert_eq!(
-            step_notice(
+            step_event(
                 discriminant(&step),
                 &Step::Checking { deadline_ms: 2 },
                 None,
@@ -333,7 +339,7 @@ mod tests {
             None
         );
         assert_eq!(
-            step_notice(discriminant(&Step::Creating), &Step::Submitting, None, None),
+            step_event(discriminant(&Step::Creating), &Step::Submitting, None, None),
             None
         );
     }

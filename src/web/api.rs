@@ -51,7 +51,7 @@ pub trait Backend {
 }
 
 /// Why a backend call failed. Told to the shopper through the core's [`RequestError`] texts and
-/// to the page through the widget's notices, never through `Display`.
+/// to the page through the widget's events, never through `Display`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WidgetError {
     /// No answer: offline, DNS, CORS, or the request was aborted.

@@ -8,7 +8,7 @@ use checkout_contract::{MethodKind, OrderState};
 use yew::prelude::*;
 
 use crate::core::backoff::PollPolicy;
-use crate::core::events::Notice;
+use crate::core::events::PageEvent;
 use crate::core::i18n::{
     action_label, error_summary, field_error, operator_warning, order_held, t, Lang, Msg,
 };
@@ -41,7 +41,7 @@ pub struct CheckoutWidgetProps {
     pub methods: Option<Vec<MethodKind>>,
     /// Hears what the embedding page is told (`ready`, `change`, `submit`, …).
     #[prop_or_default]
-    pub on_notice: Option<Callback<Notice>>,
+    pub on_event: Option<Callback<PageEvent>>,
     /// The backend to call; by default [`HttpBackend`] on `endpoint`.
     #[prop_or_default]
     pub backend: Option<Rc<dyn Backend>>,
@@ -68,7 +68,7 @@ impl PartialEq for CheckoutWidgetProps {
             && self.lang == other.lang
             && self.redirect_origins == other.redirect_origins
             && self.methods == other.methods
-            && self.on_notice == other.on_notice
+            && self.on_event == other.on_event
             && self.polling == other.polling
             && same_rc(&self.backend, &other.backend)
             && same_rc(&self.navigator, &other.navigator)
@@ -136,7 +136,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
         methods: props.methods.clone(),
         polling: props.polling.unwrap_or_default(),
         language: lang.tag(),
-        notify: props.on_notice.clone(),
+        notify: props.on_event.clone(),
     });
     let state = handle.state();
     // Formatted (an `Intl.NumberFormat`) once per order and language, not on every render.

@@ -1,5 +1,5 @@
 //! How the loader (`static/checkout.js`) starts a widget: `mount(root, options, emit)` renders
-//! into `root` (an element inside the shadow root the loader made) and hands each [`Notice`] to
+//! into `root` (an element inside the shadow root the loader made) and hands each [`PageEvent`] to
 //! `emit(type, detail)`, which turns it into a DOM event on the host element and a callback.
 //! Checking the merchant's options, the shadow root, theming and the promises are the loader's:
 //! they cost less in JavaScript than in the wasm every shopper downloads.
@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::{AttrValue, Callback};
 
-use crate::core::events::Notice;
+use crate::core::events::PageEvent;
 use crate::core::i18n::Lang;
 use crate::web::api::HttpBackend;
 use crate::web::app::{CheckoutWidget, CheckoutWidgetProps};
@@ -73,14 +73,14 @@ impl WidgetOptions {
         }
     }
 
-    fn into_props(self, on_notice: Option<Callback<Notice>>) -> CheckoutWidgetProps {
+    fn into_props(self, on_event: Option<Callback<PageEvent>>) -> CheckoutWidgetProps {
         CheckoutWidgetProps {
             endpoint: AttrValue::from(self.endpoint),
             order: AttrValue::from(self.order),
             lang: self.lang,
             redirect_origins: self.redirect_origins,
             methods: self.methods,
-            on_notice,
+            on_event,
             backend: None,
             navigator: None,
             polling: None,
@@ -94,10 +94,10 @@ fn opt_method(method: Option<MethodKind>) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// The notice's DOM event `detail`, in the camelCase of JavaScript.
-pub fn notice_detail(notice: &Notice) -> JsValue {
-    let detail = match notice {
-        Notice::Ready {
+/// The event's DOM event `detail`, in the camelCase of JavaScript.
+pub fn event_detail(page_event: &PageEvent) -> JsValue {
+    let detail = match page_event {
+        PageEvent::Ready {
             order,
             methods,
             test_mode,
@@ -117,7 +117,7 @@ pub fn notice_detail(notice: &Notice) -> JsValue {
                 .value("methods", &methods)
                 .bool("testMode", *test_mode)
         }
-        Notice::Change {
+        PageEvent::Change {
             method,
             complete,
             empty,
@@ -125,11 +125,11 @@ pub fn notice_detail(notice: &Notice) -> JsValue {
             .value("method", &opt_method(*method))
             .bool("complete", *complete)
             .bool("empty", *empty),
-        Notice::Submit { method } => Writer::new().value("method", &opt_method(*method)),
-        Notice::RequiresAction { payment_id, url } => {
+        PageEvent::Submit { method } => Writer::new().value("method", &opt_method(*method)),
+        PageEvent::RequiresAction { payment_id, url } => {
             Writer::new().str("paymentId", payment_id).str("url", url)
         }
-        Notice::Success {
+        PageEvent::Success {
             payment_id,
             status,
             amount_minor,
@@ -139,7 +139,7 @@ pub fn notice_detail(notice: &Notice) -> JsValue {
             .str("status", status)
             .number("amountMinor", *amount_minor as f64)
             .str("currency", currency),
-        Notice::Failure {
+        PageEvent::Failure {
             payment_id,
             status,
             code,
@@ -151,7 +151,9 @@ pub fn notice_detail(notice: &Notice) -> JsValue {
             .str("code", code)
             .str("message", message)
             .bool("retryable", *retryable),
-        Notice::Error { code, message } => Writer::new().str("code", code).str("message", message),
+        PageEvent::Error { code, message } => {
+            Writer::new().str("code", code).str("message", message)
+        }
     };
     detail.into_object().into()
 }
@@ -198,7 +200,7 @@ fn prefetched(checkout: &JsValue) -> Option<(String, Promise)> {
 }
 
 /// Renders a widget into `root` with `options` (`{ endpoint, order, lang, methods,
-/// redirectOrigins }`); `emit(type, detail)` hears every notice. `checkout`, if given, is the
+/// redirectOrigins }`); `emit(type, detail)` hears every event. `checkout`, if given, is the
 /// loader's `fetch` of the order, `{ url, response }`, which the widget reads instead of asking
 /// again.
 #[wasm_bindgen]
@@ -208,17 +210,17 @@ pub fn mount(
     emit: Option<Function>,
     checkout: JsValue,
 ) -> WidgetHandle {
-    let on_notice = emit.map(|emit| {
-        Callback::from(move |notice: Notice| {
+    let on_event = emit.map(|emit| {
+        Callback::from(move |page_event: PageEvent| {
             // A throwing listener must not stop the widget; the loader reports it.
             let _ = emit.call2(
                 &JsValue::UNDEFINED,
-                &JsValue::from_str(notice.name()),
-                &notice_detail(&notice),
+                &JsValue::from_str(page_event.name()),
+                &event_detail(&page_event),
             );
         })
     });
-    let mut props = WidgetOptions::from_js(&options).into_props(on_notice);
+    let mut props = WidgetOptions::from_js(&options).into_props(on_event);
     if let Some((url, response)) = prefetched(&checkout) {
         props.backend = Some(Rc::new(HttpBackend::with_prefetched(
             &props.endpoint,

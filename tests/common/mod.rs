@@ -470,7 +470,7 @@ pub async fn mount_with(
         lang: Some(lang),
         redirect_origins,
         methods: None,
-        on_notice: None,
+        on_event: None,
         backend: Some(backend),
         navigator: Some(navigator.clone()),
         polling: Some(polling),

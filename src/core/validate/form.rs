@@ -156,7 +156,7 @@ impl MethodForm {
     pub fn toggle_optional(&mut self) {
         self.optional_open = !self.optional_open;
     }
-    /// True when the session is a sandbox one (show the test-mode notice).
+    /// True when the session is a sandbox one (show the test-mode banner).
     pub fn test_mode(&self) -> bool {
         self.test_mode
     }

@@ -1,5 +1,5 @@
 //! Carries out the reducer's work right after each dispatch: the backend calls, the polls, the
-//! wait's deadline, the saved attempt, the redirect and the notices for the embedding page. One
+//! wait's deadline, the saved attempt, the redirect and the events for the embedding page. One
 //! per widget, for as long as it is on screen.
 
 use std::cell::{Cell, RefCell};
@@ -14,7 +14,7 @@ use super::resume;
 use super::settings::CheckoutSettings;
 use super::state::{reduce, Action, WidgetState, Work};
 use crate::core::backoff::PollPolicy;
-use crate::core::events::Notice;
+use crate::core::events::PageEvent;
 use crate::core::redirect;
 use crate::core::state::{Checkout, Effect, Event, Moment};
 use crate::web::api::Backend;
@@ -29,8 +29,8 @@ pub struct Runner {
     polling: PollPolicy,
     /// The shopper's language tag, as the widget first rendered.
     language: &'static str,
-    /// Hears the notices.
-    notify: Option<Callback<Notice>>,
+    /// Hears the events.
+    notify: Option<Callback<PageEvent>>,
     state: RefCell<Rc<WidgetState>>,
     /// Renders the widget again.
     render: UseForceUpdateHandle,
@@ -192,9 +192,9 @@ impl Runner {
                 }
             }
             Work::Reload => self.load(),
-            Work::Notify(notice) => {
+            Work::Notify(page_event) => {
                 if let Some(notify) = &self.notify {
-                    notify.emit(notice);
+                    notify.emit(page_event);
                 }
             }
             Work::Deadline(deadline) => {

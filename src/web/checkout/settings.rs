@@ -6,7 +6,7 @@ use checkout_contract::MethodKind;
 use yew::Callback;
 
 use crate::core::backoff::PollPolicy;
-use crate::core::events::Notice;
+use crate::core::events::PageEvent;
 use crate::web::api::Backend;
 use crate::web::navigate::Navigator;
 
@@ -23,6 +23,6 @@ pub struct CheckoutSettings {
     pub polling: PollPolicy,
     /// The shopper's language tag (`fr`), sent with the create.
     pub language: &'static str,
-    /// Hears the notices for the embedding page.
-    pub notify: Option<Callback<Notice>>,
+    /// Hears the events for the embedding page.
+    pub notify: Option<Callback<PageEvent>>,
 }

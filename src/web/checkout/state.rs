@@ -1,7 +1,7 @@
 //! What the views read, and the one reducer: [`reduce`] takes the state and an [`Action`] and
 //! returns the next state and the [`Work`] to carry out, sharing nothing. Form edits go to
-//! [`MethodForm`], flow events to the core's [`transition`]; the notices for the embedding page
-//! ([`Notice`]) are worked out here from each change and nowhere else.
+//! [`MethodForm`], flow events to the core's [`transition`]; the events for the embedding page
+//! ([`PageEvent`]) are worked out here from each change and nowhere else.
 
 use std::mem::discriminant;
 use std::rc::Rc;
@@ -9,7 +9,7 @@ use std::rc::Rc;
 use checkout_contract::{CheckoutSession, MethodKind, Operator, OrderState};
 
 use crate::core::backoff::PollPolicy;
-use crate::core::events::{step_notice, Notice};
+use crate::core::events::{step_event, PageEvent};
 use crate::core::state::{transition, Checkout, Effect, Event, FlowConfig, Moment, Step};
 use crate::core::validate::{Field, FieldErrors, MethodForm};
 use crate::web::api::WidgetError;
@@ -75,7 +75,7 @@ pub enum Work {
     /// The wait's deadline changed (`None`: no wait any more).
     Deadline(Option<u64>),
     /// Tell the embedding page.
-    Notify(Notice),
+    Notify(PageEvent),
     /// Load the order again, as on mount: then resume this browser's own attempt of it if one is
     /// saved (another tab's).
     Reload,
@@ -152,7 +152,7 @@ fn redirect_origins(page: Option<&Vec<String>>, session: &CheckoutSession) -> Ve
     page.unwrap_or(&session.redirect_origins).clone()
 }
 
-/// What a `change` notice says about the form.
+/// What a `change` event says about the form.
 fn form_summary(form: &MethodForm) -> (Option<MethodKind>, bool, bool) {
     (form.method(), form.is_valid(), form.is_blank())
 }
@@ -172,20 +172,20 @@ fn narrowed_form(
 
 const NO_METHOD: &str = "None of the methods asked for is offered for this order.";
 
-/// The `error` notice of an order that could not be loaded.
-fn load_error(error: &WidgetError) -> Notice {
+/// The `error` event of an order that could not be loaded.
+fn load_error(error: &WidgetError) -> PageEvent {
     match error {
-        WidgetError::Network(_) => Notice::error(
+        WidgetError::Network(_) => PageEvent::error(
             "network_error",
             "The merchant backend could not be reached.",
         ),
         WidgetError::Http {
             body: Some(body), ..
-        } => Notice::error(&body.error.code, &body.error.message),
+        } => PageEvent::error(&body.error.code, &body.error.message),
         WidgetError::Http { body: None, .. } => {
-            Notice::error("http_error", "The merchant backend answered with an error.")
+            PageEvent::error("http_error", "The merchant backend answered with an error.")
         }
-        WidgetError::Decode(message) => Notice::error("invalid_response", message),
+        WidgetError::Decode(message) => PageEvent::error("invalid_response", message),
     }
 }
 
@@ -208,7 +208,7 @@ fn apply_edit(form: &mut MethodForm, edit: FormEdit) {
 /// The next state, and the work that comes with it.
 pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>) {
     let mut work = Vec::new();
-    let mut notify = |notice| work.push(Work::Notify(notice));
+    let mut notify = |page_event| work.push(Work::Notify(page_event));
     match action {
         // Checked again: the order stands as the answer says, while it is still held here (an
         // attempt resumed meanwhile has its own). Nothing was typed while it was held: the form
@@ -232,7 +232,7 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
             polling,
         } => match narrowed_form(&session, &state.order, state.methods.as_deref()) {
             Some(form) => {
-                notify(Notice::Ready {
+                notify(PageEvent::Ready {
                     order: session.order.clone(),
                     methods: form.offered_methods(),
                     test_mode: session.test_mode,
@@ -250,7 +250,7 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
                 state.phase = Phase::Ready;
             }
             None => {
-                notify(Notice::error("method_unavailable", NO_METHOD));
+                notify(PageEvent::error("method_unavailable", NO_METHOD));
                 state.phase = Phase::NoMethod;
             }
         },
@@ -272,7 +272,7 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
                 apply_edit(form, edit);
                 let (method, complete, empty) = form_summary(form);
                 if (method, complete, empty) != before {
-                    notify(Notice::Change {
+                    notify(PageEvent::Change {
                         method,
                         complete,
                         empty,
@@ -287,7 +287,7 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
             let narrowed = (state.session.as_ref())
                 .map(|session| narrowed_form(session, &state.order, methods.as_deref()));
             match narrowed {
-                Some(None) => notify(Notice::error("method_unavailable", NO_METHOD)),
+                Some(None) => notify(PageEvent::error("method_unavailable", NO_METHOD)),
                 Some(Some(form)) => {
                     // A form being filled in is rebuilt; an attempt under way keeps its own.
                     if !state.busy() && state.methods != methods {
@@ -312,10 +312,10 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
                 let (checkout, effects) = transition(checkout, event, at);
                 let method = state.form.as_ref().and_then(MethodForm::method);
                 // Before the effects, so the page hears `requires_action` before it is left.
-                if let Some(notice) =
-                    step_notice(kind_before, checkout.step(), checkout.payment_id(), method)
+                if let Some(page_event) =
+                    step_event(kind_before, checkout.step(), checkout.payment_id(), method)
                 {
-                    notify(notice);
+                    notify(page_event);
                 }
                 work.extend(effects.into_iter().map(Work::Run));
                 if checkout.step().deadline_ms() != deadline_before {
@@ -334,7 +334,7 @@ pub fn reduce(mut state: WidgetState, action: Action) -> (WidgetState, Vec<Work>
             }
         }
         Action::RedirectBlocked => {
-            notify(Notice::error(
+            notify(PageEvent::error(
                 "unsafe_redirect",
                 "The browser refused the OTP page's address.",
             ));
