@@ -33,7 +33,7 @@ function pathOf(src, file) {
 }
 
 // The module a file belongs to, two levels deep at most: `web/hooks/use_checkout.rs` is
-// `web::hooks`, `service/settle.rs` is `service::settle`, `store/mod.rs` is `store`.
+// `web::hooks`, `service/outcome.rs` is `service::outcome`, `store/mod.rs` is `store`.
 function moduleOf(src, file) {
   const parts = pathOf(src, file);
   return parts.length ? parts.slice(0, 2).join('::') : null;

@@ -3,7 +3,7 @@
 
 use checkout_contract::{CaptureMethod, PaymentRecord, PaymentStatus, StatusChange};
 
-use super::settle::in_flight;
+use super::outcome::in_flight;
 use super::{now_rfc3339, PaymentService, ServiceError, WRITE_ATTEMPTS};
 use crate::store::{Attention, Decider, StoreError};
 

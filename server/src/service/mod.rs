@@ -5,7 +5,7 @@
 //! - [`create`]: a payment and its provider intent, once per idempotency key;
 //! - [`submit`]: sending the shopper's method details, where an unclear answer is "outcome
 //!   unknown", never a failure;
-//! - [`settle`]: recording provider answers, and checking in-flight payments until the provider
+//! - [`outcome`]: recording provider answers, and checking in-flight payments until the provider
 //!   gives a definite one;
 //! - [`operations`]: the merchant's capture, release and refund, written before they are sent;
 //! - [`attention`]: the merchant's word on a payment no provider answer could decide.
@@ -18,7 +18,7 @@ mod error;
 mod notices;
 mod operations;
 mod orders;
-mod settle;
+mod outcome;
 mod submit;
 
 use std::sync::Arc;
@@ -128,7 +128,7 @@ struct Inner {
     yabetoo: Arc<dyn PaymentProvider>,
     settings: ServiceSettings,
     /// When each in-flight payment is next due for a provider check.
-    checks: settle::CheckSchedule,
+    checks: outcome::CheckSchedule,
     /// One place per mobile-money confirmation running in the background.
     confirms: confirms::ConfirmPlaces,
     /// Payments with a check prompted by a provider notification still to run.
@@ -171,7 +171,7 @@ impl PaymentService {
                 order_signer: parts.order_signer,
                 yassir: parts.yassir,
                 yabetoo: parts.yabetoo,
-                checks: settle::CheckSchedule::default(),
+                checks: outcome::CheckSchedule::default(),
                 notices: notices::PendingNotices::default(),
                 confirms: confirms::ConfirmPlaces::new(
                     settings.max_confirms_in_flight,

@@ -5,7 +5,7 @@
 use checkout_contract::{MethodKind, MobileMoneyDetails, Payment, PaymentStatus, StatusChange};
 
 use super::orders::{order_expired, order_taken};
-use super::settle::in_flight;
+use super::outcome::in_flight;
 use super::ServiceError;
 use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
 use crate::providers::{IntentRef, ProviderError, ProviderStatus, SubmitDetails};
