@@ -38,7 +38,7 @@ pub use merchant::{
     StatusChange,
 };
 pub use method::{MethodKind, Operator};
-pub use money::{format_minor, minor_unit_exponent};
+pub use money::{decimal, format_minor, minor_unit_exponent};
 pub use order_token::{OrderTokenRequest, OrderTokenResponse, TokenOrder};
 pub use payment::{
     CreatePaymentRequest, Failure, MobileMoneyDetails, NextAction, Payment, SubmitRequest,

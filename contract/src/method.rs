@@ -35,7 +35,7 @@ impl std::str::FromStr for MethodKind {
         MethodKind::ALL
             .into_iter()
             .find(|method| method.as_str() == value)
-            .ok_or_else(|| format!("unknown method `{value}`"))
+            .ok_or_else(|| ["unknown method `", value, "`"].concat())
     }
 }
 
@@ -109,7 +109,7 @@ impl std::str::FromStr for Operator {
         Operator::ALL
             .into_iter()
             .find(|operator| operator.as_str() == value)
-            .ok_or_else(|| format!("unknown operator `{value}`"))
+            .ok_or_else(|| ["unknown operator `", value, "`"].concat())
     }
 }
 

@@ -93,7 +93,7 @@ impl std::str::FromStr for PaymentStatus {
         PaymentStatus::ALL
             .into_iter()
             .find(|status| status.as_str() == value)
-            .ok_or_else(|| format!("unknown payment status `{value}`"))
+            .ok_or_else(|| ["unknown payment status `", value, "`"].concat())
     }
 }
 

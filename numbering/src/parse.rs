@@ -39,12 +39,12 @@ pub struct Mobile {
 impl Mobile {
     /// Country code and national number, digits only (`242066594470`), as Yabetoo takes it.
     pub fn international(&self) -> String {
-        format!("{}{}", self.country.dial_code(), self.national)
+        [self.country.dial_code(), &self.national].concat()
     }
 
     /// E.164 (`+213555123456`), as Yassir takes it.
     pub fn e164(&self) -> String {
-        format!("+{}", self.international())
+        ["+", &self.international()].concat()
     }
 }
 

@@ -64,7 +64,11 @@ impl Default for PollPolicy {
 /// `m:ss` for a countdown, rounded up so it reads `0:00` only when the time is really up.
 pub fn countdown_text(remaining_ms: u64) -> String {
     let seconds = remaining_ms.div_ceil(1_000);
-    format!("{}:{:02}", seconds / 60, seconds % 60)
+    [
+        checkout_contract::decimal(seconds / 60, 0),
+        checkout_contract::decimal(seconds % 60, 2),
+    ]
+    .join(":")
 }
 
 #[cfg(test)]

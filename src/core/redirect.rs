@@ -62,8 +62,17 @@ pub fn origin_of(url: &str) -> Option<String> {
         return None;
     }
     match port {
-        Some(port) if port != default_port => Some(format!("{scheme}://{host}:{port}")),
-        _ => Some(format!("{scheme}://{host}")),
+        Some(port) if port != default_port => Some(
+            [
+                &*scheme,
+                "://",
+                host,
+                ":",
+                &checkout_contract::decimal(port.into(), 0),
+            ]
+            .concat(),
+        ),
+        _ => Some([&*scheme, "://", host].concat()),
     }
 }
 

@@ -143,7 +143,7 @@ impl HttpBackend {
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{API_PREFIX}{path}", self.endpoint)
+        [&*self.endpoint, API_PREFIX, path].concat()
     }
 }
 
@@ -199,7 +199,7 @@ async fn read<T>(
 impl Backend for HttpBackend {
     fn checkout<'a>(&'a self, order: &'a str) -> BackendFuture<'a, CheckoutSession> {
         Box::pin(async move {
-            let url = self.url(&format!("/checkout?order={}", percent_encode(order)));
+            let url = self.url(&["/checkout?order=", &percent_encode(order)].concat());
             let response = match self.prefetched(&url).await {
                 Some(response) => response?,
                 None => send("GET", &url, &[], None).await?,
@@ -238,7 +238,7 @@ impl Backend for HttpBackend {
         request: &'a SubmitRequest,
     ) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
-            let url = self.url(&format!("/payments/{}/submit", percent_encode(payment_id)));
+            let url = self.url(&["/payments/", &percent_encode(payment_id), "/submit"].concat());
             let body = wire::submit_request(request);
             let secret = self.client_secret(payment_id);
             let header = secret
@@ -254,7 +254,7 @@ impl Backend for HttpBackend {
 
     fn payment<'a>(&'a self, payment_id: &'a str) -> BackendFuture<'a, Payment> {
         Box::pin(async move {
-            let url = self.url(&format!("/payments/{}", percent_encode(payment_id)));
+            let url = self.url(&["/payments/", &percent_encode(payment_id)].concat());
             let secret = self.client_secret(payment_id);
             let header = secret
                 .as_deref()

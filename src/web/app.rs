@@ -83,7 +83,7 @@ thread_local! {
 fn next_prefix() -> String {
     INSTANCES.with(|count| {
         count.set(count.get() + 1);
-        format!("cw{}", count.get())
+        ["cw", &checkout_contract::decimal(count.get().into(), 0)].concat()
     })
 }
 
@@ -123,7 +123,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     let prefix = use_memo((), |_| next_prefix());
     let prefix = AttrValue::from((*prefix).clone());
     let handle = use_checkout(CheckoutSettings {
-        order: props.order.to_string(),
+        order: props.order.as_str().to_owned(),
         backend: props
             .backend
             .clone()

@@ -50,15 +50,16 @@ fn fallback_uuid() -> String {
 fn uuid_v4(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut uuid = String::with_capacity(36);
+    for (i, byte) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uuid.push('-');
+        }
+        uuid.push(char::from(HEX[usize::from(byte >> 4)]));
+        uuid.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    uuid
 }
 
 /// The page's address (`location.href`).
@@ -121,11 +122,12 @@ pub fn format_amount(amount_minor: i64, currency: &str, locale: &str) -> String 
             }
         }
     }
-    format!(
-        "{} {}",
-        checkout_contract::format_minor(amount_minor, currency),
-        currency
-    )
+    [
+        &checkout_contract::format_minor(amount_minor, currency),
+        " ",
+        currency,
+    ]
+    .concat()
 }
 
 /// Moves the keyboard focus to the element with `id` inside `scope` (the widget's root, which
@@ -133,7 +135,7 @@ pub fn format_amount(amount_minor: i64, currency: &str, locale: &str) -> String 
 pub fn focus_within(scope: &yew::NodeRef, id: &str) {
     let element = scope
         .cast::<web_sys::Element>()
-        .and_then(|scope| scope.query_selector(&format!("#{id}")).ok().flatten());
+        .and_then(|scope| scope.query_selector(&["#", id].concat()).ok().flatten());
     if let Some(element) =
         element.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
     {

@@ -158,6 +158,30 @@ pub fn event_detail(page_event: &PageEvent) -> JsValue {
     detail.into_object().into()
 }
 
+#[cfg(not(panic = "immediate-abort"))]
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(what: &str, message: &str, file: &str, line: u32);
+}
+
+/// A panic of the fallback build says what and where on the console, in one line, before the wasm
+/// stops and the loader reports `widget_crashed`. (The size build stops on the spot and runs no
+/// hook; yew's own hook is left out of both, docs/widget-build.md says why.)
+#[cfg(not(panic = "immediate-abort"))]
+fn report_panics() {
+    yew::set_custom_panic_hook(Box::new(|info| {
+        let (file, line) = info.location().map_or(("", 0), |at| (at.file(), at.line()));
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or_default();
+        console_error("checkout: panic", message, file, line);
+    }));
+}
+
 /// A mounted widget.
 #[wasm_bindgen]
 pub struct WidgetHandle {
@@ -228,6 +252,8 @@ pub fn mount(
             response,
         )));
     }
+    #[cfg(not(panic = "immediate-abort"))]
+    report_panics();
     let app = yew::Renderer::<CheckoutWidget>::with_root_and_props(root, props.clone()).render();
     WidgetHandle {
         app: Some(app),

@@ -36,7 +36,7 @@ fn attempt_storage() -> Option<web_sys::Storage> {
 }
 
 fn key(order: &str) -> String {
-    format!("{KEY_PREFIX}{order}")
+    [KEY_PREFIX, order].concat()
 }
 
 /// Remembers the attempt under its key (`attempt.order`), replacing an earlier one.

@@ -66,7 +66,7 @@ impl Json {
             .and_then(|value| value.as_f64())
             .ok_or_else(|| missing(key))?;
         if number.fract() != 0.0 || number.abs() > 9_007_199_254_740_991.0 {
-            return Err(format!("`{key}` is not an integer"));
+            return Err(["`", key, "` is not an integer"].concat());
         }
         Ok(number as i64)
     }
@@ -86,14 +86,14 @@ impl Json {
     fn array(&self, key: &str) -> Result<Vec<Json>> {
         let value = self.get(key).ok_or_else(|| missing(key))?;
         if !Array::is_array(&value) {
-            return Err(format!("`{key}` is not an array"));
+            return Err(["`", key, "` is not an array"].concat());
         }
         Ok(Array::from(&value).iter().map(Json).collect())
     }
 }
 
 fn missing(key: &str) -> String {
-    format!("`{key}` is missing or mistyped")
+    ["`", key, "` is missing or mistyped"].concat()
 }
 
 /// `GET /checkout`.

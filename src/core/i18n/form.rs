@@ -1,6 +1,6 @@
 //! The method form's words: methods, countries, operators and what is wrong with a field.
 
-use checkout_contract::Operator;
+use checkout_contract::{decimal, Operator};
 
 use super::{fill, isolate, t, Lang, Msg};
 use crate::core::phone::{Network, PhoneError};
@@ -38,7 +38,7 @@ const EXAMPLE_CM: &str = "6 71 23 45 67";
 
 /// A country as its option reads: "Algeria (+213)", the code isolated in Arabic.
 pub fn country_option(lang: Lang, name: &str, dial_code: &str) -> String {
-    format!("{name} ({})", isolate(lang, &format!("+{dial_code}")))
+    [name, " (", &isolate(lang, &["+", dial_code].concat()), ")"].concat()
 }
 
 /// The hint under the Yassir Cash phone field, with an example number.
@@ -62,10 +62,18 @@ pub fn phone_error(lang: Lang, error: PhoneError) -> String {
         PhoneError::Empty => Msg::PhoneEmpty,
         PhoneError::NotDigits => Msg::PhoneNotDigits,
         PhoneError::TooShort { expected } => {
-            return fill(lang, Msg::PhoneTooShortTemplate, &expected.to_string())
+            return fill(
+                lang,
+                Msg::PhoneTooShortTemplate,
+                &decimal(expected as u64, 0),
+            )
         }
         PhoneError::TooLong { expected } => {
-            return fill(lang, Msg::PhoneTooLongTemplate, &expected.to_string())
+            return fill(
+                lang,
+                Msg::PhoneTooLongTemplate,
+                &decimal(expected as u64, 0),
+            )
         }
         PhoneError::MissingLeadingZero => {
             return fill(lang, Msg::PhoneMissingLeadingZeroTemplate, "0").replacen(
@@ -93,7 +101,7 @@ pub fn field_error(lang: Lang, field: Field, error: FieldError) -> String {
     let msg = match (error, field) {
         (FieldError::Phone(error), _) => return phone_error(lang, error),
         (FieldError::TooLong { max }, _) => {
-            return fill(lang, Msg::TooLongTemplate, &max.to_string())
+            return fill(lang, Msg::TooLongTemplate, &decimal(max as u64, 0))
         }
         (FieldError::InvalidEmail, _) => Msg::InvalidEmail,
         (FieldError::Required, Field::Country) => Msg::ChooseCountry,

@@ -142,7 +142,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
 /// holds a number, each comes through here, by [`fill`] or directly.
 pub fn isolate(lang: Lang, value: &str) -> String {
     if lang.is_rtl() {
-        format!("\u{2066}{}\u{2069}", value.replace(' ', "\u{a0}"))
+        ["\u{2066}", &value.replace(' ', "\u{a0}"), "\u{2069}"].concat()
     } else {
         value.to_string()
     }

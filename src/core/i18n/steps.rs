@@ -106,7 +106,7 @@ fn display_phone(phone: &str) -> String {
     if phone.starts_with('+') || !phone.bytes().all(|b| b.is_ascii_digit()) {
         phone.to_string()
     } else {
-        format!("+{phone}")
+        ["+", phone].concat()
     }
 }
 

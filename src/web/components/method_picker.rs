@@ -17,7 +17,7 @@ pub struct MethodPicker {
 
 impl MethodPicker {
     pub fn view(&self) -> Html {
-        let error_id = format!("{}-error", self.id);
+        let error_id = [&*self.id, "-error"].concat();
         html! {
             <fieldset
                 class="cw-methods"
@@ -27,7 +27,7 @@ impl MethodPicker {
             >
                 <legend class="cw-label">{ t(self.lang, Msg::MethodLabel) }</legend>
                 { for self.methods.iter().map(|&method| {
-                    let id = format!("{}-{}", self.id, method.as_str());
+                    let id = [&*self.id, "-", method.as_str()].concat();
                     let onchange = self.onselect.reform(move |_: Event| method);
                     html! {
                         <div class="cw-method">

@@ -52,9 +52,9 @@ fn select_field(
     disabled: bool,
     onchange: Callback<Event>,
 ) -> Html {
-    let hint_id = format!("{id}-hint");
-    let warning_id = format!("{id}-warning");
-    let error_id = format!("{id}-error");
+    let hint_id = [&*id, "-hint"].concat();
+    let warning_id = [&*id, "-warning"].concat();
+    let error_id = [&*id, "-error"].concat();
     let describedby = described_by(&[
         (hint.is_some(), &hint_id),
         (warning.is_some(), &warning_id),
@@ -150,7 +150,7 @@ impl MobileMoneyFields {
             },
         );
 
-        let optional_id = format!("{prefix}-optional");
+        let optional_id = [prefix, "-optional"].concat();
         let hint = self
             .country
             .as_deref()

@@ -36,7 +36,7 @@ pub fn field_id(prefix: &str, field: Field) -> String {
         Field::LastName => "last-name",
         Field::ReceiptEmail => "receipt-email",
     };
-    format!("{prefix}-{name}")
+    [prefix, "-", name].concat()
 }
 
 /// A [`TextField`] for one form field and its edits. Not inlined: the props are built in one

@@ -93,7 +93,7 @@ fn support_line(lang: Lang, support: &SupportInfo) -> Html {
                 false => (" ", Msg::Or),
             };
             line.push(html! {
-                <>{ gap }{ t(lang, words) }{ " " }<a href={format!("{scheme}{contact}")} dir="ltr">{ contact.clone() }</a></>
+                <>{ gap }{ t(lang, words) }{ " " }<a href={[scheme, contact.as_str()].concat()} dir="ltr">{ contact.clone() }</a></>
             });
         }
     }
@@ -108,7 +108,7 @@ fn support_line(lang: Lang, support: &SupportInfo) -> Html {
 #[function_component(StatusPanel)]
 pub fn status_panel(props: &StatusPanelProps) -> Html {
     let lang = props.lang;
-    let title_id = format!("{}-status-title", props.prefix);
+    let title_id = [&*props.prefix, "-status-title"].concat();
     let name = props.step.as_ref().map(step_name).unwrap_or("loading");
     // A fresh ref each render (cheaper than a hook): bound before the effect runs.
     let title_ref = NodeRef::default();
@@ -144,7 +144,7 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
                 }
             } else if let Some((press, text)) = props.announce.clone() {
                 // Unseen: the fields show their own errors; this is for screen readers.
-                { VList::with_children(vec![html! { <p key={press} class="cw-sr-only">{ text }</p> }], None) }
+                { VList::with_children(vec![html! { <p key={checkout_contract::decimal(press.into(), 0)} class="cw-sr-only">{ text }</p> }], None) }
             }
         </div>
     };
@@ -207,7 +207,7 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
         values: Box::new([
             Some(AttributeOrProperty::Attribute(AttrValue::Static(name))),
             Some(AttributeOrProperty::Attribute(
-                format!("cw-status cw-status--{name}").into(),
+                ["cw-status cw-status--", name].concat().into(),
             )),
         ]),
     });

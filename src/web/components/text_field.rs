@@ -28,8 +28,8 @@ pub struct TextField {
 
 impl TextField {
     pub fn view(&self) -> Html {
-        let hint_id = format!("{}-hint", self.id);
-        let error_id = format!("{}-error", self.id);
+        let hint_id = [&*self.id, "-hint"].concat();
+        let error_id = [&*self.id, "-error"].concat();
         let describedby = described_by(&[
             (self.hint.is_some(), &hint_id),
             (self.error.is_some(), &error_id),
