@@ -139,15 +139,7 @@ impl PaymentService {
             );
             // Paid on the merchant's word: should another payment of the order be paid, this
             // one is given back where the provider can.
-            let written = if updated.status.is_paid() && !row.status.is_paid() {
-                self.write_paid(&updated, &change).await
-            } else {
-                self.inner
-                    .store
-                    .update(&updated, Some(&change), &self.events())
-                    .await
-            };
-            match written {
+            match self.write_status(&row, &updated, &change).await {
                 Ok(written) => return self.record(written).await,
                 Err(StoreError::Conflict) => continue,
                 Err(error) => return Err(error.into()),

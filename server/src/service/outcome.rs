@@ -49,16 +49,7 @@ impl PaymentService {
                 at: updated.updated_at.clone(),
                 detail,
             };
-            let newly_paid = updated.status.is_paid() && !row.status.is_paid();
-            let written = if newly_paid {
-                self.write_paid(&updated, &change).await
-            } else {
-                self.inner
-                    .store
-                    .update(&updated, Some(&change), &self.events())
-                    .await
-            };
-            match written {
+            match self.write_status(&row, &updated, &change).await {
                 Ok(written) => return Ok(written),
                 Err(StoreError::Conflict) => row = self.load(&row.id).await?,
                 Err(error) => return Err(error.into()),
@@ -67,14 +58,23 @@ impl PaymentService {
         Err(StoreError::Conflict.into())
     }
 
-    /// Writes a payment that becomes paid. Should another payment of its order be paid already
-    /// (decided in the write's own transaction), it is written asking for the merchant's
-    /// attention instead, and its money is given back where the provider can.
-    pub(super) async fn write_paid(
+    /// Writes a payment's new status, `before` being the payment as read. One that becomes paid
+    /// while another payment of its order is paid already (decided in the write's own
+    /// transaction) is written asking for the merchant's attention instead, and its money is
+    /// given back where the provider can.
+    pub(super) async fn write_status(
         &self,
+        before: &PaymentRow,
         updated: &PaymentRow,
         change: &StatusChange,
     ) -> Result<PaymentRow, StoreError> {
+        if !updated.status.is_paid() || before.status.is_paid() {
+            return self
+                .inner
+                .store
+                .update(updated, Some(change), &self.events())
+                .await;
+        }
         let mut twice = updated.clone();
         twice.attention = Some(Attention::PaidTwice);
         let written = self
