@@ -35,25 +35,41 @@ macro_rules! gen_listener_kinds {
         #[derive(Clone, PartialEq, Eq, Hash, Debug)]
         #[allow(non_camel_case_types)]
         #[allow(missing_docs)]
+        // `repr(u8)`: the discriminant is the first byte, which `name` reads.
+        #[repr(u8)]
         pub enum ListenerKind {
             $( $kind, )*
             other(std::borrow::Cow<'static, str>),
         }
 
         impl ListenerKind {
+            /// The named kinds' `on…` names, in the order they are declared.
+            const NAMES: &'static [&'static str] = &[$( stringify!($kind), )*];
+
+            /// A named kind's `on…` name: one table instead of a match arm per kind, whose code
+            /// costs the wasm about 4 KB.
+            fn name(&self) -> Option<&'static str> {
+                // SAFETY: a `repr(u8)` enum starts with its discriminant as a `u8`, and the
+                // named kinds are numbered from 0 in declaration order, `NAMES`' order.
+                let index = unsafe { *(self as *const Self).cast::<u8>() };
+                Self::NAMES.get(usize::from(index)).copied()
+            }
+
             pub fn type_name(&self) -> std::borrow::Cow<'static, str> {
-                match self {
-                    Self::other(type_name) => type_name.clone(),
-                    $( Self::$kind => stringify!($kind)[2..].into(), )*
+                match (self, self.name()) {
+                    (Self::other(type_name), _) => type_name.clone(),
+                    (_, Some(name)) => name[2..].into(),
+                    (_, None) => unreachable!("every named kind is in NAMES"),
                 }
             }
         }
 
         impl AsRef<str> for ListenerKind {
             fn as_ref(&self) -> &str {
-                match self {
-                    $( Self::$kind => stringify!($kind), )*
-                    Self::other(type_name) => type_name.as_ref(),
+                match (self, self.name()) {
+                    (Self::other(type_name), _) => type_name.as_ref(),
+                    (_, Some(name)) => name,
+                    (_, None) => unreachable!("every named kind is in NAMES"),
                 }
             }
         }
