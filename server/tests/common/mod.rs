@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use checkout_server::config::Config;
@@ -157,6 +157,12 @@ async fn start_with_config(
 /// setting is the server's default, as a merchant trying the sandbox would start it. Answers
 /// once the server is ready.
 pub async fn start_process(extra: &[(&str, &str)]) -> TestServer {
+    start_program(Path::new(env!("CARGO_BIN_EXE_checkout-server")), extra).await
+}
+
+/// Like [`start_process`], for `program`, a build of the server (its `main`, or an example
+/// serving as `main` does).
+pub async fn start_program(program: &Path, extra: &[(&str, &str)]) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("checkout.sqlite3");
     let port = {
@@ -168,7 +174,7 @@ pub async fn start_process(extra: &[(&str, &str)]) -> TestServer {
     } else {
         database.display().to_string()
     };
-    let process = std::process::Command::new(env!("CARGO_BIN_EXE_checkout-server"))
+    let process = std::process::Command::new(program)
         .env_clear()
         .env("PORT", port.to_string())
         .env("DATABASE_URL", database_url)
@@ -177,7 +183,7 @@ pub async fn start_process(extra: &[(&str, &str)]) -> TestServer {
         .envs(extra.iter().copied())
         .stdout(std::process::Stdio::null())
         .spawn()
-        .expect("the checkout-server binary starts");
+        .unwrap_or_else(|error| panic!("{} does not start: {error}", program.display()));
     let mut server = TestServer {
         base: format!("http://127.0.0.1:{port}"),
         http: reqwest::Client::builder()
@@ -216,6 +222,13 @@ pub async fn start_process(extra: &[(&str, &str)]) -> TestServer {
 }
 
 impl TestServer {
+    /// Whether the server's own process still runs (a server in the test's process always does).
+    pub fn is_running(&mut self) -> bool {
+        self.process
+            .as_mut()
+            .is_none_or(|process| process.try_wait().unwrap().is_none())
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
