@@ -2,9 +2,10 @@
 // Checks the documents against the repository, as scripts/test does before anything slow:
 //
 // - every relative link of every Markdown file reaches a file or folder that exists, and, where it
-//   names an anchor (`#…`) in a Markdown file, a heading of that file (GitHub's anchors);
-// - docs/configuration.md names every environment variable the server's and the sandbox's
-//   configuration read, and names none they do not.
+//   names an anchor (`#…`) in a Markdown file, a heading of that file (GitHub's anchors).
+//
+// docs/configuration.md is checked against the settings' declarations by a test of the server
+// (server/tests/configuration_document.rs).
 //
 // No dependency: node's standard library and git (for the list of files). Exits 1 with one line
 // a problem.
@@ -108,54 +109,8 @@ for (const file of markdownFiles()) {
   }
 }
 
-// The configuration table against the code that reads the environment: the string literals of
-// the server's configuration and the sandbox's that name a variable.
-const configuration = 'docs/configuration.md';
-const readers = [
-  'server/src/config',
-  'server/src/config.rs',
-  'server/src/main.rs',
-  'sandbox/src/config.rs',
-  'sandbox/src/main.rs',
-].flatMap((place) => {
-  const full = join(root, place);
-  if (!existsSync(full)) return [];
-  if (statSync(full).isFile()) return [full];
-  return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', place], { cwd: root, encoding: 'utf8' })
-    .split('\n')
-    .filter((name) => name.endsWith('.rs') && !name.endsWith('/tests.rs'))
-    .map((name) => join(root, name));
-});
-const read = new Set();
-for (const file of readers) {
-  // A literal that is a value (`"EXT_DEMO_SHOP".into()`) or the build's (`env!("CARGO_…")`)
-  // names no variable read at run time.
-  const literals = /(env!\(\s*)?"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)"(\.(?:into|to_string|to_owned)\(\))?/g;
-  for (const [, build, name, value] of readFileSync(file, 'utf8').matchAll(literals)) {
-    if (name.length >= 4 && !build && !value) read.add(name);
-  }
-}
-// Read by the logging library rather than by a literal of the configuration.
-read.add('RUST_LOG');
-if (read.size < 10) {
-  problems.push(`the configuration's variables were not found (${readers.length} files read): where are they read now?`);
-}
-const table = readFileSync(join(root, configuration), 'utf8');
-const documented = new Set();
-for (const line of table.split('\n')) {
-  const firstCell = line.match(/^\|([^|]*)\|/);
-  if (!firstCell) continue;
-  for (const name of firstCell[1].matchAll(/`([A-Z][A-Z0-9_]+)`/g)) documented.add(name[1]);
-}
-for (const name of [...read].sort()) {
-  if (!documented.has(name)) problems.push(`${configuration}: no row names \`${name}\`, which the configuration reads`);
-}
-for (const name of [...documented].sort()) {
-  if (!read.has(name)) problems.push(`${configuration}: \`${name}\` has a row, but no configuration reads it`);
-}
-
 if (problems.length > 0) {
   for (const problem of problems) console.error(problem);
   process.exit(1);
 }
-console.log(`documents: every link reaches its file and heading, and ${configuration} names the ${read.size} variables read`);
+console.log('documents: every link reaches its file and heading');

@@ -1,8 +1,11 @@
 use std::fmt;
 use std::time::Duration;
 
+use clap::Args;
+
 use crate::faults::FaultRule;
-use crate::webhooks::{WebhookTarget, WebhookTargets};
+use crate::settings::SandboxSettings;
+use crate::webhooks::WebhookTargets;
 
 /// Knobs of the simulators. Defaults suit the demo; tests shorten the delays.
 #[derive(Debug, Clone)]
@@ -198,11 +201,20 @@ impl Default for SandboxConfig {
     }
 }
 
-/// A `SANDBOX_*` variable that cannot be used, and why.
+/// A setting that cannot be used, named by its variable, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
-    pub variable: &'static str,
+    pub variable: String,
     pub message: String,
+}
+
+impl ConfigError {
+    pub fn new(variable: &str, message: impl Into<String>) -> Self {
+        Self {
+            variable: variable.to_string(),
+            message: message.into(),
+        }
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -214,147 +226,11 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl SandboxConfig {
-    /// Reads the `SANDBOX_*` variables of the process environment (an empty one counts as unset).
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
-    }
-
-    /// Reads the `SANDBOX_*` variables through `lookup`; what is not set keeps its default.
-    ///
-    /// | variable | default | |
-    /// |---|---|---|
-    /// | `SANDBOX_SETTLE_DELAY_MS` | 3000 | [`Self::momo_settle_delay`] |
-    /// | `SANDBOX_PROMPT_TIMEOUT_MS` | 90000 | [`Self::momo_prompt_timeout`] |
-    /// | `SANDBOX_SLOW_DELAY_MS` | 30000 | [`Self::slow_delay`] |
-    /// | `SANDBOX_PUBLIC_URL` | none: the request's `Host` | [`Self::public_base_url`] |
-    /// | `SANDBOX_FAULTS` | none | [`Self::faults`], in the compact form of [`crate::faults`] |
-    /// | `SANDBOX_YASSIR_CLIENT_ID`, `SANDBOX_YASSIR_CLIENT_SECRET`, `SANDBOX_YABETOO_SECRET_KEY` | the well-known ones | [`Self::credentials`] |
-    /// | `SANDBOX_INTENT_RETENTION_MS` | 3600000 | [`Self::intent_retention`] |
-    /// | `SANDBOX_RETURN_ORIGINS` | none | [`Self::return_origins`], comma-separated |
-    /// | `SANDBOX_YASSIR_WEBHOOK_URL` | none | where Yassir's webhooks go ([`Self::webhooks`]) |
-    /// | `SANDBOX_YASSIR_WEBHOOK_SECRET` | none: unsigned | the secret that signs them |
-    /// | `SANDBOX_YABETOO_WEBHOOK_URL` | none | where Yabetoo's webhooks go |
-    /// | `SANDBOX_YABETOO_WEBHOOK_SECRET` | [`crate::yabetoo::WEBHOOK_SECRET`] | the secret that signs them |
-    /// | `SANDBOX_STRICT` | none | [`Self::strict`], as [`Strict::parse`] reads it |
-    /// | `SANDBOX_WEBHOOKS` | `on` | `off`: [`Self::send_webhooks`] false |
+    /// The `SANDBOX_*` variables read through `lookup` (an unset one keeps its default), as
+    /// [`SandboxSettings`] declares them.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let defaults = Self::default();
-        let millis = |variable: &'static str, default: Duration| match lookup(variable) {
-            None => Ok(default),
-            Some(value) => value
-                .trim()
-                .parse()
-                .map(Duration::from_millis)
-                .map_err(|_| ConfigError {
-                    variable,
-                    message: format!("`{value}` is not a valid number of milliseconds"),
-                }),
-        };
-        let public_base_url = match lookup("SANDBOX_PUBLIC_URL") {
-            None => None,
-            Some(url) => {
-                let url = url.trim().trim_end_matches('/');
-                let lower = url.to_ascii_lowercase();
-                let host = lower
-                    .strip_prefix("http://")
-                    .or_else(|| lower.strip_prefix("https://"));
-                if host.is_none_or(|host| host.is_empty()) {
-                    return Err(ConfigError {
-                        variable: "SANDBOX_PUBLIC_URL",
-                        message: format!(
-                            "`{url}` is not an absolute http:// or https:// URL such as http://127.0.0.1:8788"
-                        ),
-                    });
-                }
-                Some(url.to_string())
-            }
-        };
-        let faults = match lookup("SANDBOX_FAULTS") {
-            None => Vec::new(),
-            Some(list) => FaultRule::parse_list(&list).map_err(|error| ConfigError {
-                variable: "SANDBOX_FAULTS",
-                message: error.to_string(),
-            })?,
-        };
-        let mut webhooks = WebhookTargets::default();
-        for (slot, url_variable, secret_variable) in [
-            (
-                &mut webhooks.yassir,
-                "SANDBOX_YASSIR_WEBHOOK_URL",
-                "SANDBOX_YASSIR_WEBHOOK_SECRET",
-            ),
-            (
-                &mut webhooks.yabetoo,
-                "SANDBOX_YABETOO_WEBHOOK_URL",
-                "SANDBOX_YABETOO_WEBHOOK_SECRET",
-            ),
-        ] {
-            if let Some(url) = lookup(url_variable) {
-                let url = url.trim().to_string();
-                let lower = url.to_ascii_lowercase();
-                if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-                    return Err(ConfigError {
-                        variable: url_variable,
-                        message: format!("`{url}` is not an absolute http:// or https:// URL"),
-                    });
-                }
-                *slot = Some(WebhookTarget {
-                    url,
-                    secret: lookup(secret_variable),
-                });
-            }
-        }
-        let strict = match lookup("SANDBOX_STRICT") {
-            None => Strict::default(),
-            Some(list) => Strict::parse(&list).map_err(|message| ConfigError {
-                variable: "SANDBOX_STRICT",
-                message,
-            })?,
-        };
-        let known = Credentials::default();
-        let credentials = Credentials {
-            yassir_client_id: lookup("SANDBOX_YASSIR_CLIENT_ID").unwrap_or(known.yassir_client_id),
-            yassir_client_secret: lookup("SANDBOX_YASSIR_CLIENT_SECRET")
-                .unwrap_or(known.yassir_client_secret),
-            yabetoo_secret_key: lookup("SANDBOX_YABETOO_SECRET_KEY")
-                .unwrap_or(known.yabetoo_secret_key),
-        };
-        let send_webhooks = match lookup("SANDBOX_WEBHOOKS").as_deref().map(str::trim) {
-            None | Some("on") => true,
-            Some("off") => false,
-            Some(other) => {
-                return Err(ConfigError {
-                    variable: "SANDBOX_WEBHOOKS",
-                    message: format!("`{other}` is neither `on` nor `off`"),
-                })
-            }
-        };
-        Ok(Self {
-            public_base_url,
-            webhooks: if send_webhooks {
-                webhooks
-            } else {
-                WebhookTargets::default()
-            },
-            send_webhooks,
-            strict,
-            credentials,
-            return_origins: lookup("SANDBOX_RETURN_ORIGINS")
-                .map(|list| {
-                    list.split(',')
-                        .map(str::trim)
-                        .filter(|origin| !origin.is_empty())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            momo_settle_delay: millis("SANDBOX_SETTLE_DELAY_MS", defaults.momo_settle_delay)?,
-            momo_prompt_timeout: millis("SANDBOX_PROMPT_TIMEOUT_MS", defaults.momo_prompt_timeout)?,
-            slow_delay: millis("SANDBOX_SLOW_DELAY_MS", defaults.slow_delay)?,
-            intent_retention: millis("SANDBOX_INTENT_RETENTION_MS", defaults.intent_retention)?,
-            faults,
-            ..defaults
-        })
+        let command = SandboxSettings::augment_args(clap::Command::new("checkout-sandbox"));
+        crate::settings::from_lookup::<SandboxSettings>(command, lookup)?.config()
     }
 }
 

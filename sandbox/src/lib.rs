@@ -14,12 +14,14 @@ mod held;
 mod html;
 pub mod inspect;
 pub mod late;
+pub mod settings;
 pub mod webhooks;
 pub mod yabetoo;
 pub mod yassir;
 
 pub use config::{ConfigError, Credentials, Language, SandboxConfig, Strict};
 pub use faults::{FaultRule, Faults};
+pub use settings::SandboxSettings;
 pub use webhooks::{WebhookTarget, WebhookTargets};
 
 use axum::Router;

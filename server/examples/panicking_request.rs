@@ -5,7 +5,7 @@
 //! Configured by the environment as the server is, and listening where it would.
 
 use axum::routing::get;
-use checkout_server::config::Config;
+use checkout_server::config::{Config, Settings};
 use checkout_server::{app, build_state};
 
 async fn panics() -> &'static str {
@@ -14,7 +14,7 @@ async fn panics() -> &'static str {
 
 #[tokio::main]
 async fn main() {
-    let config = Config::from_env().expect("configuration");
+    let config = Config::from_settings(&Settings::read_or_exit()).expect("configuration");
     let state = build_state(&config).await.expect("database");
     let router = app(&config, state).route("/panics", get(panics));
     let listener = tokio::net::TcpListener::bind(config.bind)

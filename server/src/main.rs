@@ -1,63 +1,18 @@
-use checkout_server::config::{Config, ProviderMode};
+use checkout_server::config::{Config, ProviderMode, Settings};
 use checkout_server::{app, build_state};
 use tracing_subscriber::EnvFilter;
 
-const HELP: &str = "\
-checkout-server: the checkout's merchant backend, with an embedded sandbox of Yassir Cash and
-Yabetoo mobile money.
-
-Usage: checkout-server [--help | --version]
-
-It takes no arguments: it is configured by environment variables. Configuration: every one of
-them is in docs/configuration.md; the ones to know first:
-  PROVIDER_MODE          sandbox (the default: embedded simulators, no money moves) or live
-  PORT, BIND             where it listens (8787 on 127.0.0.1)
-  DATABASE_URL           the database (sqlite://checkout.sqlite3)
-  ADMIN_TOKEN            the admin API's bearer token (your own in live mode)
-  ORDER_SIGNING_SECRET   the key of your order tokens (your own in live mode)
-  YASSIR_*, YABETOO_*    the providers' URLs and credentials (live mode)
-  TRUSTED_PROXIES        the TLS proxy in front of it
-  WEBHOOK_URLS, WEBHOOK_SECRET   your order system's webhooks
-
-Live mode refuses to start on any secret published with the project. Health: GET /healthz and
-GET /readyz; metrics: GET /metrics with the admin token. Build for production with
-`cargo build --release -p checkout-server`.
-";
-
-/// `--help` and `--version` print and exit; any other argument is a mistake (exit 2).
-fn read_arguments() {
-    let arguments: Vec<String> = std::env::args().skip(1).collect();
-    match arguments.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        [] => {}
-        ["--help" | "-h"] => {
-            print!("{HELP}");
-            std::process::exit(0);
-        }
-        ["--version" | "-V"] => {
-            println!("checkout-server {}", env!("CARGO_PKG_VERSION"));
-            std::process::exit(0);
-        }
-        _ => {
-            eprintln!(
-                "checkout-server takes no arguments (got `{}`): it is configured by environment variables; see `checkout-server --help`",
-                arguments.join(" ")
-            );
-            std::process::exit(2);
-        }
-    }
-}
-
 #[tokio::main]
 async fn main() {
-    read_arguments();
+    let settings = Settings::read_or_exit();
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env()
+            EnvFilter::try_new(&settings.rust_log)
                 .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")),
         )
         .init();
 
-    let config = match Config::from_env() {
+    let config = match Config::from_settings(&settings) {
         Ok(config) => config,
         Err(error) => {
             eprintln!("configuration error: {error}");

@@ -565,8 +565,9 @@ async fn a_few_addresses_cannot_take_every_confirmation_place() {
     );
 }
 
-/// `--help` prints what the server is and how it is configured, instead of starting one; any
-/// other argument is refused with a pointer to it.
+/// `--help` prints what the server is and every setting it takes, instead of starting one; a
+/// setting is a variable or the flag of the same name, a value that cannot be used names its
+/// variable, and anything else is refused with a pointer to `--help`.
 #[test]
 fn help_prints_instead_of_starting_a_server() {
     let run = |arguments: &[&str]| {
@@ -580,14 +581,25 @@ fn help_prints_instead_of_starting_a_server() {
     assert_eq!(help.status.code(), Some(0));
     let text = String::from_utf8_lossy(&help.stdout);
     assert!(text.contains("Usage: checkout-server"), "{text}");
-    assert!(
-        text.contains("PROVIDER_MODE") && text.contains("Configuration"),
-        "{text}"
-    );
+    for variable in [
+        "PROVIDER_MODE",
+        "DATABASE_URL",
+        "TRUSTED_PROXIES",
+        "SANDBOX_STRICT",
+    ] {
+        assert!(
+            text.contains(&format!("[env: {variable}")),
+            "{variable}: {text}"
+        );
+    }
     let version = run(&["--version"]);
     assert_eq!(version.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("checkout-server "));
-    let wrong = run(&["--port", "9000"]);
+    let wrong = run(&["serve"]);
     assert_eq!(wrong.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("--help"));
+    let bad_flag = run(&["--check-interval-ms", "soon"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&bad_flag.stderr);
+    assert!(said.contains("CHECK_INTERVAL_MS: `soon`"), "{said}");
 }

@@ -4,8 +4,7 @@
 use checkout_sandbox::SandboxConfig;
 
 use super::listen::Listen;
-use super::read::split_list;
-use super::{ConfigError, ProviderMode, WebhookConfig};
+use super::{split_list, ConfigError, ProviderMode, Settings, WebhookConfig};
 
 pub(super) struct Embedded {
     pub sandbox: SandboxConfig,
@@ -16,24 +15,24 @@ pub(super) struct Embedded {
 
 impl Embedded {
     pub fn read(
-        lookup: &impl Fn(&str) -> Option<String>,
-        mode: ProviderMode,
+        settings: &Settings,
         listen: &Listen,
         webhooks: &WebhookConfig,
     ) -> Result<Self, ConfigError> {
+        let mode = settings.provider_mode;
         // The `SANDBOX_*` variables are the sandbox's own; its links point at this server
         // unless `SANDBOX_PUBLIC_URL` says otherwise.
-        let mut sandbox = SandboxConfig::from_lookup(lookup)?;
+        let mut sandbox: SandboxConfig = settings.sandbox.clone().config()?;
         sandbox
             .public_base_url
             .get_or_insert_with(|| listen.public_url.clone());
         // The OTP page sends shoppers back only to the shop: this server's pages and the
         // merchant pages allowed to call it.
         sandbox.return_origins.push(listen.public_url.clone());
-        if let Some(list) = lookup("CORS_ORIGINS") {
+        if let Some(list) = &settings.cors_origins {
             sandbox
                 .return_origins
-                .extend(split_list(&list).into_iter().filter(|origin| origin != "*"));
+                .extend(split_list(list).into_iter().filter(|origin| origin != "*"));
         }
         // The embedded sandbox notifies this server, signed with the secrets it expects.
         if mode == ProviderMode::Sandbox && sandbox.send_webhooks {
@@ -55,8 +54,8 @@ impl Embedded {
         }
         // Outcomes are announced by webhooks when Yabetoo signs them to this server, or when the
         // embedded sandbox is the provider and sends them.
-        let embedded_sandbox = lookup("YASSIR_BASE_URL").is_none()
-            && lookup("YABETOO_BASE_URL").is_none()
+        let embedded_sandbox = settings.yassir_base_url.is_none()
+            && settings.yabetoo_base_url.is_none()
             && sandbox.send_webhooks;
         let provider_webhooks = match mode {
             ProviderMode::Sandbox => embedded_sandbox,

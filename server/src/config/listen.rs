@@ -3,8 +3,7 @@
 
 use std::net::SocketAddr;
 
-use super::read::parse;
-use super::ConfigError;
+use super::{ConfigError, Settings};
 
 pub(super) struct Listen {
     pub bind: SocketAddr,
@@ -15,16 +14,13 @@ pub(super) struct Listen {
 }
 
 impl Listen {
-    pub fn read(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let port: u16 = parse(lookup, "PORT", 8787)?;
-        let host = lookup("BIND").unwrap_or_else(|| "127.0.0.1".into());
+    pub fn read(settings: &Settings) -> Result<Self, ConfigError> {
+        let port = settings.port;
+        let host = settings.bind.clone();
         let bind: SocketAddr = format!("{host}:{port}")
             .parse()
             .or_else(|_| format!("[{host}]:{port}").parse())
-            .map_err(|_| ConfigError {
-                variable: "BIND",
-                message: format!("`{host}` is not an IP address"),
-            })?;
+            .map_err(|_| ConfigError::new("BIND", format!("`{host}` is not an IP address")))?;
         let local_base = if bind.ip().is_unspecified() {
             format!("http://127.0.0.1:{port}")
         } else {
@@ -35,7 +31,9 @@ impl Listen {
         } else {
             host
         };
-        let public_url = lookup("PUBLIC_URL")
+        let public_url = settings
+            .public_url
+            .clone()
             .unwrap_or_else(|| format!("http://{shown_host}:{port}"))
             .trim_end_matches('/')
             .to_string();

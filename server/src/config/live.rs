@@ -7,28 +7,25 @@ use crate::secrets::{self, Secret, SANDBOX_ADMIN_TOKEN, SANDBOX_ORDER_SIGNING_SE
 
 /// `ADMIN_TOKEN`, and whether it is the sandbox's default.
 pub(super) fn admin_token(
-    lookup: &impl Fn(&str) -> Option<String>,
+    given: Option<&str>,
     mode: ProviderMode,
 ) -> Result<(Secret, bool), ConfigError> {
-    let admin_token_is_default = lookup("ADMIN_TOKEN").is_none();
-    let admin_token = match (lookup("ADMIN_TOKEN"), mode) {
+    let admin_token_is_default = given.is_none();
+    let admin_token = match (given.map(str::to_string), mode) {
         (Some(token), ProviderMode::Live) => {
             live_secret("ADMIN_TOKEN", &token, LIVE_ADMIN_TOKEN_LENGTH)?;
             Secret::from(token)
         }
         (Some(token), _) if token.len() >= 16 => Secret::from(token),
         (Some(_), _) => {
-            return Err(ConfigError {
-                variable: "ADMIN_TOKEN",
-                message: "must be at least 16 characters".into(),
-            })
+            return Err(ConfigError::new(
+                "ADMIN_TOKEN",
+                "must be at least 16 characters",
+            ))
         }
         (None, ProviderMode::Sandbox) => Secret::from(SANDBOX_ADMIN_TOKEN.to_string()),
         (None, ProviderMode::Live) => {
-            return Err(ConfigError {
-                variable: "ADMIN_TOKEN",
-                message: "is required in live mode".into(),
-            })
+            return Err(ConfigError::new("ADMIN_TOKEN", "is required in live mode"))
         }
     };
     Ok((admin_token, admin_token_is_default))
@@ -36,20 +33,20 @@ pub(super) fn admin_token(
 
 /// `ORDER_SIGNING_SECRET`: without one (live mode) order tokens are refused.
 pub(super) fn order_signing_secret(
-    lookup: &impl Fn(&str) -> Option<String>,
+    given: Option<&str>,
     mode: ProviderMode,
 ) -> Result<Option<Secret>, ConfigError> {
-    let order_signing_secret = match (lookup("ORDER_SIGNING_SECRET"), mode) {
+    let order_signing_secret = match (given.map(str::to_string), mode) {
         (Some(secret), ProviderMode::Live) => {
             live_secret("ORDER_SIGNING_SECRET", &secret, 32)?;
             Some(Secret::from(secret))
         }
         (Some(secret), _) if secret.len() >= 32 => Some(Secret::from(secret)),
         (Some(_), _) => {
-            return Err(ConfigError {
-                variable: "ORDER_SIGNING_SECRET",
-                message: "must be at least 32 characters".into(),
-            })
+            return Err(ConfigError::new(
+                "ORDER_SIGNING_SECRET",
+                "must be at least 32 characters",
+            ))
         }
         (None, ProviderMode::Sandbox) => {
             Some(Secret::from(SANDBOX_ORDER_SIGNING_SECRET.to_string()))
@@ -64,19 +61,19 @@ const LIVE_ADMIN_TOKEN_LENGTH: usize = 24;
 
 /// A secret the merchant chooses for live mode: none the project publishes, none too short or
 /// too simple.
-fn live_secret(variable: &'static str, value: &str, min_length: usize) -> Result<(), ConfigError> {
+fn live_secret(variable: &str, value: &str, min_length: usize) -> Result<(), ConfigError> {
     match secrets::refusal(value, min_length) {
-        Some(message) => Err(ConfigError { variable, message }),
+        Some(message) => Err(ConfigError::new(variable, message)),
         None => Ok(()),
     }
 }
 
-pub(super) fn refuse_published(variable: &'static str, value: &str) -> Result<(), ConfigError> {
+pub(super) fn refuse_published(variable: &str, value: &str) -> Result<(), ConfigError> {
     if secrets::published(value) {
-        return Err(ConfigError {
+        return Err(ConfigError::new(
             variable,
-            message: "is a value published with this project (the sandbox's, an example's or a test's): live mode needs your own".into(),
-        });
+            "is a value published with this project (the sandbox's, an example's or a test's): live mode needs your own",
+        ));
     }
     Ok(())
 }

@@ -1,14 +1,16 @@
-//! Configuration from the environment. Everything has a default that runs the demo on the
-//! embedded sandbox; `PROVIDER_MODE=live` switches to the real providers. Each part reads its
-//! own variables: where the server listens ([`listen`]), the providers ([`providers`]), the
-//! secrets live mode insists on ([`live`]), the webhooks both ways ([`webhooks`]) and the
-//! embedded sandbox ([`embedded`]); the limits and timings are read here.
+//! Configuration: the settings as [`settings`] declares them (each variable, its default and
+//! what it does), and what they make once the policies have read them. Everything has a default
+//! that runs the demo on the embedded sandbox; `PROVIDER_MODE=live` switches to the real
+//! providers. Each policy reads its own settings: where the server listens ([`listen`]), the
+//! providers ([`providers`]), the secrets live mode insists on ([`live`]), the webhooks both
+//! ways ([`webhooks`]) and the embedded sandbox ([`embedded`]); the limits and timings are
+//! turned into durations here.
 
 mod embedded;
 mod listen;
 mod live;
 mod providers;
-mod read;
+mod settings;
 mod webhooks;
 
 use std::net::SocketAddr;
@@ -20,8 +22,8 @@ use checkout_sandbox::SandboxConfig;
 use crate::orders::Coverage;
 use crate::providers::{YabetooConfig, YassirConfig};
 use crate::secrets::Secret;
-use read::{parse, split_list};
 
+pub use settings::{ProviderMode, Settings};
 pub use webhooks::{WebhookConfig, DEMO_RECEIVER_PATH};
 
 /// Yassir's production API, the one host whose OTP pages the server knows by default.
@@ -30,13 +32,6 @@ pub const YASSIR_PRODUCTION: &str = "https://api.payment.yassir.io";
 pub const YASSIR_STAGING: &str = "https://stg-api.payment.yassir.io";
 /// The origin of the OTP pages of Yassir's production.
 pub const YASSIR_PRODUCTION_OTP: &str = "https://otp.payment.yassir.io";
-
-/// Whether the server talks to its own embedded sandbox or to the providers' APIs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProviderMode {
-    Sandbox,
-    Live,
-}
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -109,8 +104,17 @@ pub struct Config {
 #[derive(Debug, thiserror::Error)]
 #[error("{variable}: {message}")]
 pub struct ConfigError {
-    pub variable: &'static str,
+    pub variable: String,
     pub message: String,
+}
+
+impl ConfigError {
+    fn new(variable: &str, message: impl Into<String>) -> Self {
+        Self {
+            variable: variable.to_string(),
+            message: message.into(),
+        }
+    }
 }
 
 impl From<checkout_sandbox::ConfigError> for ConfigError {
@@ -122,51 +126,53 @@ impl From<checkout_sandbox::ConfigError> for ConfigError {
     }
 }
 
-impl ProviderMode {
-    fn read(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        match lookup("PROVIDER_MODE").as_deref() {
-            None | Some("sandbox") => Ok(ProviderMode::Sandbox),
-            Some("live") => Ok(ProviderMode::Live),
-            Some(other) => Err(ConfigError {
-                variable: "PROVIDER_MODE",
-                message: format!("`{other}` is neither `sandbox` nor `live`"),
-            }),
-        }
-    }
+/// The comma-separated items of a list, trimmed and without a trailing slash (origins), without
+/// empty ones.
+fn split_list(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|item| item.trim().trim_end_matches('/').to_string())
+        .filter(|item| !item.is_empty())
+        .collect()
 }
 
 impl Config {
-    /// Reads the process environment.
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+    /// Reads configuration through `lookup` (as the environment would give it), so tests need
+    /// not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Self::from_settings(&Settings::from_lookup(lookup)?)
     }
 
-    /// Reads configuration through `lookup`, so tests need not touch the process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let listen = listen::Listen::read(&lookup)?;
-        let mode = ProviderMode::read(&lookup)?;
-        let providers = providers::Providers::read(&lookup, mode, &listen)?;
-        let (admin_token, admin_token_is_default) = live::admin_token(&lookup, mode)?;
-        let order_signing_secret = live::order_signing_secret(&lookup, mode)?;
-        let webhooks = webhooks::read(&lookup, mode, &listen.local_base)?;
-        let embedded = embedded::Embedded::read(&lookup, mode, &listen, &webhooks)?;
-        let check_interval = Duration::from_millis(parse(&lookup, "CHECK_INTERVAL_MS", 1_000)?);
-        let reconcile_first_check = Duration::from_millis(parse(
-            &lookup,
-            "RECONCILE_FIRST_CHECK_MS",
+    /// What the settings make, or the first one that cannot be used.
+    pub fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
+        let mode = settings.provider_mode;
+        let listen = listen::Listen::read(settings)?;
+        let providers = providers::Providers::read(settings, &listen)?;
+        let (admin_token, admin_token_is_default) =
+            live::admin_token(settings.admin_token.as_deref(), mode)?;
+        let order_signing_secret =
+            live::order_signing_secret(settings.order_signing_secret.as_deref(), mode)?;
+        let webhooks = webhooks::read(settings, &listen.local_base)?;
+        let embedded = embedded::Embedded::read(settings, &listen, &webhooks)?;
+        let millis = Duration::from_millis;
+        let seconds = Duration::from_secs;
+        let check_interval = millis(settings.check_interval_ms);
+        let reconcile_first_check = millis(settings.reconcile_first_check_ms.unwrap_or(
             if embedded.provider_webhooks {
                 30_000
             } else {
-                u64::try_from(check_interval.as_millis()).unwrap_or(u64::MAX)
+                settings.check_interval_ms
             },
-        )?);
+        ));
+        // The sandbox sends no text message and no USSD prompt, and registers nobody anywhere.
+        let live_only = |limit: Option<u32>, live: u32| {
+            limit.unwrap_or(if mode == ProviderMode::Live { live } else { 0 })
+        };
 
         Ok(Self {
             bind: listen.bind,
             order_signing_secret,
             public_url: listen.public_url,
-            database_url: lookup("DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://checkout.sqlite3".into()),
+            database_url: settings.database_url.clone(),
             mode,
             admin_token,
             admin_token_is_default,
@@ -177,86 +183,46 @@ impl Config {
             coverage: providers.coverage,
             yassir_test_mode: providers.yassir_test_mode,
             yabetoo_test_mode: providers.yabetoo_test_mode,
-            cors_origins: match lookup("CORS_ORIGINS") {
-                Some(list) => split_list(&list),
+            cors_origins: match &settings.cors_origins {
+                Some(list) => split_list(list),
                 // The sandbox moves no money: any page may try it, e.g. a merchant's own test page.
                 None if mode == ProviderMode::Sandbox => vec!["*".into()],
                 None => Vec::new(),
             },
-            widget_dir: lookup("WIDGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("dist")),
-            examples_dir: lookup("EXAMPLES_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("examples")),
+            widget_dir: settings.widget_dir.clone(),
+            examples_dir: settings.examples_dir.clone(),
             check_interval,
             reconcile_first_check,
-            reconcile_max_age: Duration::from_secs(parse(
-                &lookup,
-                "RECONCILE_MAX_AGE_SECONDS",
-                7 * 24 * 3600,
-            )?),
-            attention_after: Duration::from_secs(parse(&lookup, "ATTENTION_AFTER_SECONDS", 3600)?),
+            reconcile_max_age: seconds(settings.reconcile_max_age_seconds),
+            attention_after: seconds(settings.attention_after_seconds),
             webhooks,
-            reconcile_interval: Duration::from_millis(
-                parse(&lookup, "RECONCILE_INTERVAL_MS", 5_000)?.max(1),
-            ),
-            max_reconcile_interval: Duration::from_millis(parse(
-                &lookup,
-                "RECONCILE_MAX_INTERVAL_MS",
-                300_000,
-            )?),
-            unknown_outcome_grace: Duration::from_millis(parse(
-                &lookup,
-                "UNKNOWN_OUTCOME_GRACE_MS",
-                120_000,
-            )?),
-            order_token_ttl: Duration::from_secs(parse(
-                &lookup,
-                "ORDER_TOKEN_TTL_SECONDS",
-                86_400,
-            )?),
+            reconcile_interval: millis(settings.reconcile_interval_ms.max(1)),
+            max_reconcile_interval: millis(settings.reconcile_max_interval_ms),
+            unknown_outcome_grace: millis(settings.unknown_outcome_grace_ms),
+            order_token_ttl: seconds(settings.order_token_ttl_seconds),
             // Longer than a proceed and the check after it can take together.
-            request_timeout: Duration::from_millis(parse(&lookup, "REQUEST_TIMEOUT_MS", 45_000)?),
+            request_timeout: millis(settings.request_timeout_ms),
             trusted_proxies: crate::client_address::TrustedProxies::parse(
-                &lookup("TRUSTED_PROXIES").unwrap_or_default(),
+                &settings.trusted_proxies,
             )
-            .map_err(|message| ConfigError {
-                variable: "TRUSTED_PROXIES",
-                message,
-            })?,
+            .map_err(|message| ConfigError::new("TRUSTED_PROXIES", message))?,
             connections: crate::serve::ConnectionLimits {
-                header_read_timeout: Duration::from_millis(
-                    parse(&lookup, "HEADER_READ_TIMEOUT_MS", 10_000)?.max(1),
-                ),
-                max_connections: parse(&lookup, "MAX_CONNECTIONS", 4096)?,
+                header_read_timeout: millis(settings.header_read_timeout_ms.max(1)),
+                max_connections: settings.max_connections,
             },
-            max_confirms_in_flight: parse(&lookup, "MAX_CONFIRMS_IN_FLIGHT", 256)?,
-            max_confirms_per_client: parse(&lookup, "MAX_CONFIRMS_PER_CLIENT", 32)?,
+            max_confirms_in_flight: settings.max_confirms_in_flight,
+            max_confirms_per_client: settings.max_confirms_per_client,
             rate_limits: crate::limits::LimitSettings {
-                per_client_per_minute: parse(&lookup, "RATE_LIMIT_PER_CLIENT_PER_MINUTE", 120)?,
-                // The sandbox sends no text message and no USSD prompt to anyone.
-                per_phone_per_hour: parse(
-                    &lookup,
-                    "RATE_LIMIT_PER_PHONE_PER_HOUR",
-                    if mode == ProviderMode::Live { 5 } else { 0 },
-                )?,
-                notices_per_minute: parse(&lookup, "RATE_LIMIT_WEBHOOKS_PER_MINUTE", 600)?,
-                creates_per_order_per_minute: parse(
-                    &lookup,
-                    "RATE_LIMIT_CREATES_PER_ORDER_PER_MINUTE",
+                per_client_per_minute: settings.rate_limit_per_client_per_minute,
+                per_phone_per_hour: live_only(settings.rate_limit_per_phone_per_hour, 5),
+                notices_per_minute: settings.rate_limit_webhooks_per_minute,
+                creates_per_order_per_minute: settings.rate_limit_creates_per_order_per_minute,
+                creates_per_phone_per_hour: live_only(
+                    settings.rate_limit_creates_per_phone_per_hour,
                     20,
-                )?,
-                // Like the prompts: the sandbox registers nobody anywhere.
-                creates_per_phone_per_hour: parse(
-                    &lookup,
-                    "RATE_LIMIT_CREATES_PER_PHONE_PER_HOUR",
-                    if mode == ProviderMode::Live { 20 } else { 0 },
-                )?,
+                ),
             },
-            retention: Duration::from_secs(
-                parse(&lookup, "RETENTION_DAYS", 30u64)?.max(1) * 24 * 3600,
-            ),
+            retention: seconds(settings.retention_days.max(1) * 24 * 3600),
         })
     }
 }

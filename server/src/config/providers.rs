@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use super::listen::Listen;
-use super::read::{parse, required, split_list};
-use super::{ConfigError, ProviderMode, YASSIR_PRODUCTION, YASSIR_PRODUCTION_OTP, YASSIR_STAGING};
+use super::{split_list, ConfigError, ProviderMode, Settings};
+use super::{YASSIR_PRODUCTION, YASSIR_PRODUCTION_OTP, YASSIR_STAGING};
 use crate::orders::Coverage;
 use crate::providers::{yabetoo, yassir, YabetooConfig, YassirConfig};
 
@@ -20,72 +20,65 @@ pub(super) struct Providers {
 }
 
 impl Providers {
-    pub fn read(
-        lookup: &impl Fn(&str) -> Option<String>,
-        mode: ProviderMode,
-        listen: &Listen,
-    ) -> Result<Self, ConfigError> {
-        let timeout = Duration::from_millis(parse(lookup, "PROVIDER_TIMEOUT_MS", 15_000)?);
-        let confirm_timeout =
-            Duration::from_millis(parse(lookup, "YABETOO_CONFIRM_TIMEOUT_MS", 120_000)?);
+    pub fn read(settings: &Settings, listen: &Listen) -> Result<Self, ConfigError> {
+        let mode = settings.provider_mode;
+        let timeout = Duration::from_millis(settings.provider_timeout_ms);
+        let confirm_timeout = Duration::from_millis(settings.yabetoo_confirm_timeout_ms);
+        // A setting given, or its sandbox default; live mode requires every one.
+        let setting = |variable: &str, given: &Option<String>, sandbox: &dyn Fn() -> String| match (
+            given, mode,
+        ) {
+            (Some(value), _) => Ok(value.clone()),
+            (None, ProviderMode::Sandbox) => Ok(sandbox()),
+            (None, ProviderMode::Live) => {
+                Err(ConfigError::new(variable, "is required in live mode"))
+            }
+        };
 
         let sandbox_base = &listen.local_base;
-        let prefix_setting = lookup("YASSIR_API_PREFIX");
-        let api_prefix = match prefix_setting.as_deref().map(str::trim) {
+        let prefix_setting = settings.yassir_api_prefix.as_deref();
+        let api_prefix = match prefix_setting.map(str::trim) {
             None => yassir::API_PREFIX.to_string(),
             Some("none" | "/") => String::new(),
             Some(prefix) if prefix.starts_with('/') && !prefix.contains(['?', '#', ' ']) => {
                 prefix.trim_end_matches('/').to_string()
             }
             Some(other) => {
-                return Err(ConfigError {
-                    variable: "YASSIR_API_PREFIX",
-                    message: format!(
+                return Err(ConfigError::new(
+                    "YASSIR_API_PREFIX",
+                    format!(
                         "`{other}` is neither a path such as /api/v1 nor `none` (the staging docs' paths)"
                     ),
-                })
+                ))
             }
         };
-        let (mut yassir, yabetoo) = match mode {
-            ProviderMode::Sandbox => (
-                YassirConfig {
-                    base_url: lookup("YASSIR_BASE_URL").unwrap_or_else(|| {
-                        format!("{sandbox_base}{}", checkout_sandbox::YASSIR_MOUNT)
-                    }),
-                    client_id: lookup("YASSIR_CLIENT_ID")
-                        .unwrap_or_else(|| checkout_sandbox::yassir::CLIENT_ID.into()),
-                    client_secret: lookup("YASSIR_CLIENT_SECRET")
-                        .unwrap_or_else(|| checkout_sandbox::yassir::CLIENT_SECRET.into()),
-                    service: lookup("YASSIR_SERVICE").unwrap_or_else(|| "EXT_DEMO_SHOP".into()),
-                    api_prefix: api_prefix.clone(),
-                    timeout,
-                },
-                YabetooConfig {
-                    base_url: lookup("YABETOO_BASE_URL").unwrap_or_else(|| {
-                        format!("{sandbox_base}{}", checkout_sandbox::YABETOO_MOUNT)
-                    }),
-                    secret_key: lookup("YABETOO_SECRET_KEY")
-                        .unwrap_or_else(|| checkout_sandbox::yabetoo::SECRET_KEY.into()),
-                    timeout,
-                    confirm_timeout,
-                },
-            ),
-            ProviderMode::Live => (
-                YassirConfig {
-                    base_url: required(lookup, "YASSIR_BASE_URL")?,
-                    client_id: required(lookup, "YASSIR_CLIENT_ID")?,
-                    client_secret: required(lookup, "YASSIR_CLIENT_SECRET")?,
-                    service: required(lookup, "YASSIR_SERVICE")?,
-                    api_prefix: api_prefix.clone(),
-                    timeout,
-                },
-                YabetooConfig {
-                    base_url: required(lookup, "YABETOO_BASE_URL")?,
-                    secret_key: required(lookup, "YABETOO_SECRET_KEY")?,
-                    timeout,
-                    confirm_timeout,
-                },
-            ),
+        let mut yassir = YassirConfig {
+            base_url: setting("YASSIR_BASE_URL", &settings.yassir_base_url, &|| {
+                format!("{sandbox_base}{}", checkout_sandbox::YASSIR_MOUNT)
+            })?,
+            client_id: setting("YASSIR_CLIENT_ID", &settings.yassir_client_id, &|| {
+                checkout_sandbox::yassir::CLIENT_ID.into()
+            })?,
+            client_secret: setting(
+                "YASSIR_CLIENT_SECRET",
+                &settings.yassir_client_secret,
+                &|| checkout_sandbox::yassir::CLIENT_SECRET.into(),
+            )?,
+            service: setting("YASSIR_SERVICE", &settings.yassir_service, &|| {
+                "EXT_DEMO_SHOP".into()
+            })?,
+            api_prefix,
+            timeout,
+        };
+        let yabetoo = YabetooConfig {
+            base_url: setting("YABETOO_BASE_URL", &settings.yabetoo_base_url, &|| {
+                format!("{sandbox_base}{}", checkout_sandbox::YABETOO_MOUNT)
+            })?,
+            secret_key: setting("YABETOO_SECRET_KEY", &settings.yabetoo_secret_key, &|| {
+                checkout_sandbox::yabetoo::SECRET_KEY.into()
+            })?,
+            timeout,
+            confirm_timeout,
         };
 
         // A base URL given with its prefix (`…/api/v1`) is the same API: the prefix is not
@@ -102,24 +95,24 @@ impl Providers {
         let yabetoo_test_mode =
             mode == ProviderMode::Sandbox || yabetoo::is_test_key(&yabetoo.secret_key);
 
-        let coverage = match lookup("MOBILE_MONEY_UNVERIFIED_COUNTRIES") {
+        let coverage = match &settings.mobile_money_unverified_countries {
             // The demo's Cameroon order: the sandbox serves it, Yabetoo is not known to.
             None => Coverage {
                 cameroon_unverified: mode == ProviderMode::Sandbox,
             },
             Some(list) => {
                 let mut coverage = Coverage::default();
-                for code in split_list(&list) {
+                for code in split_list(list) {
                     match code.as_str() {
                         "cm" => coverage.cameroon_unverified = true,
                         "none" => {}
                         other => {
-                            return Err(ConfigError {
-                                variable: "MOBILE_MONEY_UNVERIFIED_COUNTRIES",
-                                message: format!(
+                            return Err(ConfigError::new(
+                                "MOBILE_MONEY_UNVERIFIED_COUNTRIES",
+                                format!(
                                     "`{other}` is not a country that can be offered unverified (only `cm`, or `none`)"
                                 ),
-                            })
+                            ))
                         }
                     }
                 }
@@ -131,20 +124,20 @@ impl Providers {
             refuse_the_sandbox(&yassir, &yabetoo, &[&listen.local_base, &listen.public_url])?;
         }
 
-        let redirect_origins = match lookup("REDIRECT_ORIGINS") {
-            Some(list) => split_list(&list),
+        let redirect_origins = match &settings.redirect_origins {
+            Some(list) => split_list(list),
             None if mode == ProviderMode::Sandbox => vec![listen.public_url.clone()],
             None if yassir_production => vec![YASSIR_PRODUCTION_OTP.into()],
             // Staging's OTP pages are on an origin no document gives: the first proceed's
             // `payUrl` shows it, and the widget follows none it was not told of.
             None => {
-                return Err(ConfigError {
-                    variable: "REDIRECT_ORIGINS",
-                    message: format!(
+                return Err(ConfigError::new(
+                    "REDIRECT_ORIGINS",
+                    format!(
                         "is required in live mode when YASSIR_BASE_URL is not {YASSIR_PRODUCTION}: \
                          the origin of that Yassir's OTP pages (the payUrl of a first proceed shows it)"
                     ),
-                })
+                ))
             }
         };
 
@@ -168,11 +161,13 @@ fn refuse_the_sandbox(
     this_server: &[&str],
 ) -> Result<(), ConfigError> {
     let sandbox = checkout_sandbox::Credentials::default();
-    let refusal = |variable: &'static str, what: &str| ConfigError {
-        variable,
-        message: format!(
-            "{what}: live mode needs the provider's own (PROVIDER_MODE=sandbox runs the sandbox)"
-        ),
+    let refusal = |variable: &str, what: &str| {
+        ConfigError::new(
+            variable,
+            format!(
+                "{what}: live mode needs the provider's own (PROVIDER_MODE=sandbox runs the sandbox)"
+            ),
+        )
     };
     if yassir.client_secret == sandbox.yassir_client_secret {
         return Err(refusal(

@@ -4,8 +4,7 @@
 use std::time::Duration;
 
 use super::live::refuse_published;
-use super::read::{parse, split_list};
-use super::{ConfigError, ProviderMode};
+use super::{split_list, ConfigError, ProviderMode, Settings};
 use crate::secrets::{Secret, SANDBOX_WEBHOOK_SECRET};
 
 /// Webhooks both ways: the providers' notifications in, the merchant's events out.
@@ -32,14 +31,11 @@ pub struct WebhookConfig {
 pub const DEMO_RECEIVER_PATH: &str = "/demo/webhooks";
 
 /// `WEBHOOK_URLS`, `WEBHOOK_SECRET`, the retry knobs and the providers' webhook secrets.
-pub(super) fn read(
-    lookup: &impl Fn(&str) -> Option<String>,
-    mode: ProviderMode,
-    local_base: &str,
-) -> Result<WebhookConfig, ConfigError> {
-    let urls = match lookup("WEBHOOK_URLS") {
+pub(super) fn read(settings: &Settings, local_base: &str) -> Result<WebhookConfig, ConfigError> {
+    let mode = settings.provider_mode;
+    let urls = match &settings.webhook_urls {
         Some(list) if list.trim() == "off" => Vec::new(),
-        Some(list) => split_list(&list),
+        Some(list) => split_list(list),
         None if mode == ProviderMode::Sandbox => vec![format!("{local_base}{DEMO_RECEIVER_PATH}")],
         None => Vec::new(),
     };
@@ -47,21 +43,18 @@ pub(super) fn read(
         let lower = url.to_ascii_lowercase();
         let secure = lower.starts_with("https://");
         if !(secure || lower.starts_with("http://")) {
-            return Err(ConfigError {
-                variable: "WEBHOOK_URLS",
-                message: format!("`{url}` is not an absolute http:// or https:// URL"),
-            });
+            return Err(ConfigError::new(
+                "WEBHOOK_URLS",
+                format!("`{url}` is not an absolute http:// or https:// URL"),
+            ));
         }
         if mode == ProviderMode::Live && !secure && !loopback(url) {
-            return Err(ConfigError {
-                variable: "WEBHOOK_URLS",
-                message: format!(
+            return Err(ConfigError::new("WEBHOOK_URLS", format!(
                     "`{url}`: live events carry payment data, so only https:// URLs (or http:// to this machine's loopback)"
-                ),
-            });
+                )));
         }
     }
-    let secrets: Vec<Secret> = match lookup("WEBHOOK_SECRET") {
+    let secrets: Vec<Secret> = match &settings.webhook_secret {
         Some(list) => list
             .split([',', ' '])
             .filter(|secret| !secret.is_empty())
@@ -73,58 +66,43 @@ pub(super) fn read(
         None => Vec::new(),
     };
     for secret in &secrets {
-        crate::merchant_webhooks::signing::check_secret(secret.expose()).map_err(|error| {
-            ConfigError {
-                variable: "WEBHOOK_SECRET",
-                message: error.to_string(),
-            }
-        })?;
+        crate::merchant_webhooks::signing::check_secret(secret.expose())
+            .map_err(|error| ConfigError::new("WEBHOOK_SECRET", error.to_string()))?;
         if mode == ProviderMode::Live {
             refuse_published("WEBHOOK_SECRET", secret.expose())?;
         }
     }
     if !urls.is_empty() && secrets.is_empty() {
-        return Err(ConfigError {
-            variable: "WEBHOOK_SECRET",
-            message: "is required with WEBHOOK_URLS: every event is signed".into(),
-        });
+        return Err(ConfigError::new(
+            "WEBHOOK_SECRET",
+            "is required with WEBHOOK_URLS: every event is signed",
+        ));
     }
-    let defaults = crate::merchant_webhooks::dispatch::RetryPolicy::default();
     let retry = crate::merchant_webhooks::dispatch::RetryPolicy {
-        first_retry: Duration::from_millis(parse(lookup, "WEBHOOK_FIRST_RETRY_MS", 5_000)?),
-        max_interval: Duration::from_millis(parse(
-            lookup,
-            "WEBHOOK_MAX_RETRY_INTERVAL_MS",
-            u64::try_from(defaults.max_interval.as_millis()).unwrap_or(u64::MAX),
-        )?),
-        give_up_after: Duration::from_secs(parse(
-            lookup,
-            "WEBHOOK_RETRY_FOR_SECONDS",
-            defaults.give_up_after.as_secs(),
-        )?),
+        first_retry: Duration::from_millis(settings.webhook_first_retry_ms),
+        max_interval: Duration::from_millis(settings.webhook_max_retry_interval_ms),
+        give_up_after: Duration::from_secs(settings.webhook_retry_for_seconds),
     };
-    let provider_secret = |variable: &'static str, sandbox_default: Option<&str>| {
-        lookup(variable)
-            .or_else(|| {
-                (mode == ProviderMode::Sandbox)
-                    .then(|| sandbox_default.map(str::to_string))
-                    .flatten()
-            })
+    // The providers' secrets: the embedded sandbox's in sandbox mode unless given.
+    let provider_secret = |given: &Option<String>, sandbox_default: &str| {
+        given
+            .clone()
+            .or_else(|| (mode == ProviderMode::Sandbox).then(|| sandbox_default.to_string()))
             .map(Secret::from)
     };
-    let ca_pem = match lookup("WEBHOOK_CA_FILE") {
+    let ca_pem = match &settings.webhook_ca_file {
         Some(path) => {
-            let pem = std::fs::read(&path).map_err(|error| ConfigError {
-                variable: "WEBHOOK_CA_FILE",
-                message: format!("cannot read `{path}`: {error}"),
+            let shown = path.display();
+            let pem = std::fs::read(path).map_err(|error| {
+                ConfigError::new("WEBHOOK_CA_FILE", format!("cannot read `{shown}`: {error}"))
             })?;
             match reqwest::Certificate::from_pem_bundle(&pem) {
                 Ok(certificates) if !certificates.is_empty() => Some(pem),
                 _ => {
-                    return Err(ConfigError {
-                        variable: "WEBHOOK_CA_FILE",
-                        message: format!("`{path}` holds no PEM certificate"),
-                    })
+                    return Err(ConfigError::new(
+                        "WEBHOOK_CA_FILE",
+                        format!("`{shown}` holds no PEM certificate"),
+                    ))
                 }
             }
         }
@@ -132,9 +110,12 @@ pub(super) fn read(
     };
     // The providers issue their secrets: only the published ones are refused.
     if mode == ProviderMode::Live {
-        for variable in ["YABETOO_WEBHOOK_SECRET", "YASSIR_WEBHOOK_SECRET"] {
-            if let Some(secret) = lookup(variable) {
-                refuse_published(variable, &secret)?;
+        for (variable, given) in [
+            ("YABETOO_WEBHOOK_SECRET", &settings.yabetoo_webhook_secret),
+            ("YASSIR_WEBHOOK_SECRET", &settings.yassir_webhook_secret),
+        ] {
+            if let Some(secret) = given {
+                refuse_published(variable, secret)?;
             }
         }
     }
@@ -143,14 +124,14 @@ pub(super) fn read(
         urls,
         secrets,
         retry,
-        timeout: Duration::from_millis(parse(lookup, "WEBHOOK_TIMEOUT_MS", 10_000)?),
+        timeout: Duration::from_millis(settings.webhook_timeout_ms),
         yabetoo_secret: provider_secret(
-            "YABETOO_WEBHOOK_SECRET",
-            Some(checkout_sandbox::yabetoo::WEBHOOK_SECRET),
+            &settings.yabetoo_webhook_secret,
+            checkout_sandbox::yabetoo::WEBHOOK_SECRET,
         ),
         yassir_secret: provider_secret(
-            "YASSIR_WEBHOOK_SECRET",
-            Some(checkout_sandbox::yassir::WEBHOOK_SECRET),
+            &settings.yassir_webhook_secret,
+            checkout_sandbox::yassir::WEBHOOK_SECRET,
         ),
     })
 }

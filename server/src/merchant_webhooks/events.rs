@@ -8,47 +8,41 @@ use serde_json::{json, Value};
 use crate::store::{Decider, PaymentRow};
 
 /// The events the merchant's order system is told about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
 pub enum EventType {
+    #[strum(serialize = "payment.succeeded")]
     Succeeded,
+    #[strum(serialize = "payment.pre_authorized")]
     PreAuthorized,
     /// Rejected, expired, canceled before it was paid, or failed: `data.failure.code` says which.
+    #[strum(serialize = "payment.failed")]
     Failed,
+    #[strum(serialize = "payment.captured")]
     Captured,
+    #[strum(serialize = "payment.released")]
     Released,
+    #[strum(serialize = "payment.refunded")]
     Refunded,
+    #[strum(serialize = "payment.partially_refunded")]
     PartiallyRefunded,
     /// The payment waits for the merchant: `data.attention` says why.
+    #[strum(serialize = "payment.attention_required")]
     AttentionRequired,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 8] = [
-        EventType::Succeeded,
-        EventType::PreAuthorized,
-        EventType::Failed,
-        EventType::Captured,
-        EventType::Released,
-        EventType::Refunded,
-        EventType::PartiallyRefunded,
-        EventType::AttentionRequired,
-    ];
+    /// Every event type, in declaration order.
+    pub const ALL: &'static [EventType] = <EventType as strum::VariantArray>::VARIANTS;
 
+    /// The wire name (`payment.succeeded`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::Succeeded => "payment.succeeded",
-            EventType::PreAuthorized => "payment.pre_authorized",
-            EventType::Failed => "payment.failed",
-            EventType::Captured => "payment.captured",
-            EventType::Released => "payment.released",
-            EventType::Refunded => "payment.refunded",
-            EventType::PartiallyRefunded => "payment.partially_refunded",
-            EventType::AttentionRequired => "payment.attention_required",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+        text.parse().ok()
     }
 }
 
@@ -288,7 +282,7 @@ mod tests {
 
     #[test]
     fn event_names_round_trip() {
-        for kind in EventType::ALL {
+        for &kind in EventType::ALL {
             assert_eq!(EventType::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(EventType::parse("payment.created"), None);

@@ -8,7 +8,8 @@ use super::{now_rfc3339, PaymentService, ServiceError, WRITE_ATTEMPTS};
 use crate::store::{Attention, Decider, StoreError};
 
 /// What the merchant found in the provider's dashboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Resolution {
     /// The provider took the money: the order is paid.
     Succeeded,
@@ -20,20 +21,11 @@ pub enum Resolution {
 
 impl Resolution {
     pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "succeeded" => Some(Resolution::Succeeded),
-            "failed" => Some(Resolution::Failed),
-            "refunded" => Some(Resolution::Refunded),
-            _ => None,
-        }
+        value.parse().ok()
     }
 
     fn as_str(self) -> &'static str {
-        match self {
-            Resolution::Succeeded => "succeeded",
-            Resolution::Failed => "failed",
-            Resolution::Refunded => "refunded",
-        }
+        self.into()
     }
 }
 

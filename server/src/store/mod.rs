@@ -108,7 +108,10 @@ impl PaymentRow {
 }
 
 /// Who made a payment final.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Decider {
     /// A definite answer of the provider.
     Provider,
@@ -119,26 +122,24 @@ pub enum Decider {
 }
 
 impl Decider {
-    pub const ALL: [Decider; 3] = [Decider::Provider, Decider::Server, Decider::Merchant];
+    /// Every one, in declaration order.
+    pub const ALL: &'static [Decider] = <Decider as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Decider::Provider => "provider",
-            Decider::Server => "server",
-            Decider::Merchant => "merchant",
-        }
+        self.into()
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|decider| decider.as_str() == value)
+        value.parse().ok()
     }
 }
 
 /// Why a payment waits for the merchant. Its order stays blocked until the merchant resolves
 /// it (`POST /api/v1/admin/payments/{id}/resolve`) or the provider's word settles it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Attention {
     /// The provider gave no definite answer for too long (its checks fail, or answer what
     /// cannot be read as an outcome).
@@ -154,26 +155,15 @@ pub enum Attention {
 }
 
 impl Attention {
-    pub const ALL: [Attention; 4] = [
-        Attention::NoDefiniteAnswer,
-        Attention::AmountMismatch,
-        Attention::PaidTwice,
-        Attention::ProviderDisagrees,
-    ];
+    /// Every one, in declaration order.
+    pub const ALL: &'static [Attention] = <Attention as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Attention::NoDefiniteAnswer => "no_definite_answer",
-            Attention::AmountMismatch => "amount_mismatch",
-            Attention::PaidTwice => "paid_twice",
-            Attention::ProviderDisagrees => "provider_disagrees",
-        }
+        self.into()
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|attention| attention.as_str() == value)
+        value.parse().ok()
     }
 
     /// What the merchant is asked to do.
@@ -359,7 +349,8 @@ pub trait PaymentStore: Send + Sync {
 }
 
 /// A merchant operation on a payment: capture, release or refund.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum OperationKind {
     Capture,
     Release,
@@ -368,22 +359,17 @@ pub enum OperationKind {
 
 impl OperationKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            OperationKind::Capture => "capture",
-            OperationKind::Release => "release",
-            OperationKind::Refund => "refund",
-        }
+        self.into()
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Capture, Self::Release, Self::Refund]
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
+        value.parse().ok()
     }
 }
 
 /// Where a merchant operation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum OperationState {
     /// Written, and the provider is being asked (or was, and did not answer clearly).
     Pending,
@@ -395,17 +381,11 @@ pub enum OperationState {
 
 impl OperationState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            OperationState::Pending => "pending",
-            OperationState::Succeeded => "succeeded",
-            OperationState::Refused => "refused",
-        }
+        self.into()
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Pending, Self::Succeeded, Self::Refused]
-            .into_iter()
-            .find(|state| state.as_str() == value)
+        value.parse().ok()
     }
 }
 

@@ -41,7 +41,8 @@ pub struct EventRow {
 }
 
 /// Where one delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum DeliveryState {
     /// Not delivered yet: due at `next_attempt_at`.
     Pending,
@@ -53,17 +54,11 @@ pub enum DeliveryState {
 
 impl DeliveryState {
     pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryState::Pending => "pending",
-            DeliveryState::Delivered => "delivered",
-            DeliveryState::GaveUp => "gave_up",
-        }
+        self.into()
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Pending, Self::Delivered, Self::GaveUp]
-            .into_iter()
-            .find(|state| state.as_str() == text)
+        text.parse().ok()
     }
 }
 
