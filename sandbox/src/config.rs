@@ -1,10 +1,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use clap::Args;
-
 use crate::faults::FaultRule;
-use crate::settings::SandboxSettings;
 use crate::webhooks::WebhookTargets;
 
 /// Knobs of the simulators. Defaults suit the demo; tests shorten the delays.
@@ -225,44 +222,9 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-impl SandboxConfig {
-    /// The `SANDBOX_*` variables read through `lookup` (an unset one keeps its default), as
-    /// [`SandboxSettings`] declares them.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let command = SandboxSettings::augment_args(clap::Command::new("checkout-sandbox"));
-        crate::settings::from_lookup::<SandboxSettings>(command, lookup)?.config()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn webhooks_off_sends_none_wherever_they_would_go() {
-        let lookup = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(key, _)| *key == name)
-                    .map(|(_, value)| value.to_string())
-            }
-        };
-        let on = SandboxConfig::from_lookup(lookup(&[(
-            "SANDBOX_YASSIR_WEBHOOK_URL",
-            "http://127.0.0.1:9/hooks",
-        )]))
-        .unwrap();
-        assert!(on.send_webhooks && on.webhooks.yassir.is_some());
-        let off = SandboxConfig::from_lookup(lookup(&[
-            ("SANDBOX_YASSIR_WEBHOOK_URL", "http://127.0.0.1:9/hooks"),
-            ("SANDBOX_WEBHOOKS", "off"),
-        ]))
-        .unwrap();
-        assert!(!off.send_webhooks && off.webhooks.yassir.is_none());
-        let error = SandboxConfig::from_lookup(lookup(&[("SANDBOX_WEBHOOKS", "no")])).unwrap_err();
-        assert_eq!(error.variable, "SANDBOX_WEBHOOKS");
-    }
 
     #[test]
     fn strict_switches_are_off_unless_named() {
@@ -278,16 +240,6 @@ mod tests {
         let all = Strict::parse("all").unwrap();
         assert_eq!(all, Strict::ALL);
         assert!(all.check_hides_operations && all.locale_format);
-    }
-
-    #[test]
-    fn an_unknown_strict_switch_names_itself() {
-        let error = SandboxConfig::from_lookup(|name| {
-            (name == "SANDBOX_STRICT").then(|| "customers,loose".to_string())
-        })
-        .unwrap_err();
-        assert_eq!(error.variable, "SANDBOX_STRICT");
-        assert!(error.message.contains("`loose`"), "{}", error.message);
     }
 
     #[test]

@@ -153,6 +153,15 @@ pub struct ProcessSettings {
     pub sandbox: SandboxSettings,
 }
 
+impl SandboxConfig {
+    /// The `SANDBOX_*` variables read through `lookup` (an unset one keeps its default), as
+    /// [`SandboxSettings`] declares them.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let command = SandboxSettings::augment_args(Command::new("checkout-sandbox"));
+        from_lookup::<SandboxSettings>(command, lookup)?.config()
+    }
+}
+
 impl SandboxSettings {
     /// The simulators' configuration these settings make, or the first one that cannot be used.
     pub fn config(self) -> Result<SandboxConfig, ConfigError> {
@@ -374,5 +383,41 @@ mod tests {
         .unwrap_err();
         assert_eq!(error.variable, "SANDBOX_SETTLE_DELAY_MS");
         assert!(error.message.contains("`soon`"), "{}", error.message);
+    }
+
+    #[test]
+    fn webhooks_off_sends_none_wherever_they_would_go() {
+        let lookup = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.to_string())
+            }
+        };
+        let on = SandboxConfig::from_lookup(lookup(&[(
+            "SANDBOX_YASSIR_WEBHOOK_URL",
+            "http://127.0.0.1:9/hooks",
+        )]))
+        .unwrap();
+        assert!(on.send_webhooks && on.webhooks.yassir.is_some());
+        let off = SandboxConfig::from_lookup(lookup(&[
+            ("SANDBOX_YASSIR_WEBHOOK_URL", "http://127.0.0.1:9/hooks"),
+            ("SANDBOX_WEBHOOKS", "off"),
+        ]))
+        .unwrap();
+        assert!(!off.send_webhooks && off.webhooks.yassir.is_none());
+        let error = SandboxConfig::from_lookup(lookup(&[("SANDBOX_WEBHOOKS", "no")])).unwrap_err();
+        assert_eq!(error.variable, "SANDBOX_WEBHOOKS");
+    }
+
+    #[test]
+    fn an_unknown_strict_switch_names_itself() {
+        let error = SandboxConfig::from_lookup(|name| {
+            (name == "SANDBOX_STRICT").then(|| "customers,loose".to_string())
+        })
+        .unwrap_err();
+        assert_eq!(error.variable, "SANDBOX_STRICT");
+        assert!(error.message.contains("`loose`"), "{}", error.message);
     }
 }
