@@ -15,7 +15,8 @@ use crate::faults::FaultRule;
 use crate::webhooks::{WebhookTarget, WebhookTargets};
 
 /// The `SANDBOX_*` variables: the simulators' knobs.
-#[derive(Debug, Clone, Args)]
+// Not `Debug`: it holds the credentials it accepts.
+#[derive(Clone, Args)]
 #[command(next_help_heading = "The sandbox (SANDBOX_*)")]
 pub struct SandboxSettings {
     /// How browsers reach the sandbox (its payUrls and page links); by default the request's
@@ -110,7 +111,7 @@ pub enum Switch {
 }
 
 /// The sandbox as its own process (`checkout-sandbox`).
-#[derive(Debug, Clone, Parser)]
+#[derive(Clone, Parser)]
 #[command(
     name = "checkout-sandbox",
     version,
@@ -377,10 +378,11 @@ mod tests {
     #[test]
     fn a_value_that_cannot_be_used_names_its_variable() {
         let command = ProcessSettings::command();
-        let error = from_lookup::<ProcessSettings>(command, |name| {
+        let Err(error) = from_lookup::<ProcessSettings>(command, |name| {
             (name == "SANDBOX_SETTLE_DELAY_MS").then(|| "soon".to_string())
-        })
-        .unwrap_err();
+        }) else {
+            panic!("a delay of `soon` was taken");
+        };
         assert_eq!(error.variable, "SANDBOX_SETTLE_DELAY_MS");
         assert!(error.message.contains("`soon`"), "{}", error.message);
     }

@@ -16,7 +16,8 @@ pub enum ProviderMode {
     Live,
 }
 
-#[derive(Debug, Clone, Parser)]
+// Not `Debug`: it holds secrets as they were given.
+#[derive(Clone, Parser)]
 #[command(
     name = "checkout-server",
     version,
