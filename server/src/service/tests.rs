@@ -217,7 +217,7 @@ async fn a_payment_the_provider_never_received_fails_without_money_after_the_gra
         .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    service.clock().advance(Duration::from_millis(1));
     let payment = service.status(&id, &secret).await.unwrap();
     assert_eq!(payment.status, PaymentStatus::Failed);
     assert_eq!(payment.failure.unwrap().code, "not_submitted");
@@ -275,6 +275,7 @@ async fn a_payment_id_without_its_secret_reaches_nothing() {
     );
 }
 
+/// A service on a manual clock ([`PaymentService::clock`] moves it).
 fn service_with(yassir: Arc<ScriptedProvider>, settings: ServiceSettings) -> PaymentService {
     let store = SqliteStore::open(std::path::Path::new(":memory:")).unwrap();
     PaymentService::new(
@@ -284,6 +285,7 @@ fn service_with(yassir: Arc<ScriptedProvider>, settings: ServiceSettings) -> Pay
             order_signer: None,
             yassir: yassir.clone(),
             yabetoo: yassir,
+            clock: Clock::manual(time::OffsetDateTime::now_utc()),
         },
         settings,
     )
@@ -329,7 +331,7 @@ async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_lim
         .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    service.clock().advance(Duration::from_millis(1));
     let before = checks(old.asked());
     for _ in 0..3 {
         service.reconcile().await;
@@ -416,6 +418,7 @@ fn only_an_open_payment_without_its_page_asks_the_provider_for_it_again() {
 async fn polls_reaching_two_servers_check_the_provider_once_per_interval() {
     let yassir = Arc::new(ScriptedProvider::default());
     let store = Arc::new(SqliteStore::open(std::path::Path::new(":memory:")).unwrap());
+    let clock = Clock::manual(time::OffsetDateTime::now_utc());
     let server = || {
         PaymentService::new(
             ServiceParts {
@@ -424,6 +427,7 @@ async fn polls_reaching_two_servers_check_the_provider_once_per_interval() {
                 order_signer: None,
                 yassir: yassir.clone(),
                 yabetoo: yassir.clone(),
+                clock: clock.clone(),
             },
             ServiceSettings {
                 check_interval: Duration::from_secs(60),
