@@ -31,6 +31,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use clock::Clock;
 use config::{Config, ProviderMode};
 use order_token::OrderSigner;
 use orders::{DemoCatalog, NoCatalog};
@@ -56,6 +57,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Set once the server is asked to stop: `/readyz` then sends traffic elsewhere.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// Where the server reads the time (the service reads the same one).
+    pub clock: Clock,
 }
 
 impl axum::extract::FromRef<AppState> for Arc<client_address::TrustedProxies> {
@@ -66,14 +69,19 @@ impl axum::extract::FromRef<AppState> for Arc<client_address::TrustedProxies> {
 
 /// Builds the service from the configuration: store, order book, provider adapters. A
 /// `postgres://` or `postgresql://` `DATABASE_URL` opens the shared PostgreSQL store (migrated
-/// at once); anything else is a SQLite file.
+/// at once); anything else is a SQLite file. The server reads the system's clock.
 pub async fn build_state(config: &Config) -> Result<AppState, StoreError> {
+    build_state_with_clock(config, Clock::system()).await
+}
+
+/// Like [`build_state`], reading the time from `clock` (a manual one lets tests move it).
+pub async fn build_state_with_clock(config: &Config, clock: Clock) -> Result<AppState, StoreError> {
     if PgStore::handles(&config.database_url) {
         let store = Arc::new(PgStore::open(&config.database_url).await?);
-        return Ok(build_state_with_store(config, store.clone(), store));
+        return Ok(build_state_with_store(config, store.clone(), store, clock));
     }
     let store = Arc::new(SqliteStore::open_url(&config.database_url)?);
-    Ok(build_state_with_store(config, store.clone(), store))
+    Ok(build_state_with_store(config, store.clone(), store, clock))
 }
 
 /// Builds the service on stores already open: the payments and the webhook outbox, which are
@@ -82,6 +90,7 @@ pub fn build_state_with_store(
     config: &Config,
     store: Arc<dyn PaymentStore>,
     outbox: Arc<dyn WebhookStore>,
+    clock: Clock,
 ) -> AppState {
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
@@ -89,7 +98,7 @@ pub fn build_state_with_store(
         .build()
         .expect("HTTP client");
     let metrics = Arc::new(metrics::Metrics::default());
-    let yassir = YassirClient::new(config.yassir.clone(), http.clone());
+    let yassir = YassirClient::new(config.yassir.clone(), http.clone(), clock.clone());
     let yabetoo = YabetooClient::new(config.yabetoo.clone(), http);
     let service = PaymentService::new(
         ServiceParts {
@@ -104,6 +113,7 @@ pub fn build_state_with_store(
                 .map(|secret| OrderSigner::new(secret.expose().as_bytes())),
             yassir: Arc::new(Measured::new(yassir, metrics.clone())),
             yabetoo: Arc::new(Measured::new(yabetoo, metrics.clone())),
+            clock: clock.clone(),
         },
         ServiceSettings {
             yassir_test_mode: config.yassir_test_mode,
@@ -132,6 +142,7 @@ pub fn build_state_with_store(
         trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         metrics,
         draining: Arc::default(),
+        clock,
     }
 }
 
@@ -143,6 +154,16 @@ pub struct Background {
 }
 
 impl Background {
+    /// Delivers every merchant webhook due now, at once rather than at the loop's next turn,
+    /// and waits until each attempt is recorded; answers how many were made (none when no
+    /// endpoint is configured).
+    pub async fn deliver_due_webhooks(&self) -> usize {
+        match &self.dispatcher {
+            Some(dispatcher) => dispatcher.deliver_due().await,
+            None => 0,
+        }
+    }
+
     /// Stops the loops, then waits up to `limit` for the webhook deliveries under way.
     pub async fn drain(mut self, limit: Duration) -> bool {
         for task in self.loops.drain(..) {
@@ -182,20 +203,13 @@ pub async fn start_background(config: &Config, state: &AppState) -> Result<Backg
     }));
     // Provider notifications and merchant events are kept `RETENTION_DAYS`, so the outbox and
     // the de-duplication table stay bounded.
-    let outbox = state.outbox.clone();
+    let pruned = state.clone();
     let retention = config.retention;
     tasks.push(tokio::spawn(async move {
         let mut rounds = tokio::time::interval(Duration::from_secs(3600));
         loop {
             rounds.tick().await;
-            let before = crate::clock::now() - retention;
-            match outbox.prune(&crate::clock::rfc3339(before)).await {
-                Ok((0, 0)) => {}
-                Ok((notices, events)) => {
-                    tracing::info!(notices, events, "forgot webhooks past their retention")
-                }
-                Err(error) => tracing::warn!(%error, "could not prune old webhooks"),
-            }
+            forget_old_webhooks(&pruned, retention).await;
         }
     }));
     let limits = state.limits.clone();
@@ -220,6 +234,7 @@ pub async fn start_background(config: &Config, state: &AppState) -> Result<Backg
             config.webhooks.retry,
             config.webhooks.timeout,
             config.webhooks.ca_pem.as_deref(),
+            state.clock.clone(),
         );
         tasks.push(tokio::spawn(worker.clone().run()));
         dispatcher = Some(worker);
@@ -228,6 +243,19 @@ pub async fn start_background(config: &Config, state: &AppState) -> Result<Backg
         loops: tasks,
         dispatcher,
     })
+}
+
+/// Forgets the provider notifications and the finished merchant events older than
+/// `retention`: what the background does every hour.
+pub async fn forget_old_webhooks(state: &AppState, retention: Duration) {
+    let before = state.clock.now() - retention;
+    match state.outbox.prune(&clock::rfc3339(before)).await {
+        Ok((0, 0)) => {}
+        Ok((notices, events)) => {
+            tracing::info!(notices, events, "forgot webhooks past their retention")
+        }
+        Err(error) => tracing::warn!(%error, "could not prune old webhooks"),
+    }
 }
 
 /// The whole HTTP application: contract API, demo pages and, in sandbox mode, the sandbox.

@@ -99,7 +99,7 @@ async fn follow(server: &TestServer, id: &str, case: &str) -> Value {
                 server.answer_otp(url, "123456").await;
             }
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        server.pause(Duration::from_millis(100)).await;
     }
     panic!("{case}: payment {id} never became final");
 }
@@ -328,7 +328,8 @@ async fn operations_under_faults(server: TestServer, check_hides_operations: boo
                 "{case}: {first}"
             );
             server.clear_faults().await;
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            // Past the grace in which the provider may still show an operation it received.
+            server.advance(Duration::from_millis(500));
             // The merchant repeats the request with its key: the outcome, where a check at the
             // provider can show it, and the same operation, never a second one.
             let (status, again) = operate(&server, &id, what, &key, body.clone()).await;

@@ -91,7 +91,7 @@ async fn a_full_run_logs_no_secret() {
             if payment["status"] != "processing" {
                 break;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            server.pause(std::time::Duration::from_millis(100)).await;
         }
         ids.push(id);
     }
@@ -159,15 +159,9 @@ async fn a_full_run_logs_no_secret() {
     }
 
     // The merchant's webhooks went out, signed, and the demo's receiver verified them.
-    let mut delivered = 0;
-    for _ in 0..50 {
-        let (_, shown) = server.get("/demo/webhooks?format=json").await;
-        delivered = shown["events"].as_array().map_or(0, Vec::len);
-        if delivered >= 3 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    server.deliver_webhooks().await;
+    let (_, shown) = server.get("/demo/webhooks?format=json").await;
+    let delivered = shown["events"].as_array().map_or(0, Vec::len);
     assert!(delivered >= 3, "{delivered} webhooks delivered");
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

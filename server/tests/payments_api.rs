@@ -285,7 +285,7 @@ async fn lost_proceed_answer(fault: &str) {
         if payment["status"] == "requires_action" {
             break;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        server.pause(std::time::Duration::from_millis(100)).await;
         payment = server.get(&format!("/api/v1/payments/{id}")).await.1;
     }
     assert_eq!(payment["status"], "requires_action", "{fault}: {payment}");

@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{start, start_full, unique, TestServer};
+use common::{start, unique, TestServer};
 use serde_json::{json, Value};
 
 /// An order token for `amount_minor` of `currency`, so that the paid-once rule applies.
@@ -62,7 +62,9 @@ async fn record(server: &TestServer, id: &str) -> Value {
     body
 }
 
-/// Reads the merchant's record until `done` holds, for up to `seconds`.
+/// Reads the merchant's record until `done` holds, for up to `seconds` of real time. Between
+/// two reads the server's clock moves past reconcile's longest wait and a round of reconcile
+/// runs, and the sandbox, on real time, gets a moment.
 async fn wait_for(
     server: &TestServer,
     id: &str,
@@ -79,7 +81,9 @@ async fn wait_for(
             std::time::Instant::now() < deadline,
             "payment {id} never got there: {record}"
         );
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        server.advance(RECONCILE_MAX_INTERVAL);
+        server.reconcile().await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -181,18 +185,20 @@ async fn a_proceed_and_a_check_that_disagree_keep_the_payment_in_flight_until_th
     assert_eq!(done["status"], "succeeded", "{done}");
 }
 
+/// The longest wait of reconcile's backoff on an [`impatient_server`].
+const RECONCILE_MAX_INTERVAL: Duration = Duration::from_millis(300);
+
 /// A server that closes a payment whose request never seemed to arrive quickly, and whose
-/// reconcile follows every payment up quickly.
+/// reconcile follows every payment up quickly: its rounds run when [`wait_for`] runs them.
 async fn impatient_server(extra: &[(&str, &str)]) -> TestServer {
     let mut vars = vec![
         ("PROVIDER_TIMEOUT_MS", "700"),
         ("YABETOO_CONFIRM_TIMEOUT_MS", "700"),
         ("UNKNOWN_OUTCOME_GRACE_MS", "300"),
-        ("RECONCILE_INTERVAL_MS", "100"),
         ("RECONCILE_MAX_INTERVAL_MS", "300"),
     ];
     vars.extend_from_slice(extra);
-    start_full(&vars).await
+    start(&vars).await
 }
 
 /// Submits with a `late` fault (the provider acts `delay_ms` after answering 503), and follows
@@ -226,7 +232,8 @@ async fn a_late_yassir_success_after_the_servers_close_is_caught() {
     assert_eq!(events, ["payment.failed"], "{events:?}");
 
     // The request reached Yassir after all, and the shopper approved the OTP.
-    tokio::time::sleep(Duration::from_millis(1800)).await;
+    // The sandbox acts on the late request 1.5 s after it answered, on real time.
+    server.pause(Duration::from_millis(1800)).await;
     let intent = record(&server, &id).await["provider_intent_id"]
         .as_str()
         .unwrap()
@@ -265,7 +272,8 @@ async fn a_late_success_on_an_order_paid_meanwhile_is_refunded_at_yassir() {
     assert_eq!(paid["status"], "succeeded", "{paid}");
 
     // Then the first one succeeds at Yassir: the shopper paid twice, and is paid back.
-    tokio::time::sleep(Duration::from_millis(1800)).await;
+    // The sandbox acts on the late request 1.5 s after it answered, on real time.
+    server.pause(Duration::from_millis(1800)).await;
     let intent = record(&server, &first).await["provider_intent_id"]
         .as_str()
         .unwrap()
@@ -487,7 +495,8 @@ async fn a_providers_webhook_about_a_payment_the_server_closed_prompts_a_check()
     let (_, created) = create(&server, "demo-dz", wallet("+213555000001")).await;
     let id = created["id"].as_str().unwrap().to_string();
     closed_by_the_server(&server, &id, "yassir", yassir()).await;
-    tokio::time::sleep(Duration::from_millis(1800)).await;
+    // The sandbox acts on the late request 1.5 s after it answered, on real time.
+    server.pause(Duration::from_millis(1800)).await;
     let intent = listed(&server, &id).await["provider_intent_id"]
         .as_str()
         .unwrap()

@@ -63,7 +63,7 @@ on_both_stores!(
 
 /// The service's rule for the merchant events a write causes, as the server hands it over.
 fn events(before: &PaymentRow, after: &PaymentRow) -> Vec<checkout_server::store::NewEvent> {
-    checkout_server::merchant_webhooks::events::new_events(before, after, false)
+    checkout_server::merchant_webhooks::events::new_events(before, after, false, service_now())
 }
 
 trait Store: PaymentStore + WebhookStore + 'static {}
@@ -847,7 +847,7 @@ async fn claim_all_at_once(
 }
 
 fn service_now() -> i64 {
-    checkout_server::store::outbox::unix_millis()
+    checkout_server::clock::Clock::system().unix_millis()
 }
 
 async fn a_provider_notice_is_taken_once(store: Arc<impl Store>) {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use checkout_server::providers::notices::yabetoo_signature;
-use common::{start, start_full, start_full_on, TestServer};
+use common::{start, start_full, start_full_at, start_full_on, TestServer};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -37,6 +37,21 @@ async fn stored_status(server: &TestServer, id: &str) -> String {
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// Waits until the sandbox's fault switch has applied its rule (the sandbox sends its
+/// notifications on its own task).
+async fn wait_until_a_fault_fired(server: &TestServer) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, listed) = server.get("/sandbox/faults").await;
+        assert_eq!(status, 200, "{listed}");
+        if listed["faults"][0]["fired"].as_u64() >= Some(1) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{listed}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 async fn wait_for_status(server: &TestServer, id: &str, wanted: &str) {
@@ -131,7 +146,8 @@ async fn a_dropped_webhook_leaves_the_outcome_to_the_next_check() {
     let server = start(&[("SANDBOX_FAULTS", "yassir.webhook=drop*1")]).await;
     let (id, pay_url, _) = waiting_for_otp(&server).await;
     server.answer_otp(&pay_url, "123456").await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    wait_until_a_fault_fired(&server).await;
+    server.settle().await;
     assert_eq!(stored_status(&server, &id).await, "requires_action");
     // The widget's next poll checks at the provider, which decides.
     assert_eq!(server.poll_until_final(&id).await["status"], "succeeded");
@@ -160,7 +176,7 @@ async fn a_notification_claiming_a_success_the_provider_denies_changes_nothing()
     // The answer maps no provider id to this server's payment id.
     assert!(answer.get("payment_id").is_none(), "{answer}");
     assert!(!answer.to_string().contains(id.as_str()), "{answer}");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.settle().await;
     // The check found the intent still waiting for its OTP.
     assert_eq!(stored_status(&server, &id).await, "requires_action");
 }
@@ -333,8 +349,13 @@ async fn yabetoo_notifications_are_verified_deduplicated_and_never_trusted() {
     assert_eq!(status, 400);
 
     // The body said succeeded; the check says the prompt still waits on the phone.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(stored_status(&server, &id).await, "awaiting_approval");
+    server.settle().await;
+    assert_eq!(
+        stored_status(&server, &id).await,
+        "awaiting_approval",
+        "{}",
+        stored(&server, &id).await
+    );
 }
 
 /// A merchant's endpoint: refuses the first `failures` deliveries with 500, then accepts them,
@@ -396,17 +417,33 @@ impl Endpoint {
         self.accepted.lock().unwrap().clone()
     }
 
-    async fn wait_for(&self, count: usize) -> Vec<Value> {
-        for _ in 0..150 {
+    fn arrived(&self) -> usize {
+        self.arrivals.lock().unwrap().len()
+    }
+
+    /// Lets the server's time pass, a retry's wait at a time, each time delivering what is due
+    /// at once, until `count` deliveries were accepted.
+    async fn wait_for(&self, server: &TestServer, count: usize) -> Vec<Value> {
+        for _ in 0..50 {
+            server.deliver_webhooks().await;
             let accepted = self.accepted();
             if accepted.len() >= count {
                 return accepted;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            server.advance(RETRY_STEP);
         }
         panic!("only {:?} arrived", self.arrivals.lock().unwrap());
     }
 }
+
+/// Longer than any wait between two attempts while a delivery has failed at most a few times
+/// (`WEBHOOK_FIRST_RETRY_MS` of 100 ms, doubled after each failure, ±25 %).
+const RETRY_STEP: Duration = Duration::from_secs(1);
+
+/// Longer than every retry still possible after a few failures: what is not due after it
+/// is never sent again. Shorter than the five minutes a receiver allows between a delivery's
+/// signed timestamp (the server's clock) and its own clock.
+const QUIET: Duration = Duration::from_secs(60);
 
 fn merchant_hooks(url: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -433,8 +470,10 @@ async fn an_endpoint_that_fails_first_gets_each_event_once_it_recovers() {
     assert_eq!(paid["status"], "succeeded", "{paid}");
     assert_eq!(refused["status"], "rejected", "{refused}");
 
-    let accepted = endpoint.wait_for(2).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let accepted = endpoint.wait_for(&server, 2).await;
+    // However long the server runs on, nothing more is sent.
+    server.advance(QUIET);
+    assert_eq!(server.deliver_webhooks().await, 0);
     let accepted_now = endpoint.accepted();
     assert_eq!(accepted_now.len(), 2, "{accepted_now:?}");
     let of = |payment: &Value| {
@@ -503,7 +542,7 @@ async fn an_endpoint_that_fails_first_gets_each_event_once_it_recovers() {
         )
         .await;
     assert_eq!(status, 202);
-    let again = endpoint.wait_for(3).await;
+    let again = endpoint.wait_for(&server, 3).await;
     assert_eq!(again[2]["id"], event["id"]);
     let (status, _) = server
         .admin_post("/api/v1/admin/webhooks/events/evt_nope/replay", json!({}))
@@ -520,23 +559,19 @@ async fn deliveries_go_on_after_a_restart() {
     let server = start_full_on(&database, &vars(&hooks)).await;
     let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
     assert_eq!(paid["status"], "succeeded");
-    for _ in 0..50 {
-        if !endpoint.arrivals.lock().unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    server.deliver_webhooks().await;
+    let clock = server.clock.clone();
     drop(server);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let refused = endpoint.arrivals.lock().unwrap().len();
-    assert!(refused >= 1);
+    assert_eq!(endpoint.arrived(), 1);
 
-    // The endpoint recovers while the server is down; a new server on the same database
-    // delivers what the outbox holds.
+    // The endpoint recovers while the server is down; a new server on the same database, once
+    // the retry is due, delivers what the outbox holds.
     *endpoint.failures.lock().unwrap() = 0;
-    let server = start_full_on(&database, &vars(&hooks)).await;
-    let accepted = endpoint.wait_for(1).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    clock.advance(RETRY_STEP);
+    let server = start_full_at(&database, &vars(&hooks), clock).await;
+    let accepted = endpoint.wait_for(&server, 1).await;
+    server.advance(QUIET);
+    assert_eq!(server.deliver_webhooks().await, 0);
     assert_eq!(endpoint.accepted().len(), 1);
     assert_eq!(accepted[0]["type"], "payment.succeeded");
     assert_eq!(accepted[0]["data"]["id"], paid["id"]);
@@ -558,24 +593,19 @@ async fn deliveries_go_on_after_a_restart() {
 async fn the_demo_receiver_shows_the_verified_events() {
     let server = start_full(&[]).await;
     let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
-    for _ in 0..50 {
-        let (_, shown) = server.get("/demo/webhooks?format=json").await;
-        if let Some(event) = shown["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|event| event["payment"] == paid["id"])
-        {
-            assert_eq!(event["kind"], "payment.succeeded");
-            assert_eq!(event["deliveries"], 1);
-            // A forged delivery is refused.
-            let (status, _) = post_raw(&server, "/demo/webhooks", &[], "{}").await;
-            assert_eq!(status, 401);
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the demo receiver never got the event");
+    server.deliver_webhooks().await;
+    let (_, shown) = server.get("/demo/webhooks?format=json").await;
+    let event = shown["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|event| event["payment"] == paid["id"])
+        .unwrap_or_else(|| panic!("the demo receiver never got the event: {shown}"));
+    assert_eq!(event["kind"], "payment.succeeded");
+    assert_eq!(event["deliveries"], 1);
+    // A forged delivery is refused.
+    let (status, _) = post_raw(&server, "/demo/webhooks", &[], "{}").await;
+    assert_eq!(status, 401);
 }
 
 #[tokio::test]
@@ -584,18 +614,29 @@ async fn a_lost_confirm_answer_is_settled_by_yabetoos_webhook() {
     // check can tell (no poll, no reconcile here).
     let server = start(&[("SANDBOX_FAULTS", "yabetoo.confirm=reset@after*1")]).await;
     let (id, intent) = awaiting_approval(&server).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let approved = server
-        .http
-        .post(server.url(&format!("/sandbox/yabetoo/phone/prompts/{intent}/approve")))
-        .header("accept", "application/json")
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert!(approved.status().is_success(), "{}", approved.status());
+    // The prompt reaches the sandbox's phone once the confirm does, on the server's own task.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let approved = server
+            .http
+            .post(server.url(&format!("/sandbox/yabetoo/phone/prompts/{intent}/approve")))
+            .header("accept", "application/json")
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        if approved.status().is_success() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{}",
+            approved.status()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     wait_for_status(&server, &id, "succeeded").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.settle().await;
     let record = stored(&server, &id).await;
     assert_eq!(record["status"], "succeeded", "{record}");
 }
@@ -640,7 +681,7 @@ async fn the_merchants_operations_each_send_their_event() {
         assert_eq!(status, 200, "{answer}");
     }
 
-    let events = endpoint.wait_for(6).await;
+    let events = endpoint.wait_for(&server, 6).await;
     let of = |id: &str| -> Vec<(String, Option<i64>)> {
         events
             .iter()
@@ -673,12 +714,17 @@ async fn the_merchants_operations_each_send_their_event() {
 
 #[tokio::test]
 async fn a_slow_endpoint_never_delays_payments() {
-    // An endpoint that takes 20 s to answer each delivery.
+    // An endpoint that takes 20 s to answer each delivery, counting those under way.
+    let arrived = Arc::new(Mutex::new(0));
+    let counted = arrived.clone();
     let router = axum::Router::new().route(
         "/hooks",
-        axum::routing::post(|| async {
-            tokio::time::sleep(Duration::from_secs(20)).await;
-            StatusCode::NO_CONTENT
+        axum::routing::post(move || {
+            *counted.lock().unwrap() += 1;
+            async {
+                tokio::time::sleep(Duration::from_secs(20)).await;
+                StatusCode::NO_CONTENT
+            }
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -702,8 +748,17 @@ async fn a_slow_endpoint_never_delays_payments() {
         "five payments took {:?}",
         started.elapsed()
     );
-    // Every event's delivery is under way at once, none waiting behind another.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Every event's delivery is under way at once, none waiting behind another (the
+    // background's own round starts them).
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while *arrived.lock().unwrap() < 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} under way",
+            arrived.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let (_, events) = server.admin_get("/api/v1/admin/webhooks/events").await;
     assert_eq!(events["events"].as_array().unwrap().len(), 5, "{events}");
 }
@@ -716,23 +771,20 @@ async fn an_endpoint_taken_out_of_webhook_urls_gets_nothing_more() {
     let database = dir.path().join("checkout.sqlite3");
     let server = start_full_on(&database, &vars(&merchant_hooks(&old_url))).await;
     server.yassir_payment("demo-dz", "+213555000002").await;
-    for _ in 0..50 {
-        if !old.arrivals.lock().unwrap().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    server.deliver_webhooks().await;
+    assert_eq!(old.arrived(), 1);
+    let clock = server.clock.clone();
     drop(server);
-    // The merchant moves to a new endpoint: the old one hears nothing more, the new one gets
-    // the events written from now on.
-    let server = start_full_on(&database, &vars(&merchant_hooks(&new_url))).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let before = old.arrivals.lock().unwrap().len();
+    // The merchant moves to a new endpoint: the old one hears nothing more, though its
+    // delivery's retry is due, and the new one gets the events written from now on.
+    clock.advance(RETRY_STEP);
+    let server = start_full_at(&database, &vars(&merchant_hooks(&new_url)), clock).await;
     let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
-    let events = new.wait_for(1).await;
+    let events = new.wait_for(&server, 1).await;
     assert_eq!(events[0]["data"]["id"], paid["id"]);
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(old.arrivals.lock().unwrap().len(), before);
+    server.advance(QUIET);
+    server.deliver_webhooks().await;
+    assert_eq!(old.arrived(), 1);
     assert_eq!(new.accepted().len(), 1);
 }
 
@@ -751,17 +803,13 @@ async fn a_failed_delivery_says_why() {
     let server = start_full(&vars(&hooks)).await;
     let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
     let id = paid["id"].as_str().unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let error = loop {
-        let (_, events) = server
-            .admin_get(&format!("/api/v1/admin/webhooks/events?payment_id={id}"))
-            .await;
-        if let Some(error) = events["events"][0]["deliveries"][0]["last_error"].as_str() {
-            break error.to_string();
-        }
-        assert!(std::time::Instant::now() < deadline, "{events}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    server.deliver_webhooks().await;
+    let (_, events) = server
+        .admin_get(&format!("/api/v1/admin/webhooks/events?payment_id={id}"))
+        .await;
+    let error = events["events"][0]["deliveries"][0]["last_error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error recorded: {events}"));
     assert!(error.contains("connection refused"), "{error}");
     assert!(!error.contains(&port.to_string()), "{error}");
 }
@@ -784,4 +832,59 @@ async fn provider_notifications_are_bounded_per_provider() {
     let headers = yabetoo_headers(YABETOO_SECRET, now(), garbage);
     let (status, _) = post_raw(&server, "/webhooks/yabetoo", &headers, garbage).await;
     assert_eq!(status, 400);
+}
+
+/// Under the default policy, a delivery the endpoint never accepts is retried, ever more
+/// rarely, for three days after its event, then given up (a replay can send it again).
+#[tokio::test]
+async fn a_delivery_never_accepted_is_given_up_after_three_days() {
+    let arrived = Arc::new(Mutex::new(0u32));
+    let counted = arrived.clone();
+    let router = axum::Router::new().route(
+        "/hooks",
+        axum::routing::post(move || {
+            *counted.lock().unwrap() += 1;
+            async { StatusCode::INTERNAL_SERVER_ERROR }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let server = start_full(&[
+        ("WEBHOOK_URLS", url.as_str()),
+        ("WEBHOOK_SECRET", MERCHANT_SECRET),
+    ])
+    .await;
+    let started = server.clock.now();
+    let (_, paid) = server.yassir_payment("demo-dz", "+213555000002").await;
+    let id = paid["id"].as_str().unwrap();
+    let delivery = || async {
+        let (_, events) = server
+            .admin_get(&format!("/api/v1/admin/webhooks/events?payment_id={id}"))
+            .await;
+        events["events"][0]["deliveries"][0].clone()
+    };
+    // What is due is sent, then an hour passes, until the delivery is over.
+    let mut hours = 0;
+    let given_up = loop {
+        server.deliver_webhooks().await;
+        let delivery = delivery().await;
+        if delivery["state"] != "pending" {
+            break delivery;
+        }
+        assert!(hours < 100, "{delivery}");
+        server.advance(Duration::from_secs(3600));
+        hours += 1;
+    };
+    assert_eq!(given_up["state"], "gave_up", "{given_up}");
+    let attempts = given_up["attempts"].as_u64().unwrap();
+    assert_eq!(u64::from(*arrived.lock().unwrap()), attempts);
+    // Retried all along the three days (every 6 hours at most, once the waits have grown),
+    // and not past them.
+    let given_up_after = server.clock.now() - started;
+    assert!(
+        given_up_after > time::Duration::days(2) && given_up_after <= time::Duration::days(3),
+        "gave up after {given_up_after}"
+    );
+    assert!(attempts >= 12, "{given_up}");
 }

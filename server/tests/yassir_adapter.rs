@@ -51,6 +51,7 @@ fn client_on(
             timeout,
         },
         reqwest::Client::new(),
+        checkout_server::clock::Clock::system(),
     )
 }
 

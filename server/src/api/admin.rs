@@ -263,7 +263,7 @@ pub async fn order_tokens_create(
                 ),
             ));
         }
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = state.clock.unix_seconds();
         order.expires_at = Some(now.checked_add(seconds).ok_or_else(|| {
             ApiError::bad_request("expires_in_seconds", "expires_in_seconds is too large")
         })?);

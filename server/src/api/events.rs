@@ -169,11 +169,7 @@ pub async fn replay(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<EventView>), ApiError> {
-    if !state
-        .outbox
-        .replay(&id, crate::store::outbox::unix_millis())
-        .await?
-    {
+    if !state.outbox.replay(&id, state.clock.unix_millis()).await? {
         return Err(ApiError::not_found(format!("no event `{id}`")));
     }
     Ok((StatusCode::ACCEPTED, Json(one(&state, &id).await?)))

@@ -20,7 +20,7 @@ pub async fn yabetoo(State(state): State<AppState>, headers: HeaderMap, body: By
         .yabetoo_secret
         .as_ref()
         .map(|secret| secret.expose());
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = state.clock.unix_seconds();
     let notice = notices::yabetoo(secret, &headers, &body, now);
     handle(&state, "yabetoo", notice).await
 }
@@ -63,7 +63,7 @@ async fn handle(
     };
     let first = match state
         .outbox
-        .record_inbound(provider, &notice.event_id, &crate::clock::now_rfc3339())
+        .record_inbound(provider, &notice.event_id, &state.clock.now_rfc3339())
         .await
     {
         Ok(first) => first,

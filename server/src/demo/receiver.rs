@@ -78,7 +78,8 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
             payment: text(&event["data"]["id"]),
             order: text(&event["data"]["order"]),
             status: text(&event["data"]["status"]),
-            received_at: crate::clock::now_rfc3339(),
+            // The receiver stands in for the merchant's endpoint: its own clock, not the server's.
+            received_at: crate::clock::rfc3339(time::OffsetDateTime::now_utc()),
             deliveries: 1,
         });
         events.truncate(KEPT);

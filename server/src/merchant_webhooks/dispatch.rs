@@ -10,7 +10,8 @@ use rand::Rng;
 use tokio::sync::Semaphore;
 
 use super::signing::Signer;
-use crate::store::outbox::{unix_millis, AttemptResult, AttemptRow, DueDelivery, WebhookStore};
+use crate::clock::Clock;
+use crate::store::outbox::{AttemptResult, AttemptRow, DueDelivery, WebhookStore};
 
 /// How often the outbox is looked at for deliveries that are due.
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
@@ -62,6 +63,8 @@ pub struct Dispatcher {
     policy: RetryPolicy,
     timeout: Duration,
     slots: Arc<Semaphore>,
+    /// What the schedule of retries is read against.
+    clock: Clock,
 }
 
 impl Dispatcher {
@@ -71,6 +74,7 @@ impl Dispatcher {
         policy: RetryPolicy,
         timeout: Duration,
         ca_pem: Option<&[u8]>,
+        clock: Clock,
     ) -> Self {
         let mut http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5).min(timeout))
@@ -92,6 +96,7 @@ impl Dispatcher {
             policy,
             timeout,
             slots: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            clock,
         }
     }
 
@@ -112,13 +117,25 @@ impl Dispatcher {
         }
     }
 
+    /// Makes every delivery due now, then waits until no delivery is under way (those started
+    /// by [`Dispatcher::run`] too), each attempt recorded; answers how many this call made. The
+    /// loop does the same on its own schedule; this does it at the moment the caller chooses
+    /// (after moving a manual clock).
+    pub async fn deliver_due(&self) -> usize {
+        let started = self.round().await;
+        let all = u32::try_from(MAX_IN_FLIGHT).unwrap_or(u32::MAX);
+        // Each attempt ends within the delivery timeout, so this wait does too.
+        drop(self.slots.acquire_many(all).await);
+        started
+    }
+
     /// Starts every due delivery there is room for; answers how many started.
     pub async fn round(&self) -> usize {
         let room = self.slots.available_permits();
         if room == 0 {
             return 0;
         }
-        let now = unix_millis();
+        let now = self.clock.unix_millis();
         // Leased past the longest an attempt can take: no other round sends it meanwhile, and
         // after a crash it is due again once the lease runs out.
         let lease = now + millis(self.timeout + Duration::from_secs(5));
@@ -149,7 +166,7 @@ impl Dispatcher {
 
     async fn deliver(&self, due: DueDelivery) {
         let DueDelivery { delivery, event } = due;
-        let timestamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let timestamp = self.clock.unix_seconds();
         let mut request = self
             .http
             .post(&delivery.url)
@@ -182,13 +199,11 @@ impl Dispatcher {
             AttemptResult::Delivered
         } else {
             let age = crate::clock::parse_rfc3339(&event.created_at)
-                .map(|created| {
-                    Duration::try_from(crate::clock::now() - created).unwrap_or_default()
-                })
+                .map(|created| Duration::try_from(self.clock.now() - created).unwrap_or_default())
                 .unwrap_or_default();
             let jitter = rand::thread_rng().gen::<f64>();
             match self.policy.next_wait(delivery.attempts + 1, age, jitter) {
-                Some(wait) => AttemptResult::RetryAt(unix_millis() + millis(wait)),
+                Some(wait) => AttemptResult::RetryAt(self.clock.unix_millis() + millis(wait)),
                 None => AttemptResult::GaveUp,
             }
         };
@@ -209,7 +224,7 @@ impl Dispatcher {
             ),
         }
         let attempt = AttemptRow {
-            at: crate::clock::now_rfc3339(),
+            at: self.clock.now_rfc3339(),
             status,
             error,
             duration_ms,

@@ -86,8 +86,14 @@ fn outcome(before: &PaymentRow, after: &PaymentRow) -> Option<EventType> {
 
 pub use crate::store::outbox::NewEvent;
 
-/// The events of the write from `before` to `after`, with their payloads.
-pub fn new_events(before: &PaymentRow, after: &PaymentRow, live: bool) -> Vec<NewEvent> {
+/// The events of the write from `before` to `after`, with their payloads, their deliveries
+/// first due at `due_ms` (Unix milliseconds: the moment of the write).
+pub fn new_events(
+    before: &PaymentRow,
+    after: &PaymentRow,
+    live: bool,
+    due_ms: i64,
+) -> Vec<NewEvent> {
     caused_by(before, after)
         .into_iter()
         .map(|kind| {
@@ -98,6 +104,7 @@ pub fn new_events(before: &PaymentRow, after: &PaymentRow, live: bool) -> Vec<Ne
                 kind: kind.as_str(),
                 payment_id: after.id.clone(),
                 created_at: after.updated_at.clone(),
+                due_ms,
                 payload: payload.to_string(),
             }
         })
@@ -266,7 +273,7 @@ mod tests {
         failed.failure_code = Some("insufficient_funds".into());
         failed.failure_message = Some("The wallet balance is too low.".into());
         failed.decided_by = Some(crate::store::Decider::Server);
-        let event = new_events(&row(RequiresAction), &failed, false).remove(0);
+        let event = new_events(&row(RequiresAction), &failed, false, 0).remove(0);
         assert!(event.id.starts_with("evt_"));
         let body: Value = serde_json::from_str(&event.payload).unwrap();
         assert_eq!(body["type"], "payment.failed");

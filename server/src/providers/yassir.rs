@@ -32,6 +32,7 @@ use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::time::Duration;
 
+use crate::clock::Clock;
 use answer::{expiry_read, status_from_answer, text};
 use money::money_of;
 use transport::send;
@@ -78,11 +79,17 @@ impl std::fmt::Debug for YassirConfig {
 pub struct YassirClient {
     config: YassirConfig,
     http: reqwest::Client,
+    /// What an intent's expiry is read against.
+    clock: Clock,
 }
 
 impl YassirClient {
-    pub fn new(config: YassirConfig, http: reqwest::Client) -> Self {
-        Self { config, http }
+    pub fn new(config: YassirConfig, http: reqwest::Client, clock: Clock) -> Self {
+        Self {
+            config,
+            http,
+            clock,
+        }
     }
 }
 
@@ -169,7 +176,7 @@ impl PaymentProvider for YassirClient {
         if let Err(ProviderError::Mismatch(detail)) = self.check_answer_money(intent, &answer) {
             return Ok(ProviderStatus::mismatch(&detail));
         }
-        let status = expiry_read(intent, status_from_answer(&answer)?);
+        let status = expiry_read(intent, status_from_answer(&answer)?, self.clock.now());
         if status.status == PaymentStatus::RequiresAction && status.pay_url.is_none() {
             return Err(ProviderError::Unavailable(
                 "Yassir asked for an OTP (statusCode 12) without a payUrl".into(),

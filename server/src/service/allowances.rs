@@ -44,7 +44,7 @@ impl PaymentService {
         let Some(allowance) = allowance else {
             return Ok(());
         };
-        let now = crate::clock::unix_millis();
+        let now = self.inner.clock.unix_millis();
         match self
             .inner
             .store
@@ -124,7 +124,7 @@ impl PaymentService {
         if let Err(error) = self
             .inner
             .store
-            .prune_leases(crate::clock::unix_millis())
+            .prune_leases(self.inner.clock.unix_millis())
             .await
         {
             tracing::warn!(%error, "could not forget spent allowances");

@@ -4,7 +4,7 @@
 use checkout_contract::{CaptureMethod, PaymentRecord, PaymentStatus, StatusChange};
 
 use super::outcome::in_flight;
-use super::{now_rfc3339, PaymentService, ServiceError, WRITE_ATTEMPTS};
+use super::{PaymentService, ServiceError, WRITE_ATTEMPTS};
 use crate::store::{Attention, Decider, StoreError};
 
 /// What the merchant found in the provider's dashboard.
@@ -113,7 +113,7 @@ impl PaymentService {
                     }
                 }
             }
-            updated.updated_at = now_rfc3339();
+            updated.updated_at = self.now_rfc3339();
             let change = StatusChange {
                 status: updated.status,
                 at: updated.updated_at.clone(),

@@ -3,7 +3,8 @@
 use checkout_contract::{MethodKind, Payment, PaymentStatus, StatusChange};
 
 use super::ServiceError;
-use super::{new_client_secret, now_rfc3339, random_id, rfc3339, PaymentService};
+use super::{new_client_secret, random_id, PaymentService};
+use crate::clock::rfc3339;
 use crate::orders::Order;
 use crate::providers::{CreateIntent, ProviderError, MISMATCH_CODE, MISMATCH_MESSAGE};
 use crate::store::{Inserted, PaymentRow};
@@ -39,7 +40,7 @@ impl PaymentService {
             new.method.as_str(),
             new.phone.as_deref().unwrap_or("")
         );
-        let now = now_rfc3339();
+        let now = self.now_rfc3339();
         let id = random_id("pay");
         let row = PaymentRow {
             client_secret: new_client_secret(&id),
@@ -149,7 +150,7 @@ impl PaymentService {
                 row.expires_at = intent.expires_at;
                 row.failure_code = None;
                 row.failure_message = None;
-                row.updated_at = now_rfc3339();
+                row.updated_at = self.now_rfc3339();
                 let change = StatusChange {
                     status: PaymentStatus::Created,
                     at: row.updated_at.clone(),
@@ -168,7 +169,7 @@ impl PaymentService {
                 row.decided_by = Some(crate::store::Decider::Provider);
                 row.failure_code = Some(MISMATCH_CODE.into());
                 row.failure_message = Some(MISMATCH_MESSAGE.into());
-                row.updated_at = now_rfc3339();
+                row.updated_at = self.now_rfc3339();
                 let change = StatusChange {
                     status: PaymentStatus::Failed,
                     at: row.updated_at.clone(),

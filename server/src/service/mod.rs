@@ -28,6 +28,7 @@ use checkout_contract::{
     MethodKind, NextAction, Payment, PaymentRecord, PaymentStatus, StatusChange, SupportInfo,
 };
 
+use crate::clock::Clock;
 use crate::order_token::OrderSigner;
 use crate::orders::OrderBook;
 use crate::providers::{IntentRef, PaymentProvider};
@@ -50,6 +51,8 @@ pub struct ServiceParts {
     pub order_signer: Option<OrderSigner>,
     pub yassir: Arc<dyn PaymentProvider>,
     pub yabetoo: Arc<dyn PaymentProvider>,
+    /// Where every moment that decides something is read.
+    pub clock: Clock,
 }
 
 /// The service's knobs.
@@ -126,6 +129,7 @@ struct Inner {
     order_signer: Option<OrderSigner>,
     yassir: Arc<dyn PaymentProvider>,
     yabetoo: Arc<dyn PaymentProvider>,
+    clock: Clock,
     settings: ServiceSettings,
     /// When each in-flight payment is next due for a provider check.
     checks: outcome::CheckSchedule,
@@ -135,15 +139,7 @@ struct Inner {
     notices: notices::PendingNotices,
 }
 
-pub use crate::clock::{now, now_rfc3339, parse_rfc3339, rfc3339};
 use crate::ids::{random_alphanumeric, random_id};
-
-/// True when the RFC 3339 moment `at`, plus `grace`, is in the past.
-fn passed(at: &Option<String>, grace: Duration) -> bool {
-    at.as_deref()
-        .and_then(parse_rfc3339)
-        .is_some_and(|at| at + grace < now())
-}
 
 /// A phone as the public payment read shows it: the country code and the last four digits
 /// (`+242 ••• 4470`), enough for the shopper to recognise their own number.
@@ -171,6 +167,7 @@ impl PaymentService {
                 order_signer: parts.order_signer,
                 yassir: parts.yassir,
                 yabetoo: parts.yabetoo,
+                clock: parts.clock,
                 checks: outcome::CheckSchedule::default(),
                 notices: notices::PendingNotices::default(),
                 confirms: confirms::ConfirmPlaces::new(
@@ -182,6 +179,21 @@ impl PaymentService {
         }
     }
 
+    /// The clock the service reads.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// Now, as times are stored.
+    fn now_rfc3339(&self) -> String {
+        self.inner.clock.now_rfc3339()
+    }
+
+    /// Whether the RFC 3339 moment `at`, plus `grace`, is in the past.
+    fn passed(&self, at: Option<&str>, grace: Duration) -> bool {
+        self.inner.clock.passed(at, grace)
+    }
+
     /// The merchant events a write of a payment causes (the rule of `merchant_webhooks::events`, with
     /// whether payments are real), handed to every write so that the store writes them in the
     /// same transaction.
@@ -189,7 +201,10 @@ impl PaymentService {
         &self,
     ) -> impl Fn(&PaymentRow, &PaymentRow) -> Vec<crate::store::NewEvent> + Send + Sync {
         let live = self.inner.settings.live;
-        move |before, after| crate::merchant_webhooks::events::new_events(before, after, live)
+        let clock = self.inner.clock.clone();
+        move |before, after| {
+            crate::merchant_webhooks::events::new_events(before, after, live, clock.unix_millis())
+        }
     }
 
     /// Waits, up to `limit`, for the confirmations running in the background to record their
@@ -205,6 +220,12 @@ impl PaymentService {
             .drain(limit.saturating_sub(started.elapsed()))
             .await;
         confirms && notices
+    }
+
+    /// Waits, up to `limit`, for the checks the providers' notifications prompted (those under
+    /// way and those waiting their turn); the confirmations are not waited for.
+    pub async fn notice_checks_done(&self, limit: Duration) -> bool {
+        self.inner.notices.drain(limit).await
     }
 
     /// The payments as the metrics count them.
@@ -306,7 +327,7 @@ impl PaymentService {
         mut row: PaymentRow,
         detail: String,
     ) -> Result<PaymentRow, crate::store::StoreError> {
-        row.updated_at = now_rfc3339();
+        row.updated_at = self.now_rfc3339();
         let change = StatusChange {
             status: row.status,
             at: row.updated_at.clone(),

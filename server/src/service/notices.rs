@@ -117,7 +117,11 @@ impl PaymentService {
         let payment_id = row.id.clone();
         tokio::spawn(async move {
             let interval = service.inner.settings.check_interval;
-            if !service.inner.checks.claim_for_poll(&payment_id, interval) {
+            if !service.inner.checks.claim_for_poll(
+                &payment_id,
+                service.inner.clock.instant(),
+                interval,
+            ) {
                 tokio::time::sleep(interval).await;
             }
             // Released first: a notification arriving during the check gets a check of its own.

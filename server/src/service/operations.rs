@@ -6,7 +6,7 @@
 use checkout_contract::{MethodKind, PaymentRecord, PaymentStatus, StatusChange};
 
 use super::ServiceError;
-use super::{now_rfc3339, passed, random_id, PaymentService, WRITE_ATTEMPTS};
+use super::{random_id, PaymentService, WRITE_ATTEMPTS};
 use crate::store::{Inserted, OperationKind, OperationRow, OperationState, PaymentRow, StoreError};
 use crate::validate;
 
@@ -126,7 +126,7 @@ impl PaymentService {
         }
         let row = self.load(id).await?;
         let amount = self.admissible(&row, &request)?;
-        let now = now_rfc3339();
+        let now = self.now_rfc3339();
         let operation = OperationRow {
             id: random_id("op"),
             payment_id: row.id.clone(),
@@ -284,8 +284,8 @@ impl PaymentService {
             Ok(checked) => read_check(
                 &operation,
                 checked.status,
-                passed(
-                    &Some(operation.created_at.clone()),
+                self.passed(
+                    Some(&operation.created_at),
                     self.inner.settings.unknown_outcome_grace,
                 ),
             ),
@@ -302,7 +302,7 @@ impl PaymentService {
         mut operation: OperationRow,
         verdict: Verdict,
     ) -> Result<OperationRow, ServiceError> {
-        operation.updated_at = now_rfc3339();
+        operation.updated_at = self.now_rfc3339();
         let status = match verdict {
             Verdict::Unknown(reason) => {
                 tracing::warn!(operation = %operation.id, %reason, "operation outcome unknown");
@@ -327,7 +327,7 @@ impl PaymentService {
         operation.state = OperationState::Succeeded;
         operation.detail = None;
         for _ in 0..WRITE_ATTEMPTS {
-            let updated = applied(&row, &operation, status);
+            let updated = applied(&row, &operation, status, self.now_rfc3339());
             let change = StatusChange {
                 status,
                 at: updated.updated_at.clone(),
@@ -416,6 +416,7 @@ impl PaymentService {
         for operation in operations {
             let due = self.inner.checks.claim_for_reconcile(
                 &operation.id,
+                self.inner.clock.instant(),
                 self.inner.settings.check_interval,
                 self.inner.settings.max_reconcile_interval,
             );

@@ -5,8 +5,8 @@ use checkout_contract::{OrderState, PaymentStatus};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
+use super::PaymentService;
 use super::ServiceError;
-use super::{now, PaymentService};
 use crate::order_token::{self, OrderSigner, TokenOrder};
 use crate::orders::Order;
 use crate::store::PaymentRow;
@@ -22,7 +22,7 @@ impl PaymentService {
                 ));
             };
             return signer
-                .verify(reference, now().unix_timestamp())
+                .verify(reference, self.inner.clock.unix_seconds())
                 .map_err(|error| ServiceError::invalid("order", error.to_string()));
         }
         self.inner
@@ -41,7 +41,7 @@ impl PaymentService {
             ));
         };
         let mut order = order.clone();
-        let now = now().unix_timestamp();
+        let now = self.inner.clock.unix_seconds();
         let expires_at = *order.expires_at.get_or_insert(
             now + i64::try_from(self.inner.settings.order_token_ttl.as_secs()).unwrap_or(i64::MAX),
         );
@@ -144,7 +144,9 @@ pub(super) fn order_taken(status: PaymentStatus, held: bool) -> ServiceError {
     }
 }
 
-/// True when the order a payment pays can no longer be paid.
-pub(super) fn order_expired(row: &PaymentRow) -> bool {
-    super::passed(&row.order_expires_at, std::time::Duration::ZERO)
+impl PaymentService {
+    /// True when the order a payment pays can no longer be paid.
+    pub(super) fn order_expired(&self, row: &PaymentRow) -> bool {
+        self.passed(row.order_expires_at.as_deref(), std::time::Duration::ZERO)
+    }
 }

@@ -19,7 +19,7 @@ mod schedule;
 use checkout_contract::StatusChange;
 
 use super::ServiceError;
-use super::{now_rfc3339, PaymentService, WRITE_ATTEMPTS};
+use super::{PaymentService, WRITE_ATTEMPTS};
 use crate::providers::ProviderStatus;
 use crate::store::{Attention, Decider, PaymentRow, StoreError};
 
@@ -43,7 +43,7 @@ impl PaymentService {
             let Some((mut updated, detail)) = settled(&row, answer, decider) else {
                 return Ok(row);
             };
-            updated.updated_at = now_rfc3339();
+            updated.updated_at = self.now_rfc3339();
             let change = StatusChange {
                 status: updated.status,
                 at: updated.updated_at.clone(),

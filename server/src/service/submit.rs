@@ -4,10 +4,10 @@
 
 use checkout_contract::{MethodKind, MobileMoneyDetails, Payment, PaymentStatus, StatusChange};
 
-use super::orders::{order_expired, order_taken};
+use super::orders::order_taken;
 use super::outcome::in_flight;
 use super::ServiceError;
-use super::{now_rfc3339, passed, PaymentService, WRITE_ATTEMPTS};
+use super::{PaymentService, WRITE_ATTEMPTS};
 use crate::providers::{IntentRef, ProviderError, ProviderStatus, SubmitDetails};
 use crate::store::{Decider, PaymentRow, StoreError};
 
@@ -85,7 +85,7 @@ impl PaymentService {
         client: &str,
     ) -> Result<Payment, ServiceError> {
         let row = self.submittable(id, client_secret, &details).await?;
-        if order_expired(&row) {
+        if self.order_expired(&row) {
             let expired = ProviderStatus {
                 failure: Some((
                     "order_expired".into(),
@@ -99,7 +99,7 @@ impl PaymentService {
                 "this order can no longer be paid: its order token expired",
             ));
         }
-        if passed(&row.expires_at, std::time::Duration::ZERO) {
+        if self.passed(row.expires_at.as_deref(), std::time::Duration::ZERO) {
             let expired = ProviderStatus {
                 failure: Some((
                     "expired".into(),
@@ -151,7 +151,7 @@ impl PaymentService {
         detail: &str,
     ) -> Result<PaymentRow, ServiceError> {
         row.status = status;
-        row.updated_at = now_rfc3339();
+        row.updated_at = self.now_rfc3339();
         row.submitted_at = Some(row.updated_at.clone());
         row.outcome_unknown = Some(AWAITING_ANSWER.into());
         let change = StatusChange {

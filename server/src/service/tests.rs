@@ -217,7 +217,7 @@ async fn a_payment_the_provider_never_received_fails_without_money_after_the_gra
         .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    service.clock().advance(Duration::from_millis(1));
     let payment = service.status(&id, &secret).await.unwrap();
     assert_eq!(payment.status, PaymentStatus::Failed);
     assert_eq!(payment.failure.unwrap().code, "not_submitted");
@@ -275,6 +275,7 @@ async fn a_payment_id_without_its_secret_reaches_nothing() {
     );
 }
 
+/// A service on a manual clock ([`PaymentService::clock`] moves it).
 fn service_with(yassir: Arc<ScriptedProvider>, settings: ServiceSettings) -> PaymentService {
     let store = SqliteStore::open(std::path::Path::new(":memory:")).unwrap();
     PaymentService::new(
@@ -284,6 +285,7 @@ fn service_with(yassir: Arc<ScriptedProvider>, settings: ServiceSettings) -> Pay
             order_signer: None,
             yassir: yassir.clone(),
             yabetoo: yassir,
+            clock: Clock::manual(time::OffsetDateTime::now_utc()),
         },
         settings,
     )
@@ -329,7 +331,7 @@ async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_lim
         .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    service.clock().advance(Duration::from_millis(1));
     let before = checks(old.asked());
     for _ in 0..3 {
         service.reconcile().await;
@@ -396,6 +398,48 @@ async fn an_attempt_that_ended_unpaid_leaves_the_order_open() {
     );
 }
 
+#[tokio::test]
+async fn reconcile_checks_a_payment_again_as_its_backoff_elapses_on_the_services_clock() {
+    let yassir = Arc::new(ScriptedProvider::default());
+    let service = service_with(
+        yassir.clone(),
+        ServiceSettings {
+            reconcile_first_check: Duration::from_secs(60),
+            max_reconcile_interval: Duration::from_secs(300),
+            ..ServiceSettings::default()
+        },
+    );
+    let (id, secret) = created(&service, "k1", "INV-8").await;
+    yassir.answer_submits(vec![Ok(otp_page())]);
+    service
+        .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
+        .await
+        .unwrap();
+    yassir.answer_checks((0..3).map(|_| Ok(otp_page())).collect());
+    let checks = || {
+        yassir
+            .asked()
+            .iter()
+            .filter(|what| **what == "check")
+            .count()
+    };
+    let before = checks();
+    let mut checked_at = Vec::new();
+    // Ten minutes, a round every ten seconds as the background runs them.
+    for round in 0..60 {
+        let seen = checks();
+        service.reconcile().await;
+        if checks() > seen {
+            checked_at.push(round * 10);
+        }
+        service.clock().advance(Duration::from_secs(10));
+    }
+    // Nothing changes at the provider: 60 s after it was first seen, then 120 s, then 240 s
+    // later, then every 300 s.
+    assert_eq!(checked_at, [60, 180, 420], "{:?}", yassir.asked());
+    assert_eq!(checks(), before + 3);
+}
+
 #[test]
 fn only_an_open_payment_without_its_page_asks_the_provider_for_it_again() {
     let mut open = PaymentRow::sample(PaymentStatus::RequiresAction);
@@ -416,6 +460,7 @@ fn only_an_open_payment_without_its_page_asks_the_provider_for_it_again() {
 async fn polls_reaching_two_servers_check_the_provider_once_per_interval() {
     let yassir = Arc::new(ScriptedProvider::default());
     let store = Arc::new(SqliteStore::open(std::path::Path::new(":memory:")).unwrap());
+    let clock = Clock::manual(time::OffsetDateTime::now_utc());
     let server = || {
         PaymentService::new(
             ServiceParts {
@@ -424,6 +469,7 @@ async fn polls_reaching_two_servers_check_the_provider_once_per_interval() {
                 order_signer: None,
                 yassir: yassir.clone(),
                 yabetoo: yassir.clone(),
+                clock: clock.clone(),
             },
             ServiceSettings {
                 check_interval: Duration::from_secs(60),

@@ -6,8 +6,6 @@ use async_trait::async_trait;
 
 use super::StoreError;
 
-pub use crate::clock::unix_millis;
-
 use super::PaymentRow;
 
 /// A merchant event as written to the outbox.
@@ -19,6 +17,8 @@ pub struct NewEvent {
     pub kind: &'static str,
     pub payment_id: String,
     pub created_at: String,
+    /// Unix milliseconds: when its deliveries are first due.
+    pub due_ms: i64,
     /// The JSON body every delivery sends, byte for byte (what the signature covers).
     pub payload: String,
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use checkout_server::clock::Clock;
 use checkout_server::config::Config;
 use serde_json::{json, Value};
 
@@ -32,6 +33,9 @@ pub struct TestServer {
     pub database: PathBuf,
     /// The admin token the server was started with.
     pub admin: String,
+    /// The server's clock: a manual one, which only [`TestServer::advance`] moves, for a server
+    /// in the test's process; the system's for one in its own process.
+    pub clock: Clock,
     /// Each created payment's `client_secret`, sent with the shopper's requests about it as the
     /// widget does.
     secrets: std::sync::Mutex<HashMap<String, String>>,
@@ -74,10 +78,19 @@ pub async fn start_full(extra: &[(&str, &str)]) -> TestServer {
 
 /// [`start_full`] on an existing database file (to test restarts).
 pub async fn start_full_on(database: &std::path::Path, extra: &[(&str, &str)]) -> TestServer {
-    let (mut server, config) = start_with_config(database, extra).await;
-    let state = server.state.take().unwrap();
+    start_full_at(database, extra, fresh_clock()).await
+}
+
+/// [`start_full_on`] with `clock` (a restarted server reads the clock its predecessor had).
+pub async fn start_full_at(
+    database: &std::path::Path,
+    extra: &[(&str, &str)],
+    clock: Clock,
+) -> TestServer {
+    let (mut server, config) = start_with_config(database, extra, clock).await;
+    let state = server.state.as_ref().unwrap();
     server.background = Some(
-        checkout_server::start_background(&config, &state)
+        checkout_server::start_background(&config, state)
             .await
             .unwrap(),
     );
@@ -86,12 +99,27 @@ pub async fn start_full_on(database: &std::path::Path, extra: &[(&str, &str)]) -
 
 /// Starts a server on an existing database file (to test restarts).
 pub async fn start_on(database: &std::path::Path, extra: &[(&str, &str)]) -> TestServer {
-    start_with_config(database, extra).await.0
+    start_at(database, extra, fresh_clock()).await
+}
+
+/// [`start_on`] with `clock`.
+pub async fn start_at(
+    database: &std::path::Path,
+    extra: &[(&str, &str)],
+    clock: Clock,
+) -> TestServer {
+    start_with_config(database, extra, clock).await.0
+}
+
+/// A manual clock standing at the real time now.
+pub fn fresh_clock() -> Clock {
+    Clock::manual(time::OffsetDateTime::now_utc())
 }
 
 async fn start_with_config(
     database: &std::path::Path,
     extra: &[(&str, &str)],
+    clock: Clock,
 ) -> (TestServer, Config) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -118,7 +146,9 @@ async fn start_with_config(
         vars.insert(key.to_string(), value.to_string());
     }
     let config = Config::from_lookup(|name| vars.get(name).cloned()).unwrap();
-    let state = checkout_server::build_state(&config).await.unwrap();
+    let state = checkout_server::build_state_with_clock(&config, clock.clone())
+        .await
+        .unwrap();
     let router = checkout_server::app(&config, state.clone());
     let limits = config.connections;
     let handle = tokio::spawn(async move {
@@ -142,6 +172,7 @@ async fn start_with_config(
             .get("ADMIN_TOKEN")
             .cloned()
             .unwrap_or_else(|| ADMIN.into()),
+        clock,
         secrets: Default::default(),
         handle,
         background: None,
@@ -195,6 +226,7 @@ pub async fn start_program(program: &Path, extra: &[(&str, &str)]) -> TestServer
             .iter()
             .find(|(name, _)| *name == "ADMIN_TOKEN")
             .map_or_else(|| ADMIN.into(), |(_, token)| token.to_string()),
+        clock: Clock::system(),
         secrets: Default::default(),
         handle: tokio::spawn(async {}),
         background: None,
@@ -222,6 +254,59 @@ pub async fn start_program(program: &Path, extra: &[(&str, &str)]) -> TestServer
 }
 
 impl TestServer {
+    /// Moves the server's clock forward by `by`, as if that much time had passed.
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    fn state(&self) -> &checkout_server::AppState {
+        self.state
+            .as_ref()
+            .expect("a server in the test's process (not one of its own)")
+    }
+
+    /// Lets `by` pass for everyone: the sandbox, which runs on real time, and the server, whose
+    /// clock moves as much, and never stays behind the real time (the sandbox's clock).
+    pub async fn pause(&self, by: Duration) {
+        tokio::time::sleep(by).await;
+        if self.clock.is_manual() {
+            self.clock.advance(by);
+            let real = time::OffsetDateTime::now_utc();
+            if self.clock.now() < real {
+                self.clock.set(real);
+            }
+        }
+    }
+
+    /// Runs one round of reconcile now, as the background's loop does on its interval: every
+    /// followed-up payment and unfinished operation due at the server's clock is checked.
+    pub async fn reconcile(&self) {
+        self.state().service.reconcile().await;
+    }
+
+    /// Delivers the merchant webhooks due at the server's clock now, and waits until each
+    /// attempt is recorded; answers how many were made. Needs the background
+    /// ([`start_full`]).
+    pub async fn deliver_webhooks(&self) -> usize {
+        self.background
+            .as_ref()
+            .expect("a server started with its background work")
+            .deliver_due_webhooks()
+            .await
+    }
+
+    /// Waits for the checks the providers' notifications prompted, which the server runs on
+    /// its own tasks, to finish.
+    pub async fn settle(&self) {
+        assert!(
+            self.state()
+                .service
+                .notice_checks_done(Duration::from_secs(10))
+                .await,
+            "the checks the notifications prompted did not finish within 10 s"
+        );
+    }
+
     /// Whether the server's own process still runs (a server in the test's process always does).
     pub fn is_running(&mut self) -> bool {
         self.process
@@ -253,8 +338,7 @@ impl TestServer {
 
     /// Marks the server as asked to stop, as SIGTERM does.
     pub fn start_draining(&self) {
-        let state = self.state.as_ref().expect("a server started by the tests");
-        state
+        self.state()
             .draining
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
@@ -379,7 +463,9 @@ impl TestServer {
         .await
     }
 
-    /// Polls the payment until its status is final, as the widget does.
+    /// Polls the payment until its status is final, as the widget does, every 100 ms: the
+    /// provider (the sandbox) has that long between two polls, and the server's clock moves as
+    /// much.
     pub async fn poll_until_final(&self, id: &str) -> Value {
         for _ in 0..100 {
             let (status, body) = self.get(&format!("/api/v1/payments/{id}")).await;
@@ -391,7 +477,7 @@ impl TestServer {
             ) {
                 return body;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            self.pause(Duration::from_millis(100)).await;
         }
         panic!("payment {id} never reached a final status");
     }

@@ -96,14 +96,18 @@ fn rejection(
     }
 }
 
-/// Yassir answers a plain 3 (rejected) for an intent that ran out of time: its own `expiresAt`
-/// says which.
-pub(super) fn expiry_read(intent: &IntentRef, mut status: ProviderStatus) -> ProviderStatus {
+/// Yassir answers a plain 3 (rejected) for an intent that ran out of time: its own `expiresAt`,
+/// before `now`, says which.
+pub(super) fn expiry_read(
+    intent: &IntentRef,
+    mut status: ProviderStatus,
+    now: time::OffsetDateTime,
+) -> ProviderStatus {
     let expired = intent
         .expires_at
         .as_deref()
         .and_then(crate::clock::parse_rfc3339)
-        .is_some_and(|at| at < crate::clock::now());
+        .is_some_and(|at| at < now);
     if status.status == PaymentStatus::Rejected && expired {
         status.status = PaymentStatus::Expired;
         let message = status

@@ -27,7 +27,11 @@ impl YassirClient {
         if let Err(ProviderError::Mismatch(detail)) = self.check_answer_money(intent, &answer) {
             return Ok(ProviderStatus::mismatch(&detail));
         }
-        Ok(expiry_read(intent, status_from_answer(&answer)?))
+        Ok(expiry_read(
+            intent,
+            status_from_answer(&answer)?,
+            self.clock.now(),
+        ))
     }
 
     /// Proceed's answer says only what happened; Check adds the shopper's message and the

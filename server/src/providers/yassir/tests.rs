@@ -180,7 +180,11 @@ fn intent_expiring(at: &str) -> IntentRef {
 #[test]
 fn a_rejection_past_the_intents_expiry_is_an_expiry() {
     let rejected = mapped(3, Some("Transaction was rejected"), None);
-    let late = expiry_read(&intent_expiring("2020-01-01T00:00:00Z"), rejected.clone());
+    let late = expiry_read(
+        &intent_expiring("2020-01-01T00:00:00Z"),
+        rejected.clone(),
+        time::OffsetDateTime::now_utc(),
+    );
     assert_eq!(late.status, PaymentStatus::Expired);
     assert_eq!(
         late.failure.map(|(code, _)| code).as_deref(),
@@ -192,6 +196,10 @@ fn a_rejection_past_the_intents_expiry_is_an_expiry() {
         failure: Some(("rejected".into(), "expired card".into())),
         ..rejected
     };
-    let in_time = expiry_read(&intent_expiring("2999-01-01T00:00:00Z"), worded);
+    let in_time = expiry_read(
+        &intent_expiring("2999-01-01T00:00:00Z"),
+        worded,
+        time::OffsetDateTime::now_utc(),
+    );
     assert_eq!(in_time.status, PaymentStatus::Rejected);
 }

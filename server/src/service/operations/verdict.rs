@@ -3,7 +3,6 @@
 
 use checkout_contract::PaymentStatus;
 
-use super::super::now_rfc3339;
 use crate::providers::{ProviderError, ProviderStatus};
 use crate::store::{OperationKind, OperationRow, PaymentRow};
 
@@ -89,6 +88,7 @@ pub(super) fn applied(
     row: &PaymentRow,
     operation: &OperationRow,
     status: PaymentStatus,
+    now: String,
 ) -> PaymentRow {
     let mut updated = row.clone();
     updated.status = status;
@@ -100,7 +100,7 @@ pub(super) fn applied(
         }
         OperationKind::Refund => updated.refunded_minor += operation.amount_minor,
     }
-    updated.updated_at = now_rfc3339();
+    updated.updated_at = now;
     updated
 }
 

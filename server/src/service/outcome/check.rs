@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use checkout_contract::PaymentStatus;
 
-use super::super::{passed, PaymentService};
+use super::super::PaymentService;
 use super::answer::in_flight;
 // An outcome unknown because the provider's answers disagreed: the request did arrive, so "it
 // never arrived" is never read from a later check.
@@ -77,7 +77,10 @@ impl PaymentService {
     async fn ask_attention_if_overdue(&self, row: PaymentRow) -> PaymentRow {
         if !in_flight(&row)
             || row.attention.is_some()
-            || !passed(&row.submitted_at, self.inner.settings.attention_after)
+            || !self.passed(
+                row.submitted_at.as_deref(),
+                self.inner.settings.attention_after,
+            )
         {
             return row;
         }
@@ -124,7 +127,7 @@ impl PaymentService {
                     .outcome_unknown
                     .as_deref()
                     .is_some_and(|why| !why.starts_with(ANSWERS_DISAGREE))
-                    && passed(&Some(row.updated_at.clone()), grace) =>
+                    && self.passed(Some(&row.updated_at), grace) =>
             {
                 let close = ProviderStatus {
                     failure: Some((
@@ -143,7 +146,9 @@ impl PaymentService {
                 Some((close, Decider::Server))
             }
             // Past the provider's own deadline and still undecided there.
-            status if !status.is_final() && passed(&row.expires_at, EXPIRY_GRACE) => {
+            status
+                if !status.is_final() && self.passed(row.expires_at.as_deref(), EXPIRY_GRACE) =>
+            {
                 let close = ProviderStatus {
                     failure: Some((
                         "expired".into(),

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use checkout_contract::Payment;
 
-use super::super::{passed, PaymentService, ServiceError};
+use super::super::{PaymentService, ServiceError};
 use crate::store::{Attention, PaymentRow};
 
 impl PaymentService {
@@ -21,7 +21,10 @@ impl PaymentService {
     pub(in crate::service) async fn refresh(&self, row: PaymentRow) -> PaymentRow {
         let interval = self.inner.settings.check_interval;
         if !row.followed_up()
-            || !self.inner.checks.claim_for_poll(&row.id, interval)
+            || !self
+                .inner
+                .checks
+                .claim_for_poll(&row.id, self.inner.clock.instant(), interval)
             || !self
                 .claim_for_servers("poll", &row.id, Some(interval))
                 .await
@@ -40,14 +43,12 @@ impl PaymentService {
                 for row in rows {
                     // Past the age limit, a payment is left to polls, admin reads and webhooks:
                     // reconcile's work stays bounded however many were abandoned.
-                    if passed(
-                        &Some(row.created_at.clone()),
-                        self.inner.settings.reconcile_max_age,
-                    ) {
+                    if self.passed(Some(&row.created_at), self.inner.settings.reconcile_max_age) {
                         continue;
                     }
                     let due = self.inner.checks.claim_for_reconcile(
                         &row.id,
+                        self.inner.clock.instant(),
                         self.inner.settings.reconcile_first_check,
                         self.inner.settings.max_reconcile_interval,
                     );
@@ -77,7 +78,7 @@ impl PaymentService {
         let Some(wait) = due else {
             return false;
         };
-        let now = crate::clock::unix_millis();
+        let now = self.inner.clock.unix_millis();
         let until = now + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2);
         match self
             .inner

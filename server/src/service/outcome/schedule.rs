@@ -19,12 +19,17 @@ struct LastCheck {
 }
 
 impl CheckSchedule {
-    /// Claims a check of `id` if the last one is at least `wait(unchanged checks)` old, and
-    /// answers that wait. A payment never checked is claimed at once when `at_once`, else its
-    /// wait starts now.
-    fn claim(&self, id: &str, at_once: bool, wait: impl Fn(u32) -> Duration) -> Option<Duration> {
+    /// Claims a check of `id` if the last one is at least `wait(unchanged checks)` old at
+    /// `now` (the service clock's monotonic reading), and answers that wait. A payment never
+    /// checked is claimed at once when `at_once`, else its wait starts now.
+    fn claim(
+        &self,
+        id: &str,
+        now: Instant,
+        at_once: bool,
+        wait: impl Fn(u32) -> Duration,
+    ) -> Option<Duration> {
         let mut checks = self.checks.lock().expect("lock");
-        let now = Instant::now();
         let unchanged = match checks.get(id) {
             Some(last) if now.duration_since(last.at) < wait(last.unchanged) => return None,
             Some(last) => last.unchanged,
@@ -45,8 +50,13 @@ impl CheckSchedule {
     }
 
     /// A poll's check: at most one per `interval`.
-    pub(in crate::service) fn claim_for_poll(&self, id: &str, interval: Duration) -> bool {
-        self.claim(id, true, |_| interval).is_some()
+    pub(in crate::service) fn claim_for_poll(
+        &self,
+        id: &str,
+        now: Instant,
+        interval: Duration,
+    ) -> bool {
+        self.claim(id, now, true, |_| interval).is_some()
     }
 
     /// Reconcile's check: `base` after it first sees the payment (a widget polls a payment
@@ -55,10 +65,11 @@ impl CheckSchedule {
     pub(in crate::service) fn claim_for_reconcile(
         &self,
         id: &str,
+        now: Instant,
         base: Duration,
         max: Duration,
     ) -> Option<Duration> {
-        self.claim(id, false, |unchanged| {
+        self.claim(id, now, false, |unchanged| {
             base.max(Duration::from_millis(500))
                 .saturating_mul(1 << unchanged.min(16))
                 .min(max)
@@ -85,15 +96,16 @@ mod tests {
         let schedule = CheckSchedule::default();
         let base = Duration::from_secs(60);
         let max = Duration::from_secs(600);
+        let now = Instant::now();
         // Seen for the first time: the first check waits `base`.
-        assert_eq!(schedule.claim_for_reconcile("pay_1", base, max), None);
-        assert_eq!(schedule.claim_for_reconcile("pay_1", base, max), None);
+        assert_eq!(schedule.claim_for_reconcile("pay_1", now, base, max), None);
+        assert_eq!(schedule.claim_for_reconcile("pay_1", now, base, max), None);
         assert_eq!(
-            schedule.claim_for_reconcile("pay_2", Duration::ZERO, Duration::ZERO),
+            schedule.claim_for_reconcile("pay_2", now, Duration::ZERO, Duration::ZERO),
             None
         );
         assert_eq!(
-            schedule.claim_for_reconcile("pay_2", Duration::ZERO, Duration::ZERO),
+            schedule.claim_for_reconcile("pay_2", now, Duration::ZERO, Duration::ZERO),
             Some(Duration::ZERO),
             "due at once, and the next round as soon"
         );
@@ -105,6 +117,42 @@ mod tests {
         schedule.checked("pay_1", false, true);
         schedule.checked("pay_2", false, true);
         assert!(schedule.checks.lock().unwrap().is_empty());
-        assert!(schedule.claim_for_poll("pay_1", Duration::ZERO));
+        assert!(schedule.claim_for_poll("pay_1", now, Duration::ZERO));
+    }
+
+    #[test]
+    fn reconcile_checks_again_once_the_wait_has_passed() {
+        let schedule = CheckSchedule::default();
+        let base = Duration::from_secs(60);
+        let max = Duration::from_secs(150);
+        let start = Instant::now();
+        let at = |seconds| start + Duration::from_secs(seconds);
+        assert_eq!(
+            schedule.claim_for_reconcile("pay_1", at(0), base, max),
+            None
+        );
+        assert_eq!(
+            schedule.claim_for_reconcile("pay_1", at(59), base, max),
+            None
+        );
+        assert_eq!(
+            schedule.claim_for_reconcile("pay_1", at(60), base, max),
+            Some(base)
+        );
+        schedule.checked("pay_1", false, false);
+        // Nothing new: the next wait doubles, up to `max`.
+        assert_eq!(
+            schedule.claim_for_reconcile("pay_1", at(179), base, max),
+            None
+        );
+        assert_eq!(
+            schedule.claim_for_reconcile("pay_1", at(180), base, max),
+            Some(Duration::from_secs(120))
+        );
+        schedule.checked("pay_1", false, false);
+        assert_eq!(
+            schedule.claim_for_reconcile("pay_1", at(330), base, max),
+            Some(max)
+        );
     }
 }

@@ -45,7 +45,6 @@ fn read_delivery(row: &PgRow) -> Result<DeliveryRow, StoreError> {
 pub(super) async fn insert_event(
     connection: &mut PgConnection,
     event: &NewEvent,
-    now_ms: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO webhook_events (id, kind, payment_id, created_at, payload)
@@ -64,7 +63,7 @@ pub(super) async fn insert_event(
          SELECT $1, url, 'pending', 0, $2 FROM webhook_endpoints WHERE enabled",
     )
     .bind(&event.id)
-    .bind(now_ms)
+    .bind(event.due_ms)
     .execute(connection)
     .await
     .map(drop)

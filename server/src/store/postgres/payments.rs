@@ -166,12 +166,7 @@ pub(super) async fn write_payment(
         ..row.clone()
     };
     for event in events(&before, &written) {
-        super::outbox::insert_event(
-            &mut *connection,
-            &event,
-            super::super::outbox::unix_millis(),
-        )
-        .await?;
+        super::outbox::insert_event(&mut *connection, &event).await?;
     }
     Ok(written)
 }

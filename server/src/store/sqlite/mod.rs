@@ -31,8 +31,6 @@ pub struct SqliteStore {
     locks: LocalLocks,
 }
 
-use super::outbox::unix_millis;
-
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`; `:memory:` keeps it in memory.
     pub fn open(path: &Path) -> Result<Self, StoreError> {

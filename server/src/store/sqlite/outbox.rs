@@ -44,7 +44,6 @@ fn read_delivery(row: &Row<'_>) -> rusqlite::Result<DeliveryRow> {
 pub(super) fn insert_event(
     transaction: &Transaction<'_>,
     event: &NewEvent,
-    now_ms: i64,
 ) -> Result<(), StoreError> {
     transaction
         .execute(
@@ -63,7 +62,7 @@ pub(super) fn insert_event(
         .execute(
             "INSERT INTO webhook_deliveries (event_id, url, state, attempts, next_attempt_at)
              SELECT ?1, url, 'pending', 0, ?2 FROM webhook_endpoints WHERE enabled = 1",
-            params![event.id, now_ms],
+            params![event.id, event.due_ms],
         )
         .map(drop)
         .map_err(database)

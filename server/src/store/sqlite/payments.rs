@@ -136,7 +136,7 @@ pub(super) fn write_payment(
         ..row.clone()
     };
     for event in events(&before, &written) {
-        super::outbox::insert_event(transaction, &event, super::unix_millis())?;
+        super::outbox::insert_event(transaction, &event)?;
     }
     Ok(written)
 }
