@@ -11,7 +11,6 @@ mod csrf;
 pub mod faults;
 mod guard;
 mod held;
-mod html;
 pub mod inspect;
 pub mod late;
 pub mod settings;

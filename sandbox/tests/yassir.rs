@@ -1120,7 +1120,7 @@ async fn otp_page_flow_wrong_code_then_right_code_redirects_to_return_url() {
         html.contains(r#"value="verify">Verify</button>"#) && html.contains(r#"value="cancel""#)
     );
     assert!(
-        html.contains(r#"name="returnUrl" value="https://shop.example/return?order=42&amp;x=%2F""#),
+        html.contains(r#"name="returnUrl" value="https://shop.example/return?order=42&#38;x=%2F""#),
         "{html}"
     );
     let token = csrf_in(&html);
@@ -1269,7 +1269,7 @@ async fn another_sites_form_post_without_the_pages_token_is_refused_and_changes_
     let refused = sandbox.otp_post(&cancel, None).await.text().await.unwrap();
     assert!(
         refused.contains(&format!(
-            r#"href="verify?requestId={}&amp;returnUrl=https%3A%2F%2Fshop.example%2Fback""#,
+            r#"href="verify?requestId={}&#38;returnUrl=https%3A%2F%2Fshop.example%2Fback""#,
             intent.id
         )),
         "{refused}"
@@ -1368,6 +1368,28 @@ async fn otp_page_without_return_url_says_the_page_can_be_closed() {
         page.contains("Payment confirmed") && page.contains("You can close this page"),
         "{page}"
     );
+}
+
+#[tokio::test]
+async fn otp_page_shows_an_unknown_action_as_text() {
+    let sandbox = Sandbox::fast().await;
+    let (intent, _) = sandbox.awaiting_otp("order_bad_action").await;
+    let refused = sandbox
+        .otp_form(&[
+            ("requestId", &intent.id),
+            ("code", "123456"),
+            ("action", "<script>alert(1)</script>"),
+        ])
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("(got “&#60;script&#62;alert(1)&#60;/script&#62;”)"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"), "{page}");
+    let check = sandbox.check(&intent).await;
+    assert_eq!(check["data"]["statusCode"], 12, "still waiting: {check}");
 }
 
 #[tokio::test]

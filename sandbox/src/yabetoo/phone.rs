@@ -11,9 +11,8 @@
 //!   404 when no prompt of that intent is waiting.
 
 use crate::csrf::FIELD as CSRF_FIELD;
-use crate::html::escape;
-use std::fmt::Write as _;
 
+use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -24,7 +23,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-use super::numbers::{digits, TEST_NUMBERS};
+use super::numbers::{digits, TestNumber, TEST_NUMBERS};
 use super::store::WaitingPrompt;
 use super::Shared;
 use crate::YABETOO_MOUNT;
@@ -53,7 +52,7 @@ impl PhoneFilter {
             .filter(|digits| !digits.is_empty())
     }
 
-    /// `?msisdn=…` to keep the filter across a redirect; digits only, so nothing needs escaping.
+    /// `?msisdn=…` to keep the filter across a redirect; digits only, so nothing needs encoding.
     fn query(&self) -> String {
         match self.digits() {
             Some(digits) if digits.bytes().all(|byte| byte.is_ascii_digit()) => {
@@ -61,6 +60,11 @@ impl PhoneFilter {
             }
             _ => String::new(),
         }
+    }
+
+    /// The phone page's address, keeping the filter.
+    fn page(&self) -> String {
+        format!("{YABETOO_MOUNT}/phone{}", self.query())
     }
 }
 
@@ -116,167 +120,117 @@ fn answer_prompt(
 ) -> Response {
     let script = crate::guard::sends_json(headers);
     if !script && !carries_token(body, sandbox.csrf_token()) {
-        return (
-            StatusCode::FORBIDDEN,
-            Html(format!(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Form expired</title></head>\
-                 <body><main><h1>This form has expired</h1><p><a href=\"{YABETOO_MOUNT}/phone{}\">Open the phone again</a> and answer from there.</p></main></body></html>",
-                filter.query()
-            )),
-        )
-            .into_response();
+        let phone = filter.page();
+        return render(StatusCode::FORBIDDEN, &FormExpired { phone: &phone });
     }
     match (sandbox.answer_prompt(intent_id, approve), script) {
         (Some(charge), true) => Json(charge).into_response(),
-        (Some(_), false) => {
-            Redirect::to(&format!("{YABETOO_MOUNT}/phone{}", filter.query())).into_response()
-        }
+        (Some(_), false) => Redirect::to(&filter.page()).into_response(),
         (None, true) => (
             StatusCode::NOT_FOUND,
             Json(json!({ "message": "No prompt is waiting for this payment intent" })),
         )
             .into_response(),
-        (None, false) => (StatusCode::NOT_FOUND, Html(no_prompt_page(filter))).into_response(),
+        (None, false) => {
+            let phone = filter.page();
+            render(StatusCode::NOT_FOUND, &NoPrompt { phone: &phone })
+        }
     }
 }
 
-async fn phone_page(
-    State(sandbox): State<Shared>,
-    Query(filter): Query<PhoneFilter>,
-) -> Html<String> {
+async fn phone_page(State(sandbox): State<Shared>, Query(filter): Query<PhoneFilter>) -> Response {
     let prompts = sandbox.waiting_prompts(filter.digits());
-    Html(render_page(
+    let page = PhonePage::new(
         &prompts,
         &filter,
         sandbox.csrf_token(),
         OffsetDateTime::now_utc(),
-    ))
+    );
+    render(StatusCode::OK, &page)
 }
 
-const STYLE: &str = "\
-body{font-family:system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1d1f23}\
-main{max-width:28rem;margin:0 auto;padding:1rem}\
-h1{font-size:1.4rem;margin:.5rem 0}\
-ul{list-style:none;padding:0}\
-li{background:#fff;border:1px solid #d6d9de;border-radius:.75rem;padding:1rem;margin:.75rem 0}\
-h2{font-size:1.1rem;margin:0 0 .25rem}\
-p{margin:.25rem 0}\
-.amount{font-size:1.3rem;font-weight:600}\
-.actions{display:flex;gap:.5rem;margin-top:.75rem}\
-.actions form{flex:1}\
-button{width:100%;padding:.6rem;font-size:1rem;border-radius:.5rem;border:1px solid #1d1f23;cursor:pointer}\
-.approve{background:#12703a;border-color:#12703a;color:#fff}\
-.decline{background:#fff;color:#a1161b;border-color:#a1161b}\
-button:focus-visible,input:focus-visible{outline:3px solid #2457c5;outline-offset:2px}\
-.muted{color:#555c66}\
-table{border-collapse:collapse;font-size:.9rem}\
-td,th{text-align:left;padding:.2rem .5rem .2rem 0;vertical-align:top}";
-
-/// Reloads every 2 s, but not while someone is typing in the filter box; without JavaScript the
-/// `<noscript>` refresh does the same.
-const REFRESH_SCRIPT: &str = "setInterval(function(){var a=document.activeElement;\
-if(!a||a.tagName!=='INPUT'){location.reload();}},2000);";
-
-fn render_page(
-    prompts: &[WaitingPrompt],
-    filter: &PhoneFilter,
-    csrf: &str,
-    now: OffsetDateTime,
-) -> String {
-    let mut html = String::with_capacity(4096);
-    let filter_value = escape(filter.msisdn.as_deref().unwrap_or_default());
-    let _ = write!(
-        html,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>\
-         <title>Sandbox phone · Yabetoo mobile money</title><style>{STYLE}</style></head><body><main>\
-         <h1>Sandbox phone</h1>\
-         <p class=\"muted\">Mobile-money prompts waiting for the shopper. Approve or decline as on \
-         a real handset. No real money moves.</p>\
-         <form method=\"get\" action=\"{YABETOO_MOUNT}/phone\"><label for=\"msisdn\">Show one number</label> \
-         <input id=\"msisdn\" name=\"msisdn\" inputmode=\"tel\" autocomplete=\"off\" value=\"{filter_value}\"> \
-         <button type=\"submit\" style=\"width:auto\">Filter</button></form>"
-    );
-    if prompts.is_empty() {
-        html.push_str("<p role=\"status\">No prompt is waiting.</p>");
-    } else {
-        html.push_str("<ul aria-label=\"Waiting prompts\">");
-        for prompt in prompts {
-            render_prompt(&mut html, prompt, filter, csrf, now);
+/// The page as the response's body. Writing it fails only if a value's `Display` does, which no
+/// string or number shown here does; should it, the answer is a 500, not a panic.
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "the sandbox phone page could not be rendered");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
-        html.push_str("</ul>");
     }
-    render_test_numbers(&mut html);
-    let _ = write!(
-        html,
-        "</main><script>{REFRESH_SCRIPT}</script></body></html>"
-    );
-    html
 }
 
-fn render_prompt(
-    html: &mut String,
-    prompt: &WaitingPrompt,
-    filter: &PhoneFilter,
-    csrf: &str,
-    now: OffsetDateTime,
-) {
-    let seconds_left = (prompt.expires_at - now).whole_seconds().max(0);
-    let intent = escape(&prompt.intent_id);
-    let action = format!("{YABETOO_MOUNT}/phone/prompts/{intent}");
-    let query = filter.query();
-    let description = prompt
-        .description
-        .as_deref()
-        .map(|description| format!("<p>{}</p>", escape(description)))
-        .unwrap_or_default();
-    let _ = write!(
-        html,
-        "<li><h2>{msisdn}</h2>\
-         <p class=\"amount\">{amount} {currency}</p>\
-         <p>{operator} mobile money</p>{description}\
-         <p class=\"muted\">Expires in {seconds_left} s · {intent}</p>\
-         <div class=\"actions\">\
-         <form method=\"post\" action=\"{action}/approve{query}\"><input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{csrf}\"><button class=\"approve\" type=\"submit\">Approve</button></form>\
-         <form method=\"post\" action=\"{action}/decline{query}\"><input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{csrf}\"><button class=\"decline\" type=\"submit\">Decline</button></form>\
-         </div></li>",
-        msisdn = escape(&prompt.msisdn),
-        amount = group_thousands(prompt.amount),
-        currency = escape(&prompt.currency.to_ascii_uppercase()),
-        operator = escape(&operator_name(&prompt.operator)),
-    );
+/// The waiting prompts with their answers, the number filter and the test numbers. Refreshes
+/// itself every 2 s (the template says how).
+#[derive(Template)]
+#[template(path = "yabetoo/phone.html")]
+struct PhonePage<'a> {
+    mount: &'a str,
+    /// The filter as typed, shown back in its box.
+    filter_value: &'a str,
+    /// `?msisdn=…` on each answer's form, so the page comes back filtered.
+    query: String,
+    csrf_field: &'a str,
+    csrf: &'a str,
+    prompts: Vec<PromptView<'a>>,
+    test_numbers: &'a [TestNumber],
 }
 
-fn render_test_numbers(html: &mut String) {
-    html.push_str(
-        "<details><summary>Test numbers (they answer by themselves)</summary><table>\
-         <thead><tr><th scope=\"col\">Number</th><th scope=\"col\">Operator</th><th scope=\"col\">Outcome</th></tr></thead><tbody>",
-    );
-    for number in TEST_NUMBERS {
-        let origin = if number.documented {
-            ""
-        } else {
-            " (sandbox only)"
-        };
-        let _ = write!(
-            html,
-            "<tr><td>{}</td><td>{}</td><td>{}{origin}</td></tr>",
-            number.msisdn,
-            number.operator,
-            escape(number.summary)
-        );
+/// One waiting prompt, as the page words it.
+struct PromptView<'a> {
+    intent_id: &'a str,
+    msisdn: &'a str,
+    amount: String,
+    currency: String,
+    operator: String,
+    description: Option<&'a str>,
+    seconds_left: i64,
+}
+
+impl<'a> PhonePage<'a> {
+    fn new(
+        prompts: &'a [WaitingPrompt],
+        filter: &'a PhoneFilter,
+        csrf: &'a str,
+        now: OffsetDateTime,
+    ) -> Self {
+        let prompts = prompts
+            .iter()
+            .map(|prompt| PromptView {
+                intent_id: &prompt.intent_id,
+                msisdn: &prompt.msisdn,
+                amount: group_thousands(prompt.amount),
+                currency: prompt.currency.to_ascii_uppercase(),
+                operator: operator_name(&prompt.operator),
+                description: prompt.description.as_deref(),
+                seconds_left: (prompt.expires_at - now).whole_seconds().max(0),
+            })
+            .collect();
+        Self {
+            mount: YABETOO_MOUNT,
+            filter_value: filter.msisdn.as_deref().unwrap_or_default(),
+            query: filter.query(),
+            csrf_field: CSRF_FIELD,
+            csrf,
+            prompts,
+            test_numbers: TEST_NUMBERS,
+        }
     }
-    html.push_str("</tbody></table><p class=\"muted\">Any other number waits here.</p></details>");
 }
 
-fn no_prompt_page(filter: &PhoneFilter) -> String {
-    format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No prompt</title></head>\
-         <body><main><h1>No prompt is waiting</h1><p>It was already answered or has expired.</p>\
-         <p><a href=\"{YABETOO_MOUNT}/phone{}\">Back to the phone</a></p></main></body></html>",
-        filter.query()
-    )
+/// 403 for a form posted without the page's token, with a link to the phone again.
+#[derive(Template)]
+#[template(path = "yabetoo/form_expired.html")]
+struct FormExpired<'a> {
+    phone: &'a str,
+}
+
+/// 404 for an answer to a prompt that is no longer waiting.
+#[derive(Template)]
+#[template(path = "yabetoo/no_prompt.html")]
+struct NoPrompt<'a> {
+    phone: &'a str,
 }
 
 fn operator_name(operator: &str) -> String {
@@ -319,6 +273,15 @@ mod tests {
         }
     }
 
+    fn render_page(
+        prompts: &[WaitingPrompt],
+        filter: &PhoneFilter,
+        csrf: &str,
+        now: OffsetDateTime,
+    ) -> String {
+        PhonePage::new(prompts, filter, csrf, now).render().unwrap()
+    }
+
     #[test]
     fn page_shows_each_prompt_with_its_answers() {
         let html = render_page(
@@ -348,7 +311,55 @@ mod tests {
             "t",
             OffsetDateTime::UNIX_EPOCH,
         );
-        assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(
+            html.contains("<p>&#60;script&#62;x&#60;/script&#62;</p>"),
+            "{html}"
+        );
+        assert!(!html.contains("<script>x"));
+    }
+
+    #[test]
+    fn page_escapes_the_filter_and_the_prompt_fields() {
+        let hostile = r#""><script>x</script>'"#;
+        let filter = PhoneFilter {
+            msisdn: Some(hostile.into()),
+        };
+        let prompt = WaitingPrompt {
+            intent_id: hostile.into(),
+            msisdn: hostile.into(),
+            operator: hostile.into(),
+            currency: hostile.into(),
+            ..prompt("x")
+        };
+        let html = render_page(&[prompt], &filter, "t", OffsetDateTime::UNIX_EPOCH);
+        let escaped = "&#34;&#62;&#60;script&#62;x&#60;/script&#62;&#39;";
+        assert!(html.contains(&format!("value=\"{escaped}\"")), "{html}");
+        assert!(html.contains(&format!("<h2>{escaped}</h2>")), "{html}");
+        assert!(
+            html.contains(&format!("/phone/prompts/{escaped}/approve")),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<script>").count(),
+            1,
+            "only the page's own: {html}"
+        );
+    }
+
+    #[test]
+    fn the_short_pages_link_back_to_the_filtered_phone() {
+        let filter = PhoneFilter {
+            msisdn: Some("+242066594470".into()),
+        };
+        let phone = filter.page();
+        let expired = FormExpired { phone: &phone }.render().unwrap();
+        assert!(expired.contains(
+            r#"<a href="/sandbox/yabetoo/phone?msisdn=242066594470">Open the phone again</a>"#
+        ));
+        let gone = NoPrompt { phone: &phone }.render().unwrap();
+        assert!(gone.contains(
+            r#"<a href="/sandbox/yabetoo/phone?msisdn=242066594470">Back to the phone</a>"#
+        ));
     }
 
     #[test]

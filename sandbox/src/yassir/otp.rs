@@ -11,8 +11,8 @@
 
 use super::model::{amount_text, digits, messages, now, Code, Intent};
 use super::{Sim, OTP_INSUFFICIENT_FUNDS_CODE, OTP_SUCCESS_CODE};
-use crate::html::escape;
 use crate::SandboxConfig;
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -98,10 +98,7 @@ pub(super) async fn submit(State(sim): State<Sim>, Form(form): Form<Params>) -> 
             }
         },
         other => {
-            let text = format!(
-                "The action must be verify or cancel (got “{}”).",
-                escape(other)
-            );
+            let text = format!("The action must be verify or cancel (got “{other}”).");
             return message_page(StatusCode::BAD_REQUEST, "Invalid request", &text, None);
         }
     }
@@ -222,22 +219,16 @@ fn decided(intent: &Intent, return_url: Option<&str>) -> Response {
         _ => ("Payment not completed", intent.end_user_message),
     };
     let text = match return_url {
-        Some(_) => escape(text),
-        None => format!(
-            "{}. You can close this page.",
-            escape(text.trim_end_matches('.'))
-        ),
+        Some(_) => text.to_string(),
+        None => format!("{}. You can close this page.", text.trim_end_matches('.')),
     };
     message_page(StatusCode::OK, title, &text, return_url)
 }
 
 /// 403 for a form posted without the page's token, with a link to the page again.
 fn form_expired(config: &SandboxConfig, form: &Params) -> Response {
-    let text = format!(
-        r#"<a href="{}">Open the payment page again</a> and confirm from there."#,
-        escape(&page_again(config, form))
-    );
-    message_page(StatusCode::FORBIDDEN, "This form has expired", &text, None)
+    let again = page_again(config, form);
+    render(StatusCode::FORBIDDEN, &FormExpired { again: &again })
 }
 
 /// The page's address for a form's `requestId`, and its `returnUrl` only if the page would
@@ -285,109 +276,73 @@ fn code_form(
     csrf: &str,
     error: Option<&str>,
 ) -> Response {
-    let amount = format!(
-        "{} {}",
-        amount_text(intent.request.amount),
-        escape(&intent.request.currency)
-    );
-    let error = error
-        .map(|error| {
-            format!(
-                r#"<p class="error" role="alert" id="error">{}</p>"#,
-                escape(error)
-            )
-        })
-        .unwrap_or_default();
-    let described_by = if error.is_empty() {
-        "hint"
-    } else {
-        "error hint"
+    let page = CodeForm {
+        amount: amount_text(intent.request.amount),
+        currency: &intent.request.currency,
+        phone: masked_phone(&intent.request.user_id),
+        error,
+        id: &intent.id,
+        csrf_field: crate::csrf::FIELD,
+        csrf,
+        return_url,
+        ok: OTP_SUCCESS_CODE,
+        funds: OTP_INSUFFICIENT_FUNDS_CODE,
     };
-    let return_field = return_url
-        .map(|url| {
-            format!(
-                r#"<input type="hidden" name="returnUrl" value="{}">"#,
-                escape(url)
-            )
-        })
-        .unwrap_or_default();
-    let body = format!(
-        r#"<h1>Confirm your payment</h1>
-<p class="amount">{amount}</p>
-<p>We sent a 6-digit code by SMS to {phone}.</p>
-{error}
-<form method="post" action="verify">
-<input type="hidden" name="requestId" value="{id}">
-<input type="hidden" name="{csrf_field}" value="{csrf}">
-{return_field}
-<label for="code">Verification code</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" minlength="6" maxlength="6" required autofocus aria-describedby="{described_by}">
-<p class="hint" id="hint">Sandbox: {ok} confirms the payment, {funds} fails for insufficient balance.</p>
-<div class="actions">
-<button type="submit" name="action" value="verify">Verify</button>
-<button type="submit" name="action" value="cancel" class="secondary" formnovalidate>Cancel</button>
-</div>
-</form>"#,
-        phone = masked_phone(&intent.request.user_id),
-        id = escape(&intent.id),
-        csrf_field = crate::csrf::FIELD,
-        csrf = escape(csrf),
-        ok = OTP_SUCCESS_CODE,
-        funds = OTP_INSUFFICIENT_FUNDS_CODE,
-    );
-    render(StatusCode::OK, "Confirm your payment", &body)
+    render(StatusCode::OK, &page)
 }
 
-/// A page with a title, a message (already escaped) and an optional link back to the merchant.
+/// A page with a title, a message and an optional link back to the merchant.
 fn message_page(status: StatusCode, title: &str, text: &str, return_url: Option<&str>) -> Response {
-    let link = return_url
-        .map(|url| {
-            format!(
-                r#"<p><a class="button" href="{}">Return to the merchant</a></p>"#,
-                escape(url)
-            )
-        })
-        .unwrap_or_default();
-    let body = format!("<h1>{}</h1>\n<p>{text}</p>\n{link}", escape(title));
-    render(status, title, &body)
+    let page = MessagePage {
+        title,
+        text,
+        return_url,
+    };
+    render(status, &page)
 }
 
-fn render(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        r#"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{title} · Yassir Cash (sandbox)</title>
-<style>
-body{{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f4f4f6;color:#1d1d1f}}
-main{{max-width:24rem;margin:3rem auto;padding:1.5rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}}
-h1{{font-size:1.3rem;margin:0 0 .5rem}}
-.sandbox{{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:#6b21a8;margin:0 0 1rem}}
-.amount{{font-size:1.6rem;font-weight:700;margin:.25rem 0}}
-label{{display:block;font-weight:600;margin:1rem 0 .25rem}}
-input{{box-sizing:border-box;width:100%;font-size:1.4rem;letter-spacing:.3em;padding:.5rem;border:1px solid #888;border-radius:8px}}
-input:focus,button:focus,a:focus{{outline:3px solid #6b21a8;outline-offset:2px}}
-.hint{{font-size:.85rem;color:#555}}
-.error{{color:#b00020;font-weight:600}}
-.actions{{display:flex;gap:.75rem;margin-top:1rem}}
-button,.button{{flex:1;font-size:1rem;padding:.7rem;border:0;border-radius:8px;background:#6b21a8;color:#fff;cursor:pointer;text-align:center;text-decoration:none;display:inline-block}}
-button.secondary{{background:#e5e5ea;color:#1d1d1f}}
-</style>
-</head>
-<body>
-<main>
-<p class="sandbox">Yassir Cash · sandbox, no real money moves</p>
-{body}
-</main>
-</body>
-</html>
-"#,
-        title = escape(title),
-    );
-    (status, Html(html)).into_response()
+/// The page as the response's body. Writing it fails only if a value's `Display` does, which no
+/// string or number shown here does; should it, the answer is a 500, not a panic.
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "the OTP page could not be rendered");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The code form: what is paid, to whom the code went, and the decision's two buttons.
+#[derive(Template)]
+#[template(path = "yassir/code_form.html")]
+struct CodeForm<'a> {
+    amount: String,
+    currency: &'a str,
+    phone: String,
+    /// Why the last code was refused, announced to screen readers (`role="alert"`).
+    error: Option<&'a str>,
+    id: &'a str,
+    csrf_field: &'a str,
+    csrf: &'a str,
+    return_url: Option<&'a str>,
+    ok: &'a str,
+    funds: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "yassir/message.html")]
+struct MessagePage<'a> {
+    title: &'a str,
+    text: &'a str,
+    return_url: Option<&'a str>,
+}
+
+/// 403 for a form posted without the page's token; `again` is the page's address.
+#[derive(Template)]
+#[template(path = "yassir/form_expired.html")]
+struct FormExpired<'a> {
+    again: &'a str,
 }
 
 /// `+213•••••••01`: enough for the shopper to recognise their number.
@@ -408,6 +363,84 @@ mod tests {
     fn masks_all_but_the_country_code_and_last_two_digits() {
         assert_eq!(masked_phone("+213555000001"), "+213•••••••01");
         assert_eq!(masked_phone("user_abc123"), "your Yassir Cash wallet phone");
+    }
+
+    const HOSTILE: &str = r#""><script>x</script>&'"#;
+    const ESCAPED: &str = "&#34;&#62;&#60;script&#62;x&#60;/script&#62;&#38;&#39;";
+
+    #[test]
+    fn code_form_escapes_the_error_the_ids_and_the_return_address() {
+        let page = CodeForm {
+            amount: "1500.00".into(),
+            currency: HOSTILE,
+            phone: masked_phone("+213555000001"),
+            error: Some(HOSTILE),
+            id: HOSTILE,
+            csrf_field: crate::csrf::FIELD,
+            csrf: "tok3n",
+            return_url: Some(HOSTILE),
+            ok: OTP_SUCCESS_CODE,
+            funds: OTP_INSUFFICIENT_FUNDS_CODE,
+        }
+        .render()
+        .unwrap();
+        assert!(page.contains(&format!(r#"<p class="amount">1500.00 {ESCAPED}</p>"#)));
+        assert!(page.contains(&format!(
+            r#"<p class="error" role="alert" id="error">{ESCAPED}</p>"#
+        )));
+        assert!(page.contains(&format!(r#"name="requestId" value="{ESCAPED}">"#)));
+        assert!(page.contains(&format!(r#"name="returnUrl" value="{ESCAPED}">"#)));
+        assert!(page.contains(r#"aria-describedby="error hint">"#), "{page}");
+        assert!(!page.contains("<script>"), "{page}");
+    }
+
+    #[test]
+    fn code_form_without_an_error_describes_the_input_by_its_hint() {
+        let page = CodeForm {
+            amount: "1500.00".into(),
+            currency: "DZD",
+            phone: masked_phone("+213555000001"),
+            error: None,
+            id: "pi_1",
+            csrf_field: crate::csrf::FIELD,
+            csrf: "tok3n",
+            return_url: None,
+            ok: OTP_SUCCESS_CODE,
+            funds: OTP_INSUFFICIENT_FUNDS_CODE,
+        }
+        .render()
+        .unwrap();
+        assert!(page.contains(r#"aria-describedby="hint">"#), "{page}");
+        assert!(page.contains(r#"pattern="[0-9]{6}" minlength="6" maxlength="6" required"#));
+        assert!(page.contains(r#"<input type="hidden" name="csrf" value="tok3n">"#));
+        assert!(!page.contains("role=\"alert\"") && !page.contains("returnUrl"));
+        assert!(page.contains("<title>Confirm your payment · Yassir Cash (sandbox)</title>"));
+    }
+
+    #[test]
+    fn message_page_escapes_its_title_text_and_link() {
+        let page = MessagePage {
+            title: HOSTILE,
+            text: HOSTILE,
+            return_url: Some(HOSTILE),
+        }
+        .render()
+        .unwrap();
+        assert!(page.contains(&format!("<title>{ESCAPED} · Yassir Cash (sandbox)</title>")));
+        assert!(page.contains(&format!("<h1>{ESCAPED}</h1>\n<p>{ESCAPED}</p>")));
+        assert!(page.contains(&format!(
+            r#"<a class="button" href="{ESCAPED}">Return to the merchant</a>"#
+        )));
+        assert!(!page.contains("<script>"), "{page}");
+    }
+
+    #[test]
+    fn form_expired_page_escapes_its_link() {
+        let page = FormExpired { again: HOSTILE }.render().unwrap();
+        assert!(page.contains(&format!(
+            r#"<a href="{ESCAPED}">Open the payment page again</a> and confirm from there."#
+        )));
+        assert!(!page.contains("<script>"), "{page}");
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use axum::response::Html;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::services::ServeDir;
@@ -21,68 +23,97 @@ pub fn shop_router(widget_dir: &Path, examples_dir: &Path) -> Router {
     Router::new()
         .route(
             "/",
-            get(move || async move { Html(shop_page(index.exists())) }),
+            get(move || async move {
+                let catalog = DemoCatalog::default();
+                render(&ShopPage::new(&catalog, index.exists()))
+            }),
         )
         .nest_service("/examples", ServeDir::new(examples_dir))
 }
 
-fn shop_page(widget_built: bool) -> String {
-    let catalog = DemoCatalog::default();
-    let rows: String = catalog
-        .orders()
-        .iter()
-        .map(|order| {
-            format!(
-                r#"<li><a href="/widget/?order={reference}"><strong>{description}</strong><span>{amount} {currency}</span></a></li>"#,
-                reference = order.reference,
-                description = order.description,
-                amount = checkout_contract::format_minor(order.amount_minor, &order.currency),
-                currency = order.currency,
-            )
-        })
-        .collect();
-    let notice = if widget_built {
-        String::new()
-    } else {
-        r#"<p class="notice" role="status">The widget is not built yet: run <code>trunk build --release</code>, then reload this page.</p>"#.into()
-    };
-    format!(
-        r#"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Demo shop — checkout</title>
-<style>
-body {{ font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1b1f24; }}
-main {{ max-width: 40rem; margin: 0 auto; padding: 2rem 1rem; }}
-ul {{ list-style: none; padding: 0; }}
-li a {{ display: flex; justify-content: space-between; gap: 1rem; padding: 1rem; margin: .5rem 0; background: #fff;
-  border: 1px solid #d0d7de; border-radius: .5rem; color: inherit; text-decoration: none; }}
-li a:hover, li a:focus-visible {{ border-color: #0b57d0; outline: 2px solid #0b57d0; }}
-.notice {{ background: #fff4ce; padding: .75rem 1rem; border-radius: .5rem; }}
-footer a {{ margin-right: 1rem; }}
-</style>
-</head>
-<body>
-<main>
-<h1>Demo shop</h1>
-<p>Pick an order to pay. This server runs on its embedded sandbox: no real money moves.</p>
-{notice}
-<ul>{rows}</ul>
-<h2>Embedding the widget</h2>
-<ul class="examples">
-<li><a href="/examples/script-tag.html?order=demo-dz">Script tag only</a></li>
-<li><a href="/examples/js-api.html?order=demo-cg">JavaScript API, with the events in a log</a></li>
-<li><a href="/examples/custom-element.html?order=demo-ma">Custom element, dark theme</a></li>
-</ul>
-<footer>
-<h2>Sandbox tools</h2>
-<a href="/sandbox/yabetoo/phone">Mobile-money phone (approve or decline prompts)</a>
-<a href="/demo/webhooks">Webhook receiver (the events the order system got)</a>
-</footer>
-</main>
-</body>
-</html>"#
-    )
+/// A demo page as the response's body. Writing it fails only if a value's `Display` does, which
+/// no string or number shown here does; should it, the answer is a 500, not a panic.
+fn render(page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "a demo page could not be rendered");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// The demo catalog's orders, each a link to the widget, and the embedding examples.
+#[derive(Template)]
+#[template(path = "demo/shop.html")]
+struct ShopPage<'a> {
+    /// False until `trunk build` has made the widget: the page then says how.
+    widget_built: bool,
+    orders: Vec<ShopOrder<'a>>,
+}
+
+struct ShopOrder<'a> {
+    reference: &'a str,
+    description: &'a str,
+    amount: String,
+    currency: &'a str,
+}
+
+impl<'a> ShopPage<'a> {
+    fn new(catalog: &'a DemoCatalog, widget_built: bool) -> Self {
+        let orders = catalog
+            .orders()
+            .iter()
+            .map(|order| ShopOrder {
+                reference: &order.reference,
+                description: &order.description,
+                amount: checkout_contract::format_minor(order.amount_minor, &order.currency),
+                currency: &order.currency,
+            })
+            .collect();
+        Self {
+            widget_built,
+            orders,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shop_page_links_each_demo_order_to_the_widget() {
+        let catalog = DemoCatalog::default();
+        let html = ShopPage::new(&catalog, true).render().unwrap();
+        for order in catalog.orders() {
+            assert!(
+                html.contains(&format!(r#"<a href="/widget/?order={}">"#, order.reference)),
+                "{html}"
+            );
+        }
+        assert!(!html.contains("not built yet"));
+        let unbuilt = ShopPage::new(&catalog, false).render().unwrap();
+        assert!(unbuilt.contains(r#"<p class="notice" role="status">The widget is not built yet"#));
+    }
+
+    #[test]
+    fn shop_page_escapes_what_an_order_says() {
+        let page = ShopPage {
+            widget_built: true,
+            orders: vec![ShopOrder {
+                reference: r#"x"><script>"#,
+                description: "<b>Tea & 'cups'</b>",
+                amount: "1".into(),
+                currency: "DZD",
+            }],
+        };
+        let html = page.render().unwrap();
+        assert!(
+            html.contains(r#"href="/widget/?order=x&#34;&#62;&#60;script&#62;""#),
+            "{html}"
+        );
+        assert!(html.contains("<strong>&#60;b&#62;Tea &#38; &#39;cups&#39;&#60;/b&#62;</strong>"));
+        assert!(!html.contains("<script>") && !html.contains("<b>"));
+    }
 }

@@ -5,10 +5,11 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -104,59 +105,44 @@ async fn show(State(receiver): State<Receiver>, Query(query): Query<ShowQuery>) 
     if query.format.as_deref() == Some("json") {
         return Json(serde_json::json!({ "events": events })).into_response();
     }
-    let rows: String = events
-        .iter()
-        .map(|event| {
-            format!(
-                "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&event.kind),
-                escape(&event.order),
-                escape(&event.payment),
-                escape(&event.status),
-                escape(&event.received_at),
-                event.deliveries,
-            )
-        })
-        .collect();
-    let table = if events.is_empty() {
-        "<p>No event yet: pay an order from the <a href=\"/\">demo shop</a>, then reload.</p>"
-            .to_string()
-    } else {
-        format!(
-            "<table><thead><tr><th>Event</th><th>Order</th><th>Payment</th><th>Status</th><th>Received</th><th>Deliveries</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
-    };
-    Html(format!(
-        r#"<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="3">
-<title>Demo webhook receiver</title>
-<style>
-body {{ font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f6f7f9; color: #1b1f24; }}
-main {{ max-width: 60rem; margin: 0 auto; padding: 2rem 1rem; }}
-table {{ border-collapse: collapse; width: 100%; background: #fff; }}
-th, td {{ text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #d0d7de; }}
-</style>
-</head>
-<body>
-<main>
-<h1>Demo webhook receiver</h1>
-<p>The events this server sent to its own demo endpoint, each verified with its Standard
-Webhooks signature (sandbox mode: no real money moves). The page reloads every 3 seconds.</p>
-{table}
-</main>
-</body>
-</html>"#
-    ))
-    .into_response()
+    super::render(&ReceiverPage { events: &events })
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The events received, newest first, in a table; reloads itself every 3 s.
+#[derive(Template)]
+#[template(path = "demo/receiver.html")]
+struct ReceiverPage<'a> {
+    events: &'a [Received],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_says_when_no_event_came_yet() {
+        let html = ReceiverPage { events: &[] }.render().unwrap();
+        assert!(html.contains("No event yet"));
+        assert!(html.contains(r#"<meta http-equiv="refresh" content="3">"#));
+        assert!(!html.contains("<table>"));
+    }
+
+    #[test]
+    fn the_page_escapes_what_an_event_says() {
+        let hostile = r#"<script>x</script>&"'"#;
+        let event = Received {
+            id: "msg_1".into(),
+            kind: hostile.into(),
+            payment: hostile.into(),
+            order: hostile.into(),
+            status: hostile.into(),
+            received_at: "2026-01-01T00:00:00Z".into(),
+            deliveries: 2,
+        };
+        let html = ReceiverPage { events: &[event] }.render().unwrap();
+        let escaped = "&#60;script&#62;x&#60;/script&#62;&#38;&#34;&#39;";
+        assert_eq!(html.matches(escaped).count(), 4, "{html}");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("<td>2026-01-01T00:00:00Z</td><td>2</td></tr>"));
+    }
 }
