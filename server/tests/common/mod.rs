@@ -163,10 +163,7 @@ async fn start_with_config(
     });
     let server = TestServer {
         base: format!("http://127.0.0.1:{port}"),
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        http: test_client(),
         database: database.to_path_buf(),
         admin: vars
             .get("ADMIN_TOKEN")
@@ -217,10 +214,7 @@ pub async fn start_program(program: &Path, extra: &[(&str, &str)]) -> TestServer
         .unwrap_or_else(|error| panic!("{} does not start: {error}", program.display()));
     let mut server = TestServer {
         base: format!("http://127.0.0.1:{port}"),
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        http: test_client(),
         database,
         admin: extra
             .iter()
@@ -583,4 +577,15 @@ async fn read(response: reqwest::Response) -> (u16, Value) {
     let text = response.text().await.unwrap();
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     (status, body)
+}
+
+/// The tests' HTTP client. Its idle connections are dropped well before the server closes them
+/// (`HEADER_READ_TIMEOUT_MS`, 10 s): a request sent on one just as the server closes it would
+/// fail with the connection, as a test that waits about that long between two requests saw.
+fn test_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
 }
