@@ -215,8 +215,19 @@
       // nothing to warm
     }
     booting = Promise.all([glue, wasm, css]).then(function (loaded) {
+      var booted = { glue: loaded[0], css: loaded[2] };
+      // Instantiated at once: the module is compiled, and an instantiation of its own would wait
+      // for a task of its own, behind whatever the browser runs first (a paint of the page).
+      try {
+        loaded[0].initSync({ module: loaded[1] });
+        return booted;
+      } catch (e) {
+        // A browser that refuses to instantiate a module this large on its main thread says so
+        // with a RangeError; anything else (a trap while starting) is the load's failure.
+        if (!(e instanceof RangeError)) throw e;
+      }
       return loaded[0]['default']({ module_or_path: loaded[1] }).then(function () {
-        return { glue: loaded[0], css: loaded[2] };
+        return booted;
       });
     });
     booting['catch'](function () {
