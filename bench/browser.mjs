@@ -29,7 +29,8 @@ const browser = await chromium.launch({
 // Runs in every page before its own scripts. Records when the widget is ready: its `ready`
 // event (dispatched on the mount element, composed) and its Pay button rendered, in the page or
 // in the shadow root the loader attaches; the wasm compiled (where the loader compiles it apart)
-// and its instance (its `memory` export), caught where the wasm-bindgen glue instantiates it.
+// and its instance (its `memory` export), caught where the wasm-bindgen glue instantiates it, at
+// once (`new WebAssembly.Instance`, the loader's way) or in a promise (the bare app's).
 const probe = () => {
   const bench = (window.__bench = {});
   const settle = () => {
@@ -62,6 +63,14 @@ const probe = () => {
       });
     };
   }
+  const Instance = WebAssembly.Instance;
+  WebAssembly.Instance = function (module, imports) {
+    const instance = new Instance(module, imports);
+    bench.wasmStarted = performance.now();
+    window.__benchWasm = instance.exports;
+    return instance;
+  };
+  WebAssembly.Instance.prototype = Instance.prototype;
   for (const name of ['instantiate', 'instantiateStreaming']) {
     const original = WebAssembly[name];
     WebAssembly[name] = function (...args) {
