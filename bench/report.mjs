@@ -62,9 +62,13 @@ row('time to interactive', 'navigation start → the same',
   `median ${ms(tti.fromNavigation.median)} · p90 ${ms(tti.fromNavigation.p90)} · max ${ms(tti.fromNavigation.max)}`);
 const steps = tti.steps;
 row('time to interactive', 'where the time goes (medians from navigation start)',
-  `loader requested ${ms(steps.loaderStart)} → css/js/wasm loaded ${ms(steps.assetsLoaded)} → wasm instantiated ` +
-  `${ms(steps.wasmStarted)} → \`/api/v1/checkout\` answered ${ms(steps.checkoutAnswered)} → \`ready\` event ` +
-  `${ms(steps.readyEvent)} · Pay rendered ${ms(steps.payRendered)}`);
+  `loader requested ${ms(steps.loaderStart)} → css/js/wasm loaded ${ms(steps.assetsLoaded)} → wasm compiled ` +
+  `${ms(steps.wasmCompiled)} → wasm instantiated ${ms(steps.wasmStarted)} → \`/api/v1/checkout\` answered ` +
+  `${ms(steps.checkoutAnswered)} → \`ready\` event ${ms(steps.readyEvent)} · Pay rendered ${ms(steps.payRendered)}`);
+const bareSteps = tti.bareSteps;
+row('time to interactive', 'the bare yew app\'s, the same way',
+  `js/wasm loaded ${ms(bareSteps.assetsLoaded)} → wasm compiled and instantiated ${ms(bareSteps.wasmStarted)} → ` +
+  `Pay rendered ${ms(bareSteps.payRendered)}`);
 
 // Memory
 const { yassirSuccess } = browser.flows;

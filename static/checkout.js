@@ -215,8 +215,19 @@
       // nothing to warm
     }
     booting = Promise.all([glue, wasm, css]).then(function (loaded) {
+      var booted = { glue: loaded[0], css: loaded[2] };
+      // Instantiated at once: the module is compiled, and an instantiation of its own would wait
+      // for a task of its own, behind whatever the browser runs first (a paint of the page).
+      try {
+        loaded[0].initSync({ module: loaded[1] });
+        return booted;
+      } catch (e) {
+        // A browser that refuses to instantiate a module this large on its main thread says so
+        // with a RangeError; anything else (a trap while starting) is the load's failure.
+        if (!(e instanceof RangeError)) throw e;
+      }
       return loaded[0]['default']({ module_or_path: loaded[1] }).then(function () {
-        return { glue: loaded[0], css: loaded[2] };
+        return booted;
       });
     });
     booting['catch'](function () {
@@ -346,13 +357,22 @@
   }
 
   // The order, asked for at once rather than once the wasm runs: the round trip overlaps the
-  // widget's download. The widget takes this answer when it would have asked the same URL.
+  // widget's download. The widget takes this answer when it would have asked the same URL. Its
+  // body is read here too, while the wasm is on its way: `status` and `text`, once set, let the
+  // widget's first render show the order instead of a loading frame.
   function prefetch(options) {
     var endpoint = (options.endpoint || '').trim().replace(/\/+$/, '');
     var href = endpoint + '/api/v1/checkout?order=' + encode(options.order);
-    var response = fetch(href, { headers: { Accept: 'application/json' } });
-    response['catch'](function () {}); // reported by the widget, if it mounts
-    return { url: href, response: response };
+    var checkout = { url: href };
+    checkout.answer = fetch(href, { headers: { Accept: 'application/json' } }).then(function (response) {
+      return response.text().then(function (text) {
+        checkout.status = response.status;
+        checkout.text = text;
+        return { status: response.status, text: text };
+      });
+    });
+    checkout.answer['catch'](function () {}); // reported by the widget, if it mounts
+    return checkout;
   }
 
   function live(options) {

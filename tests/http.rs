@@ -2,10 +2,16 @@
 //! the answers, without a server.
 #![cfg(target_arch = "wasm32")]
 
+use std::rc::Rc;
+
 use checkout_contract::{CreatePaymentRequest, MethodKind, PaymentStatus, SubmitRequest};
-use checkout_widget::web::{Backend, HttpBackend, WidgetError};
+use checkout_widget::core::i18n::Lang;
+use checkout_widget::web::{
+    Backend, CheckoutWidget, CheckoutWidgetProps, HttpBackend, Prefetched, WidgetError,
+};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen_test::*;
+use yew::AttrValue;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -184,23 +190,27 @@ async fn a_success_that_is_not_the_contract_is_a_decode_error() {
     assert!(matches!(error, WidgetError::Decode(_)), "{error:?}");
 }
 
-/// The loader's `fetch` of the order, as `mount` gets it: a `Response` promise.
-fn prefetched(status: u16, body: &str) -> js_sys::Promise {
-    let init = web_sys::ResponseInit::new();
-    init.set_status(status);
-    let response = web_sys::Response::new_with_opt_str_and_init(Some(body), &init).unwrap();
-    js_sys::Promise::resolve(&wasm_bindgen::JsValue::from(response))
+/// The loader's `fetch` of the order, as `mount` gets it before its answer is here: a promise of
+/// `{ status, text }`.
+fn prefetched(status: u16, body: &str) -> Prefetched {
+    let answer = js_sys::Object::new();
+    js_sys::Reflect::set(&answer, &"status".into(), &status.into()).unwrap();
+    js_sys::Reflect::set(&answer, &"text".into(), &body.into()).unwrap();
+    Prefetched::Pending(js_sys::Promise::resolve(&wasm_bindgen::JsValue::from(
+        answer,
+    )))
 }
+
+const SESSION: &str = r#"{"order":{"reference":"demo-dz","description":"Kit","amount_minor":150000,"currency":"DZD"},
+    "methods":[{"type":"yassir_cash","countries":[{"code":"DZ","dial_code":"213"}]}],"test_mode":true}"#;
 
 #[wasm_bindgen_test]
 async fn the_order_the_loader_fetched_is_read_without_asking_again() {
     fake_fetch(500, "{}");
-    let session = r#"{"order":{"reference":"demo-dz","description":"Kit","amount_minor":150000,"currency":"DZD"},
-        "methods":[{"type":"yassir_cash","countries":[{"code":"DZ","dial_code":"213"}]}],"test_mode":true}"#;
     let backend = HttpBackend::with_prefetched(
         "",
         "/api/v1/checkout?order=demo%20dz".into(),
-        prefetched(200, session),
+        prefetched(200, SESSION),
     );
     let loaded = backend.checkout("demo dz").await.unwrap();
     assert_eq!(
@@ -208,6 +218,94 @@ async fn the_order_the_loader_fetched_is_read_without_asking_again() {
         ("demo-dz", true)
     );
     assert!(calls().is_empty());
+}
+
+/// The loader's `fetch` of the order once its answer is here.
+fn answered(status: u16, body: &str) -> Prefetched {
+    Prefetched::Answered {
+        status,
+        text: body.into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_the_loader_already_read_is_taken_at_once_and_once() {
+    fake_fetch(500, "{}");
+    let url = "/api/v1/checkout?order=demo-dz";
+    let backend = HttpBackend::with_prefetched("", url.into(), answered(200, SESSION));
+    let loaded = backend.checkout_now("demo-dz").unwrap().unwrap();
+    assert_eq!(loaded.order.reference, "demo-dz");
+    assert!(backend.checkout_now("demo-dz").is_none());
+    assert!(calls().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn an_error_answer_already_read_is_the_contract_error() {
+    let body = r#"{"error":{"code":"not_found","message":"No such order."}}"#;
+    let url = "/api/v1/checkout?order=nope";
+    let backend = HttpBackend::with_prefetched("", url.into(), answered(404, body));
+    let error = backend.checkout_now("nope").unwrap().unwrap_err();
+    let WidgetError::Http {
+        status: 404,
+        body: Some(body),
+    } = error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.error.code, "not_found");
+}
+
+#[wasm_bindgen_test]
+async fn an_answer_read_for_another_address_is_not_taken() {
+    fake_fetch(404, r#"{"message":"Row not found"}"#);
+    let url = "/api/v1/checkout?order=other";
+    let backend = HttpBackend::with_prefetched("", url.into(), answered(200, SESSION));
+    assert!(backend.checkout_now("nope").is_none());
+    let error = backend.checkout("nope").await.unwrap_err();
+    assert!(
+        matches!(error, WidgetError::Http { status: 404, .. }),
+        "{error:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_pending_prefetch_is_not_taken_at_once() {
+    let url = "/api/v1/checkout?order=demo-dz";
+    let backend = HttpBackend::with_prefetched("", url.into(), prefetched(200, SESSION));
+    assert!(backend.checkout_now("demo-dz").is_none());
+    let loaded = backend.checkout("demo-dz").await.unwrap();
+    assert_eq!(loaded.order.reference, "demo-dz");
+}
+
+/// The widget's render on mount shows an order whose answer is already here: no loading frame
+/// stays on screen for the browser to lay out before the order replaces it.
+#[wasm_bindgen_test]
+async fn an_order_already_read_is_on_screen_after_the_first_render() {
+    fake_fetch(500, "{}");
+    let url = "/api/v1/checkout?order=demo-dz";
+    let backend = HttpBackend::with_prefetched("", url.into(), answered(200, SESSION));
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = CheckoutWidgetProps {
+        endpoint: AttrValue::default(),
+        order: AttrValue::from("demo-dz"),
+        lang: Some(Lang::En),
+        redirect_origins: None,
+        methods: None,
+        on_event: None,
+        backend: Some(Rc::new(backend)),
+        navigator: None,
+        polling: None,
+    };
+    let app = yew::Renderer::<CheckoutWidget>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let step = root.query_selector("section.cw").unwrap().unwrap();
+    assert_eq!(step.get_attribute("data-step").as_deref(), Some("choosing"));
+    assert!(root.query_selector(".cw-pay").unwrap().is_some());
+    assert!(calls().is_empty());
+    app.destroy();
+    root.remove();
 }
 
 #[wasm_bindgen_test]
@@ -257,7 +355,11 @@ async fn a_prefetch_of_another_address_is_not_used() {
 async fn a_prefetch_that_failed_is_a_network_error() {
     fake_fetch(200, "{}");
     let failed = js_sys::Promise::reject(&js_sys::TypeError::new("Failed to fetch"));
-    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=demo-dz".into(), failed);
+    let backend = HttpBackend::with_prefetched(
+        "",
+        "/api/v1/checkout?order=demo-dz".into(),
+        Prefetched::Pending(failed),
+    );
     let error = backend.checkout("demo-dz").await.unwrap_err();
     assert_eq!(
         error,
@@ -269,7 +371,11 @@ async fn a_prefetch_that_failed_is_a_network_error() {
 async fn a_fetch_rejected_with_null_is_a_network_error() {
     // A page's own `fetch` wrapper may reject with anything, not only an `Error`.
     let failed = js_sys::Promise::reject(&wasm_bindgen::JsValue::NULL);
-    let backend = HttpBackend::with_prefetched("", "/api/v1/checkout?order=demo-dz".into(), failed);
+    let backend = HttpBackend::with_prefetched(
+        "",
+        "/api/v1/checkout?order=demo-dz".into(),
+        Prefetched::Pending(failed),
+    );
     let error = backend.checkout("demo-dz").await.unwrap_err();
     assert_eq!(error, WidgetError::Network(String::new()));
 }

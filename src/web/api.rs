@@ -9,7 +9,7 @@ use checkout_contract::{
     CheckoutSession, CreatePaymentRequest, ErrorBody, ErrorResponse, Payment, SubmitRequest,
     API_PREFIX, CLIENT_SECRET_HEADER, IDEMPOTENCY_HEADER,
 };
-use js_sys::Promise;
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
@@ -28,6 +28,11 @@ pub type BackendFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, WidgetErro
 pub trait Backend {
     /// `GET /api/v1/checkout?order=REF`.
     fn checkout<'a>(&'a self, order: &'a str) -> BackendFuture<'a, CheckoutSession>;
+    /// The order's answer when it is already here (read by the loader before the wasm ran), so
+    /// that the widget's first render can show it; `None` to ask [`Backend::checkout`].
+    fn checkout_now(&self, _order: &str) -> Option<Result<CheckoutSession, WidgetError>> {
+        None
+    }
     /// `POST /api/v1/payments` with the `Idempotency-Key` header (201 new, 200 replayed), in the
     /// shopper's `language` (`Accept-Language`: the provider words its messages in it).
     fn create_payment<'a>(
@@ -100,13 +105,22 @@ impl WidgetError {
     }
 }
 
+/// The loader's `fetch` of the order, started before the wasm ran.
+#[derive(Debug, Clone)]
+pub enum Prefetched {
+    /// Its answer, read while the wasm was on its way.
+    Answered { status: u16, text: String },
+    /// A promise of `{ status, text }`, rejected when no answer came.
+    Pending(Promise),
+}
+
 /// The merchant backend over HTTP.
 #[derive(Debug, Clone)]
 pub struct HttpBackend {
     /// Origin (and optional path prefix) of the backend; empty for the page's own origin.
     pub endpoint: String,
     /// A `fetch` of the order the loader started before the wasm ran, with its URL.
-    prefetched: RefCell<Option<(String, Promise)>>,
+    prefetched: RefCell<Option<(String, Prefetched)>>,
     /// `(payment id, client secret)` of the payments this widget created or resumed.
     secrets: RefCell<Vec<(String, String)>>,
 }
@@ -120,26 +134,36 @@ impl HttpBackend {
         }
     }
 
-    /// Like [`HttpBackend::new`], with the loader's `fetch` of `url` (a `Response` promise):
-    /// the order is read from it when the widget asks for that same URL.
-    pub fn with_prefetched(endpoint: &str, url: String, response: Promise) -> Self {
+    /// Like [`HttpBackend::new`], with the loader's `fetch` of `url`: the order is read from it
+    /// when the widget asks for that same URL.
+    pub fn with_prefetched(endpoint: &str, url: String, prefetched: Prefetched) -> Self {
         let backend = HttpBackend::new(endpoint);
-        *backend.prefetched.borrow_mut() = Some((url, response));
+        *backend.prefetched.borrow_mut() = Some((url, prefetched));
         backend
     }
 
-    /// The prefetched answer, once, if it is of `url`.
-    async fn prefetched(&self, url: &str) -> Option<Result<Response, WidgetError>> {
-        let (fetched, response) = self.prefetched.borrow_mut().take()?;
+    /// The prefetched answer, `(status, text)`, once, if it is of `url`.
+    async fn prefetched(&self, url: &str) -> Option<Result<(u16, String), WidgetError>> {
+        let (fetched, prefetched) = self.prefetched.borrow_mut().take()?;
         if fetched != url {
             return None;
         }
-        Some(
-            JsFuture::from(response)
+        Some(match prefetched {
+            Prefetched::Answered { status, text } => Ok((status, text)),
+            Prefetched::Pending(answer) => JsFuture::from(answer)
                 .await
-                .map(JsCast::unchecked_into)
+                .map(|answer| {
+                    let field = |key: &str| Reflect::get(&answer, &JsValue::from_str(key)).ok();
+                    let status = field("status").and_then(|status| status.as_f64());
+                    let text = field("text").and_then(|text| text.as_string());
+                    (status.unwrap_or_default() as u16, text.unwrap_or_default())
+                })
                 .map_err(WidgetError::network),
-        )
+        })
+    }
+
+    fn checkout_url(&self, order: &str) -> String {
+        self.url(&["/checkout?order=", &percent_encode(order)].concat())
     }
 
     fn url(&self, path: &str) -> String {
@@ -186,8 +210,18 @@ async fn read<T>(
         Ok(text) => JsFuture::from(text).await.map_err(WidgetError::network)?,
         Err(error) => return Err(WidgetError::network(error)),
     };
-    let json = wire::parse(&text.as_string().unwrap_or_default());
-    if response.ok() {
+    answer(status, &text.as_string().unwrap_or_default(), decode)
+}
+
+/// An answer's body `text` read by `decode` on a success `status`, the contract's error
+/// otherwise.
+fn answer<T>(
+    status: u16,
+    text: &str,
+    decode: fn(&Json) -> Result<T, String>,
+) -> Result<T, WidgetError> {
+    let json = wire::parse(text);
+    if (200..300).contains(&status) {
         return json
             .and_then(|json| decode(&json))
             .map_err(WidgetError::Decode);
@@ -199,13 +233,29 @@ async fn read<T>(
 impl Backend for HttpBackend {
     fn checkout<'a>(&'a self, order: &'a str) -> BackendFuture<'a, CheckoutSession> {
         Box::pin(async move {
-            let url = self.url(&["/checkout?order=", &percent_encode(order)].concat());
-            let response = match self.prefetched(&url).await {
-                Some(response) => response?,
-                None => send("GET", &url, &[], None).await?,
-            };
-            read(response, wire::checkout_session).await
+            let url = self.checkout_url(order);
+            match self.prefetched(&url).await {
+                Some(answered) => {
+                    let (status, text) = answered?;
+                    answer(status, &text, wire::checkout_session)
+                }
+                None => read(send("GET", &url, &[], None).await?, wire::checkout_session).await,
+            }
         })
+    }
+
+    fn checkout_now(&self, order: &str) -> Option<Result<CheckoutSession, WidgetError>> {
+        let url = self.checkout_url(order);
+        let mut prefetched = self.prefetched.borrow_mut();
+        let answered = matches!(&*prefetched,
+            Some((fetched, Prefetched::Answered { .. })) if *fetched == url);
+        if !answered {
+            return None;
+        }
+        let Some((_, Prefetched::Answered { status, text })) = prefetched.take() else {
+            return None;
+        };
+        Some(answer(status, &text, wire::checkout_session))
     }
 
     fn create_payment<'a>(

@@ -15,7 +15,7 @@ use yew::{AttrValue, Callback};
 
 use crate::core::events::PageEvent;
 use crate::core::i18n::Lang;
-use crate::web::api::HttpBackend;
+use crate::web::api::{HttpBackend, Prefetched};
 use crate::web::app::{CheckoutWidget, CheckoutWidgetProps};
 use crate::web::wire::Writer;
 
@@ -211,22 +211,26 @@ impl WidgetHandle {
     }
 }
 
-/// The loader's `fetch` of the order, `{ url, response }`, when it started one.
-fn prefetched(checkout: &JsValue) -> Option<(String, Promise)> {
-    let url = Reflect::get(checkout, &JsValue::from_str("url"))
-        .ok()?
-        .as_string()?;
-    let response = Reflect::get(checkout, &JsValue::from_str("response"))
-        .ok()?
-        .dyn_into::<Promise>()
-        .ok()?;
-    Some((url, response))
+/// The loader's `fetch` of the order, when it started one: `{ url, answer }`, `answer` a promise
+/// of `{ status, text }`, and once that answer is here also `status` and `text` themselves.
+fn prefetched(checkout: &JsValue) -> Option<(String, Prefetched)> {
+    let field = |key: &str| Reflect::get(checkout, &JsValue::from_str(key)).ok();
+    let url = field("url")?.as_string()?;
+    let status = field("status").and_then(|status| status.as_f64());
+    let text = field("text").and_then(|text| text.as_string());
+    if let (Some(status), Some(text)) = (status, text) {
+        let status = status as u16;
+        return Some((url, Prefetched::Answered { status, text }));
+    }
+    let answer = field("answer")?.dyn_into::<Promise>().ok()?;
+    Some((url, Prefetched::Pending(answer)))
 }
 
 /// Renders a widget into `root` with `options` (`{ endpoint, order, lang, methods,
 /// redirectOrigins }`); `emit(type, detail)` hears every event. `checkout`, if given, is the
-/// loader's `fetch` of the order, `{ url, response }`, which the widget reads instead of asking
-/// again.
+/// loader's `fetch` of the order, `{ url, answer, status?, text? }`, which the widget reads
+/// instead of asking again: at once when its answer is already here, so that the first render
+/// shows the order.
 #[wasm_bindgen]
 pub fn mount(
     root: Element,
@@ -245,11 +249,11 @@ pub fn mount(
         })
     });
     let mut props = WidgetOptions::from_js(&options).into_props(on_event);
-    if let Some((url, response)) = prefetched(&checkout) {
+    if let Some((url, answer)) = prefetched(&checkout) {
         props.backend = Some(Rc::new(HttpBackend::with_prefetched(
             &props.endpoint,
             url,
-            response,
+            answer,
         )));
     }
     #[cfg(not(panic = "immediate-abort"))]

@@ -12,7 +12,7 @@ pub mod navigate;
 pub mod storage;
 pub mod wire;
 
-pub use api::{Backend, BackendFuture, HttpBackend, WidgetError};
+pub use api::{Backend, BackendFuture, HttpBackend, Prefetched, WidgetError};
 pub use app::{CheckoutWidget, CheckoutWidgetProps};
 pub use entry::{mount, WidgetOptions};
 pub use navigate::{BrowserNavigator, Navigator};

@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
+use checkout_contract::CheckoutSession;
 use yew::platform::{spawn_local, time::sleep};
 use yew::{Callback, UseForceUpdateHandle};
 
@@ -17,7 +18,7 @@ use crate::core::backoff::PollPolicy;
 use crate::core::events::PageEvent;
 use crate::core::redirect;
 use crate::core::state::{Checkout, Effect, Event, Moment};
-use crate::web::api::Backend;
+use crate::web::api::{Backend, WidgetError};
 use crate::web::browser;
 use crate::web::navigate::Navigator;
 
@@ -38,15 +39,52 @@ pub struct Runner {
     /// Bumped by every change of the deadline: an older timer then does nothing.
     deadline_generation: Cell<u64>,
     alive: Cell<bool>,
+    /// The work of an order's answer that was already here when the widget was made: the state
+    /// its first render shows holds the answer, and the load [`Runner::start`] begins carries
+    /// this out instead of asking.
+    answered: RefCell<Option<(Vec<Work>, Option<String>)>>,
+    started: Cell<bool>,
+}
+
+/// What an answer to the order's load does to the state, and the key of the attempt to resume
+/// if it loaded.
+fn on_answer(
+    order: &str,
+    polling: PollPolicy,
+    answer: Result<CheckoutSession, WidgetError>,
+) -> (Action, Option<String>) {
+    match answer {
+        Ok(session) => {
+            let page_url = redirect::strip_resume_marker(&browser::page_href());
+            let key = redirect::resume_key(order, Some(&session.order.reference)).to_string();
+            let loaded = Action::Loaded {
+                session,
+                page_url,
+                polling,
+            };
+            (loaded, Some(key))
+        }
+        Err(error) => (Action::LoadFailed(error), None),
+    }
 }
 
 impl Runner {
+    /// A runner for the settings' order; when its answer is already here (the loader read it
+    /// while the wasm was on its way), the state holds it at once, so that the widget's first
+    /// render shows the order and its Pay button rather than a loading frame.
     pub fn new(settings: CheckoutSettings, render: UseForceUpdateHandle) -> Self {
-        let state = WidgetState::new(
+        let mut state = WidgetState::new(
             settings.order.clone(),
             settings.methods,
             settings.redirect_origins,
         );
+        let mut answered = None;
+        if let Some(answer) = settings.backend.checkout_now(&settings.order) {
+            let (action, resume_key) = on_answer(&settings.order, settings.polling, answer);
+            let (loaded, work) = reduce(state, action);
+            state = loaded;
+            answered = Some((work, resume_key));
+        }
         Runner {
             backend: settings.backend,
             navigator: settings.navigator,
@@ -59,6 +97,8 @@ impl Runner {
             poller: Poller::default(),
             deadline_generation: Cell::new(0),
             alive: Cell::new(true),
+            answered: RefCell::new(answered),
+            started: Cell::new(false),
         }
     }
 
@@ -90,29 +130,50 @@ impl Runner {
         self.dispatch(Action::Flow(event, at));
     }
 
+    /// Whether the order's answer was already here, its work still to do.
+    pub fn answered(&self) -> bool {
+        self.answered.borrow().is_some()
+    }
+
+    /// Loads the order, once: what follows its answer runs right after the render under way.
+    pub fn start(self: &Rc<Self>) {
+        if !self.started.replace(true) {
+            self.load();
+        }
+    }
+
     /// Loads the order, then resumes the attempt this page was left in the middle of, if any.
     /// Again when the shopper checks whether an order in flight elsewhere still is: then the
-    /// attempt resumed is one this browser saved in another tab.
-    pub fn load(self: &Rc<Self>) {
+    /// attempt resumed is one this browser saved in another tab. An answer that was already
+    /// here when the widget was made is in the state: only its work is left to do.
+    fn load(self: &Rc<Self>) {
         let runner = self.clone();
         spawn_local(async move {
-            match runner.backend.checkout(&runner.order).await {
-                Ok(session) => {
-                    let page_url = redirect::strip_resume_marker(&browser::page_href());
-                    let key = redirect::resume_key(&runner.order, Some(&session.order.reference))
-                        .to_string();
-                    runner.dispatch(Action::Loaded {
-                        session,
-                        page_url,
-                        polling: runner.polling,
-                    });
-                    if let Some(event) = resume::on_load(&key, &*runner.backend) {
-                        runner.send(event);
+            let answered = runner.answered.take();
+            let resume_key = match answered {
+                Some((work, resume_key)) => {
+                    for item in work {
+                        runner.run(item);
                     }
+                    resume_key
                 }
-                Err(error) => runner.dispatch(Action::LoadFailed(error)),
-            }
+                None => {
+                    let answer = runner.backend.checkout(&runner.order).await;
+                    let (action, resume_key) = on_answer(&runner.order, runner.polling, answer);
+                    runner.dispatch(action);
+                    resume_key
+                }
+            };
+            runner.resume(resume_key);
         });
+    }
+
+    /// Picks up the attempt saved under `key`, if any.
+    fn resume(self: &Rc<Self>, key: Option<String>) {
+        let event = key.and_then(|key| resume::on_load(&key, &*self.backend));
+        if let Some(event) = event {
+            self.send(event);
+        }
     }
 
     /// The widget left the page: nothing more is sent, shown or told.

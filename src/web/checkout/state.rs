@@ -112,6 +112,15 @@ pub struct WidgetState {
 
 impl WidgetState {
     /// Loading `order`, with the page's options.
+    /// Whether the page's options are these already.
+    pub fn has_options(
+        &self,
+        methods: &Option<Vec<MethodKind>>,
+        page_origins: &Option<Vec<String>>,
+    ) -> bool {
+        self.methods == *methods && self.page_origins == *page_origins
+    }
+
     pub fn new(
         order: String,
         methods: Option<Vec<MethodKind>>,

@@ -76,23 +76,32 @@ pub fn use_checkout(settings: CheckoutSettings) -> CheckoutHandle {
         let settings = settings.clone();
         use_memo((), move |_| Runner::new(settings, render))
     };
+    // An order whose answer was already here is in the first render: what follows the answer
+    // then runs right after it, rather than in an effect, which the scheduler may leave until
+    // the browser has painted.
+    if runner.answered() {
+        runner.start();
+    }
     {
         let runner = runner.clone();
         use_effect_with((), move |_| {
-            runner.load();
+            runner.start();
             move || runner.stop()
         });
     }
-    // Options the page may change while the widget is on screen.
+    // Options the page may change while the widget is on screen (the state starts with the
+    // first ones).
     {
         let runner = runner.clone();
         use_effect_with(
             (settings.methods, settings.redirect_origins),
             move |(methods, redirect_origins)| {
-                runner.dispatch(Action::Options {
-                    methods: methods.clone(),
-                    redirect_origins: redirect_origins.clone(),
-                });
+                if !runner.state().has_options(methods, redirect_origins) {
+                    runner.dispatch(Action::Options {
+                        methods: methods.clone(),
+                        redirect_origins: redirect_origins.clone(),
+                    });
+                }
             },
         );
     }
