@@ -13,6 +13,7 @@ mod guard;
 mod held;
 pub mod inspect;
 pub mod late;
+mod page;
 pub mod settings;
 pub mod webhooks;
 pub mod yabetoo;

@@ -11,12 +11,13 @@
 //!   404 when no prompt of that intent is waiting.
 
 use crate::csrf::FIELD as CSRF_FIELD;
+use crate::page::render;
 
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -147,18 +148,6 @@ async fn phone_page(State(sandbox): State<Shared>, Query(filter): Query<PhoneFil
         OffsetDateTime::now_utc(),
     );
     render(StatusCode::OK, &page)
-}
-
-/// The page as the response's body. Writing it fails only if a value's `Display` does, which no
-/// string or number shown here does; should it, the answer is a 500, not a panic.
-fn render(status: StatusCode, page: &impl Template) -> Response {
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "the sandbox phone page could not be rendered");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
 }
 
 /// The waiting prompts with their answers, the number filter and the test numbers. Refreshes

@@ -11,11 +11,12 @@
 
 use super::model::{amount_text, digits, messages, now, Code, Intent};
 use super::{Sim, OTP_INSUFFICIENT_FUNDS_CODE, OTP_SUCCESS_CODE};
+use crate::page::render;
 use crate::SandboxConfig;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use std::collections::HashMap;
 
@@ -299,18 +300,6 @@ fn message_page(status: StatusCode, title: &str, text: &str, return_url: Option<
         return_url,
     };
     render(status, &page)
-}
-
-/// The page as the response's body. Writing it fails only if a value's `Display` does, which no
-/// string or number shown here does; should it, the answer is a 500, not a panic.
-fn render(status: StatusCode, page: &impl Template) -> Response {
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "the OTP page could not be rendered");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
 }
 
 /// The code form: what is paid, to whom the code went, and the decision's two buttons.
