@@ -25,18 +25,8 @@ pub struct RetryPolicy {
     pub first_retry: Duration,
     /// The longest wait between two attempts.
     pub max_interval: Duration,
-    /// How long after the event it is still retried (3 days by default).
+    /// How long after the event it is still retried.
     pub give_up_after: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            first_retry: Duration::from_secs(5),
-            max_interval: Duration::from_secs(6 * 3600),
-            give_up_after: Duration::from_secs(3 * 24 * 3600),
-        }
-    }
 }
 
 impl RetryPolicy {
@@ -293,9 +283,19 @@ fn failure_reason(error: &reqwest::Error) -> String {
 mod tests {
     use super::*;
 
+    /// The configuration's defaults (`WEBHOOK_FIRST_RETRY_MS`, `WEBHOOK_MAX_RETRY_INTERVAL_MS`,
+    /// `WEBHOOK_RETRY_FOR_SECONDS`).
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            first_retry: Duration::from_secs(5),
+            max_interval: Duration::from_secs(6 * 3600),
+            give_up_after: Duration::from_secs(3 * 24 * 3600),
+        }
+    }
+
     #[test]
     fn waits_double_up_to_the_longest_interval() {
-        let policy = RetryPolicy::default();
+        let policy = policy();
         let wait = |failures| policy.next_wait(failures, Duration::ZERO, 0.5).unwrap();
         assert_eq!(wait(1), Duration::from_secs(5));
         assert_eq!(wait(2), Duration::from_secs(10));
@@ -305,7 +305,7 @@ mod tests {
 
     #[test]
     fn jitter_spreads_a_wait_by_a_quarter_each_way() {
-        let policy = RetryPolicy::default();
+        let policy = policy();
         let low = policy.next_wait(3, Duration::ZERO, 0.0).unwrap();
         let high = policy.next_wait(3, Duration::ZERO, 1.0).unwrap();
         assert_eq!(low, Duration::from_secs(15));
@@ -314,7 +314,7 @@ mod tests {
 
     #[test]
     fn retries_stop_when_the_next_would_pass_the_limit() {
-        let policy = RetryPolicy::default();
+        let policy = policy();
         let almost = policy.give_up_after - Duration::from_secs(60);
         assert_eq!(policy.next_wait(40, almost, 0.5), None);
         assert!(policy.next_wait(1, almost, 0.5).is_some());
