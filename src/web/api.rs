@@ -247,15 +247,16 @@ impl Backend for HttpBackend {
     fn checkout_now(&self, order: &str) -> Option<Result<CheckoutSession, WidgetError>> {
         let url = self.checkout_url(order);
         let mut prefetched = self.prefetched.borrow_mut();
-        let answered = matches!(&*prefetched,
-            Some((fetched, Prefetched::Answered { .. })) if *fetched == url);
-        if !answered {
-            return None;
+        match prefetched.take() {
+            Some((fetched, Prefetched::Answered { status, text })) if fetched == url => {
+                Some(answer(status, &text, wire::checkout_session))
+            }
+            // Not answered yet, or of another order: left for `checkout`.
+            other => {
+                *prefetched = other;
+                None
+            }
         }
-        let Some((_, Prefetched::Answered { status, text })) = prefetched.take() else {
-            return None;
-        };
-        Some(answer(status, &text, wire::checkout_session))
     }
 
     fn create_payment<'a>(
