@@ -36,6 +36,11 @@ impl ScriptedProvider {
         self.asked.lock().unwrap().clone()
     }
 
+    /// How many status checks it was asked for so far.
+    fn checks(&self) -> usize {
+        self.asked().iter().filter(|what| **what == "check").count()
+    }
+
     fn next(
         queue: &Mutex<VecDeque<Result<ProviderStatus, ProviderError>>>,
     ) -> Result<ProviderStatus, ProviderError> {
@@ -307,14 +312,13 @@ async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_lim
         .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
-    let checks = |asked: Vec<&str>| asked.iter().filter(|what| **what == "check").count();
-    let before = checks(yassir.asked());
+    let before = yassir.checks();
     // The first round only notes the payment; the next one checks it.
     service.reconcile().await;
-    assert_eq!(checks(yassir.asked()), before);
+    assert_eq!(yassir.checks(), before);
     yassir.answer_checks(vec![Ok(otp_page())]);
     service.reconcile().await;
-    assert_eq!(checks(yassir.asked()), before + 1);
+    assert_eq!(yassir.checks(), before + 1);
 
     // The same in flight payment, past an age limit of zero: reconcile never asks.
     let old = Arc::new(ScriptedProvider::default());
@@ -332,11 +336,11 @@ async fn reconcile_waits_its_first_interval_and_leaves_payments_past_the_age_lim
         .await
         .unwrap();
     service.clock().advance(Duration::from_millis(1));
-    let before = checks(old.asked());
+    let before = old.checks();
     for _ in 0..3 {
         service.reconcile().await;
     }
-    assert_eq!(checks(old.asked()), before);
+    assert_eq!(old.checks(), before);
 }
 
 #[tokio::test]
@@ -416,20 +420,13 @@ async fn reconcile_checks_a_payment_again_as_its_backoff_elapses_on_the_services
         .await
         .unwrap();
     yassir.answer_checks((0..3).map(|_| Ok(otp_page())).collect());
-    let checks = || {
-        yassir
-            .asked()
-            .iter()
-            .filter(|what| **what == "check")
-            .count()
-    };
-    let before = checks();
+    let before = yassir.checks();
     let mut checked_at = Vec::new();
     // Ten minutes, a round every ten seconds as the background runs them.
     for round in 0..60 {
-        let seen = checks();
+        let seen = yassir.checks();
         service.reconcile().await;
-        if checks() > seen {
+        if yassir.checks() > seen {
             checked_at.push(round * 10);
         }
         service.clock().advance(Duration::from_secs(10));
@@ -437,7 +434,7 @@ async fn reconcile_checks_a_payment_again_as_its_backoff_elapses_on_the_services
     // Nothing changes at the provider: 60 s after it was first seen, then 120 s, then 240 s
     // later, then every 300 s.
     assert_eq!(checked_at, [60, 180, 420], "{:?}", yassir.asked());
-    assert_eq!(checks(), before + 3);
+    assert_eq!(yassir.checks(), before + 3);
 }
 
 #[test]
@@ -484,19 +481,12 @@ async fn polls_reaching_two_servers_check_the_provider_once_per_interval() {
         .submit(&id, &secret, SubmitDetails::YassirCash, "203.0.113.7")
         .await
         .unwrap();
-    let checks = || {
-        yassir
-            .asked()
-            .iter()
-            .filter(|what| **what == "check")
-            .count()
-    };
-    let before = checks();
+    let before = yassir.checks();
 
     yassir.answer_checks(vec![Ok(otp_page()), Ok(otp_page())]);
     first.status(&id, &secret).await.unwrap();
-    assert_eq!(checks(), before + 1);
+    assert_eq!(yassir.checks(), before + 1);
     second.status(&id, &secret).await.unwrap();
     first.status(&id, &secret).await.unwrap();
-    assert_eq!(checks(), before + 1, "{:?}", yassir.asked());
+    assert_eq!(yassir.checks(), before + 1, "{:?}", yassir.asked());
 }
