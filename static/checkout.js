@@ -197,33 +197,24 @@
     var glue = preloadModule(url(files.glue), files.integrity[files.glue]).then(function () {
       return import(url(files.glue));
     });
-    // Compiled as soon as it arrives, while the glue and the CSS may still be on their way.
+    // The whole module is here by the time its fetch answers (the SRI check reads all of it
+    // first), and compiling it takes a few milliseconds (its functions compile lazily, on their
+    // first call): compiled in boot's last step rather than by a promise of its own, whose answer
+    // would wait behind whatever the browser runs first.
     var wasm = fetchChecked(files.wasm).then(function (response) {
-      var type = response.headers.get('Content-Type') || '';
-      return WebAssembly.compileStreaming && type.split(';')[0].trim() === 'application/wasm'
-        ? WebAssembly.compileStreaming(response)
-        : response.arrayBuffer().then(WebAssembly.compile);
+      return response.arrayBuffer();
     });
-    // A page's first `Intl.NumberFormat`, whatever its locale and currency, loads the browser's
-    // number data: 10-25 ms, which the widget's first render of the amount would otherwise wait
-    // for. Done now, right after the requests above leave and before their answers come back,
-    // it is off the way to a usable Pay button (later, in a task of its own, it would hold up
-    // the handling of those answers instead).
-    try {
-      new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(0);
-    } catch (e) {
-      // nothing to warm
-    }
     booting = Promise.all([glue, wasm, css]).then(function (loaded) {
       var booted = { glue: loaded[0], css: loaded[2] };
-      // Instantiated at once: the module is compiled, and an instantiation of its own would wait
-      // for a task of its own, behind whatever the browser runs first (a paint of the page).
+      // Compiled and instantiated at once, in this task: the page shows nothing of the widget
+      // until it runs.
       try {
-        loaded[0].initSync({ module: loaded[1] });
+        loaded[0].initSync({ module: new WebAssembly.Module(loaded[1]) });
         return booted;
       } catch (e) {
-        // A browser that refuses to instantiate a module this large on its main thread says so
-        // with a RangeError; anything else (a trap while starting) is the load's failure.
+        // A browser that refuses to compile or instantiate a module this large on its main
+        // thread says so with a RangeError; anything else (an invalid module, a trap while
+        // starting) is the load's failure.
         if (!(e instanceof RangeError)) throw e;
       }
       return loaded[0]['default']({ module_or_path: loaded[1] }).then(function () {
@@ -565,10 +556,30 @@
     }
   }
 
-  function mountDeclaredWidgets() {
-    if (script && script.hasAttribute('data-target')) {
-      mountDeclared(script.getAttribute('data-target'), script, 'data-');
+  var scriptWidget = script && script.hasAttribute('data-target') ? script.getAttribute('data-target') : null;
+
+  function mountScriptWidget() {
+    if (scriptWidget === null) return;
+    var target = scriptWidget;
+    scriptWidget = null;
+    mountDeclared(target, script, 'data-');
+  }
+
+  // The script tag's own widget can start before the rest of the page is parsed when its target
+  // is complete (the parser is past it: it does not hold this script) and its options are good
+  // (a mistake is reported once the page is parsed, to listeners the page adds after the tag).
+  function canMountEarly() {
+    try {
+      var target = scriptWidget && document.querySelector(scriptWidget);
+      check(attributeOptions(script, 'data-'));
+      return !!target && !target.contains(script);
+    } catch (e) {
+      return false;
     }
+  }
+
+  function mountDeclaredWidgets() {
+    mountScriptWidget();
     var marked = document.querySelectorAll('[data-checkout-widget]');
     for (var i = 0; i < marked.length; i++) {
       if (!handles.has(marked[i])) mountDeclared(marked[i], marked[i], 'data-');
@@ -673,6 +684,7 @@
   }
 
   if (document.readyState === 'loading') {
+    if (canMountEarly()) mountScriptWidget();
     document.addEventListener('DOMContentLoaded', mountDeclaredWidgets);
   } else {
     mountDeclaredWidgets();

@@ -206,10 +206,14 @@ async fn yassir_success_shows_amount_reference_message_and_support() {
     let backend = FakeBackend::new(session_dz(order, vec![]));
     backend.on_submit(move |_| Ok(yassir_succeeded("pay_t_yassir_ok_1", "t-yassir-ok")));
     let widget = yassir_ready(order, backend.clone()).await;
+    // 150,000 minor units of dinars, as English writes them (a no-break space after the code).
+    let amount = "DZD\u{a0}1,500.00";
+    assert!(widget.pay_button().text_content().unwrap().contains(amount));
     widget.click("button.cw-pay");
     widget.wait_for_step("succeeded").await;
     let text = widget.text();
     for expected in [
+        amount,
         "Payment successful",
         "pay_t_yassir_ok_1",
         "Payment completed successfully",

@@ -7,6 +7,7 @@
 //! - [`events`]: what the widget tells the page it is embedded in, from each step change.
 //! - [`redirect`]: the OTP round trip as URLs (return URL, allowed origins, resume marker).
 //! - [`backoff`]: how often and how long to poll a pending payment.
+//! - [`money`]: amounts as a shopper reads them, in each language.
 //! - [`i18n`]: every text the widget shows, in English, French and Arabic.
 
 pub mod backoff;
@@ -14,6 +15,7 @@ pub mod events;
 #[cfg(test)]
 mod fixtures;
 pub mod i18n;
+pub mod money;
 pub mod phone;
 pub mod phone_format;
 pub mod redirect;

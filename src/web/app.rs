@@ -12,6 +12,7 @@ use crate::core::events::PageEvent;
 use crate::core::i18n::{
     action_label, error_summary, field_error, operator_warning, order_held, t, Lang, Msg,
 };
+use crate::core::money;
 use crate::core::state::{ShopperAction, Step};
 use crate::core::validate::Field;
 use crate::web::api::{Backend, HttpBackend, WidgetError};
@@ -87,15 +88,6 @@ fn next_prefix() -> String {
     })
 }
 
-/// The locale for amounts: Maghreb Arabic writes Western digits.
-fn amount_locale(lang: Lang, currency: &str) -> String {
-    match (lang, currency) {
-        (Lang::Ar, "DZD") => "ar-DZ".into(),
-        (Lang::Ar, "MAD") => "ar-MA".into(),
-        (lang, _) => lang.tag().into(),
-    }
-}
-
 /// `text` as an owned prop value. Not inlined: one copy for the form's many texts.
 #[inline(never)]
 fn owned(text: &str) -> AttrValue {
@@ -139,7 +131,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
         notify: props.on_event.clone(),
     });
     let state = handle.state();
-    // Formatted (an `Intl.NumberFormat`) once per order and language, not on every render.
+    // Written once per order and language, not on every render.
     let order_amount = state
         .session
         .as_ref()
@@ -148,7 +140,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
         (lang, order_amount),
         |(lang, order_amount)| match order_amount {
             Some((minor, currency)) => {
-                browser::format_amount(*minor, currency, &amount_locale(*lang, currency))
+                money::format_amount(*minor, currency, *lang)
             }
             None => String::new(),
         },
@@ -194,7 +186,6 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     let step = checkout.step();
     let busy = state.busy();
     let order = &session.order;
-    let locale = amount_locale(lang, &order.currency);
     let errors = FieldMessages(
         form.errors()
             .iter()
@@ -310,7 +301,6 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
             }
             <StatusPanel
                 {lang}
-                locale={AttrValue::from(locale)}
                 prefix={prefix.clone()}
                 step={Some(step.clone())}
                 payment_id={checkout.payment_id().map(owned)}

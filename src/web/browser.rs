@@ -1,7 +1,7 @@
 //! Thin wrappers over the browser APIs the widget uses instead of crates: the clock, randomness,
-//! UUIDs, the page URL, page visibility and `Intl` number formatting.
+//! UUIDs, the page URL and page visibility.
 
-use js_sys::{Array, Date, Function, Intl, Math, Object, Promise, Reflect};
+use js_sys::{Date, Function, Math, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -99,35 +99,6 @@ pub async fn until_visible() {
         });
         let _ = JsFuture::from(changed).await;
     }
-}
-
-/// `amount_minor` in the currency's major unit, formatted for `locale` by `Intl.NumberFormat`
-/// (`1 500,00 DZD`, `5 000 FCFA`). Falls back to the plain decimal form.
-pub fn format_amount(amount_minor: i64, currency: &str, locale: &str) -> String {
-    let exponent = checkout_contract::minor_unit_exponent(currency).unwrap_or(2);
-    let amount = amount_minor as f64 / 10f64.powi(exponent as i32);
-    let options = Object::new();
-    let set =
-        |key: &str, value: JsValue| Reflect::set(&options, &JsValue::from_str(key), &value).is_ok();
-    let ok = set("style", "currency".into())
-        && set("currency", currency.to_ascii_uppercase().into())
-        && set("minimumFractionDigits", exponent.into())
-        && set("maximumFractionDigits", exponent.into());
-    if ok {
-        let locales = Array::of1(&JsValue::from_str(locale));
-        let format = Intl::NumberFormat::new(&locales, &options).format();
-        if let Ok(text) = format.call1(&JsValue::UNDEFINED, &JsValue::from_f64(amount)) {
-            if let Some(text) = text.as_string() {
-                return text;
-            }
-        }
-    }
-    [
-        &checkout_contract::format_minor(amount_minor, currency),
-        " ",
-        currency,
-    ]
-    .concat()
 }
 
 /// Moves the keyboard focus to the element with `id` inside `scope` (the widget's root, which

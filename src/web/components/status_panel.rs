@@ -3,15 +3,13 @@ use yew::prelude::*;
 use yew::virtual_dom::{AttributeOrProperty, Attributes, VList, VTag};
 
 use crate::core::i18n::{action_label, reference, step_text, t, time_left, Lang, Msg};
+use crate::core::money;
 use crate::core::state::{ErrorKind, ShopperAction, Step};
-use crate::web::browser;
 use crate::web::hooks::use_now;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct StatusPanelProps {
     pub lang: Lang,
-    /// Locale for amounts (`fr`, `ar-DZ`).
-    pub locale: AttrValue,
     /// The widget's id prefix.
     pub prefix: AttrValue,
     /// `None` while the order loads.
@@ -157,7 +155,7 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
         <>
             if let Some(payment) = payment.filter(|payment| payment.status.is_paid()) {
                 <p class="cw-status__amount">
-                    { browser::format_amount(payment.amount_minor, &payment.currency, &props.locale) }
+                    { money::format_amount(payment.amount_minor, &payment.currency, lang) }
                 </p>
             }
             if let (Some(deadline), true) = (deadline, countdown) {
