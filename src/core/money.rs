@@ -13,8 +13,6 @@ const NBSP: &str = "\u{a0}";
 /// Right-to-left mark: an Arabic amount starts with one, so that it reads right to left
 /// wherever it is placed.
 const RLM: &str = "\u{200f}";
-/// Left-to-right mark: keeps a minus sign on the left of the digits in an Arabic amount.
-const LRM: &str = "\u{200e}";
 
 /// `amount_minor` of `currency` (an ISO 4217 code, any case), written for `lang`:
 /// `DZD 1,500.00`, `1 500,00 DZD`, `‏1.500,00 د.ج.‏`, `FCFA 5,000`.
@@ -41,8 +39,9 @@ pub fn format_amount(amount_minor: i64, currency: &str, lang: Lang) -> String {
             [minus, &number, NBSP, symbol].concat()
         }
         Lang::Ar => {
-            let minus = if negative { [LRM, "-"].concat() } else { String::new() };
-            [RLM, &minus, &number, NBSP, symbol].concat()
+            // A left-to-right mark keeps the minus sign on the left of the digits.
+            let minus = if negative { "\u{200e}-" } else { "" };
+            [RLM, minus, &number, NBSP, symbol].concat()
         }
     }
 }
@@ -102,6 +101,7 @@ mod tests {
     /// minimum and maximum).
     #[test]
     fn writes_what_browsers_write() {
+        #[rustfmt::skip]
         let cases: &[(Lang, &str, i64, &str)] = &[
             (Lang::En, "DZD", 150_000, "DZD\u{a0}1,500.00"),
             (Lang::En, "MAD", 123_456_789, "MAD\u{a0}1,234,567.89"),
@@ -126,22 +126,35 @@ mod tests {
             (Lang::Ar, "EUR", -500, "\u{200f}\u{200e}-5.00\u{a0}€"),
         ];
         for &(lang, currency, minor, written) in cases {
-            assert_eq!(format_amount(minor, currency, lang), written, "{lang:?} {currency} {minor}");
+            assert_eq!(
+                format_amount(minor, currency, lang),
+                written,
+                "{lang:?} {currency} {minor}"
+            );
         }
     }
 
     #[test]
     fn takes_the_code_in_any_case() {
         assert_eq!(format_amount(150_000, "dzd", Lang::En), "DZD\u{a0}1,500.00");
-        assert_eq!(format_amount(5_000, "xaf", Lang::Fr), "5\u{202f}000\u{a0}FCFA");
+        assert_eq!(
+            format_amount(5_000, "xaf", Lang::Fr),
+            "5\u{202f}000\u{a0}FCFA"
+        );
     }
 
     /// A currency the contract does not know: its code, and two decimals.
     #[test]
     fn writes_other_currencies_with_their_code() {
         assert_eq!(format_amount(150_000, "GHS", Lang::En), "GHS\u{a0}1,500.00");
-        assert_eq!(format_amount(150_000, "GHS", Lang::Fr), "1\u{202f}500,00\u{a0}GHS");
-        assert_eq!(format_amount(150_000, "GHS", Lang::Ar), "\u{200f}1,500.00\u{a0}GHS");
+        assert_eq!(
+            format_amount(150_000, "GHS", Lang::Fr),
+            "1\u{202f}500,00\u{a0}GHS"
+        );
+        assert_eq!(
+            format_amount(150_000, "GHS", Lang::Ar),
+            "\u{200f}1,500.00\u{a0}GHS"
+        );
     }
 
     #[test]

@@ -139,9 +139,7 @@ pub fn checkout_widget(props: &CheckoutWidgetProps) -> Html {
     let amount = use_memo(
         (lang, order_amount),
         |(lang, order_amount)| match order_amount {
-            Some((minor, currency)) => {
-                money::format_amount(*minor, currency, *lang)
-            }
+            Some((minor, currency)) => money::format_amount(*minor, currency, *lang),
             None => String::new(),
         },
     );
