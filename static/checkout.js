@@ -197,20 +197,18 @@
     var glue = preloadModule(url(files.glue), files.integrity[files.glue]).then(function () {
       return import(url(files.glue));
     });
-    // The whole module is here by the time its fetch answers (the SRI check reads all of it
-    // first), and compiling it takes a few milliseconds (its functions compile lazily, on their
-    // first call): compiled in boot's last step rather than by a promise of its own, whose answer
-    // would wait behind whatever the browser runs first.
     var wasm = fetchChecked(files.wasm).then(function (response) {
       return response.arrayBuffer();
     });
-    booting = Promise.all([glue, wasm, css]).then(function (loaded) {
-      var booted = { glue: loaded[0], css: loaded[2] };
-      // Compiled and instantiated at once, in this task: the page shows nothing of the widget
-      // until it runs.
+    // The whole module is here by the time its fetch answers (the SRI check reads all of it
+    // first), and compiling it takes a few milliseconds (its functions compile lazily, on their
+    // first call): it is compiled and instantiated at once, in the task that has both it and the
+    // glue, rather than by promises of their own whose answers would wait behind whatever the
+    // browser runs first. The CSS may still be on its way.
+    var started = Promise.all([glue, wasm]).then(function (loaded) {
       try {
         loaded[0].initSync({ module: new WebAssembly.Module(loaded[1]) });
-        return booted;
+        return loaded[0];
       } catch (e) {
         // A browser that refuses to compile or instantiate a module this large on its main
         // thread says so with a RangeError; anything else (an invalid module, a trap while
@@ -218,8 +216,11 @@
         if (!(e instanceof RangeError)) throw e;
       }
       return loaded[0]['default']({ module_or_path: loaded[1] }).then(function () {
-        return booted;
+        return loaded[0];
       });
+    });
+    booting = Promise.all([started, css]).then(function (loaded) {
+      return { glue: loaded[0], css: loaded[1] };
     });
     booting['catch'](function () {
       booting = null; // a later widget tries again
