@@ -28,8 +28,8 @@ const browser = await chromium.launch({
 
 // Runs in every page before its own scripts. Records when the widget is ready: its `ready`
 // event (dispatched on the mount element, composed) and its Pay button rendered, in the page or
-// in the shadow root the loader attaches; the wasm compiled (where the loader compiles it apart)
-// and its instance (its `memory` export), caught where the wasm-bindgen glue instantiates it, at
+// in the shadow root the loader attaches; the wasm compiled (`new WebAssembly.Module`, the
+// loader's way, or a promise) and its instance (its `memory` export), caught where the wasm-bindgen glue instantiates it, at
 // once (`new WebAssembly.Instance`, the loader's way) or in a promise (the bare app's).
 const probe = () => {
   const bench = (window.__bench = {});
@@ -54,6 +54,14 @@ const probe = () => {
     watch(root);
     return root;
   };
+  const Module = WebAssembly.Module;
+  WebAssembly.Module = function (bytes) {
+    const module = new Module(bytes);
+    bench.wasmCompiled ??= performance.now();
+    return module;
+  };
+  WebAssembly.Module.prototype = Module.prototype;
+  Object.assign(WebAssembly.Module, { customSections: Module.customSections, exports: Module.exports, imports: Module.imports });
   for (const name of ['compile', 'compileStreaming']) {
     const original = WebAssembly[name];
     WebAssembly[name] = function (...args) {
