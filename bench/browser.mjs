@@ -29,7 +29,7 @@ const browser = await chromium.launch({
 // Runs in every page before its own scripts. Records when the widget is ready: its `ready`
 // event (dispatched on the mount element, composed) and its Pay button rendered, in the page or
 // in the shadow root the loader attaches; the wasm compiled (`new WebAssembly.Module`, the
-// loader's way, or a promise) and its instance (its `memory` export), caught where the wasm-bindgen glue instantiates it, at
+// loader's way) and its instance (its `memory` export), caught where the wasm-bindgen glue instantiates it, at
 // once (`new WebAssembly.Instance`, the loader's way) or in a promise (the bare app's).
 const probe = () => {
   const bench = (window.__bench = {});
@@ -62,15 +62,6 @@ const probe = () => {
   };
   WebAssembly.Module.prototype = Module.prototype;
   Object.assign(WebAssembly.Module, { customSections: Module.customSections, exports: Module.exports, imports: Module.imports });
-  for (const name of ['compile', 'compileStreaming']) {
-    const original = WebAssembly[name];
-    WebAssembly[name] = function (...args) {
-      return original.apply(this, args).then((module) => {
-        bench.wasmCompiled ??= performance.now();
-        return module;
-      });
-    };
-  }
   const Instance = WebAssembly.Instance;
   WebAssembly.Instance = function (module, imports) {
     const instance = new Instance(module, imports);
