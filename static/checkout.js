@@ -367,6 +367,19 @@
     return checkout;
   }
 
+  // How long a widget whose files are here waits for its order's answer before it shows its
+  // loading frame: a frame shown for less would only flash before the order replaces it, and the
+  // first render that already has the order is the one render the shopper waits for.
+  var ANSWER_WAIT_MS = 200;
+
+  // Settles with `promise` or after `ms`, whichever comes first; never rejects.
+  function within(promise, ms) {
+    return new Promise(function (resolve) {
+      setTimeout(resolve, ms);
+      promise.then(resolve, resolve);
+    });
+  }
+
   function live(options) {
     return JSON.stringify([options.lang, options.methods, options.redirectOrigins]);
   }
@@ -425,25 +438,30 @@
     function start() {
       var mine = ++generation;
       var checkout = prefetch(options);
-      Promise.all([boot(), loadTexts(langOf(options))]).then(
-        function (both) {
-          var loaded = both[0];
-          if (!alive || mine !== generation) return;
-          if (loaded.css.sheet && 'adoptedStyleSheets' in shadow) {
-            shadow.adoptedStyleSheets = [loaded.css.sheet];
-          } else {
-            var style = document.createElement('style');
-            style.textContent = loaded.css.text;
-            shadow.appendChild(style);
+      Promise.all([boot(), loadTexts(langOf(options))])
+        .then(function (both) {
+          return within(checkout.answer, ANSWER_WAIT_MS).then(function () {
+            return both[0];
+          });
+        })
+        .then(
+          function (loaded) {
+            if (!alive || mine !== generation) return;
+            if (loaded.css.sheet && 'adoptedStyleSheets' in shadow) {
+              shadow.adoptedStyleSheets = [loaded.css.sheet];
+            } else {
+              var style = document.createElement('style');
+              style.textContent = loaded.css.text;
+              shadow.appendChild(style);
+            }
+            var root = document.createElement('div');
+            shadow.appendChild(root);
+            app = loaded.glue.mount(root, forWasm(options), emit, checkout);
+          },
+          function (e) {
+            if (alive && mine === generation) emit('error', { code: 'load_failed', message: e.message || String(e) });
           }
-          var root = document.createElement('div');
-          shadow.appendChild(root);
-          app = loaded.glue.mount(root, forWasm(options), emit, checkout);
-        },
-        function (e) {
-          if (alive && mine === generation) emit('error', { code: 'load_failed', message: e.message || String(e) });
-        }
-      );
+        );
     }
 
     function stop() {
