@@ -180,6 +180,10 @@
   function boot() {
     if (booting) return booting;
     if (!files) return Promise.reject(new Error('checkout.js was not built: run `scripts/build-widget`'));
+    // The largest file first: the widget waits for it the longest.
+    var wasm = fetchChecked(files.wasm).then(function (response) {
+      return response.arrayBuffer();
+    });
     var css = fetchChecked(files.css)
       .then(function (response) {
         return response.text();
@@ -196,9 +200,6 @@
       });
     var glue = preloadModule(url(files.glue), files.integrity[files.glue]).then(function () {
       return import(url(files.glue));
-    });
-    var wasm = fetchChecked(files.wasm).then(function (response) {
-      return response.arrayBuffer();
     });
     // The whole module is here by the time its fetch answers (the SRI check reads all of it
     // first), and compiling it takes a few milliseconds (its functions compile lazily, on their
@@ -227,6 +228,10 @@
     });
     return booting;
   }
+
+  // A script tag that names its target brings a widget: its files are asked for before the rest
+  // of this script runs, since they are what that widget waits for the longest.
+  if (script && script.hasAttribute('data-target')) boot();
 
   // The widget's texts in French and in Arabic are files of their own (its wasm holds English
   // only), fetched once per page and language beside the wasm. Answers what to wait for before
