@@ -229,9 +229,20 @@
     return booting;
   }
 
-  // A script tag that names its target brings a widget: its files are asked for before the rest
-  // of this script runs, since they are what that widget waits for the longest.
-  if (script && script.hasAttribute('data-target')) boot();
+  // A script tag that names its target brings a widget: its files and its order are asked for
+  // before the rest of this script runs, since they are what that widget waits for. The order's
+  // answer waits here, by URL, for the first widget that asks for it (options that fail their
+  // check ask for nothing: the mount reports them).
+  var early = {};
+  if (script && script.hasAttribute('data-target')) {
+    boot();
+    try {
+      var order = prefetch(check(attributeOptions(script, 'data-')));
+      early[order.url] = order;
+    } catch (e) {
+      // reported when the widget mounts
+    }
+  }
 
   // The widget's texts in French and in Arabic are files of their own (its wasm holds English
   // only), fetched once per page and language beside the wasm. Answers what to wait for before
@@ -360,7 +371,12 @@
   function prefetch(options) {
     var endpoint = (options.endpoint || '').trim().replace(/\/+$/, '');
     var href = endpoint + '/api/v1/checkout?order=' + encode(options.order);
-    var checkout = { url: href };
+    var checkout = early[href];
+    if (checkout) {
+      delete early[href];
+      return checkout;
+    }
+    checkout = { url: href };
     checkout.answer = fetch(href, { headers: { Accept: 'application/json' } }).then(function (response) {
       return response.text().then(function (text) {
         checkout.status = response.status;
