@@ -63,10 +63,22 @@ function sequence(list) {
   return list.map((event) => event.type).filter((type, index, all) => type !== 'change' || all[index - 1] !== 'change');
 }
 
+/** Records the URLs `page` asks for into the returned list, from before its first load. */
+function requestsOf(list) {
+  return async (page) => page.on('request', (request) => list.push(request.url()));
+}
+
+const orderRequests = (urls) => urls.filter((url) => url.includes('/api/v1/checkout?'));
+
 test('a script tag alone mounts the widget and a payment succeeds', async () => {
-  const page = await merchantPage(`<div id="pay"></div>
-<script src="/widget/checkout.js" data-target="#pay" data-order="demo-dz" data-lang="en" async></script>`);
+  const urls = [];
+  const page = await merchantPage(
+    `<div id="pay"></div>
+<script src="/widget/checkout.js" data-target="#pay" data-order="demo-dz" data-lang="en" async></script>`,
+    { beforeLoad: requestsOf(urls) },
+  );
   await page.getByText('Couscous kit and tea set (Algiers)').waitFor();
+  assert.equal(orderRequests(urls).length, 1, 'the order is asked for once, early, and the widget takes that answer');
   const inShadow = await page.evaluate(() => {
     const host = document.querySelector('#pay');
     const hosts = [host, ...host.querySelectorAll('*')];
@@ -75,6 +87,18 @@ test('a script tag alone mounts the widget and a payment succeeds', async () => 
   assert.ok(inShadow, 'the widget renders inside a shadow root');
   await payWithWallet(page, '+213555000002');
   await page.getByText(/Payment successful/).waitFor({ timeout: 20_000 });
+  await page.context().close();
+});
+
+test('a script tag before its target mounts once the page is parsed, on the order it asked for at once', async () => {
+  const urls = [];
+  const page = await merchantPage(
+    `<script src="/widget/checkout.js" data-target="#later" data-order="demo-dz" data-lang="en"></script>
+<p>Order summary</p><div id="later"></div>`,
+    { beforeLoad: requestsOf(urls) },
+  );
+  await page.getByText('Couscous kit and tea set (Algiers)').waitFor();
+  assert.equal(orderRequests(urls).length, 1);
   await page.context().close();
 });
 
