@@ -102,6 +102,23 @@ test('a script tag before its target mounts once the page is parsed, on the orde
   await page.context().close();
 });
 
+test("a slow order shows the widget's loading frame until its answer comes", async () => {
+  const page = await merchantPage(
+    `<div id="pay"></div>
+<script src="/widget/checkout.js" data-target="#pay" data-order="demo-dz" data-lang="en" async></script>`,
+    {
+      beforeLoad: (page) =>
+        page.route('**/api/v1/checkout?*', async (route) => {
+          await new Promise((resolve) => setTimeout(resolve, 2_500));
+          await route.continue();
+        }),
+    },
+  );
+  await page.getByText('Loading your order…').waitFor({ timeout: 2_000 });
+  await page.getByText('Couscous kit and tea set (Algiers)').waitFor({ timeout: 10_000 });
+  await page.context().close();
+});
+
 test('the JS API fires ready, change, submit, success in order, with stable payloads', async () => {
   const page = await merchantPage(`<div id="pay"></div>
 <script src="/widget/checkout.js"></script>
