@@ -231,8 +231,8 @@
 
   // A script tag that names its target brings a widget: its files and its order are asked for
   // before the rest of this script runs, since they are what that widget waits for. The order's
-  // answer waits here, by URL, for the first widget that asks for it (options that fail their
-  // check ask for nothing: the mount reports them).
+  // answer waits here, by URL, for that widget (options that fail their check ask for nothing:
+  // the mount reports them).
   var early = {};
   if (script && script.hasAttribute('data-target')) {
     boot();
@@ -603,6 +603,7 @@
     var target = scriptWidget;
     scriptWidget = null;
     mountDeclared(target, script, 'data-');
+    early = {}; // taken by that widget, or of no use to another later: it would be stale
   }
 
   // The script tag's own widget can start before the rest of the page is parsed when its target
