@@ -230,18 +230,20 @@
   }
 
   // A script tag that names its target brings a widget: its files and its order are asked for
-  // before the rest of this script runs, since they are what that widget waits for. The order's
-  // answer waits here, by URL, for that widget (options that fail their check ask for nothing:
-  // the mount reports them).
-  var early = {};
-  if (script && script.hasAttribute('data-target')) {
+  // before the rest of this script runs, since they are what that widget waits for. Its options
+  // are checked once here (a mistake is reported when the widget mounts, and asks for nothing);
+  // the order's answer waits for that widget.
+  var scriptWidget = script && script.hasAttribute('data-target') ? script.getAttribute('data-target') : null;
+  var scriptOptions = null;
+  var scriptOrder = null;
+  if (scriptWidget !== null) {
     boot();
     try {
-      var order = prefetch(check(attributeOptions(script, 'data-')));
-      early[order.url] = order;
+      scriptOptions = check(attributeOptions(script, 'data-'));
     } catch (e) {
       // reported when the widget mounts
     }
+    if (scriptOptions) scriptOrder = prefetch(scriptOptions);
   }
 
   // The widget's texts in French and in Arabic are files of their own (its wasm holds English
@@ -371,12 +373,12 @@
   function prefetch(options) {
     var endpoint = (options.endpoint || '').trim().replace(/\/+$/, '');
     var href = endpoint + '/api/v1/checkout?order=' + encode(options.order);
-    var checkout = early[href];
-    if (checkout) {
-      delete early[href];
-      return checkout;
+    if (scriptOrder && scriptOrder.url === href) {
+      var early = scriptOrder;
+      scriptOrder = null;
+      return early;
     }
-    checkout = { url: href };
+    var checkout = { url: href };
     checkout.answer = fetch(href, { headers: { Accept: 'application/json' } }).then(function (response) {
       return response.text().then(function (text) {
         checkout.status = response.status;
@@ -596,26 +598,24 @@
     }
   }
 
-  var scriptWidget = script && script.hasAttribute('data-target') ? script.getAttribute('data-target') : null;
-
   function mountScriptWidget() {
     if (scriptWidget === null) return;
     var target = scriptWidget;
     scriptWidget = null;
     mountDeclared(target, script, 'data-');
-    early = {}; // taken by that widget, or of no use to another later: it would be stale
+    scriptOrder = null; // taken by that widget, or of no use to another later: it would be stale
   }
 
   // The script tag's own widget can start before the rest of the page is parsed when its target
   // is complete (the parser is past it: it does not hold this script) and its options are good
   // (a mistake is reported once the page is parsed, to listeners the page adds after the tag).
   function canMountEarly() {
+    if (!scriptOptions) return false;
     try {
-      var target = scriptWidget && document.querySelector(scriptWidget);
-      check(attributeOptions(script, 'data-'));
+      var target = document.querySelector(scriptWidget);
       return !!target && !target.contains(script);
     } catch (e) {
-      return false;
+      return false; // an invalid selector: reported once the page is parsed
     }
   }
 
