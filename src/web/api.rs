@@ -114,6 +114,14 @@ pub enum Prefetched {
     Pending(Promise),
 }
 
+/// `status` and `text` of the loader's answer to a `fetch`, when it holds both.
+pub fn status_and_text(answer: &JsValue) -> Option<(u16, String)> {
+    let field = |key: &str| Reflect::get(answer, &JsValue::from_str(key)).ok();
+    let status = field("status")?.as_f64()?;
+    let text = field("text")?.as_string()?;
+    Some((status as u16, text))
+}
+
 /// The merchant backend over HTTP.
 #[derive(Debug, Clone)]
 pub struct HttpBackend {
@@ -152,12 +160,7 @@ impl HttpBackend {
             Prefetched::Answered { status, text } => Ok((status, text)),
             Prefetched::Pending(answer) => JsFuture::from(answer)
                 .await
-                .map(|answer| {
-                    let field = |key: &str| Reflect::get(&answer, &JsValue::from_str(key)).ok();
-                    let status = field("status").and_then(|status| status.as_f64());
-                    let text = field("text").and_then(|text| text.as_string());
-                    (status.unwrap_or_default() as u16, text.unwrap_or_default())
-                })
+                .map(|answer| status_and_text(&answer).unwrap_or_default())
                 .map_err(WidgetError::network),
         })
     }

@@ -15,7 +15,7 @@ use yew::{AttrValue, Callback};
 
 use crate::core::events::PageEvent;
 use crate::core::i18n::Lang;
-use crate::web::api::{HttpBackend, Prefetched};
+use crate::web::api::{status_and_text, HttpBackend, Prefetched};
 use crate::web::app::{CheckoutWidget, CheckoutWidgetProps};
 use crate::web::wire::Writer;
 
@@ -216,10 +216,7 @@ impl WidgetHandle {
 fn prefetched(checkout: &JsValue) -> Option<(String, Prefetched)> {
     let field = |key: &str| Reflect::get(checkout, &JsValue::from_str(key)).ok();
     let url = field("url")?.as_string()?;
-    let status = field("status").and_then(|status| status.as_f64());
-    let text = field("text").and_then(|text| text.as_string());
-    if let (Some(status), Some(text)) = (status, text) {
-        let status = status as u16;
+    if let Some((status, text)) = status_and_text(checkout) {
         return Some((url, Prefetched::Answered { status, text }));
     }
     let answer = field("answer")?.dyn_into::<Promise>().ok()?;

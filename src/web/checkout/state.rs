@@ -111,7 +111,6 @@ pub struct WidgetState {
 }
 
 impl WidgetState {
-    /// Loading `order`, with the page's options.
     /// Whether the page's options are these already.
     pub fn has_options(
         &self,
@@ -121,6 +120,7 @@ impl WidgetState {
         self.methods == *methods && self.page_origins == *page_origins
     }
 
+    /// Loading `order`, with the page's options.
     pub fn new(
         order: String,
         methods: Option<Vec<MethodKind>>,
