@@ -228,6 +228,21 @@ fn answered(status: u16, body: &str) -> Prefetched {
     }
 }
 
+/// The contract's answer to an unknown order (404).
+const NO_SUCH_ORDER: &str = r#"{"error":{"code":"not_found","message":"No such order."}}"#;
+
+/// `error` is the contract's 404 `not_found` for an unknown order, with its body.
+fn assert_no_such_order(error: WidgetError) {
+    let WidgetError::Http {
+        status: 404,
+        body: Some(body),
+    } = error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.error.code, "not_found");
+}
+
 #[wasm_bindgen_test]
 async fn an_answer_the_loader_already_read_is_taken_at_once_and_once() {
     fake_fetch(500, "{}");
@@ -241,18 +256,10 @@ async fn an_answer_the_loader_already_read_is_taken_at_once_and_once() {
 
 #[wasm_bindgen_test]
 async fn an_error_answer_already_read_is_the_contract_error() {
-    let body = r#"{"error":{"code":"not_found","message":"No such order."}}"#;
     let url = "/api/v1/checkout?order=nope";
-    let backend = HttpBackend::with_prefetched("", url.into(), answered(404, body));
+    let backend = HttpBackend::with_prefetched("", url.into(), answered(404, NO_SUCH_ORDER));
     let error = backend.checkout_now("nope").unwrap().unwrap_err();
-    let WidgetError::Http {
-        status: 404,
-        body: Some(body),
-    } = error
-    else {
-        panic!("{error:?}")
-    };
-    assert_eq!(body.error.code, "not_found");
+    assert_no_such_order(error);
 }
 
 #[wasm_bindgen_test]
@@ -311,21 +318,13 @@ async fn an_order_already_read_is_on_screen_after_the_first_render() {
 #[wasm_bindgen_test]
 async fn a_prefetched_error_answer_is_read_like_any_other() {
     fake_fetch(200, "{}");
-    let body = r#"{"error":{"code":"not_found","message":"No such order."}}"#;
     let backend = HttpBackend::with_prefetched(
         "",
         "/api/v1/checkout?order=nope".into(),
-        prefetched(404, body),
+        prefetched(404, NO_SUCH_ORDER),
     );
     let error = backend.checkout("nope").await.unwrap_err();
-    let WidgetError::Http {
-        status: 404,
-        body: Some(body),
-    } = error
-    else {
-        panic!("{error:?}")
-    };
-    assert_eq!(body.error.code, "not_found");
+    assert_no_such_order(error);
     assert!(calls().is_empty());
 }
 
